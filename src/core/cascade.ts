@@ -1,0 +1,107 @@
+// The cascade planner: moves workloads from blades that fit them loosely to standby blades
+// that fit better, choosing the set of moves that minimizes the total cost of all workloads.
+import { AssignmentProblem } from './assignment.js';
+import type { Placement } from './decision.js';
+import { bladeSize, fitOf, isExact, isWorthwhile, type Fit } from './fit.js';
+import type { Blade, Policy, Workload } from './model.js';
+import { costUnits, runnersUp, sizeUnits, type Offer } from './placement.js';
+
+export interface CascadeInput {
+  /** All blades; those in state `standby` are the targets. */
+  readonly blades: readonly Blade[];
+  /** Running workloads on active blades are considered; others are ignored. */
+  readonly workloads: readonly Workload[];
+  readonly policy: Policy;
+  /** How many cascades may start now. */
+  readonly slots: number;
+  /** Workloads that must not move now (cooldown, a transfer in flight). */
+  readonly frozen?: ReadonlySet<string>;
+}
+
+/** An active blade whose resources do not fit its workload exactly (the patent's Table 3). */
+export interface Candidate {
+  readonly workload: string;
+  readonly blade: string;
+  readonly fit: Fit;
+  readonly frozen: boolean;
+}
+
+export interface CascadeMove extends Placement {
+  /** before.cost - after.cost */
+  readonly saving: number;
+}
+
+export interface CascadePlan {
+  readonly candidates: readonly Candidate[];
+  /** To start now: largest saving first, at most `slots`. */
+  readonly moves: readonly CascadeMove[];
+  /** Part of the optimum too, but over the transfer limit; a later round plans them again. */
+  readonly deferred: readonly CascadeMove[];
+}
+
+export function planCascade(input: CascadeInput): CascadePlan {
+  const { policy } = input;
+  const bladeById = new Map(input.blades.map((b) => [b.id, b]));
+  const standby = input.blades.filter((b) => b.state === 'standby').sort(byId);
+  const sizes = standby.map((b) => bladeSize(b.resources));
+
+  const candidates: Candidate[] = [];
+  const movable: { workload: Workload; blade: Blade; fit: Fit }[] = [];
+  for (const workload of [...input.workloads].sort(byId)) {
+    if (workload.state !== 'running' || workload.blade === null) continue;
+    const blade = bladeById.get(workload.blade);
+    if (!blade || blade.state !== 'active') continue;
+    const fit = fitOf(blade.resources, workload.requirements, policy.weights);
+    if (isExact(fit)) continue;
+    const frozen = input.frozen?.has(workload.id) ?? false;
+    candidates.push({ workload: workload.id, blade: blade.id, fit, frozen });
+    if (!frozen) movable.push({ workload, blade, fit });
+  }
+
+  const problem = new AssignmentProblem(standby.length);
+  for (const { workload, blade, fit } of movable) {
+    problem.addRow([0, costUnits(fit.cost), 0, sizeUnits(bladeSize(blade.resources))]);
+    standby.forEach((target, col) => {
+      const after = fitOf(target.resources, workload.requirements, policy.weights);
+      if (worthwhile(fit, after, policy)) problem.addEdge(col, [0, costUnits(after.cost), 1, sizeUnits(sizes[col]!)]);
+    });
+  }
+  const choice = movable.length > 0 && standby.length > 0 ? problem.solve() : new Int32Array(movable.length).fill(-1);
+
+  const taken = new Map<string, string>();
+  movable.forEach((m, row) => {
+    if (choice[row]! >= 0) taken.set(standby[choice[row]!]!.id, m.workload.id);
+  });
+  const all: CascadeMove[] = [];
+  movable.forEach((m, row) => {
+    const col = choice[row]!;
+    if (col < 0) return;
+    // Offers are rebuilt only for the workloads that move, to explain the choice.
+    const offers: Offer[] = standby.map((blade, i) => ({ blade, fit: fitOf(blade.resources, m.workload.requirements, policy.weights), size: sizes[i]! }));
+    const chosen = offers[col]!;
+    all.push({
+      workload: m.workload.id,
+      kind: 'cascade',
+      from: m.blade.id,
+      to: chosen.blade.id,
+      before: m.fit,
+      after: chosen.fit,
+      saving: m.fit.cost - chosen.fit.cost,
+      runnersUp: runnersUp(chosen, offers, taken, m.workload.id),
+    });
+  });
+  all.sort((a, b) => b.saving - a.saving || (a.workload < b.workload ? -1 : 1));
+  const slots = Math.max(0, Math.floor(input.slots));
+  return { candidates, moves: all.slice(0, slots), deferred: all.slice(slots) };
+}
+
+/** A move is allowed only when it beats staying by the policy's margin; from an infeasible blade any feasible one does. */
+export function worthwhile(from: Fit, to: Fit, policy: Policy): boolean {
+  if (!to.feasible) return false;
+  if (!from.feasible) return true;
+  return isWorthwhile(from, to, policy.minImprovement);
+}
+
+function byId(a: { id: string }, b: { id: string }): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}

@@ -1,0 +1,35 @@
+// The scenario file's shape after validation (DESIGN section 9); load-scenario.ts builds it from YAML.
+import type { BladeLocation, BladeState, Policy, RequirementSource, Resources } from '../core/model.js';
+
+export interface ScenarioBlade {
+  readonly id: string;
+  readonly resources: Resources;
+  readonly state: BladeState;
+  readonly location?: BladeLocation;
+}
+
+export interface ScenarioWorkload {
+  readonly id: string;
+  readonly requirements: Resources;
+  /** null: not placed yet; the simulator places it at time 0 (a transfer of kind `place`). */
+  readonly blade: string | null;
+  readonly priority: number;
+  readonly source: RequirementSource;
+}
+
+export type ScenarioEvent =
+  | { readonly at: number; readonly fail: string }
+  | { readonly at: number; readonly repair: string }
+  | { readonly at: number; readonly maintenance: string }
+  | { readonly at: number; readonly add: ScenarioBlade }
+  | { readonly at: number; readonly finish: string }
+  | { readonly at: number; readonly submit: ScenarioWorkload };
+
+export interface Scenario {
+  readonly name: string;
+  readonly policy: Policy;
+  readonly blades: readonly ScenarioBlade[];
+  readonly workloads: readonly ScenarioWorkload[];
+  /** Sorted stably by `at`, so events of one instant keep their file order. */
+  readonly events: readonly ScenarioEvent[];
+}
