@@ -1,0 +1,150 @@
+// Reads a scenario file (DESIGN section 9) into a Scenario, or into the first problem found, as a value with a path.
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import YAML, { LineCounter } from 'yaml';
+import type { z } from 'zod';
+import { policyWith, type Policy } from '../core/model.js';
+import type { Scenario, ScenarioBlade, ScenarioEvent, ScenarioWorkload } from './scenario.js';
+import { checkScenario, type IndexedEvent } from './scenario-checks.js';
+import { formatPath, type ScenarioError } from './scenario-error.js';
+import {
+  EVENT_KINDS,
+  eventSchemas,
+  scenarioSchema,
+  type BladeInput,
+  type EventKind,
+  type PolicyInput,
+  type WorkloadInput,
+} from './scenario-schema.js';
+
+export { formatScenarioError, type ScenarioError } from './scenario-error.js';
+
+export type ScenarioResult =
+  | { readonly ok: true; readonly scenario: Scenario }
+  | { readonly ok: false; readonly error: ScenarioError };
+
+type Step<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ScenarioError };
+
+const UNKNOWN_EVENT = `unknown event: expected exactly one of ${EVENT_KINDS.join(', ')}`;
+const TOP_LEVEL = 'expected a mapping with name, policy, blades, workloads and events';
+
+export async function loadScenario(path: string): Promise<ScenarioResult> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = err instanceof Error && 'code' in err ? String(err.code) : 'unreadable';
+    return { ok: false, error: { path: '', message: `cannot read the file (${code})` } };
+  }
+  return parseScenario(text, path);
+}
+
+/** `origin` (usually the file's path) names the scenario when the file has no `name`. */
+export function parseScenario(text: string, origin?: string): ScenarioResult {
+  const document = readYaml(text);
+  if (!document.ok) return document;
+  const shaped = scenarioSchema.safeParse(document.value, { reportInput: true });
+  if (!shaped.success) return { ok: false, error: fromIssue(shaped.error.issues[0]) };
+  const input = shaped.data;
+
+  const events: IndexedEvent[] = [];
+  for (const [index, raw] of (input.events ?? []).entries()) {
+    const event = readEvent(raw, index);
+    if (!event.ok) return event;
+    events.push({ index, event: event.value });
+  }
+  // Array.prototype.sort is stable, so events of one instant keep their file order.
+  events.sort((a, b) => a.event.at - b.event.at);
+
+  const blades = (input.blades ?? []).map(toBlade);
+  const workloads = (input.workloads ?? []).map(toWorkload);
+  const problem = checkScenario(blades, workloads, events);
+  if (problem !== null) return { ok: false, error: problem };
+
+  return {
+    ok: true,
+    scenario: {
+      name: input.name ?? nameFrom(origin),
+      policy: toPolicy(input.policy ?? {}),
+      blades,
+      workloads,
+      events: events.map(({ event }) => event),
+    },
+  };
+}
+
+function readYaml(text: string): Step<unknown> {
+  const lines = new LineCounter();
+  const document = YAML.parseDocument(text, { prettyErrors: false, lineCounter: lines });
+  const [first] = document.errors;
+  if (first !== undefined) {
+    const { line } = lines.linePos(first.pos[0]);
+    return { ok: false, error: { path: '', message: `bad YAML at line ${line}: ${first.message}` } };
+  }
+  let value: unknown;
+  try {
+    value = document.toJS();
+  } catch (err) {
+    // toJS throws for aliases it cannot resolve; those are the file's fault, not a bug here.
+    return { ok: false, error: { path: '', message: `bad YAML: ${err instanceof Error ? err.message : String(err)}` } };
+  }
+  if (value === null || value === undefined) return { ok: false, error: { path: '', message: `empty scenario file; ${TOP_LEVEL}` } };
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    const got = Array.isArray(value) ? 'a list' : `a ${typeof value}`;
+    return { ok: false, error: { path: '', message: `${TOP_LEVEL}, got ${got}` } };
+  }
+  return { ok: true, value };
+}
+
+function readEvent(raw: unknown, index: number): Step<ScenarioEvent> {
+  const path = `events[${index}]`;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, error: { path, message: 'expected a mapping like { at: 10, fail: A }' } };
+  }
+  const keys = Object.keys(raw);
+  const kinds = keys.filter((key): key is EventKind => (EVENT_KINDS as readonly string[]).includes(key));
+  const [kind] = kinds;
+  if (kind === undefined || kinds.length > 1 || keys.some((key) => key !== 'at' && key !== kind)) {
+    return { ok: false, error: { path, message: UNKNOWN_EVENT } };
+  }
+  const parsed = eventSchemas[kind].safeParse(raw, { reportInput: true });
+  if (!parsed.success) return { ok: false, error: fromIssue(parsed.error.issues[0], ['events', index]) };
+  const data = parsed.data;
+  if ('add' in data) return { ok: true, value: { at: data.at, add: toBlade(data.add) } };
+  if ('submit' in data) return { ok: true, value: { at: data.at, submit: toWorkload(data.submit) } };
+  return { ok: true, value: data };
+}
+
+function fromIssue(issue: z.core.$ZodIssue | undefined, prefix: readonly PropertyKey[] = []): ScenarioError {
+  if (issue === undefined) return { path: formatPath(prefix), message: 'invalid' };
+  const path = [...prefix, ...issue.path];
+  if (issue.code === 'unrecognized_keys') return { path: formatPath([...path, issue.keys[0] ?? '']), message: issue.message };
+  // A key left out arrives as a type error on undefined; "required" says it plainly.
+  if (issue.code === 'invalid_type' && issue.input === undefined) return { path: formatPath(path), message: 'required' };
+  return { path: formatPath(path), message: issue.message };
+}
+
+function toBlade(input: BladeInput): ScenarioBlade {
+  const blade = { id: input.id, resources: input.resources, state: input.state ?? 'standby' };
+  return input.location === undefined ? blade : { ...blade, location: input.location };
+}
+
+function toWorkload(input: WorkloadInput): ScenarioWorkload {
+  return {
+    id: input.id,
+    requirements: input.requirements,
+    blade: input.blade ?? null,
+    priority: input.priority ?? 0,
+    source: input.source ?? 'declared',
+  };
+}
+
+/** zod leaves keys the file omits out of its output, so they cannot overwrite a default with undefined. */
+function toPolicy(input: PolicyInput): Policy {
+  return policyWith(input);
+}
+
+function nameFrom(origin: string | undefined): string {
+  if (origin === undefined) return 'scenario';
+  return basename(origin).replace(/\.(ya?ml|json)$/i, '') || 'scenario';
+}

@@ -1,0 +1,86 @@
+// The zod shape of a scenario file (DESIGN section 9); every message is written for the person editing the YAML.
+import { z } from 'zod';
+
+const NON_EMPTY = 'expected a non-empty string';
+const NON_NEGATIVE = 'expected a number >= 0';
+
+/** Strict: a misspelt key is an error that names the key and the keys allowed there. */
+function strict<T extends z.ZodRawShape>(shape: T) {
+  const allowed = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key; expected one of ${allowed}` : 'expected a mapping'),
+  });
+}
+
+/** YAML reads `id: 7` as a number; the hint saves a round trip. */
+export const id = z
+  .string({ error: (issue) => (typeof issue.input === 'number' ? `${NON_EMPTY}; quote it: "${String(issue.input)}"` : NON_EMPTY) })
+  .min(1, { error: NON_EMPTY });
+const nonNegative = z.number({ error: NON_NEGATIVE }).min(0, { error: NON_NEGATIVE });
+
+const resourceValue = z.union([nonNegative, z.string().min(1, { error: NON_EMPTY })], {
+  error: 'expected a number >= 0 or a non-empty string',
+});
+const resources = z.record(z.string().min(1, { error: 'expected a non-empty key' }), resourceValue, {
+  error: 'expected a mapping of resource names to values',
+});
+
+export const bladeStates = ['active', 'standby', 'failed', 'maintenance'] as const;
+export const requirementSources = ['declared', 'vm-metadata', 'measured', 'host'] as const;
+
+export const bladeSchema = strict({
+  id,
+  resources,
+  state: z.enum(bladeStates, { error: `expected one of ${bladeStates.join(', ')}` }).optional(),
+  location: strict({
+    chassis: id,
+    slot: z.number({ error: 'expected an integer >= 1' }).int({ error: 'expected an integer >= 1' }).min(1, { error: 'expected an integer >= 1' }),
+  }).optional(),
+});
+
+export const workloadSchema = strict({
+  id,
+  requirements: resources,
+  blade: id.nullable().optional(),
+  priority: z.number({ error: 'expected a number' }).optional(),
+  source: z.enum(requirementSources, { error: `expected one of ${requirementSources.join(', ')}` }).optional(),
+});
+
+export const policySchema = strict({
+  weights: z.record(z.string().min(1, { error: 'expected a non-empty key' }), nonNegative, { error: 'expected a mapping of resource names to weights' }).optional(),
+  minImprovement: nonNegative.optional(),
+  maxConcurrentTransfers: z.number({ error: 'expected an integer >= 1' }).int({ error: 'expected an integer >= 1' }).min(1, { error: 'expected an integer >= 1' }).optional(),
+  cooldownSeconds: nonNegative.optional(),
+  replanSeconds: z.number({ error: 'expected a number > 0' }).gt(0, { error: 'expected a number > 0' }).optional(),
+  transferSeconds: nonNegative.optional(),
+  requireApproval: z.boolean({ error: 'expected true or false' }).optional(),
+});
+
+const list = (message: string) => z.array(z.unknown(), { error: message }).nullish();
+
+/** Events are checked one by one afterwards (eventSchemas), so a bad event gets one clear message instead of a union's. */
+export const scenarioSchema = strict({
+  name: id.optional(),
+  policy: policySchema.nullish(),
+  blades: z.array(bladeSchema, { error: 'expected a list of blades' }).nullish(),
+  workloads: z.array(workloadSchema, { error: 'expected a list of workloads' }).nullish(),
+  events: list('expected a list of events'),
+});
+
+const at = nonNegative;
+
+export const EVENT_KINDS = ['fail', 'repair', 'maintenance', 'add', 'submit', 'finish'] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export const eventSchemas = {
+  fail: strict({ at, fail: id }),
+  repair: strict({ at, repair: id }),
+  maintenance: strict({ at, maintenance: id }),
+  add: strict({ at, add: bladeSchema }),
+  submit: strict({ at, submit: workloadSchema }),
+  finish: strict({ at, finish: id }),
+} as const;
+
+export type BladeInput = z.infer<typeof bladeSchema>;
+export type WorkloadInput = z.infer<typeof workloadSchema>;
+export type PolicyInput = z.infer<typeof policySchema>;
