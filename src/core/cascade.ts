@@ -2,9 +2,10 @@
 // that fit better, choosing the set of moves that minimizes the total cost of all workloads.
 import { AssignmentProblem } from './assignment.js';
 import type { Placement } from './decision.js';
-import { bladeSize, fitOf, isExact, isWorthwhile, type Fit } from './fit.js';
+import { bladeSize, isExact, isWorthwhile, type Fit } from './fit.js';
 import type { Blade, Policy, Workload } from './model.js';
 import { costUnits, runnersUp, sizeUnits, type Offer } from './placement.js';
+import { FitMemo, shapeId, shapesOf } from './shape.js';
 
 export interface CascadeInput {
   /** All blades; those in state `standby` are the targets. */
@@ -16,6 +17,8 @@ export interface CascadeInput {
   readonly slots: number;
   /** Workloads that must not move now (cooldown, a transfer in flight). */
   readonly frozen?: ReadonlySet<string>;
+  /** Fits remembered across rounds by a caller that plans often (the simulator); must match policy.weights. */
+  readonly memo?: FitMemo;
 }
 
 /** An active blade whose resources do not fit its workload exactly (the patent's Table 3). */
@@ -43,30 +46,46 @@ export function planCascade(input: CascadeInput): CascadePlan {
   const { policy } = input;
   const bladeById = new Map(input.blades.map((b) => [b.id, b]));
   const standby = input.blades.filter((b) => b.state === 'standby').sort(byId);
-  const sizes = standby.map((b) => bladeSize(b.resources));
+  const sizes = standby.map((b) => sizeUnits(bladeSize(b.resources)));
 
+  const memo = input.memo ?? new FitMemo(policy.weights);
   const candidates: Candidate[] = [];
   const movable: { workload: Workload; blade: Blade; fit: Fit }[] = [];
   for (const workload of [...input.workloads].sort(byId)) {
     if (workload.state !== 'running' || workload.blade === null) continue;
     const blade = bladeById.get(workload.blade);
     if (!blade || blade.state !== 'active') continue;
-    const fit = fitOf(blade.resources, workload.requirements, policy.weights);
+    const fit = memo.fit(blade.resources, workload.requirements);
     if (isExact(fit)) continue;
     const frozen = input.frozen?.has(workload.id) ?? false;
     candidates.push({ workload: workload.id, blade: blade.id, fit, frozen });
     if (!frozen) movable.push({ workload, blade, fit });
   }
 
+  // Workloads of one requirement shape on blades of one shape share their worthwhile targets,
+  // so fits are computed per (group, blade shape) and a workload with none never reaches the solver.
+  const shapes = shapesOf(standby);
+  const targetsOf = new Map<number, { shape: number; cost: number }[]>();
+  const rows: number[] = [];
   const problem = new AssignmentProblem(standby.length);
-  for (const { workload, blade, fit } of movable) {
+  movable.forEach(({ workload, blade, fit }, index) => {
+    const group = shapeId(workload.requirements) * 2 ** 26 + shapeId(blade.resources);
+    let targets = targetsOf.get(group);
+    if (targets === undefined) {
+      targets = [];
+      shapes.forEach((shape, i) => {
+        const after = memo.fit(shape.resources, workload.requirements);
+        if (worthwhile(fit, after, policy)) targets!.push({ shape: i, cost: costUnits(after.cost) });
+      });
+      targetsOf.set(group, targets);
+    }
+    if (targets.length === 0) return;
+    rows.push(index);
     problem.addRow([0, costUnits(fit.cost), 0, sizeUnits(bladeSize(blade.resources))]);
-    standby.forEach((target, col) => {
-      const after = fitOf(target.resources, workload.requirements, policy.weights);
-      if (worthwhile(fit, after, policy)) problem.addEdge(col, [0, costUnits(after.cost), 1, sizeUnits(sizes[col]!)]);
-    });
-  }
-  const choice = movable.length > 0 && standby.length > 0 ? problem.solve() : new Int32Array(movable.length).fill(-1);
+    for (const { shape, cost } of targets) for (const col of shapes[shape]!.members) problem.addEdge(col, [0, cost, 1, sizes[col]!]);
+  });
+  const choice = new Int32Array(movable.length).fill(-1);
+  if (rows.length > 0) problem.solve().forEach((col, row) => (choice[rows[row]!] = col));
 
   const taken = new Map<string, string>();
   movable.forEach((m, row) => {
@@ -77,7 +96,7 @@ export function planCascade(input: CascadeInput): CascadePlan {
     const col = choice[row]!;
     if (col < 0) return;
     // Offers are rebuilt only for the workloads that move, to explain the choice.
-    const offers: Offer[] = standby.map((blade, i) => ({ blade, fit: fitOf(blade.resources, m.workload.requirements, policy.weights), size: sizes[i]! }));
+    const offers: Offer[] = standby.map((blade) => ({ blade, fit: memo.fit(blade.resources, m.workload.requirements), size: bladeSize(blade.resources) }));
     const chosen = offers[col]!;
     all.push({
       workload: m.workload.id,

@@ -1,0 +1,56 @@
+// Blades of one model share one shape: fits are computed once per (requirements, shape) pair.
+import { fitOf, type Fit } from './fit.js';
+import type { Resources } from './model.js';
+
+const ids = new WeakMap<Resources, number>();
+const interned = new Map<string, number>();
+
+/** A small integer per distinct resource map: equal maps get equal ids. Cached per object. */
+export function shapeId(resources: Resources): number {
+  let id = ids.get(resources);
+  if (id === undefined) {
+    const key = JSON.stringify(Object.keys(resources).sort().map((k) => [k, resources[k]]));
+    id = interned.get(key);
+    if (id === undefined) {
+      id = interned.size;
+      interned.set(key, id);
+    }
+    ids.set(resources, id);
+  }
+  return id;
+}
+
+/** Fits memoized for one set of weights: one planning round, or many rounds of one simulation. */
+export class FitMemo {
+  private readonly fits = new Map<number, Fit>();
+
+  constructor(private readonly weights: Readonly<Record<string, number>>) {}
+
+  fit(resources: Resources, requirements: Resources): Fit {
+    const key = shapeId(requirements) * 2 ** 26 + shapeId(resources);
+    let fit = this.fits.get(key);
+    if (fit === undefined) {
+      fit = fitOf(resources, requirements, this.weights);
+      this.fits.set(key, fit);
+    }
+    return fit;
+  }
+}
+
+export interface Shape {
+  readonly resources: Resources;
+  /** Indices of the blades of this shape, ascending. */
+  readonly members: number[];
+}
+
+/** Groups blades (by index) of equal resources, in order of first appearance. */
+export function shapesOf(items: readonly { readonly resources: Resources }[]): Shape[] {
+  const byKey = new Map<number, Shape>();
+  items.forEach((item, index) => {
+    const key = shapeId(item.resources);
+    const shape = byKey.get(key);
+    if (shape) shape.members.push(index);
+    else byKey.set(key, { resources: item.resources, members: [index] });
+  });
+  return [...byKey.values()];
+}
