@@ -1,0 +1,88 @@
+// `cascade plan`: the what-if decisions of a scenario's starting state, with their reasons.
+import type { CascadeMove, Candidate } from '../core/cascade.js';
+import { planCascade } from '../core/cascade.js';
+import type { Pending, Placement, RunnerUp } from '../core/decision.js';
+import { describeFit, type Fit } from '../core/fit.js';
+import type { Blade, Workload } from '../core/model.js';
+import { planWhatIf } from '../core/what-if.js';
+import type { Scenario } from '../sim/scenario.js';
+import { shortFit } from './table.js';
+
+export interface WhatIfReport {
+  readonly scenario: string;
+  readonly fail: readonly string[];
+  /** Table 3 before anything happens. */
+  readonly candidates: readonly Candidate[];
+  readonly placements: readonly Placement[];
+  readonly pending: readonly Pending[];
+  readonly rounds: readonly (readonly CascadeMove[])[];
+  /** Table 4 at the end: the standby pool. */
+  readonly pool: readonly string[];
+  readonly placementsAfter: Readonly<Record<string, string | null>>;
+}
+
+export function whatIfFromScenario(scenario: Scenario, fail: readonly string[]): WhatIfReport {
+  const blades: Blade[] = scenario.blades.map((b) => ({ ...b }));
+  const workloads: Workload[] = scenario.workloads.map((w) => ({ ...w, state: w.blade === null ? 'pending' : 'running' }));
+  const candidates = planCascade({ blades, workloads, policy: scenario.policy, slots: 0 }).candidates;
+  const result = planWhatIf({ blades, workloads, policy: scenario.policy, fail });
+  return {
+    scenario: scenario.name,
+    fail,
+    candidates,
+    placements: result.placements,
+    pending: result.pending,
+    rounds: result.rounds,
+    pool: result.blades.filter((b) => b.state === 'standby').map((b) => b.id).sort(),
+    placementsAfter: Object.fromEntries(result.workloads.filter((w) => w.state !== 'finished').map((w) => [w.id, w.blade])),
+  };
+}
+
+export function printPlan(r: WhatIfReport): string {
+  const out: string[] = [];
+  out.push(r.fail.length > 0 ? `${r.scenario}: what if ${r.fail.join(', ')} fail${r.fail.length === 1 ? 's' : ''}?` : `${r.scenario}: the plan as it stands`, '');
+  out.push('Failovers and placements:');
+  if (r.placements.length === 0) out.push('  none');
+  for (const p of r.placements) out.push(...decision(p));
+  if (r.pending.length > 0) {
+    out.push('', 'Pending:');
+    for (const p of r.pending) out.push(`  ${p.workload}${p.from ? ` (from ${p.from})` : ''}: ${p.reason}: ${p.detail}`);
+  }
+  out.push('', 'Cascades, round by round (a blade freed in one round may be taken in the next):');
+  if (r.rounds.length === 0) out.push('  none: no worthwhile move');
+  r.rounds.forEach((round, i) => {
+    out.push(`  round ${i + 1}:`);
+    for (const m of round) out.push(...decision(m, `saving ${round3(m.saving)}`).map((l) => `  ${l}`));
+  });
+  out.push('', `Candidates before (active blades that do not fit exactly): ${r.candidates.length === 0 ? 'none' : ''}`);
+  for (const c of r.candidates) out.push(`  ${c.workload} on ${c.blade}: ${shortFit(c.fit)}${c.frozen ? ' (cooling down)' : ''}`);
+  out.push('', `Standby pool after: ${r.pool.length === 0 ? 'empty' : r.pool.join(', ')}`, '');
+  return out.join('\n');
+}
+
+function decision(p: Placement, extra?: string): string[] {
+  const route = p.from === null ? `-> ${p.to}` : `${p.from} -> ${p.to}`;
+  const change = p.before === null ? describeFit(p.after) : `${describeFit(p.before)} -> ${describeFit(p.after)}`;
+  const lines = [`  ${p.workload}  ${p.kind}  ${route}  (${change}${extra ? `; ${extra}` : ''})`];
+  if (p.runnersUp.length > 0) lines.push(`      runners-up: ${p.runnersUp.map(runnerUp).join('; ')}`);
+  return lines;
+}
+
+function runnerUp(r: RunnerUp): string {
+  const why: Record<RunnerUp['lost'], string> = {
+    infeasible: 'infeasible',
+    'worse-fit': 'worse fit',
+    'tie-break': 'equal fit, lost the tie-break',
+    taken: `better alone, but the joint optimum gives it to ${r.takenBy ?? 'another workload'}`,
+    'not-worthwhile': 'not worth a move',
+  };
+  return `${r.blade} ${fitText(r.fit)} (${why[r.lost]})`;
+}
+
+function fitText(fit: Fit): string {
+  return fit.feasible ? shortFit(fit) : describeFit(fit);
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,200 @@
+// The simulated data center at one instant, with the indexes that keep every step O(1) or O(log n) instead of a scan of all blades.
+import { fitOf, isExact, type Fit } from '../core/fit.js';
+import type { Pending, TransferKind } from '../core/decision.js';
+import type { BladeLocation, BladeState, Policy, RequirementSource, Resources, WorkloadState } from '../core/model.js';
+import { FitMemo } from '../core/shape.js';
+import { EventQueue } from './event-queue.js';
+import { FitIntegral } from './fit-integral.js';
+
+/** A Blade (core/model.ts) whose state the simulator changes in place; the planners read it as a Blade. */
+export interface SimBlade {
+  readonly id: string;
+  readonly resources: Resources;
+  state: BladeState;
+  readonly location?: BladeLocation;
+}
+
+/** A Workload (core/model.ts) plus its fit on the blade it occupies, kept to avoid recomputing it. */
+export interface SimWorkload {
+  readonly id: string;
+  readonly requirements: Resources;
+  readonly source: RequirementSource;
+  readonly priority: number;
+  /** The blade it occupies: running there, or running there while cascading away. null while pending, in a failover or place, or finished. */
+  blade: string | null;
+  state: WorkloadState;
+  fit: Fit | null;
+}
+
+/** What a pending workload asks the placement planner for; kept through a transfer so an aborted one can ask again. */
+export interface PendingRequest {
+  readonly kind: 'failover' | 'place';
+  readonly from: string | null;
+  readonly before: Fit | null;
+}
+
+export interface TransferRecord {
+  readonly id: number;
+  readonly at: number;
+  readonly workload: string;
+  readonly from: string | null;
+  readonly to: string;
+  readonly kind: TransferKind;
+  readonly before: Fit | null;
+  readonly after: Fit;
+  /** A maintenance drain (kind cascade, allowed to lower the fit). */
+  readonly drain: boolean;
+  end: number | null;
+  outcome: 'completed' | 'aborted' | null;
+}
+
+export interface InFlight {
+  readonly record: TransferRecord;
+  /** For failover and place: what to ask for again if the transfer is aborted. */
+  readonly request: PendingRequest | null;
+}
+
+export type QueueItem =
+  | { readonly kind: 'event'; readonly index: number }
+  | { readonly kind: 'end'; readonly transfer: number }
+  | { readonly kind: 'replan' };
+
+export interface IgnoredEvent {
+  readonly at: number;
+  readonly index: number;
+  readonly event: string;
+  readonly reason: string;
+}
+
+/** Which planner calls could give a different answer than last time; a call whose inputs only shrank cannot. */
+export interface Dirty {
+  placement: boolean;
+  drain: boolean;
+  cascade: boolean;
+}
+
+export class SimState {
+  now = 0;
+  readonly blades = new Map<string, SimBlade>();
+  readonly workloads = new Map<string, SimWorkload>();
+  /** The standby pool: blades in state standby, none reserved (a reserved target is active). */
+  readonly pool = new Map<string, SimBlade>();
+  /** Blade -> the workload occupying it. */
+  readonly hostOf = new Map<string, string>();
+  /** Blade -> the workload whose transfer targets it. */
+  readonly targetOf = new Map<string, string>();
+  readonly pending = new Map<string, PendingRequest>();
+  /** The planner's latest word on each pending workload. */
+  readonly pendingReasons = new Map<string, Pending>();
+  /** Workload -> its transfer in flight. */
+  readonly inFlight = new Map<string, InFlight>();
+  /** Running (not transferring) workloads whose fit is not exact: the cascade candidates. */
+  readonly nonExact = new Set<string>();
+  /** Workload -> the time its cooldown ends. */
+  readonly cooldownUntil = new Map<string, number>();
+  /** Active blades an operator put into maintenance: they go to maintenance instead of standby once emptied. */
+  readonly maintenanceRequested = new Set<string>();
+  readonly transfers: TransferRecord[] = [];
+  readonly queue = new EventQueue<QueueItem>();
+  readonly scheduledReplans = new Set<number>();
+  readonly integral = new FitIntegral();
+  readonly dirty: Dirty = { placement: true, drain: true, cascade: true };
+  readonly ignored: IgnoredEvent[] = [];
+  eventsHandled = 0;
+  private sortedPool: SimBlade[] | null = null;
+
+  /** Fits of the whole run, shared by every cascade round (the weights never change in a scenario). */
+  readonly fitMemo: FitMemo;
+
+  constructor(readonly policy: Policy) {
+    this.fitMemo = new FitMemo(policy.weights);
+  }
+
+  fitOn(bladeId: string, workload: SimWorkload): Fit {
+    return fitOf(this.blade(bladeId).resources, workload.requirements, this.policy.weights);
+  }
+
+  blade(id: string): SimBlade {
+    const blade = this.blades.get(id);
+    if (blade === undefined) throw new Error(`simulator: unknown blade ${id}`);
+    return blade;
+  }
+
+  workload(id: string): SimWorkload {
+    const workload = this.workloads.get(id);
+    if (workload === undefined) throw new Error(`simulator: unknown workload ${id}`);
+    return workload;
+  }
+
+  /** The pool in id order, cached because several planner calls of one instant read it unchanged. */
+  standby(): readonly SimBlade[] {
+    if (this.sortedPool === null) this.sortedPool = [...this.pool.values()].sort(byId);
+    return this.sortedPool;
+  }
+
+  enterPool(blade: SimBlade): void {
+    blade.state = 'standby';
+    this.pool.set(blade.id, blade);
+    this.sortedPool = null;
+    // A new blade may place a pending workload, let a drain go, or be a better cascade target.
+    this.dirty.placement = this.dirty.drain = this.dirty.cascade = true;
+  }
+
+  leavePool(blade: SimBlade, state: BladeState): void {
+    if (this.pool.delete(blade.id)) this.sortedPool = null;
+    blade.state = state;
+  }
+
+  /** An emptied blade returns to the pool, or to maintenance if an operator asked for it meanwhile. */
+  release(bladeId: string): void {
+    const blade = this.blade(bladeId);
+    if (this.maintenanceRequested.delete(bladeId)) blade.state = 'maintenance';
+    else this.enterPool(blade);
+  }
+
+  /** The workload now runs on the blade. */
+  occupy(workload: SimWorkload, bladeId: string): void {
+    const fit = this.fitOn(bladeId, workload);
+    workload.blade = bladeId;
+    workload.state = 'running';
+    workload.fit = fit;
+    this.hostOf.set(bladeId, workload.id);
+    this.integral.add(fit);
+    this.markRunning(workload);
+  }
+
+  /** The workload leaves its blade; the caller decides what becomes of both. */
+  vacate(workload: SimWorkload): void {
+    if (workload.blade !== null) this.hostOf.delete(workload.blade);
+    if (workload.fit !== null) this.integral.remove(workload.fit);
+    this.nonExact.delete(workload.id);
+    workload.blade = null;
+    workload.fit = null;
+  }
+
+  /** A workload runs again (landed, or its cascade was called off): it may be a cascade candidate, or a drain to retry. */
+  markRunning(workload: SimWorkload): void {
+    workload.state = 'running';
+    if (workload.fit !== null && !isExact(workload.fit)) {
+      this.nonExact.add(workload.id);
+      this.dirty.cascade = true;
+    }
+    if (workload.blade !== null && this.maintenanceRequested.has(workload.blade)) this.dirty.drain = true;
+  }
+
+  makePending(workload: SimWorkload, request: PendingRequest): void {
+    this.vacate(workload);
+    workload.state = 'pending';
+    this.pending.set(workload.id, request);
+    this.dirty.placement = true;
+  }
+}
+
+export function byId<T extends { readonly id: string }>(a: T, b: T): number {
+  return compareIds(a.id, b.id);
+}
+
+/** Code-unit order: unlike localeCompare it is the same on every machine. */
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
