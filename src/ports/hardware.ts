@@ -1,0 +1,36 @@
+// Port: the blades' management controllers (Redfish, IPMI, the emulator): inventory, health, power, events.
+import type { BladeLocation, Resources } from '../core/model.js';
+
+export interface BladeInventory {
+  readonly id: string;
+  readonly resources: Resources;
+  readonly location?: BladeLocation;
+}
+
+export type PowerState = 'on' | 'off';
+
+/** `unreachable`: the controller did not answer; the blade itself may be fine or dead. */
+export type Health = 'ok' | 'warning' | 'critical' | 'unreachable';
+
+export interface BladeStatus {
+  readonly power: PowerState | 'unknown';
+  readonly health: Health;
+}
+
+export type HardwareEvent =
+  | { readonly kind: 'health'; readonly blade: string; readonly health: Health }
+  | { readonly kind: 'power'; readonly blade: string; readonly power: PowerState }
+  | { readonly kind: 'added'; readonly blade: string }
+  | { readonly kind: 'removed'; readonly blade: string };
+
+export interface HardwarePort {
+  inventory(): Promise<BladeInventory[]>;
+  status(blade: string): Promise<BladeStatus>;
+  /**
+   * Asks for the power state; resolves once the request is accepted, not once it took effect:
+   * the caller confirms by reading status() (Redfish answers 202/204 and changes later).
+   */
+  setPower(blade: string, power: PowerState): Promise<void>;
+  /** Returns the function that stops the subscription. */
+  subscribe(listener: (event: HardwareEvent) => void): () => void;
+}

@@ -1,0 +1,124 @@
+// The SQLite schema as an ordered list of versioned migrations; the runner applies the pending ones.
+
+export interface Migration {
+  /** 1, 2, 3, ... with no gaps; never renumber or edit a migration that has shipped: add a new one. */
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/*
+ * Why it looks like this:
+ * - STRICT tables: SQLite otherwise stores a string in an INTEGER column without a word; we want the
+ *   same type errors PostgreSQL would raise. Times are whole milliseconds since the epoch (INTEGER).
+ * - Resources, requirements, fits, step outputs, event data and the policy are JSON text: they are
+ *   read and written whole, never queried by key, and any resource key may appear (DESIGN section 2).
+ * - CHECK constraints repeat the record types' unions so a bug cannot store a state no reader knows.
+ * - No foreign keys between blades, workloads and transfers: the audit trail must keep a transfer
+ *   whose blade was later removed. Steps do belong to their transfer.
+ * - events is append-only in the database itself (triggers), not only by convention in the code:
+ *   it is the audit trail, and AUTOINCREMENT keeps a seq from ever being handed out twice.
+ */
+const V1_INITIAL = `
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version    INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL,
+  applied_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE blades (
+  id        TEXT PRIMARY KEY,
+  resources TEXT NOT NULL CHECK (json_valid(resources)),
+  state     TEXT NOT NULL CHECK (state IN ('active', 'standby', 'failed', 'maintenance')),
+  power     TEXT NOT NULL CHECK (power IN ('on', 'off', 'unknown')),
+  health    TEXT NOT NULL CHECK (health IN ('ok', 'warning', 'critical', 'unreachable')),
+  endpoint  TEXT NOT NULL,
+  chassis   TEXT,
+  slot      INTEGER,
+  CHECK ((chassis IS NULL) = (slot IS NULL))
+) STRICT;
+
+CREATE TABLE workloads (
+  id             TEXT PRIMARY KEY,
+  requirements   TEXT NOT NULL CHECK (json_valid(requirements)),
+  source         TEXT NOT NULL CHECK (source IN ('declared', 'vm-metadata', 'measured', 'host')),
+  priority       REAL NOT NULL,
+  blade          TEXT,
+  state          TEXT NOT NULL CHECK (state IN ('running', 'pending', 'transferring', 'finished')),
+  moved_at       INTEGER,
+  pending_reason TEXT
+) STRICT;
+
+CREATE TABLE transfers (
+  id         TEXT PRIMARY KEY,
+  kind       TEXT NOT NULL CHECK (kind IN ('failover', 'cascade', 'place')),
+  workload   TEXT NOT NULL,
+  from_blade TEXT,
+  to_blade   TEXT NOT NULL,
+  fit_before TEXT CHECK (fit_before IS NULL OR json_valid(fit_before)),
+  fit_after  TEXT NOT NULL CHECK (json_valid(fit_after)),
+  status     TEXT NOT NULL CHECK (status IN ('running', 'waiting', 'done', 'aborted')),
+  reason     TEXT,
+  drain      INTEGER NOT NULL CHECK (drain IN (0, 1)),
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+-- The reconcile loop asks for open transfers on every pass; the API asks per workload.
+CREATE INDEX transfers_by_status ON transfers (status, created_at, id);
+CREATE INDEX transfers_by_workload ON transfers (workload, created_at, id);
+
+-- One row per step attempt, in the order the transfer record lists them.
+CREATE TABLE transfer_steps (
+  transfer   TEXT NOT NULL REFERENCES transfers (id) ON DELETE CASCADE,
+  position   INTEGER NOT NULL CHECK (position >= 0),
+  name       TEXT NOT NULL,
+  status     TEXT NOT NULL CHECK (status IN ('started', 'succeeded', 'failed')),
+  attempt    INTEGER NOT NULL,
+  started_at INTEGER NOT NULL,
+  ended_at   INTEGER,
+  error      TEXT,
+  output     TEXT,
+  PRIMARY KEY (transfer, position)
+) STRICT;
+
+-- History is kept; the latest is the highest sequence, then the latest taken_at, then the last inserted.
+CREATE TABLE checkpoints (
+  id       INTEGER PRIMARY KEY,
+  workload TEXT NOT NULL,
+  blade    TEXT NOT NULL,
+  sequence INTEGER NOT NULL,
+  data     TEXT NOT NULL,
+  taken_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX checkpoints_latest ON checkpoints (workload, sequence DESC, taken_at DESC, id DESC);
+
+CREATE TABLE events (
+  seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+  at      INTEGER NOT NULL,
+  actor   TEXT NOT NULL,
+  type    TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  data    TEXT NOT NULL CHECK (json_valid(data))
+) STRICT;
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE refused'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END;
+-- INSERT OR REPLACE deletes the old row without firing DELETE triggers: refuse reusing a seq up front.
+CREATE TRIGGER events_no_replace BEFORE INSERT ON events
+WHEN EXISTS (SELECT 1 FROM events WHERE seq = NEW.seq)
+BEGIN SELECT RAISE(ABORT, 'events are append-only: REPLACE refused'); END;
+
+-- A single row: the CHECK makes a second one impossible.
+CREATE TABLE policy (
+  id   INTEGER PRIMARY KEY CHECK (id = 1),
+  body TEXT NOT NULL CHECK (json_valid(body))
+) STRICT;
+`;
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = Object.freeze([
+  { version: 1, name: 'initial', sql: V1_INITIAL },
+]);
+
+/** The schema version this code brings a database to. */
+export const SQLITE_SCHEMA_VERSION: number = SQLITE_MIGRATIONS.at(-1)?.version ?? 0;
