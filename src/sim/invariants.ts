@@ -22,7 +22,7 @@ export function checkInvariants(state: SimState): string[] {
       if (blade?.state !== 'active') problems.push(`${id} runs on ${workload.blade}, which is ${blade?.state ?? 'unknown'}`);
       if (state.hostOf.get(workload.blade) !== id) problems.push(`hostOf(${workload.blade}) is not ${id}`);
       const candidate = workload.state === 'running' && workload.fit !== null && !isExact(workload.fit);
-      if (candidate !== state.nonExact.has(id)) problems.push(`${id}: candidate set out of date`);
+      if (candidate !== state.candidates.has(id)) problems.push(`${id}: candidate set out of date`);
     } else if (workload.blade !== null) {
       problems.push(`${id} is ${workload.state} but still on ${workload.blade}`);
     }

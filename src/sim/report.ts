@@ -2,7 +2,8 @@
 import { round, type Fit } from '../core/fit.js';
 import type { PendingReason, TransferKind } from '../core/decision.js';
 import type { BladeState } from '../core/model.js';
-import { compareIds, type IgnoredEvent, type SimState, type TransferRecord } from './sim-state.js';
+import { compareIds } from './ids.js';
+import type { IgnoredEvent, SimState, TransferRecord } from './sim-state.js';
 
 export interface ReportFit {
   readonly deficit: number;

@@ -1,7 +1,8 @@
 // One planning round of the simulator: pending placements, maintenance drains, then cascades, through the same planners as the live controller.
 import { planCascade } from '../core/cascade.js';
 import { planPlacements, type PlacementRequest } from '../core/placement.js';
-import { byId, compareIds, type SimBlade, type SimState, type SimWorkload } from './sim-state.js';
+import { byId, compareIds } from './ids.js';
+import type { SimBlade, SimState, SimWorkload } from './sim-state.js';
 import { startTransfer } from './transfers.js';
 
 /** Returns how many transfers the round started; the caller repeats rounds until one starts none. */
@@ -22,10 +23,15 @@ function placementRound(state: SimState): number {
     const request = state.pending.get(id)!;
     return { workload: state.workload(id), kind: request.kind, from: request.from, before: request.before };
   });
-  const plan = planPlacements(requests, state.standby(), state.policy);
+  const plan = planPlacements(requests, standbyFor(state, requests.length), state.policy);
   for (const pending of plan.pending) state.pendingReasons.set(pending.workload, pending);
   for (const placement of plan.placements) startTransfer(state, placement, false);
   return plan.placements.length;
+}
+
+/** n requests take at most n blades of a shape, so the n lowest ids of each shape hold an optimal answer. */
+function standbyFor(state: SimState, requests: number): SimBlade[] {
+  return state.exhaustive ? state.pool.all() : state.pool.pick(() => requests);
 }
 
 /**
@@ -45,57 +51,71 @@ function drainRound(state: SimState): number {
     requests.push({ workload, kind: 'cascade', from: bladeId, before: workload.fit });
   }
   if (requests.length === 0 || state.pool.size === 0) return 0;
-  const plan = planPlacements(requests, state.standby(), state.policy);
+  const plan = planPlacements(requests, standbyFor(state, requests.length), state.policy);
   for (const placement of plan.placements) startTransfer(state, { ...placement, kind: 'cascade' }, true);
   return plan.placements.length;
 }
 
 /**
- * One cascade round over the candidates (running workloads whose fit is not exact) and the standby pool only:
- * the other blades and workloads cannot take part, and leaving them out keeps a large data center cheap.
+ * One cascade round over the improvable candidates (see CandidateIndex) and, of each worthwhile blade shape,
+ * only as many of the lowest-id standby blades as candidates could take (see StandbyPool): the rest of the
+ * data center cannot change the optimum, and leaving it out keeps a large data center cheap.
  */
 function cascadeRound(state: SimState): number {
-  if (!state.dirty.cascade) return 0;
   const slots = Math.max(0, state.policy.maxConcurrentTransfers - state.inFlight.size);
-  // Left dirty: the transfer that frees a slot marks it again anyway.
-  if (slots === 0) return 0;
-  state.dirty.cascade = false;
-  if (state.pool.size === 0) return 0;
-
-  const { candidates, earliestThaw } = thawedCandidates(state);
+  // With no slot, the transfer that frees one brings the next round.
+  if (slots === 0 || state.pool.size === 0) return 0;
+  const { movable, earliestThaw } = thawed(state, state.candidates.improvable());
   if (earliestThaw !== null) scheduleReplan(state, earliestThaw);
-  if (candidates.length === 0) return 0;
+  if (movable.length === 0) return 0;
 
-  const blades: SimBlade[] = [...state.standby()];
-  for (const workload of candidates) blades.push(state.blade(workload.blade!));
-  blades.sort(byId);
-  const plan = planCascade({ blades, workloads: candidates, policy: state.policy, slots, memo: state.fitMemo });
+  const { workloads, blades } = state.exhaustive ? everything(state) : { workloads: movable, blades: cascadeBlades(state, movable) };
+  const plan = planCascade({ blades, workloads, policy: state.policy, slots, memo: state.memo });
   if (plan.moves.length > slots) throw new Error(`simulator: planner started ${plan.moves.length} cascades with ${slots} slots`);
   for (const move of plan.moves) startTransfer(state, move, false);
   return plan.moves.length;
 }
 
-/** The candidates not in cooldown, in id order, and when the first frozen one thaws. */
-function thawedCandidates(state: SimState): { candidates: SimWorkload[]; earliestThaw: number | null } {
-  const candidates: SimWorkload[] = [];
+/** The blades the movable candidates occupy, and of each shape worthwhile to k of them, the k lowest-id standby blades. */
+function cascadeBlades(state: SimState, movable: readonly SimWorkload[]): SimBlade[] {
+  const wanted = new Map<number, number>();
+  for (const workload of movable) {
+    for (const shape of state.candidates.targetsOf(workload.id)) wanted.set(shape, (wanted.get(shape) ?? 0) + 1);
+  }
+  const blades = state.pool.pick((shape) => wanted.get(shape) ?? 0);
+  for (const workload of movable) blades.push(state.blade(workload.blade!));
+  return blades.sort(byId);
+}
+
+/** Every thawed candidate and every standby blade: what the planner would see without the indexes (tests compare). */
+function everything(state: SimState): { workloads: SimWorkload[]; blades: SimBlade[] } {
+  const workloads = thawed(state, state.candidates.ids()).movable;
+  const blades = [...state.pool.all(), ...workloads.map((workload) => state.blade(workload.blade!))].sort(byId);
+  return { workloads, blades };
+}
+
+/** The candidates not in cooldown, in id order, and when the first one in cooldown thaws. */
+function thawed(state: SimState, ids: Iterable<string>): { movable: SimWorkload[]; earliestThaw: number | null } {
+  const movable: SimWorkload[] = [];
   let earliestThaw: number | null = null;
-  for (const id of state.nonExact) {
+  for (const id of ids) {
     const until = state.cooldownUntil.get(id);
     if (until !== undefined && until > state.now) {
       earliestThaw = earliestThaw === null ? until : Math.min(earliestThaw, until);
       continue;
     }
     if (until !== undefined) state.cooldownUntil.delete(id);
-    candidates.push(state.workload(id));
+    movable.push(state.workload(id));
   }
-  candidates.sort(byId);
-  return { candidates, earliestThaw };
+  movable.sort(byId);
+  return { movable, earliestThaw };
 }
 
 /**
- * The live controller replans on a timer every replanSeconds; between events nothing else changes, so the
- * simulator only needs the timer's tick that first sees a frozen candidate thawed: the first multiple of
- * replanSeconds at or after the earliest cooldown expiry. Ticks that could change nothing are skipped.
+ * The live controller replans on a timer every replanSeconds. Between scenario events nothing changes but
+ * cooldowns running out, so the simulator needs no other ticks than this one: the timer's first tick at or
+ * after the earliest thaw of a frozen candidate, the first multiple of replanSeconds at or after it.
+ * Only candidates with a worthwhile shape in the pool count: a tick for the others could change nothing.
  */
 function scheduleReplan(state: SimState, thaw: number): void {
   const period = state.policy.replanSeconds;

@@ -1,10 +1,12 @@
 // The simulated data center at one instant, with the indexes that keep every step O(1) or O(log n) instead of a scan of all blades.
-import { fitOf, isExact, type Fit } from '../core/fit.js';
+import { isExact, type Fit } from '../core/fit.js';
 import type { Pending, TransferKind } from '../core/decision.js';
 import type { BladeLocation, BladeState, Policy, RequirementSource, Resources, WorkloadState } from '../core/model.js';
-import { FitMemo } from '../core/shape.js';
+import { FitMemo, shapeId } from '../core/shape.js';
+import { CandidateIndex } from './candidate-index.js';
 import { EventQueue } from './event-queue.js';
 import { FitIntegral } from './fit-integral.js';
+import { StandbyPool } from './standby-pool.js';
 
 /** A Blade (core/model.ts) whose state the simulator changes in place; the planners read it as a Blade. */
 export interface SimBlade {
@@ -66,19 +68,20 @@ export interface IgnoredEvent {
   readonly reason: string;
 }
 
-/** Which planner calls could give a different answer than last time; a call whose inputs only shrank cannot. */
+/** Which placement calls could give a different answer than last time; a call whose inputs only shrank cannot. */
 export interface Dirty {
   placement: boolean;
   drain: boolean;
-  cascade: boolean;
 }
 
 export class SimState {
   now = 0;
   readonly blades = new Map<string, SimBlade>();
   readonly workloads = new Map<string, SimWorkload>();
+  /** Fits per (requirements, blade shape), shared by every planner call of the run. */
+  readonly memo: FitMemo;
   /** The standby pool: blades in state standby, none reserved (a reserved target is active). */
-  readonly pool = new Map<string, SimBlade>();
+  readonly pool = new StandbyPool();
   /** Blade -> the workload occupying it. */
   readonly hostOf = new Map<string, string>();
   /** Blade -> the workload whose transfer targets it. */
@@ -89,7 +92,7 @@ export class SimState {
   /** Workload -> its transfer in flight. */
   readonly inFlight = new Map<string, InFlight>();
   /** Running (not transferring) workloads whose fit is not exact: the cascade candidates. */
-  readonly nonExact = new Set<string>();
+  readonly candidates: CandidateIndex;
   /** Workload -> the time its cooldown ends. */
   readonly cooldownUntil = new Map<string, number>();
   /** Active blades an operator put into maintenance: they go to maintenance instead of standby once emptied. */
@@ -98,20 +101,25 @@ export class SimState {
   readonly queue = new EventQueue<QueueItem>();
   readonly scheduledReplans = new Set<number>();
   readonly integral = new FitIntegral();
-  readonly dirty: Dirty = { placement: true, drain: true, cascade: true };
+  readonly dirty: Dirty = { placement: true, drain: true };
   readonly ignored: IgnoredEvent[] = [];
   eventsHandled = 0;
-  private sortedPool: SimBlade[] | null = null;
 
-  /** Fits of the whole run, shared by every cascade round (the weights never change in a scenario). */
-  readonly fitMemo: FitMemo;
-
-  constructor(readonly policy: Policy) {
-    this.fitMemo = new FitMemo(policy.weights);
+  /**
+   * @param exhaustive hand the planners the whole pool and every candidate instead of the indexed few;
+   *   slow, for tests that show the indexes change nothing.
+   */
+  constructor(
+    readonly policy: Policy,
+    readonly exhaustive = false,
+  ) {
+    // One memo for the whole run: the weights never change within a scenario.
+    this.memo = new FitMemo(policy.weights);
+    this.candidates = new CandidateIndex(policy, this.memo);
   }
 
   fitOn(bladeId: string, workload: SimWorkload): Fit {
-    return fitOf(this.blade(bladeId).resources, workload.requirements, this.policy.weights);
+    return this.memo.fit(this.blade(bladeId).resources, workload.requirements);
   }
 
   blade(id: string): SimBlade {
@@ -126,22 +134,15 @@ export class SimState {
     return workload;
   }
 
-  /** The pool in id order, cached because several planner calls of one instant read it unchanged. */
-  standby(): readonly SimBlade[] {
-    if (this.sortedPool === null) this.sortedPool = [...this.pool.values()].sort(byId);
-    return this.sortedPool;
-  }
-
   enterPool(blade: SimBlade): void {
     blade.state = 'standby';
-    this.pool.set(blade.id, blade);
-    this.sortedPool = null;
-    // A new blade may place a pending workload, let a drain go, or be a better cascade target.
-    this.dirty.placement = this.dirty.drain = this.dirty.cascade = true;
+    if (this.pool.add(blade)) this.candidates.shapeAppeared(shapeId(blade.resources), blade.resources);
+    // A new blade may place a pending workload or let a drain go.
+    this.dirty.placement = this.dirty.drain = true;
   }
 
   leavePool(blade: SimBlade, state: BladeState): void {
-    if (this.pool.delete(blade.id)) this.sortedPool = null;
+    if (this.pool.remove(blade)) this.candidates.shapeVanished(shapeId(blade.resources));
     blade.state = state;
   }
 
@@ -167,7 +168,7 @@ export class SimState {
   vacate(workload: SimWorkload): void {
     if (workload.blade !== null) this.hostOf.delete(workload.blade);
     if (workload.fit !== null) this.integral.remove(workload.fit);
-    this.nonExact.delete(workload.id);
+    this.candidates.remove(workload.id);
     workload.blade = null;
     workload.fit = null;
   }
@@ -175,9 +176,8 @@ export class SimState {
   /** A workload runs again (landed, or its cascade was called off): it may be a cascade candidate, or a drain to retry. */
   markRunning(workload: SimWorkload): void {
     workload.state = 'running';
-    if (workload.fit !== null && !isExact(workload.fit)) {
-      this.nonExact.add(workload.id);
-      this.dirty.cascade = true;
+    if (workload.blade !== null && workload.fit !== null && !isExact(workload.fit)) {
+      this.candidates.add(workload.id, workload.requirements, this.blade(workload.blade).resources, workload.fit);
     }
     if (workload.blade !== null && this.maintenanceRequested.has(workload.blade)) this.dirty.drain = true;
   }
@@ -188,13 +188,4 @@ export class SimState {
     this.pending.set(workload.id, request);
     this.dirty.placement = true;
   }
-}
-
-export function byId<T extends { readonly id: string }>(a: T, b: T): number {
-  return compareIds(a.id, b.id);
-}
-
-/** Code-unit order: unlike localeCompare it is the same on every machine. */
-export function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

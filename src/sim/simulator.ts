@@ -16,6 +16,8 @@ export interface SimulateOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** Called after every event, transfer end and planning round, e.g. to check invariants in tests. Do not change the state. */
   readonly observe?: (state: SimState, step: string) => void;
+  /** Hand the planners the whole standby pool and every candidate, as without the simulator's indexes; slow, for tests. */
+  readonly exhaustive?: boolean;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface SimulateOptions {
  * (pending placements, drains, one cascade round) until a round starts nothing (DESIGN section 4).
  */
 export function simulate(scenario: Scenario, options: SimulateOptions = {}): SimulationReport {
-  const state = initialState(scenario);
+  const state = initialState(scenario, options.exhaustive ?? false);
   // Pushed in file order, so the queue's sequence keeps the file order of one instant's events.
   scenario.events.forEach((event, index) => state.queue.push(Math.max(0, event.at), { kind: 'event', index }));
   const progress = progressReporter(scenario.events.length, options.onProgress);
@@ -47,8 +49,8 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
   return buildReport(scenario.name, state, lastInstant);
 }
 
-function initialState(scenario: Scenario): SimState {
-  const state = new SimState(scenario.policy);
+function initialState(scenario: Scenario, exhaustive: boolean): SimState {
+  const state = new SimState(scenario.policy, exhaustive);
   for (const input of scenario.blades) {
     if (state.blades.has(input.id)) throw new Error(`simulate: duplicate blade ${input.id}`);
     const blade = { ...input, state: input.state };
@@ -135,10 +137,8 @@ function handle(state: SimState, scenario: Scenario, item: QueueItem, observe: S
   } else if (item.kind === 'event') {
     applyEvent(state, scenario.events[item.index]!, item.index);
     observe?.(state, `event ${item.index}`);
-  } else {
-    // The replan timer's tick: frozen candidates may have thawed.
-    state.dirty.cascade = true;
   }
+  // A replan tick needs no action of its own: the instant's cascade round sees the candidates that thawed.
 }
 
 function progressReporter(total: number, report: SimulateOptions['onProgress']): (done: number, final: boolean) => void {

@@ -18,7 +18,7 @@ export function startTransfer(state: SimState, placement: Placement, drain: bool
       throw new Error(`simulator: planner cascaded ${workload.id} from ${placement.from}, but it is ${workload.state} on ${workload.blade}`);
     }
     // It keeps running on its source until the transfer ends, but is no candidate meanwhile.
-    state.nonExact.delete(workload.id);
+    state.candidates.remove(workload.id);
   } else {
     request = state.pending.get(workload.id) ?? null;
     if (request === null) throw new Error(`simulator: planner placed ${workload.id}, which is not pending`);
@@ -75,6 +75,4 @@ function settle(state: SimState, flight: InFlight, outcome: 'completed' | 'abort
   state.targetOf.delete(record.to);
   record.end = state.now;
   record.outcome = outcome;
-  // A slot is free: a cascade the limit deferred may start now.
-  state.dirty.cascade = true;
 }
