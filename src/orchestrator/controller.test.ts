@@ -1,0 +1,74 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { historyViolations, runsOf } from '../adapters/fake/index.js';
+import { eventually, harness, type Harness } from './testing/harness.js';
+
+let h: Harness | null = null;
+afterEach(async () => {
+  await h?.stop();
+  h = null;
+});
+
+const placement = async (workload: string) => (await h!.store.workload(workload))?.blade ?? null;
+const stateOf = async (blade: string) => (await h!.store.blade(blade))?.state;
+
+describe('controller: the four-server example through the executor (DESIGN section 1)', () => {
+  it('fails W1 over to B, cascades to C, then home to A, with an audit trail', async () => {
+    h = await harness({
+      blades: [
+        { id: 'A', resources: { storageTB: 200 } },
+        { id: 'B', resources: { storageTB: 500 }, power: 'off' },
+      ],
+      workloads: [{ id: 'W1', requirements: { storageTB: 200 }, blade: 'A' }],
+    });
+    await h.settle();
+    expect(await placement('W1')).toBe('A');
+
+    h.world.checkpoint('W1');
+    h.world.failBlade('A');
+    await eventually(async () => (await stateOf('A')) === 'failed', 3000, 'A failed');
+    await h.settle();
+    expect(await placement('W1')).toBe('B');
+    expect(h.world.runningOn('W1')).toEqual(['B']);
+
+    h.world.addBlade({ id: 'C', resources: { storageTB: 300 }, power: 'off' });
+    await h.controller.discover();
+    await h.settle();
+    expect(await placement('W1')).toBe('C');
+    expect(await stateOf('B')).toBe('standby');
+
+    h.world.repairBlade('A');
+    await h.controller.repair('A');
+    await h.settle();
+    expect(await placement('W1')).toBe('A');
+    expect(h.world.runningOn('W1')).toEqual(['A']);
+    expect([await stateOf('A'), await stateOf('B'), await stateOf('C')]).toEqual(['active', 'standby', 'standby']);
+
+    const transfers = await h.store.transfers();
+    expect(transfers.map((t) => [t.kind, t.from, t.to, t.status])).toEqual([
+      ['failover', 'A', 'B', 'done'],
+      ['cascade', 'B', 'C', 'done'],
+      ['cascade', 'C', 'A', 'done'],
+    ]);
+    // Every step was written before and after it ran, in order.
+    expect(transfers[0]!.steps.filter((s) => s.status === 'succeeded').map((s) => s.name)).toEqual(['capture', 'fence', 'attach', 'start', 'restore', 'verify']);
+    expect(transfers[1]!.steps.filter((s) => s.status === 'succeeded').map((s) => s.name)).toEqual(['prepare', 'move', 'switch', 'restore', 'verify', 'release']);
+
+    const events = await h.events();
+    const types = events.map((e) => e.type);
+    expect(types).toContain('blade.failed');
+    expect(types).toContain('blade.repaired');
+    expect(events.filter((e) => e.type === 'transfer.done').map((e) => e.subject)).toEqual(transfers.map((t) => t.id));
+    for (const t of transfers) {
+      const mine = events.filter((e) => e.subject === t.id && e.type.startsWith('transfer.step.'));
+      expect(mine.filter((e) => e.type === 'transfer.step.started')).toHaveLength(t.steps.filter((s) => s.status === 'started').length);
+    }
+    expect(events.find((e) => e.type === 'blade.repaired')!.actor).toBe('operator');
+
+    // The fake's own record: never on two blades, no start before fence, and no gap except the
+    // failover's return to its last checkpoint (A died before it could be captured).
+    const violations = historyViolations(h.world.history()).filter((v) => v.rule !== 'sequence-gap');
+    expect(violations).toEqual([]);
+    const runs = runsOf(h.world.history(), 'W1');
+    expect(runs.map((r) => r.blade)).toEqual(['A', 'B', 'C', 'A']);
+  });
+});

@@ -1,0 +1,343 @@
+// The controller: a level-triggered reconcile loop over blades, the plan, and transfers. Hardware
+// events and timers enqueue ids; sync(id) compares what the store says with what the drivers see
+// and takes the next step. On start it resumes every unfinished transfer from the store.
+import { randomUUID } from 'node:crypto';
+import { planCascade } from '../core/cascade.js';
+import type { Placement } from '../core/decision.js';
+import { fitOf } from '../core/fit.js';
+import { DEFAULT_POLICY, type Policy, type Resources } from '../core/model.js';
+import { planPlacements, type PlacementRequest } from '../core/placement.js';
+import { deriveRequirements } from '../core/requirements.js';
+import type { Clock } from '../ports/clock.js';
+import type { HardwarePort } from '../ports/hardware.js';
+import type { StoragePort } from '../ports/storage.js';
+import type { BladeRecord, NewAuditEvent, Store, TransferRecord, WorkloadRecord } from '../ports/store.js';
+import type { WorkloadPort } from '../ports/workloads.js';
+import { LIVE_TIMING, withDeadline, type RetryTiming } from './deadline.js';
+import { Executor } from './executor.js';
+import { WorkQueue } from './work-queue.js';
+
+/** The live defaults differ from the simulator's in one place: cooldown (DESIGN section 4). */
+export const LIVE_POLICY: Policy = { ...DEFAULT_POLICY, cooldownSeconds: 600 };
+
+export interface LogEntry {
+  readonly level: 'info' | 'warn' | 'error';
+  readonly msg: string;
+  readonly [key: string]: unknown;
+}
+
+export interface ControllerOptions {
+  readonly store: Store;
+  readonly hardware: HardwarePort;
+  readonly workloads: WorkloadPort;
+  readonly storage: StoragePort;
+  readonly clock: Clock;
+  readonly timing?: RetryTiming;
+  /** Written to the store on first start only; later the stored policy rules. */
+  readonly policy?: Policy;
+  readonly log?: (entry: LogEntry) => void;
+  /** How often every blade's status is read even without events (ms); 0 turns polling off. */
+  readonly pollMs?: number;
+}
+
+export class Controller {
+  private readonly queue: WorkQueue;
+  private readonly executor: Executor;
+  private readonly timing: RetryTiming;
+  private readonly log: (entry: LogEntry) => void;
+  private policy: Policy = LIVE_POLICY;
+  private unsubscribe: (() => void) | null = null;
+  /** Planning, blade observations and operator actions change shared records: one at a time. */
+  private exclusive: Promise<unknown> = Promise.resolve();
+  private running = false;
+
+  private constructor(private readonly o: ControllerOptions) {
+    this.timing = o.timing ?? LIVE_TIMING;
+    this.log = o.log ?? (() => {});
+    this.queue = new WorkQueue((key) => this.sync(key), o.clock, (key, error, retryInMs) =>
+      this.log({ level: 'warn', msg: 'sync failed; will retry', key, error: error.message, retryInMs }),
+    );
+    this.executor = new Executor(
+      { hardware: o.hardware, workloads: o.workloads, storage: o.storage, store: o.store, clock: o.clock, timing: this.timing },
+      {
+        onStep: (t, step) => this.log({ level: step.status === 'failed' ? 'warn' : 'info', msg: `step ${step.name} ${step.status}`, transfer: t.id, workload: t.workload, kind: t.kind, from: t.from, to: t.to, attempt: step.attempt, ...(step.error ? { error: step.error } : {}) }),
+        onSettled: (t) => this.settled(t),
+      },
+    );
+  }
+
+  static async start(options: ControllerOptions): Promise<Controller> {
+    const c = new Controller(options);
+    await options.store.migrate();
+    const stored = await options.store.policy();
+    if (stored) c.policy = stored;
+    else await options.store.commit({ policy: (c.policy = options.policy ?? LIVE_POLICY), events: [c.event('controller', 'policy.set', 'policy', {})] });
+    c.running = true;
+    c.unsubscribe = options.hardware.subscribe((e) => c.queue.add(`blade:${e.blade}`));
+    const open = await options.store.transfers({ open: true });
+    for (const t of open) c.queue.add(`transfer:${t.id}`);
+    if (open.length > 0) c.log({ level: 'info', msg: `resuming ${open.length} unfinished transfer(s)`, transfers: open.map((t) => t.id) });
+    for (const b of await options.store.blades()) c.queue.add(`blade:${b.id}`);
+    c.queue.add('plan');
+    c.tick('plan', c.policy.replanSeconds * 1000);
+    if ((options.pollMs ?? 5000) > 0) c.tick('poll', options.pollMs ?? 5000);
+    return c;
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unsubscribe?.();
+    this.queue.stop();
+    await this.queue.idle();
+  }
+
+  /** Resolves when no work is queued or running. */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  currentPolicy(): Policy {
+    return this.policy;
+  }
+
+  // --- operator actions: each is recorded with who asked ---
+
+  async repair(blade: string, actor = 'operator'): Promise<void> {
+    return this.serial(async () => {
+      const b = await this.mustBlade(blade);
+      if (b.state !== 'failed' && b.state !== 'maintenance') throw new Error(`blade ${blade} is ${b.state}; only a failed or maintenance blade can be repaired`);
+      await this.o.store.commit({ blades: [{ ...b, state: 'standby' }], events: [this.event(actor, 'blade.repaired', blade, { was: b.state })] });
+      this.queue.add(`blade:${blade}`);
+      this.queue.add('plan');
+    });
+  }
+
+  async maintenance(blade: string, on: boolean, actor = 'operator'): Promise<void> {
+    return this.serial(async () => {
+      const b = await this.mustBlade(blade);
+      if (on && (b.state === 'standby' || b.state === 'active')) {
+        await this.o.store.commit({ blades: [{ ...b, state: 'maintenance' }], events: [this.event(actor, 'blade.maintenance', blade, { on, drain: b.state === 'active' })] });
+      } else if (!on && b.state === 'maintenance') {
+        const hosts = (await this.o.store.workloads()).some((w) => w.blade === blade && w.state !== 'finished' && w.state !== 'pending');
+        await this.o.store.commit({ blades: [{ ...b, state: hosts ? 'active' : 'standby' }], events: [this.event(actor, 'blade.maintenance', blade, { on })] });
+      } else {
+        throw new Error(`blade ${blade} is ${b.state}; maintenance ${on ? 'on' : 'off'} does not apply`);
+      }
+      this.queue.add('plan');
+    });
+  }
+
+  /** A new workload to place; requirements may come from its driver instead of the caller. */
+  async submit(w: { id: string; requirements?: Resources; priority?: number }, actor = 'operator'): Promise<void> {
+    return this.serial(async () => {
+      if (await this.o.store.workload(w.id)) throw new Error(`workload ${w.id} already exists`);
+      const derived = w.requirements
+        ? { requirements: w.requirements, source: 'declared' as const }
+        : deriveRequirements({ declared: await this.o.workloads.declared(w.id), samples: await this.o.workloads.samples(w.id), host: null });
+      if (!derived) throw new Error(`workload ${w.id}: no requirements given and its driver has none`);
+      const record: WorkloadRecord = { id: w.id, requirements: derived.requirements, source: derived.source, priority: w.priority ?? 0, blade: null, state: 'pending', movedAt: null, pendingReason: null };
+      await this.o.store.commit({ workloads: [record], events: [this.event(actor, 'workload.submitted', w.id, { requirements: derived.requirements, source: derived.source })] });
+      this.queue.add('plan');
+    });
+  }
+
+  /**
+   * A workload already running on a blade when Cascade first sees it. Its requirements come from
+   * its driver's metadata, else measured samples, else the host blade (the patent's three sources).
+   */
+  async adopt(w: { id: string; blade: string; priority?: number }, actor = 'operator'): Promise<void> {
+    return this.serial(async () => {
+      const blade = await this.mustBlade(w.blade);
+      const derived = deriveRequirements({ declared: await this.o.workloads.declared(w.id), samples: await this.o.workloads.samples(w.id), host: blade.resources });
+      const record: WorkloadRecord = { id: w.id, requirements: derived!.requirements, source: derived!.source, priority: w.priority ?? 0, blade: w.blade, state: 'running', movedAt: null, pendingReason: null };
+      await this.o.store.commit({ workloads: [record], blades: [{ ...blade, state: 'active' }], events: [this.event(actor, 'workload.adopted', w.id, { blade: w.blade, source: derived!.source })] });
+      this.queue.add('plan');
+    });
+  }
+
+  async finish(workload: string, actor = 'operator'): Promise<void> {
+    return this.serial(async () => {
+      const w = await this.o.store.workload(workload);
+      if (!w) throw new Error(`unknown workload ${workload}`);
+      if (w.state === 'transferring') throw new Error(`workload ${workload} is in a transfer; finish it when the transfer ends`);
+      const blades: BladeRecord[] = [];
+      if (w.state === 'running' && w.blade) {
+        const b = await this.o.store.blade(w.blade);
+        if (b && b.state === 'active') blades.push({ ...b, state: 'standby' });
+      }
+      await this.o.store.commit({ workloads: [{ ...w, state: 'finished', blade: null }], blades, events: [this.event(actor, 'workload.finished', workload, {})] });
+      this.queue.add('plan');
+    });
+  }
+
+  /** Blades the hardware reports that the store does not know yet join the pool. */
+  async discover(actor = 'controller'): Promise<string[]> {
+    return this.serial(async () => {
+      const known = new Set((await this.o.store.blades()).map((b) => b.id));
+      const fresh = (await this.o.hardware.inventory()).filter((b) => !known.has(b.id));
+      const records: BladeRecord[] = fresh.map((b) => ({ id: b.id, resources: b.resources, state: 'standby', ...(b.location ? { location: b.location } : {}), power: 'unknown', health: 'ok', endpoint: 'driver' }));
+      if (records.length > 0) await this.o.store.commit({ blades: records, events: records.map((b) => this.event(actor, 'blade.added', b.id, { resources: b.resources })) });
+      for (const b of records) this.queue.add(`blade:${b.id}`);
+      this.queue.add('plan');
+      return records.map((b) => b.id);
+    });
+  }
+
+  // --- reconcile ---
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.exclusive.then(work, work);
+    this.exclusive = run.catch(() => {});
+    return run;
+  }
+
+  private async sync(key: string): Promise<void> {
+    if (key === 'plan') return this.serial(() => this.plan());
+    if (key === 'poll') {
+      for (const b of await this.o.store.blades()) this.queue.add(`blade:${b.id}`);
+      return;
+    }
+    const [kind, id] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+    if (kind === 'blade') return this.serial(() => this.observeBlade(id));
+    if (kind === 'transfer') {
+      const t = await this.o.store.transfer(id);
+      if (t?.status === 'waiting') await this.executor.retryWaiting(id);
+      else await this.executor.drive(id);
+    }
+  }
+
+  /** Compares a blade's record with what its controller reports; a blade that died loses its workload to a failover. */
+  private async observeBlade(id: string): Promise<void> {
+    const blade = await this.o.store.blade(id);
+    if (!blade) return;
+    let status: { power: 'on' | 'off' | 'unknown'; health: BladeRecord['health'] };
+    try {
+      status = await withDeadline(this.o.clock, this.o.hardware.status(id), this.timing.callMs, `status of ${id}`);
+    } catch {
+      status = { power: 'unknown', health: 'unreachable' };
+    }
+    const open = await this.o.store.transfers({ open: true });
+    const targetOf = open.find((t) => t.to === id);
+    const sourceOf = open.find((t) => t.from === id);
+    const dead =
+      status.health === 'critical' ||
+      status.health === 'unreachable' ||
+      // An active blade that lost power, unless a transfer is switching it on (target) or off (source).
+      (blade.state === 'active' && status.power === 'off' && !targetOf && !sourceOf);
+    const changed = status.power !== blade.power || status.health !== blade.health;
+    if (!dead || blade.state === 'failed' || blade.state === 'maintenance') {
+      if (changed) await this.o.store.commit({ blades: [{ ...blade, power: status.power, health: status.health }] });
+      return;
+    }
+
+    const failed: BladeRecord = { ...blade, state: 'failed', power: status.power, health: status.health };
+    const workloads: WorkloadRecord[] = [];
+    const hosted = (await this.o.store.workloads()).find((w) => w.blade === id && w.state === 'running');
+    if (hosted && !sourceOf) workloads.push({ ...hosted, state: 'pending', pendingReason: `blade ${id} failed` });
+    await this.o.store.commit({
+      blades: [failed],
+      workloads,
+      events: [this.event('controller', 'blade.failed', id, { health: status.health, power: status.power, workload: hosted?.id ?? null })],
+    });
+    this.log({ level: 'warn', msg: `blade ${id} failed`, health: status.health, power: status.power, workload: hosted?.id ?? null });
+    if (targetOf) this.queue.add(`transfer:${targetOf.id}`);
+    if (sourceOf) this.queue.add(`transfer:${sourceOf.id}`);
+    this.queue.add('plan');
+  }
+
+  /** Failovers and placements first (they never wait), then maintenance drains, then cascades into the free slots. */
+  private async plan(): Promise<void> {
+    const { store, clock } = this.o;
+    const policy = this.policy;
+    const blades = new Map((await store.blades()).map((b) => [b.id, b]));
+    const workloads = await store.workloads();
+    const open = await store.transfers({ open: true });
+    const busy = new Set(open.map((t) => t.workload));
+    const created: TransferRecord[] = [];
+    const touched = new Map<string, WorkloadRecord>();
+    const events: NewAuditEvent[] = [];
+    const standby = (): BladeRecord[] => [...blades.values()].filter((b) => b.state === 'standby' && b.health !== 'critical' && b.health !== 'unreachable');
+    const start = (p: Placement, drain: boolean): void => {
+      const w = workloads.find((x) => x.id === p.workload)!;
+      const t: TransferRecord = { id: `${p.kind}-${randomUUID().slice(0, 8)}`, kind: p.kind, workload: p.workload, from: p.from, to: p.to, before: p.before, after: p.after, status: 'running', reason: null, drain, steps: [], createdAt: clock.now(), updatedAt: clock.now() };
+      created.push(t);
+      busy.add(w.id);
+      blades.set(p.to, { ...blades.get(p.to)!, state: 'active' });
+      touched.set(w.id, { ...w, state: 'transferring', pendingReason: null });
+      events.push(this.event('controller', 'transfer.created', t.id, { kind: t.kind, workload: t.workload, from: t.from, to: t.to, before: t.before, after: t.after, drain, runnersUp: p.runnersUp }));
+    };
+
+    const requests: PlacementRequest[] = workloads
+      .filter((w) => w.state === 'pending' && !busy.has(w.id))
+      .map((w) => {
+        const source = w.blade ? blades.get(w.blade) : undefined;
+        return source
+          ? { workload: w, kind: 'failover' as const, from: source.id, before: fitOf(source.resources, w.requirements, policy.weights) }
+          : { workload: w, kind: 'place' as const, from: null, before: null };
+      });
+    if (requests.length > 0) {
+      const placed = planPlacements(requests, standby(), policy);
+      for (const p of placed.placements) start(p, false);
+      for (const p of placed.pending) {
+        const w = workloads.find((x) => x.id === p.workload)!;
+        const reason = `${p.reason}: ${p.detail}`;
+        if (w.pendingReason !== reason) {
+          touched.set(w.id, { ...w, pendingReason: reason });
+          events.push(this.event('controller', 'workload.pending', w.id, { reason: p.reason, detail: p.detail }));
+        }
+      }
+    }
+
+    const drains: PlacementRequest[] = workloads
+      .filter((w) => w.state === 'running' && !busy.has(w.id) && w.blade !== null && blades.get(w.blade)?.state === 'maintenance')
+      .map((w) => ({ workload: w, kind: 'cascade' as const, from: w.blade, before: fitOf(blades.get(w.blade!)!.resources, w.requirements, policy.weights) }));
+    if (drains.length > 0) for (const p of planPlacements(drains, standby(), policy).placements) start(p, true);
+
+    const slots = Math.max(0, policy.maxConcurrentTransfers - open.length - created.length);
+    const now = clock.now();
+    const frozen = new Set(busy);
+    for (const w of workloads) if (w.movedAt !== null && now - w.movedAt < policy.cooldownSeconds * 1000) frozen.add(w.id);
+    const cascade = planCascade({ blades: [...blades.values()], workloads: workloads.filter((w) => !busy.has(w.id)), policy, slots, frozen });
+    if (policy.requireApproval) {
+      for (const m of cascade.moves) events.push(this.event('controller', 'cascade.proposed', m.workload, { from: m.from, to: m.to, saving: m.saving }));
+    } else {
+      for (const m of cascade.moves) start(m, false);
+    }
+
+    if (created.length === 0 && touched.size === 0 && events.length === 0) return;
+    const reserved = created.map((t) => blades.get(t.to)!);
+    await store.commit({ transfers: created, workloads: [...touched.values()], blades: reserved, events });
+    for (const t of created) {
+      this.log({ level: 'info', msg: `${t.kind} ${t.workload}: ${t.from ?? '-'} -> ${t.to}`, transfer: t.id });
+      this.queue.add(`transfer:${t.id}`);
+    }
+  }
+
+  private settled(t: TransferRecord): void {
+    this.log({ level: t.status === 'done' ? 'info' : 'warn', msg: `transfer ${t.status}`, transfer: t.id, workload: t.workload, kind: t.kind, from: t.from, to: t.to, ...(t.reason ? { reason: t.reason } : {}) });
+    if (t.status === 'waiting') {
+      // An unconfirmed fence: try again later; nothing else happens to this workload meanwhile.
+      void this.o.clock.sleep(this.timing.maxBackoffMs).then(() => this.running && this.queue.add(`transfer:${t.id}`));
+    }
+    this.queue.add('plan');
+  }
+
+  private tick(key: string, everyMs: number): void {
+    if (everyMs <= 0) return;
+    void this.o.clock.sleep(everyMs).then(() => {
+      if (!this.running) return;
+      this.queue.add(key);
+      this.tick(key, everyMs);
+    });
+  }
+
+  private async mustBlade(id: string): Promise<BladeRecord> {
+    const b = await this.o.store.blade(id);
+    if (!b) throw new Error(`unknown blade ${id}`);
+    return b;
+  }
+
+  private event(actor: string, type: string, subject: string, data: Record<string, unknown>): NewAuditEvent {
+    return { at: this.o.clock.now(), actor, type, subject, data };
+  }
+}

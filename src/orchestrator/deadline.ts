@@ -1,0 +1,62 @@
+// Deadlines and retries for driver calls: a hung BMC or hypervisor must not hang a transfer.
+import type { Clock } from '../ports/clock.js';
+
+export class DeadlineError extends Error {}
+
+/** Rejects with DeadlineError when `promise` has not settled within `ms` of the clock. */
+export function withDeadline<T>(clock: Clock, promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let settled = false;
+  return new Promise<T>((resolve, reject) => {
+    promise.then(
+      (value) => {
+        settled = true;
+        resolve(value);
+      },
+      (error: unknown) => {
+        settled = true;
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+    void clock.sleep(ms).then(() => {
+      if (!settled) reject(new DeadlineError(`${what}: no answer within ${ms} ms`));
+    });
+  });
+}
+
+export interface RetryTiming {
+  /** Deadline of one driver call. */
+  readonly callMs: number;
+  /** Deadline of a whole step, across its attempts. */
+  readonly stepMs: number;
+  readonly backoffMs: number;
+  readonly maxBackoffMs: number;
+  /** How often a power state is read while waiting for it to change. */
+  readonly pollMs: number;
+}
+
+export const LIVE_TIMING: RetryTiming = { callMs: 10_000, stepMs: 120_000, backoffMs: 500, maxBackoffMs: 10_000, pollMs: 1_000 };
+
+/**
+ * Runs `attempt` until it succeeds or the step deadline passes, backing off exponentially between
+ * tries. `onRetry` sees every failure that will be retried, for the audit log.
+ */
+export async function retry<T>(
+  clock: Clock,
+  timing: RetryTiming,
+  attempt: () => Promise<T>,
+  onRetry: (error: Error, tries: number) => Promise<void> | void,
+): Promise<T> {
+  const deadline = clock.now() + timing.stepMs;
+  let backoff = timing.backoffMs;
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (raw) {
+      const error = raw instanceof Error ? raw : new Error(String(raw));
+      if (clock.now() + backoff >= deadline) throw error;
+      await onRetry(error, tries);
+      await clock.sleep(backoff);
+      backoff = Math.min(timing.maxBackoffMs, backoff * 2);
+    }
+  }
+}

@@ -1,0 +1,161 @@
+// Runs transfers: asks the state machine for the next command, writes the step to the store
+// before it runs and after, and carries out completion and aborts with their bookkeeping.
+import type { BladeRecord, NewAuditEvent, StepRecord, TransferRecord, WorkloadRecord } from '../ports/store.js';
+import { retry } from './deadline.js';
+import { runStep, type Ports, type StepOutput } from './steps.js';
+import { nextCommand, type Command, type StepName } from './transfer-machine.js';
+
+export interface ExecutorHooks {
+  /** A transfer ended (done or aborted) or now waits: the controller replans, alerts, etc. */
+  readonly onSettled?: (transfer: TransferRecord, command: Command) => void;
+  /** Every step as it is written, e.g. for logs. */
+  readonly onStep?: (transfer: TransferRecord, step: StepRecord) => void;
+}
+
+export class Executor {
+  constructor(
+    private readonly ports: Ports,
+    private readonly hooks: ExecutorHooks = {},
+  ) {}
+
+  /** Drives one transfer until it is done, aborted, or waiting; returns the last record. */
+  async drive(id: string): Promise<TransferRecord> {
+    for (;;) {
+      const transfer = await this.ports.store.transfer(id);
+      if (!transfer) throw new Error(`transfer ${id} not found`);
+      const source = transfer.from === null ? null : await this.ports.store.blade(transfer.from);
+      const command = nextCommand(transfer, { sourceFailed: source?.state === 'failed' });
+      switch (command.type) {
+        case 'none':
+          return transfer;
+        case 'run':
+          await this.run(transfer, command.step, command.attempt);
+          break;
+        case 'complete':
+          return this.settle(transfer, command, await this.complete(transfer));
+        case 'abort':
+          return this.settle(transfer, command, await this.abort(transfer, command));
+        case 'wait':
+          return this.settle(transfer, command, await this.wait(transfer, command.step, command.reason));
+      }
+    }
+  }
+
+  /** Runs a step that was waiting (an unconfirmed fence) once more. */
+  async retryWaiting(id: string): Promise<TransferRecord> {
+    const transfer = await this.ports.store.transfer(id);
+    if (!transfer || transfer.status !== 'waiting') return transfer!;
+    const command = nextCommand(transfer);
+    if (command.type === 'wait') await this.run({ ...transfer, status: 'running' }, command.step, command.attempt);
+    return this.drive(id);
+  }
+
+  private settle(transfer: TransferRecord, command: Command, settled: TransferRecord): TransferRecord {
+    this.hooks.onSettled?.(settled, command);
+    return settled;
+  }
+
+  private async run(transfer: TransferRecord, step: StepName, attempt: number): Promise<void> {
+    const { store, clock } = this.ports;
+    const started: StepRecord = { name: step, status: 'started', attempt, startedAt: clock.now(), endedAt: null, error: null, output: null };
+    let current: TransferRecord = { ...transfer, status: 'running', steps: [...transfer.steps, started], updatedAt: clock.now() };
+    await store.commit({ transfers: [current], events: [this.event(current, 'transfer.step.started', { step, attempt })] });
+    this.hooks.onStep?.(current, started);
+
+    let ended: StepRecord;
+    let output: StepOutput | null = null;
+    try {
+      output = await retry(
+        clock,
+        this.ports.timing,
+        () => runStep(step, current, (name) => outputOf(current, name), this.ports),
+        (error, tries) => store.commit({ events: [this.event(current, 'transfer.step.retry', { step, tries, error: error.message })] }).then(() => {}),
+      );
+      ended = { ...started, status: 'succeeded', endedAt: clock.now(), output: JSON.stringify(output) };
+    } catch (raw) {
+      const message = raw instanceof Error ? raw.message : String(raw);
+      ended = { ...started, status: 'failed', endedAt: clock.now(), error: message };
+    }
+    current = { ...current, steps: [...current.steps, ended], reason: ended.error ?? current.reason, updatedAt: clock.now() };
+    const checkpoint = output?.checkpoint && (step === 'capture' || step === 'move') && output.source !== 'stored' && output.source !== 'none'
+      ? [{ ...output.checkpoint, takenAt: clock.now() }]
+      : [];
+    await store.commit({
+      transfers: [current],
+      checkpoints: checkpoint,
+      events: [this.event(current, `transfer.step.${ended.status}`, { step, attempt, ...(ended.error ? { error: ended.error } : {}) })],
+    });
+    this.hooks.onStep?.(current, ended);
+  }
+
+  /** The workload is on its target: record it there, and for a cascade return the source to the pool. */
+  private async complete(transfer: TransferRecord): Promise<TransferRecord> {
+    const { store, clock } = this.ports;
+    const now = clock.now();
+    const workload = await this.workload(transfer);
+    const blades: BladeRecord[] = [];
+    const target = await store.blade(transfer.to);
+    if (target) blades.push({ ...target, state: 'active', power: 'on' });
+    if (transfer.kind === 'cascade' && transfer.from !== null) {
+      const source = await store.blade(transfer.from);
+      // A blade an operator put into maintenance (a drain) stays out of the pool; a failed one stays failed.
+      if (source && source.state === 'active') blades.push({ ...source, state: 'standby', power: 'off' });
+      if (source && source.state !== 'active') blades.push({ ...source, power: 'off' });
+    }
+    const done: TransferRecord = { ...transfer, status: 'done', reason: null, updatedAt: now };
+    await store.commit({
+      transfers: [done],
+      blades,
+      workloads: [{ ...workload, blade: transfer.to, state: 'running', movedAt: now, pendingReason: null }],
+      events: [this.event(done, 'transfer.done', { kind: transfer.kind, from: transfer.from, to: transfer.to })],
+    });
+    return done;
+  }
+
+  private async abort(transfer: TransferRecord, command: Extract<Command, { type: 'abort' }>): Promise<TransferRecord> {
+    const { reason, targetFailed } = command;
+    const { store, clock } = this.ports;
+    const now = clock.now();
+    const workload = await this.workload(transfer);
+    const target = await store.blade(transfer.to);
+    const blades: BladeRecord[] = [];
+    if (target) blades.push({ ...target, state: targetFailed ? 'failed' : target.state === 'active' ? 'standby' : target.state });
+    // A failover that gives up keeps its source as the workload's blade, so the next attempt
+    // fences and captures from it again; a cascade leaves the workload running on its source.
+    const after: WorkloadRecord =
+      transfer.kind === 'cascade' && !command.toFailover
+        ? { ...workload, blade: transfer.from, state: 'running' }
+        : { ...workload, blade: transfer.kind === 'place' ? null : transfer.from, state: 'pending', pendingReason: reason };
+    const aborted: TransferRecord = { ...transfer, status: 'aborted', reason, updatedAt: now };
+    const events: NewAuditEvent[] = [this.event(aborted, 'transfer.aborted', { reason, targetFailed })];
+    if (targetFailed) events.push({ at: now, actor: 'controller', type: 'blade.failed', subject: transfer.to, data: { reason } });
+    await store.commit({ transfers: [aborted], blades, workloads: [after], events });
+    return aborted;
+  }
+
+  private async wait(transfer: TransferRecord, step: StepName, reason: string): Promise<TransferRecord> {
+    const { store, clock } = this.ports;
+    const waiting: TransferRecord = { ...transfer, status: 'waiting', reason, updatedAt: clock.now() };
+    await store.commit({ transfers: [waiting], events: [this.event(waiting, 'alert', { step, reason })] });
+    return waiting;
+  }
+
+  private async workload(transfer: TransferRecord): Promise<WorkloadRecord> {
+    const workload = await this.ports.store.workload(transfer.workload);
+    if (!workload) throw new Error(`transfer ${transfer.id}: workload ${transfer.workload} is not in the store`);
+    return workload;
+  }
+
+  private event(t: TransferRecord, type: string, data: Record<string, unknown>): NewAuditEvent {
+    return { at: this.ports.clock.now(), actor: 'controller', type, subject: t.id, data: { workload: t.workload, ...data } };
+  }
+}
+
+/** The output of the step's last successful run. */
+export function outputOf(transfer: TransferRecord, name: StepName): StepOutput | null {
+  for (let i = transfer.steps.length - 1; i >= 0; i--) {
+    const s = transfer.steps[i]!;
+    if (s.name === name && s.status === 'succeeded') return s.output ? (JSON.parse(s.output) as StepOutput) : {};
+  }
+  return null;
+}

@@ -1,0 +1,144 @@
+// What each transfer step does through the ports. Every step is idempotent: run twice (after a
+// crash, or a retry), it reaches the same result and never runs the workload on two blades.
+import type { Clock } from '../ports/clock.js';
+import type { HardwarePort, PowerState } from '../ports/hardware.js';
+import type { StoragePort } from '../ports/storage.js';
+import type { Store, TransferRecord } from '../ports/store.js';
+import type { Checkpoint, WorkloadPort } from '../ports/workloads.js';
+import { withDeadline, type RetryTiming } from './deadline.js';
+import type { StepName } from './transfer-machine.js';
+
+export interface Ports {
+  readonly hardware: HardwarePort;
+  readonly workloads: WorkloadPort;
+  readonly storage: StoragePort;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly timing: RetryTiming;
+}
+
+/** What a step hands to the steps after it; stored as JSON in its record. */
+export interface StepOutput {
+  readonly checkpoint?: Checkpoint;
+  /** capture: where the state came from; `none` means a cold start from the boot disk. */
+  readonly source?: 'live' | 'stored' | 'none';
+  /** move: how the state moved. */
+  readonly mode?: 'live' | 'checkpoint';
+}
+
+export type Outputs = (step: StepName) => StepOutput | null;
+
+export async function runStep(step: StepName, t: TransferRecord, outputs: Outputs, ports: Ports): Promise<StepOutput> {
+  const call = <T>(promise: Promise<T>, what: string): Promise<T> => withDeadline(ports.clock, promise, ports.timing.callMs, what);
+  const from = t.from;
+  switch (step) {
+    case 'capture':
+      return capture(t, ports, call);
+    case 'fence':
+      if (from === null) return {};
+      await power(from, 'off', ports, call);
+      return {};
+    case 'attach':
+    case 'switch':
+      await call(ports.storage.attach(t.workload, t.to), `attach storage of ${t.workload} to ${t.to}`);
+      return {};
+    case 'start':
+    case 'prepare':
+      await power(t.to, 'on', ports, call);
+      return {};
+    case 'restore':
+      return restore(t, outputs, ports, call);
+    case 'verify': {
+      const seen = await call(ports.workloads.status(t.workload), `status of ${t.workload}`);
+      if (seen.state !== 'running' || seen.blade !== t.to) {
+        throw new Error(`${t.workload} is ${seen.state}${seen.blade ? ` on ${seen.blade}` : ''}, not running on ${t.to}`);
+      }
+      return {};
+    }
+    case 'move':
+      return move(t, ports, call);
+    case 'release':
+      if (from !== null) await power(from, 'off', ports, call);
+      return {};
+    case 'rollback':
+      await rollback(t, ports, call);
+      return {};
+    case 'unwind':
+      await power(t.to, 'off', ports, call);
+      return {};
+  }
+}
+
+type Call = <T>(promise: Promise<T>, what: string) => Promise<T>;
+
+/** Asks for a power state and confirms it by reading it back (Redfish changes it later). */
+async function power(blade: string, want: PowerState, ports: Ports, call: Call): Promise<void> {
+  const now = await call(ports.hardware.status(blade), `power state of ${blade}`);
+  if (now.power === want) return;
+  await call(ports.hardware.setPower(blade, want), `power ${want} ${blade}`);
+  const until = ports.clock.now() + ports.timing.callMs;
+  for (;;) {
+    await ports.clock.sleep(ports.timing.pollMs);
+    const seen = await call(ports.hardware.status(blade), `power state of ${blade}`);
+    if (seen.power === want) {
+      if (want === 'on' && seen.health === 'critical') throw new Error(`${blade} powered on but its health is critical`);
+      return;
+    }
+    if (ports.clock.now() >= until) throw new Error(`${blade} did not confirm power ${want} (still ${seen.power})`);
+  }
+}
+
+/**
+ * The failing blade's state if it still answers, else the latest stored checkpoint, else a cold
+ * start from the boot disk (sequence 0 of nothing: the workload had never been checkpointed).
+ */
+async function capture(t: TransferRecord, ports: Ports, call: Call): Promise<StepOutput> {
+  if (t.from !== null) {
+    try {
+      return { checkpoint: await call(ports.workloads.capture(t.workload, t.from), `capture ${t.workload} on ${t.from}`), source: 'live' };
+    } catch {
+      // The blade failed: this is expected, and the stored checkpoint is the fallback.
+    }
+  }
+  const stored = await ports.store.latestCheckpoint(t.workload);
+  if (stored) return { checkpoint: { workload: stored.workload, blade: stored.blade, sequence: stored.sequence, data: stored.data }, source: 'stored' };
+  return { checkpoint: coldStart(t), source: 'none' };
+}
+
+function coldStart(t: TransferRecord): Checkpoint {
+  return { workload: t.workload, blade: t.to, sequence: 0, data: '' };
+}
+
+async function restore(t: TransferRecord, outputs: Outputs, ports: Ports, call: Call): Promise<StepOutput> {
+  if (t.kind === 'cascade' && outputs('move')?.mode === 'live') return {};
+  const checkpoint = t.kind === 'place' ? coldStart(t) : (outputs(t.kind === 'cascade' ? 'move' : 'capture')?.checkpoint ?? coldStart(t));
+  await call(ports.workloads.restore(t.workload, t.to, checkpoint), `restore ${t.workload} on ${t.to}`);
+  return {};
+}
+
+/** Live migration where the driver can; otherwise a checkpoint at a quiesce point (the source stops). */
+async function move(t: TransferRecord, ports: Ports, call: Call): Promise<StepOutput> {
+  const from = t.from!;
+  const seen = await call(ports.workloads.status(t.workload), `status of ${t.workload}`);
+  // A crash after the driver moved it but before the step was recorded: it is already there.
+  if (seen.state === 'running' && seen.blade === t.to) return { mode: 'live' };
+  if (seen.state === 'running' && seen.blade === from && (await call(ports.workloads.canMigrate(t.workload, from, t.to), 'can migrate'))) {
+    await call(ports.workloads.migrate(t.workload, from, t.to), `migrate ${t.workload} ${from} -> ${t.to}`);
+    return { mode: 'live' };
+  }
+  // capture() of a workload already stopped at its quiesce point returns that same state.
+  return { mode: 'checkpoint', checkpoint: await call(ports.workloads.capture(t.workload, from), `capture ${t.workload} on ${from}`) };
+}
+
+/** Puts the workload back on its source, running, with its storage, and powers the target off. */
+async function rollback(t: TransferRecord, ports: Ports, call: Call): Promise<void> {
+  const from = t.from!;
+  const seen = await call(ports.workloads.status(t.workload), `status of ${t.workload}`);
+  if (seen.state === 'running' && seen.blade === t.to) {
+    await call(ports.workloads.migrate(t.workload, t.to, from), `migrate ${t.workload} back to ${from}`);
+  }
+  await call(ports.storage.attach(t.workload, from), `attach storage of ${t.workload} to ${from}`);
+  const now = await call(ports.workloads.status(t.workload), `status of ${t.workload}`);
+  if (now.state === 'stopped') await call(ports.workloads.resume(t.workload, from), `resume ${t.workload} on ${from}`);
+  await power(t.to, 'off', ports, call);
+}

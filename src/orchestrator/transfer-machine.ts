@@ -1,0 +1,132 @@
+// The transfer state machine (DESIGN section 5) as a pure function of the durable record:
+// given what the store says happened, what is the one next thing to do? Level-triggered, so a
+// controller that restarts after a crash asks the same question of the same record and resumes.
+import type { TransferKind } from '../core/decision.js';
+import type { StepRecord, TransferRecord } from '../ports/store.js';
+
+export type StepName =
+  | 'capture' // failover: the state from the failing blade, or the latest stored checkpoint
+  | 'fence' // failover: power the source off and confirm it is off
+  | 'attach' // boot storage and identity to the target
+  | 'start' // power the target on and confirm it is on
+  | 'restore' // start the workload on the target from the captured state
+  | 'verify' // the workload runs on the target, and only there
+  | 'prepare' // cascade: power the target on and confirm
+  | 'move' // cascade: live migration, or a checkpoint at a quiesce point
+  | 'switch' // cascade: storage and identity to the target
+  | 'release' // cascade: power the source off and return it to the pool
+  | 'rollback' // cascade: put the workload back on its source, power the target off
+  | 'unwind'; // failover, place: power the failed target off and confirm, before anyone else is tried
+
+const SEQUENCES: Record<TransferKind, readonly StepName[]> = {
+  failover: ['capture', 'fence', 'attach', 'start', 'restore', 'verify'],
+  place: ['attach', 'start', 'restore', 'verify'],
+  cascade: ['prepare', 'move', 'switch', 'restore', 'verify', 'release'],
+};
+
+export function stepsOf(kind: TransferKind): readonly StepName[] {
+  return SEQUENCES[kind];
+}
+
+export type Command =
+  | { readonly type: 'run'; readonly step: StepName; readonly attempt: number }
+  /** Commit the workload on the target; the transfer is done. */
+  | { readonly type: 'complete' }
+  /**
+   * Give up. `targetFailed`: the target is suspect and must not be chosen again;
+   * `replan`: the workload is pending and the planner picks the next best blade.
+   */
+  | {
+      readonly type: 'abort';
+      readonly reason: string;
+      readonly targetFailed: boolean;
+      readonly replan: boolean;
+      /** A cascade whose source died before the workload left it: it becomes a failover from the source. */
+      readonly toFailover?: boolean;
+    }
+  /** Nothing may happen until the step succeeds (an unconfirmed fence): alert, then retry later. */
+  | { readonly type: 'wait'; readonly step: StepName; readonly reason: string; readonly attempt: number }
+  /** The record is finished; nothing to do. */
+  | { readonly type: 'none' };
+
+/** The last record of each step, in the order they were written. */
+function lastOf(steps: readonly StepRecord[]): Map<string, StepRecord> {
+  const last = new Map<string, StepRecord>();
+  for (const s of steps) last.set(s.name, s);
+  return last;
+}
+
+/** How many times the step has been started. */
+export function attempts(steps: readonly StepRecord[], name: StepName): number {
+  return steps.filter((s) => s.name === name && s.status === 'started').length;
+}
+
+/**
+ * The next command for a transfer. A step whose last record is `started` was cut short by a
+ * crash: steps are idempotent, so it simply runs again. A step that `failed` has used up its
+ * retries and deadline inside the executor; what follows depends on the step (DESIGN section 5).
+ */
+export function nextCommand(transfer: TransferRecord, context: { readonly sourceFailed?: boolean } = {}): Command {
+  if (transfer.status === 'done' || transfer.status === 'aborted') return { type: 'none' };
+  const last = lastOf(transfer.steps);
+
+  if (transfer.kind === 'cascade' && context.sourceFailed && !onTarget(transfer, last)) {
+    // Nothing can be put back on a dead source: the workload needs a failover, which
+    // restores the state the move captured (if it got that far) or the latest checkpoint.
+    return { type: 'abort', reason: `source ${transfer.from} failed during the cascade`, targetFailed: false, replan: true, toFailover: true };
+  }
+
+  const unwind = last.get('unwind');
+  if (unwind) {
+    if (unwind.status === 'succeeded') return { type: 'abort', reason: whyUnwound(transfer), targetFailed: true, replan: true };
+    if (unwind.status === 'failed') return { type: 'wait', step: 'unwind', reason: `cannot confirm ${transfer.to} is off: ${unwind.error ?? ''}`, attempt: attempts(transfer.steps, 'unwind') + 1 };
+    return { type: 'run', step: 'unwind', attempt: attempts(transfer.steps, 'unwind') + 1 };
+  }
+
+  if (transfer.kind === 'cascade') {
+    const rollback = last.get('rollback');
+    if (rollback) {
+      if (rollback.status === 'succeeded') return { type: 'abort', reason: transfer.reason ?? 'rolled back', targetFailed: false, replan: false };
+      return { type: 'run', step: 'rollback', attempt: attempts(transfer.steps, 'rollback') + 1 };
+    }
+  }
+
+  for (const step of SEQUENCES[transfer.kind]) {
+    const record = last.get(step);
+    if (!record || record.status === 'started') return { type: 'run', step, attempt: attempts(transfer.steps, step) + 1 };
+    if (record.status === 'succeeded') continue;
+    return onFailure(transfer, step, record);
+  }
+  return { type: 'complete' };
+}
+
+function onFailure(transfer: TransferRecord, step: StepName, record: StepRecord): Command {
+  const error = record.error ?? 'failed';
+  const attempt = attempts(transfer.steps, step) + 1;
+  if (transfer.kind === 'cascade') {
+    // Once the workload runs on the target and is verified, the source's power-off is all that is
+    // left: keep trying, the workload is safe. Before that, any failure puts it back on its source.
+    if (step === 'release') return { type: 'wait', step, reason: `cannot power off the source: ${error}`, attempt };
+    return { type: 'run', step: 'rollback', attempt: attempts(transfer.steps, 'rollback') + 1 };
+  }
+  // Failover and placement: starting anything before the fence is confirmed could run the
+  // workload twice, so an unconfirmed fence waits (and alerts) instead of going on.
+  if (step === 'fence') return { type: 'wait', step, reason: `fence not confirmed: ${error}`, attempt };
+  if (step === 'capture') return { type: 'wait', step, reason: `no state to restore: ${error}`, attempt };
+  // The target may have started the workload before it failed: power it off, confirmed, before
+  // the planner tries the next best blade, or the workload could run twice.
+  return { type: 'run', step: 'unwind', attempt: attempts(transfer.steps, 'unwind') + 1 };
+}
+
+/** The step failure that made the transfer unwind, as "start failed on B: ...". */
+function whyUnwound(transfer: TransferRecord): string {
+  const failed = [...transfer.steps].reverse().find((s) => s.status === 'failed' && s.name !== 'unwind');
+  return failed ? `${failed.name} failed on ${transfer.to}: ${failed.error ?? 'failed'}` : `target ${transfer.to} failed`;
+}
+
+/** Whether the workload already left its source: moved live, or restored on the target. */
+function onTarget(transfer: TransferRecord, last: ReadonlyMap<string, StepRecord>): boolean {
+  const move = last.get('move');
+  if (move?.status === 'succeeded' && move.output !== null && move.output.includes('"mode":"live"')) return true;
+  return last.get('restore')?.status === 'succeeded';
+}
