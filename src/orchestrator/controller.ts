@@ -38,6 +38,8 @@ export interface ControllerOptions {
   readonly log?: (entry: LogEntry) => void;
   /** How often every blade's status is read even without events (ms); 0 turns polling off. */
   readonly pollMs?: number;
+  /** How often every running workload is snapshotted for failovers from a dead blade (ms); 0 turns it off. */
+  readonly checkpointMs?: number;
 }
 
 export class Controller {
@@ -81,6 +83,7 @@ export class Controller {
     c.queue.add('plan');
     c.tick('plan', c.policy.replanSeconds * 1000);
     if ((options.pollMs ?? 5000) > 0) c.tick('poll', options.pollMs ?? 5000);
+    c.tick('checkpoints', options.checkpointMs ?? 300_000);
     return c;
   }
 
@@ -170,6 +173,21 @@ export class Controller {
     });
   }
 
+  /**
+   * Snapshots a running workload through its driver and keeps the snapshot in the store: if its
+   * blade dies before it can be captured, the failover restores this. Returns the sequence.
+   */
+  async checkpoint(workload: string, actor = 'controller'): Promise<number | null> {
+    const w = await this.o.store.workload(workload);
+    if (!w || w.state !== 'running' || w.blade === null) return null;
+    const snapshot = await withDeadline(this.o.clock, this.o.workloads.checkpoint(workload, w.blade), this.timing.callMs, `checkpoint of ${workload}`);
+    await this.o.store.commit({
+      checkpoints: [{ ...snapshot, takenAt: this.o.clock.now() }],
+      events: [this.event(actor, 'workload.checkpointed', workload, { blade: snapshot.blade, sequence: snapshot.sequence })],
+    });
+    return snapshot.sequence;
+  }
+
   /** Blades the hardware reports that the store does not know yet join the pool. */
   async discover(actor = 'controller'): Promise<string[]> {
     return this.serial(async () => {
@@ -197,8 +215,16 @@ export class Controller {
       for (const b of await this.o.store.blades()) this.queue.add(`blade:${b.id}`);
       return;
     }
+    if (key === 'checkpoints') {
+      for (const w of await this.o.store.workloads()) if (w.state === 'running') this.queue.add(`checkpoint:${w.id}`);
+      return;
+    }
     const [kind, id] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
     if (kind === 'blade') return this.serial(() => this.observeBlade(id));
+    if (kind === 'checkpoint') {
+      await this.checkpoint(id);
+      return;
+    }
     if (kind === 'transfer') {
       const t = await this.o.store.transfer(id);
       if (t?.status === 'waiting') await this.executor.retryWaiting(id);

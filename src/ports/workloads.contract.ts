@@ -57,6 +57,19 @@ export function workloadsContract(name: string, setup: () => Promise<WorkloadSet
       expect((await port.capture(workload, home)).sequence).toBe(checkpoint.sequence);
     });
 
+    it('checkpoint leaves it running, and a restore elsewhere after a failure continues from the snapshot', async () => {
+      const { port, workload, home, spares } = ctx();
+      const snapshot = await port.checkpoint(workload, home);
+      expect(snapshot).toMatchObject({ workload, blade: home });
+      expect(await status()).toMatchObject({ state: 'running', blade: home });
+      await letRun();
+      await port.capture(workload, home);
+      await port.restore(workload, spares[0], snapshot);
+      expect((await status()).blade).toBe(spares[0]);
+      expect((await status()).sequence).toBeGreaterThanOrEqual(snapshot.sequence);
+      await expectRejectionNaming(port.checkpoint(workload, home), home);
+    });
+
     it('refuses to capture it on a blade where it does not run', async () => {
       const { port, workload, spares } = ctx();
       await expectRejectionNaming(port.capture(workload, spares[0]), spares[0]);

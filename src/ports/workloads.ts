@@ -30,6 +30,11 @@ export interface WorkloadPort {
   declared(workload: string): Promise<DeclaredRequirements | null>;
   samples(workload: string): Promise<UtilizationSample[]>;
   status(workload: string): Promise<ObservedWorkload>;
+  /**
+   * A snapshot at a quiesce point that leaves the workload running: what a failover restores
+   * when the failed blade cannot be captured. The controller takes one every few minutes.
+   */
+  checkpoint(workload: string, blade: string): Promise<Checkpoint>;
   /** Quiesces the workload on `blade` and returns its state; it stays stopped there. */
   capture(workload: string, blade: string): Promise<Checkpoint>;
   /** Starts the workload on `blade` from the checkpoint. Idempotent: a second call while it runs there is a no-op. */

@@ -23,6 +23,16 @@ export class FakeWorkloads implements WorkloadPort {
     return { state: w.state, blade: w.state === 'running' ? w.blade : null, sequence: w.sequence };
   }
 
+  /** A snapshot that leaves it running, taken through the blade it runs on. */
+  async checkpoint(workload: string, blade: string): Promise<Checkpoint> {
+    await this.world.reach('checkpoint', blade, workload);
+    const w = this.#need('checkpoint', workload, blade);
+    if (w.state !== 'running' || w.blade !== blade) {
+      throw this.world.refuse('checkpoint', 'not-running-here', `blade ${blade}: ${workload} is not running here (${where(w)})`, blade, workload);
+    }
+    return this.world.checkpoint(workload);
+  }
+
   /** Stops it at a quiesce point. Idempotent: already quiesced here by a capture, it hands out that same state. */
   async capture(workload: string, blade: string): Promise<Checkpoint> {
     await this.world.reach('capture', blade, workload);
