@@ -76,3 +76,27 @@ describe('controller: the four-server example through the executor (DESIGN secti
     expect(runs.map((r) => r.blade)).toEqual(['A', 'B', 'C', 'A']);
   });
 });
+
+describe('controller: requirements from the three sources', () => {
+  it('uses VM metadata, else measured samples, else the host blade', async () => {
+    const samples = Array.from({ length: 20 }, (_, i) => ({ memoryGiB: 10 + i }));
+    h = await harness({
+      blades: [
+        { id: 'A', resources: { memoryGiB: 64, cpuArch: 'x86_64' } },
+        { id: 'B', resources: { memoryGiB: 128, cpuArch: 'x86_64' } },
+        { id: 'C', resources: { memoryGiB: 256, cpuArch: 'x86_64' } },
+      ],
+      workloads: [
+        { id: 'declared', requirements: { memoryGiB: 60 }, source: 'vm-metadata', blade: 'A' },
+        { id: 'measured', requirements: { memoryGiB: 1 }, source: null, samples, blade: 'B' },
+        { id: 'host', requirements: { memoryGiB: 1 }, source: null, blade: 'C' },
+      ],
+    });
+    expect(await h.store.workload('declared')).toMatchObject({ source: 'vm-metadata', requirements: { memoryGiB: 60 } });
+    // The 95th percentile of 10..29 is 28; times the default headroom of 1.2.
+    expect(await h.store.workload('measured')).toMatchObject({ source: 'measured', requirements: { memoryGiB: 33.6, cpuArch: 'x86_64' } });
+    expect(await h.store.workload('host')).toMatchObject({ source: 'host', requirements: { memoryGiB: 256, cpuArch: 'x86_64' } });
+    const adopted = (await h.events()).filter((e) => e.type === 'workload.adopted');
+    expect(adopted.map((e) => e.data.source)).toEqual(['vm-metadata', 'measured', 'host']);
+  });
+});
