@@ -11,6 +11,19 @@ afterEach(async () => {
 
 const placement = async (w: string) => (await h!.store.workload(w))?.blade ?? null;
 const stateOf = async (b: string) => (await h!.store.blade(b))?.state;
+/** W1 runs on A; B, equal and powered off, is the only standby blade. */
+async function aOnBStandby(): Promise<Harness> {
+  const made = await harness({
+    blades: [
+      { id: 'A', resources: { memoryGiB: 64 } },
+      { id: 'B', resources: { memoryGiB: 64 }, power: 'off' },
+    ],
+    workloads: [{ id: 'W1', requirements: { memoryGiB: 64 }, blade: 'A' }],
+  });
+  await made.settle();
+  return made;
+}
+
 const noDoubleRuns = () => expect(historyViolations(h!.world.history()).filter((v) => v.rule !== 'sequence-gap')).toEqual([]);
 
 describe('faults during transfers', () => {
@@ -40,14 +53,7 @@ describe('faults during transfers', () => {
   });
 
   it('an unconfirmed fence waits and alerts, and nothing starts until the fence is confirmed', async () => {
-    h = await harness({
-      blades: [
-        { id: 'A', resources: { memoryGiB: 64 } },
-        { id: 'B', resources: { memoryGiB: 64 }, power: 'off' },
-      ],
-      workloads: [{ id: 'W1', requirements: { memoryGiB: 64 }, blade: 'A' }],
-    });
-    await h.settle();
+    h = await aOnBStandby();
     // The BMC stops answering: the blade may still run W1, so it must be fenced before B starts it.
     h.world.setReachable('A', false);
     await eventually(async () => (await h!.store.transfers({ open: true })).some((t) => t.status === 'waiting'), 5000, 'a waiting transfer');
@@ -89,14 +95,7 @@ describe('faults during transfers', () => {
   });
 
   it('a driver call that hangs hits its deadline, is retried, and fails with a clear error in the log', async () => {
-    h = await harness({
-      blades: [
-        { id: 'A', resources: { memoryGiB: 64 } },
-        { id: 'B', resources: { memoryGiB: 64 }, power: 'off' },
-      ],
-      workloads: [{ id: 'W1', requirements: { memoryGiB: 64 }, blade: 'A' }],
-    });
-    await h.settle();
+    h = await aOnBStandby();
     // A's BMC accepts connections and never answers: every call must be cut by its deadline.
     h.world.setReachable('A', false, { hang: true });
     await eventually(async () => (await h!.store.transfers()).some((t) => t.status === 'waiting'), 8000, 'the failover to wait');
