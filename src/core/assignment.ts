@@ -226,12 +226,18 @@ function canonicalize(s: Solved): void {
     for (let k = 0; k < K; k++) if (cost[off + k]! - u[row * K + k]! - v[col * K + k]! !== 0) return false;
     return true;
   };
-  // The tight columns of a row, real ones in index order then its fallback.
+  // The tight columns of a row, real ones in index order then its fallback. Potentials do not change from here
+  // on, so each row's list is worked out once (the search below may visit a row many times).
+  const tightCache: (number[] | undefined)[] = new Array(rows);
   const tightColumns = (row: number): number[] => {
+    const cached = tightCache[row];
+    if (cached !== undefined) return cached;
     const out: number[] = [];
     for (let e = rowStart[row]!; e < rowStart[row + 1]!; e++) if (tight(row, edgeColumn[e]!, edgeCost, e * K)) out.push(edgeColumn[e]!);
     if (tight(row, realColumns + row, fallback, row * K)) out.push(realColumns + row);
-    return out.sort((a, b) => a - b);
+    out.sort((a, b) => a - b);
+    tightCache[row] = out;
+    return out;
   };
 
   for (let i = 0; i < rows; i++) {

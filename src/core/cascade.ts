@@ -1,11 +1,13 @@
 // The cascade planner: moves workloads from blades that fit them loosely to standby blades
 // that fit better, choosing the set of moves that minimizes the total cost of all workloads.
 import { AssignmentProblem } from './assignment.js';
-import type { Placement } from './decision.js';
+import type { Placement, RunnerUp } from './decision.js';
 import { bladeSize, isExact, isWorthwhile, type Fit } from './fit.js';
 import type { Blade, Policy, Workload } from './model.js';
-import { costUnits, runnersUp, sizeUnits, type Offer } from './placement.js';
+import { costUnits, explainRunnersUp, RUNNERS_UP, sizeUnits } from './placement.js';
+import { topOffers, type Offer } from './pool-offers.js';
 import { FitMemo, shapeId, shapesOf } from './shape.js';
+import { StandbyIndex } from './standby-index.js';
 
 export interface CascadeInput {
   /** All blades; those in state `standby` are the targets. */
@@ -66,8 +68,8 @@ export function planCascade(input: CascadeInput): CascadePlan {
   // so fits are computed per (group, blade shape) and a workload with none never reaches the solver.
   const shapes = shapesOf(standby);
   const targetsOf = new Map<number, { shape: number; cost: number }[]>();
-  const rows: number[] = [];
-  const problem = new AssignmentProblem(standby.length);
+  const rows: { index: number; targets: { shape: number; cost: number }[] }[] = [];
+  const wanted = new Int32Array(shapes.length);
   movable.forEach(({ workload, blade, fit }, index) => {
     const group = shapeId(workload.requirements) * 2 ** 26 + shapeId(blade.resources);
     let targets = targetsOf.get(group);
@@ -80,38 +82,67 @@ export function planCascade(input: CascadeInput): CascadePlan {
       targetsOf.set(group, targets);
     }
     if (targets.length === 0) return;
-    rows.push(index);
-    problem.addRow([0, costUnits(fit.cost), 0, sizeUnits(bladeSize(blade.resources))]);
-    for (const { shape, cost } of targets) for (const col of shapes[shape]!.members) problem.addEdge(col, [0, cost, 1, sizes[col]!]);
+    rows.push({ index, targets });
+    for (const { shape } of targets) wanted[shape]!++;
   });
+  // k rows can use at most k blades of a shape, and of equal blades the lowest ids win the final tie-break:
+  // the other blades of a shape cannot be in the optimum, so they get no edge (10,000 x 10,000 stays sparse).
+  const problem = new AssignmentProblem(standby.length);
+  for (const { index, targets } of rows) {
+    const { blade, fit } = movable[index]!;
+    problem.addRow([0, costUnits(fit.cost), 0, sizeUnits(bladeSize(blade.resources))]);
+    for (const { shape, cost } of targets) {
+      const members = shapes[shape]!.members;
+      const usable = Math.min(members.length, wanted[shape]!);
+      for (let m = 0; m < usable; m++) problem.addEdge(members[m]!, [0, cost, 1, sizes[members[m]!]!]);
+    }
+  }
   const choice = new Int32Array(movable.length).fill(-1);
-  if (rows.length > 0) problem.solve().forEach((col, row) => (choice[rows[row]!] = col));
+  if (rows.length > 0) problem.solve().forEach((col, row) => (choice[rows[row]!.index] = col));
 
   const taken = new Map<string, string>();
   movable.forEach((m, row) => {
     if (choice[row]! >= 0) taken.set(standby[choice[row]!]!.id, m.workload.id);
   });
+  // Runners-up are read from an index of the pool (a few blades per shape, not a sort of the pool), built
+  // only when something moves.
+  let index: StandbyIndex | undefined;
+  const explainMove = (m: (typeof movable)[number], chosen: Offer): RunnerUp[] => {
+    index ??= StandbyIndex.of(standby, memo);
+    const ranked = topOffers(index, { requirements: m.workload.requirements, weights: policy.weights, infeasible: true }, RUNNERS_UP + 1);
+    return explainRunnersUp(chosen, ranked, taken, m.workload.id);
+  };
   const all: CascadeMove[] = [];
   movable.forEach((m, row) => {
     const col = choice[row]!;
     if (col < 0) return;
-    // Offers are rebuilt only for the workloads that move, to explain the choice.
-    const offers: Offer[] = standby.map((blade) => ({ blade, fit: memo.fit(blade.resources, m.workload.requirements), size: bladeSize(blade.resources) }));
-    const chosen = offers[col]!;
-    all.push({
+    const blade = standby[col]!;
+    const chosen: Offer = { blade, fit: memo.fit(blade.resources, m.workload.requirements), size: bladeSize(blade.resources) };
+    all.push(lazyRunnersUp({
       workload: m.workload.id,
       kind: 'cascade',
       from: m.blade.id,
-      to: chosen.blade.id,
+      to: blade.id,
       before: m.fit,
       after: chosen.fit,
       saving: m.fit.cost - chosen.fit.cost,
-      runnersUp: runnersUp(chosen, offers, taken, m.workload.id),
-    });
+    }, () => explainMove(m, chosen)));
   });
   all.sort((a, b) => b.saving - a.saving || (a.workload < b.workload ? -1 : 1));
   const slots = Math.max(0, Math.floor(input.slots));
   return { candidates, moves: all.slice(0, slots), deferred: all.slice(slots) };
+}
+
+/**
+ * A round may defer thousands of moves (slots run out) whose runners-up nobody reads before the next round
+ * plans them again: they are worked out on first read, and then kept.
+ */
+function lazyRunnersUp(move: Omit<CascadeMove, 'runnersUp'>, explain: () => RunnerUp[]): CascadeMove {
+  let runnersUp: RunnerUp[] | undefined;
+  return Object.defineProperty({ ...move }, 'runnersUp', {
+    enumerable: true,
+    get: () => (runnersUp ??= explain()),
+  }) as CascadeMove;
 }
 
 /** A move is allowed only when it beats staying by the policy's margin; from an infeasible blade any feasible one does. */

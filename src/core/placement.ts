@@ -2,8 +2,13 @@
 // on standby blades, highest priority first, each priority an optimal joint assignment.
 import { AssignmentProblem, type Cost } from './assignment.js';
 import type { Pending, Placement, RunnerUp, TransferKind } from './decision.js';
-import { bladeSize, fitOf, type Fit } from './fit.js';
+import type { Fit } from './fit.js';
 import type { Blade, Policy, Workload } from './model.js';
+import { compareOffers, rankFeasibleFirst, topOffers, type Offer } from './pool-offers.js';
+import { StandbyIndex } from './standby-index.js';
+
+export { compareOffers, type Offer } from './pool-offers.js';
+export { StandbyIndex } from './standby-index.js';
 
 export interface PlacementRequest {
   readonly workload: Workload;
@@ -30,52 +35,30 @@ export function sizeUnits(size: number): number {
   return Math.round(size * 1e3);
 }
 
-/** Order of blades for every tie: lower cost, then smaller blade, then lower id. */
-export function compareOffers(a: Offer, b: Offer): number {
-  return a.fit.cost - b.fit.cost || a.size - b.size || (a.blade.id < b.blade.id ? -1 : a.blade.id > b.blade.id ? 1 : 0);
-}
-
-export interface Offer {
-  readonly blade: Blade;
-  readonly fit: Fit;
-  readonly size: number;
-}
-
-export function planPlacements(requests: readonly PlacementRequest[], standby: readonly Blade[], policy: Policy): PlacementPlan {
-  const pool = [...standby].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const sizes = pool.map((b) => bladeSize(b.resources));
+/**
+ * `standby` is the pool as a list, or as an index the caller keeps up to date (no scan of the pool per
+ * decision: the 100,000-blade case). Either way the decisions are the same; the index is only faster.
+ */
+export function planPlacements(requests: readonly PlacementRequest[], standby: readonly Blade[] | StandbyIndex, policy: Policy): PlacementPlan {
+  const index = standby instanceof StandbyIndex ? standby : StandbyIndex.of(standby);
   const taken = new Map<string, string>(); // blade id -> workload id
   const placements: Placement[] = [];
   const pending: Pending[] = [];
 
   for (const group of byPriority(requests)) {
-    // Offers cover the whole pool so a pending workload can say who took its blades;
-    // the solver only sees blades no higher priority took.
-    const offers = group.map((request) =>
-      pool.map((blade, i) => ({ blade, fit: fitOf(blade.resources, request.workload.requirements, policy.weights), size: sizes[i]! })),
-    );
-    const problem = new AssignmentProblem(pool.length);
-    offers.forEach((row) => {
-      problem.addRow(PENDING_COST);
-      row.forEach((offer, col) => {
-        if (offer.fit.feasible && !taken.has(offer.blade.id)) {
-          problem.addEdge(col, [0, costUnits(offer.fit.cost), 0, sizeUnits(offer.size)]);
-        }
-      });
-    });
-    const choice = problem.solve();
+    const choice = solveGroup(group, index, taken, policy);
     group.forEach((request, row) => {
-      const col = choice[row]!;
-      if (col >= 0) taken.set(offers[row]![col]!.blade.id, request.workload.id);
+      const chosen = choice[row];
+      if (chosen !== undefined) taken.set(chosen.blade.id, request.workload.id);
     });
     group.forEach((request, row) => {
-      const col = choice[row]!;
-      const mine = offers[row]!;
-      if (col < 0) {
-        pending.push(pendingOf(request, mine, taken));
+      const chosen = choice[row];
+      if (chosen === undefined) {
+        pending.push(pendingOf(request, index, taken, policy));
         return;
       }
-      const chosen = mine[col]!;
+      // Runners-up range over the whole pool, blades taken by anyone included, so a decision can say who took them.
+      const ranked = topOffers(index, { requirements: request.workload.requirements, weights: policy.weights, infeasible: true }, RUNNERS_UP + 1);
       placements.push({
         workload: request.workload.id,
         kind: request.kind,
@@ -83,7 +66,7 @@ export function planPlacements(requests: readonly PlacementRequest[], standby: r
         to: chosen.blade.id,
         before: request.before,
         after: chosen.fit,
-        runnersUp: runnersUp(chosen, mine, taken, request.workload.id),
+        runnersUp: explainRunnersUp(chosen, ranked, taken, request.workload.id),
       });
     });
   }
@@ -91,6 +74,30 @@ export function planPlacements(requests: readonly PlacementRequest[], standby: r
 }
 
 const PENDING_COST: Cost = [1, 0, 0, 0];
+
+/**
+ * One priority's optimal assignment over the few blades that can be in it: n requests use at most n blades
+ * of a shape (the lowest ids win the final tie-break), and a request whose own n best blades are all taken
+ * in some assignment still has one of them free, so a blade ranked after its n best never beats them.
+ */
+function solveGroup(group: readonly PlacementRequest[], index: StandbyIndex, taken: ReadonlyMap<string, string>, policy: Policy): (Offer | undefined)[] {
+  const skip = (blade: Blade): boolean => taken.has(blade.id);
+  const rows = group.map((request) => topOffers(index, { requirements: request.workload.requirements, weights: policy.weights, skip }, group.length));
+  // Columns in id order, as in a solver over the whole id-sorted pool, so its tie-break on columns is the one on ids.
+  const columns = [...new Set(rows.flat().map((offer) => offer.blade))].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const columnOf = new Map(columns.map((blade, i) => [blade.id, i]));
+  const problem = new AssignmentProblem(columns.length);
+  for (const offers of rows) {
+    problem.addRow(PENDING_COST);
+    const sorted = [...offers].sort((a, b) => columnOf.get(a.blade.id)! - columnOf.get(b.blade.id)!);
+    for (const offer of sorted) problem.addEdge(columnOf.get(offer.blade.id)!, [0, costUnits(offer.fit.cost), 0, sizeUnits(offer.size)]);
+  }
+  const solution = problem.solve();
+  return rows.map((offers, row) => {
+    const col = solution[row]!;
+    return col < 0 ? undefined : offers.find((offer) => offer.blade === columns[col]);
+  });
+}
 
 /** Highest priority first; inside a priority in workload-id order (the solver's row order). */
 function byPriority(requests: readonly PlacementRequest[]): PlacementRequest[][] {
@@ -108,7 +115,12 @@ function byPriority(requests: readonly PlacementRequest[]): PlacementRequest[][]
 
 /** The best few blades this workload did not get, and why each lost. */
 export function runnersUp(chosen: Offer, offers: readonly Offer[], taken: ReadonlyMap<string, string>, workload: string): RunnerUp[] {
-  const others = offers.filter((o) => o !== chosen).sort(rankFeasibleFirst).slice(0, RUNNERS_UP);
+  return explainRunnersUp(chosen, [...offers].sort(rankFeasibleFirst), taken, workload);
+}
+
+/** `ranked` is in rankFeasibleFirst order and holds at least RUNNERS_UP + 1 offers when the pool does. */
+export function explainRunnersUp(chosen: Offer, ranked: readonly Offer[], taken: ReadonlyMap<string, string>, workload: string): RunnerUp[] {
+  const others = ranked.filter((o) => o.blade.id !== chosen.blade.id).slice(0, RUNNERS_UP);
   return others.map((o) => {
     const holder = taken.get(o.blade.id);
     if (!o.fit.feasible) return { blade: o.blade.id, fit: o.fit, lost: 'infeasible' };
@@ -119,20 +131,26 @@ export function runnersUp(chosen: Offer, offers: readonly Offer[], taken: Readon
   });
 }
 
-function rankFeasibleFirst(a: Offer, b: Offer): number {
-  return Number(b.fit.feasible) - Number(a.fit.feasible) || compareOffers(a, b);
-}
-
-function pendingOf(request: PlacementRequest, offers: readonly Offer[], taken: ReadonlyMap<string, string>): Pending {
+function pendingOf(request: PlacementRequest, index: StandbyIndex, taken: ReadonlyMap<string, string>, policy: Policy): Pending {
   const base = { workload: request.workload.id, from: request.from };
-  if (offers.length === 0) return { ...base, reason: 'no-standby', detail: 'the standby pool is empty' };
-  const feasible = offers.filter((o) => o.fit.feasible);
-  if (feasible.length === 0) {
-    const first = offers[0]!.fit.mismatches.find((m) => m.kind === 'attribute');
-    const why = first ? `${first.key} ${String(first.required)} (e.g. ${offers[0]!.blade.id} offers ${String(first.offered ?? 'none')})` : 'its attributes';
+  const requirements = request.workload.requirements;
+  if (index.size === 0) return { ...base, reason: 'no-standby', detail: 'the standby pool is empty' };
+  if (index.shapes(requirements, true).next().done === true) {
+    const lowest = index.lowest()!;
+    const fit = index.fit(index.shapeOf(lowest.id)!, requirements, policy.weights);
+    const first = fit.mismatches.find((m) => m.kind === 'attribute');
+    const why = first ? `${first.key} ${String(first.required)} (e.g. ${lowest.id} offers ${String(first.offered ?? 'none')})` : 'its attributes';
     return { ...base, reason: 'no-feasible-standby', detail: `no standby blade offers ${why}` };
   }
-  const holders = [...new Set(feasible.map((o) => taken.get(o.blade.id)).filter((h): h is string => h !== undefined))];
+  // The solver places as many as it can, so every blade that fits a pending workload is taken: the holders are
+  // found among the taken blades, in blade-id order as a scan of the pool would list them.
+  const feasibleTaken = [...taken.keys()]
+    .filter((id) => {
+      const shape = index.shapeOf(id);
+      return shape !== undefined && index.fit(shape, requirements, policy.weights).feasible;
+    })
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const holders = [...new Set(feasibleTaken.map((id) => taken.get(id)!))];
   return {
     ...base,
     reason: 'lower-priority',

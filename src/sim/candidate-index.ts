@@ -8,7 +8,8 @@ import { shapeId, type FitMemo } from '../core/shape.js';
 interface Group {
   readonly requirements: Resources;
   readonly fit: Fit;
-  readonly members: Set<string>;
+  /** Ascending id: identical rows to the planner, of which the lowest ids move first. */
+  readonly members: string[];
   /** Blade shapes ever seen in the pool that would be a worthwhile move. */
   readonly targets: number[];
   /** How many of `targets` have a blade in the pool now. */
@@ -49,9 +50,33 @@ export class CandidateIndex {
     return this.groupOf.has(workload);
   }
 
-  /** Candidates with at least one worthwhile blade shape in the pool. */
-  *improvable(): Generator<string> {
-    for (const group of this.hopeful) yield* group.members;
+  /**
+   * Candidates with at least one worthwhile blade shape in the pool, but of each group only as many of its lowest
+   * ids (not `frozen`) as there are pool blades (`available` per shape) its members could move to: members of a
+   * group are identical rows to the planner, and of identical rows the lower id takes a blade first (the final
+   * tie-break), so the others cannot move this round. A popular blade type no longer hands the planner every
+   * workload that wants one.
+   */
+  *improvable(available: (shape: number) => number, frozen: (workload: string) => boolean): Generator<string> {
+    for (const group of this.hopeful) {
+      let room = 0;
+      for (const shape of group.targets) {
+        room += available(shape);
+        if (room >= group.members.length) break;
+      }
+      for (const id of group.members) {
+        if (room === 0) break;
+        if (frozen(id)) continue;
+        room--;
+        yield id;
+      }
+    }
+  }
+
+  /** Whether the candidate has a worthwhile blade shape in the pool. */
+  isImprovable(workload: string): boolean {
+    const group = this.groupOf.get(workload);
+    return group !== undefined && this.hopeful.has(group);
   }
 
   /** The blade shapes that would be a worthwhile move for this candidate. */
@@ -63,16 +88,20 @@ export class CandidateIndex {
     const key = shapeId(requirements) * 2 ** 26 + shapeId(bladeResources);
     let group = this.groups.get(key);
     if (group === undefined) {
-      group = { requirements, fit, members: new Set(), targets: [], present: 0 };
+      group = { requirements, fit, members: [], targets: [], present: 0 };
       for (const [shape, resources] of this.knownShapes) this.link(group, shape, resources);
       this.groups.set(key, group);
     }
-    group.members.add(workload);
+    const at = insertionPoint(group.members, workload);
+    if (group.members[at] !== workload) group.members.splice(at, 0, workload);
     this.groupOf.set(workload, group);
   }
 
   remove(workload: string): void {
-    this.groupOf.get(workload)?.members.delete(workload);
+    const group = this.groupOf.get(workload);
+    if (group === undefined) return;
+    const at = insertionPoint(group.members, workload);
+    if (group.members[at] === workload) group.members.splice(at, 1);
     this.groupOf.delete(workload);
   }
 
@@ -107,4 +136,16 @@ export class CandidateIndex {
     if (groups === undefined) this.groupsFor.set(shape, [group]);
     else groups.push(group);
   }
+}
+
+/** The index of `id` in the ascending `ids`, or where it would go. */
+function insertionPoint(ids: readonly string[], id: string): number {
+  let low = 0;
+  let high = ids.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (ids[middle]! < id) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

@@ -2,6 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { planCascade } from '../core/cascade.js';
 import { generateScenario } from './generate.js';
 import { formatScenarioError, parseScenario } from './load-scenario.js';
 import { createRandom } from './random.js';
@@ -36,8 +37,8 @@ describe('generateScenario', () => {
     expect(result.scenario).toEqual(scenario);
   });
 
-  it('keeps about 10% of blades standby and gives every active blade one workload that fits within it', () => {
-    const scenario = generateScenario({ blades: 1000, seed: 11 });
+  it.each([false, true])('keeps about 10%% of blades standby and gives every active blade one workload that fits within it (settled: %s)', (settled) => {
+    const scenario = generateScenario({ blades: 1000, seed: 11, settled });
     const standby = scenario.blades.filter((blade) => blade.state === 'standby');
     expect(standby.length / 1000).toBeGreaterThan(0.07);
     expect(standby.length / 1000).toBeLessThan(0.13);
@@ -54,8 +55,21 @@ describe('generateScenario', () => {
       if (JSON.stringify(resources) === JSON.stringify(workload.requirements)) exact++;
     }
     expect(scenario.workloads).toHaveLength(1000 - standby.length);
+    // The raw draw: 40% exact fits. Settling moves some of the rest onto exact blades of the pool.
     expect(exact / scenario.workloads.length).toBeGreaterThan(0.3);
-    expect(exact / scenario.workloads.length).toBeLessThan(0.55);
+    expect(exact / scenario.workloads.length).toBeLessThan(settled ? 0.75 : 0.55);
+  });
+
+  it('starts settled: the cascade planner finds no worthwhile move at time 0, and the events are those of the raw draw', () => {
+    for (const seed of [1, 2, 3]) {
+      const scenario = generateScenario({ blades: 500, seed });
+      const raw = generateScenario({ blades: 500, seed, settled: false });
+      expect(scenario.events).toEqual(raw.events);
+      const blades = scenario.blades.map((blade) => ({ ...blade }));
+      const workloads = scenario.workloads.map((w) => ({ ...w, state: 'running' as const }));
+      expect(planCascade({ blades, workloads, policy: scenario.policy, slots: Infinity }).moves).toEqual([]);
+      expect(planCascade({ blades: raw.blades, workloads: raw.workloads.map((w) => ({ ...w, state: 'running' as const })), policy: raw.policy, slots: Infinity }).moves.length).toBeGreaterThan(0);
+    }
   });
 
   it('fails blades at about the annual rate', () => {

@@ -1,6 +1,7 @@
 // Generates a realistic, deterministic scenario for a seed: chassis of mixed blades, their workloads, and a year of failures and churn.
 import { DEFAULT_POLICY, type Resources } from '../core/model.js';
 import { createRandom, type Random } from './random.js';
+import { settle } from './settle.js';
 import type { Scenario, ScenarioBlade, ScenarioEvent, ScenarioWorkload } from './scenario.js';
 
 export interface GenerateOptions {
@@ -9,6 +10,12 @@ export interface GenerateOptions {
   /** Hardware failures per blade per year. */
   readonly failureRate?: number;
   readonly years?: number;
+  /**
+   * Start from the placement a data center that already ran Cascade would have (default): no standby blade is a
+   * worthwhile move for any workload. False keeps the raw draw, where most workloads start a size too large and
+   * the first hours of the year are a backlog of cascades.
+   */
+  readonly settled?: boolean;
 }
 
 const HOUR = 3600;
@@ -44,7 +51,7 @@ const ARCHES: readonly (readonly [string, number])[] = [['x86_64', 85], ['aarch6
 const PRIORITIES: readonly (readonly [number, number])[] = [[0, 40], [1, 30], [2, 20], [3, 10]];
 
 /** Indices into SIZES, so a workload can be exactly one size step below its blade. */
-type Profile = Record<SizeKey, number> & { readonly cpuArch: string };
+export type Profile = Record<SizeKey, number> & { readonly cpuArch: string };
 
 export function generateScenario(options: GenerateOptions): Scenario {
   const random = createRandom(options.seed);
@@ -59,14 +66,15 @@ export function generateScenario(options: GenerateOptions): Scenario {
   // A single blade stays active: one standby and nothing to run would be a dull scenario.
   const standbyCount = count < 2 ? 0 : Math.max(1, Math.round(count * STANDBY_SHARE));
   const standby = new Set(random.shuffled([...Array(count).keys()]).slice(0, standbyCount));
-  const blades: ScenarioBlade[] = [];
-  const workloads: ScenarioWorkload[] = [];
+  const drawn: ScenarioBlade[] = [];
+  const drawnWorkloads: ScenarioWorkload[] = [];
   for (let n = 0; n < count; n++) {
     const profile = bladeProfile(random);
     const blade: ScenarioBlade = { id: nextBladeId(), resources: resourcesOf(profile), state: standby.has(n) ? 'standby' : 'active', location: locationOf(n) };
-    blades.push(blade);
-    if (blade.state === 'active') workloads.push(newWorkload(random, nextWorkloadId(), profile, blade.id));
+    drawn.push(blade);
+    if (blade.state === 'active') drawnWorkloads.push(newWorkload(random, nextWorkloadId(), profile, blade.id));
   }
+  const { blades, workloads } = options.settled === false ? { blades: drawn, workloads: drawnWorkloads } : settle(drawn, drawnWorkloads, DEFAULT_POLICY);
 
   const arrivals: Arrival[] = [];
   const poisson = (ratePerYear: number, from: number, make: (at: number) => Arrival): void => {
@@ -161,9 +169,11 @@ function unfold(
         live.push({ id: arrival.workload.id, since: arrival.at });
         break;
       case 'finish': {
-        const ready = live.flatMap((workload, index) => (workload.since < arrival.at ? [index] : []));
-        if (ready.length === 0) break;
-        const index = random.pick(ready);
+        // `live` is in order of `since` (arrivals come in time order), so the ready ones are a prefix:
+        // a binary search instead of a filter keeps a 100,000-blade year linear.
+        const ready = readyPrefix(live, arrival.at);
+        if (ready === 0) break;
+        const index = random.int(ready);
         events.push({ at: arrival.at, finish: live[index]!.id });
         live.splice(index, 1);
         break;
@@ -173,7 +183,19 @@ function unfold(
   return events.sort((a, b) => a.at - b.at);
 }
 
-function bladeProfile(random: Random): Profile {
+/** How many entries at the start of `live` (ascending `since`) started before `at`. */
+function readyPrefix(live: readonly { readonly since: number }[], at: number): number {
+  let low = 0;
+  let high = live.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (live[middle]!.since < at) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+export function bladeProfile(random: Random): Profile {
   const tier = random.weighted(TIERS);
   const step = (base: number, top: number): number => Math.min(top, Math.max(0, base + random.weighted(JITTER)));
   return {
@@ -185,7 +207,7 @@ function bladeProfile(random: Random): Profile {
   };
 }
 
-function resourcesOf(profile: Profile): Resources {
+export function resourcesOf(profile: Profile): Resources {
   return {
     memoryGiB: MEMORY_GIB[profile.memoryGiB]!,
     cpuCount: CPU_COUNT[profile.cpuCount]!,
@@ -195,7 +217,7 @@ function resourcesOf(profile: Profile): Resources {
 }
 
 /** A workload sized to a blade: an exact fit, or one size step smaller in some keys (which leaves surplus to cascade away). */
-function newWorkload(random: Random, id: string, blade: Profile, bladeId: string | null): ScenarioWorkload {
+export function newWorkload(random: Random, id: string, blade: Profile, bladeId: string | null): ScenarioWorkload {
   const needs = { ...blade };
   if (random.next() >= EXACT_FIT_SHARE) {
     const shrinkable = random.shuffled(SIZE_KEYS.filter((key) => blade[key] > 0));

@@ -1,6 +1,6 @@
 // One planning round of the simulator: pending placements, maintenance drains, then cascades, through the same planners as the live controller.
 import { planCascade } from '../core/cascade.js';
-import { planPlacements, type PlacementRequest } from '../core/placement.js';
+import { planPlacements, type PlacementRequest, type StandbyIndex } from '../core/placement.js';
 import { byId, compareIds } from './ids.js';
 import type { SimBlade, SimState, SimWorkload } from './sim-state.js';
 import { startTransfer } from './transfers.js';
@@ -23,15 +23,15 @@ function placementRound(state: SimState): number {
     const request = state.pending.get(id)!;
     return { workload: state.workload(id), kind: request.kind, from: request.from, before: request.before };
   });
-  const plan = planPlacements(requests, standbyFor(state, requests.length), state.policy);
+  const plan = planPlacements(requests, standbyFor(state), state.policy);
   for (const pending of plan.pending) state.pendingReasons.set(pending.workload, pending);
   for (const placement of plan.placements) startTransfer(state, placement, false);
   return plan.placements.length;
 }
 
-/** n requests take at most n blades of a shape, so the n lowest ids of each shape hold an optimal answer. */
-function standbyFor(state: SimState, requests: number): SimBlade[] {
-  return state.exhaustive ? state.pool.all() : state.pool.pick(() => requests);
+/** The pool's own index (the planner reads a few blades per shape from it), or every blade for the exhaustive check. */
+function standbyFor(state: SimState): SimBlade[] | StandbyIndex {
+  return state.exhaustive ? state.pool.all() : state.pool.index;
 }
 
 /**
@@ -51,7 +51,7 @@ function drainRound(state: SimState): number {
     requests.push({ workload, kind: 'cascade', from: bladeId, before: workload.fit });
   }
   if (requests.length === 0 || state.pool.size === 0) return 0;
-  const plan = planPlacements(requests, standbyFor(state, requests.length), state.policy);
+  const plan = planPlacements(requests, standbyFor(state), state.policy);
   for (const placement of plan.placements) startTransfer(state, { ...placement, kind: 'cascade' }, true);
   return plan.placements.length;
 }
@@ -65,8 +65,10 @@ function cascadeRound(state: SimState): number {
   const slots = Math.max(0, state.policy.maxConcurrentTransfers - state.inFlight.size);
   // With no slot, the transfer that frees one brings the next round.
   if (slots === 0 || state.pool.size === 0) return 0;
-  const { movable, earliestThaw } = thawed(state, state.candidates.improvable());
+  const earliestThaw = firstThaw(state);
   if (earliestThaw !== null) scheduleReplan(state, earliestThaw);
+  const frozen = (id: string): boolean => (state.cooldownUntil.get(id) ?? -Infinity) > state.now;
+  const movable = [...state.candidates.improvable((shape) => state.pool.count(shape), frozen)].map((id) => state.workload(id)).sort(byId);
   if (movable.length === 0) return 0;
 
   const { workloads, blades } = state.exhaustive ? everything(state) : { workloads: movable, blades: cascadeBlades(state, movable) };
@@ -89,26 +91,25 @@ function cascadeBlades(state: SimState, movable: readonly SimWorkload[]): SimBla
 
 /** Every thawed candidate and every standby blade: what the planner would see without the indexes (tests compare). */
 function everything(state: SimState): { workloads: SimWorkload[]; blades: SimBlade[] } {
-  const workloads = thawed(state, state.candidates.ids()).movable;
+  const workloads = [...state.candidates.ids()]
+    .filter((id) => (state.cooldownUntil.get(id) ?? -Infinity) <= state.now)
+    .map((id) => state.workload(id))
+    .sort(byId);
   const blades = [...state.pool.all(), ...workloads.map((workload) => state.blade(workload.blade!))].sort(byId);
   return { workloads, blades };
 }
 
-/** The candidates not in cooldown, in id order, and when the first one in cooldown thaws. */
-function thawed(state: SimState, ids: Iterable<string>): { movable: SimWorkload[]; earliestThaw: number | null } {
-  const movable: SimWorkload[] = [];
-  let earliestThaw: number | null = null;
-  for (const id of ids) {
-    const until = state.cooldownUntil.get(id);
-    if (until !== undefined && until > state.now) {
-      earliestThaw = earliestThaw === null ? until : Math.min(earliestThaw, until);
-      continue;
-    }
-    if (until !== undefined) state.cooldownUntil.delete(id);
-    movable.push(state.workload(id));
+/**
+ * When the first candidate in cooldown that has a worthwhile blade type in the pool thaws; forgets cooldowns that
+ * ended. Reads the cooldowns (recent movers only), not the candidates.
+ */
+function firstThaw(state: SimState): number | null {
+  let earliest: number | null = null;
+  for (const [id, until] of state.cooldownUntil) {
+    if (until <= state.now) state.cooldownUntil.delete(id);
+    else if (state.candidates.isImprovable(id)) earliest = earliest === null ? until : Math.min(earliest, until);
   }
-  movable.sort(byId);
-  return { movable, earliestThaw };
+  return earliest;
 }
 
 /**

@@ -81,7 +81,7 @@ export class SimState {
   /** Fits per (requirements, blade shape), shared by every planner call of the run. */
   readonly memo: FitMemo;
   /** The standby pool: blades in state standby, none reserved (a reserved target is active). */
-  readonly pool = new StandbyPool();
+  readonly pool: StandbyPool;
   /** Blade -> the workload occupying it. */
   readonly hostOf = new Map<string, string>();
   /** Blade -> the workload whose transfer targets it. */
@@ -115,6 +115,7 @@ export class SimState {
   ) {
     // One memo for the whole run: the weights never change within a scenario.
     this.memo = new FitMemo(policy.weights);
+    this.pool = new StandbyPool(this.memo);
     this.candidates = new CandidateIndex(policy, this.memo);
   }
 

@@ -1,6 +1,7 @@
 // The simulated standby pool, indexed by blade shape so a planner call sees a few blades per shape instead of the whole pool.
 import type { Resources } from '../core/model.js';
-import { shapeId } from '../core/shape.js';
+import { shapeId, type FitMemo } from '../core/shape.js';
+import { StandbyIndex } from '../core/standby-index.js';
 import { compareIds } from './ids.js';
 import type { SimBlade } from './sim-state.js';
 
@@ -14,6 +15,12 @@ export class StandbyPool {
   /** Shape -> ids of its standby blades, ascending. */
   private readonly byShape = new Map<number, string[]>();
   private readonly resourcesOf = new Map<number, Resources>();
+  /** The same blades as the placement planner reads them, kept in step so a failover never scans the pool. */
+  readonly index: StandbyIndex;
+
+  constructor(memo: FitMemo) {
+    this.index = new StandbyIndex(memo);
+  }
 
   get size(): number {
     return this.blades.size;
@@ -36,10 +43,16 @@ export class StandbyPool {
     return this.byShape.keys();
   }
 
+  /** How many standby blades of this shape. */
+  count(shape: number): number {
+    return this.byShape.get(shape)?.length ?? 0;
+  }
+
   /** Returns true when the pool held no blade of this shape before. */
   add(blade: SimBlade): boolean {
     if (this.blades.has(blade.id)) return false;
     this.blades.set(blade.id, blade);
+    this.index.add(blade);
     const shape = shapeId(blade.resources);
     const ids = this.byShape.get(shape);
     if (ids === undefined) {
@@ -54,6 +67,7 @@ export class StandbyPool {
   /** Returns true when it was the pool's last blade of its shape. */
   remove(blade: SimBlade): boolean {
     if (!this.blades.delete(blade.id)) return false;
+    this.index.remove(blade.id);
     const shape = shapeId(blade.resources);
     const ids = this.byShape.get(shape)!;
     ids.splice(insertionPoint(ids, blade.id), 1);

@@ -1,0 +1,180 @@
+// `npm run bench [-- --json] [--quick] [--report FILE]`: decision latency, cascade rounds, decision quality,
+// simulator throughput and the peers, with medians of repeated runs and ratios against baselines of the same run.
+import { writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { failoverLatency, type FailoverRow } from './failover.js';
+import { Progress } from './measure.js';
+import { PEERS, peerFailovers, type PeerName, type PeerRow } from './peers.js';
+import { cascadeQuality, failoverQuality, type QualityRow } from './quality.js';
+import { renderReport } from './report.js';
+import { formatText } from './text.js';
+import { cascadeRounds, simulatedYear, type CascadeRow, type SimulationRow } from './throughput.js';
+
+export interface BenchResults {
+  readonly machine: { readonly cpu: string; readonly cores: number; readonly memoryGiB: number; readonly node: string; readonly platform: string };
+  readonly quick: boolean;
+  readonly startedAt: string;
+  readonly seconds: number;
+  readonly failover: readonly FailoverRow[];
+  readonly cascade: readonly CascadeRow[];
+  readonly quality: readonly QualityRow[];
+  readonly simulation: readonly SimulationRow[];
+  readonly peers: readonly PeerRow[];
+  readonly targets: readonly { readonly target: string; readonly measured: string; readonly met: boolean | null }[];
+}
+
+interface Options {
+  readonly json: boolean;
+  readonly quick: boolean;
+  readonly report: string | null;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  let json = false;
+  let quick = false;
+  let report: string | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--json') json = true;
+    else if (arg === '--quick') quick = true;
+    else if (arg === '--report') report = argv[++i] ?? null;
+    else if (arg.startsWith('--report=')) report = arg.slice('--report='.length);
+    else if (arg === '--help' || arg === '-h') {
+      process.stdout.write('usage: npm run bench -- [--json] [--quick] [--report FILE.html]\n');
+      process.exit(0);
+    } else {
+      process.stderr.write(`bench: unknown argument ${arg}\n`);
+      process.exit(2);
+    }
+  }
+  if (report === null && argv.includes('--report')) {
+    process.stderr.write('bench: --report needs a file name\n');
+    process.exit(2);
+  }
+  return { json, quick, report };
+}
+
+/** The full plan fits the issue's 10 minutes on a 2-core machine; --quick is about a minute. */
+function plan(quick: boolean) {
+  return quick
+    ? { runs: 5, failoverSizes: [1000, 10_000, 100_000], decisions: 100, plainDecisions: 5, cascadeSizes: [100, 1000], quality: [200, 500], seeds: [1, 2, 3], simulation: [10_000], simRuns: 3, peerSizes: { pacemaker: [100], ganeti: [100, 1000] } }
+    : {
+        runs: 5,
+        failoverSizes: [1000, 10_000, 100_000],
+        decisions: 200,
+        plainDecisions: 20,
+        cascadeSizes: [100, 1000, 10_000],
+        quality: [200, 500, 1000],
+        seeds: [1, 2, 3, 4, 5],
+        simulation: [10_000, 100_000],
+        simRuns: 5,
+        peerSizes: { pacemaker: [100, 1000, 10_000, 100_000], ganeti: [100, 1000, 10_000, 100_000] },
+      };
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const p = plan(options.quick);
+  const progress = new Progress();
+  const started = Date.now();
+
+  const failover: FailoverRow[] = [];
+  for (const size of p.failoverSizes) {
+    for (const chassis of [false, true]) {
+      progress.step(`failover latency: ${size} blades, ${chassis ? 'a chassis of 14' : 'one blade'} failing`);
+      failover.push(failoverLatency(size, chassis, chassis ? Math.ceil(p.decisions / 4) : p.decisions, p.runs, p.plainDecisions));
+    }
+  }
+  const cascade: CascadeRow[] = [];
+  for (const size of p.cascadeSizes) {
+    progress.step(`cascade round: ${size} candidates x ${size} standby blades, ${p.runs} runs`);
+    cascade.push(await cascadeRounds(size, p.runs));
+  }
+  const quality: QualityRow[] = [];
+  for (const size of p.quality) {
+    for (const seed of p.seeds) {
+      progress.step(`decision quality: ${size} blades, seed ${seed} (HiGHS for the optimum)`);
+      quality.push(await cascadeQuality(size, seed));
+      quality.push(await failoverQuality(size, seed));
+    }
+  }
+  const simulation: SimulationRow[] = [];
+  for (const size of p.simulation) {
+    progress.step(`simulator: a year of ${size} blades, ${p.simRuns} run(s)`);
+    simulation.push(await simulatedYear(size, p.simRuns));
+  }
+  const peers: PeerRow[] = [];
+  for (const peer of Object.keys(PEERS) as PeerName[]) {
+    for (const size of p.peerSizes[peer]) {
+      const previous = peers.filter((r) => r.peer === peer).at(-1);
+      if (previous !== undefined && previous.status !== 'ok') {
+        const why = previous.status.startsWith('skipped') ? previous.status : `skipped: ${previous.status} at ${previous.blades} blades`;
+        peers.push({ peer, blades: size, runs: 0, status: why });
+        continue;
+      }
+      // Peers are run only where they can finish: the time per decision at this size is estimated from the sizes
+      // measured so far (quadratic until two sizes give an exponent), and larger ones get fewer runs or none.
+      const estimate = estimatePeerMs(peers.filter((r) => r.peer === peer && r.peerMs !== undefined), size);
+      if (estimate > 120_000) {
+        peers.push({ peer, blades: size, runs: 0, status: `skipped: about ${Math.round(estimate / 1000)} s per decision expected from the smaller sizes, over the 2-minute limit` });
+        continue;
+      }
+      const runs = estimate > 20_000 ? 1 : p.runs;
+      progress.step(`peer ${peer}: ${size} blades, ${runs} failover(s)`);
+      peers.push(await peerFailovers(peer, size, runs));
+    }
+  }
+  progress.step('done');
+  progress.done();
+
+  const results: BenchResults = {
+    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}` },
+    quick: options.quick,
+    startedAt: new Date(started).toISOString(),
+    seconds: Math.round((Date.now() - started) / 1000),
+    failover,
+    cascade,
+    quality,
+    simulation,
+    peers,
+    targets: targets(failover, cascade, quality, simulation),
+  };
+  if (options.report !== null) {
+    await writeFile(options.report, renderReport(results));
+    process.stderr.write(`bench: wrote ${options.report}\n`);
+  }
+  process.stdout.write(options.json ? `${JSON.stringify(results, null, 2)}\n` : formatText(results));
+}
+
+function estimatePeerMs(measured: readonly PeerRow[], size: number): number {
+  const last = measured.at(-1);
+  if (last === undefined) return 0;
+  const before = measured.at(-2);
+  const exponent = before === undefined ? 2 : Math.max(1, Math.log(last.peerMs! / before.peerMs!) / Math.log(last.blades / before.blades));
+  return last.peerMs! * (size / last.blades) ** exponent;
+}
+
+function targets(failover: readonly FailoverRow[], cascade: readonly CascadeRow[], quality: readonly QualityRow[], simulation: readonly SimulationRow[]): BenchResults['targets'] {
+  const out: { target: string; measured: string; met: boolean | null }[] = [];
+  const single = failover.find((r) => r.blades === 100_000 && r.failing === 1);
+  out.push({ target: 'failover p99 < 1 ms at 100,000 blades (one failure)', measured: single ? `${single.p99Ms} ms` : 'not run', met: single ? single.p99Ms < 1 : null });
+  for (const [size, limit] of [[1000, 100], [10_000, 10_000]] as const) {
+    const row = cascade.find((r) => r.candidates === size);
+    out.push({ target: `cascade round ${size} x ${size} < ${limit} ms`, measured: row ? `${row.medianMs} ms` : 'not run', met: row ? row.medianMs < limit : null });
+  }
+  const gaps = quality.filter((q) => q.gapToOptimum !== null).map((q) => q.gapToOptimum!);
+  const placedOk = quality.every((q) => q.placed === undefined || q.placed.optimum === null || q.placed.cascade === q.placed.optimum);
+  out.push({
+    target: 'total cost equal to the optimum within 1e-6 on every instance',
+    measured: gaps.length === 0 ? 'no optimum (HiGHS unavailable)' : `max gap ${Math.max(...gaps).toExponential(2)} over ${gaps.length} instances`,
+    met: gaps.length === 0 ? null : Math.max(...gaps) <= 1e-6 && placedOk,
+  });
+  const year = simulation.find((s) => s.blades === 100_000);
+  out.push({ target: 'simulated year of 100,000 blades < 30 s and < 2 GiB', measured: year ? `${(year.medianMs / 1000).toFixed(1)} s, ${year.peakRssMiB} MiB` : 'not run', met: year ? year.medianMs < 30_000 && year.peakRssMiB < 2048 : null });
+  return out;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,145 @@
+// Pacemaker's scheduler (crm_simulate) and Ganeti's allocator (hail) decide the same single-blade failovers as Cascade.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fitOf } from '../src/core/fit.js';
+import { DEFAULT_POLICY, type Workload } from '../src/core/model.js';
+import { planPlacements, StandbyIndex } from '../src/core/placement.js';
+import { dataCenter } from './instances.js';
+import { median, now, picks, sig } from './measure.js';
+import { ganetiChoice, ganetiRequest, pacemakerChoice, pacemakerCib } from './peer-inputs.js';
+
+export const PEERS = {
+  pacemaker: { binary: '/usr/sbin/crm_simulate', install: 'apt-get install -y pacemaker-cli-utils' },
+  ganeti: { binary: '/usr/lib/ganeti/3.0/usr/lib/ganeti/iallocators/hail', install: 'apt-get install -y ganeti-htools-3.0' },
+} as const;
+export type PeerName = keyof typeof PEERS;
+
+/** A peer gets this long per decision; a size it does not finish is reported as such and larger sizes are skipped. */
+const TIMEOUT_MS = 120_000;
+
+export interface PeerRow {
+  readonly peer: PeerName;
+  readonly blades: number;
+  readonly runs: number;
+  /** 'ok', or why there is no figure ('not installed', 'timed out after 120 s', ...). */
+  readonly status: string;
+  readonly peerMs?: number;
+  readonly cascadeMs?: number;
+  /** peer time / Cascade time. */
+  readonly timeRatio?: number;
+  /** Median surplus of the blade each chose (0 is an exact fit). */
+  readonly peerSurplus?: number;
+  readonly cascadeSurplus?: number;
+  /** Runs where the peer chose a blade with more surplus than Cascade's, the same, or less. */
+  readonly peerWorse?: number;
+  readonly peerSame?: number;
+  readonly peerBetter?: number;
+  /** Runs where the peer placed nothing. */
+  readonly peerFailed?: number;
+}
+
+export function peerInstalled(peer: PeerName): boolean {
+  return existsSync(PEERS[peer].binary);
+}
+
+function run(binary: string, args: readonly string[]): Promise<{ stdout: string; ms: number }> {
+  const start = now();
+  return new Promise((resolve, reject) => {
+    execFile(binary, args, { timeout: TIMEOUT_MS, maxBuffer: 512 * 2 ** 20 }, (error, stdout, stderr) => {
+      if (error !== null && (error.killed || error.signal !== null)) reject(new Error(`timed out after ${TIMEOUT_MS / 1000} s`));
+      else if (error !== null && stdout === '') reject(new Error(`${binary} failed: ${stderr.split('\n')[0] ?? error.message}`));
+      else resolve({ stdout, ms: now() - start });
+    });
+  });
+}
+
+export async function peerFailovers(peer: PeerName, size: number, runs: number): Promise<PeerRow> {
+  const base = { peer, blades: size, runs };
+  if (!peerInstalled(peer)) return { ...base, status: `not installed (${PEERS[peer].install})` };
+  const dc = dataCenter(size, 1);
+  const hosted = new Map(dc.active.map((blade, i) => [blade.id, dc.hosted[i]!]));
+  const failing = picks(runs, dc.active.length, 77 + size).map((i) => ({ blade: dc.active[i]!, workload: dc.hosted[i]! }));
+  const index = StandbyIndex.of(dc.standby);
+  const dir = await mkdtemp(join(tmpdir(), `cascade-bench-${peer}-`));
+  const peerMs: number[] = [];
+  const cascadeMs: number[] = [];
+  const peerSurplus: number[] = [];
+  const cascadeSurplus: number[] = [];
+  let worse = 0;
+  let same = 0;
+  let better = 0;
+  let failed = 0;
+  try {
+    const cib = join(dir, 'cib.xml');
+    if (peer === 'pacemaker') await writeFile(cib, pacemakerCib(dc.blades, hosted, failing.map((f) => f.workload)));
+    for (const [n, { blade, workload }] of failing.entries()) {
+      const start = now();
+      const plan = planPlacements([{ workload, kind: 'failover', from: blade.id, before: null }], index, DEFAULT_POLICY);
+      cascadeMs.push(now() - start);
+      const ours = plan.placements[0]?.after.surplus ?? Number.NaN;
+      const chosen = peer === 'pacemaker' ? await pacemaker(cib, blade.id, workload, peerMs) : await ganeti(dir, n, dc, hosted, blade.id, workload, peerMs);
+      const theirs = chosen === null ? null : surplusOn(dc.blades.find((b) => b.id === chosen)?.resources, workload);
+      cascadeSurplus.push(ours);
+      if (theirs === null) {
+        failed++;
+        continue;
+      }
+      peerSurplus.push(theirs);
+      if (theirs > ours + 1e-9) worse++;
+      else if (theirs < ours - 1e-9) better++;
+      else same++;
+    }
+  } catch (error) {
+    return { ...base, status: error instanceof Error ? error.message : String(error) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  const p = median(peerMs);
+  const c = median(cascadeMs);
+  return {
+    ...base,
+    status: 'ok',
+    peerMs: sig(p),
+    cascadeMs: sig(c),
+    timeRatio: sig(p / c, 3),
+    peerSurplus: sig(median(peerSurplus)),
+    cascadeSurplus: sig(median(cascadeSurplus)),
+    peerWorse: worse,
+    peerSame: same,
+    peerBetter: better,
+    peerFailed: failed,
+  };
+}
+
+function surplusOn(resources: Workload['requirements'] | undefined, workload: Workload): number | null {
+  if (resources === undefined) return null;
+  const fit = fitOf(resources, workload.requirements, DEFAULT_POLICY.weights);
+  return fit.feasible ? fit.surplus : null;
+}
+
+async function pacemaker(cib: string, failedBlade: string, workload: Workload, times: number[]): Promise<string | null> {
+  const { stdout, ms } = await run(PEERS.pacemaker.binary, ['-x', cib, '-S', `--node-fail=${failedBlade}`]);
+  times.push(ms);
+  return pacemakerChoice(stdout, workload.id);
+}
+
+async function ganeti(
+  dir: string,
+  n: number,
+  dc: ReturnType<typeof dataCenter>,
+  hosted: ReadonlyMap<string, Workload>,
+  failedBlade: string,
+  workload: Workload,
+  times: number[],
+): Promise<string | null> {
+  const file = join(dir, `request-${n}.json`);
+  await writeFile(file, ganetiRequest(dc.blades, hosted, failedBlade, workload));
+  // hail knows no CPU architecture: it may only choose among the standby blades of the workload's.
+  const allowed = dc.standby.filter((b) => b.resources['cpuArch'] === workload.requirements['cpuArch']).map((b) => b.id);
+  const { stdout, ms } = await run(PEERS.ganeti.binary, ['--no-capacity-checks', `--restrict-allocation-to=${allowed.join(',')}`, file]);
+  times.push(ms);
+  return ganetiChoice(stdout);
+}
