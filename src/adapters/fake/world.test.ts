@@ -140,3 +140,20 @@ describe('FakeWorld time and power', () => {
     expect(world.sequenceOf('W')).toBe(16);
   });
 });
+
+describe('FakeWorld compaction', () => {
+  it('keeps the newest checkpoints of each workload and the newest history entries', () => {
+    const clock = new ManualClock(0);
+    const world = new FakeWorld({ clock, tickMs: 10, blades: [{ id: 'A', resources: x86 }], workloads: [{ id: 'W1', requirements: {}, blade: 'A' }] });
+    const taken = [1, 2, 3, 4].map(() => {
+      clock.advance(100);
+      return world.checkpoint('W1');
+    });
+    const before = world.history().length;
+    expect(world.compact({ checkpointsPerWorkload: 2, historyEntries: 3 })).toEqual({ checkpoints: 2, history: before - 3 });
+    expect(world.history()).toHaveLength(3);
+    expect(world.latestCheckpoint('W1')).toEqual(taken[3]);
+    expect(world.checkpointRecord('cp-1')).toBeUndefined();
+    expect(world.checkpointRecord('cp-3')).toBeDefined();
+  });
+});

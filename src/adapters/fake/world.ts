@@ -100,6 +100,11 @@ export class FakeWorld {
     return this.#core.state.tickMs;
   }
 
+  /** How long a call to an unreachable blade takes to fail (the emulator drops a dead BMC's connections after it). */
+  get unreachableDelayMs(): number {
+    return this.#core.state.unreachableDelayMs;
+  }
+
   // ---- Reading the world (tests and fakes) ----
 
   bladeIds(): string[] {
@@ -270,6 +275,61 @@ export class FakeWorld {
         this.#core.record({ kind: 'reachable', blade: id, reachable: 'yes' });
       }
       this.#core.setHealth(blade, 'ok');
+    });
+  }
+
+  /**
+   * The blade loses power at once (a pulled PSU, its chassis going dark): a workload on it stops and loses its state,
+   * and power-on requests go unanswered until repairBlade. Its health stays as it was: what the controller sees is an
+   * active blade that is off. (Added for the emulator's fault injection.)
+   */
+  losePower(id: string): void {
+    this.#core.mutate(() => {
+      const blade = this.#core.blade(id);
+      this.#core.record({ kind: 'fault', blade: id, fault: 'power-loss' });
+      blade.pendingPower = null;
+      blade.refusePowerOn = true;
+      this.#core.applyPower(blade, 'off', this.#core.clock.now(), 'power-off');
+    });
+  }
+
+  /**
+   * A forced restart (Redfish ForceRestart): the power drops at once, so a workload on it stops and loses its state,
+   * and comes back after the blade's power delay. A blade that is off just powers on. (Added for the emulator.)
+   */
+  restartBlade(id: string): void {
+    this.#core.mutate(() => {
+      const blade = this.#core.blade(id);
+      if (blade.power === 'on') {
+        this.#core.record({ kind: 'fault', blade: id, fault: 'restart' });
+        blade.pendingPower = null;
+        this.#core.applyPower(blade, 'off', this.#core.clock.now(), 'power-off');
+      }
+    });
+    this.requestPower(id, 'on');
+  }
+
+  /**
+   * Keeps a long-running world (and its file, rewritten on every change) small: the newest checkpoints of each
+   * workload and the newest history entries survive; returns how many of each were dropped. A restore from a dropped
+   * checkpoint is refused as unknown. (Added for `cascade serve`, whose emulator runs for days.)
+   */
+  compact(keep: { readonly checkpointsPerWorkload: number; readonly historyEntries: number }): { checkpoints: number; history: number } {
+    return this.#core.mutate(() => {
+      const state = this.#core.state;
+      const byWorkload = new Map<string, CheckpointRecord[]>();
+      for (const c of Object.values(state.checkpoints)) byWorkload.set(c.workload, [...(byWorkload.get(c.workload) ?? []), c]);
+      let checkpoints = 0;
+      for (const list of byWorkload.values()) {
+        list.sort((a, b) => b.at - a.at || b.sequence - a.sequence);
+        for (const old of list.slice(Math.max(0, keep.checkpointsPerWorkload))) {
+          delete state.checkpoints[old.id];
+          checkpoints++;
+        }
+      }
+      const history = Math.max(0, state.history.length - keep.historyEntries);
+      state.history.splice(0, history);
+      return { checkpoints, history };
     });
   }
 
