@@ -1,0 +1,53 @@
+// Fault injection on the emulated data center: each fault changes the FakeWorld the way the real one would fail.
+import type { FakeWorld } from '../adapters/fake/index.js';
+import type { Fault } from './control-schemas.js';
+
+export class FaultInjector {
+  readonly #timers = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly world: FakeWorld) {}
+
+  /** Applies the fault to one blade (which must exist) and says what happened. */
+  inject(blade: string, fault: Fault): string {
+    switch (fault.kind) {
+      case 'fail':
+        this.world.failBlade(blade);
+        return `${blade} failed: powered off, health critical`;
+      case 'power-loss':
+        this.world.losePower(blade);
+        return `${blade} lost power`;
+      case 'memory-fault':
+        this.world.setHealth(blade, 'critical');
+        return `${blade} reports uncorrectable memory errors: health critical`;
+      case 'network-loss':
+        this.world.setReachable(blade, false, { hang: fault.hang });
+        return `${blade} no longer answers${fault.hang ? ' (connections hang)' : ''}`;
+      case 'flap':
+        this.#flap(blade, fault.health, fault.times, fault.periodMs);
+        return `${blade} health flaps ${fault.health}/OK ${fault.times} times every ${fault.periodMs} ms`;
+    }
+  }
+
+  /** Every blade of the enclosure loses power at once (a PDU, the midplane); returns them. */
+  chassisPowerLoss(chassis: string): string[] {
+    const hit = this.world.bladeIds().filter((id) => this.world.blade(id)?.location?.chassis === chassis);
+    for (const id of hit) this.world.losePower(id);
+    return hit;
+  }
+
+  close(): void {
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+  }
+
+  #flap(blade: string, bad: 'warning' | 'critical', times: number, periodMs: number): void {
+    for (let i = 0; i < times * 2; i++) {
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        // The blade may have been removed meanwhile; a flap of a blade that is gone is no fault.
+        if (this.world.blade(blade)) this.world.setHealth(blade, i % 2 === 0 ? bad : 'ok');
+      }, i * periodMs);
+      this.#timers.add(timer);
+    }
+  }
+}
