@@ -1,0 +1,232 @@
+// HTTP to one Redfish service over fetch: session or Basic auth (a fresh login on 401), a timeout on every call,
+// retries of idempotent GETs, optional TLS settings, and errors that name the blade and path but never a secret.
+import { RedfishError } from './redfish-error.js';
+import { dispatcherFor, type TlsOptions } from './tls.js';
+
+export interface RedfishEndpoint {
+  /** The service's base URL, e.g. https://10.0.0.5 (no path, no credentials). */
+  readonly url: string;
+  readonly username: string;
+  readonly password: string;
+  /** `session` (default): POST .../Sessions once and send X-Auth-Token; `basic`: credentials on every call. */
+  readonly auth?: 'session' | 'basic';
+  /** Per call, including reading the body; default 5 s. */
+  readonly timeoutMs?: number;
+  /** Extra tries of a GET after a network error, a timeout or a 5xx; default 2. */
+  readonly retries?: number;
+  readonly tls?: TlsOptions;
+  /** How the endpoint is named in messages; default its origin. */
+  readonly name?: string;
+}
+
+export type Json = Record<string, unknown>;
+
+/** Whom a call is about, for error messages: a blade, or the endpoint itself. */
+export interface About {
+  readonly blade?: string;
+}
+
+export interface Reply {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Json | null;
+}
+
+export class RedfishClient {
+  readonly name: string;
+  readonly #base: URL;
+  readonly #timeoutMs: number;
+  readonly #retries: number;
+  #dispatcher: Promise<object | undefined>;
+  #session: Promise<{ token: string; location: string | null }> | null = null;
+
+  constructor(private readonly endpoint: RedfishEndpoint) {
+    this.#base = new URL(endpoint.url);
+    if (this.#base.username || this.#base.password) throw new Error('redfish url: put credentials in username/password, not in the URL');
+    this.name = endpoint.name ?? this.#base.origin;
+    this.#timeoutMs = endpoint.timeoutMs ?? 5_000;
+    this.#retries = endpoint.retries ?? 2;
+    this.#dispatcher = dispatcherFor(endpoint.tls);
+    // A bad CA file must surface as a clear error on the first call, not as an unhandled rejection now.
+    this.#dispatcher.catch(() => {});
+  }
+
+  /** GET a resource as a JSON object; retried on transient failures. */
+  async get(path: string, about: About = {}): Promise<Json> {
+    let last: RedfishError | null = null;
+    for (let attempt = 0; attempt <= this.#retries; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** (attempt - 1)));
+      try {
+        const reply = await this.request('GET', path, undefined, about);
+        if (reply.body === null) throw new RedfishError('bad-reply', `${subject(this.name, about)}: ${path} answered ${reply.status} with no body`, about.blade ?? null, path);
+        return reply.body;
+      } catch (error) {
+        if (!(error instanceof RedfishError) || !error.transient) throw error;
+        last = error;
+      }
+    }
+    throw last!;
+  }
+
+  /** One request, never retried (an action is not idempotent); a 401 on a session leads to one fresh login. */
+  async request(method: 'GET' | 'POST' | 'DELETE', path: string, body: Json | undefined, about: About = {}): Promise<Reply> {
+    const response = await this.#authorized(path, about, (headers) => this.#fetch(method, path, headers, body, about, null));
+    const text = await readText(response, path, this.name, about, this.#timeoutMs);
+    let parsed: Json | null = null;
+    if (text.trim() !== '') {
+      try {
+        const value = JSON.parse(text) as unknown;
+        if (typeof value === 'object' && value !== null && !Array.isArray(value)) parsed = value as Json;
+        else throw new Error('not an object');
+      } catch {
+        if (response.ok) throw new RedfishError('bad-reply', `${subject(this.name, about)}: ${path} answered malformed JSON`, about.blade ?? null, path, response.status);
+      }
+    }
+    if (!response.ok) throw httpError(response.status, parsed, path, this.name, about);
+    return { status: response.status, headers: response.headers, body: parsed };
+  }
+
+  /** Opens a long-lived response (the event stream); no timeout once the headers are in, `signal` ends it. */
+  async open(path: string, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
+    const response = await this.#authorized(path, {}, (auth) => this.#fetch('GET', path, { ...auth, ...headers, Accept: 'text/event-stream' }, undefined, {}, signal, true));
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw httpError(response.status, null, path, this.name, {});
+    }
+    return response;
+  }
+
+  /** Logs the session out, if there is one; errors are ignored: the service expires it anyway. */
+  async close(): Promise<void> {
+    const session = this.#session;
+    this.#session = null;
+    if (!session) return;
+    try {
+      const { token, location } = await session;
+      if (location) await this.#fetch('DELETE', location, { 'X-Auth-Token': token }, undefined, {}, null).then((r) => r.body?.cancel());
+    } catch {
+      // Nothing to do: a session we cannot delete times out on the service.
+    }
+  }
+
+  async #authorized(path: string, about: About, send: (headers: Record<string, string>) => Promise<Response>): Promise<Response> {
+    if (this.endpoint.auth === 'basic') {
+      const basic = Buffer.from(`${this.endpoint.username}:${this.endpoint.password}`).toString('base64');
+      const response = await send({ Authorization: `Basic ${basic}` });
+      if (response.status === 401) throw await refused(response, path, this.name, about);
+      return response;
+    }
+    for (let fresh = false; ; fresh = true) {
+      const session = this.#login();
+      const { token } = await session;
+      const response = await send({ 'X-Auth-Token': token });
+      if (response.status !== 401) return response;
+      if (fresh) throw await refused(response, path, this.name, about);
+      // The session expired or was deleted: log in again once, unless another call already did.
+      await response.body?.cancel();
+      if (this.#session === session) this.#session = null;
+    }
+  }
+
+  #login(): Promise<{ token: string; location: string | null }> {
+    if (this.#session) return this.#session;
+    const path = '/redfish/v1/SessionService/Sessions';
+    const attempt = (async () => {
+      const response = await this.#fetch('POST', path, {}, { UserName: this.endpoint.username, Password: this.endpoint.password }, {}, null);
+      await response.body?.cancel();
+      if (response.status === 401 || response.status === 403) {
+        throw new RedfishError('auth', `${this.name}: login refused (${response.status}); check the user name and password`, null, path, response.status);
+      }
+      const token = response.headers.get('x-auth-token');
+      if (!response.ok || !token) {
+        throw new RedfishError('auth', `${this.name}: login failed (${response.status}${token ? '' : ', no X-Auth-Token'})`, null, path, response.status);
+      }
+      const location = response.headers.get('location');
+      return { token, location: location ? new URL(location, this.#base).pathname : null };
+    })();
+    this.#session = attempt;
+    attempt.catch(() => {
+      if (this.#session === attempt) this.#session = null;
+    });
+    return attempt;
+  }
+
+  async #fetch(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body: Json | undefined,
+    about: About,
+    signal: AbortSignal | null,
+    headersOnly = false,
+  ): Promise<Response> {
+    const url = new URL(path, this.#base);
+    // A stream's timeout covers only the wait for its headers; a plain call's covers reading the body too.
+    const timer = new AbortController();
+    const timeout = setTimeout(() => timer.abort(new DOMException('timeout', 'TimeoutError')), this.#timeoutMs);
+    // Left to fire after a body was read, where it changes nothing; it must not keep the process alive.
+    timeout.unref();
+    const dispatcher = await this.#dispatcher.catch((error: unknown) => {
+      throw new RedfishError('tls', `${this.name}: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    try {
+      return await fetch(url, {
+        method,
+        headers: { Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+        // A long-lived stream has its own signal; the timeout covers only waiting for the headers.
+        signal: signal ? AbortSignal.any([signal, timer.signal]) : timer.signal,
+        redirect: 'error',
+        ...(dispatcher ? { dispatcher } : {}),
+      } as RequestInit);
+    } catch (error) {
+      clearTimeout(timeout);
+      throw failure(timer.signal.aborted ? timer.signal.reason : error, path, this.name, about, this.#timeoutMs);
+    } finally {
+      if (headersOnly) clearTimeout(timeout);
+    }
+  }
+}
+
+export function subject(endpoint: string, about: About): string {
+  return about.blade !== undefined ? `blade ${about.blade}` : endpoint;
+}
+
+async function readText(response: Response, path: string, endpoint: string, about: About, timeoutMs: number): Promise<string> {
+  try {
+    return await response.text();
+  } catch (error) {
+    throw failure(error, path, endpoint, about, timeoutMs);
+  }
+}
+
+async function refused(response: Response, path: string, endpoint: string, about: About): Promise<RedfishError> {
+  await response.body?.cancel();
+  return new RedfishError('auth', `${subject(endpoint, about)}: ${path} refused the credentials (401)`, about.blade ?? null, path, 401);
+}
+
+function httpError(status: number, body: Json | null, path: string, endpoint: string, about: About): RedfishError {
+  const error = body?.['error'];
+  const message = typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string' ? `: ${error.message.slice(0, 200)}` : '';
+  const what = status === 404 ? 'not found' : `HTTP ${status}`;
+  return new RedfishError('http', `${subject(endpoint, about)}: ${path} answered ${what}${message}`, about.blade ?? null, path, status);
+}
+
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|ERR_SSL/;
+
+/** Turns what fetch throws into a RedfishError that says what happened, from codes only (no URL, no header). */
+function failure(error: unknown, path: string, endpoint: string, about: About, timeoutMs: number): RedfishError {
+  if (error instanceof RedfishError) return error;
+  const who = subject(endpoint, about);
+  const blade = about.blade ?? null;
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'TimeoutError') return new RedfishError('timeout', `${who}: ${path}: no answer within ${timeoutMs} ms`, blade, path);
+  if (name === 'AbortError') return new RedfishError('unreachable', `${who}: ${path}: request aborted`, blade, path);
+  const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  const code = typeof cause?.code === 'string' ? cause.code : '';
+  if (TLS_CODES.test(code)) {
+    return new RedfishError('tls', `${endpoint}: TLS certificate not trusted (${code}); set tls.ca to the service's CA, or tls.insecure in a lab`, blade, path);
+  }
+  const detail = code || (typeof cause?.message === 'string' ? cause.message : error instanceof Error ? error.message : 'connection failed');
+  return new RedfishError('unreachable', `${who}: not reachable (${detail}) at ${path}`, blade, path);
+}
