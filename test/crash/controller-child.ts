@@ -14,6 +14,16 @@ const world = FakeWorld.load(worldFile);
 const store = SqliteStore.open(dbFile);
 const say = (entry: object): void => void process.stdout.write(`${JSON.stringify(entry)}\n`);
 
+// CASCADE_CRASH_AT=kind:step freezes the process right after that step is recorded as started and
+// before it runs, so the parent's SIGKILL lands inside the step however fast the step is.
+const crashAt = process.env.CASCADE_CRASH_AT;
+const log = (entry: { msg: string; kind?: unknown }): void => {
+  say(entry);
+  if (crashAt && `${String(entry.kind)}:${entry.msg}` === crashAt.replace(':', ':step ') + ' started') {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);
+  }
+};
+
 const controller = await Controller.start({
   store,
   ...fakePorts(world),
@@ -21,7 +31,7 @@ const controller = await Controller.start({
   // Short enough for a test, long enough that a SIGKILL lands inside a step.
   timing: { callMs: 500, stepMs: 5_000, backoffMs: 20, maxBackoffMs: 100, pollMs: 10 },
   policy: policyWith({ cooldownSeconds: 0 }),
-  log: say,
+  log,
   pollMs: 50,
 });
 if ((await store.blades()).length === 0) {

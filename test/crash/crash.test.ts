@@ -65,8 +65,9 @@ class Child {
   private waiters: { match: (l: Line) => boolean; resolve: (l: Line) => void }[] = [];
   readonly exited: Promise<void>;
 
-  constructor(args: string[], onLine?: (line: Line, child: Child) => void) {
-    this.process = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  constructor(args: string[], onLine?: (line: Line, child: Child) => void, crashAt?: string) {
+    const env = crashAt ? { ...process.env, CASCADE_CRASH_AT: crashAt } : process.env;
+    this.process = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'inherit'] });
     this.exited = new Promise((resolve) => this.process.once('exit', () => resolve()));
     createInterface({ input: this.process.stdout! }).on('line', (text) => {
       let line: Line;
@@ -104,14 +105,18 @@ async function crashAt(c: Case, step: string): Promise<void> {
     if (c.noMigration) world.setMigratable('B', 'C', false);
     const adopt = JSON.stringify(c.workloads.map((w) => ({ id: w.id, blade: w.blade })));
 
-    // First life: killed the moment the step is recorded as started.
+    // First life: frozen once the step is recorded as started, then killed inside it.
     let killed = false;
-    const first = new Child([db, worldFile, adopt], (line, child) => {
-      if (!killed && line.msg === `step ${step} started` && line.kind === c.kind) {
-        killed = true;
-        child.process.kill('SIGKILL');
-      }
-    });
+    const first = new Child(
+      [db, worldFile, adopt],
+      (line, child) => {
+        if (!killed && line.msg === `step ${step} started` && line.kind === c.kind) {
+          killed = true;
+          child.process.kill('SIGKILL');
+        }
+      },
+      `${c.kind}:${step}`,
+    );
     await first.waitFor((l) => l.msg === 'ready', 'ready');
     if (c.trigger.length > 0) {
       await first.waitFor((l) => l.msg === 'quiet', 'quiet before the fault');
