@@ -14,6 +14,11 @@ export interface WorkloadSetup {
   readonly unmigratable?: string;
   /** Lets the workload run a while so its sequence grows; default a 100 ms pause. */
   letRun?(): Promise<void>;
+  /**
+   * Issue 9: false when the driver takes no periodic checkpoint of a running workload (libvirt: `virsh save`
+   * stops the domain). checkpoint() must then refuse with an error naming the workload and leave it running.
+   */
+  readonly checkpoints?: boolean;
   cleanup(): Promise<void>;
 }
 
@@ -59,6 +64,12 @@ export function workloadsContract(name: string, setup: () => Promise<WorkloadSet
 
     it('checkpoint leaves it running, and a restore elsewhere after a failure continues from the snapshot', async () => {
       const { port, workload, home, spares } = ctx();
+      // Issue 9: a driver without periodic checkpoints says so, naming the workload, and disturbs nothing.
+      if (ctx().checkpoints === false) {
+        await expectRejectionNaming(port.checkpoint(workload, home), workload);
+        expect(await status()).toMatchObject({ state: 'running', blade: home });
+        return;
+      }
       const snapshot = await port.checkpoint(workload, home);
       expect(snapshot).toMatchObject({ workload, blade: home });
       expect(await status()).toMatchObject({ state: 'running', blade: home });
