@@ -4,6 +4,7 @@ import type { Fit } from '../core/fit.js';
 import type { TransferKind } from '../core/decision.js';
 import type { Blade, Policy, Workload } from '../core/model.js';
 import type { Health, PowerState } from './hardware.js';
+import type { CommitOptions, LeaseStore } from './lease.js';
 
 export interface BladeRecord extends Blade {
   readonly power: PowerState | 'unknown';
@@ -77,6 +78,24 @@ export interface AuditEvent {
 
 export type NewAuditEvent = Omit<AuditEvent, 'seq'>;
 
+// --- API tokens (issue 6): the HTTP API's bearer tokens; only their hashes are stored. ---
+
+/** viewer < operator < admin: each role may do everything the lower ones may. */
+export type TokenRole = 'viewer' | 'operator' | 'admin';
+
+export interface TokenRecord {
+  /** Public handle, e.g. "tok-3f9a1c2e": shown in lists, used to revoke; not a secret. */
+  readonly id: string;
+  /** Unique among tokens; the audit log names changes made with it `token:<name>`. */
+  readonly name: string;
+  readonly role: TokenRole;
+  /** sha256 of the secret token, 64 lowercase hex digits; the secret itself is never stored. */
+  readonly hash: string;
+  readonly createdAt: number;
+  /** When it was revoked; a revoked token authenticates nothing. */
+  readonly revokedAt: number | null;
+}
+
 /** Writes that commit together or not at all. */
 export interface Batch {
   readonly blades?: readonly BladeRecord[];
@@ -85,6 +104,8 @@ export interface Batch {
   readonly checkpoints?: readonly CheckpointMeta[];
   readonly events?: readonly NewAuditEvent[];
   readonly policy?: Policy;
+  /** API tokens, upserted by id (issue 6). */
+  readonly tokens?: readonly TokenRecord[];
 }
 
 export interface Store {
@@ -92,8 +113,12 @@ export interface Store {
   migrate(): Promise<void>;
   close(): Promise<void>;
 
-  /** Commits every write of the batch atomically; returns the events with their sequence numbers. */
-  commit(batch: Batch): Promise<AuditEvent[]>;
+  /**
+   * Commits every write of the batch atomically; returns the events with their sequence numbers.
+   * With `options.fence` (a leader's write, see ./lease.ts) the batch lands only while that lease
+   * epoch is live; otherwise it rejects with FencedError and writes nothing.
+   */
+  commit(batch: Batch, options?: CommitOptions): Promise<AuditEvent[]>;
 
   blades(): Promise<BladeRecord[]>;
   blade(id: string): Promise<BladeRecord | null>;
@@ -107,6 +132,13 @@ export interface Store {
   events(after: number, limit: number): Promise<AuditEvent[]>;
   /** The stored policy, or null before one was ever written. */
   policy(): Promise<Policy | null>;
+  /** Every token, revoked ones included, sorted by createdAt, then id (issue 6). */
+  tokens(): Promise<TokenRecord[]>;
+  /** The token with this hash, revoked or not; null when none has it (issue 6). */
+  tokenByHash(hash: string): Promise<TokenRecord | null>;
   /** The schema version migrate() brought the database to. */
   schemaVersion(): Promise<number>;
 }
+
+/** A store that also arbitrates leadership between controllers (both engines are one). */
+export type LeasedStore = Store & LeaseStore;

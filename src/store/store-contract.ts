@@ -4,6 +4,7 @@ import type { Store } from '../ports/store.js';
 import { logContract } from './store-contract-log.js';
 import { blade, checkpoint, event, transfer, workload } from './store-contract-records.js';
 import { stateContract } from './store-contract-state.js';
+import { tokenContract } from './store-contract-tokens.js';
 
 export interface StoreContractOptions {
   /**
@@ -83,6 +84,7 @@ export function storeContract(
 
     stateContract(context);
     logContract(context);
+    tokenContract(context); // issue 6: API tokens
 
     const reopen = options.reopen;
     it.skipIf(reopen === undefined)('keeps every record across close and reopen', async () => {

@@ -116,8 +116,47 @@ CREATE TABLE policy (
 ) STRICT;
 `;
 
+/*
+ * Leadership (issue 8): one row per partition. `epoch` only grows: a grant updates the row in place,
+ * never deletes it, so an epoch is never handed out twice even across lapses. Times are the store's
+ * clock in ms; for SQLite that is the clock of the machine the file lives on, shared by every process.
+ */
+const V2_LEASES = `
+CREATE TABLE leases (
+  name        TEXT PRIMARY KEY,
+  holder      TEXT NOT NULL,
+  epoch       INTEGER NOT NULL CHECK (epoch >= 1),
+  acquired_at INTEGER NOT NULL,
+  renewed_at  INTEGER NOT NULL,
+  expires_at  INTEGER NOT NULL
+) STRICT;
+CREATE TRIGGER leases_no_delete BEFORE DELETE ON leases
+BEGIN SELECT RAISE(ABORT, 'leases are never deleted: an epoch must not be reused'); END;
+CREATE TRIGGER leases_epoch_grows BEFORE UPDATE OF epoch ON leases
+WHEN NEW.epoch < OLD.epoch
+BEGIN SELECT RAISE(ABORT, 'a lease epoch never goes back'); END;
+`;
+
+/*
+ * Tokens (issue 6): the HTTP API's bearer tokens. Only a sha256 of each secret is kept: tokens are
+ * 32 random bytes, so a fast hash is enough (nothing to brute-force), and a stolen database opens no door.
+ * Names are unique because the audit log records changes as `token:<name>`.
+ */
+const V3_TOKENS = `
+CREATE TABLE tokens (
+  id         TEXT PRIMARY KEY,
+  name       TEXT NOT NULL UNIQUE,
+  role       TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+  hash       TEXT NOT NULL UNIQUE CHECK (length(hash) = 64),
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+) STRICT;
+`;
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'initial', sql: V1_INITIAL },
+  { version: 2, name: 'leases', sql: V2_LEASES },
+  { version: 3, name: 'tokens', sql: V3_TOKENS },
 ]);
 
 /** The schema version this code brings a database to. */

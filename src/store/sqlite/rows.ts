@@ -7,6 +7,7 @@ import type {
   BladeRecord,
   CheckpointMeta,
   StepRecord,
+  TokenRecord,
   TransferRecord,
   WorkloadRecord,
 } from '../../ports/store.js';
@@ -185,4 +186,19 @@ export function toEvent(row: unknown): AuditEvent {
 export function toPolicy(row: unknown): Policy {
   const { body } = policyRow.parse(row);
   return { ...DEFAULT_POLICY, ...body, weights: { ...(body.weights ?? {}) } };
+}
+
+// Issue 6: API tokens.
+const tokenRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(['viewer', 'operator', 'admin']),
+  hash: z.string(),
+  created_at: z.number(),
+  revoked_at: z.number().nullable(),
+});
+
+export function toToken(row: unknown): TokenRecord {
+  const r = tokenRow.parse(row);
+  return { id: r.id, name: r.name, role: r.role, hash: r.hash, createdAt: r.created_at, revokedAt: r.revoked_at };
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from '../migrations/sqlite.js';
+import { leaseContract } from '../lease-contract.js';
 import { storeContract } from '../store-contract.js';
 import { blade, event } from '../store-contract-records.js';
 import { SQLITE_PRAGMAS, SqliteStore } from './sqlite-store.js';
@@ -34,6 +35,9 @@ storeContract('sqlite file', async () => SqliteStore.open(freshPath()), removeDi
 storeContract('sqlite :memory:', async () => SqliteStore.open(':memory:'), undefined, {
   schemaVersion: SQLITE_SCHEMA_VERSION,
 });
+
+// Issue 8: leases and fenced commits, so two controllers on one file behave as on PostgreSQL.
+leaseContract('sqlite file', async () => SqliteStore.open(freshPath()), removeDirectories);
 
 describe('SqliteStore, beyond the contract', () => {
   afterEach(removeDirectories);

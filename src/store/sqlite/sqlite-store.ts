@@ -1,18 +1,21 @@
 // The embedded Store: one SQLite file (or ':memory:'), zero set-up, the default engine (DESIGN section 7).
 import Database, { type Database as Connection, type Statement } from 'better-sqlite3';
 import type { Policy } from '../../core/model.js';
+import type { CommitOptions, Lease, LeaseView } from '../../ports/lease.js';
 import type {
   AuditEvent,
   Batch,
   BladeRecord,
   CheckpointMeta,
-  Store,
+  LeasedStore,
+  TokenRecord,
   TransferRecord,
   WorkloadRecord,
 } from '../../ports/store.js';
 import { SQLITE_MIGRATIONS } from '../migrations/sqlite.js';
 import { migrate, schemaVersionOf } from './migrate.js';
-import { toBlade, toCheckpoint, toEvent, toPolicy, toTransfer, toWorkload } from './rows.js';
+import { toBlade, toCheckpoint, toEvent, toPolicy, toToken, toTransfer, toWorkload } from './rows.js';
+import { acquireLease, checkFence, readLease, releaseLease, renewLease } from './sqlite-leases.js';
 import { writeBatch } from './write-batch.js';
 
 /**
@@ -39,7 +42,7 @@ SELECT name, status, attempt, started_at, ended_at, error, output
 FROM transfer_steps WHERE transfer = ? ORDER BY position`;
 const OPEN_STATUSES = "status IN ('running', 'waiting')";
 
-export class SqliteStore implements Store {
+export class SqliteStore implements LeasedStore {
   private readonly statements = new Map<string, Statement<unknown[]>>();
 
   private constructor(private readonly db: Connection) {}
@@ -77,9 +80,31 @@ export class SqliteStore implements Store {
    * (busy_timeout) instead of failing halfway when its read lock cannot be upgraded.
    * better-sqlite3 is synchronous, so commits issued together (Promise.all) run one after another.
    */
-  async commit(batch: Batch): Promise<AuditEvent[]> {
-    const run = this.db.transaction(() => writeBatch((sql) => this.prepare(sql), batch));
+  async commit(batch: Batch, options: CommitOptions = {}): Promise<AuditEvent[]> {
+    const run = this.db.transaction(() => {
+      // Inside the write lock: no grant to another controller can slip between check and write.
+      if (options.fence !== undefined) checkFence((sql) => this.prepare(sql), options.fence, Date.now());
+      return writeBatch((sql) => this.prepare(sql), batch);
+    });
     return run.immediate();
+  }
+
+  // --- leases (issue 8): the file's machine clock is every process's clock, so Date.now() is the store's ---
+
+  async acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | null> {
+    return this.db.transaction(() => acquireLease((sql) => this.prepare(sql), name, holder, ttlMs, Date.now())).immediate();
+  }
+
+  async renewLease(lease: Lease, ttlMs: number): Promise<Lease | null> {
+    return this.db.transaction(() => renewLease((sql) => this.prepare(sql), lease, ttlMs, Date.now())).immediate();
+  }
+
+  async releaseLease(lease: Lease): Promise<boolean> {
+    return this.db.transaction(() => releaseLease((sql) => this.prepare(sql), lease, Date.now())).immediate();
+  }
+
+  async lease(name: string): Promise<LeaseView | null> {
+    return readLease((sql) => this.prepare(sql), name, Date.now());
   }
 
   async blades(): Promise<BladeRecord[]> {
@@ -145,6 +170,16 @@ export class SqliteStore implements Store {
   async policy(): Promise<Policy | null> {
     const row = this.prepare('SELECT body FROM policy WHERE id = 1').get();
     return row === undefined ? null : toPolicy(row);
+  }
+
+  // Issue 6: API tokens.
+  async tokens(): Promise<TokenRecord[]> {
+    return this.prepare('SELECT * FROM tokens ORDER BY created_at, id').all().map(toToken);
+  }
+
+  async tokenByHash(hash: string): Promise<TokenRecord | null> {
+    const row = this.prepare('SELECT * FROM tokens WHERE hash = ?').get(hash);
+    return row === undefined ? null : toToken(row);
   }
 
   private withSteps(row: unknown): TransferRecord {

@@ -7,6 +7,7 @@ import type {
   BladeRecord,
   CheckpointMeta,
   NewAuditEvent,
+  TokenRecord,
   TransferRecord,
   WorkloadRecord,
 } from '../../ports/store.js';
@@ -57,6 +58,7 @@ export function writeBatch(prepare: Prepare, batch: Batch): AuditEvent[] {
   for (const transfer of batch.transfers ?? []) writeTransfer(prepare, transfer);
   for (const checkpoint of batch.checkpoints ?? []) writeCheckpoint(prepare, checkpoint);
   if (batch.policy !== undefined) writePolicy(prepare, batch.policy);
+  for (const token of batch.tokens ?? []) writeToken(prepare, token);
   return (batch.events ?? []).map((event) => appendEvent(prepare, event));
 }
 
@@ -108,6 +110,17 @@ function writePolicy(prepare: Prepare, policy: Policy): void {
   prepare(UPSERT_POLICY).run(jsonText(policy));
 }
 
+// Issue 6: API tokens, upserted by id; a name or hash another token holds breaks a UNIQUE constraint.
+const UPSERT_TOKEN = `
+INSERT INTO tokens (id, name, role, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET
+  name = excluded.name, role = excluded.role, hash = excluded.hash,
+  created_at = excluded.created_at, revoked_at = excluded.revoked_at`;
+
+function writeToken(prepare: Prepare, t: TokenRecord): void {
+  prepare(UPSERT_TOKEN).run(t.id, t.name, t.role, t.hash, t.createdAt, t.revokedAt);
+}
+
 function appendEvent(prepare: Prepare, e: NewAuditEvent): AuditEvent {
   const data = jsonText(e.data);
   const { lastInsertRowid } = prepare(INSERT_EVENT).run(e.at, e.actor, e.type, e.subject, data);
@@ -120,7 +133,7 @@ function appendEvent(prepare: Prepare, e: NewAuditEvent): AuditEvent {
  * JSON.stringify silently turns NaN and Infinity into null, which no reader accepts: one bad number
  * would make every later read of that row fail. Refuse it here, inside the transaction, instead.
  */
-function jsonText(value: unknown): string {
+export function jsonText(value: unknown): string {
   return JSON.stringify(value, (key, item: unknown) => {
     if (typeof item === 'number' && !Number.isFinite(item)) {
       throw new TypeError(`cannot store ${String(item)} at "${key}": JSON has no such number`);
