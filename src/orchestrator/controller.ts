@@ -13,9 +13,14 @@ import type { HardwarePort } from '../ports/hardware.js';
 import type { StoragePort } from '../ports/storage.js';
 import type { BladeRecord, NewAuditEvent, Store, TransferRecord, WorkloadRecord } from '../ports/store.js';
 import type { WorkloadPort } from '../ports/workloads.js';
+import { ActionError } from './action-error.js';
+import { approvalRound, ProposalBook, type Proposal } from './approvals.js';
 import { LIVE_TIMING, withDeadline, type RetryTiming } from './deadline.js';
 import { Executor } from './executor.js';
 import { WorkQueue } from './work-queue.js';
+
+/** Resolves in the next turn of the event loop, after pending I/O callbacks. */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** The live defaults differ from the simulator's in one place: cooldown (DESIGN section 4). */
 export const LIVE_POLICY: Policy = { ...DEFAULT_POLICY, cooldownSeconds: 600 };
@@ -52,6 +57,8 @@ export class Controller {
   /** Planning, blade observations and operator actions change shared records: one at a time. */
   private exclusive: Promise<unknown> = Promise.resolve();
   private running = false;
+  /** Issue 6: cascade proposals and their approvals, rebuilt from the audit log on start. */
+  private readonly approvals = new ProposalBook();
 
   private constructor(private readonly o: ControllerOptions) {
     this.timing = o.timing ?? LIVE_TIMING;
@@ -74,6 +81,7 @@ export class Controller {
     const stored = await options.store.policy();
     if (stored) c.policy = stored;
     else await options.store.commit({ policy: (c.policy = options.policy ?? LIVE_POLICY), events: [c.event('controller', 'policy.set', 'policy', {})] });
+    await c.approvals.load(options.store); // issue 6: approvals survive a restart
     c.running = true;
     c.unsubscribe = options.hardware.subscribe((e) => c.queue.add(`blade:${e.blade}`));
     const open = await options.store.transfers({ open: true });
@@ -108,7 +116,7 @@ export class Controller {
   async repair(blade: string, actor = 'operator'): Promise<void> {
     return this.serial(async () => {
       const b = await this.mustBlade(blade);
-      if (b.state !== 'failed' && b.state !== 'maintenance') throw new Error(`blade ${blade} is ${b.state}; only a failed or maintenance blade can be repaired`);
+      if (b.state !== 'failed' && b.state !== 'maintenance') throw new ActionError('conflict', `blade ${blade} is ${b.state}; only a failed or maintenance blade can be repaired`);
       await this.o.store.commit({ blades: [{ ...b, state: 'standby' }], events: [this.event(actor, 'blade.repaired', blade, { was: b.state })] });
       this.queue.add(`blade:${blade}`);
       this.queue.add('plan');
@@ -124,7 +132,7 @@ export class Controller {
         const hosts = (await this.o.store.workloads()).some((w) => w.blade === blade && w.state !== 'finished' && w.state !== 'pending');
         await this.o.store.commit({ blades: [{ ...b, state: hosts ? 'active' : 'standby' }], events: [this.event(actor, 'blade.maintenance', blade, { on })] });
       } else {
-        throw new Error(`blade ${blade} is ${b.state}; maintenance ${on ? 'on' : 'off'} does not apply`);
+        throw new ActionError('conflict', `blade ${blade} is ${b.state}; maintenance ${on ? 'on' : 'off'} does not apply`);
       }
       this.queue.add('plan');
     });
@@ -133,11 +141,11 @@ export class Controller {
   /** A new workload to place; requirements may come from its driver instead of the caller. */
   async submit(w: { id: string; requirements?: Resources; priority?: number }, actor = 'operator'): Promise<void> {
     return this.serial(async () => {
-      if (await this.o.store.workload(w.id)) throw new Error(`workload ${w.id} already exists`);
+      if (await this.o.store.workload(w.id)) throw new ActionError('conflict', `workload ${w.id} already exists`);
       const derived = w.requirements
         ? { requirements: w.requirements, source: 'declared' as const }
         : deriveRequirements({ declared: await this.o.workloads.declared(w.id), samples: await this.o.workloads.samples(w.id), host: null });
-      if (!derived) throw new Error(`workload ${w.id}: no requirements given and its driver has none`);
+      if (!derived) throw new ActionError('invalid', `workload ${w.id}: no requirements given and its driver has none`);
       const record: WorkloadRecord = { id: w.id, requirements: derived.requirements, source: derived.source, priority: w.priority ?? 0, blade: null, state: 'pending', movedAt: null, pendingReason: null };
       await this.o.store.commit({ workloads: [record], events: [this.event(actor, 'workload.submitted', w.id, { requirements: derived.requirements, source: derived.source })] });
       this.queue.add('plan');
@@ -149,20 +157,22 @@ export class Controller {
    * its driver's metadata, else measured samples, else the host blade (the patent's three sources).
    */
   async adopt(w: { id: string; blade: string; priority?: number }, actor = 'operator'): Promise<void> {
-    return this.serial(async () => {
-      const blade = await this.mustBlade(w.blade);
-      const derived = deriveRequirements({ declared: await this.o.workloads.declared(w.id), samples: await this.o.workloads.samples(w.id), host: blade.resources });
-      const record: WorkloadRecord = { id: w.id, requirements: derived!.requirements, source: derived!.source, priority: w.priority ?? 0, blade: w.blade, state: 'running', movedAt: null, pendingReason: null };
-      await this.o.store.commit({ workloads: [record], blades: [{ ...blade, state: 'active' }], events: [this.event(actor, 'workload.adopted', w.id, { blade: w.blade, source: derived!.source })] });
-      this.queue.add('plan');
-    });
+    return this.serial(() => this.adoptNow(w, actor));
+  }
+
+  private async adoptNow(w: { id: string; blade: string; priority?: number }, actor: string): Promise<void> {
+    const blade = await this.mustBlade(w.blade);
+    const derived = deriveRequirements({ declared: await this.o.workloads.declared(w.id), samples: await this.o.workloads.samples(w.id), host: blade.resources });
+    const record: WorkloadRecord = { id: w.id, requirements: derived!.requirements, source: derived!.source, priority: w.priority ?? 0, blade: w.blade, state: 'running', movedAt: null, pendingReason: null };
+    await this.o.store.commit({ workloads: [record], blades: [{ ...blade, state: 'active' }], events: [this.event(actor, 'workload.adopted', w.id, { blade: w.blade, source: derived!.source })] });
+    this.queue.add('plan');
   }
 
   async finish(workload: string, actor = 'operator'): Promise<void> {
     return this.serial(async () => {
       const w = await this.o.store.workload(workload);
-      if (!w) throw new Error(`unknown workload ${workload}`);
-      if (w.state === 'transferring') throw new Error(`workload ${workload} is in a transfer; finish it when the transfer ends`);
+      if (!w) throw new ActionError('not-found', `unknown workload ${workload}`);
+      if (w.state === 'transferring') throw new ActionError('conflict', `workload ${workload} is in a transfer; finish it when the transfer ends`);
       const blades: BladeRecord[] = [];
       if (w.state === 'running' && w.blade) {
         const b = await this.o.store.blade(w.blade);
@@ -188,23 +198,95 @@ export class Controller {
     return snapshot.sequence;
   }
 
-  /** Blades the hardware reports that the store does not know yet join the pool. */
-  async discover(actor = 'controller'): Promise<string[]> {
+  /**
+   * Blades the hardware reports that the store does not know yet join the pool. `running` (issue 5: the first
+   * start on a live data center) adopts the workloads already on those blades in the same exclusive section, so no
+   * plan runs in between and mistakes an occupied blade for a standby one. An adoption that fails is logged.
+   */
+  async discover(actor = 'controller', running: readonly { id: string; blade: string; priority?: number }[] = []): Promise<string[]> {
     return this.serial(async () => {
       const known = new Set((await this.o.store.blades()).map((b) => b.id));
       const fresh = (await this.o.hardware.inventory()).filter((b) => !known.has(b.id));
       const records: BladeRecord[] = fresh.map((b) => ({ id: b.id, resources: b.resources, state: 'standby', ...(b.location ? { location: b.location } : {}), power: 'unknown', health: 'ok', endpoint: 'driver' }));
       if (records.length > 0) await this.o.store.commit({ blades: records, events: records.map((b) => this.event(actor, 'blade.added', b.id, { resources: b.resources })) });
+      for (const w of running) {
+        try {
+          await this.adoptNow(w, actor);
+        } catch (error) {
+          this.log({ level: 'warn', msg: `could not adopt ${w.id} on ${w.blade}`, workload: w.id, blade: w.blade, error: error instanceof Error ? error.message : String(error) });
+        }
+      }
       for (const b of records) this.queue.add(`blade:${b.id}`);
       this.queue.add('plan');
       return records.map((b) => b.id);
     });
   }
 
+  // --- issue 6: operator actions the HTTP API needs ---
+
+  isRunning(): boolean {
+    return this.running;
+  }
+
+  /** New declared requirements for a workload; the planner reconsiders its fit at once. */
+  async setRequirements(workload: string, requirements: Resources, actor = 'operator'): Promise<WorkloadRecord> {
+    return this.serial(async () => {
+      const w = await this.o.store.workload(workload);
+      if (!w) throw new ActionError('not-found', `unknown workload ${workload}`);
+      if (w.state === 'finished' || w.state === 'transferring') throw new ActionError('conflict', `workload ${workload} is ${w.state}; its requirements can change when it is running or pending`);
+      const changed: WorkloadRecord = { ...w, requirements, source: 'declared' };
+      await this.o.store.commit({ workloads: [changed], events: [this.event(actor, 'workload.requirements', workload, { before: w.requirements, after: requirements })] });
+      this.queue.add('plan');
+      return changed;
+    });
+  }
+
+  /** Replaces the policy (the caller validated it); it rules from the next plan on. */
+  async setPolicy(policy: Policy, actor = 'operator'): Promise<Policy> {
+    return this.serial(async () => {
+      const before = this.policy;
+      const changes = Object.fromEntries(Object.entries(policy).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(before[k as keyof Policy])));
+      await this.o.store.commit({ policy, events: [this.event(actor, 'policy.changed', 'policy', { changes })] });
+      this.policy = policy;
+      this.queue.add('plan');
+      return policy;
+    });
+  }
+
+  /** Cascade proposals (requireApproval): the open ones, then the latest closed ones. */
+  proposals(): Proposal[] {
+    return this.approvals.list();
+  }
+
+  /** Approves a proposed cascade; the next plan starts it if it is still possible and worthwhile. */
+  async approve(id: number, actor = 'operator'): Promise<Proposal> {
+    return this.decide(id, 'cascade.approved', actor, null);
+  }
+
+  /** Rejects a proposed cascade: that move is not proposed again while the workload stays where it is. */
+  async reject(id: number, actor = 'operator', reason: string | null = null): Promise<Proposal> {
+    return this.decide(id, 'cascade.rejected', actor, reason);
+  }
+
+  private async decide(id: number, type: 'cascade.approved' | 'cascade.rejected', actor: string, reason: string | null): Promise<Proposal> {
+    return this.serial(async () => {
+      const p = this.approvals.get(id);
+      if (!p) throw new ActionError('not-found', `unknown proposal ${id}`);
+      if (p.status !== 'proposed') throw new ActionError('conflict', `proposal ${id} is ${p.status}; only a proposed cascade can be approved or rejected`);
+      const committed = await this.o.store.commit({ events: [this.event(actor, type, p.workload, { proposal: id, from: p.from, to: p.to, ...(reason ? { reason } : {}) })] });
+      this.approvals.apply(committed);
+      this.queue.add('plan');
+      return this.approvals.get(id)!;
+    });
+  }
+
   // --- reconcile ---
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.exclusive.then(work, work);
+    // Issue 6: each exclusive step starts in a new turn of the event loop. With a synchronous store
+    // (SQLite) a queue of plans and blade observations is otherwise one unbroken chain of microtasks,
+    // and the HTTP API, the event streams and the drivers' own I/O waited seconds for it to drain.
+    const run = this.exclusive.then(turn).then(work);
     this.exclusive = run.catch(() => {});
     return run;
   }
@@ -283,14 +365,14 @@ export class Controller {
     const touched = new Map<string, WorkloadRecord>();
     const events: NewAuditEvent[] = [];
     const standby = (): BladeRecord[] => [...blades.values()].filter((b) => b.state === 'standby' && b.health !== 'critical' && b.health !== 'unreachable');
-    const start = (p: Placement, drain: boolean): void => {
+    const start = (p: Placement, drain: boolean, extra: Record<string, unknown> = {}): void => {
       const w = workloads.find((x) => x.id === p.workload)!;
       const t: TransferRecord = { id: `${p.kind}-${randomUUID().slice(0, 8)}`, kind: p.kind, workload: p.workload, from: p.from, to: p.to, before: p.before, after: p.after, status: 'running', reason: null, drain, steps: [], createdAt: clock.now(), updatedAt: clock.now() };
       created.push(t);
       busy.add(w.id);
       blades.set(p.to, { ...blades.get(p.to)!, state: 'active' });
       touched.set(w.id, { ...w, state: 'transferring', pendingReason: null });
-      events.push(this.event('controller', 'transfer.created', t.id, { kind: t.kind, workload: t.workload, from: t.from, to: t.to, before: t.before, after: t.after, drain, runnersUp: p.runnersUp }));
+      events.push(this.event('controller', 'transfer.created', t.id, { kind: t.kind, workload: t.workload, from: t.from, to: t.to, before: t.before, after: t.after, drain, runnersUp: p.runnersUp, ...extra }));
     };
 
     const requests: PlacementRequest[] = workloads
@@ -310,6 +392,8 @@ export class Controller {
         if (w.pendingReason !== reason) {
           touched.set(w.id, { ...w, pendingReason: reason });
           events.push(this.event('controller', 'workload.pending', w.id, { reason: p.reason, detail: p.detail }));
+          // Issue 5: a decision not to move is a decision too; the log says why.
+          this.log({ level: 'warn', msg: `${w.id} pending: ${reason}`, workload: w.id });
         }
       }
     }
@@ -324,15 +408,24 @@ export class Controller {
     const frozen = new Set(busy);
     for (const w of workloads) if (w.movedAt !== null && now - w.movedAt < policy.cooldownSeconds * 1000) frozen.add(w.id);
     const cascade = planCascade({ blades: [...blades.values()], workloads: workloads.filter((w) => !busy.has(w.id)), policy, slots, frozen });
+    // Issue 6: with approval on, approved moves that are still worthwhile start, new moves are proposed
+    // once (not every round), and proposals that can no longer happen expire; see approvals.ts.
+    const cooling = new Set([...frozen].filter((id) => !busy.has(id)));
+    const usable = (b: BladeRecord): boolean => b.state === 'standby' && b.health !== 'critical' && b.health !== 'unreachable';
     if (policy.requireApproval) {
-      for (const m of cascade.moves) events.push(this.event('controller', 'cascade.proposed', m.workload, { from: m.from, to: m.to, saving: m.saving }));
+      const round = approvalRound({ book: this.approvals, blades, workloads, busy, cooling, policy, slots, moves: [...cascade.moves, ...cascade.deferred], usable });
+      for (const { proposal, move } of round.start) start(move, false, { proposal });
+      for (const m of round.propose) events.push(this.event('controller', 'cascade.proposed', m.workload, { from: m.from, to: m.to, saving: m.saving, before: m.before, after: m.after }));
+      for (const { proposal: p, reason } of round.expire) events.push(this.event('controller', 'cascade.expired', p.workload, { proposal: p.id, from: p.from, to: p.to, reason }));
     } else {
       for (const m of cascade.moves) start(m, false);
+      for (const p of this.approvals.openProposals()) events.push(this.event('controller', 'cascade.expired', p.workload, { proposal: p.id, from: p.from, to: p.to, reason: 'approval is no longer required' }));
     }
 
     if (created.length === 0 && touched.size === 0 && events.length === 0) return;
     const reserved = created.map((t) => blades.get(t.to)!);
-    await store.commit({ transfers: created, workloads: [...touched.values()], blades: reserved, events });
+    const committed = await store.commit({ transfers: created, workloads: [...touched.values()], blades: reserved, events });
+    this.approvals.apply(committed); // issue 6
     for (const t of created) {
       this.log({ level: 'info', msg: `${t.kind} ${t.workload}: ${t.from ?? '-'} -> ${t.to}`, transfer: t.id });
       this.queue.add(`transfer:${t.id}`);
@@ -359,7 +452,7 @@ export class Controller {
 
   private async mustBlade(id: string): Promise<BladeRecord> {
     const b = await this.o.store.blade(id);
-    if (!b) throw new Error(`unknown blade ${id}`);
+    if (!b) throw new ActionError('not-found', `unknown blade ${id}`);
     return b;
   }
 
