@@ -1,0 +1,110 @@
+// Follows the head of the audit log so live readers (the event stream, metrics) wake when it moves
+// instead of each polling the store. Commit notices wake them at once; a slow poll catches commits
+// made by another process (the CLI, a second controller) that this process cannot hear.
+import type { CommitFeed } from '../ports/commit-feed.js';
+import type { Store } from '../ports/store.js';
+
+export class LogTail {
+  private latest = 0;
+  private readonly waiters = new Set<() => void>();
+  private timer: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private polling = false;
+
+  /** Poll every `pollMs` as a fallback: 200 ms without a feed, 1 s with one. */
+  constructor(
+    private readonly store: Store,
+    private readonly feed?: CommitFeed,
+    private readonly pollMs = feed ? 1_000 : 200,
+  ) {}
+
+  async start(): Promise<void> {
+    this.latest = await lastSeq(this.store);
+    this.unsubscribe = this.feed?.onCommit((events) => this.advance(events.at(-1)?.seq ?? 0)) ?? null;
+    this.timer = setInterval(() => void this.poll(), this.pollMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    for (const wake of this.waiters) wake();
+    this.waiters.clear();
+  }
+
+  /** The highest seq seen so far. */
+  head(): number {
+    return this.latest;
+  }
+
+  /** Resolves once the log may hold an event after `after`, or after `timeoutMs` (false then). */
+  wait(after: number, timeoutMs: number): Promise<boolean> {
+    if (this.latest > after) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (moved: boolean): void => {
+        clearTimeout(timer);
+        this.waiters.delete(wake);
+        resolve(moved);
+      };
+      const wake = (): void => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.waiters.add(wake);
+    });
+  }
+
+  private advance(seq: number): void {
+    if (seq <= this.latest) return;
+    this.latest = seq;
+    const waiting = [...this.waiters];
+    this.waiters.clear();
+    for (const wake of waiting) wake();
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      // One indexed read: is there anything after the head we know?
+      const [next] = await this.store.events(this.latest, 1);
+      if (next) this.advance(await lastSeq(this.store, next.seq));
+    } catch {
+      /* the store is briefly unavailable: the next poll tries again */
+    } finally {
+      this.polling = false;
+    }
+  }
+}
+
+/**
+ * The highest seq in the log, found with O(log n) reads of one event each (exponential, then binary
+ * search), since a Store has no "max seq" query and seq may have gaps (PostgreSQL sequences).
+ * `known` is a seq known to exist.
+ */
+export async function lastSeq(store: Store, known = 0): Promise<number> {
+  const after = async (seq: number): Promise<number | null> => (await store.events(seq, 1))[0]?.seq ?? null;
+  let low = known; // an existing seq (or 0)
+  const first = await after(low);
+  if (first === null) return low;
+  low = first;
+  let step = 1;
+  let high = low + step;
+  // Grow until nothing lies after `high`.
+  for (;;) {
+    const next = await after(high);
+    if (next === null) break;
+    low = next;
+    step *= 2;
+    high = low + step;
+  }
+  // Invariant: `low` exists; nothing after `high`. Narrow down.
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    const next = await after(mid);
+    if (next === null) high = mid;
+    else low = next;
+  }
+  // Nothing after `high` and `low` exists with low <= high: the last is low, or high itself.
+  const atHigh = await after(low);
+  return atHigh ?? low;
+}

@@ -1,0 +1,298 @@
+// Every route of the API through real HTTP on 127.0.0.1, against a controller on fakes.
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { eventually } from '../orchestrator/testing/harness.js';
+import { apiHarness, FOUR_SERVERS, type ApiHarness } from './testing/api-harness.js';
+
+type Json = Record<string, unknown>;
+const items = (body: unknown): Json[] => (body as { items: Json[] }).items;
+
+let t: ApiHarness | null = null;
+/** Routes that answered 2xx in any test of this file: every route must be among them. */
+const covered = new Set<string>();
+const allRoutes = new Set<string>();
+
+afterEach(async () => {
+  if (t) {
+    for (const hit of t.hits) covered.add(hit);
+    for (const r of t.api.routes) allRoutes.add(`${r.method} ${r.path}`);
+    await t.stop();
+  }
+  t = null;
+});
+
+afterAll(() => {
+  expect([...allRoutes].filter((r) => !covered.has(r))).toEqual([]);
+});
+
+async function fourServers(options: Parameters<typeof apiHarness>[1] = {}): Promise<ApiHarness> {
+  const made = await apiHarness(FOUR_SERVERS, options);
+  await made.h.settle();
+  return made;
+}
+
+describe('blades', () => {
+  it('lists with filters and pages by id', async () => {
+    t = await fourServers();
+    const all = await t.request('GET', '/api/v1/blades', { as: 'viewer' });
+    expect(all.status).toBe(200);
+    expect(items(all.body).map((b) => [b['id'], b['state'], b['workload']])).toEqual([
+      ['A', 'active', 'W1'],
+      ['B', 'standby', null],
+      ['C', 'standby', null],
+      ['D', 'standby', null],
+    ]);
+    expect(all.body).toMatchObject({ total: 4, next: null });
+    expect(items(all.body)[0]).toMatchObject({ location: { chassis: 'c1', slot: 1 }, resources: { storageTB: 200 }, power: 'on', health: 'ok' });
+
+    const standby = await t.request('GET', '/api/v1/blades?state=standby&chassis=c2', { as: 'viewer' });
+    expect(items(standby.body).map((b) => b['id'])).toEqual(['C', 'D']);
+
+    const first = await t.request('GET', '/api/v1/blades?limit=3', { as: 'viewer' });
+    expect(first.body).toMatchObject({ next: 'C', total: 4 });
+    const second = await t.request('GET', '/api/v1/blades?limit=3&after=C', { as: 'viewer' });
+    expect(items(second.body).map((b) => b['id'])).toEqual(['D']);
+    expect(second.body).toMatchObject({ next: null, total: 4 });
+  });
+
+  it('shows one blade with its workload’s fit; 404 for an unknown one', async () => {
+    t = await fourServers();
+    const a = await t.request('GET', '/api/v1/blades/A', { as: 'viewer' });
+    expect(a.status).toBe(200);
+    expect(a.body).toMatchObject({ id: 'A', workload: 'W1', fit: { deficit: 0, surplus: 0, feasible: true }, transfers: [] });
+    const missing = await t.request('GET', '/api/v1/blades/nope', { as: 'viewer' });
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ error: { code: 'not-found', field: 'params.id' } });
+  });
+
+  it('puts a blade into maintenance and out, repairs it, and refuses what does not apply with 409', async () => {
+    t = await fourServers();
+    const on = await t.request('PUT', '/api/v1/blades/B/maintenance', { as: 'operator', body: { on: true } });
+    expect(on.status).toBe(200);
+    expect(on.body).toMatchObject({ id: 'B', state: 'maintenance' });
+    const pool = await t.request('GET', '/api/v1/pool', { as: 'viewer' });
+    expect(items(pool.body).map((b) => b['id'])).toEqual(['C', 'D']);
+    const off = await t.request('PUT', '/api/v1/blades/B/maintenance', { as: 'operator', body: { on: false } });
+    expect(off.body).toMatchObject({ id: 'B', state: 'standby' });
+    const again = await t.request('PUT', '/api/v1/blades/B/maintenance', { as: 'operator', body: { on: false } });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ error: { code: 'conflict' } });
+
+    await t.request('PUT', '/api/v1/blades/C/maintenance', { as: 'operator', body: { on: true } });
+    const repaired = await t.request('POST', '/api/v1/blades/C/repair', { as: 'operator' });
+    expect(repaired.status).toBe(200);
+    expect(repaired.body).toMatchObject({ id: 'C', state: 'standby' });
+    expect((await t.request('POST', '/api/v1/blades/A/repair', { as: 'operator' })).status).toBe(409);
+    expect((await t.request('POST', '/api/v1/blades/zz/repair', { as: 'operator' })).status).toBe(404);
+    const actors = (await t.h.events()).filter((e) => e.type === 'blade.maintenance' || e.type === 'blade.repaired').map((e) => e.actor);
+    expect(new Set(actors)).toEqual(new Set(['token:operator-1']));
+  });
+
+  it('injects a failure in the emulator; the workload fails over and the transfer shows its steps and timings', async () => {
+    t = await fourServers({ emulator: true });
+    const failed = await t.request('POST', '/api/v1/blades/A/fail', { as: 'operator' });
+    expect(failed.status).toBe(202);
+    await eventually(async () => (await t!.h.store.workload('W1'))?.blade === 'C', 5000, 'failover to C');
+    await t.h.settle();
+
+    const list = await t.request('GET', '/api/v1/transfers', { as: 'viewer' });
+    expect(items(list.body).map((x) => [x['kind'], x['from'], x['to'], x['status']])).toEqual([['failover', 'A', 'C', 'done']]);
+    const id = String(items(list.body)[0]!['id']);
+    const one = await t.request('GET', `/api/v1/transfers/${id}`, { as: 'viewer' });
+    expect(one.status).toBe(200);
+    const steps = (one.body as { steps: Json[] }).steps;
+    expect(steps.map((s) => [s['name'], s['status']])).toEqual(['capture', 'fence', 'attach', 'start', 'restore', 'verify'].map((n) => [n, 'succeeded']));
+    for (const s of steps) expect(s['durationMs']).toBeGreaterThanOrEqual(0);
+    expect((one.body as Json)['durationMs']).toBeGreaterThanOrEqual(0);
+    expect((await t.request('GET', '/api/v1/transfers/nope', { as: 'viewer' })).status).toBe(404);
+    const injected = (await t.h.events()).find((e) => e.type === 'emulator.fail');
+    expect(injected).toMatchObject({ actor: 'token:operator-1', subject: 'A' });
+  });
+});
+
+describe('workloads', () => {
+  it('lists, shows one, submits (201), sets requirements and finishes', async () => {
+    t = await fourServers();
+    const list = await t.request('GET', '/api/v1/workloads', { as: 'viewer' });
+    expect(items(list.body)).toMatchObject([{ id: 'W1', blade: 'A', state: 'running', fit: { surplus: 0 } }]);
+
+    t.h.world.addWorkload({ id: 'W2', requirements: { storageTB: 300 } }); // the fake hypervisor knows it, not yet Cascade
+    const submitted = await t.request('POST', '/api/v1/workloads', { as: 'operator', body: { id: 'W2', requirements: { storageTB: 300 }, priority: 5 } });
+    expect(submitted.status).toBe(201);
+    expect(submitted.headers.get('location')).toBe('/api/v1/workloads/W2');
+    expect(submitted.body).toMatchObject({ id: 'W2', state: 'pending', priority: 5, source: 'declared' });
+    expect((await t.request('POST', '/api/v1/workloads', { as: 'operator', body: { id: 'W2', requirements: { storageTB: 1 } } })).status).toBe(409);
+    await eventually(async () => (await t!.h.store.workload('W2'))?.blade === 'C', 5000, 'W2 placed on C');
+    await t.h.settle();
+
+    const one = await t.request('GET', '/api/v1/workloads/W2', { as: 'viewer' });
+    expect(one.body).toMatchObject({ id: 'W2', blade: 'C', state: 'running', fit: { deficit: 0, surplus: 0 } });
+    expect(((one.body as Json)['transfers'] as Json[]).map((x) => x['kind'])).toEqual(['place']);
+    const onC = await t.request('GET', '/api/v1/workloads?blade=C', { as: 'viewer' });
+    expect(items(onC.body).map((w) => w['id'])).toEqual(['W2']);
+
+    const bigger = await t.request('PUT', '/api/v1/workloads/W2/requirements', { as: 'operator', body: { requirements: { storageTB: 1000 } } });
+    expect(bigger.status).toBe(200);
+    expect(bigger.body).toMatchObject({ requirements: { storageTB: 1000 }, source: 'declared' });
+    await eventually(async () => (await t!.h.store.workload('W2'))?.blade === 'D', 5000, 'W2 cascades to D');
+    await t.h.settle();
+
+    const finished = await t.request('POST', '/api/v1/workloads/W2/finish', { as: 'operator' });
+    expect(finished.status).toBe(200);
+    expect(finished.body).toMatchObject({ state: 'finished', blade: null });
+    expect((await t.request('GET', '/api/v1/blades/D', { as: 'viewer' })).body).toMatchObject({ state: 'standby', workload: null });
+    expect((await t.request('GET', '/api/v1/workloads?state=finished', { as: 'viewer' })).body).toMatchObject({ total: 1 });
+    expect((await t.request('GET', '/api/v1/workloads/nope', { as: 'viewer' })).status).toBe(404);
+    expect((await t.request('POST', '/api/v1/workloads/nope/finish', { as: 'operator' })).status).toBe(404);
+  });
+});
+
+describe('transfers and approvals', () => {
+  it('lists proposals while approval is on; approve starts the cascade, reject keeps the workload', async () => {
+    t = await apiHarness({ ...FOUR_SERVERS, blades: FOUR_SERVERS.blades.filter((b) => b.id !== 'C'), policy: { requireApproval: true } }, { emulator: true });
+    await t.h.settle();
+    await t.request('POST', '/api/v1/blades/A/fail', { as: 'operator' });
+    await eventually(async () => (await t!.h.store.workload('W1'))?.blade === 'B', 5000, 'failover to B');
+    t.h.world.addBlade({ id: 'C', resources: { storageTB: 300 }, power: 'off' });
+    await t.h.controller.discover();
+    await t.h.settle();
+
+    const proposals = await t.request('GET', '/api/v1/proposals?status=proposed', { as: 'viewer' });
+    expect(items(proposals.body)).toMatchObject([{ workload: 'W1', from: 'B', to: 'C', status: 'proposed' }]);
+    const id = Number(items(proposals.body)[0]!['id']);
+    expect((await t.request('POST', `/api/v1/proposals/${id}/approve`, { as: 'viewer' })).status).toBe(403);
+    const approved = await t.request('POST', `/api/v1/proposals/${id}/approve`, { as: 'operator' });
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ id, status: 'approved', decidedBy: 'token:operator-1' });
+    await eventually(async () => (await t!.h.store.workload('W1'))?.blade === 'C', 5000, 'cascade to C');
+    await t.h.settle();
+    expect((await t.request('POST', `/api/v1/proposals/${id}/reject`, { as: 'operator' })).status).toBe(409);
+    expect((await t.request('POST', '/api/v1/proposals/99999/approve', { as: 'operator' })).status).toBe(404);
+
+    const newestFirst = await t.request('GET', '/api/v1/transfers?order=desc&limit=1', { as: 'viewer' });
+    expect(items(newestFirst.body)).toMatchObject([{ kind: 'cascade', from: 'B', to: 'C' }]);
+    const cursor = String((newestFirst.body as Json)['next']);
+    const older = await t.request('GET', `/api/v1/transfers?order=desc&limit=1&after=${cursor}`, { as: 'viewer' });
+    expect(items(older.body)).toMatchObject([{ kind: 'failover' }]);
+    const closed = await t.request('GET', '/api/v1/transfers?open=false&kind=cascade', { as: 'viewer' });
+    expect((closed.body as Json)['total']).toBe(1);
+
+    // A second proposal, rejected with a reason.
+    t.h.world.addBlade({ id: 'E', resources: { storageTB: 200 }, power: 'off' });
+    await t.h.controller.discover();
+    await t.h.settle();
+    const second = items((await t.request('GET', '/api/v1/proposals?status=proposed', { as: 'viewer' })).body);
+    expect(second).toMatchObject([{ from: 'C', to: 'E' }]);
+    const rejected = await t.request('POST', `/api/v1/proposals/${String(second[0]!['id'])}/reject`, { as: 'operator', body: { reason: 'not during the audit' } });
+    expect(rejected.body).toMatchObject({ status: 'rejected', reason: 'not during the audit' });
+    expect((await t.h.store.workload('W1'))?.blade).toBe('C');
+  });
+});
+
+describe('planning', () => {
+  it('shows candidates (Table 3) with fits and moves, the pool (Table 4), and a what-if plan that changes nothing', async () => {
+    t = await fourServers({ emulator: true });
+    await t.request('POST', '/api/v1/blades/A/fail', { as: 'operator' });
+    await eventually(async () => (await t!.h.store.workload('W1'))?.blade === 'C', 5000, 'failover to C');
+    await t.h.settle();
+    const candidates = await t.request('GET', '/api/v1/candidates', { as: 'viewer' });
+    expect(candidates.status).toBe(200);
+    expect(items(candidates.body)).toMatchObject([{ workload: 'W1', blade: 'C', fit: { deficit: 0, surplus: 0.5 }, frozen: false, move: null }]);
+    expect((candidates.body as Json)['totals']).toMatchObject({ surplus: 0.5, deficit: 0, running: 1 });
+    const pool = await t.request('GET', '/api/v1/pool', { as: 'viewer' });
+    expect(pool.body).toMatchObject({ size: 2 });
+    expect(items(pool.body).map((b) => b['id'])).toEqual(['B', 'D']);
+
+    const before = await t.h.events();
+    const plan = await t.request('POST', '/api/v1/plan', { as: 'viewer', body: { fail: ['C'] } });
+    expect(plan.status).toBe(200);
+    expect(plan.body).toMatchObject({ fail: ['C'], placements: [{ workload: 'W1', kind: 'failover', from: 'C', to: 'B' }], pending: [], rounds: [], pool: ['D'], placementsAfter: { W1: 'B' } });
+    expect(((plan.body as Json)['placements'] as Json[])[0]!['runnersUp']).toMatchObject([{ blade: 'D', lost: 'worse-fit' }]);
+    expect(await t.h.events()).toEqual(before);
+    expect((await t.h.store.workload('W1'))?.blade).toBe('C');
+    const unknown = await t.request('POST', '/api/v1/plan', { as: 'viewer', body: { fail: ['C', 'nope'] } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toMatchObject({ error: { field: 'body.fail[1]' } });
+  });
+
+  it('reads the policy, and changes it (admin) with an audit event naming the token', async () => {
+    t = await fourServers();
+    const read = await t.request('GET', '/api/v1/policy', { as: 'viewer' });
+    expect(read.body).toMatchObject({ minImprovement: 0.05, requireApproval: false, cooldownSeconds: 0 });
+    const changed = await t.request('PATCH', '/api/v1/policy', { as: 'admin', body: { minImprovement: 0.2, weights: { storageTB: 2 } } });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ minImprovement: 0.2, weights: { storageTB: 2 }, maxConcurrentTransfers: 4 });
+    expect(await t.h.store.policy()).toMatchObject({ minImprovement: 0.2, weights: { storageTB: 2 } });
+    const event = (await t.h.events()).find((e) => e.type === 'policy.changed');
+    expect(event).toMatchObject({ actor: 'token:admin-1', data: { changes: { minImprovement: 0.2, weights: { storageTB: 2 } } } });
+    expect((await t.request('PATCH', '/api/v1/policy', { as: 'operator', body: { minImprovement: 0.1 } })).status).toBe(403);
+  });
+});
+
+describe('events, tokens, system', () => {
+  it('pages the audit log by seq', async () => {
+    t = await fourServers();
+    const first = await t.request('GET', '/api/v1/events?limit=2', { as: 'viewer' });
+    expect(first.status).toBe(200);
+    const page = first.body as { items: { seq: number }[]; next: number; more: boolean };
+    expect(page.items).toHaveLength(2);
+    expect(page.more).toBe(true);
+    const next = await t.request('GET', `/api/v1/events?after=${page.next}&limit=1000`, { as: 'viewer' });
+    const rest = (next.body as { items: { seq: number }[] }).items;
+    expect(rest[0]!.seq).toBeGreaterThan(page.next);
+    expect([...page.items, ...rest]).toEqual(await t.h.events());
+  });
+
+  it('creates a token whose secret works once shown, lists tokens without secrets, and revokes', async () => {
+    t = await fourServers();
+    const created = await t.request('POST', '/api/v1/tokens', { as: 'admin', body: { role: 'operator', name: 'ci' } });
+    expect(created.status).toBe(201);
+    const secret = String((created.body as Json)['token']);
+    expect(secret).toMatch(/^cascade_/);
+    const mine = await t.request('GET', '/api/v1/blades', { as: { raw: secret } });
+    expect(mine.status).toBe(200);
+    const list = await t.request('GET', '/api/v1/tokens', { as: 'admin' });
+    expect(items(list.body).map((x) => x['name']).sort()).toEqual(['admin-1', 'ci', 'operator-1', 'viewer-1']);
+    expect(list.text).not.toContain(secret);
+    expect(list.text).not.toContain('hash');
+    expect((await t.request('POST', '/api/v1/tokens', { as: 'admin', body: { role: 'viewer', name: 'ci' } })).status).toBe(409);
+    const id = String((created.body as Json)['id']);
+    const revoked = await t.request('DELETE', `/api/v1/tokens/${id}`, { as: 'admin' });
+    expect(revoked.status).toBe(200);
+    expect((revoked.body as Json)['revokedAt']).toEqual(expect.any(Number));
+    expect((await t.request('GET', '/api/v1/blades', { as: { raw: secret } })).status).toBe(401);
+    expect((await t.request('DELETE', '/api/v1/tokens/tok-nothing', { as: 'admin' })).status).toBe(404);
+    const audit = (await t.h.events()).filter((e) => e.type.startsWith('token.'));
+    expect(audit.map((e) => [e.type, e.actor])).toEqual([
+      ['token.created', 'token:admin-1'],
+      ['token.revoked', 'token:admin-1'],
+    ]);
+  });
+
+  it('answers healthz without a token, readyz and metrics with one, and serves the OpenAPI document', async () => {
+    t = await fourServers({ emulator: true });
+    const health = await t.request('GET', '/healthz', { as: null });
+    expect(health.status).toBe(200);
+    expect(health.body).toEqual({ status: 'ok' });
+    expect((await t.request('GET', '/readyz', { as: null })).status).toBe(401);
+    const ready = await t.request('GET', '/readyz', { as: 'viewer' });
+    expect(ready.body).toEqual({ status: 'ready', checks: { controller: 'ok', store: 'ok' } });
+
+    await t.request('POST', '/api/v1/blades/A/fail', { as: 'operator' });
+    await eventually(async () => (await t!.h.store.workload('W1'))?.blade === 'C', 5000, 'failover to C');
+    await t.h.settle();
+    await eventually(async () => /cascade_failovers_total 1\b/.test((await t!.request('GET', '/metrics', { as: 'viewer' })).text), 5000, 'failover counted');
+    const metrics = await t.request('GET', '/metrics', { as: 'viewer' });
+    expect(metrics.headers.get('content-type')).toContain('text/plain');
+    expect(metrics.text).toMatch(/cascade_transfer_duration_seconds_count\{kind="failover",outcome="done"\} 1/);
+    expect(metrics.text).toMatch(/cascade_standby_pool_blades 2/);
+    expect(metrics.text).toMatch(/cascade_candidates 1/);
+    expect(metrics.text).toMatch(/cascade_total_surplus 0.5/);
+    expect(metrics.text).toMatch(/cascade_total_deficit 0/);
+    expect(metrics.text).toMatch(/cascade_blades\{state="failed"\} 1/);
+    expect(metrics.text).toMatch(/cascade_driver_errors_total/);
+
+    const doc = await t.request('GET', '/openapi.json', { as: 'viewer' });
+    expect(doc.body).toMatchObject({ openapi: '3.1.0' });
+    expect(Object.keys((doc.body as { paths: Json }).paths)).toContain('/api/v1/blades/{id}');
+  });
+});
