@@ -6,6 +6,16 @@ import { formatScenarioError, loadScenario } from '../sim/load-scenario.js';
 import type { Scenario } from '../sim/scenario.js';
 import { scenarioToYaml } from '../sim/scenario-yaml.js';
 import { simulate } from '../sim/simulator.js';
+import { CliError } from './cli-error.js';
+import { registerDrivers } from './commands/drivers.js';
+import { registerEmulatorCommands } from './commands/emulator-control.js';
+import { registerServe } from './commands/serve.js';
+import { registerEvents } from './commands/events.js';
+import { registerInventory } from './commands/inventory.js';
+import { registerMaintenance } from './commands/maintenance.js';
+import { remotePlan } from './commands/remote-plan.js';
+import { registerToken } from './commands/token.js';
+import { registerTransfers } from './commands/transfers.js';
 import { printPlan, whatIfFromScenario } from './plan-output.js';
 import { progressBar } from './progress.js';
 import { printSimulation } from './simulate-output.js';
@@ -55,10 +65,14 @@ export function program(): Command {
   cli
     .command('plan')
     .description('what-if: the decisions, with their reasons, if these blades failed now (nothing runs, no time passes)')
-    .argument('<file>', 'scenario file; its blades and workloads as they stand before any event')
+    .argument('[file]', 'scenario file; its blades and workloads as they stand before any event. Without it: ask the running controller (--url, --token)')
     .option('--fail <id...>', 'blades that fail at once', [])
     .option('--json', 'print JSON instead of text')
-    .action(async (file: string, options: { fail: string[]; json?: boolean }) => {
+    // Issue 6: without a file, the what-if runs on a running controller's current state.
+    .option('--url <url>', 'without a file: the controller\'s API (default: $CASCADE_URL, else http://127.0.0.1:8080)')
+    .option('--token <token>', 'without a file: a bearer token (default: $CASCADE_TOKEN)')
+    .action(async (file: string | undefined, options: { fail: string[]; json?: boolean; url?: string; token?: string }) => {
+      if (file === undefined) return remotePlan(options.fail, options);
       const scenario = await scenarioFrom(file);
       const known = new Set(scenario.blades.map((b) => b.id));
       const unknown = options.fail.filter((id) => !known.has(id));
@@ -88,6 +102,20 @@ export function program(): Command {
       else process.stdout.write(yaml);
     });
 
+  // Issue 5: the live controller and the emulated data center it manages.
+  registerServe(cli);
+  registerEmulatorCommands(cli);
+
+  // Issue 6: commands that talk to a running controller's HTTP API, and API tokens.
+  registerInventory(cli);
+  registerTransfers(cli);
+  registerMaintenance(cli);
+  registerEvents(cli);
+  registerToken(cli);
+
+  // Issue 9: check a site's IPMI BMCs and libvirt hosts before serving with them.
+  registerDrivers(cli);
+
   return cli;
 }
 
@@ -97,6 +125,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    // Commands in ./commands report their errors as CliError (one line, their own exit code).
+    if (error instanceof CliError) {
+      process.stderr.write(`cascade: ${error.message}\n`);
+      return error.exitCode;
+    }
     if (error instanceof UsageError) {
       process.stderr.write(`cascade: ${error.message}\n`);
       return 2;

@@ -1,0 +1,161 @@
+// The `cascade serve` configuration: a YAML file validated with zod, secrets from the file or the environment,
+// and the defaults that make no file at all mean "an emulated data center on this machine".
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import YAML from 'yaml';
+import { z } from 'zod';
+
+const port = z.number().int().min(0).max(65_535);
+const host = z.string().min(1);
+const ms = (max: number) => z.number().int().min(0).max(max);
+/** A secret is given in the file, or as the name of the environment variable that holds it (`...Env`). */
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name');
+const secretText = z.string().min(1);
+
+const redfishEndpoint = z
+  .object({
+    name: z.string().min(1).optional(),
+    url: z
+      .string()
+      .url()
+      .refine((u) => /^https?:/.test(u), 'expected an http(s) URL')
+      .refine((u) => !new URL(u).username && !new URL(u).password, 'put credentials in username/password (or their Env), not in the URL'),
+    auth: z.enum(['session', 'basic']).default('session'),
+    timeoutMs: ms(120_000).default(3_000),
+    retries: z.number().int().min(0).max(5).default(1),
+    tls: z.object({ caFile: z.string().min(1).optional(), insecure: z.boolean().default(false) }).strict().optional(),
+  })
+  .extend({ username: secretText.optional(), usernameEnv: envName.optional(), password: secretText.optional(), passwordEnv: envName.optional() })
+  .strict();
+
+const emulator = z
+  .object({
+    enabled: z.boolean().optional(),
+    host: host.default('127.0.0.1'),
+    port: port.default(0),
+    /** The generated data center: chassis of blades of mixed sizes and CPU architectures. */
+    chassis: z.number().int().min(1).max(100).default(4),
+    bladesPerChassis: z.number().int().min(1).max(64).default(14),
+    seed: z.number().int().min(0).default(1),
+    /** Blades and workloads from a scenario file instead (its events are ignored). */
+    scenario: z.string().min(1).optional(),
+    /** How long a blade takes to power on or off. */
+    powerDelayMs: ms(600_000).default(2_000),
+    /** A workload's sequence grows by one every tickMs. */
+    tickMs: z.number().int().min(1).max(60_000).default(100),
+    /** How long a dead BMC takes to drop a connection. */
+    unreachableDelayMs: ms(600_000).default(1_000),
+    username: z.string().min(1).default('admin'),
+  })
+  .extend({ password: secretText.optional(), passwordEnv: envName.optional() })
+  .strict();
+
+const policy = z
+  .object({
+    weights: z.record(z.string(), z.number().min(0)),
+    minImprovement: z.number().min(0),
+    maxConcurrentTransfers: z.number().int().min(1),
+    cooldownSeconds: z.number().min(0),
+    replanSeconds: z.number().min(1),
+    requireApproval: z.boolean(),
+  })
+  .partial()
+  .strict();
+
+export const configSchema = z
+  .object({
+    /** Directory of the store, the emulated world and serve.json; relative to the working directory. */
+    data: z.string().min(1).default('./data'),
+    listen: z
+      .object({
+        api: z
+          .object({
+            host: host.default('127.0.0.1'),
+            port: port.default(8080),
+            /** Issue 6: PEM files; with them the API speaks HTTPS only. Relative to the config file. */
+            tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).strict().optional(),
+          })
+          .strict()
+          .default({ host: '127.0.0.1', port: 8080 }),
+      })
+      .strict()
+      .default({ api: { host: '127.0.0.1', port: 8080 } }),
+    emulator: emulator.default(emulator.parse({})),
+    redfish: z.array(redfishEndpoint).default([]),
+    /** The hypervisor and SAN API when the emulator is off: today only the emulator's own (a remote one). */
+    workloads: z.object({ emulatorUrl: z.string().url(), token: secretText.optional(), tokenEnv: envName.optional() }).strict().optional(),
+    controller: z
+      .object({
+        /** How often every blade's status is read without events. */
+        pollMs: ms(3_600_000).default(2_000),
+        /** How often every running workload is checkpointed. */
+        checkpointMs: ms(86_400_000).default(30_000),
+        /** Deadline of one driver call, and how often a power change is polled for. */
+        callMs: z.number().int().min(10).max(600_000).default(10_000),
+        powerPollMs: z.number().int().min(10).max(60_000).default(250),
+      })
+      .strict()
+      .default({ pollMs: 2_000, checkpointMs: 30_000, callMs: 10_000, powerPollMs: 250 }),
+    /** Written to the store on the first start; later the stored policy rules. */
+    policy: policy.default({}),
+    log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info'), format: z.enum(['json', 'text']).optional() }).strict().default({ level: 'info' }),
+  })
+  .strict();
+
+export type ServeConfig = z.infer<typeof configSchema>;
+export type RedfishConfig = z.infer<typeof redfishEndpoint>;
+
+export class ConfigError extends Error {}
+
+/** Validates raw config; `origin` names the file in messages. Relative paths in the file are taken from its folder. */
+export function parseConfig(raw: unknown, origin: string, baseDir?: string): ServeConfig {
+  const parsed = configSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.map(String).join('.') || '(top level)';
+    throw new ConfigError(`${origin}: ${field}: ${issue?.message ?? 'invalid'}`);
+  }
+  const config = parsed.data;
+  const enabled = config.emulator.enabled ?? config.redfish.length === 0;
+  if (!enabled && config.redfish.length === 0) throw new ConfigError(`${origin}: redfish: no endpoints, and the emulator is disabled: nothing to manage`);
+  if (!enabled && !config.workloads) {
+    throw new ConfigError(`${origin}: workloads: with the emulator off, name the hypervisor API (workloads.emulatorUrl); a libvirt driver is not there yet`);
+  }
+  const at = (path: string | undefined): string | undefined => (path === undefined || isAbsolute(path) || !baseDir ? path : resolve(baseDir, path));
+  return {
+    ...config,
+    emulator: { ...config.emulator, enabled, ...(config.emulator.scenario ? { scenario: at(config.emulator.scenario) } : {}) },
+    redfish: config.redfish.map((r) => (r.tls?.caFile ? { ...r, tls: { ...r.tls, caFile: at(r.tls.caFile) } } : r)),
+    // Issue 6: the API's certificate and key, from the config file's folder like every other path.
+    ...(config.listen.api.tls ? { listen: { api: { ...config.listen.api, tls: { certFile: at(config.listen.api.tls.certFile)!, keyFile: at(config.listen.api.tls.keyFile)! } } } } : {}),
+  };
+}
+
+export async function loadConfig(file: string): Promise<ServeConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`${file}: cannot read the file (${error instanceof Error && 'code' in error ? String(error.code) : 'unreadable'})`);
+  }
+  let raw: unknown;
+  try {
+    raw = YAML.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${file}: not YAML (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+  }
+  return parseConfig(raw, file, dirname(resolve(file)));
+}
+
+/** A secret from the file or the environment; the message names where it was looked for, never its value. */
+export function secretOf(holder: Readonly<Record<string, unknown>>, what: string, where: string, env: NodeJS.ProcessEnv = process.env): string {
+  const inline = holder[what];
+  if (typeof inline === 'string') return inline;
+  const variable = holder[`${what}Env`];
+  if (typeof variable === 'string') {
+    const value = env[variable];
+    if (value === undefined || value === '') throw new ConfigError(`${where}.${what}Env: environment variable ${variable} is not set`);
+    return value;
+  }
+  throw new ConfigError(`${where}: give ${what} or ${what}Env`);
+}

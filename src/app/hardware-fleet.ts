@@ -1,0 +1,62 @@
+// Several Redfish services as one HardwarePort: each blade is managed by the service that discovered it.
+import type { BladeInventory, BladeStatus, HardwareEvent, HardwarePort, PowerState } from '../ports/hardware.js';
+import type { RedfishHardware } from '../adapters/redfish/redfish-hardware.js';
+
+export class HardwareFleet implements HardwarePort {
+  /** blade id -> the service that has it. */
+  readonly #owner = new Map<string, RedfishHardware>();
+
+  constructor(
+    private readonly services: readonly RedfishHardware[],
+    private readonly warn: (message: string) => void = () => {},
+  ) {}
+
+  async inventory(): Promise<BladeInventory[]> {
+    const all: BladeInventory[] = [];
+    const lists = await Promise.allSettled(this.services.map((s) => s.inventory()));
+    for (const [index, list] of lists.entries()) {
+      const service = this.services[index]!;
+      if (list.status === 'rejected') {
+        this.warn(`inventory of ${service.name} failed: ${list.reason instanceof Error ? list.reason.message : String(list.reason)}`);
+        continue;
+      }
+      for (const blade of list.value) {
+        const owner = this.#owner.get(blade.id);
+        if (owner && owner !== service) {
+          this.warn(`blade ${blade.id} is on both ${owner.name} and ${service.name}; keeping ${owner.name}`);
+          continue;
+        }
+        this.#owner.set(blade.id, service);
+        all.push(blade);
+      }
+    }
+    return all;
+  }
+
+  async status(blade: string): Promise<BladeStatus> {
+    return (await this.#serviceOf(blade)).status(blade);
+  }
+
+  async setPower(blade: string, power: PowerState): Promise<void> {
+    return (await this.#serviceOf(blade)).setPower(blade, power);
+  }
+
+  subscribe(listener: (event: HardwareEvent) => void): () => void {
+    const stops = this.services.map((s) => s.subscribe(listener));
+    return () => stops.forEach((stop) => stop());
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.services.map((s) => s.close()));
+  }
+
+  async #serviceOf(blade: string): Promise<RedfishHardware> {
+    const owner = this.#owner.get(blade) ?? (this.services.length === 1 ? this.services[0] : undefined);
+    if (owner) return owner;
+    // Not seen yet: a fresh inventory finds who has it; unknown everywhere is the caller's error.
+    await this.inventory();
+    const found = this.#owner.get(blade);
+    if (!found) throw new Error(`blade ${blade}: unknown to every Redfish service (${this.services.map((s) => s.name).join(', ')})`);
+    return found;
+  }
+}

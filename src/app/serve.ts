@@ -1,0 +1,233 @@
+// The composition root of `cascade serve`: config -> the emulated data center (if on), Redfish drivers, the
+// emulated hypervisor and SAN drivers, the SQLite store and the controller. Returns handles: the HTTP API and the
+// dashboard (a later issue) mount on these, next to the emulator.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EmulatedStorage, EmulatedWorkloads } from '../adapters/emulated/index.js';
+import { FakeWorld } from '../adapters/fake/index.js';
+import { RedfishHardware } from '../adapters/redfish/redfish-hardware.js';
+import { policyWith } from '../core/model.js';
+import { startEmulator, type Emulator } from '../emulator/server.js';
+import { Controller } from '../orchestrator/controller.js';
+import { LIVE_TIMING } from '../orchestrator/deadline.js';
+import { systemClock } from '../ports/clock.js';
+import type { HardwarePort } from '../ports/hardware.js';
+import type { StoragePort } from '../ports/storage.js';
+import type { Store } from '../ports/store.js';
+import type { WorkloadPort } from '../ports/workloads.js';
+import { formatScenarioError, loadScenario } from '../sim/load-scenario.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { observeCommits } from '../store/commit-feed.js';
+import { mountApi } from './api-mount.js';
+import { ConfigError, secretOf, type ServeConfig } from './config.js';
+import { fromScenario, generatedDataCenter, type DataCenterPlan } from './datacenter.js';
+import { HardwareFleet } from './hardware-fleet.js';
+import { logTo, type Logger } from './logging.js';
+import { removeServeState, writeServeState } from './serve-state.js';
+
+export interface ServeOptions {
+  readonly config: ServeConfig;
+  /** The data directory, resolved (the --data flag or config.data). */
+  readonly dataDir: string;
+  readonly logger: Logger;
+}
+
+export interface ServeHandles {
+  readonly config: ServeConfig;
+  readonly dataDir: string;
+  readonly emulator: Emulator | null;
+  readonly controller: Controller;
+  readonly store: Store;
+  readonly hardware: HardwarePort;
+  readonly workloads: WorkloadPort;
+  readonly storage: StoragePort;
+  readonly logger: Logger;
+  /** Where the API listens (config.listen.api; the port actually bound when it was 0). */
+  readonly api: { readonly host: string; readonly port: number; readonly url?: string };
+  close(): Promise<void>;
+}
+
+/** The demo's policy: DESIGN's live defaults, with a short cooldown and replan so a person sees cascades happen. */
+const DEMO_POLICY = { cooldownSeconds: 10, replanSeconds: 10 };
+
+export async function startServe(o: ServeOptions): Promise<ServeHandles> {
+  const { config, dataDir, logger } = o;
+  await mkdir(dataDir, { recursive: true });
+  const closers: (() => Promise<void>)[] = [];
+  const close = async (): Promise<void> => {
+    for (const closer of closers.reverse()) await closer().catch((error: unknown) => logger.error({ error: String(error) }, 'while stopping'));
+  };
+  try {
+    let controller: Controller | null = null;
+    const started = config.emulator.enabled ? await startEmulated(config, dataDir, logger, () => controller) : null;
+    if (started) closers.push(() => started.emulator.close(), async () => clearInterval(started.compaction));
+    const emulator = started?.emulator ?? null;
+
+    const services = await redfishServices(config, emulator, logger);
+    const hardware = new HardwareFleet(services, (msg) => logger.warn(msg));
+    closers.push(() => hardware.close());
+    const endpoint = emulator
+      ? { url: emulator.url, token: emulator.controlToken }
+      : remoteWorkloads(config);
+    const workloads = new EmulatedWorkloads(endpoint);
+    const storage = new EmulatedStorage(endpoint);
+
+    const store = SqliteStore.open(join(dataDir, 'cascade.db'));
+    closers.push(() => store.close());
+    const commits = observeCommits(store); // issue 6: the API's event stream and metrics wake on commits
+    const c = config.controller;
+    controller = await Controller.start({
+      store,
+      hardware,
+      workloads,
+      storage,
+      clock: systemClock,
+      timing: { ...LIVE_TIMING, callMs: c.callMs, pollMs: c.powerPollMs },
+      policy: policyWith({ ...DEMO_POLICY, ...config.policy }),
+      log: logTo(logger),
+      pollMs: c.pollMs,
+      checkpointMs: c.checkpointMs,
+    });
+    const live = controller;
+    // Stop the controller first (bounded: a step stuck on a hung call must not keep Ctrl-C waiting).
+    closers.push(() => Promise.race([live.stop(), new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref())]));
+
+    // The first start adopts what already runs, in the same step as discovery (no plan sees a busy blade as free).
+    const firstStart = (await store.workloads()).length === 0;
+    const running = firstStart ? await runningWorkloads(workloads, started?.plan ?? null) : [];
+    const found = await controller.discover('controller', running);
+    if (found.length > 0) logger.info({ blades: found.length, adopted: running.length }, `discovered ${found.length} blade(s), adopted ${running.length} running workload(s)`);
+    for (const w of firstStart ? (started?.plan?.toPlace ?? []) : []) await controller.submit(w, 'controller');
+    const stopWatching = hardware.subscribe((event) => {
+      if (event.kind !== 'added') return;
+      void live.discover().then(
+        (ids) => ids.length > 0 && logger.info({ blades: ids }, `new blade(s) joined the standby pool: ${ids.join(', ')}`),
+        (error: unknown) => logger.warn({ error: String(error) }, 'discovery after a new blade failed'),
+      );
+    });
+    closers.push(async () => stopWatching());
+
+    await writeServeState(dataDir, { pid: process.pid, startedAt: new Date().toISOString(), emulator: emulator ? { url: emulator.url, token: emulator.controlToken } : null });
+    closers.unshift(() => removeServeState(dataDir, process.pid));
+    // Issue 6: the HTTP API; closed first on the way out (closers run last-in, first-out).
+    const api = await mountApi({ config, controller, store, commits, logger, emulator });
+    closers.push(() => api.close());
+
+    const blades = await store.blades();
+    const count = (state: string) => blades.filter((b) => b.state === state).length;
+    logger.info(
+      { blades: blades.length, active: count('active'), standby: count('standby'), failed: count('failed'), workloads: (await store.workloads()).length, emulator: emulator?.url ?? null },
+      'ready',
+    );
+    return { config, dataDir, emulator, controller, store, hardware, workloads, storage, logger, api: { host: config.listen.api.host, port: api.port, url: api.url }, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** A long-running emulator keeps this much of its past (the file is rewritten on every change). */
+const KEEP = { checkpointsPerWorkload: 10, historyEntries: 10_000 };
+
+async function startEmulated(
+  config: ServeConfig,
+  dataDir: string,
+  logger: Logger,
+  controller: () => Controller | null,
+): Promise<{ emulator: Emulator; plan: DataCenterPlan | null; compaction: NodeJS.Timeout }> {
+  const e = config.emulator;
+  const file = join(dataDir, 'world.json');
+  let world: FakeWorld;
+  let plan: DataCenterPlan | null = null;
+  if (existsSync(file)) {
+    // The same hardware and workloads as before the restart, advanced by the time that passed.
+    world = FakeWorld.load(file);
+    logger.info({ file }, 'emulated data center resumed');
+  } else {
+    plan = e.scenario ? await scenarioPlan(e.scenario) : generatedDataCenter(e);
+    world = new FakeWorld({ file, tickMs: e.tickMs, powerDelayMs: e.powerDelayMs, unreachableDelayMs: e.unreachableDelayMs, blades: plan.blades, workloads: plan.workloads });
+    logger.info({ file, blades: plan.blades.length, workloads: plan.workloads.length, from: e.scenario ?? `generated (seed ${e.seed})` }, 'emulated data center created');
+  }
+  const password = e.password !== undefined || e.passwordEnv !== undefined ? secretOf(e, 'password', 'emulator') : randomBytes(12).toString('hex');
+  const emulator = await startEmulator({
+    world,
+    host: e.host,
+    port: e.port,
+    credentials: { username: e.username, password },
+    hooks: {
+      // The emulator and the controller share this process: a repair of the hardware is also the operator's word.
+      onRepair: async (blade, actor) => {
+        const c = controller();
+        if (!c) return 'controller not started yet';
+        try {
+          await c.repair(blade, actor);
+          logger.info({ blade, actor }, `blade ${blade} repaired by ${actor}: back to the standby pool`);
+          return 'repaired: back in the standby pool';
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          logger.warn({ blade, actor, error: message }, `repair of ${blade} not taken by the controller`);
+          return message;
+        }
+      },
+    },
+  });
+  logger.info({ url: emulator.url, redfish: `${emulator.url}/redfish/v1`, control: `${emulator.url}/emulator/v1` }, `emulator listening on ${emulator.url}`);
+  const compaction = setInterval(() => world.compact(KEEP), 60_000);
+  compaction.unref();
+  return { emulator, plan, compaction };
+}
+
+/** The hypervisor and SAN API of an emulator running elsewhere (parseConfig made sure it is named). */
+function remoteWorkloads(config: ServeConfig): { url: string; token: string | null } {
+  const w = config.workloads;
+  if (!w) throw new ConfigError('workloads: with the emulator off, name the hypervisor API (workloads.emulatorUrl)');
+  return { url: w.emulatorUrl, token: w.token !== undefined || w.tokenEnv !== undefined ? secretOf(w, 'token', 'workloads') : null };
+}
+
+async function scenarioPlan(file: string): Promise<DataCenterPlan> {
+  const loaded = await loadScenario(file);
+  if (!loaded.ok) throw new ConfigError(`emulator.scenario: ${formatScenarioError(file, loaded.error)}`);
+  return fromScenario(loaded.scenario);
+}
+
+async function redfishServices(config: ServeConfig, emulator: Emulator | null, logger: Logger): Promise<RedfishHardware[]> {
+  const services: RedfishHardware[] = [];
+  if (emulator) {
+    const log = logTo(logger, { endpoint: 'emulator' });
+    services.push(new RedfishHardware({ url: emulator.url, ...emulator.credentials, name: 'emulator', timeoutMs: 3_000, retries: 1, log }));
+  }
+  for (const [index, r] of config.redfish.entries()) {
+    const where = `redfish[${index}]`;
+    const name = r.name ?? new URL(r.url).host;
+    let ca: string | undefined;
+    if (r.tls?.caFile) {
+      try {
+        ca = await readFile(r.tls.caFile, 'utf8');
+      } catch {
+        throw new ConfigError(`${where}.tls.caFile: cannot read ${r.tls.caFile}`);
+      }
+    }
+    if (r.tls?.insecure) logger.warn({ endpoint: name }, `${name}: TLS verification is off (tls.insecure): for a lab only`);
+    services.push(
+      new RedfishHardware({
+        url: r.url,
+        name,
+        username: secretOf(r, 'username', where),
+        password: secretOf(r, 'password', where),
+        auth: r.auth,
+        timeoutMs: r.timeoutMs,
+        retries: r.retries,
+        ...(r.tls ? { tls: { ...(ca !== undefined ? { ca } : {}), insecure: r.tls.insecure } } : {}),
+        log: logTo(logger, { endpoint: name }),
+      }),
+    );
+  }
+  return services;
+}
+
+/** What the hypervisor runs, and where: adopted on the first start, with the plan's priorities. */
+async function runningWorkloads(workloads: EmulatedWorkloads, plan: DataCenterPlan | null): Promise<{ id: string; blade: string; priority: number }[]> {
+  return (await workloads.list()).flatMap((w) => (w.state === 'running' && w.blade !== null ? [{ id: w.id, blade: w.blade, priority: plan?.priorities.get(w.id) ?? 0 }] : []));
+}

@@ -1,0 +1,117 @@
+// `cascade drivers check FILE`: validates a site file's ipmi: and libvirt: sections, then asks every BMC and every
+// hypervisor host what it sees, so an operator finds a wrong address or password before the controller does.
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import YAML from 'yaml';
+import { formatConfigError } from '../../adapters/driver-config.js';
+import { IpmiError, IpmiHardware, parseIpmiConfig, type IpmiHardwareOptions } from '../../adapters/ipmi/index.js';
+import { LibvirtWorkloads, parseLibvirtConfig, type LibvirtWorkloadsOptions } from '../../adapters/libvirt/index.js';
+import { CliError } from '../cli-error.js';
+import { table } from '../table.js';
+
+interface BladeCheck {
+  readonly blade: string;
+  readonly bmc: string;
+  readonly power: string;
+  readonly health: string;
+  readonly note: string;
+  readonly ok: boolean;
+}
+
+interface WorkloadCheck {
+  readonly blade: string;
+  readonly uri: string;
+  readonly workload: string;
+  readonly requirements: string;
+  readonly ok: boolean;
+}
+
+export function registerDrivers(cli: Command): void {
+  const drivers = cli.command('drivers').description('the real drivers: IPMI for blades, libvirt for workloads');
+  drivers
+    .command('check')
+    .description("validate a site file's ipmi: and libvirt: sections, then ask every BMC and hypervisor host what it sees (exit 1 if any fails)")
+    .argument('<file>', 'site file (YAML) with an ipmi: and/or a libvirt: section; other sections are ignored')
+    .option('--json', 'print JSON instead of tables')
+    .action(async (file: string, options: { json?: boolean }) => {
+      const site = await readSite(file);
+      const blades = site.ipmi ? await checkBlades(site.ipmi) : [];
+      const workloads = site.libvirt ? await checkHosts(site.libvirt) : [];
+      if (options.json) process.stdout.write(`${JSON.stringify({ blades, workloads }, null, 2)}\n`);
+      else process.stdout.write(report(blades, workloads));
+      if ([...blades, ...workloads].some((c) => !c.ok)) throw new CliError(`${file}: some BMCs or hypervisor hosts did not answer as configured (above)`, 1);
+    });
+}
+
+async function readSite(file: string): Promise<{ ipmi: IpmiHardwareOptions | null; libvirt: LibvirtWorkloadsOptions | null }> {
+  let raw: unknown;
+  try {
+    raw = YAML.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new CliError(`${file}: cannot read it as YAML (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+  }
+  const doc = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  if (doc.ipmi === undefined && doc.libvirt === undefined) throw new CliError(`${file}: no ipmi: or libvirt: section`);
+  const ipmi = doc.ipmi === undefined ? null : parseIpmiConfig(doc.ipmi);
+  if (ipmi && !ipmi.ok) throw new CliError(`${file}: ${formatConfigError(ipmi.error)}`);
+  const libvirt = doc.libvirt === undefined ? null : parseLibvirtConfig(doc.libvirt);
+  if (libvirt && !libvirt.ok) throw new CliError(`${file}: ${formatConfigError(libvirt.error)}`);
+  return { ipmi: ipmi?.value ?? null, libvirt: libvirt?.value ?? null };
+}
+
+async function checkBlades(options: IpmiHardwareOptions): Promise<BladeCheck[]> {
+  const port = new IpmiHardware(options);
+  return Promise.all(
+    options.blades.map(async (b): Promise<BladeCheck> => {
+      const bmc = `${b.bmc.host}:${b.bmc.port}`;
+      try {
+        const report = await port.healthReport(b.id, 3);
+        return { blade: b.id, bmc, power: report.power, health: report.health, note: report.reasons.join('; '), ok: true };
+      } catch (error) {
+        // The error's code says which: the BMC refused the login, did not answer, or failed the command.
+        const code = error instanceof IpmiError ? error.code : 'error';
+        return { blade: b.id, bmc, power: '-', health: code, note: error instanceof Error ? error.message : String(error), ok: false };
+      }
+    }),
+  );
+}
+
+async function checkHosts(options: LibvirtWorkloadsOptions): Promise<WorkloadCheck[]> {
+  const port = new LibvirtWorkloads({ ...options, callTimeoutMs: options.callTimeoutMs ?? 20_000 });
+  try {
+    const checks: WorkloadCheck[] = [];
+    for (const host of await port.survey()) {
+      if (host.error !== null) checks.push({ blade: host.blade, uri: host.uri, workload: '-', requirements: host.error, ok: false });
+      else if (host.running.length === 0) checks.push({ blade: host.blade, uri: host.uri, workload: '-', requirements: 'no running domain', ok: true });
+      for (const domain of host.running) {
+        try {
+          const declared = await port.declared(domain.id);
+          const text = Object.entries(declared?.requirements ?? {})
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ');
+          checks.push({ blade: host.blade, uri: host.uri, workload: domain.id, requirements: text, ok: true });
+        } catch (error) {
+          checks.push({ blade: host.blade, uri: host.uri, workload: domain.id, requirements: error instanceof Error ? error.message : String(error), ok: false });
+        }
+      }
+    }
+    return checks;
+  } finally {
+    await port.close();
+  }
+}
+
+function report(blades: readonly BladeCheck[], workloads: readonly WorkloadCheck[]): string {
+  const parts: string[] = [];
+  if (blades.length > 0) {
+    parts.push(`IPMI: ${blades.filter((b) => b.ok).length} of ${blades.length} BMCs answered`);
+    parts.push(table(['blade', 'bmc', 'power', 'health', 'note'], blades.map((b) => [b.blade, b.bmc, b.power, b.health, b.note])), '');
+  }
+  if (workloads.length > 0) {
+    const hosts = new Set(workloads.map((w) => w.blade));
+    const failed = new Set(workloads.filter((w) => !w.ok).map((w) => w.blade));
+    parts.push(`libvirt: ${hosts.size - failed.size} of ${hosts.size} hosts answered without error`);
+    parts.push(table(['blade', 'host', 'workload', 'requirements (from the domain XML)'], workloads.map((w) => [w.blade, w.uri, w.workload, w.requirements])), '');
+  }
+  return `${parts.join('\n')}\n`;
+}
