@@ -23,6 +23,12 @@ type Running = Extract<Execution, { state: 'running' }>;
 
 export class WorldCore {
   readonly #listeners = new Set<(event: HardwareEvent) => void>();
+  /**
+   * Ids of blades that may have a power change in flight: every pending change is set through
+   * schedule(), so #touch looks at these few instead of scanning every blade on every read (a read
+   * per status() call made a 10,000-blade world cost O(n) per call; found by the API load test).
+   */
+  readonly #pending = new Set<string>();
 
   constructor(
     readonly clock: Clock,
@@ -177,6 +183,7 @@ export class WorldCore {
   schedule(blade: BladeRecord): void {
     const at = blade.pendingPower?.effectiveAt;
     if (at === undefined) return;
+    this.#pending.add(blade.id);
     void this.clock.sleep(at - this.clock.now()).then(() => {
       this.read(() => undefined);
       // Timers may wake a millisecond before the wall clock says the time has come: wait again.
@@ -193,9 +200,11 @@ export class WorldCore {
   #touch(): boolean {
     const now = this.clock.now();
     const due: { blade: BladeRecord; power: PowerState; at: number }[] = [];
-    for (const blade of Object.values(this.state.blades)) {
-      const pending = blade.pendingPower;
-      if (pending && pending.effectiveAt <= now) due.push({ blade, power: pending.power, at: pending.effectiveAt });
+    for (const id of this.#pending) {
+      const blade = this.state.blades[id];
+      const pending = blade?.pendingPower;
+      if (!blade || !pending) this.#pending.delete(id);
+      else if (pending.effectiveAt <= now) due.push({ blade, power: pending.power, at: pending.effectiveAt });
     }
     due.sort((a, b) => a.at - b.at || a.blade.id.localeCompare(b.blade.id));
     for (const { blade, power, at } of due) {
