@@ -98,6 +98,7 @@ describe('parseScenario: each malformed kind gives one line with the right path'
       `${blades}  - { id: C, resources: {} }\n  - { id: D, resources: { memoryGiB: -1 } }\n`,
       'f.yaml: blades[3].resources.memoryGiB: expected a number >= 0',
     ],
+    ['vanishing quantity', 'workloads:\n  - { id: W, requirements: { memoryGiB: 5e-324 } }\n', 'f.yaml: workloads[0].requirements.memoryGiB: expected 0, or a number from 0.001 to 1e15'],
     ['infinite quantity', 'blades:\n  - { id: A, resources: { memoryGiB: .inf } }\n', 'f.yaml: blades[0].resources.memoryGiB: expected a number >= 0 or a non-empty string'],
     ['boolean resource', 'blades:\n  - { id: A, resources: { gpu: true } }\n', 'f.yaml: blades[0].resources.gpu: expected a number >= 0 or a non-empty string'],
     ['empty attribute', 'workloads:\n  - { id: W, requirements: { cpuArch: "" } }\n', 'f.yaml: workloads[0].requirements.cpuArch: expected a non-empty string'],
