@@ -1,5 +1,9 @@
 // Shared by the real drivers' configuration schemas: strict mappings, and the first problem as one line naming the field.
+import { formatPath } from '../core/field-path.js';
+
 import { z } from 'zod';
+
+export { formatPath };
 
 export interface ConfigError {
   /** Where, e.g. "blades[2].credentials.passwordEnv"; "" for the document as a whole. */
@@ -43,13 +47,3 @@ export function formatConfigError(error: ConfigError): string {
   return error.path === '' ? error.message : `${error.path}: ${error.message}`;
 }
 
-/** ["blades", 3, "id"] -> "blades[3].id" */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else if (typeof segment === 'string' && /^[A-Za-z_$][\w$-]*$/.test(segment)) out += out === '' ? segment : `.${segment}`;
-    else out += `[${JSON.stringify(String(segment))}]`;
-  }
-  return out;
-}
