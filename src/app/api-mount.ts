@@ -1,5 +1,6 @@
 // Mounts the HTTP API (issue 6) on a started `cascade serve`: config.listen.api, TLS when configured, and every
 // driver secret the configuration holds redacted from answers, streams and the API's log lines.
+import { parseIpmiConfig } from '../adapters/ipmi/index.js';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -61,6 +62,11 @@ function secretsOf(config: ServeConfig, emulator: Emulator | null): string[] {
   };
   config.redfish.forEach((r, index) => add(() => secretOf(r, 'password', `redfish[${index}]`)));
   if (config.workloads?.token !== undefined || config.workloads?.tokenEnv !== undefined) add(() => secretOf(config.workloads!, 'token', 'workloads'));
+  // Issue 9: the BMCs' IPMI passwords (from passwordEnv/passwordFile), redacted like the others.
+  if (config.ipmi) {
+    const ipmi = parseIpmiConfig(config.ipmi);
+    if (ipmi.ok) for (const blade of ipmi.value.blades) secrets.push(blade.bmc.password);
+  }
   if (emulator) {
     secrets.push(emulator.credentials.password);
     if (emulator.controlToken) secrets.push(emulator.controlToken);

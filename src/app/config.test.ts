@@ -25,7 +25,7 @@ describe('serve configuration', () => {
 
   it('turns the emulator off by default when Redfish endpoints are given, and then needs a workload driver', () => {
     const redfish = [{ url: 'https://10.0.0.5', username: 'admin', passwordEnv: 'BMC_PASSWORD' }];
-    expect(fail({ redfish })).toBe('cascade.yaml: workloads: with the emulator off, name the hypervisor API (workloads.emulatorUrl); a libvirt driver is not there yet');
+    expect(fail({ redfish })).toBe('cascade.yaml: workloads: with the emulator off, name the hypervisor: a libvirt: section, or the emulator\'s API (workloads.emulatorUrl)');
     const config = parseConfig({ redfish, workloads: { emulatorUrl: 'http://127.0.0.1:9000' } }, 'x');
     expect(config.emulator.enabled).toBe(false);
     expect(config.redfish[0]).toMatchObject({ auth: 'session', timeoutMs: 3_000, retries: 1 });

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { checkDriverSections, type DriverSections } from './driver-sections.js';
 
 const port = z.number().int().min(0).max(65_535);
 const host = z.string().min(1);
@@ -66,6 +67,13 @@ export const configSchema = z
   .object({
     /** Directory of the store, the emulated world and serve.json; relative to the working directory. */
     data: z.string().min(1).default('./data'),
+    /** Issue 8: the store (a SQLite path, sqlite:PATH, or a postgres:// URL; see openStore); default <data>/cascade.db. */
+    db: z.string().trim().min(1, 'expected a SQLite file path or a postgres:// URL').optional(),
+    /** Issue 8: several controllers on one store; only the lease holder reconciles (see README, "Several controllers"). */
+    ha: z
+      .object({ enabled: z.boolean().default(false), leaseTtlMs: z.number().int().min(1_000).max(600_000).default(15_000), holder: z.string().min(1).max(200).optional() })
+      .strict()
+      .default({ enabled: false, leaseTtlMs: 15_000 }),
     listen: z
       .object({
         api: z
@@ -84,6 +92,9 @@ export const configSchema = z
     redfish: z.array(redfishEndpoint).default([]),
     /** The hypervisor and SAN API when the emulator is off: today only the emulator's own (a remote one). */
     workloads: z.object({ emulatorUrl: z.string().url(), token: secretText.optional(), tokenEnv: envName.optional() }).strict().optional(),
+    /** Issue 9: blades over IPMI and workloads as libvirt domains; checked by the drivers' own schemas (driver-sections.ts). */
+    ipmi: z.unknown().optional(),
+    libvirt: z.unknown().optional(),
     controller: z
       .object({
         /** How often every blade's status is read without events. */
@@ -102,7 +113,7 @@ export const configSchema = z
   })
   .strict();
 
-export type ServeConfig = z.infer<typeof configSchema>;
+export type ServeConfig = Omit<z.infer<typeof configSchema>, 'ipmi' | 'libvirt'> & DriverSections;
 export type RedfishConfig = z.infer<typeof redfishEndpoint>;
 
 export class ConfigError extends Error {}
@@ -116,14 +127,22 @@ export function parseConfig(raw: unknown, origin: string, baseDir?: string): Ser
     throw new ConfigError(`${origin}: ${field}: ${issue?.message ?? 'invalid'}`);
   }
   const config = parsed.data;
-  const enabled = config.emulator.enabled ?? config.redfish.length === 0;
-  if (!enabled && config.redfish.length === 0) throw new ConfigError(`${origin}: redfish: no endpoints, and the emulator is disabled: nothing to manage`);
-  if (!enabled && !config.workloads) {
-    throw new ConfigError(`${origin}: workloads: with the emulator off, name the hypervisor API (workloads.emulatorUrl); a libvirt driver is not there yet`);
+  // Issue 9: the ipmi: and libvirt: sections, one line naming the field when wrong; IPMI blades turn the emulator off too.
+  const drivers = checkDriverSections(config, baseDir);
+  if (!drivers.ok) throw new ConfigError(`${origin}: ${drivers.message}`);
+  const { ipmi, libvirt } = drivers.value;
+  const enabled = config.emulator.enabled ?? (config.redfish.length === 0 && !ipmi);
+  if (!enabled && config.redfish.length === 0 && !ipmi) throw new ConfigError(`${origin}: redfish: no endpoints, and the emulator is disabled: nothing to manage`);
+  if (ipmi && (enabled || config.redfish.length > 0)) throw new ConfigError(`${origin}: ipmi: cannot be combined with redfish endpoints or the emulator (emulator.enabled: false)`);
+  if (libvirt && enabled) throw new ConfigError(`${origin}: libvirt: the emulator runs its own workloads: set emulator.enabled: false`);
+  if (!enabled && !config.workloads && !libvirt) {
+    throw new ConfigError(`${origin}: workloads: with the emulator off, name the hypervisor: a libvirt: section, or the emulator's API (workloads.emulatorUrl)`);
   }
   const at = (path: string | undefined): string | undefined => (path === undefined || isAbsolute(path) || !baseDir ? path : resolve(baseDir, path));
+  const { ipmi: _rawIpmi, libvirt: _rawLibvirt, ...rest } = config;
   return {
-    ...config,
+    ...rest,
+    ...drivers.value,
     emulator: { ...config.emulator, enabled, ...(config.emulator.scenario ? { scenario: at(config.emulator.scenario) } : {}) },
     redfish: config.redfish.map((r) => (r.tls?.caFile ? { ...r, tls: { ...r.tls, caFile: at(r.tls.caFile) } } : r)),
     // Issue 6: the API's certificate and key, from the config file's folder like every other path.

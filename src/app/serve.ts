@@ -18,20 +18,25 @@ import type { StoragePort } from '../ports/storage.js';
 import type { Store } from '../ports/store.js';
 import type { WorkloadPort } from '../ports/workloads.js';
 import { formatScenarioError, loadScenario } from '../sim/load-scenario.js';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { openStore, redactUrl, StoreUrlError } from '../store/open-store.js';
+import type { LeasedStore } from '../ports/store.js';
 import { observeCommits } from '../store/commit-feed.js';
 import { mountApi } from './api-mount.js';
 import { ConfigError, secretOf, type ServeConfig } from './config.js';
 import { fromScenario, generatedDataCenter, type DataCenterPlan } from './datacenter.js';
 import { HardwareFleet } from './hardware-fleet.js';
+import { ipmiHardware, libvirtWorkloads, SharedDiskStorage } from './driver-sections.js';
 import { logTo, type Logger } from './logging.js';
 import { removeServeState, writeServeState } from './serve-state.js';
+import { startServeHa, type ServeHa } from './serve-ha.js';
 
 export interface ServeOptions {
   readonly config: ServeConfig;
   /** The data directory, resolved (the --data flag or config.data). */
   readonly dataDir: string;
   readonly logger: Logger;
+  /** Issue 8: how a bad config.db is named in the error ("--db" when it came from the flag); default "db". */
+  readonly dbField?: string;
 }
 
 export interface ServeHandles {
@@ -60,25 +65,33 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
     for (const closer of closers.reverse()) await closer().catch((error: unknown) => logger.error({ error: String(error) }, 'while stopping'));
   };
   try {
+    // Issue 8: several controllers cannot share an emulator living inside one of them (it dies with its host).
+    if (config.ha.enabled && config.emulator.enabled) {
+      throw new ConfigError('ha: HA mode needs shared hardware: configure redfish endpoints and workloads.emulatorUrl (an external emulator), not the embedded emulator');
+    }
     let controller: Controller | null = null;
     const started = config.emulator.enabled ? await startEmulated(config, dataDir, logger, () => controller) : null;
     if (started) closers.push(() => started.emulator.close(), async () => clearInterval(started.compaction));
     const emulator = started?.emulator ?? null;
 
-    const services = await redfishServices(config, emulator, logger);
-    const hardware = new HardwareFleet(services, (msg) => logger.warn(msg));
-    closers.push(() => hardware.close());
-    const endpoint = emulator
-      ? { url: emulator.url, token: emulator.controlToken }
-      : remoteWorkloads(config);
-    const workloads = new EmulatedWorkloads(endpoint);
-    const storage = new EmulatedStorage(endpoint);
+    // Issue 9: blades over IPMI (ipmi:) instead of Redfish and the emulator; workloads as libvirt domains (libvirt:),
+    // with storage from workloads.emulatorUrl when named, else disks on shared storage (SharedDiskStorage).
+    const fleet = config.ipmi ? null : new HardwareFleet(await redfishServices(config, emulator, logger), (msg) => logger.warn(msg));
+    if (fleet) closers.push(() => fleet.close());
+    const hardware: HardwarePort = fleet ?? orConfigError(ipmiHardware(config.ipmi!));
+    const endpoint = emulator ? { url: emulator.url, token: emulator.controlToken } : config.libvirt && !config.workloads ? null : remoteWorkloads(config);
+    const libvirt = config.libvirt ? orConfigError(libvirtWorkloads(config.libvirt)) : null;
+    if (libvirt) closers.push(() => libvirt.close());
+    const workloads = libvirt ?? new EmulatedWorkloads(endpoint!);
+    const storage: StoragePort = endpoint ? new EmulatedStorage(endpoint) : new SharedDiskStorage(config.libvirt?.hosts.map((h) => h.blade) ?? []);
 
-    const store = SqliteStore.open(join(dataDir, 'cascade.db'));
+    // Issue 8: the store a --db value or config.db names (openStore), else SQLite in the data directory.
+    const db = config.db ?? join(dataDir, 'cascade.db');
+    const store = openServeStore(db, o.dbField ?? 'db', config.ha.enabled ? config.ha.leaseTtlMs : null);
     closers.push(() => store.close());
     const commits = observeCommits(store); // issue 6: the API's event stream and metrics wake on commits
     const c = config.controller;
-    controller = await Controller.start({
+    const controllerOptions = {
       store,
       hardware,
       workloads,
@@ -88,20 +101,36 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
       policy: policyWith({ ...DEMO_POLICY, ...config.policy }),
       log: logTo(logger),
       pollMs: c.pollMs,
-      checkpointMs: c.checkpointMs,
-    });
-    const live = controller;
-    // Stop the controller first (bounded: a step stuck on a hung call must not keep Ctrl-C waiting).
-    closers.push(() => Promise.race([live.stop(), new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref())]));
-
+      // Issue 9: libvirt cannot checkpoint a running domain (virsh save stops it): periodic checkpoints off.
+      checkpointMs: config.libvirt ? 0 : c.checkpointMs,
+    };
     // The first start adopts what already runs, in the same step as discovery (no plan sees a busy blade as free).
-    const firstStart = (await store.workloads()).length === 0;
-    const running = firstStart ? await runningWorkloads(workloads, started?.plan ?? null) : [];
-    const found = await controller.discover('controller', running);
-    if (found.length > 0) logger.info({ blades: found.length, adopted: running.length }, `discovered ${found.length} blade(s), adopted ${running.length} running workload(s)`);
-    for (const w of firstStart ? (started?.plan?.toPlace ?? []) : []) await controller.submit(w, 'controller');
+    const adoptAndPlace = async (leader: Controller): Promise<void> => {
+      const firstStart = (await store.workloads()).length === 0;
+      const running = firstStart ? await runningWorkloads(workloads, started?.plan ?? null) : [];
+      const found = await leader.discover('controller', running);
+      if (found.length > 0) logger.info({ blades: found.length, adopted: running.length }, `discovered ${found.length} blade(s), adopted ${running.length} running workload(s)`);
+      for (const w of firstStart ? (started?.plan?.toPlace ?? []) : []) await leader.submit(w, 'controller');
+    };
+    // Issue 8: with --ha the HaController runs a Controller only while it holds the lease (serve-ha.ts).
+    let ha: ServeHa | null = null;
+    if (config.ha.enabled) {
+      const h = await startServeHa({ options: controllerOptions, lease: { ttlMs: config.ha.leaseTtlMs, ...(config.ha.holder === undefined ? {} : { holder: config.ha.holder }) }, logger, onLeading: adoptAndPlace });
+      ha = h;
+      controller = h.controller;
+      // Bounded like the plain controller's stop; a leader releases its lease so a standby takes over at once.
+      closers.push(() => Promise.race([h.stop(), new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref())]));
+    } else {
+      controller = await Controller.start(controllerOptions);
+      const plain = controller;
+      // Stop the controller first (bounded: a step stuck on a hung call must not keep Ctrl-C waiting).
+      closers.push(() => Promise.race([plain.stop(), new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref())]));
+      await adoptAndPlace(controller);
+    }
+    const live = controller;
     const stopWatching = hardware.subscribe((event) => {
       if (event.kind !== 'added') return;
+      if (ha !== null && ha.ha.leader() === null) return; // a standby discovers nothing: the leader will
       void live.discover().then(
         (ids) => ids.length > 0 && logger.info({ blades: ids }, `new blade(s) joined the standby pool: ${ids.join(', ')}`),
         (error: unknown) => logger.warn({ error: String(error) }, 'discovery after a new blade failed'),
@@ -118,13 +147,25 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
     const blades = await store.blades();
     const count = (state: string) => blades.filter((b) => b.state === state).length;
     logger.info(
-      { blades: blades.length, active: count('active'), standby: count('standby'), failed: count('failed'), workloads: (await store.workloads()).length, emulator: emulator?.url ?? null },
+      { blades: blades.length, active: count('active'), standby: count('standby'), failed: count('failed'), workloads: (await store.workloads()).length, emulator: emulator?.url ?? null, store: redactUrl(db), ha: ha?.ha.holder ?? null },
       'ready',
     );
     return { config, dataDir, emulator, controller, store, hardware, workloads, storage, logger, api: { host: config.listen.api.host, port: api.port, url: api.url }, close };
   } catch (error) {
     await close();
     throw error;
+  }
+}
+
+/** Issue 8: openStore, its refusal of the value turned into a one-line configuration error (no password in it). */
+function openServeStore(db: string, field: string, leaseTtlMs: number | null): LeasedStore {
+  // With HA on PostgreSQL, a frozen leader must not hold the lease row for longer than a fraction of the lease.
+  const postgres = leaseTtlMs === null ? {} : { postgres: { idleInTransactionMs: Math.min(5_000, Math.floor(leaseTtlMs / 2)), leaseLockTimeoutMs: Math.min(2_000, Math.floor(leaseTtlMs / 3)) } };
+  try {
+    return openStore(db, postgres, field);
+  } catch (error) {
+    if (error instanceof StoreUrlError) throw new ConfigError(error.message);
+    throw new ConfigError(`${field}: cannot open the store ${JSON.stringify(redactUrl(db))} (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
   }
 }
 
@@ -228,6 +269,12 @@ async function redfishServices(config: ServeConfig, emulator: Emulator | null, l
 }
 
 /** What the hypervisor runs, and where: adopted on the first start, with the plan's priorities. */
-async function runningWorkloads(workloads: EmulatedWorkloads, plan: DataCenterPlan | null): Promise<{ id: string; blade: string; priority: number }[]> {
+async function runningWorkloads(workloads: { list(): Promise<readonly { id: string; state: string; blade: string | null }[]> }, plan: DataCenterPlan | null): Promise<{ id: string; blade: string; priority: number }[]> {
   return (await workloads.list()).flatMap((w) => (w.state === 'running' && w.blade !== null ? [{ id: w.id, blade: w.blade, priority: plan?.priorities.get(w.id) ?? 0 }] : []));
+}
+
+/** Issue 9: a driver section that parsed but cannot be used (a password not set or a file readable by others). */
+function orConfigError<T>(result: { ok: true; value: T } | { ok: false; message: string }): T {
+  if (!result.ok) throw new ConfigError(result.message);
+  return result.value;
 }
