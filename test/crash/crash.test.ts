@@ -7,10 +7,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { fenceViolations, FakeWorld, sequenceGaps, twoBladeViolations, type FakeBladeSpec, type FakeWorkloadSpec } from '../../src/adapters/fake/index.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { JsonLines } from '../support/json-lines.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CHILD = join(import.meta.dirname, 'controller-child.ts');
@@ -61,34 +61,18 @@ interface Line {
 
 class Child {
   readonly process: ChildProcess;
-  private readonly seen: Line[] = [];
-  private waiters: { match: (l: Line) => boolean; resolve: (l: Line) => void }[] = [];
   readonly exited: Promise<void>;
+  private readonly out: JsonLines<Line>;
 
   constructor(args: string[], onLine?: (line: Line, child: Child) => void, crashAt?: string) {
     const env = crashAt ? { ...process.env, CASCADE_CRASH_AT: crashAt } : process.env;
     this.process = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'inherit'] });
     this.exited = new Promise((resolve) => this.process.once('exit', () => resolve()));
-    createInterface({ input: this.process.stdout! }).on('line', (text) => {
-      let line: Line;
-      try {
-        line = JSON.parse(text) as Line;
-      } catch {
-        return;
-      }
-      this.seen.push(line);
-      onLine?.(line, this);
-      this.waiters = this.waiters.filter((w) => (w.match(line) ? (w.resolve(line), false) : true));
-    });
+    this.out = new JsonLines<Line>(this.process.stdout!, 'controller child', (line) => onLine?.(line, this));
   }
 
   waitFor(match: (l: Line) => boolean, what: string, timeoutMs = 20_000): Promise<Line> {
-    const already = this.seen.find(match);
-    if (already) return Promise.resolve(already);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
-      this.waiters.push({ match, resolve: (l) => (clearTimeout(timer), resolve(l)) });
-    });
+    return this.out.waitFor(match, what, timeoutMs);
   }
 
   send(command: string): void {

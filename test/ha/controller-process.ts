@@ -1,8 +1,8 @@
 // A controller child process seen from the test: its JSON log lines, waiting for one, commands, signals.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Emulator } from '../../src/emulator/server.js';
+import { JsonLines } from '../support/json-lines.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CHILD = join(import.meta.dirname, 'ha-controller-child.ts');
@@ -16,9 +16,8 @@ export interface Line {
 
 export class ControllerProcess {
   readonly process: ChildProcess;
-  readonly lines: Line[] = [];
   readonly exited: Promise<NodeJS.Signals | null>;
-  private waiters: { match: (l: Line) => boolean; resolve: (l: Line) => void }[] = [];
+  private readonly out: JsonLines<Line>;
 
   constructor(
     readonly holder: string,
@@ -36,31 +35,16 @@ export class ControllerProcess {
     };
     this.process = spawn(process.execPath, ['--import', 'tsx', ...argv], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'inherit'] });
     this.exited = new Promise((resolve) => this.process.once('exit', (_code, signal) => resolve(signal)));
-    createInterface({ input: this.process.stdout! }).on('line', (text) => {
-      let line: Line;
-      try {
-        line = JSON.parse(text) as Line;
-      } catch {
-        return;
-      }
-      this.lines.push(line);
-      onLine?.(line, this);
-      this.waiters = this.waiters.filter((w) => (w.match(line) ? (w.resolve(line), false) : true));
-    });
+    this.out = new JsonLines<Line>(this.process.stdout!, holder, (line) => onLine?.(line, this));
+  }
+
+  get lines(): readonly Line[] {
+    return this.out.lines;
   }
 
   /** The first line (already seen or still to come) that matches. */
   waitFor(match: (l: Line) => boolean, what: string, timeoutMs = 30_000): Promise<Line> {
-    const already = this.lines.find(match);
-    if (already) return Promise.resolve(already);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        // The last lines say where it stood: the first thing anyone debugging a CI failure needs.
-        const tail = this.lines.slice(-20).map((l) => JSON.stringify(l)).join('\n');
-        reject(new Error(`${this.holder}: timed out waiting for ${what}; its last lines:\n${tail}`));
-      }, timeoutMs);
-      this.waiters.push({ match, resolve: (l) => (clearTimeout(timer), resolve(l)) });
-    });
+    return this.out.waitFor(match, what, timeoutMs);
   }
 
   /** Like waitFor, but only lines logged after `since` (ms since the epoch) count. */

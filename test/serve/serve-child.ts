@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { JsonLines } from '../support/json-lines.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'cascade');
@@ -14,10 +15,9 @@ export interface ServeLine {
 
 export class ServeChild {
   readonly process: ChildProcess;
-  readonly lines: ServeLine[] = [];
   readonly stderr: string[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  #waiters: { match: (l: ServeLine) => boolean; resolve: (l: ServeLine) => void }[] = [];
+  readonly #out: JsonLines<ServeLine>;
 
   constructor(
     readonly name: string,
@@ -28,29 +28,15 @@ export class ServeChild {
     this.process = spawn(process.execPath, [BIN, 'serve', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.exited = new Promise((resolve) => this.process.once('exit', (code, signal) => resolve({ code, signal })));
     createInterface({ input: this.process.stderr! }).on('line', (text) => this.stderr.push(text));
-    createInterface({ input: this.process.stdout! }).on('line', (text) => {
-      let line: ServeLine;
-      try {
-        line = JSON.parse(text) as ServeLine;
-      } catch {
-        return;
-      }
-      this.lines.push(line);
-      onLine?.(line, this);
-      this.#waiters = this.#waiters.filter((w) => (w.match(line) ? (w.resolve(line), false) : true));
-    });
+    this.#out = new JsonLines<ServeLine>(this.process.stdout!, name, (line) => onLine?.(line, this), () => `; stderr: ${this.stderr.join('\n')}`);
+  }
+
+  get lines(): readonly ServeLine[] {
+    return this.#out.lines;
   }
 
   waitFor(match: (l: ServeLine) => boolean, what: string, timeoutMs = 30_000): Promise<ServeLine> {
-    const already = this.lines.find(match);
-    if (already) return Promise.resolve(already);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const tail = this.lines.slice(-20).map((l) => JSON.stringify(l)).join('\n');
-        reject(new Error(`${this.name}: timed out waiting for ${what}; stderr: ${this.stderr.join('\n')}; last lines:\n${tail}`));
-      }, timeoutMs);
-      this.#waiters.push({ match, resolve: (l) => (clearTimeout(timer), resolve(l)) });
-    });
+    return this.#out.waitFor(match, what, timeoutMs);
   }
 
   /** SIGTERM (a clean stop), or SIGKILL if it does not exit within a few seconds. */
