@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JsonLines } from '../support/json-lines.js';
 import { fenceViolations, sequenceGaps, twoBladeViolations, type HistoryEntry } from '../../src/adapters/fake/index.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -40,34 +41,23 @@ log: { level: info, format: json }
 
 class Serve {
   readonly process: ChildProcess;
-  readonly lines: Line[] = [];
   readonly stderr: string[] = [];
   readonly exited: Promise<number | null>;
-  #waiters: { match: (l: Line) => boolean; resolve: (l: Line) => void }[] = [];
+  readonly #out: JsonLines<Line>;
 
   constructor(args: string[]) {
     this.process = spawn(process.execPath, [BIN, 'serve', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     this.exited = new Promise((resolve) => this.process.once('exit', (code) => resolve(code)));
     createInterface({ input: this.process.stderr! }).on('line', (text) => this.stderr.push(text));
-    createInterface({ input: this.process.stdout! }).on('line', (text) => {
-      let line: Line;
-      try {
-        line = JSON.parse(text) as Line;
-      } catch {
-        return;
-      }
-      this.lines.push(line);
-      this.#waiters = this.#waiters.filter((w) => (w.match(line) ? (w.resolve(line), false) : true));
-    });
+    this.#out = new JsonLines<Line>(this.process.stdout!, 'cascade serve', undefined, () => `; stderr: ${this.stderr.join('\n')}`);
+  }
+
+  get lines(): Line[] {
+    return this.#out.lines;
   }
 
   waitFor(match: (l: Line) => boolean, what: string, timeoutMs = 30_000): Promise<Line> {
-    const already = this.lines.find(match);
-    if (already) return Promise.resolve(already);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; stderr: ${this.stderr.join('\n')}`)), timeoutMs);
-      this.#waiters.push({ match, resolve: (l) => (clearTimeout(timer), resolve(l)) });
-    });
+    return this.#out.waitFor(match, what, timeoutMs);
   }
 }
 
