@@ -11,7 +11,18 @@ import type { TokenVerifier } from './tokens.js';
 /** Fault injection into an emulated data center; only `cascade serve` with the emulator provides it. */
 export interface EmulatorHooks {
   failBlade(blade: string): Promise<void> | void;
+  // Issue 7 (the dashboard): the emulator's fault injection and hardware repair, proxied for operator tokens,
+  // because a browser cannot reach the emulator's control API (its token never leaves the controller).
+  /** Applies a fault to an existing blade and says what happened. */
+  injectFault?(blade: string, fault: EmulatedFault): Promise<string> | string;
+  /** The emulated hardware is fixed; then the controller is told, as `cascade repair` does. Says what each did. */
+  repairBlade?(blade: string, actor: string): Promise<{ readonly hardware: string; readonly controller: string }>;
 }
+
+/** The faults the API lets an operator inject into the emulated data center (issue 7). */
+export type EmulatedFault =
+  | { readonly kind: 'fail' | 'power-loss' | 'memory-fault' }
+  | { readonly kind: 'network-loss'; readonly hang: boolean };
 
 export interface ApiContext {
   readonly controller: Controller;

@@ -296,3 +296,65 @@ describe('events, tokens, system', () => {
     expect(Object.keys((doc.body as { paths: Json }).paths)).toContain('/api/v1/blades/{id}');
   });
 });
+
+// Issue 7: what the dashboard needs: who the token is, "why this blade?", and the emulator's actions.
+describe('session, decisions and the emulator’s actions (issue 7)', () => {
+  it('says who the token is and whether the data center is emulated', async () => {
+    t = await fourServers();
+    const viewer = await t.request('GET', '/api/v1/session', { as: 'viewer' });
+    expect(viewer.status).toBe(200);
+    expect(viewer.body).toEqual({ name: 'viewer-1', role: 'viewer', actor: 'token:viewer-1', emulator: null });
+    expect((await t.request('GET', '/api/v1/session', { as: null })).status).toBe(401);
+    expect((await t.request('GET', '/api/v1/session', { as: { raw: `cascade_${'x'.repeat(43)}` } })).status).toBe(401);
+    // Without an emulator its routes do not exist.
+    expect((await t.request('POST', '/api/v1/emulator/blades/A/faults', { as: 'operator', body: { kind: 'fail' } })).status).toBe(404);
+  });
+
+  it('injects a fault and repairs through the emulator; each transfer says why its blade, with the runners-up', async () => {
+    t = await fourServers({ emulator: true });
+    const session = await t.request('GET', '/api/v1/session', { as: 'operator' });
+    expect(session.body).toMatchObject({ role: 'operator', emulator: { faults: ['fail', 'power-loss', 'memory-fault', 'network-loss'], repair: true } });
+
+    expect((await t.request('POST', '/api/v1/emulator/blades/A/faults', { as: 'viewer', body: { kind: 'fail' } })).status).toBe(403);
+    const bad = await t.request('POST', '/api/v1/emulator/blades/A/faults', { as: 'operator', body: { kind: 'meteor' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ error: { code: 'invalid', field: 'body.kind' } });
+    expect((await t.request('POST', '/api/v1/emulator/blades/nope/faults', { as: 'operator', body: { kind: 'fail' } })).status).toBe(404);
+
+    const fault = await t.request('POST', '/api/v1/emulator/blades/A/faults', { as: 'operator', body: { kind: 'memory-fault' } });
+    expect(fault.status).toBe(202);
+    expect(fault.body).toMatchObject({ blade: { id: 'A' }, done: 'A reports uncorrectable memory errors: health critical' });
+    await eventually(async () => (await t!.h.store.workload('W1'))?.blade === 'C', 5000, 'failover to C');
+    await t.h.settle();
+
+    const failover = items((await t.request('GET', '/api/v1/transfers', { as: 'viewer' })).body)[0]!;
+    const why = await t.request('GET', `/api/v1/transfers/${String(failover['id'])}/decision`, { as: 'viewer' });
+    expect(why.status).toBe(200);
+    expect(why.body).toMatchObject({ kind: 'failover', workload: 'W1', from: 'A', chosen: { blade: 'C', fit: { surplus: 0.5 } }, recorded: true, proposal: null, drain: false });
+    expect((why.body as { runnersUp: Json[] }).runnersUp.map((r) => [r['blade'], r['lost']])).toEqual([
+      ['B', 'worse-fit'],
+      ['D', 'worse-fit'],
+    ]);
+    expect((await t.request('GET', '/api/v1/transfers/nope/decision', { as: 'viewer' })).status).toBe(404);
+
+    expect((await t.request('POST', '/api/v1/emulator/blades/A/repair', { as: 'viewer' })).status).toBe(403);
+    const repaired = await t.request('POST', '/api/v1/emulator/blades/A/repair', { as: 'operator' });
+    expect(repaired.status).toBe(200);
+    expect(repaired.body).toMatchObject({ blade: { id: 'A', state: 'standby' }, hardware: 'A repaired: healthy, reachable, powered as it was', controller: 'repaired: back in the standby pool' });
+    await eventually(async () => (await t!.h.store.workload('W1'))?.blade === 'A', 5000, 'cascade home to A');
+    await t.h.settle();
+    const cascade = items((await t.request('GET', '/api/v1/transfers?order=desc', { as: 'viewer' })).body)[0]!;
+    const home = await t.request('GET', `/api/v1/transfers/${String(cascade['id'])}/decision`, { as: 'viewer' });
+    expect(home.body).toMatchObject({ kind: 'cascade', from: 'C', chosen: { blade: 'A', fit: { deficit: 0, surplus: 0 } }, recorded: true });
+
+    // Repairing a healthy blade fixes nothing in hardware, and the controller says why it took no action.
+    const again = await t.request('POST', '/api/v1/emulator/blades/B/repair', { as: 'operator' });
+    expect(again.status).toBe(200);
+    expect((again.body as Json)['controller']).toMatch(/only a failed or maintenance blade can be repaired/);
+    const actors = (await t.h.events()).filter((e) => e.type === 'emulator.fault' || e.type === 'blade.repaired').map((e) => [e.type, e.actor]);
+    expect(actors).toEqual([
+      ['emulator.fault', 'token:operator-1'],
+      ['blade.repaired', 'token:operator-1'],
+    ]);
+  });
+});

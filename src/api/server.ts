@@ -20,6 +20,10 @@ import { systemRoutes } from './routes/system.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { transferRoutes } from './routes/transfers.js';
 import { workloadRoutes } from './routes/workloads.js';
+// Issue 7: what the dashboard needs beyond the routes above (who am I, "why this blade?", the emulator's actions).
+import { decisionRoutes } from './routes/decisions.js';
+import { emulatorRoutes } from './routes/emulator.js';
+import { sessionRoutes } from './routes/session.js';
 import { actorOf, bearerOf, TokenVerifier } from './tokens.js';
 
 export const API_VERSION = '1.0.0';
@@ -105,6 +109,9 @@ export function createApi(options: ApiOptions): Api {
     ...planningRoutes(ctx),
     ...eventRoutes(ctx),
     ...tokenRoutes(ctx),
+    ...sessionRoutes(ctx), // issue 7
+    ...decisionRoutes(ctx), // issue 7
+    ...emulatorRoutes(ctx), // issue 7
   );
 
   app.decorateRequest('principal', null);

@@ -1,4 +1,5 @@
 // The API over a controller on fakes, listening on 127.0.0.1:0, with one token per role and captured log lines.
+import { worldApiHooks } from '../../app/emulator-hooks.js';
 import type { TokenRole } from '../../ports/store.js';
 import { harness, type Harness } from '../../orchestrator/testing/harness.js';
 import { observeCommits } from '../../store/commit-feed.js';
@@ -43,7 +44,7 @@ export interface ApiHarness {
 export interface ApiHarnessOptions {
   readonly secrets?: readonly string[];
   readonly failedLogins?: ApiOptions['failedLogins'];
-  /** true: the fake world's failBlade as the API's emulator hook; or a hook of the test's own. */
+  /** true: the fake world behind the API's emulator hooks (fail, faults, repair); or hooks of the test's own. */
   readonly emulator?: boolean | EmulatorHooks;
   /** Leave out the commit feed: the tail polls. */
   readonly poll?: boolean;
@@ -70,7 +71,8 @@ export async function apiHarness(spec: HarnessSpec, options: ApiHarnessOptions =
     logger,
     secrets: options.secrets ?? [],
     failedLogins: options.failedLogins ?? { max: 100_000, windowMs: 60_000 },
-    ...(options.emulator === true ? { emulator: { failBlade: (id: string) => h.world.failBlade(id) } } : options.emulator ? { emulator: options.emulator } : {}),
+    // Issue 7: the same hooks `cascade serve` gives the API (fault injection, hardware repair), over the fake world.
+    ...(options.emulator === true ? { emulator: worldApiHooks(h.world, h.controller) } : options.emulator ? { emulator: options.emulator } : {}),
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
     ...(options.tls ? { tls: options.tls } : {}),
     // Tests read right after the controller acted; the production default trades up to 1 s of staleness for throughput.
