@@ -5,11 +5,13 @@ import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApi } from '../api/server.js';
+import { mountDashboard } from '../dashboard/assets.js';
 import type { Emulator } from '../emulator/server.js';
 import type { Controller } from '../orchestrator/controller.js';
 import type { CommitFeed } from '../ports/commit-feed.js';
 import type { Store } from '../ports/store.js';
 import { ConfigError, secretOf, type ServeConfig } from './config.js';
+import { emulatorApiHooks } from './emulator-hooks.js';
 
 export interface MountedApi {
   /** http(s)://host:port, with the port actually bound (config port 0: any free one). */
@@ -34,8 +36,10 @@ export async function mountApi(o: {
     logger: o.logger,
     secrets: secretsOf(o.config, o.emulator),
     ...(tls ? { tls: await certificate(tls.certFile, tls.keyFile) } : {}),
-    ...(o.emulator ? { emulator: emulatorHooks(o.emulator) } : {}),
+    ...(o.emulator ? { emulator: emulatorApiHooks(o.emulator.world, o.emulator.faults, o.controller, o.logger) } : {}), // issue 7: more hooks
   });
+  // Issue 7: the dashboard's page and scripts, at / and /dashboard/, on the same server as the API it calls.
+  mountDashboard(api.app, { warn: (message) => o.logger.warn(message) });
   await api.app.listen({ host, port });
   const bound = (api.app.server.address() as AddressInfo).port;
   const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${bound}`;
@@ -44,10 +48,6 @@ export async function mountApi(o: {
   }
   o.logger.info({ url, openapi: `${url}/openapi.json` }, `API listening on ${url}`);
   return { url, port: bound, close: () => api.app.close() };
-}
-
-function emulatorHooks(emulator: Emulator) {
-  return { failBlade: (blade: string) => void emulator.faults.inject(blade, { kind: 'fail' }) };
 }
 
 /** Every credential the configuration names: passwords, usernames' secrets, control tokens. */

@@ -1,0 +1,171 @@
+// The shapes of the API's answers the dashboard reads (src/api/schemas.ts is the source of truth; the browser code
+// keeps its own copy of the types so it compiles without the server's modules).
+
+export type Role = 'viewer' | 'operator' | 'admin';
+export type BladeState = 'active' | 'standby' | 'failed' | 'maintenance';
+export type Resources = Readonly<Record<string, number | string>>;
+
+export interface Mismatch {
+  readonly key: string;
+  readonly kind: 'attribute' | 'quantity';
+  readonly required: number | string;
+  readonly offered: number | string | null;
+}
+
+export interface Fit {
+  readonly deficit: number;
+  readonly surplus: number;
+  readonly cost: number;
+  readonly feasible: boolean;
+  readonly mismatches: readonly Mismatch[];
+}
+
+export interface Session {
+  readonly name: string;
+  readonly role: Role;
+  readonly actor: string;
+  readonly emulator: { readonly faults: readonly string[]; readonly repair: boolean } | null;
+}
+
+export interface Blade {
+  readonly id: string;
+  readonly resources: Resources;
+  readonly state: BladeState;
+  readonly power: 'on' | 'off' | 'unknown';
+  readonly health: 'ok' | 'warning' | 'critical' | 'unreachable';
+  readonly location: { readonly chassis: string; readonly slot: number } | null;
+  readonly endpoint: string;
+  readonly workload: string | null;
+}
+
+export interface Workload {
+  readonly id: string;
+  readonly requirements: Resources;
+  readonly source: string;
+  readonly priority: number;
+  readonly blade: string | null;
+  readonly state: 'running' | 'pending' | 'transferring' | 'finished';
+  readonly movedAt: number | null;
+  readonly pendingReason: string | null;
+  readonly fit: Fit | null;
+}
+
+export interface TransferBrief {
+  readonly id: string;
+  readonly kind: 'failover' | 'cascade' | 'place';
+  readonly from: string | null;
+  readonly to: string;
+  readonly status: 'running' | 'waiting' | 'done' | 'aborted';
+  readonly createdAt: number;
+}
+
+export interface Transfer extends TransferBrief {
+  readonly workload: string;
+  readonly before: Fit | null;
+  readonly after: Fit;
+  readonly reason: string | null;
+  readonly drain: boolean;
+  readonly updatedAt: number;
+  readonly durationMs: number;
+  readonly step: string | null;
+}
+
+export interface Step {
+  readonly name: string;
+  readonly attempt: number;
+  readonly status: 'started' | 'succeeded' | 'failed';
+  readonly startedAt: number;
+  readonly endedAt: number | null;
+  readonly durationMs: number | null;
+  readonly error: string | null;
+}
+
+export interface TransferDetail extends Transfer {
+  readonly steps: readonly Step[];
+}
+
+export interface WorkloadDetail extends Workload {
+  readonly checkpoint: { readonly blade: string; readonly sequence: number; readonly takenAt: number } | null;
+  readonly transfers: readonly TransferBrief[];
+}
+
+export interface RunnerUp {
+  readonly blade: string;
+  readonly fit: Fit;
+  readonly lost: 'infeasible' | 'worse-fit' | 'tie-break' | 'taken' | 'not-worthwhile';
+  readonly takenBy?: string;
+}
+
+export interface Decision {
+  readonly transfer: string;
+  readonly kind: Transfer['kind'];
+  readonly workload: string;
+  readonly from: string | null;
+  readonly before: Fit | null;
+  readonly chosen: { readonly blade: string; readonly fit: Fit };
+  readonly runnersUp: readonly RunnerUp[];
+  readonly recorded: boolean;
+  readonly decidedAt: number;
+  readonly proposal: number | null;
+  readonly drain: boolean;
+}
+
+export interface Candidate {
+  readonly workload: string;
+  readonly blade: string;
+  readonly fit: Fit;
+  readonly frozen: boolean;
+  readonly move: { readonly to: string; readonly after: Fit; readonly saving: number } | null;
+}
+
+export interface Candidates {
+  readonly items: readonly Candidate[];
+  readonly totals: { readonly surplus: number; readonly deficit: number; readonly running: number };
+}
+
+export interface Proposal {
+  readonly id: number;
+  readonly workload: string;
+  readonly from: string;
+  readonly to: string;
+  readonly before: Fit | null;
+  readonly after: Fit | null;
+  readonly saving: number;
+  readonly proposedAt: number;
+  readonly status: 'proposed' | 'approved' | 'rejected' | 'started' | 'expired';
+  readonly decidedBy: string | null;
+}
+
+export interface Placement {
+  readonly workload: string;
+  readonly kind: Transfer['kind'];
+  readonly from: string | null;
+  readonly to: string;
+  readonly before: Fit | null;
+  readonly after: Fit;
+  readonly runnersUp: readonly RunnerUp[];
+}
+
+export interface Plan {
+  readonly fail: readonly string[];
+  readonly placements: readonly Placement[];
+  readonly pending: readonly { readonly workload: string; readonly from: string | null; readonly reason: string; readonly detail: string }[];
+  readonly rounds: readonly (readonly (Placement & { readonly saving: number })[])[];
+  readonly truncated: boolean;
+  readonly pool: readonly string[];
+}
+
+export interface AuditEvent {
+  readonly seq: number;
+  readonly at: number;
+  readonly actor: string;
+  readonly type: string;
+  readonly subject: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly next: string | null;
+  readonly total: number;
+}
