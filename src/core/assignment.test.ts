@@ -118,6 +118,22 @@ describe('AssignmentProblem', () => {
     expect([...problem.solve()]).toEqual([0, 1, 2]);
   });
 
+  it('frees a lower column through a chain that ends in a free column and one that starts by vacating another', () => {
+    // Found against the grouped solver: row 1 gets column 2 only through a chain that ends in the free column 4
+    // joined (through the sink) to one that vacates another column of zero potential. The first version of the
+    // canonical pass missed such chains and answered [1, 4, 2, 3, -1], which is optimal but not first.
+    const problem = new AssignmentProblem(5);
+    for (let i = 0; i < 3; i++) {
+      problem.addRow([1, -1, 0, 0]);
+      for (const col of [1, 2, 3, 4]) problem.addEdge(col, col === 2 || col === 3 ? [0, 1, 0, 0] : [0, 0, 0, 0]);
+    }
+    for (let i = 0; i < 2; i++) {
+      problem.addRow([1, -2, 1, 0]);
+      for (const col of [2, 3]) problem.addEdge(col, [0, 0, 1, 0]);
+    }
+    expect([...problem.solve()]).toEqual([1, 2, 4, 3, -1]);
+  });
+
   it('matches a brute-force optimum on random instances', () => {
     fc.assert(
       fc.property(instance, (inst) => {
