@@ -1,12 +1,12 @@
 // The cascade planner: moves workloads from blades that fit them loosely to standby blades
 // that fit better, choosing the set of moves that minimizes the total cost of all workloads.
-import { AssignmentProblem } from './assignment.js';
+import { assignClasses, type RowClass } from './class-assignment.js';
 import type { Placement, RunnerUp } from './decision.js';
 import { bladeSize, isExact, isWorthwhile, type Fit } from './fit.js';
 import type { Blade, Policy, Workload } from './model.js';
 import { costUnits, explainRunnersUp, RUNNERS_UP, sizeUnits } from './placement.js';
 import { topOffers, type Offer } from './pool-offers.js';
-import { FitMemo, shapeId, shapesOf } from './shape.js';
+import { FitMemo, shapeId, shapesOf, type Shape } from './shape.js';
 import { StandbyIndex } from './standby-index.js';
 
 export interface CascadeInput {
@@ -64,41 +64,52 @@ export function planCascade(input: CascadeInput): CascadePlan {
     if (!frozen) movable.push({ workload, blade, fit });
   }
 
-  // Workloads of one requirement shape on blades of one shape share their worthwhile targets,
-  // so fits are computed per (group, blade shape) and a workload with none never reaches the solver.
+  // Workloads of one requirement shape on blades of one shape are interchangeable rows (a class): they share their
+  // worthwhile targets and their cost of staying, so fits are computed per class and blade shape, and the solver
+  // can work on classes and blade shapes (class-assignment.ts), not on 10,000 rows and 10,000 blades.
   const shapes = shapesOf(standby);
-  const targetsOf = new Map<number, { shape: number; cost: number }[]>();
-  const rows: { index: number; targets: { shape: number; cost: number }[] }[] = [];
-  const wanted = new Int32Array(shapes.length);
+  const classOf = new Map<number, number>();
+  const classes: RowClass[] = [];
+  const rows: number[] = []; // index into movable, in workload-id order
+  const rowClass: number[] = [];
+  // Fits of each requirement shape to the feasible pool shapes, worked out once and shared by its classes.
+  const attributeGroups = attributeGroupsOf(shapes);
+  const feasibleFits = new Map<number, { shape: number; fit: Fit }[]>();
   movable.forEach(({ workload, blade, fit }, index) => {
-    const group = shapeId(workload.requirements) * 2 ** 26 + shapeId(blade.resources);
-    let targets = targetsOf.get(group);
-    if (targets === undefined) {
-      targets = [];
-      shapes.forEach((shape, i) => {
-        const after = memo.fit(shape.resources, workload.requirements);
-        if (worthwhile(fit, after, policy)) targets!.push({ shape: i, cost: costUnits(after.cost) });
-      });
-      targetsOf.set(group, targets);
+    const need = shapeId(workload.requirements);
+    const key = need * 2 ** 26 + shapeId(blade.resources);
+    let c = classOf.get(key);
+    if (c === undefined) {
+      let fits = feasibleFits.get(need);
+      if (fits === undefined) {
+        fits = [];
+        for (const members of attributeGroups) {
+          if (!memo.fit(shapes[members[0]!]!.resources, workload.requirements).feasible) continue;
+          for (const i of members) fits.push({ shape: i, fit: memo.fit(shapes[i]!.resources, workload.requirements) });
+        }
+        fits.sort((a, b) => a.shape - b.shape);
+        feasibleFits.set(need, fits);
+      }
+      const targets = fits.filter((f) => worthwhile(fit, f.fit, policy));
+      // A class with nowhere to go never reaches the solver.
+      c = targets.length === 0 ? -1 : classes.length;
+      if (c >= 0) {
+        classes.push({
+          fallback: [0, costUnits(fit.cost), 0, sizeUnits(bladeSize(blade.resources))],
+          edges: targets.map((t) => ({ group: t.shape, cost: [0, costUnits(t.fit.cost), 1, sizes[shapes[t.shape]!.members[0]!]!] as const })),
+        });
+      }
+      classOf.set(key, c);
     }
-    if (targets.length === 0) return;
-    rows.push({ index, targets });
-    for (const { shape } of targets) wanted[shape]!++;
+    if (c < 0) return;
+    rows.push(index);
+    rowClass.push(c);
   });
-  // k rows can use at most k blades of a shape, and of equal blades the lowest ids win the final tie-break:
-  // the other blades of a shape cannot be in the optimum, so they get no edge (10,000 x 10,000 stays sparse).
-  const problem = new AssignmentProblem(standby.length);
-  for (const { index, targets } of rows) {
-    const { blade, fit } = movable[index]!;
-    problem.addRow([0, costUnits(fit.cost), 0, sizeUnits(bladeSize(blade.resources))]);
-    for (const { shape, cost } of targets) {
-      const members = shapes[shape]!.members;
-      const usable = Math.min(members.length, wanted[shape]!);
-      for (let m = 0; m < usable; m++) problem.addEdge(members[m]!, [0, cost, 1, sizes[members[m]!]!]);
-    }
-  }
   const choice = new Int32Array(movable.length).fill(-1);
-  if (rows.length > 0) problem.solve().forEach((col, row) => (choice[rows[row]!.index] = col));
+  if (rows.length > 0) {
+    const groups = shapes.map((shape) => shape.members);
+    assignClasses({ columns: standby.length, groups, classes, rowClass }).forEach((col, row) => (choice[rows[row]!] = col));
+  }
 
   const taken = new Map<string, string>();
   movable.forEach((m, row) => {
@@ -154,4 +165,23 @@ export function worthwhile(from: Fit, to: Fit, policy: Policy): boolean {
 
 function byId(a: { id: string }, b: { id: string }): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * Pool shapes (by index) grouped by their string attributes: a workload's attributes admit all of a group or none,
+ * so one fit per group rules out the infeasible shapes.
+ */
+function attributeGroupsOf(shapes: readonly Shape[]): number[][] {
+  const groups = new Map<string, number[]>();
+  shapes.forEach((shape, i) => {
+    const attributes = Object.keys(shape.resources)
+      .filter((k) => typeof shape.resources[k] === 'string')
+      .sort()
+      .map((k) => [k, shape.resources[k]]);
+    const key = JSON.stringify(attributes);
+    const group = groups.get(key);
+    if (group) group.push(i);
+    else groups.set(key, [i]);
+  });
+  return [...groups.values()];
 }

@@ -22,16 +22,20 @@ export function shapeId(resources: Resources): number {
 
 /** Fits memoized for one set of weights: one planning round, or many rounds of one simulation. */
 export class FitMemo {
-  private readonly fits = new Map<number, Fit>();
+  // Indexed by requirement shape, then resource shape: both are small integers, so plain arrays beat a Map of
+  // combined keys (which are too large to be small integers) on the cascade planner's hot path.
+  private readonly fits: (Fit | undefined)[][] = [];
 
   constructor(private readonly weights: Readonly<Record<string, number>>) {}
 
   fit(resources: Resources, requirements: Resources): Fit {
-    const key = shapeId(requirements) * 2 ** 26 + shapeId(resources);
-    let fit = this.fits.get(key);
+    const need = shapeId(requirements);
+    const row = (this.fits[need] ??= []);
+    const have = shapeId(resources);
+    let fit = row[have];
     if (fit === undefined) {
       fit = fitOf(resources, requirements, this.weights);
-      this.fits.set(key, fit);
+      row[have] = fit;
     }
     return fit;
   }
