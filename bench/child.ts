@@ -15,8 +15,9 @@ const rss = (): number => process.memoryUsage().rss / MiB;
 function cascade(candidates: number, runs: number): object {
   const input = cascadeInstance(candidates, 1);
   const before = rss();
-  // One round first, untimed: the figures are for a warm planner, as in a controller that has been running.
-  if (candidates <= 1000) planCascade({ ...input, policy: DEFAULT_POLICY, slots: DEFAULT_POLICY.maxConcurrentTransfers });
+  // Three rounds first, untimed: the figures are for a warm planner (JIT-compiled), as in a controller that has been
+  // running; the first rounds of a fresh process take two to four times as long.
+  for (let warm = 0; warm < 3; warm++) planCascade({ ...input, policy: DEFAULT_POLICY, slots: DEFAULT_POLICY.maxConcurrentTransfers });
   const ms: number[] = [];
   let moves = 0;
   let deferred = 0;

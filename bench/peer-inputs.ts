@@ -16,8 +16,19 @@ const xml = (s: string): string => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '
  * workload a Dummy primitive running on its blade, placement-strategy=utilization, stickiness so that only the
  * failed node's resource moves, and an arch rule for the workloads that the runs fail (Pacemaker has no notion
  * of a required attribute otherwise).
+ *
+ * `pool` leaves out the occupied blades that no run fails, and their workloads: those blades have no free slot, so
+ * the failed workload can never go there and Pacemaker's choice is the same (bench/peer-inputs.test.ts checks it
+ * on the sizes where the whole cluster still runs), but the scheduler no longer orders every resource against
+ * every node, which is what makes it quadratic and more in the cluster's size (docs/performance.md).
  */
-export function pacemakerCib(blades: readonly Blade[], hosted: ReadonlyMap<string, Workload>, failing: readonly Workload[]): string {
+export function pacemakerCib(blades: readonly Blade[], hosted: ReadonlyMap<string, Workload>, failing: readonly Workload[], scope: 'cluster' | 'pool' = 'cluster'): string {
+  if (scope === 'pool') {
+    const failingIds = new Set(failing.map((w) => w.id));
+    const kept = blades.filter((b) => b.state === 'standby' || (hosted.has(b.id) && failingIds.has(hosted.get(b.id)!.id)));
+    const keptIds = new Set(kept.map((b) => b.id));
+    return pacemakerCib(kept, new Map([...hosted].filter(([blade]) => keptIds.has(blade))), failing, 'cluster');
+  }
   const out: string[] = [];
   out.push('<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0" have-quorum="1">');
   out.push('<configuration><crm_config><cluster_property_set id="opts">');

@@ -12,7 +12,10 @@ import { median, now, picks, sig } from './measure.js';
 import { ganetiChoice, ganetiRequest, pacemakerChoice, pacemakerCib } from './peer-inputs.js';
 
 export const PEERS = {
+  /** The whole cluster in the CIB: every blade a node, every workload a resource. */
   pacemaker: { binary: '/usr/sbin/crm_simulate', install: 'apt-get install -y pacemaker-cli-utils' },
+  /** Only the standby pool and the failing blades in the CIB: the same choice, far faster (peer-inputs.ts). */
+  'pacemaker-pool': { binary: '/usr/sbin/crm_simulate', install: 'apt-get install -y pacemaker-cli-utils' },
   ganeti: { binary: '/usr/lib/ganeti/3.0/usr/lib/ganeti/iallocators/hail', install: 'apt-get install -y ganeti-htools-3.0' },
 } as const;
 export type PeerName = keyof typeof PEERS;
@@ -39,6 +42,10 @@ export interface PeerRow {
   readonly peerBetter?: number;
   /** Runs where the peer placed nothing. */
   readonly peerFailed?: number;
+  /** The blade the peer chose in each run (null: none), to hold two inputs of one peer to the same choice. */
+  readonly choices?: readonly (string | null)[];
+  /** For the pool CIB: runs whose choice equals the whole-cluster CIB's at the same size, as "5 of 5". */
+  readonly sameAsCluster?: string;
 }
 
 export function peerInstalled(peer: PeerName): boolean {
@@ -72,15 +79,18 @@ export async function peerFailovers(peer: PeerName, size: number, runs: number):
   let same = 0;
   let better = 0;
   let failed = 0;
+  const choices: (string | null)[] = [];
+  const pacemakerScope = peer === 'pacemaker' ? 'cluster' : peer === 'pacemaker-pool' ? 'pool' : null;
   try {
     const cib = join(dir, 'cib.xml');
-    if (peer === 'pacemaker') await writeFile(cib, pacemakerCib(dc.blades, hosted, failing.map((f) => f.workload)));
+    if (pacemakerScope !== null) await writeFile(cib, pacemakerCib(dc.blades, hosted, failing.map((f) => f.workload), pacemakerScope));
     for (const [n, { blade, workload }] of failing.entries()) {
       const start = now();
       const plan = planPlacements([{ workload, kind: 'failover', from: blade.id, before: null }], index, DEFAULT_POLICY);
       cascadeMs.push(now() - start);
       const ours = plan.placements[0]?.after.surplus ?? Number.NaN;
-      const chosen = peer === 'pacemaker' ? await pacemaker(cib, blade.id, workload, peerMs) : await ganeti(dir, n, dc, hosted, blade.id, workload, peerMs);
+      const chosen = pacemakerScope !== null ? await pacemaker(cib, blade.id, workload, peerMs) : await ganeti(dir, n, dc, hosted, blade.id, workload, peerMs);
+      choices.push(chosen);
       const theirs = chosen === null ? null : surplusOn(dc.blades.find((b) => b.id === chosen)?.resources, workload);
       cascadeSurplus.push(ours);
       if (theirs === null) {
@@ -111,6 +121,7 @@ export async function peerFailovers(peer: PeerName, size: number, runs: number):
     peerSame: same,
     peerBetter: better,
     peerFailed: failed,
+    choices,
   };
 }
 

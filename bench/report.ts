@@ -78,6 +78,7 @@ export function renderReport(r: BenchResults): string {
   const peerChart = logChart('Single-blade failover: peers and Cascade on the same inputs (ms, log-log)', 'blades', 'ms per decision', [
     { name: 'Cascade', color: '#2b7bb9', points: [...new Map(peers.map((p) => [p.blades, p.cascadeMs!])).entries()] },
     { name: 'Pacemaker crm_simulate', color: '#d73027', points: peers.filter((p) => p.peer === 'pacemaker').map((p) => [p.blades, p.peerMs!]) },
+    { name: 'Pacemaker, pool-only CIB', color: '#fc8d59', points: peers.filter((p) => p.peer === 'pacemaker-pool').map((p) => [p.blades, p.peerMs!]) },
     { name: 'Ganeti hail', color: '#984ea3', points: peers.filter((p) => p.peer === 'ganeti').map((p) => [p.blades, p.peerMs!]) },
   ]);
   return `<!doctype html>
@@ -90,7 +91,7 @@ export function renderReport(r: BenchResults): string {
 <h2>Cascade rounds</h2>${rounds}${htmlTable(['candidates', 'standby', 'runs', 'median ms', 'min', 'max', 'round MiB', 'moves', 'deferred'], r.cascade.map((c) => [c.candidates, c.standby, c.runs, c.medianMs, c.minMs, c.maxMs, c.roundMemoryMiB, c.moves, c.deferred]))}
 <h2>Decision quality</h2>${qualityChart(r)}${htmlTable(['kind', 'blades', 'seed', 'rows', 'blades offered', 'cascade', 'greedy', 'optimum', 'gap', 'better than greedy'], r.quality.map((q) => [q.kind, q.blades, q.seed, q.rows, q.columns, q.cascade, q.greedy, q.optimum, q.gapToOptimum, q.betterThanGreedy]))}
 <h2>Simulator</h2>${htmlTable(['blades', 'runs', 'events', 'transfers', 'wall s', 'events/s', 'peak RSS MiB'], r.simulation.map((s) => [s.blades, s.runs, s.events, s.transfers, (s.medianMs / 1000).toFixed(2), s.eventsPerSecond, s.peakRssMiB]))}
-<h2>Peers</h2>${peerChart}${htmlTable(['peer', 'blades', 'runs', 'status', 'peer ms', 'cascade ms', 'time ratio', 'peer surplus', 'cascade surplus', 'worse/same/better/failed'], r.peers.map((p) => [p.peer, p.blades, p.runs, p.status, p.peerMs, p.cascadeMs, p.timeRatio, p.peerSurplus, p.cascadeSurplus, p.status === 'ok' ? `${p.peerWorse}/${p.peerSame}/${p.peerBetter}/${p.peerFailed}` : '']))}
+<h2>Peers</h2>${peerChart}${htmlTable(['peer', 'blades', 'runs', 'status', 'peer ms', 'cascade ms', 'time ratio', 'peer surplus', 'cascade surplus', 'worse/same/better/failed', 'same blade as whole-cluster CIB'], r.peers.map((p) => [p.peer, p.blades, p.runs, p.status, p.peerMs, p.cascadeMs, p.timeRatio, p.peerSurplus, p.cascadeSurplus, p.status === 'ok' ? `${p.peerWorse}/${p.peerSame}/${p.peerBetter}/${p.peerFailed}` : '', p.sameAsCluster ?? '']))}
 </body></html>
 `;
 }

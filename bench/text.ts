@@ -32,8 +32,8 @@ export function formatText(r: BenchResults): string {
   out.push('', 'Peers: the same single-blade failovers (surplus of the chosen blade; 0 = exact fit)');
   out.push(
     table(
-      ['peer', 'blades', 'runs', 'status', 'peer ms', 'cascade ms', 'time ratio', 'peer surplus', 'cascade surplus', 'peer worse/same/better/failed'],
-      r.peers.map((p) => [p.peer, p.blades, p.runs, p.status, p.peerMs, p.cascadeMs, p.timeRatio === undefined ? undefined : `${p.timeRatio}x`, p.peerSurplus, p.cascadeSurplus, p.status === 'ok' ? `${p.peerWorse}/${p.peerSame}/${p.peerBetter}/${p.peerFailed}` : undefined]),
+      ['peer', 'blades', 'runs', 'status', 'peer ms', 'cascade ms', 'time ratio', 'peer surplus', 'cascade surplus', 'peer worse/same/better/failed', 'same blade as whole-cluster CIB'],
+      r.peers.map((p) => [p.peer, p.blades, p.runs, p.status, p.peerMs, p.cascadeMs, p.timeRatio === undefined ? undefined : `${p.timeRatio}x`, p.peerSurplus, p.cascadeSurplus, p.status === 'ok' ? `${p.peerWorse}/${p.peerSame}/${p.peerBetter}/${p.peerFailed}` : undefined, p.sameAsCluster]),
     ),
   );
   out.push('', 'Targets');
