@@ -1,9 +1,13 @@
 // Fault injection on the emulated data center: each fault changes the FakeWorld the way the real one would fail.
 import type { FakeWorld } from '../adapters/fake/index.js';
 import type { Fault } from './control-schemas.js';
+import { ReplyFaults } from './reply-faults.js';
 
 export class FaultInjector {
   readonly #timers = new Set<NodeJS.Timeout>();
+
+  /** Issue 10: faults in the BMC's Redfish replies (slow, malformed); the Redfish routes consult it. */
+  readonly replies = new ReplyFaults();
 
   constructor(private readonly world: FakeWorld) {}
 
@@ -25,6 +29,12 @@ export class FaultInjector {
       case 'flap':
         this.#flap(blade, fault.health, fault.times, fault.periodMs);
         return `${blade} health flaps ${fault.health}/OK ${fault.times} times every ${fault.periodMs} ms`;
+      case 'slow':
+        this.replies.slow(blade, fault.delayMs, fault.forMs);
+        return `${blade} answers Redfish ${fault.delayMs} ms late for ${fault.forMs} ms`;
+      case 'malformed':
+        this.replies.malformed(blade, fault.forMs);
+        return `${blade} answers Redfish with malformed replies for ${fault.forMs} ms`;
     }
   }
 

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { FakeBladeView, FakeWorld } from '../adapters/fake/index.js';
 import type { RedfishEventStream } from './event-stream.js';
+import type { ReplyFaults } from './reply-faults.js';
 import {
   bladeChassis,
   bladeChassisId,
@@ -33,6 +34,8 @@ export interface RedfishServiceOptions {
   readonly sessions: SessionTable;
   readonly events: RedfishEventStream;
   readonly uuid: string;
+  /** Issue 10: slow or malformed replies of a blade's BMC (fault injection); none when absent. */
+  readonly replies?: ReplyFaults;
 }
 
 const PUBLIC = new Set(['/redfish', '/redfish/', ROOT, `${ROOT}/`]);
@@ -86,6 +89,7 @@ export function redfishRoutes(app: FastifyInstance, o: RedfishServiceOptions): v
       const blade = world.blade(request.params.id);
       if (!blade) return notFound(reply, request.url);
       if (!(await answerLikeTheBmc(blade, world, request, reply))) return reply;
+      if (o.replies && (await o.replies.apply(blade.id, reply))) return reply;
       return handler(blade, request, reply);
     };
   app.get(`${ROOT}/Systems/:id`, onBlade((blade) => computerSystem(blade)));

@@ -59,7 +59,7 @@ export async function startEmulator(o: EmulatorOptions): Promise<Emulator> {
     return reply.code(404).send(redfishError('ResourceNotFound', `The resource at ${request.url} was not found.`));
   });
 
-  redfishRoutes(app, { world: o.world, sessions, events, uuid: uuidOf('service-root') });
+  redfishRoutes(app, { world: o.world, sessions, events, uuid: uuidOf('service-root'), replies: faults.replies });
   controlRoutes(app, { world: o.world, faults, token: controlToken, hooks: o.hooks ?? {} });
 
   const address = await app.listen({ host: o.host ?? '127.0.0.1', port: o.port ?? 0 });
