@@ -97,7 +97,7 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
       workloads,
       storage,
       clock: systemClock,
-      timing: { ...LIVE_TIMING, callMs: c.callMs, pollMs: c.powerPollMs },
+      timing: { ...LIVE_TIMING, callMs: c.callMs, pollMs: c.powerPollMs, ...stepTiming(c) },
       policy: policyWith({ ...DEMO_POLICY, ...config.policy }),
       log: logTo(logger),
       pollMs: c.pollMs,
@@ -271,6 +271,11 @@ async function redfishServices(config: ServeConfig, emulator: Emulator | null, l
 /** What the hypervisor runs, and where: adopted on the first start, with the plan's priorities. */
 async function runningWorkloads(workloads: { list(): Promise<readonly { id: string; state: string; blade: string | null }[]> }, plan: DataCenterPlan | null): Promise<{ id: string; blade: string; priority: number }[]> {
   return (await workloads.list()).flatMap((w) => (w.state === 'running' && w.blade !== null ? [{ id: w.id, blade: w.blade, priority: plan?.priorities.get(w.id) ?? 0 }] : []));
+}
+
+/** Issue 10: the optional step deadline and backoff of the configuration, over the live timing's. */
+function stepTiming(c: ServeConfig['controller']): { stepMs?: number; backoffMs?: number; maxBackoffMs?: number } {
+  return { ...(c.stepMs === undefined ? {} : { stepMs: c.stepMs }), ...(c.backoffMs === undefined ? {} : { backoffMs: c.backoffMs }), ...(c.maxBackoffMs === undefined ? {} : { maxBackoffMs: c.maxBackoffMs }) };
 }
 
 /** Issue 9: a driver section that parsed but cannot be used (a password not set or a file readable by others). */
