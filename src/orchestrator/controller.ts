@@ -17,6 +17,7 @@ import { ActionError } from './action-error.js';
 import { approvalRound, ProposalBook, type Proposal } from './approvals.js';
 import { LIVE_TIMING, withDeadline, type RetryTiming } from './deadline.js';
 import { Executor } from './executor.js';
+import { releasing } from './transfer-machine.js';
 import { WorkQueue } from './work-queue.js';
 
 /** Resolves in the next turn of the event loop, after pending I/O callbacks. */
@@ -117,7 +118,23 @@ export class Controller {
     return this.serial(async () => {
       const b = await this.mustBlade(blade);
       if (b.state !== 'failed' && b.state !== 'maintenance') throw new ActionError('conflict', `blade ${blade} is ${b.state}; only a failed or maintenance blade can be repaired`);
-      await this.o.store.commit({ blades: [{ ...b, state: 'standby' }], events: [this.event(actor, 'blade.repaired', blade, { was: b.state })] });
+      // Issue 10 (chaos): a blade still being fenced (or unwound) by a transfer must not rejoin the pool: the fence's
+      // power-off, still in flight, would kill whatever the planner placed on it meanwhile.
+      const busy = (await this.o.store.transfers({ open: true })).find((t) => t.from === blade || t.to === blade);
+      if (busy) throw new ActionError('conflict', `blade ${blade} is still in transfer ${busy.id} (${busy.kind} of ${busy.workload}); repair it when that transfer ends`);
+      // Issue 10 (chaos): a workload that failed with this blade still names it, so that its failover fences it first.
+      // Back in the pool, the blade may host another workload before that failover runs, and the fence would kill it.
+      // Powered off, the blade runs nothing: the workload lets go of it (and is placed from its latest checkpoint);
+      // still on, or unknown, it may run there yet, and only the failover's fence may decide.
+      const waiting = (await this.o.store.workloads()).filter((w) => w.state === 'pending' && w.blade === blade);
+      if (waiting.length > 0 && b.power !== 'off') {
+        throw new ActionError('conflict', `blade ${blade} may still run ${waiting.map((w) => w.id).join(', ')} (power ${b.power}): repair it once its failover has fenced it`);
+      }
+      await this.o.store.commit({
+        blades: [{ ...b, state: 'standby' }],
+        workloads: waiting.map((w) => ({ ...w, blade: null })),
+        events: [this.event(actor, 'blade.repaired', blade, { was: b.state })],
+      });
       this.queue.add(`blade:${blade}`);
       this.queue.add('plan');
     });
@@ -316,14 +333,17 @@ export class Controller {
 
   /** Compares a blade's record with what its controller reports; a blade that died loses its workload to a failover. */
   private async observeBlade(id: string): Promise<void> {
-    const blade = await this.o.store.blade(id);
-    if (!blade) return;
+    if (!(await this.o.store.blade(id))) return;
     let status: { power: 'on' | 'off' | 'unknown'; health: BladeRecord['health'] };
     try {
       status = await withDeadline(this.o.clock, this.o.hardware.status(id), this.timing.callMs, `status of ${id}`);
     } catch {
       status = { power: 'unknown', health: 'unreachable' };
     }
+    // Issue 10 (chaos): the record and the open transfers as they are after the status call, which can take up to its
+    // deadline: a cascade that released this blade meanwhile (now standby, off) must not make it look dead.
+    const blade = await this.o.store.blade(id);
+    if (!blade) return;
     const open = await this.o.store.transfers({ open: true });
     const targetOf = open.find((t) => t.to === id);
     const sourceOf = open.find((t) => t.from === id);
@@ -331,9 +351,13 @@ export class Controller {
       status.health === 'critical' ||
       status.health === 'unreachable' ||
       // An active blade that lost power, unless a transfer is switching it on (target) or off (source).
-      (blade.state === 'active' && status.power === 'off' && !targetOf && !sourceOf);
+      // Issue 10 (chaos): a source counts as switched off only once the cascade's release began; before that, a
+      // source that went dark lost the workload (or the place to roll it back to), and the rollback never ended.
+      (blade.state === 'active' && status.power === 'off' && !targetOf && !(sourceOf && releasing(sourceOf)));
     const changed = status.power !== blade.power || status.health !== blade.health;
     if (!dead || blade.state === 'failed' || blade.state === 'maintenance') {
+      // Issue 10 (chaos): onto the record read after the status call (above): a transfer that ended meanwhile (its
+      // target now active) must not be undone by this write of power and health.
       if (changed) await this.o.store.commit({ blades: [{ ...blade, power: status.power, health: status.health }] });
       return;
     }
@@ -341,7 +365,8 @@ export class Controller {
     const failed: BladeRecord = { ...blade, state: 'failed', power: status.power, health: status.health };
     const workloads: WorkloadRecord[] = [];
     const hosted = (await this.o.store.workloads()).find((w) => w.blade === id && w.state === 'running');
-    if (hosted && !sourceOf) workloads.push({ ...hosted, state: 'pending', pendingReason: `blade ${id} failed` });
+    // Issue 10 (chaos): only the transfer's own workload is taken care of by it; another one on the blade fails over.
+    if (hosted && sourceOf?.workload !== hosted.id) workloads.push({ ...hosted, state: 'pending', pendingReason: `blade ${id} failed` });
     await this.o.store.commit({
       blades: [failed],
       workloads,

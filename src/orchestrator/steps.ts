@@ -6,7 +6,7 @@ import type { StoragePort } from '../ports/storage.js';
 import type { Store, TransferRecord } from '../ports/store.js';
 import type { Checkpoint, WorkloadPort } from '../ports/workloads.js';
 import { withDeadline, type RetryTiming } from './deadline.js';
-import type { StepName } from './transfer-machine.js';
+import { leftSource, type StepName } from './transfer-machine.js';
 
 export interface Ports {
   readonly hardware: HardwarePort;
@@ -61,7 +61,7 @@ export async function runStep(step: StepName, t: TransferRecord, outputs: Output
       if (from !== null) await power(from, 'off', ports, call);
       return {};
     case 'rollback':
-      await rollback(t, ports, call);
+      await rollback(t, outputs, ports, call);
       return {};
     case 'unwind':
       await power(t.to, 'off', ports, call);
@@ -105,13 +105,20 @@ async function capture(t: TransferRecord, ports: Ports, call: Call): Promise<Ste
   return { checkpoint: coldStart(t), source: 'none' };
 }
 
+async function storedCheckpoint(t: TransferRecord, ports: Ports): Promise<Checkpoint | null> {
+  const stored = await ports.store.latestCheckpoint(t.workload);
+  return stored ? { workload: stored.workload, blade: stored.blade, sequence: stored.sequence, data: stored.data } : null;
+}
+
 function coldStart(t: TransferRecord): Checkpoint {
   return { workload: t.workload, blade: t.to, sequence: 0, data: '' };
 }
 
 async function restore(t: TransferRecord, outputs: Outputs, ports: Ports, call: Call): Promise<StepOutput> {
   if (t.kind === 'cascade' && outputs('move')?.mode === 'live') return {};
-  const checkpoint = t.kind === 'place' ? coldStart(t) : (outputs(t.kind === 'cascade' ? 'move' : 'capture')?.checkpoint ?? coldStart(t));
+  // Issue 10 (chaos): a placement of a workload that ran before (its failed blade was repaired, see Controller.repair)
+  // starts from its latest checkpoint; a new one has none and starts cold.
+  const checkpoint = t.kind === 'place' ? ((await storedCheckpoint(t, ports)) ?? coldStart(t)) : (outputs(t.kind === 'cascade' ? 'move' : 'capture')?.checkpoint ?? coldStart(t));
   await call(ports.workloads.restore(t.workload, t.to, checkpoint), `restore ${t.workload} on ${t.to}`);
   return {};
 }
@@ -131,14 +138,48 @@ async function move(t: TransferRecord, ports: Ports, call: Call): Promise<StepOu
 }
 
 /** Puts the workload back on its source, running, with its storage, and powers the target off. */
-async function rollback(t: TransferRecord, ports: Ports, call: Call): Promise<void> {
+async function rollback(t: TransferRecord, outputs: Outputs, ports: Ports, call: Call): Promise<void> {
   const from = t.from!;
+  // Issue 10 (chaos): never put a workload back on a blade declared failed meanwhile; the machine fails it over.
+  if ((await ports.store.blade(from))?.state === 'failed') throw new Error(`source ${from} failed: no rollback onto it`);
   const seen = await call(ports.workloads.status(t.workload), `status of ${t.workload}`);
   if (seen.state === 'running' && seen.blade === t.to) {
-    await call(ports.workloads.migrate(t.workload, t.to, from), `migrate ${t.workload} back to ${from}`);
+    if (await call(ports.workloads.canMigrate(t.workload, t.to, from), 'can migrate back')) {
+      await call(ports.workloads.migrate(t.workload, t.to, from), `migrate ${t.workload} back to ${from}`);
+    } else {
+      // Issue 10 (chaos): a move by checkpoint cannot be undone live (other CPUs): back the way it came.
+      const back = await call(ports.workloads.capture(t.workload, t.to), `capture ${t.workload} on ${t.to}`);
+      await call(ports.storage.attach(t.workload, from), `attach storage of ${t.workload} to ${from}`);
+      await call(ports.workloads.restore(t.workload, from, back), `restore ${t.workload} on ${from}`);
+    }
   }
   await call(ports.storage.attach(t.workload, from), `attach storage of ${t.workload} to ${from}`);
   const now = await call(ports.workloads.status(t.workload), `status of ${t.workload}`);
-  if (now.state === 'stopped') await call(ports.workloads.resume(t.workload, from), `resume ${t.workload} on ${from}`);
+  const quiesced = outputs('move')?.checkpoint;
+  if (now.state === 'stopped' && !leftSource(t) && !quiesced) {
+    // Issue 10 (chaos): a live move can finish on the hypervisor and go unrecorded (the controller killed in the
+    // step); if the target then died, the workload stopped there and cannot be resumed on the source. Fence the
+    // target, then resume; failing that, restore the latest checkpoint on the source, as a failover would.
+    await power(t.to, 'off', ports, call);
+    try {
+      await call(ports.workloads.resume(t.workload, from), `resume ${t.workload} on ${from}`);
+    } catch {
+      const stored = await storedCheckpoint(t, ports);
+      await call(ports.workloads.restore(t.workload, from, stored ?? { ...coldStart(t), blade: from }), `restore ${t.workload} on ${from}`);
+    }
+  }
+  // Issue 10 (chaos): moved by checkpoint, it may have been restored on the target (a step cut short, not recorded)
+  // and died there since: resuming on the source is refused then. The state captured at the quiesce point is the
+  // same state a resume would continue, wherever the workload stopped since.
+  if (now.state === 'stopped' && !leftSource(t) && quiesced) await call(ports.workloads.restore(t.workload, from, quiesced), `restore ${t.workload} on ${from}`);
+  if (now.state === 'stopped' && leftSource(t)) {
+    // Issue 10 (chaos): it had left its source and its state died with the target (which failed): nothing is left to
+    // resume on the source, and resuming would be refused for ever. Fence the target, then restore the latest
+    // checkpoint on the source, as a failover would.
+    await power(t.to, 'off', ports, call);
+    const stored = await ports.store.latestCheckpoint(t.workload);
+    const checkpoint = stored ? { workload: stored.workload, blade: stored.blade, sequence: stored.sequence, data: stored.data } : { ...coldStart(t), blade: from };
+    await call(ports.workloads.restore(t.workload, from, checkpoint), `restore ${t.workload} on ${from}`);
+  }
   await power(t.to, 'off', ports, call);
 }

@@ -78,7 +78,8 @@ export function nextCommand(transfer: TransferRecord, context: { readonly source
 
   const unwind = last.get('unwind');
   if (unwind) {
-    if (unwind.status === 'succeeded') return { type: 'abort', reason: whyUnwound(transfer), targetFailed: true, replan: true };
+    // Issue 10 (chaos): a cascade unwinds only when its source died too; its workload then needs a failover.
+    if (unwind.status === 'succeeded') return { type: 'abort', reason: whyUnwound(transfer), targetFailed: true, replan: true, ...(transfer.kind === 'cascade' ? { toFailover: true } : {}) };
     if (unwind.status === 'failed') return { type: 'wait', step: 'unwind', reason: `cannot confirm ${transfer.to} is off: ${unwind.error ?? ''}`, attempt: attempts(transfer.steps, 'unwind') + 1 };
     return { type: 'run', step: 'unwind', attempt: attempts(transfer.steps, 'unwind') + 1 };
   }
@@ -86,7 +87,16 @@ export function nextCommand(transfer: TransferRecord, context: { readonly source
   if (transfer.kind === 'cascade') {
     const rollback = last.get('rollback');
     if (rollback) {
-      if (rollback.status === 'succeeded') return { type: 'abort', reason: transfer.reason ?? 'rolled back', targetFailed: false, replan: false };
+      // Issue 10 (chaos): a target that would not power on is suspect, as in a failover: not chosen again until
+      // repaired (else the planner picked it again on every round, for ever).
+      if (rollback.status === 'succeeded') {
+        const targetFailed = failedBeforeRollback(transfer) === 'prepare';
+        // Issue 10 (chaos): back on a source that died meanwhile: it needs a failover like any workload of a dead blade.
+        if (context.sourceFailed) return { type: 'abort', reason: `source ${transfer.from} failed during the rollback`, targetFailed, replan: true, toFailover: true };
+        return { type: 'abort', reason: transfer.reason ?? 'rolled back', targetFailed, replan: false };
+      }
+      // Issue 10 (chaos): the source died too (after the workload left it): nothing to go back to. Fence the target.
+      if (context.sourceFailed) return { type: 'run', step: 'unwind', attempt: attempts(transfer.steps, 'unwind') + 1 };
       return { type: 'run', step: 'rollback', attempt: attempts(transfer.steps, 'rollback') + 1 };
     }
   }
@@ -95,18 +105,20 @@ export function nextCommand(transfer: TransferRecord, context: { readonly source
     const record = last.get(step);
     if (!record || record.status === 'started') return { type: 'run', step, attempt: attempts(transfer.steps, step) + 1 };
     if (record.status === 'succeeded') continue;
-    return onFailure(transfer, step, record);
+    return onFailure(transfer, step, record, context.sourceFailed === true);
   }
   return { type: 'complete' };
 }
 
-function onFailure(transfer: TransferRecord, step: StepName, record: StepRecord): Command {
+function onFailure(transfer: TransferRecord, step: StepName, record: StepRecord, sourceFailed: boolean): Command {
   const error = record.error ?? 'failed';
   const attempt = attempts(transfer.steps, step) + 1;
   if (transfer.kind === 'cascade') {
     // Once the workload runs on the target and is verified, the source's power-off is all that is
     // left: keep trying, the workload is safe. Before that, any failure puts it back on its source.
     if (step === 'release') return { type: 'wait', step, reason: `cannot power off the source: ${error}`, attempt };
+    // Issue 10 (chaos): the workload left a source that has died since: no rollback; fence the target, then fail over.
+    if (sourceFailed) return { type: 'run', step: 'unwind', attempt: attempts(transfer.steps, 'unwind') + 1 };
     return { type: 'run', step: 'rollback', attempt: attempts(transfer.steps, 'rollback') + 1 };
   }
   // Failover and placement: starting anything before the fence is confirmed could run the
@@ -118,10 +130,33 @@ function onFailure(transfer: TransferRecord, step: StepName, record: StepRecord)
   return { type: 'run', step: 'unwind', attempt: attempts(transfer.steps, 'unwind') + 1 };
 }
 
+/** The step whose failure started the rollback (the last failed step before the first rollback record). */
+function failedBeforeRollback(transfer: TransferRecord): string | null {
+  const first = transfer.steps.findIndex((s) => s.name === 'rollback');
+  const before = first < 0 ? transfer.steps : transfer.steps.slice(0, first);
+  return [...before].reverse().find((s) => s.status === 'failed')?.name ?? null;
+}
+
 /** The step failure that made the transfer unwind, as "start failed on B: ...". */
 function whyUnwound(transfer: TransferRecord): string {
   const failed = [...transfer.steps].reverse().find((s) => s.status === 'failed' && s.name !== 'unwind');
   return failed ? `${failed.name} failed on ${transfer.to}: ${failed.error ?? 'failed'}` : `target ${transfer.to} failed`;
+}
+
+/**
+ * Issue 10 (chaos): whether the transfer's workload already left its source (moved live or restored on the target),
+ * so the source may go dark without harm. Before that, a cascade's source that loses power has lost the workload.
+ */
+export function leftSource(transfer: TransferRecord): boolean {
+  return onTarget(transfer, lastOf(transfer.steps));
+}
+
+/**
+ * Issue 10 (chaos): whether a cascade is powering its source off (its release step began): the only time a
+ * cascade's source may be seen off without having died.
+ */
+export function releasing(transfer: TransferRecord): boolean {
+  return transfer.kind === 'cascade' && transfer.steps.some((s) => s.name === 'release');
 }
 
 /** Whether the workload already left its source: moved live, or restored on the target. */

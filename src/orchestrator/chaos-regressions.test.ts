@@ -1,0 +1,324 @@
+// Regressions found by the chaos campaign (issue 10): each case is a schedule the chaos harness shrank to a few
+// faults, replayed here on fakes so it runs in milliseconds and fails the same way if the cause comes back.
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakePorts, FakeWorld, historyViolations } from '../adapters/fake/index.js';
+import { policyWith } from '../core/model.js';
+import { systemClock } from '../ports/clock.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { Controller } from './controller.js';
+import { eventually, harness, TEST_TIMING, type Harness } from './testing/harness.js';
+import { nextCommand, type StepName } from './transfer-machine.js';
+import type { StepRecord, TransferRecord } from '../ports/store.js';
+
+let h: Harness | null = null;
+afterEach(async () => {
+  await h?.stop();
+  h = null;
+});
+
+describe('chaos regressions', () => {
+  it('a cascade whose source loses power before the workload left it becomes a failover (it used to roll back forever)', async () => {
+    h = await harness({
+      blades: [
+        { id: 'B', resources: { storageTB: 500 } },
+        // Slow to power on: the cascade sits in prepare while the source goes dark.
+        { id: 'C', resources: { storageTB: 300 }, power: 'off', powerDelayMs: 300 },
+      ],
+      workloads: [{ id: 'W1', requirements: { storageTB: 200 }, blade: 'B' }],
+    });
+    await eventually(async () => (await h!.store.transfers({ open: true })).some((t) => t.kind === 'cascade'), 5_000, 'the cascade B -> C');
+    h.world.losePower('B');
+    await h.settle(10_000);
+    const transfers = await h.store.transfers();
+    expect(transfers[0]).toMatchObject({ kind: 'cascade', from: 'B', to: 'C', status: 'aborted' });
+    expect(transfers.at(-1)).toMatchObject({ kind: 'failover', from: 'B', to: 'C', status: 'done' });
+    expect(await h.store.workload('W1')).toMatchObject({ state: 'running', blade: 'C' });
+    expect(await h.store.blade('B')).toMatchObject({ state: 'failed' });
+    expect(h.world.runningOn('W1')).toEqual(['C']);
+    expect(historyViolations(h.world.history()).filter((v) => v.rule !== 'sequence-gap')).toEqual([]);
+  });
+
+  it('a cascade whose target dies after the live move puts the workload back on its source from its checkpoint (it used to retry a resume for ever)', async () => {
+    const world = new FakeWorld({
+      unreachableDelayMs: 5,
+      powerDelayMs: 5,
+      tickMs: 1,
+      blades: [
+        { id: 'B', resources: { storageTB: 500 } },
+        { id: 'C', resources: { storageTB: 300 }, power: 'off' },
+      ],
+      workloads: [{ id: 'W1', requirements: { storageTB: 200 }, blade: 'B' }],
+    });
+    const ports = fakePorts(world);
+    // The target dies at the switch, right after W1 moved to it live: its state dies with it.
+    const storage = {
+      attach: async (workload: string, blade: string) => {
+        if (blade === 'C' && world.blade('C')?.health === 'ok') world.failBlade('C');
+        return ports.storage.attach(workload, blade);
+      },
+      attachedTo: (workload: string) => ports.storage.attachedTo(workload),
+    };
+    const store = SqliteStore.open(':memory:');
+    const controller = await Controller.start({ store, ...ports, storage, clock: systemClock, timing: TEST_TIMING, policy: policyWith({ cooldownSeconds: 0 }), log: () => {}, pollMs: 20 });
+    try {
+      await controller.discover();
+      await controller.adopt({ id: 'W1', blade: 'B' });
+      await controller.checkpoint('W1');
+      await eventually(async () => (await store.transfers()).some((t) => t.kind === 'cascade' && t.status === 'aborted'), 10_000, 'the cascade to give up');
+      await eventually(async () => (await store.transfers({ open: true })).length === 0, 10_000, 'no open transfer');
+      const [cascade] = await store.transfers();
+      expect(cascade).toMatchObject({ kind: 'cascade', from: 'B', to: 'C', status: 'aborted' });
+      expect(cascade!.steps.some((s) => s.name === 'move' && s.output?.includes('"mode":"live"'))).toBe(true);
+      expect(await store.workload('W1')).toMatchObject({ state: 'running', blade: 'B' });
+      expect(world.runningOn('W1')).toEqual(['B']);
+      expect(await store.blade('C')).toMatchObject({ state: 'failed' });
+      const restart = world.history().filter((e) => e.kind === 'started' && e.workload === 'W1').at(-1);
+      expect(restart).toMatchObject({ blade: 'B', how: 'restore' });
+      expect(historyViolations(world.history()).filter((v) => v.rule !== 'sequence-gap')).toEqual([]);
+    } finally {
+      await controller.stop();
+      await store.close();
+    }
+  });
+
+  it('a cascade target that will not power on is failed, not offered again on every round', async () => {
+    h = await harness({
+      blades: [
+        { id: 'B', resources: { storageTB: 500 } },
+        { id: 'C', resources: { storageTB: 300 }, power: 'off', powerDelayMs: 300 },
+      ],
+      workloads: [{ id: 'W1', requirements: { storageTB: 200 }, blade: 'B' }],
+    });
+    await eventually(async () => (await h!.store.transfers({ open: true })).some((t) => t.kind === 'cascade'), 5_000, 'the cascade B -> C');
+    h.world.refusePowerOn('C'); // its power supply died while it was off: the power-on never comes
+    await eventually(async () => (await h!.store.transfers()).some((t) => t.status === 'aborted'), 10_000, 'the cascade to give up');
+    await h.settle(10_000);
+    // A replan or two later, still only the one attempt: C is failed until someone repairs it.
+    await new Promise((r) => setTimeout(r, 200));
+    await h.settle(10_000);
+    const transfers = await h.store.transfers();
+    expect(transfers).toHaveLength(1);
+    expect(transfers[0]).toMatchObject({ kind: 'cascade', to: 'C', status: 'aborted' });
+    expect(await h.store.blade('C')).toMatchObject({ state: 'failed' });
+    expect(await h.store.workload('W1')).toMatchObject({ state: 'running', blade: 'B' });
+    expect(h.world.runningOn('W1')).toEqual(['B']);
+    expect(nextCommand({ ...transfers[0]!, status: 'running' })).toMatchObject({ type: 'abort', targetFailed: true });
+  });
+
+  it('a cascade whose source and target both fail after the workload left the source fences the target and fails over (it used to roll back onto the dead source)', () => {
+    const fit = { deficit: 0, surplus: 0, cost: 0, feasible: true, mismatches: [] };
+    const cascade = (steps: [StepName, StepRecord['status']][]): TransferRecord => ({
+      id: 't1', kind: 'cascade', workload: 'W1', from: 'A', to: 'B', before: fit, after: fit, status: 'running', reason: null, drain: false,
+      steps: steps.map(([name, status], i) => ({ name, status, attempt: 1, startedAt: i, endedAt: i, error: status === 'failed' ? 'boom' : null, output: name === 'move' && status === 'succeeded' ? '{"mode":"checkpoint"}' : null })),
+      createdAt: 0, updatedAt: 0,
+    });
+    const ran = (...names: StepName[]) => names.flatMap((n): [StepName, StepRecord['status']][] => [[n, 'started'], [n, 'succeeded']]);
+    const verifyFailed = cascade([...ran('prepare', 'move', 'switch', 'restore'), ['verify', 'started'], ['verify', 'failed']]);
+    expect(nextCommand(verifyFailed)).toMatchObject({ type: 'run', step: 'rollback' });
+    expect(nextCommand(verifyFailed, { sourceFailed: true })).toMatchObject({ type: 'run', step: 'unwind' });
+    const rolling = cascade([...ran('prepare', 'move', 'switch', 'restore'), ['verify', 'started'], ['verify', 'failed'], ['rollback', 'started']]);
+    expect(nextCommand(rolling, { sourceFailed: true })).toMatchObject({ type: 'run', step: 'unwind' });
+    const unwound = cascade([...ran('prepare', 'move', 'switch', 'restore'), ['verify', 'started'], ['verify', 'failed'], ...ran('unwind')]);
+    expect(nextCommand(unwound, { sourceFailed: true })).toMatchObject({ type: 'abort', targetFailed: true, replan: true, toFailover: true });
+    const rolledBack = cascade([...ran('prepare', 'move', 'switch', 'restore'), ['verify', 'started'], ['verify', 'failed'], ...ran('rollback')]);
+    expect(nextCommand(rolledBack)).toMatchObject({ type: 'abort', replan: false });
+    expect(nextCommand(rolledBack, { sourceFailed: true })).toMatchObject({ type: 'abort', replan: true, toFailover: true });
+  });
+
+  it('a failed blade that a failover is still fencing cannot be repaired back into the pool (its late power-off killed the next workload)', async () => {
+    h = await harness({
+      blades: [
+        { id: 'A', resources: { memoryGiB: 64 } },
+        { id: 'B', resources: { memoryGiB: 64 }, power: 'off' },
+      ],
+      workloads: [{ id: 'W1', requirements: { memoryGiB: 64 }, blade: 'A' }],
+    });
+    await h.settle();
+    h.world.setReachable('A', false); // the fence cannot be confirmed: the failover waits
+    await eventually(async () => (await h!.store.transfers({ open: true })).some((t) => t.kind === 'failover' && t.from === 'A'), 5_000, 'the failover from A');
+    await expect(h.controller.repair('A', 'operator:test')).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('still in transfer') });
+    expect(await h.store.blade('A')).toMatchObject({ state: 'failed' });
+    h.world.setReachable('A', true);
+    await h.settle(10_000);
+    expect(await h.store.workload('W1')).toMatchObject({ state: 'running', blade: 'B' });
+    await h.controller.repair('A', 'operator:test'); // once the transfer ended, the repair goes through
+    expect(await h.store.blade('A')).toMatchObject({ state: 'standby' });
+  });
+
+  it('a cascade whose source and target both lose power after the restore on the target ends, the workload pending (it used to roll back for ever)', async () => {
+    const world = new FakeWorld({
+      unreachableDelayMs: 5,
+      powerDelayMs: 5,
+      tickMs: 1,
+      blades: [
+        { id: 'B', resources: { storageTB: 500 }, location: { chassis: 'c1', slot: 1 } },
+        { id: 'C', resources: { storageTB: 300 }, power: 'off', location: { chassis: 'c1', slot: 2 } },
+      ],
+      workloads: [{ id: 'W1', requirements: { storageTB: 200 }, blade: 'B' }],
+    });
+    world.setMigratable('B', 'C', false); // checkpoint and restore
+    const ports = fakePorts(world);
+    // Their chassis goes dark right after W1 was restored on C, before the cascade verified it.
+    const restore = ports.workloads.restore.bind(ports.workloads);
+    ports.workloads.restore = async (workload, blade, checkpoint) => {
+      await restore(workload, blade, checkpoint);
+      if (blade === 'C') for (const b of ['B', 'C']) world.losePower(b);
+    };
+    const store = SqliteStore.open(':memory:');
+    const controller = await Controller.start({ store, ...ports, clock: systemClock, timing: TEST_TIMING, policy: policyWith({ cooldownSeconds: 0 }), log: () => {}, pollMs: 20 });
+    try {
+      await controller.discover();
+      await controller.adopt({ id: 'W1', blade: 'B' });
+      await eventually(async () => (await store.transfers()).some((t) => t.kind === 'cascade' && t.status === 'aborted'), 10_000, 'the cascade to give up');
+      await eventually(async () => (await store.transfers({ open: true })).length === 0 && (await store.workload('W1'))?.state === 'pending', 10_000, 'W1 pending, nothing open').catch(async (e: unknown) => {
+        throw new Error(`${String(e)}: ${JSON.stringify(await store.transfers())} ${JSON.stringify(await store.workload('W1'))}`);
+      });
+      expect(await store.blade('B')).toMatchObject({ state: 'failed' });
+      expect(await store.blade('C')).toMatchObject({ state: 'failed' });
+      expect((await store.workload('W1'))?.pendingReason).toBeTruthy();
+      expect(world.runningOn('W1')).toEqual([]);
+    } finally {
+      await controller.stop();
+      await store.close();
+    }
+  });
+
+  it('repairing the powered-off blade a pending workload failed with frees it: placed again from its checkpoint, never fenced later under another workload', async () => {
+    h = await harness({ blades: [{ id: 'A', resources: { memoryGiB: 64 } }], workloads: [{ id: 'W1', requirements: { memoryGiB: 64 }, blade: 'A' }] });
+    await h.settle();
+    const saved = await h.controller.checkpoint('W1');
+    h.world.failBlade('A'); // off, critical; no standby: W1 waits, still naming A for its fence
+    await eventually(async () => (await h!.store.workload('W1'))?.state === 'pending', 5_000, 'W1 pending');
+    expect(await h.store.workload('W1')).toMatchObject({ blade: 'A' });
+    h.world.repairBlade('A');
+    await h.controller.repair('A', 'operator:test');
+    await h.settle(10_000);
+    expect(await h.store.workload('W1')).toMatchObject({ state: 'running', blade: 'A' });
+    const restart = h.world.history().filter((e) => e.kind === 'started' && e.workload === 'W1').at(-1);
+    expect(restart).toMatchObject({ blade: 'A', how: 'restore', sequence: saved });
+    expect((await h.store.transfers()).at(-1)).toMatchObject({ kind: 'place', to: 'A', status: 'done' });
+  });
+
+  it('a failed blade that may still run its pending workload (unreachable, not fenced) cannot be repaired', async () => {
+    h = await harness({ blades: [{ id: 'A', resources: { memoryGiB: 64 } }], workloads: [{ id: 'W1', requirements: { memoryGiB: 64 }, blade: 'A' }] });
+    await h.settle();
+    h.world.setReachable('A', false);
+    await eventually(async () => (await h!.store.workload('W1'))?.state === 'pending', 5_000, 'W1 pending');
+    await expect(h.controller.repair('A', 'operator:test')).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('may still run W1') });
+  });
+
+  it('a cascade by checkpoint whose target died right after an unrecorded restore rolls back from the quiesced state (resume was refused for ever)', async () => {
+    const world = new FakeWorld({
+      unreachableDelayMs: 5,
+      powerDelayMs: 5,
+      tickMs: 1,
+      blades: [
+        { id: 'B', resources: { storageTB: 500 } },
+        { id: 'C', resources: { storageTB: 300 }, power: 'off' },
+      ],
+      workloads: [{ id: 'W1', requirements: { storageTB: 200 }, blade: 'B' }],
+    });
+    world.setMigratable('B', 'C', false);
+    const ports = fakePorts(world);
+    // W1 starts on C, then C dies before the step could record it (as a controller killed at that moment would).
+    const restore = ports.workloads.restore.bind(ports.workloads);
+    ports.workloads.restore = async (workload, blade, checkpoint) => {
+      await restore(workload, blade, checkpoint);
+      if (blade === 'C' && world.blade('C')?.health === 'ok') {
+        world.failBlade('C');
+        throw new Error('connection reset');
+      }
+    };
+    const store = SqliteStore.open(':memory:');
+    const controller = await Controller.start({ store, ...ports, clock: systemClock, timing: TEST_TIMING, policy: policyWith({ cooldownSeconds: 0 }), log: () => {}, pollMs: 20 });
+    try {
+      await controller.discover();
+      await controller.adopt({ id: 'W1', blade: 'B' });
+      await eventually(async () => (await store.transfers()).some((t) => t.kind === 'cascade' && t.status === 'aborted'), 10_000, 'the cascade to give up');
+      expect(await store.workload('W1')).toMatchObject({ state: 'running', blade: 'B' });
+      expect(world.runningOn('W1')).toEqual(['B']);
+      const captured = world.history().find((e) => e.kind === 'stopped' && e.workload === 'W1' && e.why === 'captured');
+      const back = world.history().filter((e) => e.kind === 'started' && e.workload === 'W1').at(-1);
+      expect(back).toMatchObject({ blade: 'B', how: 'restore', sequence: captured?.kind === 'stopped' ? captured.sequence : -1 });
+    } finally {
+      await controller.stop();
+      await store.close();
+    }
+  });
+
+  it('a blade observation does not write back a blade state that changed during its status call (a finished cascade’s target went back to failed)', async () => {
+    const world = new FakeWorld({ blades: [{ id: 'A', resources: { memoryGiB: 64 } }] });
+    const ports = fakePorts(world);
+    const store = SqliteStore.open(':memory:');
+    let gate: Promise<void> | null = null;
+    let release = (): void => {};
+    let entered = false;
+    const status = ports.hardware.status.bind(ports.hardware);
+    // Once armed, the status call hangs until the test lets it go, as a slow BMC's would.
+    ports.hardware.status = async (blade) => {
+      const seen = await status(blade);
+      if (gate !== null) {
+        entered = true;
+        await gate;
+      }
+      return seen;
+    };
+    const controller = await Controller.start({ store, ...ports, clock: systemClock, timing: TEST_TIMING, policy: policyWith({ cooldownSeconds: 0 }), log: () => {}, pollMs: 600_000 });
+    try {
+      await controller.discover();
+      await controller.idle();
+      await store.commit({ blades: [{ ...(await store.blade('A'))!, state: 'failed', health: 'unreachable' }] });
+      gate = new Promise<void>((resolve) => (release = resolve));
+      world.setHealth('A', 'warning'); // an event: the controller reads A's status, which hangs
+      await eventually(() => entered, 5_000, 'the status call to hang');
+      // Meanwhile a transfer ends with a workload on A: the blade is active now.
+      await store.commit({ blades: [{ ...(await store.blade('A'))!, state: 'active' }] });
+      release();
+      await eventually(async () => (await store.blade('A'))?.health === 'warning', 5_000, 'the observation to be written');
+      expect(await store.blade('A')).toMatchObject({ state: 'active', health: 'warning' });
+    } finally {
+      await controller.stop();
+      await store.close();
+    }
+  });
+
+  it('a live move that finished unrecorded, then lost its target, rolls back from the latest checkpoint (resume was refused for ever)', async () => {
+    const world = new FakeWorld({
+      unreachableDelayMs: 5,
+      powerDelayMs: 5,
+      tickMs: 1,
+      blades: [
+        { id: 'B', resources: { storageTB: 500 } },
+        { id: 'C', resources: { storageTB: 300 }, power: 'off' },
+      ],
+      workloads: [{ id: 'W1', requirements: { storageTB: 200 }, blade: 'B' }],
+    });
+    const ports = fakePorts(world);
+    // W1 moves to C live, then C loses power before the step could record the move.
+    const migrate = ports.workloads.migrate.bind(ports.workloads);
+    ports.workloads.migrate = async (workload, from, to) => {
+      await migrate(workload, from, to);
+      if (to === 'C' && world.blade('C')?.power === 'on') {
+        world.losePower('C');
+        throw new Error('connection reset');
+      }
+    };
+    const store = SqliteStore.open(':memory:');
+    const controller = await Controller.start({ store, ...ports, clock: systemClock, timing: TEST_TIMING, policy: policyWith({ cooldownSeconds: 0 }), log: () => {}, pollMs: 20 });
+    try {
+      await controller.discover();
+      await controller.adopt({ id: 'W1', blade: 'B' });
+      await eventually(async () => (await store.transfers()).some((t) => t.kind === 'cascade' && t.status === 'aborted'), 20_000, 'the cascade to give up');
+      // Another try at C (not yet known dead) may follow; it fails on C's power and rolls back too.
+      await eventually(async () => (await store.transfers({ open: true })).length === 0, 20_000, 'no open transfer');
+      expect(await store.workload('W1')).toMatchObject({ state: 'running', blade: 'B' });
+      expect(world.runningOn('W1')).toEqual(['B']);
+      // Back on B from its latest stored checkpoint (none here, so a cold start): the live state died with C.
+      const back = world.history().filter((e) => e.kind === 'started' && e.workload === 'W1').at(-1);
+      expect(back).toMatchObject({ blade: 'B', how: 'restore', sequence: (await store.latestCheckpoint('W1'))?.sequence ?? 0 });
+    } finally {
+      await controller.stop();
+      await store.close();
+    }
+  });
+});
