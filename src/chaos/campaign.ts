@@ -1,0 +1,144 @@
+// A chaos campaign: many seeded runs, a few at a time, with a progress line, the figures for docs/reliability.md, and
+// for every failing run its seed, a shrunk schedule written to a replay file, and the command that replays it.
+import { writeFileSync } from 'node:fs';
+import { cpus, platform, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import type { ChaosViolation } from './invariants.js';
+import { runSchedule, type RunResult } from './run.js';
+import { ACTION_KINDS, generateSchedule, type ActionKind, type Schedule } from './schedule.js';
+import { shrinkSchedule } from './shrink.js';
+
+export interface CampaignOptions {
+  readonly runs: number;
+  /** Run i plays the schedule of seed + i. */
+  readonly seed: number;
+  readonly parallel: number;
+  /** Instead of generated schedules: this one, `runs` times. */
+  readonly replay?: Schedule;
+  /** Shrink failing runs and write replay files here; null: neither. */
+  readonly replayDir: string | null;
+  readonly onProgress?: (p: Progress) => void;
+}
+
+export interface Progress {
+  readonly done: number;
+  readonly runs: number;
+  readonly faults: number;
+  readonly kills: number;
+  readonly violations: number;
+  readonly errors: number;
+  readonly elapsedMs: number;
+}
+
+export interface FailedRun {
+  readonly seed: number;
+  readonly violations: readonly ChaosViolation[];
+  readonly error: string | null;
+  readonly replayFile: string | null;
+  readonly replayCommand: string | null;
+  /** Actions in the shrunk schedule, of how many. */
+  readonly shrunkTo: number | null;
+  readonly actions: number;
+  readonly tail: readonly string[];
+}
+
+export interface CampaignSummary {
+  readonly runs: number;
+  readonly seed: number;
+  readonly parallel: number;
+  readonly passed: number;
+  /** Faults and operator actions applied, by kind (kills counted apart). */
+  readonly faults: Record<Exclude<ActionKind, 'kill'>, number>;
+  readonly faultsTotal: number;
+  readonly kills: number;
+  readonly violations: number;
+  readonly violationsByRule: Record<string, number>;
+  readonly harnessErrors: number;
+  /** Runs set up again because the controller's first start missed part of the data center (a slow first inventory). */
+  readonly setupRetries: number;
+  readonly failed: readonly FailedRun[];
+  readonly durationMs: number;
+  readonly runMs: { readonly mean: number; readonly p50: number; readonly p95: number; readonly max: number };
+  readonly machine: { readonly cpus: number; readonly cpuModel: string; readonly memoryGiB: number; readonly os: string; readonly node: string };
+  readonly startedAt: string;
+}
+
+export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> {
+  const startedAt = new Date();
+  const t0 = Date.now();
+  const faults = Object.fromEntries(ACTION_KINDS.filter((k) => k !== 'kill').map((k) => [k, 0])) as Record<Exclude<ActionKind, 'kill'>, number>;
+  const byRule: Record<string, number> = {};
+  const failed: FailedRun[] = [];
+  const durations: number[] = [];
+  let kills = 0;
+  let violations = 0;
+  let errors = 0;
+  let setupRetries = 0;
+  let done = 0;
+  let next = 0;
+  const progress = () =>
+    o.onProgress?.({ done, runs: o.runs, faults: Object.values(faults).reduce((a, b) => a + b, 0), kills, violations, errors, elapsedMs: Date.now() - t0 });
+
+  const one = async (index: number): Promise<void> => {
+    const schedule = o.replay ?? generateSchedule(o.seed + index);
+    const result = await runSchedule(schedule, { keepFailed: true });
+    durations.push(result.durationMs);
+    kills += result.kills;
+    setupRetries += result.setupTries - 1;
+    for (const [kind, n] of Object.entries(result.applied)) if (kind !== 'kill') faults[kind as Exclude<ActionKind, 'kill'>] += n;
+    violations += result.violations.length;
+    for (const v of result.violations) byRule[v.rule] = (byRule[v.rule] ?? 0) + 1;
+    if (result.error !== null) errors++;
+    done++;
+    progress();
+    if (result.violations.length > 0 || result.error !== null) failed.push(await report(schedule, result, o.replayDir));
+  };
+  const workers = Array.from({ length: Math.max(1, Math.min(o.parallel, o.runs)) }, async () => {
+    while (next < o.runs) {
+      const index = next++;
+      await one(index).catch((error: unknown) => {
+        // The harness itself broke (e.g. no free port): count it, report it, go on.
+        errors++;
+        done++;
+        failed.push({ seed: o.replay?.seed ?? o.seed + index, violations: [], error: error instanceof Error ? error.message : String(error), replayFile: null, replayCommand: null, shrunkTo: null, actions: 0, tail: [] });
+        progress();
+      });
+    }
+  });
+  await Promise.all(workers);
+  const sorted = [...durations].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return {
+    runs: o.runs,
+    seed: o.replay?.seed ?? o.seed,
+    parallel: o.parallel,
+    passed: o.runs - failed.length,
+    faults,
+    faultsTotal: Object.values(faults).reduce((a, b) => a + b, 0),
+    kills,
+    violations,
+    violationsByRule: byRule,
+    harnessErrors: errors,
+    setupRetries,
+    failed: failed.sort((a, b) => a.seed - b.seed),
+    durationMs: Date.now() - t0,
+    runMs: { mean: Math.round(sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length)), p50: at(0.5), p95: at(0.95), max: sorted.at(-1) ?? 0 },
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), os: `${platform()} ${release()}`, node: process.version },
+    startedAt: startedAt.toISOString(),
+  };
+}
+
+/** A failing run: shrink its schedule (violations only: a harness error is no invariant to keep failing) and save it. */
+async function report(schedule: Schedule, result: RunResult, replayDir: string | null): Promise<FailedRun> {
+  const base = { seed: schedule.seed, violations: result.violations, error: result.error, actions: schedule.actions.length, tail: result.tail.slice(-40) };
+  if (replayDir === null) return { ...base, replayFile: null, replayCommand: null, shrunkTo: null };
+  let minimal = schedule;
+  if (result.violations.length > 0) {
+    const rules = new Set(result.violations.map((v) => v.rule));
+    const shrunk = await shrinkSchedule(schedule, async (s) => (await runSchedule(s)).violations.some((v) => rules.has(v.rule)));
+    minimal = shrunk.schedule;
+  }
+  const file = join(replayDir, `cascade-chaos-seed-${schedule.seed}.json`);
+  writeFileSync(file, `${JSON.stringify(minimal, null, 2)}\n`);
+  return { ...base, replayFile: file, replayCommand: `npm run chaos -- --replay ${file}`, shrunkTo: minimal.actions.length };
+}
