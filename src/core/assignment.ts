@@ -13,6 +13,7 @@
 
 import { canonicalize } from './canonical-assignment.js';
 import { COST_SIZE, type Cost } from './lex-cost.js';
+import { VectorHeap, vectorLess } from './vector-heap.js';
 
 export { COST_SIZE, type Cost } from './lex-cost.js';
 
@@ -89,7 +90,7 @@ function solve(
   // Dense graphs relax most columns from every row: a linear scan for the minimum beats
   // a heap's decrease-key there; sparse graphs need the heap.
   const dense = edgeColumn.length > 0.25 * rows * realColumns && realColumns > 64;
-  const heap: ColumnQueue = dense ? new ColumnScan(columns, dist) : new ColumnHeap(columns, dist);
+  const heap: ColumnQueue = dense ? new ColumnScan(columns, dist) : new VectorHeap(columns, dist);
   const rc = new Float64Array(K);
   const rowBase = new Float64Array(K);
 
@@ -209,15 +210,6 @@ interface ColumnQueue {
   pop(): number;
 }
 
-function columnLess(dist: Float64Array, a: number, b: number): boolean {
-  for (let k = 0; k < K; k++) {
-    const x = dist[a * K + k]!;
-    const y = dist[b * K + k]!;
-    if (x !== y) return x < y;
-  }
-  return a < b;
-}
-
 /** An unordered list scanned for its minimum: O(n) pop, O(1) push and decrease. */
 class ColumnScan implements ColumnQueue {
   private readonly items: Int32Array;
@@ -244,91 +236,10 @@ class ColumnScan implements ColumnQueue {
     if (this.size === 0) return -1;
     const items = this.items;
     let best = 0;
-    for (let i = 1; i < this.size; i++) if (columnLess(this.dist, items[i]!, items[best]!)) best = i;
+    for (let i = 1; i < this.size; i++) if (vectorLess(this.dist, items[i]!, items[best]!)) best = i;
     const col = items[best]!;
     items[best] = items[--this.size]!;
     return col;
   }
 }
 
-/** A binary min-heap of columns keyed by their distance vector, then column index. */
-class ColumnHeap implements ColumnQueue {
-  private readonly items: Int32Array;
-  private readonly position: Int32Array;
-  private size = 0;
-
-  constructor(
-    capacity: number,
-    private readonly dist: Float64Array,
-  ) {
-    this.items = new Int32Array(capacity);
-    this.position = new Int32Array(capacity).fill(-1);
-  }
-
-  clear(): void {
-    for (let i = 0; i < this.size; i++) this.position[this.items[i]!] = -1;
-    this.size = 0;
-  }
-
-  push(col: number): void {
-    this.items[this.size] = col;
-    this.position[col] = this.size;
-    this.size++;
-    this.up(this.size - 1);
-  }
-
-  decreased(col: number): void {
-    this.up(this.position[col]!);
-  }
-
-  pop(): number {
-    if (this.size === 0) return -1;
-    const top = this.items[0]!;
-    this.position[top] = -1;
-    this.size--;
-    if (this.size > 0) {
-      const last = this.items[this.size]!;
-      this.items[0] = last;
-      this.position[last] = 0;
-      this.down(0);
-    }
-    return top;
-  }
-
-  private less(a: number, b: number): boolean {
-    return columnLess(this.dist, a, b);
-  }
-
-  private up(index: number): void {
-    const items = this.items;
-    const col = items[index]!;
-    while (index > 0) {
-      const parent = (index - 1) >> 1;
-      const other = items[parent]!;
-      if (!this.less(col, other)) break;
-      items[index] = other;
-      this.position[other] = index;
-      index = parent;
-    }
-    items[index] = col;
-    this.position[col] = index;
-  }
-
-  private down(index: number): void {
-    const items = this.items;
-    const col = items[index]!;
-    for (;;) {
-      const left = 2 * index + 1;
-      if (left >= this.size) break;
-      const right = left + 1;
-      const child = right < this.size && this.less(items[right]!, items[left]!) ? right : left;
-      const other = items[child]!;
-      if (!this.less(other, col)) break;
-      items[index] = other;
-      this.position[other] = index;
-      index = child;
-    }
-    items[index] = col;
-    this.position[col] = index;
-  }
-}

@@ -8,6 +8,7 @@
 // are exact. The potentials are kept, because they are what tells one optimal flow from every other (see
 // grouped-assignment.ts, which picks the canonical one).
 import { COST_SIZE } from './lex-cost.js';
+import { VectorHeap } from './vector-heap.js';
 
 const K = COST_SIZE;
 
@@ -116,7 +117,7 @@ export function solveTransport(t: Transport): TransportFlow {
 
   const dist = new Float64Array(n * K);
   const state = new Uint8Array(n); // 0 unreached, 1 in the heap, 2 final
-  const heap = new NodeHeap(n, dist);
+  const heap = new VectorHeap(n, dist);
   const rc = new Float64Array(K);
   const level = new Int32Array(n);
   const current = new Int32Array(n);
@@ -253,89 +254,3 @@ function copy(target: Float64Array, to: number, source: Float64Array, from: numb
   for (let k = 0; k < K; k++) target[to + k] = source[from + k]!;
 }
 
-/** A binary min-heap of nodes keyed by their distance vector, then node index. */
-class NodeHeap {
-  private readonly items: Int32Array;
-  private readonly position: Int32Array;
-  private size = 0;
-
-  constructor(
-    capacity: number,
-    private readonly dist: Float64Array,
-  ) {
-    this.items = new Int32Array(capacity);
-    this.position = new Int32Array(capacity).fill(-1);
-  }
-
-  clear(): void {
-    for (let i = 0; i < this.size; i++) this.position[this.items[i]!] = -1;
-    this.size = 0;
-  }
-
-  push(node: number): void {
-    this.items[this.size] = node;
-    this.position[node] = this.size;
-    this.size++;
-    this.up(this.size - 1);
-  }
-
-  decreased(node: number): void {
-    this.up(this.position[node]!);
-  }
-
-  pop(): number {
-    if (this.size === 0) return -1;
-    const top = this.items[0]!;
-    this.position[top] = -1;
-    this.size--;
-    if (this.size > 0) {
-      const last = this.items[this.size]!;
-      this.items[0] = last;
-      this.position[last] = 0;
-      this.down(0);
-    }
-    return top;
-  }
-
-  private less(a: number, b: number): boolean {
-    for (let k = 0; k < K; k++) {
-      const x = this.dist[a * K + k]!;
-      const y = this.dist[b * K + k]!;
-      if (x !== y) return x < y;
-    }
-    return a < b;
-  }
-
-  private up(index: number): void {
-    const items = this.items;
-    const node = items[index]!;
-    while (index > 0) {
-      const parent = (index - 1) >> 1;
-      const other = items[parent]!;
-      if (!this.less(node, other)) break;
-      items[index] = other;
-      this.position[other] = index;
-      index = parent;
-    }
-    items[index] = node;
-    this.position[node] = index;
-  }
-
-  private down(index: number): void {
-    const items = this.items;
-    const node = items[index]!;
-    for (;;) {
-      const left = 2 * index + 1;
-      if (left >= this.size) break;
-      const right = left + 1;
-      const child = right < this.size && this.less(items[right]!, items[left]!) ? right : left;
-      const other = items[child]!;
-      if (!this.less(other, node)) break;
-      items[index] = other;
-      this.position[other] = index;
-      index = child;
-    }
-    items[index] = node;
-    this.position[node] = index;
-  }
-}
