@@ -11,9 +11,9 @@ export class HardwareFleet implements HardwarePort {
     private readonly warn: (message: string) => void = () => {},
   ) {}
 
-  async inventory(): Promise<BladeInventory[]> {
+  async inventory(known?: ReadonlySet<string>): Promise<BladeInventory[]> {
     const all: BladeInventory[] = [];
-    const lists = await Promise.allSettled(this.services.map((s) => s.inventory()));
+    const lists = await Promise.allSettled(this.services.map((s) => s.inventory(known)));
     for (const [index, list] of lists.entries()) {
       const service = this.services[index]!;
       if (list.status === 'rejected') {
@@ -28,6 +28,13 @@ export class HardwareFleet implements HardwarePort {
         }
         this.#owner.set(blade.id, service);
         all.push(blade);
+      }
+    }
+    // Blades the caller knew were listed, not read: their owner is the service whose listing had them.
+    for (const id of known ?? []) {
+      if (!this.#owner.has(id)) {
+        const owner = this.services.find((s) => s.knows(id));
+        if (owner) this.#owner.set(id, owner);
       }
     }
     return all;

@@ -24,7 +24,11 @@ export type HardwareEvent =
   | { readonly kind: 'removed'; readonly blade: string };
 
 export interface HardwarePort {
-  inventory(): Promise<BladeInventory[]>;
+  /**
+   * Every blade the controllers report. Blades in `known` may be left out (the caller has them already), so a
+   * periodic rediscovery costs a listing, not a read of every blade; a driver that cannot tell cheaply lists all.
+   */
+  inventory(known?: ReadonlySet<string>): Promise<BladeInventory[]>;
   status(blade: string): Promise<BladeStatus>;
   /**
    * Asks for the power state; resolves once the request is accepted, not once it took effect:

@@ -56,16 +56,21 @@ export class RedfishHardware implements HardwarePort {
   }
 
   /** Every system that could be read, and why the others could not. */
-  async discover(): Promise<Discovery> {
-    const found = await discover(this.#client, await this.#servicePaths(), this.o.concurrency ?? 8);
-    for (const blade of found.blades) this.#remember(blade.id, blade.path);
+  async discover(known?: ReadonlySet<string>): Promise<Discovery> {
+    const found = await discover(this.#client, await this.#servicePaths(), this.o.concurrency ?? 8, known);
+    for (const blade of [...found.blades, ...found.skipped]) this.#remember(blade.id, blade.path);
     return found;
   }
 
-  async inventory(): Promise<BladeInventory[]> {
-    const { blades, problems } = await this.discover();
+  async inventory(known?: ReadonlySet<string>): Promise<BladeInventory[]> {
+    const { blades, problems } = await this.discover(known);
     for (const problem of problems) this.#log({ level: 'warn', msg: `inventory: ${problem.message}`, endpoint: this.#client.name, code: problem.code });
     return blades.map((b) => (b.location ? { id: b.id, resources: b.resources, location: b.location } : { id: b.id, resources: b.resources }));
+  }
+
+  /** The blade's System was in the last listing or inventory of this service. */
+  knows(blade: string): boolean {
+    return this.#paths.has(blade);
   }
 
   async status(blade: string): Promise<BladeStatus> {

@@ -27,6 +27,8 @@ export interface Discovery {
   readonly blades: DiscoveredBlade[];
   /** Systems left out, and locations that could not be read, each with why. */
   readonly problems: RedfishError[];
+  /** Systems not read because the caller knows their blades (id from the path's last segment). */
+  readonly skipped: readonly { readonly id: string; readonly path: string }[];
 }
 
 export interface ServicePaths {
@@ -65,10 +67,18 @@ export async function members(client: RedfishClient, path: string, about: About 
   return found;
 }
 
-export async function discover(client: RedfishClient, paths: ServicePaths, concurrency = 8): Promise<Discovery> {
+/** `known`: blade ids the caller has; their systems are not read again, and with none new the Chassis are not walked. */
+export async function discover(client: RedfishClient, paths: ServicePaths, concurrency = 8, known: ReadonlySet<string> = new Set()): Promise<Discovery> {
   const problems: RedfishError[] = [];
+  const systems: string[] = [];
+  const skipped: { id: string; path: string }[] = [];
+  for (const path of await members(client, paths.systems)) {
+    const id = lastSegment(path);
+    if (known.has(id)) skipped.push({ id, path });
+    else systems.push(path);
+  }
+  if (systems.length === 0) return { blades: [], problems, skipped };
   const locations = await locate(client, paths.chassis, concurrency, problems);
-  const systems = await members(client, paths.systems);
   const blades = await inBatches(systems, concurrency, async (path) => {
     try {
       return await describe(client, path, locations);
@@ -77,7 +87,7 @@ export async function discover(client: RedfishClient, paths: ServicePaths, concu
       return null;
     }
   });
-  return { blades: blades.filter((b): b is DiscoveredBlade => b !== null), problems };
+  return { blades: blades.filter((b): b is DiscoveredBlade => b !== null), problems, skipped };
 }
 
 async function describe(client: RedfishClient, path: string, locations: Map<string, BladeLocation>): Promise<DiscoveredBlade> {
