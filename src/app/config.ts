@@ -101,6 +101,11 @@ export const configSchema = z
         pollMs: ms(3_600_000).default(2_000),
         /** How often every running workload is checkpointed. */
         checkpointMs: ms(86_400_000).default(30_000),
+        /**
+         * How often the hardware is asked for blades the store does not know (a BMC that did not answer the last
+         * inventory, a blade whose Redfish event was lost), and the workloads running on them are adopted; 0: never.
+         */
+        discoverMs: ms(86_400_000).default(30_000),
         /** Deadline of one driver call, and how often a power change is polled for. */
         callMs: z.number().int().min(10).max(600_000).default(10_000),
         powerPollMs: z.number().int().min(10).max(60_000).default(250),
@@ -110,7 +115,7 @@ export const configSchema = z
         maxBackoffMs: z.number().int().min(1).max(3_600_000).optional(),
       })
       .strict()
-      .default({ pollMs: 2_000, checkpointMs: 30_000, callMs: 10_000, powerPollMs: 250 }),
+      .default({ pollMs: 2_000, checkpointMs: 30_000, discoverMs: 30_000, callMs: 10_000, powerPollMs: 250 }),
     /** Written to the store on the first start; later the stored policy rules. */
     policy: policy.default({}),
     log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info'), format: z.enum(['json', 'text']).optional() }).strict().default({ level: 'info' }),

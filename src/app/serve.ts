@@ -10,7 +10,7 @@ import { FakeWorld } from '../adapters/fake/index.js';
 import { RedfishHardware } from '../adapters/redfish/redfish-hardware.js';
 import { policyWith } from '../core/model.js';
 import { startEmulator, type Emulator } from '../emulator/server.js';
-import { Controller } from '../orchestrator/controller.js';
+import { Controller, type Discovered } from '../orchestrator/controller.js';
 import { LIVE_TIMING } from '../orchestrator/deadline.js';
 import { systemClock } from '../ports/clock.js';
 import type { HardwarePort } from '../ports/hardware.js';
@@ -104,12 +104,12 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
       // Issue 9: libvirt cannot checkpoint a running domain (virsh save stops it): periodic checkpoints off.
       checkpointMs: config.libvirt ? 0 : c.checkpointMs,
     };
-    // The first start adopts what already runs, in the same step as discovery (no plan sees a busy blade as free).
+    // Discovery adopts what already runs on the blades it finds, in the same step (no plan sees a busy blade as free).
+    const discoverAndAdopt = async (leader: Controller): Promise<Discovered> => leader.discover('controller', await runningWorkloads(workloads, started?.plan ?? null));
     const adoptAndPlace = async (leader: Controller): Promise<void> => {
       const firstStart = (await store.workloads()).length === 0;
-      const running = firstStart ? await runningWorkloads(workloads, started?.plan ?? null) : [];
-      const found = await leader.discover('controller', running);
-      if (found.length > 0) logger.info({ blades: found.length, adopted: running.length }, `discovered ${found.length} blade(s), adopted ${running.length} running workload(s)`);
+      const found = await discoverAndAdopt(leader);
+      if (found.blades.length > 0) logger.info({ blades: found.blades.length, adopted: found.adopted.length }, `discovered ${found.blades.length} blade(s), adopted ${found.adopted.length} running workload(s)`);
       for (const w of firstStart ? (started?.plan?.toPlace ?? []) : []) await leader.submit(w, 'controller');
     };
     // Issue 8: with --ha the HaController runs a Controller only while it holds the lease (serve-ha.ts).
@@ -128,15 +128,40 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
       await adoptAndPlace(controller);
     }
     const live = controller;
-    const stopWatching = hardware.subscribe((event) => {
-      if (event.kind !== 'added') return;
-      if (ha !== null && ha.ha.leader() === null) return; // a standby discovers nothing: the leader will
-      void live.discover().then(
-        (ids) => ids.length > 0 && logger.info({ blades: ids }, `new blade(s) joined the standby pool: ${ids.join(', ')}`),
-        (error: unknown) => logger.warn({ error: String(error) }, 'discovery after a new blade failed'),
-      );
-    });
+    // One discovery at a time, from a Redfish event or the timer; one asked for meanwhile runs after it (it may
+    // have listed the blades before the new one came). A standby discovers nothing: the leader will.
+    let discovering = false;
+    let again: string | null = null;
+    let closed = false;
+    closers.push(async () => void (closed = true));
+    const rediscover = (why: string): void => {
+      if (closed || (ha !== null && ha.ha.leader() === null)) return;
+      if (discovering) {
+        again = why;
+        return;
+      }
+      discovering = true;
+      void discoverAndAdopt(live)
+        .then(
+          ({ blades, adopted }) => {
+            if (blades.length > 0) logger.info({ blades, adopted }, `new blade(s) joined the standby pool: ${blades.join(', ')}${adopted.length > 0 ? `; adopted ${adopted.join(', ')} running there` : ''}`);
+          },
+          (error: unknown) => logger.warn({ error: String(error) }, `discovery ${why} failed`),
+        )
+        .finally(() => {
+          discovering = false;
+          const next = again;
+          again = null;
+          if (next !== null) rediscover(next);
+        });
+    };
+    const stopWatching = hardware.subscribe((event) => event.kind === 'added' && rediscover('after a new blade'));
     closers.push(async () => stopWatching());
+    if (c.discoverMs > 0) {
+      const timer = setInterval(() => rediscover('on the timer'), c.discoverMs);
+      timer.unref();
+      closers.push(async () => clearInterval(timer));
+    }
 
     await writeServeState(dataDir, { pid: process.pid, startedAt: new Date().toISOString(), emulator: emulator ? { url: emulator.url, token: emulator.controlToken } : null });
     closers.unshift(() => removeServeState(dataDir, process.pid));

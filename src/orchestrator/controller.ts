@@ -32,6 +32,12 @@ export interface LogEntry {
   readonly [key: string]: unknown;
 }
 
+/** What one discovery added: new blades in the pool, and running workloads adopted onto them. */
+export interface Discovered {
+  readonly blades: string[];
+  readonly adopted: string[];
+}
+
 export interface ControllerOptions {
   readonly store: Store;
   readonly hardware: HardwarePort;
@@ -60,6 +66,8 @@ export class Controller {
   private running = false;
   /** Issue 6: cascade proposals and their approvals, rebuilt from the audit log on start. */
   private readonly approvals = new ProposalBook();
+  /** Running workloads discovery would not adopt, each logged once. */
+  private readonly refusedAdoptions = new Set<string>();
 
   private constructor(private readonly o: ControllerOptions) {
     this.timing = o.timing ?? LIVE_TIMING;
@@ -218,25 +226,60 @@ export class Controller {
   /**
    * Blades the hardware reports that the store does not know yet join the pool. `running` (issue 5: the first
    * start on a live data center) adopts the workloads already on those blades in the same exclusive section, so no
-   * plan runs in between and mistakes an occupied blade for a standby one. An adoption that fails is logged.
+   * plan runs in between and mistakes an occupied blade for a standby one. Serve calls this again periodically:
+   * a blade whose BMC did not answer the first inventory joins later, and the workload on it is adopted then.
+   * A running workload is adopted only when the store does not know it and its blade is known and free
+   * (just found, or standby with no transfer aimed at it); one whose blade is still unknown waits for the next
+   * discovery. An adoption that fails is logged.
    */
-  async discover(actor = 'controller', running: readonly { id: string; blade: string; priority?: number }[] = []): Promise<string[]> {
+  async discover(actor = 'controller', running: readonly { id: string; blade: string; priority?: number }[] = []): Promise<Discovered> {
     return this.serial(async () => {
-      const known = new Set((await this.o.store.blades()).map((b) => b.id));
-      const fresh = (await this.o.hardware.inventory()).filter((b) => !known.has(b.id));
+      const stored = await this.o.store.blades();
+      const known = new Set(stored.map((b) => b.id));
+      const fresh = (await this.o.hardware.inventory(known)).filter((b) => !known.has(b.id));
       const records: BladeRecord[] = fresh.map((b) => ({ id: b.id, resources: b.resources, state: 'standby', ...(b.location ? { location: b.location } : {}), power: 'unknown', health: 'ok', endpoint: 'driver' }));
       if (records.length > 0) await this.o.store.commit({ blades: records, events: records.map((b) => this.event(actor, 'blade.added', b.id, { resources: b.resources })) });
-      for (const w of running) {
+      const adopted: string[] = [];
+      const candidates = running.length === 0 ? [] : await this.adoptable(running, stored, records);
+      for (const w of candidates) {
         try {
           await this.adoptNow(w, actor);
+          adopted.push(w.id);
         } catch (error) {
           this.log({ level: 'warn', msg: `could not adopt ${w.id} on ${w.blade}`, workload: w.id, blade: w.blade, error: error instanceof Error ? error.message : String(error) });
         }
       }
       for (const b of records) this.queue.add(`blade:${b.id}`);
       this.queue.add('plan');
-      return records.map((b) => b.id);
+      return { blades: records.map((b) => b.id), adopted };
     });
+  }
+
+  /** The running workloads discovery may adopt (see discover); the others are left for a later one, or logged. */
+  private async adoptable(
+    running: readonly { id: string; blade: string; priority?: number }[],
+    stored: readonly BladeRecord[],
+    fresh: readonly BladeRecord[],
+  ): Promise<{ id: string; blade: string; priority?: number }[]> {
+    const workloads = new Set((await this.o.store.workloads()).map((w) => w.id));
+    const blades = new Map([...stored, ...fresh].map((b) => [b.id, b]));
+    const targeted = new Set((await this.o.store.transfers({ open: true })).map((t) => t.to));
+    const claimed = new Set<string>();
+    const found: { id: string; blade: string; priority?: number }[] = [];
+    for (const w of running) {
+      if (workloads.has(w.id)) continue;
+      const blade = blades.get(w.blade);
+      if (blade === undefined) continue; // its BMC has not answered yet: the next discovery
+      if (blade.state !== 'standby' || targeted.has(w.blade) || claimed.has(w.blade)) {
+        if (this.refusedAdoptions.has(w.id)) continue; // said once; discovery repeats every half minute
+        this.refusedAdoptions.add(w.id);
+        this.log({ level: 'warn', msg: `not adopting ${w.id}: its blade ${w.blade} is ${claimed.has(w.blade) ? 'claimed by another adopted workload' : targeted.has(w.blade) ? 'the target of a transfer' : blade.state}`, workload: w.id, blade: w.blade });
+        continue;
+      }
+      claimed.add(w.blade);
+      found.push(w);
+    }
+    return found;
   }
 
   // --- issue 6: operator actions the HTTP API needs ---

@@ -141,7 +141,7 @@ describe('Redfish driver against a bladed mockup', () => {
     const store = SqliteStore.open(':memory:');
     const controller = await Controller.start({ store, hardware: driver, workloads, storage, clock: systemClock, timing: TEST_TIMING, pollMs: 50, checkpointMs: 0 });
     try {
-      expect(await controller.discover()).toEqual(['Blade1', 'Blade2']);
+      expect((await controller.discover()).blades).toEqual(['Blade1', 'Blade2']);
       for (const bad of [{ body: '{oops' }, { status: 500, body: '' }, { hang: true }]) {
         mockup.override('/redfish/v1/Systems/Blade1', bad);
         await eventually(async () => (await store.blade('Blade1'))?.state, (s) => s === 'failed', 5_000, `Blade1 failed after ${JSON.stringify(bad)}`);
