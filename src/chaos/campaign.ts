@@ -54,8 +54,8 @@ export interface CampaignSummary {
   readonly violations: number;
   readonly violationsByRule: Record<string, number>;
   readonly harnessErrors: number;
-  /** Runs set up again because the controller's first start missed part of the data center (a slow first inventory). */
-  readonly setupRetries: number;
+  /** Runs whose controller missed part of the data center at its first start, and found it by rediscovery. */
+  readonly lateSetups: number;
   readonly failed: readonly FailedRun[];
   readonly durationMs: number;
   readonly runMs: { readonly mean: number; readonly p50: number; readonly p95: number; readonly max: number };
@@ -73,7 +73,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
   let kills = 0;
   let violations = 0;
   let errors = 0;
-  let setupRetries = 0;
+  let lateSetups = 0;
   let done = 0;
   let next = 0;
   const progress = () =>
@@ -84,7 +84,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
     const result = await runSchedule(schedule, { keepFailed: true });
     durations.push(result.durationMs);
     kills += result.kills;
-    setupRetries += result.setupTries - 1;
+    if (result.lateSetup) lateSetups++;
     for (const [kind, n] of Object.entries(result.applied)) if (kind !== 'kill') faults[kind as Exclude<ActionKind, 'kill'>] += n;
     violations += result.violations.length;
     for (const v of result.violations) byRule[v.rule] = (byRule[v.rule] ?? 0) + 1;
@@ -119,7 +119,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
     violations,
     violationsByRule: byRule,
     harnessErrors: errors,
-    setupRetries,
+    lateSetups,
     failed: failed.sort((a, b) => a.seed - b.seed),
     durationMs: Date.now() - t0,
     runMs: { mean: Math.round(sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length)), p50: at(0.5), p95: at(0.95), max: sorted.at(-1) ?? 0 },

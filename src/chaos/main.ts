@@ -102,6 +102,7 @@ function textSummary(s: CampaignSummary): string {
     `chaos: ${s.runs} runs from seed ${s.seed} (${s.parallel} at a time) in ${Math.round(s.durationMs / 1000)} s; a run took ${s.runMs.p50} ms (median), ${s.runMs.p95} ms (p95)`,
     `faults and actions: ${s.faultsTotal} (${Object.entries(s.faults).map(([k, n]) => `${k} ${n}`).join(', ')})`,
     `controller kills (SIGKILL): ${s.kills}`,
+    `blades the first start missed and rediscovery found: ${s.lateSetups} run(s)`,
     `invariant violations: ${s.violations}${s.harnessErrors > 0 ? `; harness errors: ${s.harnessErrors}` : ''}`,
   ];
   for (const f of s.failed) {

@@ -13,7 +13,7 @@ import type { Schedule } from './schedule.js';
 export const CHAOS_TIMING = {
   tickMs: 5,
   unreachableDelayMs: 100,
-  controller: { pollMs: 150, checkpointMs: 400, callMs: 600, powerPollMs: 25, stepMs: 2_000, backoffMs: 20, maxBackoffMs: 200 },
+  controller: { pollMs: 150, checkpointMs: 400, discoverMs: 500, callMs: 600, powerPollMs: 25, stepMs: 2_000, backoffMs: 20, maxBackoffMs: 200 },
   redfishTimeoutMs: 600,
 } as const;
 
@@ -67,7 +67,7 @@ function configText(url: string, db: string): string {
     `db: '${db}'`,
     `redfish: [{ name: emulator, url: '${url}', usernameEnv: CHAOS_REDFISH_USER, passwordEnv: CHAOS_REDFISH_PASSWORD, timeoutMs: ${CHAOS_TIMING.redfishTimeoutMs}, retries: 0 }]`,
     `workloads: { emulatorUrl: '${url}', tokenEnv: CHAOS_CONTROL_TOKEN }`,
-    `controller: { pollMs: ${c.pollMs}, checkpointMs: ${c.checkpointMs}, callMs: ${c.callMs}, powerPollMs: ${c.powerPollMs}, stepMs: ${c.stepMs}, backoffMs: ${c.backoffMs}, maxBackoffMs: ${c.maxBackoffMs} }`,
+    `controller: { pollMs: ${c.pollMs}, checkpointMs: ${c.checkpointMs}, discoverMs: ${c.discoverMs}, callMs: ${c.callMs}, powerPollMs: ${c.powerPollMs}, stepMs: ${c.stepMs}, backoffMs: ${c.backoffMs}, maxBackoffMs: ${c.maxBackoffMs} }`,
     'policy: { cooldownSeconds: 0, replanSeconds: 1 }',
     'log: { level: info, format: json }',
     '',
