@@ -155,31 +155,37 @@ async function rollback(t: TransferRecord, outputs: Outputs, ports: Ports, call:
   }
   await call(ports.storage.attach(t.workload, from), `attach storage of ${t.workload} to ${from}`);
   const now = await call(ports.workloads.status(t.workload), `status of ${t.workload}`);
-  const quiesced = outputs('move')?.checkpoint;
-  if (now.state === 'stopped' && !leftSource(t) && !quiesced) {
+  if (now.state === 'stopped') await restartOnSource(t, outputs('move')?.checkpoint ?? null, ports, call);
+  await power(t.to, 'off', ports, call);
+}
+
+/** Rollback's last part: the workload is stopped; which state it continues from on its source depends on the move. */
+async function restartOnSource(t: TransferRecord, quiesced: Checkpoint | null, ports: Ports, call: Call): Promise<void> {
+  const from = t.from!;
+  // Issue 10 (chaos): fence the target, then restore the latest stored checkpoint on the source, as a failover would.
+  const fromLatest = async (): Promise<void> => {
+    const stored = await storedCheckpoint(t, ports);
+    await call(ports.workloads.restore(t.workload, from, stored ?? { ...coldStart(t), blade: from }), `restore ${t.workload} on ${from}`);
+  };
+  if (leftSource(t)) {
+    // Issue 10 (chaos): it had left its source and its state died with the target (which failed): nothing is left
+    // to resume on the source, and resuming would be refused for ever.
+    await power(t.to, 'off', ports, call);
+    await fromLatest();
+  } else if (quiesced) {
+    // Issue 10 (chaos): moved by checkpoint, it may have been restored on the target (a step cut short, not
+    // recorded) and died there since: resuming on the source is refused then. The state captured at the quiesce
+    // point is the same state a resume would continue, wherever the workload stopped since.
+    await call(ports.workloads.restore(t.workload, from, quiesced), `restore ${t.workload} on ${from}`);
+  } else {
     // Issue 10 (chaos): a live move can finish on the hypervisor and go unrecorded (the controller killed in the
     // step); if the target then died, the workload stopped there and cannot be resumed on the source. Fence the
-    // target, then resume; failing that, restore the latest checkpoint on the source, as a failover would.
+    // target, then resume; failing that, start from the latest checkpoint.
     await power(t.to, 'off', ports, call);
     try {
       await call(ports.workloads.resume(t.workload, from), `resume ${t.workload} on ${from}`);
     } catch {
-      const stored = await storedCheckpoint(t, ports);
-      await call(ports.workloads.restore(t.workload, from, stored ?? { ...coldStart(t), blade: from }), `restore ${t.workload} on ${from}`);
+      await fromLatest();
     }
   }
-  // Issue 10 (chaos): moved by checkpoint, it may have been restored on the target (a step cut short, not recorded)
-  // and died there since: resuming on the source is refused then. The state captured at the quiesce point is the
-  // same state a resume would continue, wherever the workload stopped since.
-  if (now.state === 'stopped' && !leftSource(t) && quiesced) await call(ports.workloads.restore(t.workload, from, quiesced), `restore ${t.workload} on ${from}`);
-  if (now.state === 'stopped' && leftSource(t)) {
-    // Issue 10 (chaos): it had left its source and its state died with the target (which failed): nothing is left to
-    // resume on the source, and resuming would be refused for ever. Fence the target, then restore the latest
-    // checkpoint on the source, as a failover would.
-    await power(t.to, 'off', ports, call);
-    const stored = await ports.store.latestCheckpoint(t.workload);
-    const checkpoint = stored ? { workload: stored.workload, blade: stored.blade, sequence: stored.sequence, data: stored.data } : { ...coldStart(t), blade: from };
-    await call(ports.workloads.restore(t.workload, from, checkpoint), `restore ${t.workload} on ${from}`);
-  }
-  await power(t.to, 'off', ports, call);
 }
