@@ -1,12 +1,8 @@
 // Regressions found by the chaos campaign (issue 10): each case is a schedule the chaos harness shrank to a few
 // faults, replayed here on fakes so it runs in milliseconds and fails the same way if the cause comes back.
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakePorts, FakeWorld, historyViolations } from '../adapters/fake/index.js';
-import { policyWith } from '../core/model.js';
-import { systemClock } from '../ports/clock.js';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import { Controller } from './controller.js';
-import { eventually, harness, TEST_TIMING, type Harness } from './testing/harness.js';
+import { historyViolations } from '../adapters/fake/index.js';
+import { eventually, harness, type Harness } from './testing/harness.js';
 import { nextCommand, type StepName } from './transfer-machine.js';
 import type { StepRecord, TransferRecord } from '../ports/store.js';
 
@@ -39,46 +35,33 @@ describe('chaos regressions', () => {
   });
 
   it('a cascade whose target dies after the live move puts the workload back on its source from its checkpoint (it used to retry a resume for ever)', async () => {
-    const world = new FakeWorld({
-      unreachableDelayMs: 5,
-      powerDelayMs: 5,
-      tickMs: 1,
+    h = await harness({
       blades: [
         { id: 'B', resources: { storageTB: 500 } },
         { id: 'C', resources: { storageTB: 300 }, power: 'off' },
       ],
       workloads: [{ id: 'W1', requirements: { storageTB: 200 }, blade: 'B' }],
-    });
-    const ports = fakePorts(world);
-    // The target dies at the switch, right after W1 moved to it live: its state dies with it.
-    const storage = {
-      attach: async (workload: string, blade: string) => {
-        if (blade === 'C' && world.blade('C')?.health === 'ok') world.failBlade('C');
-        return ports.storage.attach(workload, blade);
+      // The target dies at the switch, right after W1 moved to it live: its state dies with it.
+      prepare: (world, ports) => {
+        const attach = ports.storage.attach.bind(ports.storage);
+        ports.storage.attach = async (workload, blade) => {
+          if (blade === 'C' && world.blade('C')?.health === 'ok') world.failBlade('C');
+          return attach(workload, blade);
+        };
       },
-      attachedTo: (workload: string) => ports.storage.attachedTo(workload),
-    };
-    const store = SqliteStore.open(':memory:');
-    const controller = await Controller.start({ store, ...ports, storage, clock: systemClock, timing: TEST_TIMING, policy: policyWith({ cooldownSeconds: 0 }), log: () => {}, pollMs: 20 });
-    try {
-      await controller.discover();
-      await controller.adopt({ id: 'W1', blade: 'B' });
-      await controller.checkpoint('W1');
-      await eventually(async () => (await store.transfers()).some((t) => t.kind === 'cascade' && t.status === 'aborted'), 10_000, 'the cascade to give up');
-      await eventually(async () => (await store.transfers({ open: true })).length === 0, 10_000, 'no open transfer');
-      const [cascade] = await store.transfers();
-      expect(cascade).toMatchObject({ kind: 'cascade', from: 'B', to: 'C', status: 'aborted' });
-      expect(cascade!.steps.some((s) => s.name === 'move' && s.output?.includes('"mode":"live"'))).toBe(true);
-      expect(await store.workload('W1')).toMatchObject({ state: 'running', blade: 'B' });
-      expect(world.runningOn('W1')).toEqual(['B']);
-      expect(await store.blade('C')).toMatchObject({ state: 'failed' });
-      const restart = world.history().filter((e) => e.kind === 'started' && e.workload === 'W1').at(-1);
-      expect(restart).toMatchObject({ blade: 'B', how: 'restore' });
-      expect(historyViolations(world.history()).filter((v) => v.rule !== 'sequence-gap')).toEqual([]);
-    } finally {
-      await controller.stop();
-      await store.close();
-    }
+    });
+    await h.controller.checkpoint('W1');
+    await eventually(async () => (await h!.store.transfers()).some((t) => t.kind === 'cascade' && t.status === 'aborted'), 10_000, 'the cascade to give up');
+    await eventually(async () => (await h!.store.transfers({ open: true })).length === 0, 10_000, 'no open transfer');
+    const [cascade] = await h.store.transfers();
+    expect(cascade).toMatchObject({ kind: 'cascade', from: 'B', to: 'C', status: 'aborted' });
+    expect(cascade!.steps.some((s) => s.name === 'move' && s.output?.includes('"mode":"live"'))).toBe(true);
+    expect(await h.store.workload('W1')).toMatchObject({ state: 'running', blade: 'B' });
+    expect(h.world.runningOn('W1')).toEqual(['B']);
+    expect(await h.store.blade('C')).toMatchObject({ state: 'failed' });
+    const restart = h.world.history().filter((e) => e.kind === 'started' && e.workload === 'W1').at(-1);
+    expect(restart).toMatchObject({ blade: 'B', how: 'restore' });
+    expect(historyViolations(h.world.history()).filter((v) => v.rule !== 'sequence-gap')).toEqual([]);
   });
 
   it('a cascade target that will not power on is failed, not offered again on every round', async () => {
@@ -146,41 +129,30 @@ describe('chaos regressions', () => {
   });
 
   it('a cascade whose source and target both lose power after the restore on the target ends, the workload pending (it used to roll back for ever)', async () => {
-    const world = new FakeWorld({
-      unreachableDelayMs: 5,
-      powerDelayMs: 5,
-      tickMs: 1,
+    h = await harness({
       blades: [
         { id: 'B', resources: { storageTB: 500 }, location: { chassis: 'c1', slot: 1 } },
         { id: 'C', resources: { storageTB: 300 }, power: 'off', location: { chassis: 'c1', slot: 2 } },
       ],
       workloads: [{ id: 'W1', requirements: { storageTB: 200 }, blade: 'B' }],
+      prepare: (world, ports) => {
+        world.setMigratable('B', 'C', false); // checkpoint and restore
+        // Their chassis goes dark right after W1 was restored on C, before the cascade verified it.
+        const restore = ports.workloads.restore.bind(ports.workloads);
+        ports.workloads.restore = async (workload, blade, checkpoint) => {
+          await restore(workload, blade, checkpoint);
+          if (blade === 'C') for (const b of ['B', 'C']) world.losePower(b);
+        };
+      },
     });
-    world.setMigratable('B', 'C', false); // checkpoint and restore
-    const ports = fakePorts(world);
-    // Their chassis goes dark right after W1 was restored on C, before the cascade verified it.
-    const restore = ports.workloads.restore.bind(ports.workloads);
-    ports.workloads.restore = async (workload, blade, checkpoint) => {
-      await restore(workload, blade, checkpoint);
-      if (blade === 'C') for (const b of ['B', 'C']) world.losePower(b);
-    };
-    const store = SqliteStore.open(':memory:');
-    const controller = await Controller.start({ store, ...ports, clock: systemClock, timing: TEST_TIMING, policy: policyWith({ cooldownSeconds: 0 }), log: () => {}, pollMs: 20 });
-    try {
-      await controller.discover();
-      await controller.adopt({ id: 'W1', blade: 'B' });
-      await eventually(async () => (await store.transfers()).some((t) => t.kind === 'cascade' && t.status === 'aborted'), 10_000, 'the cascade to give up');
-      await eventually(async () => (await store.transfers({ open: true })).length === 0 && (await store.workload('W1'))?.state === 'pending', 10_000, 'W1 pending, nothing open').catch(async (e: unknown) => {
-        throw new Error(`${String(e)}: ${JSON.stringify(await store.transfers())} ${JSON.stringify(await store.workload('W1'))}`);
-      });
-      expect(await store.blade('B')).toMatchObject({ state: 'failed' });
-      expect(await store.blade('C')).toMatchObject({ state: 'failed' });
-      expect((await store.workload('W1'))?.pendingReason).toBeTruthy();
-      expect(world.runningOn('W1')).toEqual([]);
-    } finally {
-      await controller.stop();
-      await store.close();
-    }
+    await eventually(async () => (await h!.store.transfers()).some((t) => t.kind === 'cascade' && t.status === 'aborted'), 10_000, 'the cascade to give up');
+    await eventually(async () => (await h!.store.transfers({ open: true })).length === 0 && (await h!.store.workload('W1'))?.state === 'pending', 10_000, 'W1 pending, nothing open').catch(async (e: unknown) => {
+      throw new Error(`${String(e)}: ${JSON.stringify(await h!.store.transfers())} ${JSON.stringify(await h!.store.workload('W1'))}`);
+    });
+    expect(await h.store.blade('B')).toMatchObject({ state: 'failed' });
+    expect(await h.store.blade('C')).toMatchObject({ state: 'failed' });
+    expect((await h.store.workload('W1'))?.pendingReason).toBeTruthy();
+    expect(h.world.runningOn('W1')).toEqual([]);
   });
 
   it('repairing the powered-off blade a pending workload failed with frees it: placed again from its checkpoint, never fenced later under another workload', async () => {
@@ -208,117 +180,91 @@ describe('chaos regressions', () => {
   });
 
   it('a cascade by checkpoint whose target died right after an unrecorded restore rolls back from the quiesced state (resume was refused for ever)', async () => {
-    const world = new FakeWorld({
-      unreachableDelayMs: 5,
-      powerDelayMs: 5,
-      tickMs: 1,
+    h = await harness({
       blades: [
         { id: 'B', resources: { storageTB: 500 } },
         { id: 'C', resources: { storageTB: 300 }, power: 'off' },
       ],
       workloads: [{ id: 'W1', requirements: { storageTB: 200 }, blade: 'B' }],
+      prepare: (world, ports) => {
+        world.setMigratable('B', 'C', false);
+        // W1 starts on C, then C dies before the step could record it (as a controller killed at that moment would).
+        const restore = ports.workloads.restore.bind(ports.workloads);
+        ports.workloads.restore = async (workload, blade, checkpoint) => {
+          await restore(workload, blade, checkpoint);
+          if (blade === 'C' && world.blade('C')?.health === 'ok') {
+            world.failBlade('C');
+            throw new Error('connection reset');
+          }
+        };
+      },
     });
-    world.setMigratable('B', 'C', false);
-    const ports = fakePorts(world);
-    // W1 starts on C, then C dies before the step could record it (as a controller killed at that moment would).
-    const restore = ports.workloads.restore.bind(ports.workloads);
-    ports.workloads.restore = async (workload, blade, checkpoint) => {
-      await restore(workload, blade, checkpoint);
-      if (blade === 'C' && world.blade('C')?.health === 'ok') {
-        world.failBlade('C');
-        throw new Error('connection reset');
-      }
-    };
-    const store = SqliteStore.open(':memory:');
-    const controller = await Controller.start({ store, ...ports, clock: systemClock, timing: TEST_TIMING, policy: policyWith({ cooldownSeconds: 0 }), log: () => {}, pollMs: 20 });
-    try {
-      await controller.discover();
-      await controller.adopt({ id: 'W1', blade: 'B' });
-      await eventually(async () => (await store.transfers()).some((t) => t.kind === 'cascade' && t.status === 'aborted'), 10_000, 'the cascade to give up');
-      expect(await store.workload('W1')).toMatchObject({ state: 'running', blade: 'B' });
-      expect(world.runningOn('W1')).toEqual(['B']);
-      const captured = world.history().find((e) => e.kind === 'stopped' && e.workload === 'W1' && e.why === 'captured');
-      const back = world.history().filter((e) => e.kind === 'started' && e.workload === 'W1').at(-1);
-      expect(back).toMatchObject({ blade: 'B', how: 'restore', sequence: captured?.kind === 'stopped' ? captured.sequence : -1 });
-    } finally {
-      await controller.stop();
-      await store.close();
-    }
+    await eventually(async () => (await h!.store.transfers()).some((t) => t.kind === 'cascade' && t.status === 'aborted'), 10_000, 'the cascade to give up');
+    expect(await h.store.workload('W1')).toMatchObject({ state: 'running', blade: 'B' });
+    expect(h.world.runningOn('W1')).toEqual(['B']);
+    const captured = h.world.history().find((e) => e.kind === 'stopped' && e.workload === 'W1' && e.why === 'captured');
+    const back = h.world.history().filter((e) => e.kind === 'started' && e.workload === 'W1').at(-1);
+    expect(back).toMatchObject({ blade: 'B', how: 'restore', sequence: captured?.kind === 'stopped' ? captured.sequence : -1 });
   });
 
   it('a blade observation does not write back a blade state that changed during its status call (a finished cascade’s target went back to failed)', async () => {
-    const world = new FakeWorld({ blades: [{ id: 'A', resources: { memoryGiB: 64 } }] });
-    const ports = fakePorts(world);
-    const store = SqliteStore.open(':memory:');
     let gate: Promise<void> | null = null;
     let release = (): void => {};
     let entered = false;
-    const status = ports.hardware.status.bind(ports.hardware);
-    // Once armed, the status call hangs until the test lets it go, as a slow BMC's would.
-    ports.hardware.status = async (blade) => {
-      const seen = await status(blade);
-      if (gate !== null) {
-        entered = true;
-        await gate;
-      }
-      return seen;
-    };
-    const controller = await Controller.start({ store, ...ports, clock: systemClock, timing: TEST_TIMING, policy: policyWith({ cooldownSeconds: 0 }), log: () => {}, pollMs: 600_000 });
-    try {
-      await controller.discover();
-      await controller.idle();
-      await store.commit({ blades: [{ ...(await store.blade('A'))!, state: 'failed', health: 'unreachable' }] });
-      gate = new Promise<void>((resolve) => (release = resolve));
-      world.setHealth('A', 'warning'); // an event: the controller reads A's status, which hangs
-      await eventually(() => entered, 5_000, 'the status call to hang');
-      // Meanwhile a transfer ends with a workload on A: the blade is active now.
-      await store.commit({ blades: [{ ...(await store.blade('A'))!, state: 'active' }] });
-      release();
-      await eventually(async () => (await store.blade('A'))?.health === 'warning', 5_000, 'the observation to be written');
-      expect(await store.blade('A')).toMatchObject({ state: 'active', health: 'warning' });
-    } finally {
-      await controller.stop();
-      await store.close();
-    }
+    h = await harness({
+      blades: [{ id: 'A', resources: { memoryGiB: 64 } }],
+      pollMs: 600_000,
+      // Once armed, the status call hangs until the test lets it go, as a slow BMC's would.
+      prepare: (_world, ports) => {
+        const status = ports.hardware.status.bind(ports.hardware);
+        ports.hardware.status = async (blade) => {
+          const seen = await status(blade);
+          if (gate !== null) {
+            entered = true;
+            await gate;
+          }
+          return seen;
+        };
+      },
+    });
+    await h.controller.idle();
+    await h.store.commit({ blades: [{ ...(await h.store.blade('A'))!, state: 'failed', health: 'unreachable' }] });
+    gate = new Promise<void>((resolve) => (release = resolve));
+    h.world.setHealth('A', 'warning'); // an event: the controller reads A's status, which hangs
+    await eventually(() => entered, 5_000, 'the status call to hang');
+    // Meanwhile a transfer ends with a workload on A: the blade is active now.
+    await h.store.commit({ blades: [{ ...(await h.store.blade('A'))!, state: 'active' }] });
+    release();
+    await eventually(async () => (await h!.store.blade('A'))?.health === 'warning', 5_000, 'the observation to be written');
+    expect(await h.store.blade('A')).toMatchObject({ state: 'active', health: 'warning' });
   });
 
   it('a live move that finished unrecorded, then lost its target, rolls back from the latest checkpoint (resume was refused for ever)', async () => {
-    const world = new FakeWorld({
-      unreachableDelayMs: 5,
-      powerDelayMs: 5,
-      tickMs: 1,
+    h = await harness({
       blades: [
         { id: 'B', resources: { storageTB: 500 } },
         { id: 'C', resources: { storageTB: 300 }, power: 'off' },
       ],
       workloads: [{ id: 'W1', requirements: { storageTB: 200 }, blade: 'B' }],
+      prepare: (world, ports) => {
+        // W1 moves to C live, then C loses power before the step could record the move.
+        const migrate = ports.workloads.migrate.bind(ports.workloads);
+        ports.workloads.migrate = async (workload, from, to) => {
+          await migrate(workload, from, to);
+          if (to === 'C' && world.blade('C')?.power === 'on') {
+            world.losePower('C');
+            throw new Error('connection reset');
+          }
+        };
+      },
     });
-    const ports = fakePorts(world);
-    // W1 moves to C live, then C loses power before the step could record the move.
-    const migrate = ports.workloads.migrate.bind(ports.workloads);
-    ports.workloads.migrate = async (workload, from, to) => {
-      await migrate(workload, from, to);
-      if (to === 'C' && world.blade('C')?.power === 'on') {
-        world.losePower('C');
-        throw new Error('connection reset');
-      }
-    };
-    const store = SqliteStore.open(':memory:');
-    const controller = await Controller.start({ store, ...ports, clock: systemClock, timing: TEST_TIMING, policy: policyWith({ cooldownSeconds: 0 }), log: () => {}, pollMs: 20 });
-    try {
-      await controller.discover();
-      await controller.adopt({ id: 'W1', blade: 'B' });
-      await eventually(async () => (await store.transfers()).some((t) => t.kind === 'cascade' && t.status === 'aborted'), 20_000, 'the cascade to give up');
-      // Another try at C (not yet known dead) may follow; it fails on C's power and rolls back too.
-      await eventually(async () => (await store.transfers({ open: true })).length === 0, 20_000, 'no open transfer');
-      expect(await store.workload('W1')).toMatchObject({ state: 'running', blade: 'B' });
-      expect(world.runningOn('W1')).toEqual(['B']);
-      // Back on B from its latest stored checkpoint (none here, so a cold start): the live state died with C.
-      const back = world.history().filter((e) => e.kind === 'started' && e.workload === 'W1').at(-1);
-      expect(back).toMatchObject({ blade: 'B', how: 'restore', sequence: (await store.latestCheckpoint('W1'))?.sequence ?? 0 });
-    } finally {
-      await controller.stop();
-      await store.close();
-    }
+    await eventually(async () => (await h!.store.transfers()).some((t) => t.kind === 'cascade' && t.status === 'aborted'), 20_000, 'the cascade to give up');
+    // Another try at C (not yet known dead) may follow; it fails on C's power and rolls back too.
+    await eventually(async () => (await h!.store.transfers({ open: true })).length === 0, 20_000, 'no open transfer');
+    expect(await h.store.workload('W1')).toMatchObject({ state: 'running', blade: 'B' });
+    expect(h.world.runningOn('W1')).toEqual(['B']);
+    // Back on B from its latest stored checkpoint (none here, so a cold start): the live state died with C.
+    const back = h.world.history().filter((e) => e.kind === 'started' && e.workload === 'W1').at(-1);
+    expect(back).toMatchObject({ blade: 'B', how: 'restore', sequence: (await h.store.latestCheckpoint('W1'))?.sequence ?? 0 });
   });
 });

@@ -1,5 +1,5 @@
 // A controller on fakes and an in-memory SQLite store, with timings short enough for tests.
-import { fakePorts, FakeWorld, type FakeBladeSpec, type FakeWorkloadSpec } from '../../adapters/fake/index.js';
+import { fakePorts, FakeWorld, type FakeBladeSpec, type FakePorts, type FakeWorkloadSpec } from '../../adapters/fake/index.js';
 import { policyWith, type Policy } from '../../core/model.js';
 import { systemClock } from '../../ports/clock.js';
 import type { AuditEvent, Store } from '../../ports/store.js';
@@ -26,18 +26,24 @@ export async function harness(spec: {
   policy?: Partial<Policy>;
   timing?: RetryTiming;
   worldOptions?: { powerDelayMs?: number; tickMs?: number };
+  /** How often every blade is polled; default 20 ms. */
+  pollMs?: number;
+  /** Runs before the controller starts: world settings, and faults wrapped around the fake ports' methods. */
+  prepare?: (world: FakeWorld, ports: FakePorts) => void;
 }): Promise<Harness> {
   const world = new FakeWorld({ unreachableDelayMs: 5, powerDelayMs: spec.worldOptions?.powerDelayMs ?? 5, tickMs: spec.worldOptions?.tickMs ?? 1, blades: spec.blades, workloads: spec.workloads ?? [] });
+  const ports = fakePorts(world);
+  spec.prepare?.(world, ports);
   const store = SqliteStore.open(':memory:');
   const logs: LogEntry[] = [];
   const controller = await Controller.start({
     store,
-    ...fakePorts(world),
+    ...ports,
     clock: systemClock,
     timing: spec.timing ?? TEST_TIMING,
     policy: policyWith({ cooldownSeconds: 0, ...spec.policy }),
     log: (e) => logs.push(e),
-    pollMs: 20,
+    pollMs: spec.pollMs ?? 20,
   });
   await controller.discover();
   for (const w of spec.workloads ?? []) if (w.blade) await controller.adopt({ id: w.id, blade: w.blade, ...(w.priority === undefined ? {} : { priority: w.priority }) });
