@@ -17,6 +17,7 @@ import {
   restoreBody,
 } from './control-schemas.js';
 import type { FaultInjector } from './faults.js';
+import { routedPath } from './routed-path.js';
 
 export const CONTROL = '/emulator/v1';
 
@@ -44,7 +45,7 @@ export function controlRoutes(app: FastifyInstance, o: ControlOptions): void {
   const storage = new FakeStorage(world);
 
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith(CONTROL) || o.token === null) return;
+    if (!routedPath(request).startsWith(CONTROL) || o.token === null) return;
     const given = Buffer.from(request.headers.authorization ?? '');
     const wanted = Buffer.from(`Bearer ${o.token}`);
     if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {

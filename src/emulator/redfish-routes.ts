@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { FakeBladeView, FakeWorld } from '../adapters/fake/index.js';
 import type { RedfishEventStream } from './event-stream.js';
 import type { ReplyFaults } from './reply-faults.js';
+import { routedPath } from './routed-path.js';
 import {
   bladeChassis,
   bladeChassisId,
@@ -46,7 +47,7 @@ export function redfishRoutes(app: FastifyInstance, o: RedfishServiceOptions): v
   const { world, sessions } = o;
 
   app.addHook('onRequest', async (request, reply) => {
-    const path = request.url.split('?')[0] ?? '';
+    const path = routedPath(request);
     if (!path.startsWith('/redfish')) return;
     reply.header('OData-Version', '4.0');
     if (PUBLIC.has(path)) return;
