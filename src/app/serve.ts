@@ -3,8 +3,9 @@
 // dashboard (a later issue) mount on these, next to the emulator.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { privateDirectory } from './private-files.js';
 import { EmulatedStorage, EmulatedWorkloads } from '../adapters/emulated/index.js';
 import { FakeWorld } from '../adapters/fake/index.js';
 import { RedfishHardware } from '../adapters/redfish/redfish-hardware.js';
@@ -59,7 +60,7 @@ const DEMO_POLICY = { cooldownSeconds: 10, replanSeconds: 10 };
 
 export async function startServe(o: ServeOptions): Promise<ServeHandles> {
   const { config, dataDir, logger } = o;
-  await mkdir(dataDir, { recursive: true });
+  await privateDirectory(dataDir);
   const closers: (() => Promise<void>)[] = [];
   const close = async (): Promise<void> => {
     for (const closer of closers.reverse()) await closer().catch((error: unknown) => logger.error({ error: String(error) }, 'while stopping'));

@@ -4,6 +4,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { ConfigError, loadConfig, parseConfig, type ServeConfig } from '../../app/config.js';
 import { createLogger } from '../../app/logging.js';
 import { startServe } from '../../app/serve.js';
+import { ownerOnlyFiles } from '../../app/private-files.js';
 import { CliError } from '../cli-error.js';
 
 interface ServeFlags {
@@ -55,6 +56,7 @@ export function registerServe(cli: Command): void {
     .option('--lease-ttl-ms <n>', 'HA lease time (default 15000)', leaseMs)
     .option('--holder <name>', 'HA holder name, unique per controller (default host:pid:random)', holderName)
     .action(async (flags: ServeFlags) => {
+      ownerOnlyFiles();
       const config = await configFrom(flags);
       const logger = createLogger({ level: config.log.level, format: flags.logFormat ?? config.log.format ?? (process.stdout.isTTY ? 'text' : 'json') });
       let handles;

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { newToken } from '../../api/tokens.js';
+import { ownerOnlyFiles } from '../../app/private-files.js';
 import type { Store, TokenRole } from '../../ports/store.js';
 import { openStore, StoreUrlError } from '../../store/open-store.js';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
@@ -42,6 +43,7 @@ interface StoreFlags {
 }
 
 async function withStore<T>(o: StoreFlags, work: (store: Store) => Promise<T>): Promise<T> {
+  ownerOnlyFiles();
   let store: Store;
   if (o.db !== undefined) {
     try {
