@@ -8,6 +8,7 @@ import type { CommitFeed } from '../ports/commit-feed.js';
 import type { Store } from '../ports/store.js';
 import { stateReader, type ApiContext, type EmulatorHooks } from './context.js';
 import { ApiError, toErrorReply } from './errors.js';
+import { parseJsonBody } from './json-body.js';
 import { LogTail } from './log-tail.js';
 import { ControllerMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
@@ -113,6 +114,16 @@ export function createApi(options: ApiOptions): Api {
     ...decisionRoutes(ctx), // issue 7
     ...emulatorRoutes(ctx), // issue 7
   );
+
+  // JSON is the only body the API reads: text/plain (which Fastify parses by default) gets 415 like any other type.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
 
   app.decorateRequest('principal', null);
   app.decorateRequest('badToken', false);
