@@ -14,6 +14,26 @@ export interface HookLog {
   warn(fields: Record<string, unknown>, message: string): void;
 }
 
+/** What the controller said of a hardware repair; it may refuse (the blade still active, or in a transfer). */
+export interface RepairAnswer {
+  readonly accepted: boolean;
+  readonly message: string;
+}
+
+/** A repaired blade is also the operator's word to the controller; its refusal is logged and returned, not thrown. */
+export async function tellController(controller: RepairingController, blade: string, actor: string, log: HookLog): Promise<RepairAnswer> {
+  try {
+    await controller.repair(blade, actor);
+    log.info({ blade, actor }, `blade ${blade} repaired by ${actor}: back to the standby pool`);
+    return { accepted: true, message: 'repaired: back in the standby pool' };
+  } catch (error) {
+    // The controller may not have seen the fault yet (the blade is still active): the hardware is fixed anyway.
+    const message = error instanceof Error ? error.message : String(error);
+    log.warn({ blade, actor, error: message }, `repair of ${blade} not taken by the controller`);
+    return { accepted: false, message };
+  }
+}
+
 export function emulatorApiHooks(world: FakeWorld, faults: FaultInjector, controller: RepairingController, log: HookLog): EmulatorHooks {
   // The controller may also manage real blades (redfish: next to the emulator): those the emulator cannot touch.
   const emulated = (blade: string): void => {
@@ -31,17 +51,8 @@ export function emulatorApiHooks(world: FakeWorld, faults: FaultInjector, contro
     repairBlade: async (blade, actor) => {
       emulated(blade);
       world.repairBlade(blade);
-      const hardware = `${blade} repaired: healthy, reachable, powered as it was`;
-      try {
-        await controller.repair(blade, actor);
-        log.info({ blade, actor }, `blade ${blade} repaired by ${actor}: back to the standby pool`);
-        return { hardware, controller: 'repaired: back in the standby pool' };
-      } catch (error) {
-        // The controller may not have seen the fault yet (the blade is still active): the hardware is fixed anyway.
-        const message = error instanceof Error ? error.message : String(error);
-        log.warn({ blade, actor, error: message }, `repair of ${blade} not taken by the controller`);
-        return { hardware, controller: message };
-      }
+      const said = await tellController(controller, blade, actor, log);
+      return { hardware: `${blade} repaired: healthy, reachable, powered as it was`, controller: said.message };
     },
   };
 }

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { privateDirectory } from './private-files.js';
+import { tellController } from './emulator-hooks.js';
 import { EmulatedStorage, EmulatedWorkloads } from '../adapters/emulated/index.js';
 import { FakeWorld } from '../adapters/fake/index.js';
 import { RedfishHardware } from '../adapters/redfish/redfish-hardware.js';
@@ -227,16 +228,7 @@ async function startEmulated(
       // The emulator and the controller share this process: a repair of the hardware is also the operator's word.
       onRepair: async (blade, actor) => {
         const c = controller();
-        if (!c) return 'controller not started yet';
-        try {
-          await c.repair(blade, actor);
-          logger.info({ blade, actor }, `blade ${blade} repaired by ${actor}: back to the standby pool`);
-          return 'repaired: back in the standby pool';
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          logger.warn({ blade, actor, error: message }, `repair of ${blade} not taken by the controller`);
-          return message;
-        }
+        return c ? tellController(c, blade, actor, logger) : { accepted: false, message: 'controller not started yet' };
       },
     },
   });

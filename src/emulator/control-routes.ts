@@ -26,7 +26,7 @@ export interface ControlHooks {
    * An operator repaired a blade: the world is fixed, and the controller (in the same process) is told.
    * Returns what the controller said, or null when there is no controller to tell.
    */
-  readonly onRepair?: (blade: string, actor: string) => Promise<string | null>;
+  readonly onRepair?: (blade: string, actor: string) => Promise<{ readonly accepted: boolean; readonly message: string } | null>;
 }
 
 export interface ControlOptions {
@@ -162,8 +162,9 @@ export function controlRoutes(app: FastifyInstance, o: ControlOptions): void {
       const { actor } = parse(repairBody, request.body ?? {});
       needBlade(request.params.id);
       world.repairBlade(request.params.id);
-      const controller = o.hooks.onRepair ? await o.hooks.onRepair(request.params.id, actor) : null;
-      return { blade: request.params.id, done: `${request.params.id} repaired: healthy, reachable, powered as it was`, controller };
+      const said = o.hooks.onRepair ? await o.hooks.onRepair(request.params.id, actor) : null;
+      const done = `${request.params.id} repaired: healthy, reachable, powered as it was`;
+      return { blade: request.params.id, done, controller: said?.message ?? null, accepted: said?.accepted ?? null };
     }),
   );
   app.post<Params>(`${CONTROL}/chassis/:id/power-loss`, async (request, reply) =>

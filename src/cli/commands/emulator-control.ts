@@ -55,7 +55,13 @@ export function registerEmulatorCommands(cli: Command): void {
     .description('emulator: the blade is repaired, and the controller returns it to the standby pool (actor operator:cli)')
     .argument('<blade>', 'blade id')
     .option('--data <dir>', DATA_HELP, './data')
-    .action(async (blade: string, o: { data: string }) => say(await send(o.data, 'POST', `/blades/${encodeURIComponent(blade)}/repair`, { actor: 'operator:cli' })));
+    .action(async (blade: string, o: { data: string }) => {
+      const reply = await send(o.data, 'POST', `/blades/${encodeURIComponent(blade)}/repair`, { actor: 'operator:cli' });
+      if (reply['accepted'] !== false) return say(reply);
+      // The hardware is fixed either way; a script must still learn that the blade did not rejoin the pool.
+      if (typeof reply['done'] === 'string') process.stdout.write(`${reply['done']}\n`);
+      throw new CliError(`the controller refused the repair: ${String(reply['controller'])}`, 1);
+    });
 
   cli
     .command('fault')
