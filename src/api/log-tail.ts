@@ -2,7 +2,13 @@
 // instead of each polling the store. Commit notices wake them at once; a slow poll catches commits
 // made by another process (the CLI, a second controller) that this process cannot hear.
 import type { CommitFeed } from '../ports/commit-feed.js';
-import type { Store } from '../ports/store.js';
+import type { AuditEvent, Store } from '../ports/store.js';
+
+/** Events read per poll for listeners; a longer gap is reported as `overflow` (some events were not read). */
+const LISTENED_BATCH = 1_000;
+
+/** Hears each event this process commits, and those other processes committed, read by the poll (now and then twice). */
+export type EventListener = (events: readonly AuditEvent[], overflow: boolean) => void;
 
 export class LogTail {
   private latest = 0;
@@ -10,6 +16,7 @@ export class LogTail {
   private timer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
   private polling = false;
+  private readonly listeners = new Set<EventListener>();
 
   /** Poll every `pollMs` as a fallback: 200 ms without a feed, 1 s with one. */
   constructor(
@@ -20,7 +27,12 @@ export class LogTail {
 
   async start(): Promise<void> {
     this.latest = await lastSeq(this.store);
-    this.unsubscribe = this.feed?.onCommit((events) => this.advance(events.at(-1)?.seq ?? 0)) ?? null;
+    this.unsubscribe =
+      this.feed?.onCommit((events) => {
+        const fresh = events.filter((e) => e.seq > this.latest);
+        this.advance(events.at(-1)?.seq ?? 0);
+        this.tell(fresh, false);
+      }) ?? null;
     this.timer = setInterval(() => void this.poll(), this.pollMs);
     this.timer.unref();
   }
@@ -31,6 +43,12 @@ export class LogTail {
     this.timer = null;
     for (const wake of this.waiters) wake();
     this.waiters.clear();
+  }
+
+  /** Events as the head moves past them: at once for this process's commits, within a poll for the others'. */
+  onEvents(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** The highest seq seen so far. */
@@ -53,6 +71,11 @@ export class LogTail {
     });
   }
 
+  private tell(events: readonly AuditEvent[], overflow: boolean): void {
+    if (events.length === 0 && !overflow) return;
+    for (const listener of this.listeners) listener(events, overflow);
+  }
+
   private advance(seq: number): void {
     if (seq <= this.latest) return;
     this.latest = seq;
@@ -65,9 +88,13 @@ export class LogTail {
     if (this.polling) return;
     this.polling = true;
     try {
-      // One indexed read: is there anything after the head we know?
-      const [next] = await this.store.events(this.latest, 1);
-      if (next) this.advance(await lastSeq(this.store, next.seq));
+      // One indexed read (a batch when someone listens): is there anything after the head we know?
+      const before = this.latest;
+      const batch = await this.store.events(before, this.listeners.size > 0 ? LISTENED_BATCH : 1);
+      const [next] = batch;
+      if (!next) return;
+      this.advance(await lastSeq(this.store, batch.at(-1)!.seq));
+      if (this.listeners.size > 0) this.tell(batch, batch.length === LISTENED_BATCH && batch.at(-1)!.seq < this.latest);
     } catch {
       /* the store is briefly unavailable: the next poll tries again */
     } finally {

@@ -58,6 +58,8 @@ export interface Api {
   readonly app: FastifyInstance;
   readonly routes: readonly AnyRoute[];
   readonly metrics: ControllerMetrics;
+  /** The head of the audit log as this process follows it. */
+  readonly tail: LogTail;
 }
 
 export function buildApi(options: ApiOptions): FastifyInstance {
@@ -82,6 +84,10 @@ export function createApi(options: ApiOptions): Api {
     redact,
     heartbeatMs: options.heartbeatMs ?? 15_000,
   };
+  // A token revoked by another process (`cascade token revoke`) must not live on in this one's cache.
+  tail.onEvents((events, overflow) => {
+    if (overflow || events.some((e) => e.type === 'token.revoked')) ctx.tokens.forget();
+  });
   const metrics = new ControllerMetrics(options.store, options.controller, tail, ctx.state);
 
   const base = {
@@ -186,5 +192,5 @@ export function createApi(options: ApiOptions): Api {
     ctx.streams.clear();
   });
 
-  return { app, routes, metrics };
+  return { app, routes, metrics, tail };
 }

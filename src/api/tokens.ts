@@ -37,7 +37,8 @@ export function actorOf(token: TokenRecord): string {
 
 /**
  * Looks tokens up by hash. Valid tokens are cached for `cacheMs` so a busy client does not cost a
- * store read per request; a revocation therefore takes effect within `cacheMs` (5 s by default).
+ * store read per request. A revocation clears the cache: at once through this API, and within the
+ * log tail's poll (about a second) when another process (`cascade token revoke`) wrote it.
  * Unknown tokens are not cached: failures go to the store every time, and the rate limiter meters them.
  */
 export class TokenVerifier {

@@ -67,4 +67,22 @@ describe('cascade serve from the shell', () => {
     expect(stderr).not.toMatch(/EPIPE|Error|at /);
     expect(code).toBe(0);
   });
+
+  it('refuses a token revoked by `cascade token revoke` in another process once this one has seen the revocation', async () => {
+    const secret = (await cascade(['token', 'create', '--role', 'operator', '--name', 'leaving', '--data', data])).stdout.trim();
+    const blades = (as: string): Promise<Response> => fetch(`${api}/api/v1/blades?limit=1`, { headers: { authorization: `Bearer ${as}` } });
+    expect((await blades(secret)).status).toBe(200); // now cached as valid
+    const listed = JSON.parse((await cascade(['token', 'list', '--json', '--data', data])).stdout) as { id: string; name: string }[];
+    const id = listed.find((t) => t.name === 'leaving')!.id;
+    const stream = await fetch(`${api}/api/v1/events?last=1`, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' } });
+    expect((await blades(secret)).status).toBe(200); // cached again, just before the revocation
+    expect((await cascade(['token', 'revoke', id, '--data', data])).code).toBe(0);
+    // The live stream is fed by the same tail of the log that clears the token cache: once it shows the
+    // revocation, this process has heard of it.
+    const reader = stream.body!.getReader();
+    let text = '';
+    while (!text.includes('"token.revoked"')) text += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    expect((await blades(secret)).status).toBe(401);
+  });
 });
