@@ -147,6 +147,11 @@ export function controlRoutes(app: FastifyInstance, o: ControlOptions): void {
     handle(reply, () => {
       const body = parse(addBladeBody, request.body);
       if (world.blade(body.id)) return reply.code(409).send({ error: { code: 'blade-exists', field: 'id', message: `blade ${body.id} already exists` } });
+      const holder = body.location ? world.bladeAt(body.location) : undefined;
+      if (holder !== undefined) {
+        const message = `slot ${body.location!.slot} of chassis ${body.location!.chassis} already holds ${holder}`;
+        return reply.code(409).send({ error: { code: 'slot-taken', field: 'location.slot', message } });
+      }
       world.addBlade(body);
       return reply.code(201).send(world.blade(body.id));
     }),

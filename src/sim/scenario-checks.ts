@@ -18,10 +18,23 @@ export function checkScenario(
 
 function checkBlades(blades: readonly ScenarioBlade[]): ScenarioError | null {
   const seen = new Set<string>();
+  const slots = new Map<string, string>();
   for (const [i, blade] of blades.entries()) {
     if (seen.has(blade.id)) return { path: `blades[${i}].id`, message: `duplicate blade id "${blade.id}"` };
     seen.add(blade.id);
+    const taken = takeSlot(slots, blade);
+    if (taken !== null) return { path: `blades[${i}].location.slot`, message: taken };
   }
+  return null;
+}
+
+/** A chassis slot holds one blade, as in a real enclosure; the message when `blade` lands in a taken one. */
+function takeSlot(slots: Map<string, string>, blade: Pick<ScenarioBlade, 'id' | 'location'>): string | null {
+  if (!blade.location) return null;
+  const key = `${blade.location.chassis}\u0000${blade.location.slot}`;
+  const holder = slots.get(key);
+  if (holder !== undefined) return `slot ${blade.location.slot} of chassis "${blade.location.chassis}" already holds blade "${holder}"`;
+  slots.set(key, blade.id);
   return null;
 }
 
@@ -58,6 +71,8 @@ function checkEvents(
   events: readonly IndexedEvent[],
 ): ScenarioError | null {
   const bladeIds = new Set(blades.map((blade) => blade.id));
+  const slots = new Map<string, string>();
+  for (const blade of blades) takeSlot(slots, blade);
   const workloadIds = new Set(workloads.map((workload) => workload.id));
   const finishedAt = new Map<string, number>();
   const addedAt = firstTimes(events, (event) => ('add' in event ? event.add.id : null));
@@ -76,6 +91,8 @@ function checkEvents(
     }
     if ('add' in event) {
       if (bladeIds.has(event.add.id)) return { path: `${at}.add.id`, message: `blade "${event.add.id}" already exists` };
+      const taken = takeSlot(slots, event.add);
+      if (taken !== null) return { path: `${at}.add.location.slot`, message: taken };
       if (event.add.state !== 'standby') {
         return { path: `${at}.add.state`, message: 'an added blade enters the standby pool; leave state out or make it standby' };
       }

@@ -1,5 +1,6 @@
 // The fake world's state and the laws that act on it unasked: sequences advance with the clock, due power changes
 // take effect, power loss stops workloads; every change lands in the history and, with a file, on disk before returning.
+import type { BladeLocation } from '../../core/model.js';
 import type { Clock } from '../../ports/clock.js';
 import type { HardwareEvent, PowerState } from '../../ports/hardware.js';
 import type { Checkpoint } from '../../ports/workloads.js';
@@ -138,6 +139,8 @@ export class WorldCore {
   /** Set-up mistakes (a duplicate id, a start on a blade that is off or busy) throw: they are bugs in a test. */
   addBlade(spec: FakeBladeSpec): void {
     if (this.state.blades[spec.id]) throw new Error(`blade ${spec.id} already exists`);
+    const holder = spec.location ? this.bladeAt(spec.location) : undefined;
+    if (holder) throw new Error(`slot ${spec.location!.slot} of chassis ${spec.location!.chassis} already holds ${holder.id}`);
     const blade: BladeRecord = {
       id: spec.id,
       resources: { ...spec.resources },
@@ -152,6 +155,11 @@ export class WorldCore {
     this.state.blades[spec.id] = blade;
     this.record({ kind: 'blade-added', blade: spec.id, resources: blade.resources, power: blade.power, health: blade.health });
     this.emit({ kind: 'added', blade: spec.id });
+  }
+
+  /** The blade in a chassis slot: a slot holds one blade, as in a real enclosure. */
+  bladeAt(location: BladeLocation): BladeRecord | undefined {
+    return Object.values(this.state.blades).find((b) => b.location?.chassis === location.chassis && b.location?.slot === location.slot);
   }
 
   addWorkload(spec: FakeWorkloadSpec): void {

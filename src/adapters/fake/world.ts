@@ -1,5 +1,5 @@
 // The shared simulated reality behind every fake port: blades, workloads, storage, faults, and the history of what happened.
-import type { Resources } from '../../core/model.js';
+import type { BladeLocation, Resources } from '../../core/model.js';
 import { systemClock, type Clock } from '../../ports/clock.js';
 import type { HardwareEvent, PowerState } from '../../ports/hardware.js';
 import type { Checkpoint, UtilizationSample } from '../../ports/workloads.js';
@@ -184,6 +184,11 @@ export class FakeWorld {
   }
 
   // ---- Building the world ----
+
+  /** The id of the blade in that chassis slot, if any. */
+  bladeAt(location: BladeLocation): string | undefined {
+    return this.#core.bladeAt(location)?.id;
+  }
 
   addBlade(spec: FakeBladeSpec): void {
     this.#core.mutate(() => this.#core.addBlade(spec));
