@@ -42,9 +42,17 @@ export class Term {
   /** Resolves once the store was told the lease ended; true when it is sure to refuse this epoch now. */
   released: Promise<boolean> = Promise.resolve(false);
 
-  constructor(lease: Lease, validUntil: number) {
+  #askedAt: number;
+
+  constructor(lease: Lease, validUntil: number, askedAt = performance.now()) {
     this.#lease = lease;
+    this.#askedAt = askedAt;
     this.#validUntil = validUntil;
+  }
+
+  /** When (local monotonic clock) the grant or renewal now in force was asked for: the next one is due from here. */
+  get askedAt(): number {
+    return this.#askedAt;
   }
 
   get lease(): Lease {
@@ -69,8 +77,9 @@ export class Term {
     return this.#lost ? 0 : Math.max(0, this.#validUntil - performance.now());
   }
 
-  renewed(lease: Lease, validUntil: number): void {
+  renewed(lease: Lease, askedAt: number, validUntil: number): void {
     this.#lease = lease;
+    this.#askedAt = askedAt;
     this.#validUntil = validUntil;
   }
 
@@ -174,7 +183,7 @@ export class Leadership {
       return;
     }
     if (lease !== null) {
-      const term = new Term(lease, askedAt + this.ttlMs * (1 - this.drift));
+      const term = new Term(lease, askedAt + this.ttlMs * (1 - this.drift), askedAt);
       this.term = term;
       this.armWatchdog(term);
       this.log({ level: 'info', msg: 'leading', lease: this.name, holder: this.o.holder, epoch: lease.epoch });
@@ -192,23 +201,36 @@ export class Leadership {
     await this.sleep(Math.max(5, wait));
   }
 
+  /**
+   * Renewals are due a fixed period after the last grant was asked for, whatever the timers' lateness,
+   * and each has a deadline of its own (one period). A renewal that fails or times out is only tried
+   * again: the lease is given up when the store says it is gone, or when it truly ran out by the local
+   * clock (the watchdog), never because a slow renewal was left a sliver of the remaining lease.
+   */
   private async renew(term: Term): Promise<void> {
-    await this.sleep(this.renewEveryMs);
+    const due = term.askedAt + this.renewEveryMs;
+    await this.sleep(Math.max(0, due - performance.now()));
     if (this.stopped || term.lost) return;
     const askedAt = performance.now();
     let renewed: Lease | null = null;
-    let why = 'the store no longer grants it (lapsed or taken over)';
     try {
-      renewed = await bounded(this.o.store.renewLease(term.lease, this.ttlMs), Math.max(1, term.remainingMs()));
+      renewed = await bounded(this.o.store.renewLease(term.lease, this.ttlMs), this.renewEveryMs);
     } catch (error) {
-      why = `renewal failed: ${messageOf(error)}`;
+      if (term.lost) return;
+      this.log({ level: 'warn', msg: 'lease renewal failed; retrying while the lease runs', lease: this.name, error: messageOf(error), remainingMs: Math.round(term.remainingMs()) });
+      await this.sleep(Math.min(this.renewEveryMs / 4, term.remainingMs()));
+      return; // still due: run() calls renew() again at once
     }
     if (term.lost) return;
-    if (renewed === null || !term.holds()) {
-      this.lose(term, renewed === null ? why : 'the lease ran out before the renewal came back');
+    if (renewed === null) {
+      this.lose(term, 'the store no longer grants it (lapsed or taken over)');
       return;
     }
-    term.renewed(renewed, askedAt + this.ttlMs * (1 - this.drift));
+    if (!term.holds()) {
+      this.lose(term, 'the lease ran out before the renewal came back');
+      return;
+    }
+    term.renewed(renewed, askedAt, askedAt + this.ttlMs * (1 - this.drift));
     this.armWatchdog(term);
   }
 
