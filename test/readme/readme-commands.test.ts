@@ -1,0 +1,114 @@
+// The README's commands, run as a newcomer would: in order, from the repository, against a fresh data directory,
+// each once the controller has settled (as a person reading its log would wait). A command that fails fails this.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, ServeChild } from '../serve/serve-child.js';
+
+/**
+ * The README's sections whose shell blocks run here, in the README's order. Left out, each for a reason:
+ * "Two commands" (npm ci is CI's own first step, npm start is what this test starts, npm test runs this test),
+ * "Several controllers" (needs a site file with real Redfish endpoints and PostgreSQL hosts), and
+ * "Chaos" (1,000 runs take about half an hour; test/chaos runs fixed seeds of the same harness).
+ */
+const SECTIONS = ['### A first session', '## The dashboard', '## The HTTP API and the CLI client'];
+/** Commands that follow a stream until stopped: they pass when still running, quietly, when Ctrl-C stops them. */
+const FOLLOWS = [/events --follow/, /curl -N/];
+
+interface Block {
+  readonly section: string;
+  readonly lines: string[];
+}
+
+function shellBlocks(readme: string): Block[] {
+  const blocks: Block[] = [];
+  let section = '';
+  let open: Block | null = null;
+  for (const line of readme.split('\n')) {
+    if (open === null && /^#{2,3} /.test(line)) section = line;
+    else if (open === null && line === '```sh') blocks.push((open = { section, lines: [] }));
+    else if (open !== null && line.startsWith('```')) open = null;
+    else if (open !== null && line.trim() !== '' && !line.trim().startsWith('#')) open.lines.push(line);
+  }
+  return blocks;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const blocks = shellBlocks(readme).filter((b) => SECTIONS.includes(b.section));
+const dir = mkdtempSync(join(tmpdir(), 'cascade-readme-'));
+let serve: ServeChild;
+let port = 0;
+/** The shell's exports so far: `export X=$(...)` lines carry over to the next commands, as in one terminal. */
+const env: Record<string, string> = {};
+
+beforeAll(async () => {
+  // A working directory that looks like the clone (./bin, ./examples), with its own ./data.
+  for (const entry of ['bin', 'examples']) symlinkSync(join(ROOT, entry), join(dir, entry));
+  port = await freePort();
+  serve = new ServeChild('serve', ['--port', String(port)], {}, undefined, dir);
+  await serve.waitFor((l) => l.msg === 'ready', 'serve ready', 90_000);
+}, 120_000);
+afterAll(async () => {
+  await serve?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs one README line in bash in the working directory, with the exports so far; 8080 is this test's port. */
+function runLine(line: string): Promise<{ code: number | null; out: string; err: string; follows: boolean }> {
+  const follows = FOLLOWS.some((pattern) => pattern.test(line));
+  const exported = /^export (\w+)=(.*)$/.exec(line);
+  const script = (exported ? `${exported[1]}=${exported[2]}; printf %s "$${exported[1]}"` : line).replaceAll('127.0.0.1:8080', `127.0.0.1:${port}`);
+  return new Promise((resolve) => {
+    const child = spawn('bash', ['-c', `set -o pipefail; ${script}`], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    let stopped = false;
+    const stop = follows ? setTimeout(() => ((stopped = true), child.kill('SIGINT')), 4_000) : null;
+    child.once('exit', (code) => {
+      if (stop) clearTimeout(stop);
+      if (exported) env[exported[1]!] = out;
+      resolve({ code: stopped ? 0 : code, out, err, follows });
+    });
+  });
+}
+
+/** Waits until no transfer is open, as a person waits for the log to go quiet before the next command. */
+async function settled(): Promise<void> {
+  const token = env['CASCADE_TOKEN'];
+  if (!token) return;
+  for (const until = Date.now() + 90_000; Date.now() < until; await new Promise((r) => setTimeout(r, 250))) {
+    const reply = await fetch(`http://127.0.0.1:${port}/api/v1/transfers?open=true`, { headers: { authorization: `Bearer ${token}` } });
+    if (reply.ok && ((await reply.json()) as { items: unknown[] }).items.length === 0) return;
+  }
+  throw new Error('the controller did not settle within 90 s');
+}
+
+describe('the README, command by command', () => {
+  it('has the sections this test runs', () => {
+    expect(blocks.map((b) => b.section)).toEqual(SECTIONS);
+  });
+
+  it.each(blocks.flatMap((b) => b.lines.map((line) => [b.section, line] as const)))('%s: %s', async (_section, line) => {
+    await settled();
+    const result = await runLine(line);
+    expect({ line, code: result.code, stderr: result.err.trim() }).toEqual({ line, code: 0, stderr: expect.any(String) });
+    if (result.follows) expect(result.err).not.toMatch(/error|curl: \(|refused/i); // curl's progress meter is not an error
+    else expect(result.out.length, `${line} printed nothing`).toBeGreaterThan(0);
+  }, 120_000);
+});
