@@ -1,6 +1,5 @@
 // The composition root of `cascade serve`: config -> the emulated data center (if on), Redfish drivers, the
-// emulated hypervisor and SAN drivers, the SQLite store and the controller. Returns handles: the HTTP API and the
-// dashboard (a later issue) mount on these, next to the emulator.
+// emulated hypervisor and SAN drivers, the store and the controller, then the HTTP API and the dashboard.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
@@ -101,8 +100,10 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
       policy: policyWith({ ...DEMO_POLICY, ...config.policy }),
       log: logTo(logger),
       pollMs: c.pollMs,
-      // Issue 9: libvirt cannot checkpoint a running domain (virsh save stops it): periodic checkpoints off.
+      // libvirt cannot checkpoint a running domain (virsh save stops it): periodic checkpoints off.
       checkpointMs: config.libvirt ? 0 : c.checkpointMs,
+      // A blade whose BMC did not answer the first inventory joins later, and the workload on it is adopted then.
+      discovery: { everyMs: c.discoverMs, running: () => runningWorkloads(workloads, started?.plan ?? null) },
     };
     // Discovery adopts what already runs on the blades it finds, in the same step (no plan sees a busy blade as free).
     const discoverAndAdopt = async (leader: Controller): Promise<Discovered> => leader.discover('controller', await runningWorkloads(workloads, started?.plan ?? null));
@@ -127,41 +128,13 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
       closers.push(() => Promise.race([plain.stop(), new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref())]));
       await adoptAndPlace(controller);
     }
+    // Rediscovery is the controller's (a key on its queue, every discoverMs); a new blade's event asks for one now.
+    // A standby discovers nothing: the leader will.
     const live = controller;
-    // One discovery at a time, from a Redfish event or the timer; one asked for meanwhile runs after it (it may
-    // have listed the blades before the new one came). A standby discovers nothing: the leader will.
-    let discovering = false;
-    let again: string | null = null;
-    let closed = false;
-    closers.push(async () => void (closed = true));
-    const rediscover = (why: string): void => {
-      if (closed || (ha !== null && ha.ha.leader() === null)) return;
-      if (discovering) {
-        again = why;
-        return;
-      }
-      discovering = true;
-      void discoverAndAdopt(live)
-        .then(
-          ({ blades, adopted }) => {
-            if (blades.length > 0) logger.info({ blades, adopted }, `new blade(s) joined the standby pool: ${blades.join(', ')}${adopted.length > 0 ? `; adopted ${adopted.join(', ')} running there` : ''}`);
-          },
-          (error: unknown) => logger.warn({ error: String(error) }, `discovery ${why} failed`),
-        )
-        .finally(() => {
-          discovering = false;
-          const next = again;
-          again = null;
-          if (next !== null) rediscover(next);
-        });
-    };
-    const stopWatching = hardware.subscribe((event) => event.kind === 'added' && rediscover('after a new blade'));
+    const stopWatching = hardware.subscribe((event) => {
+      if (event.kind === 'added' && (ha === null || ha.ha.leader() !== null)) live.requestDiscovery();
+    });
     closers.push(async () => stopWatching());
-    if (c.discoverMs > 0) {
-      const timer = setInterval(() => rediscover('on the timer'), c.discoverMs);
-      timer.unref();
-      closers.push(async () => clearInterval(timer));
-    }
 
     await writeServeState(dataDir, { pid: process.pid, startedAt: new Date().toISOString(), emulator: emulator ? { url: emulator.url, token: emulator.controlToken } : null });
     closers.unshift(() => removeServeState(dataDir, process.pid));

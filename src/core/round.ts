@@ -32,7 +32,7 @@ export interface RoundSnapshot {
 
 /** A cascade to start, and the approved proposal it carries out, if any. */
 export interface CascadeStart {
-  readonly move: Placement;
+  readonly move: CascadeMove;
   readonly proposal: number | null;
 }
 
@@ -113,7 +113,7 @@ export function decideRound(snapshot: RoundSnapshot, policy: Policy, now: number
     open: snapshot.proposals, rejected: snapshot.rejected, blades, workloads: snapshot.workloads, busy, cooling, policy, slots,
     moves: [...cascade.moves, ...cascade.deferred],
   });
-  return { ...base, cascades: round.start.map((s) => ({ move: s.move, proposal: s.proposal })), propose: round.propose, expire: round.expire };
+  return { ...base, cascades: round.start.map((s) => ({ move: { ...s.move, saving: savingOf(s.move) }, proposal: s.proposal })), propose: round.propose, expire: round.expire };
 }
 
 /** Running workloads on blades in maintenance: each asks for the best target, even a worse one. */
@@ -126,4 +126,8 @@ function drainsOf(workloads: readonly RoundWorkload[], blades: ReadonlyMap<strin
     requests.push({ workload: w, kind: 'cascade', from: w.blade, before: fitOf(blade.resources, w.requirements, policy.weights) });
   }
   return requests;
+}
+
+function savingOf(p: Placement): number {
+  return (p.before?.cost ?? 0) - p.after.cost;
 }
