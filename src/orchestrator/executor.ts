@@ -2,7 +2,8 @@
 // before it runs and after, and carries out completion and aborts with their bookkeeping.
 import type { BladeRecord, NewAuditEvent, StepRecord, TransferRecord, WorkloadRecord } from '../ports/store.js';
 import { retry } from './deadline.js';
-import { runStep, type Ports, type StepOutput } from './steps.js';
+import { parseStepOutput, type StepOutput } from './step-output.js';
+import { runStep, type Ports } from './steps.js';
 import { nextCommand, type Command, type StepName } from './transfer-machine.js';
 
 export interface ExecutorHooks {
@@ -155,7 +156,7 @@ export class Executor {
 export function outputOf(transfer: TransferRecord, name: StepName): StepOutput | null {
   for (let i = transfer.steps.length - 1; i >= 0; i--) {
     const s = transfer.steps[i]!;
-    if (s.name === name && s.status === 'succeeded') return s.output ? (JSON.parse(s.output) as StepOutput) : {};
+    if (s.name === name && s.status === 'succeeded') return parseStepOutput(s.output);
   }
   return null;
 }

@@ -6,6 +6,7 @@ import type { StoragePort } from '../ports/storage.js';
 import type { Store, TransferRecord } from '../ports/store.js';
 import type { Checkpoint, WorkloadPort } from '../ports/workloads.js';
 import { withDeadline, type RetryTiming } from './deadline.js';
+import type { StepOutput } from './step-output.js';
 import { leftSource, type StepName } from './transfer-machine.js';
 
 export interface Ports {
@@ -17,14 +18,7 @@ export interface Ports {
   readonly timing: RetryTiming;
 }
 
-/** What a step hands to the steps after it; stored as JSON in its record. */
-export interface StepOutput {
-  readonly checkpoint?: Checkpoint;
-  /** capture: where the state came from; `none` means a cold start from the boot disk. */
-  readonly source?: 'live' | 'stored' | 'none';
-  /** move: how the state moved. */
-  readonly mode?: 'live' | 'checkpoint';
-}
+export type { StepOutput } from './step-output.js';
 
 export type Outputs = (step: StepName) => StepOutput | null;
 

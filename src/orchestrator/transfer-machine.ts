@@ -3,26 +3,12 @@
 // controller that restarts after a crash asks the same question of the same record and resumes.
 import type { TransferKind } from '../core/decision.js';
 import type { StepRecord, TransferRecord } from '../ports/store.js';
+import { STEP_SEQUENCES, type StepName } from '../wire/steps.js';
+import { parseStepOutput } from './step-output.js';
 
-export type StepName =
-  | 'capture' // failover: the state from the failing blade, or the latest stored checkpoint
-  | 'fence' // failover: power the source off and confirm it is off
-  | 'attach' // boot storage and identity to the target
-  | 'start' // power the target on and confirm it is on
-  | 'restore' // start the workload on the target from the captured state
-  | 'verify' // the workload runs on the target, and only there
-  | 'prepare' // cascade: power the target on and confirm
-  | 'move' // cascade: live migration, or a checkpoint at a quiesce point
-  | 'switch' // cascade: storage and identity to the target
-  | 'release' // cascade: power the source off and return it to the pool
-  | 'rollback' // cascade: put the workload back on its source, power the target off
-  | 'unwind'; // failover, place: power the failed target off and confirm, before anyone else is tried
+export type { StepName } from '../wire/steps.js';
 
-const SEQUENCES: Record<TransferKind, readonly StepName[]> = {
-  failover: ['capture', 'fence', 'attach', 'start', 'restore', 'verify'],
-  place: ['attach', 'start', 'restore', 'verify'],
-  cascade: ['prepare', 'move', 'switch', 'restore', 'verify', 'release'],
-};
+const SEQUENCES = STEP_SEQUENCES;
 
 export function stepsOf(kind: TransferKind): readonly StepName[] {
   return SEQUENCES[kind];
@@ -50,8 +36,8 @@ export type Command =
   | { readonly type: 'none' };
 
 /** The last record of each step, in the order they were written. */
-function lastOf(steps: readonly StepRecord[]): Map<string, StepRecord> {
-  const last = new Map<string, StepRecord>();
+function lastOf(steps: readonly StepRecord[]): Map<StepName, StepRecord> {
+  const last = new Map<StepName, StepRecord>();
   for (const s of steps) last.set(s.name, s);
   return last;
 }
@@ -131,7 +117,7 @@ function onFailure(transfer: TransferRecord, step: StepName, record: StepRecord,
 }
 
 /** The step whose failure started the rollback (the last failed step before the first rollback record). */
-function failedBeforeRollback(transfer: TransferRecord): string | null {
+function failedBeforeRollback(transfer: TransferRecord): StepName | null {
   const first = transfer.steps.findIndex((s) => s.name === 'rollback');
   const before = first < 0 ? transfer.steps : transfer.steps.slice(0, first);
   return [...before].reverse().find((s) => s.status === 'failed')?.name ?? null;
@@ -160,8 +146,8 @@ export function releasing(transfer: TransferRecord): boolean {
 }
 
 /** Whether the workload already left its source: moved live, or restored on the target. */
-function onTarget(transfer: TransferRecord, last: ReadonlyMap<string, StepRecord>): boolean {
+function onTarget(transfer: TransferRecord, last: ReadonlyMap<StepName, StepRecord>): boolean {
   const move = last.get('move');
-  if (move?.status === 'succeeded' && move.output !== null && move.output.includes('"mode":"live"')) return true;
+  if (move?.status === 'succeeded' && parseStepOutput(move.output).mode === 'live') return true;
   return last.get('restore')?.status === 'succeeded';
 }

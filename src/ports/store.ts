@@ -4,6 +4,7 @@ import type { Fit } from '../core/fit.js';
 import type { TransferKind } from '../core/decision.js';
 import type { Blade, Policy, Workload } from '../core/model.js';
 import type { Health, PowerState } from './hardware.js';
+import type { StepName } from '../wire/steps.js';
 import type { CommitOptions, LeaseStore } from './lease.js';
 
 export interface BladeRecord extends Blade {
@@ -33,7 +34,7 @@ export interface WorkloadRecord extends Workload {
 export type StepStatus = 'started' | 'succeeded' | 'failed';
 
 export interface StepRecord {
-  readonly name: string;
+  readonly name: StepName;
   readonly status: StepStatus;
   readonly attempt: number;
   readonly startedAt: number;

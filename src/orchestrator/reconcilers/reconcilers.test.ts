@@ -50,7 +50,7 @@ describe('plan reconciler', () => {
       workloads: [workloadRecord('W1', 200, 'A', 'pending')],
       policy: policyWith({ replanSeconds: 300 }),
     });
-    expect(await new PlanReconciler(c).sync('')).toBe(300_000);
+    expect(await new PlanReconciler(c).sync()).toBe(300_000);
     const [t] = await store.transfers({ open: true });
     expect(t).toMatchObject({ kind: 'failover', workload: 'W1', from: 'A', to: 'B', status: 'running' });
     expect((await store.blade('B'))?.state).toBe('active');
@@ -67,18 +67,18 @@ describe('plan reconciler', () => {
       policy: policyWith({ cooldownSeconds: 600, replanSeconds: 300 }),
     });
     const plan = new PlanReconciler(c);
-    expect(await plan.sync('')).toBe(100_000);
+    expect(await plan.sync()).toBe(100_000);
     expect(await store.transfers()).toEqual([]);
     clock.advance(100_000);
-    expect(await plan.sync('')).toBe(300_000);
+    expect(await plan.sync()).toBe(300_000);
     expect(await store.transfers({ open: true })).toMatchObject([{ kind: 'cascade', workload: 'W1', from: 'A', to: 'B' }]);
   });
 
   it('records why a workload stays pending once, not on every round', async () => {
     const { c, store } = await context({ blades: [bladeRecord('A', 200, 'failed')], workloads: [workloadRecord('W1', 200, 'A', 'pending')], policy: policyWith({}) });
     const plan = new PlanReconciler(c);
-    await plan.sync('');
-    await plan.sync('');
+    await plan.sync();
+    await plan.sync();
     const pending = (await store.events(0, 100)).filter((e) => e.type === 'workload.pending');
     expect(pending.map((e) => [e.subject, e.data['reason']])).toEqual([['W1', 'no-standby']]);
     expect((await store.workload('W1'))?.pendingReason).toMatch(/^no-standby: /);

@@ -11,6 +11,7 @@ import type {
   TransferRecord,
   WorkloadRecord,
 } from '../../ports/store.js';
+import { STEP_NAMES } from '../../wire/steps.js';
 
 /** A JSON text column, parsed and then checked against `schema`. */
 function json<T extends z.ZodType>(schema: T) {
@@ -93,7 +94,7 @@ const transferRow = z.object({
 });
 
 const stepRow = z.object({
-  name: z.string(),
+  name: z.enum(STEP_NAMES),
   status: z.enum(['started', 'succeeded', 'failed']),
   attempt: z.number(),
   started_at: z.number(),
