@@ -107,6 +107,15 @@ export interface Batch {
   readonly policy?: Policy;
   /** API tokens, upserted by id (issue 6). */
   readonly tokens?: readonly TokenRecord[];
+  /** Round snapshots; one whose hash is already stored is left as it is. */
+  readonly rounds?: readonly RoundRecord[];
+}
+
+/** The input of one planning round, stored for replay: `body` is JSON text, `hash` its sha256 in hex. */
+export interface RoundRecord {
+  readonly hash: string;
+  readonly at: number;
+  readonly body: string;
 }
 
 export interface Store {
@@ -137,6 +146,8 @@ export interface Store {
   tokens(): Promise<TokenRecord[]>;
   /** The token with this hash, revoked or not; null when none has it (issue 6). */
   tokenByHash(hash: string): Promise<TokenRecord | null>;
+  /** A stored round snapshot by its hash. */
+  round(hash: string): Promise<RoundRecord | null>;
   /** The schema version migrate() brought the database to. */
   schemaVersion(): Promise<number>;
 }

@@ -2,8 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Placement } from '../../core/decision.js';
 import { decideRound, type RoundDecision, type RoundSnapshot } from '../../core/round.js';
-import type { BladeRecord, NewAuditEvent, TransferRecord, WorkloadRecord } from '../../ports/store.js';
+import type { BladeRecord, NewAuditEvent, RoundRecord, TransferRecord, WorkloadRecord } from '../../ports/store.js';
 import type { ControllerContext, Reconciler } from '../controller-context.js';
+import { roundRecord } from '../round-record.js';
 
 export class PlanReconciler implements Reconciler {
   constructor(private readonly c: ControllerContext) {}
@@ -27,12 +28,15 @@ export class PlanReconciler implements Reconciler {
     const bladeOf = new Map(workloads.map((w) => [w.id, w.blade]));
     if (policy.requireApproval) c.approvals.forgetRejections((id) => bladeOf.get(id) ?? null);
     const snapshot: RoundSnapshot = { blades, workloads, transfers: open, proposals: c.approvals.openProposals(), rejected: c.approvals.rejectedMoves() };
-    const decision = decideRound(snapshot, policy, clock.now());
-    await this.apply(decision, blades, workloads);
+    const now = clock.now();
+    const decision = decideRound(snapshot, policy, now);
+    // A round that starts or proposes something keeps its input, so the decision can be replayed.
+    const acts = decision.placements.length + decision.drains.length + decision.cascades.length + decision.propose.length > 0;
+    await this.apply(decision, blades, workloads, acts ? roundRecord(snapshot, policy, now) : null, now);
     return decision.wakeAt;
   }
 
-  private async apply(d: RoundDecision, blades: readonly BladeRecord[], workloads: readonly WorkloadRecord[]): Promise<void> {
+  private async apply(d: RoundDecision, blades: readonly BladeRecord[], workloads: readonly WorkloadRecord[], round: RoundRecord | null, now: number): Promise<void> {
     const { c } = this;
     const { store, clock } = c.o;
     const bladeById = new Map(blades.map((b) => [b.id, b]));
@@ -41,6 +45,7 @@ export class PlanReconciler implements Reconciler {
     const reserved: BladeRecord[] = [];
     const touched = new Map<string, WorkloadRecord>();
     const events: NewAuditEvent[] = [];
+    const ref = round === null ? {} : { round: { hash: round.hash, now } };
     const start = (p: Placement, drain: boolean, extra: Record<string, unknown> = {}): void => {
       const w = workloadById.get(p.workload)!;
       const t: TransferRecord = {
@@ -50,7 +55,7 @@ export class PlanReconciler implements Reconciler {
       created.push(t);
       reserved.push({ ...bladeById.get(p.to)!, state: 'active' });
       touched.set(w.id, { ...w, state: 'transferring', pendingReason: null });
-      const data = { kind: t.kind, workload: t.workload, from: t.from, to: t.to, before: t.before, after: t.after, drain, runnersUp: p.runnersUp, ...extra };
+      const data = { kind: t.kind, workload: t.workload, from: t.from, to: t.to, before: t.before, after: t.after, drain, runnersUp: p.runnersUp, ...extra, ...ref };
       events.push(c.event('controller', 'transfer.created', t.id, data));
     };
 
@@ -66,11 +71,12 @@ export class PlanReconciler implements Reconciler {
     }
     for (const p of d.drains) start(p, true);
     for (const s of d.cascades) start(s.move, false, s.proposal === null ? {} : { proposal: s.proposal });
-    for (const m of d.propose) events.push(c.event('controller', 'cascade.proposed', m.workload, { from: m.from, to: m.to, saving: m.saving, before: m.before, after: m.after }));
+    for (const m of d.propose) events.push(c.event('controller', 'cascade.proposed', m.workload, { from: m.from, to: m.to, saving: m.saving, before: m.before, after: m.after, ...ref }));
     for (const { proposal: p, reason } of d.expire) events.push(c.event('controller', 'cascade.expired', p.workload, { proposal: p.id, from: p.from, to: p.to, reason }));
 
     if (created.length === 0 && touched.size === 0 && events.length === 0) return;
-    const committed = await store.commit({ transfers: created, workloads: [...touched.values()], blades: reserved, events });
+    const rounds = round === null ? [] : [round];
+    const committed = await store.commit({ transfers: created, workloads: [...touched.values()], blades: reserved, events, rounds });
     c.approvals.apply(committed);
     for (const t of created) {
       c.log({ level: 'info', msg: `${t.kind} ${t.workload}: ${t.from ?? '-'} -> ${t.to}`, transfer: t.id });

@@ -145,10 +145,20 @@ CREATE TABLE tokens (
 );
 `;
 
+/* Round snapshots, as in SQLite: content-addressed, identical rounds stored once. */
+const V4_ROUNDS = `
+CREATE TABLE rounds (
+  hash text COLLATE "C" PRIMARY KEY CHECK (length(hash) = 64),
+  at   bigint NOT NULL,
+  body text NOT NULL
+);
+`;
+
 export const POSTGRES_MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'initial', sql: V1_INITIAL },
   { version: 2, name: 'leases', sql: V2_LEASES },
   { version: 3, name: 'tokens', sql: V3_TOKENS },
+  { version: 4, name: 'rounds', sql: V4_ROUNDS },
 ]);
 
 export const POSTGRES_SCHEMA_VERSION: number = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;

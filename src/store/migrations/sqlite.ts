@@ -153,10 +153,23 @@ CREATE TABLE tokens (
 ) STRICT;
 `;
 
+/*
+ * Round snapshots: the input of every planning round that started a transfer or a proposal, so a decision can
+ * be replayed. Keyed by a sha256 of the snapshot: identical rounds are stored once (INSERT OR IGNORE).
+ */
+const V4_ROUNDS = `
+CREATE TABLE rounds (
+  hash TEXT PRIMARY KEY CHECK (length(hash) = 64),
+  at   INTEGER NOT NULL,
+  body TEXT NOT NULL CHECK (json_valid(body))
+) STRICT;
+`;
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'initial', sql: V1_INITIAL },
   { version: 2, name: 'leases', sql: V2_LEASES },
   { version: 3, name: 'tokens', sql: V3_TOKENS },
+  { version: 4, name: 'rounds', sql: V4_ROUNDS },
 ]);
 
 /** The schema version this code brings a database to. */

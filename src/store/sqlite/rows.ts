@@ -6,6 +6,7 @@ import type {
   AuditEvent,
   BladeRecord,
   CheckpointMeta,
+  RoundRecord,
   StepRecord,
   TokenRecord,
   TransferRecord,
@@ -202,4 +203,10 @@ const tokenRow = z.object({
 export function toToken(row: unknown): TokenRecord {
   const r = tokenRow.parse(row);
   return { id: r.id, name: r.name, role: r.role, hash: r.hash, createdAt: r.created_at, revokedAt: r.revoked_at };
+}
+
+const roundRow = z.object({ hash: z.string(), at: z.coerce.number(), body: z.string() });
+
+export function toRound(row: unknown): RoundRecord {
+  return roundRow.parse(row);
 }
