@@ -2,6 +2,7 @@
 // emulated hardware, operator calls on the controller's API, SIGKILLs), then quiet, then the invariants.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { replayEvent } from '../orchestrator/round-record.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { AuditEvent } from '../ports/store.js';
 import { DEFAULT_POLICY } from '../core/model.js';
@@ -32,7 +33,18 @@ export interface RunResult {
   readonly dir: string | null;
   /** The first start missed part of the data center (a BMC slow to the first inventory); rediscovery completed it. */
   readonly lateSetup: boolean;
+  /** Every decision of the run (transfer.created, cascade.proposed) recomputed from its stored round. */
+  readonly replays: ReplayCounts;
 }
+
+export interface ReplayCounts {
+  readonly identical: number;
+  readonly different: number;
+  /** Decisions without a stored round (none are expected: every round that acts stores its snapshot). */
+  readonly unavailable: number;
+}
+
+const NO_REPLAYS: ReplayCounts = { identical: 0, different: 0, unavailable: 0 };
 
 /** How long nothing but checkpoints may happen before the system counts as quiet: above one replan period. */
 const QUIET_MS = 1_300;
@@ -73,10 +85,11 @@ export async function runSchedule(schedule: Schedule, options: RunOptions = {}):
     const deadline = Date.now() + (options.settleTimeoutMs ?? 40_000);
     let quiesced = false;
     let store: StoreRecords;
+    let replays = NO_REPLAYS;
     for (;;) {
       quiesced = await waitQuiet(site, controller, deadline - Date.now());
       await controller.stop();
-      store = await readStore(site.db);
+      ({ store, replays } = await readStore(site.db));
       // Work that began after the quiet spell (a blade discovered late, then a plan) is left open by the stop, and
       // would resume on the next start: not quiet after all. Start it again and wait for it to end.
       if (!quiesced || !store.transfers.some((t) => t.status === 'running' || t.status === 'waiting') || Date.now() >= deadline) break;
@@ -87,11 +100,11 @@ export async function runSchedule(schedule: Schedule, options: RunOptions = {}):
     failed = violations.length > 0;
     // What the checks read, beside the store, for whoever debugs the run.
     if (failed && options.keepFailed) writeFileSync(join(site.dir, 'records.json'), JSON.stringify({ schedule, violations, ...records }, null, 1));
-    return { seed: schedule.seed, violations, applied, skipped, kills: controller.kills, durationMs: Date.now() - started, error: null, tail: failed ? [...controller.tail] : [], dir: failed && options.keepFailed ? site.dir : null, lateSetup };
+    return { seed: schedule.seed, violations, applied, skipped, kills: controller.kills, durationMs: Date.now() - started, error: null, tail: failed ? [...controller.tail] : [], dir: failed && options.keepFailed ? site.dir : null, lateSetup, replays };
   } catch (error) {
     failed = true;
     const message = error instanceof Error ? error.message : String(error);
-    return { seed: schedule.seed, violations: [], applied, skipped, kills: controller.kills, durationMs: Date.now() - started, error: message, tail: [...controller.tail], dir: options.keepFailed ? site.dir : null, lateSetup };
+    return { seed: schedule.seed, violations: [], applied, skipped, kills: controller.kills, durationMs: Date.now() - started, error: message, tail: [...controller.tail], dir: options.keepFailed ? site.dir : null, lateSetup, replays: NO_REPLAYS };
   } finally {
     await controller.stop().catch(() => undefined);
     await site.close(failed && options.keepFailed === true);
@@ -272,7 +285,7 @@ function finalWorld(site: Site): RunRecords['world'] {
   return site.world.workloadIds().map((id) => ({ id, runningOn: site.world.runningOn(id) }));
 }
 
-async function readStore(db: string): Promise<StoreRecords> {
+async function readStore(db: string): Promise<{ store: StoreRecords; replays: ReplayCounts }> {
   const store = SqliteStore.open(db);
   try {
     const events: AuditEvent[] = [];
@@ -281,10 +294,26 @@ async function readStore(db: string): Promise<StoreRecords> {
       events.push(...page);
       if (page.length < 1_000) break;
     }
-    return { blades: await store.blades(), workloads: await store.workloads(), transfers: await store.transfers(), events, policy: (await store.policy()) ?? DEFAULT_POLICY };
+    const records = { blades: await store.blades(), workloads: await store.workloads(), transfers: await store.transfers(), events, policy: (await store.policy()) ?? DEFAULT_POLICY };
+    return { store: records, replays: await replayAll(store, events) };
   } finally {
     await store.close();
   }
+}
+
+/** A round is a pure function of its snapshot: replayed, each decision must come out as it was recorded. */
+async function replayAll(store: SqliteStore, events: readonly AuditEvent[]): Promise<ReplayCounts> {
+  let identical = 0;
+  let different = 0;
+  let unavailable = 0;
+  for (const e of events) {
+    if (e.type !== 'transfer.created' && e.type !== 'cascade.proposed') continue;
+    const r = await replayEvent(store, e);
+    if (!r.available) unavailable++;
+    else if (r.identical) identical++;
+    else different++;
+  }
+  return { identical, different, unavailable };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -15,6 +15,7 @@ import { registerInventory } from './commands/inventory.js';
 import { registerMaintenance } from './commands/maintenance.js';
 import { remotePlan } from './commands/remote-plan.js';
 import { registerToken } from './commands/token.js';
+import { registerReplay } from './commands/replay.js';
 import { registerTransfers } from './commands/transfers.js';
 import { printPlan, whatIfFromScenario } from './plan-output.js';
 import { progressBar } from './progress.js';
@@ -109,6 +110,7 @@ export function program(): Command {
   // Issue 6: commands that talk to a running controller's HTTP API, and API tokens.
   registerInventory(cli);
   registerTransfers(cli);
+  registerReplay(cli);
   registerMaintenance(cli);
   registerEvents(cli);
   registerToken(cli);
