@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { policySchema } from '../wire/policy.js';
 import { checkDriverSections, type DriverSections } from './driver-sections.js';
 
 const port = z.number().int().min(0).max(65_535);
@@ -51,17 +52,8 @@ const emulator = z
   .extend({ password: secretText.optional(), passwordEnv: envName.optional() })
   .strict();
 
-const policy = z
-  .object({
-    weights: z.record(z.string(), z.number().min(0)),
-    minImprovement: z.number().min(0),
-    maxConcurrentTransfers: z.number().int().min(1),
-    cooldownSeconds: z.number().min(0),
-    replanSeconds: z.number().min(1),
-    requireApproval: z.boolean(),
-  })
-  .partial()
-  .strict();
+/** The one policy schema, as scenario files and the API have it. */
+const policy = policySchema;
 
 export const configSchema = z
   .object({

@@ -87,12 +87,15 @@ export async function runSchedule(schedule: Schedule, options: RunOptions = {}):
     let store: StoreRecords;
     let replays = NO_REPLAYS;
     for (;;) {
-      quiesced = await waitQuiet(site, controller, deadline - Date.now());
+      const quiet = await waitQuiet(site, controller, deadline - Date.now());
+      quiesced = quiet.quiet;
       await controller.stop();
       ({ store, replays } = await readStore(site.db));
-      // Work that began after the quiet spell (a blade discovered late, then a plan) is left open by the stop, and
-      // would resume on the next start: not quiet after all. Start it again and wait for it to end.
-      if (!quiesced || !store.transfers.some((t) => t.status === 'running' || t.status === 'waiting') || Date.now() >= deadline) break;
+      // Work that began after the quiet spell (a blade discovered late, or back to health, then a plan) is left open
+      // by the stop, or ended during it with nobody left to plan what it freed: not quiet after all. Start it again
+      // and wait for it to end.
+      const late = store.events.some((e) => e.seq > quiet.seen && e.type !== 'workload.checkpointed');
+      if (!quiesced || (!late && !store.transfers.some((t) => t.status === 'running' || t.status === 'waiting')) || Date.now() >= deadline) break;
       await controller.start();
     }
     const records: RunRecords = { history: site.world.history(), world: finalWorld(site), store, quiesced };
@@ -255,7 +258,8 @@ async function setupComplete(site: Site, controller: ControllerProcess, schedule
 }
 
 /** Quiet: no open transfer, and nothing but checkpoints in the audit log for QUIET_MS. */
-async function waitQuiet(site: Site, controller: ControllerProcess, timeoutMs: number): Promise<boolean> {
+/** Whether the system went quiet in time, and the last event seq seen by then. */
+async function waitQuiet(site: Site, controller: ControllerProcess, timeoutMs: number): Promise<{ quiet: boolean; seen: number }> {
   const deadline = Date.now() + timeoutMs;
   const headers = { authorization: `Bearer ${site.token}` };
   let seen = 0;
@@ -263,7 +267,7 @@ async function waitQuiet(site: Site, controller: ControllerProcess, timeoutMs: n
   while (Date.now() < deadline) {
     await sleep(100);
     const url = controller.apiUrl;
-    if (url === null) return false;
+    if (url === null) return { quiet: false, seen };
     try {
       const open = (await (await fetch(`${url}/api/v1/transfers?open=true&limit=1`, { headers })).json()) as { total: number };
       for (;;) {
@@ -273,12 +277,12 @@ async function waitQuiet(site: Site, controller: ControllerProcess, timeoutMs: n
         if (!page.more) break;
       }
       if (open.total > 0) lastChange = Date.now();
-      else if (Date.now() - lastChange >= QUIET_MS) return true;
+      else if (Date.now() - lastChange >= QUIET_MS) return { quiet: true, seen };
     } catch {
       lastChange = Date.now();
     }
   }
-  return false;
+  return { quiet: false, seen };
 }
 
 function finalWorld(site: Site): RunRecords['world'] {
