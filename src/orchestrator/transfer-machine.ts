@@ -64,7 +64,7 @@ export function nextCommand(transfer: TransferRecord, context: { readonly source
 
   const unwind = last.get('unwind');
   if (unwind) {
-    // Issue 10 (chaos): a cascade unwinds only when its source died too; its workload then needs a failover.
+    // A cascade unwinds only when its source died too; its workload then needs a failover.
     if (unwind.status === 'succeeded') return { type: 'abort', reason: whyUnwound(transfer), targetFailed: true, replan: true, ...(transfer.kind === 'cascade' ? { toFailover: true } : {}) };
     if (unwind.status === 'failed') return { type: 'wait', step: 'unwind', reason: `cannot confirm ${transfer.to} is off: ${unwind.error ?? ''}`, attempt: attempts(transfer.steps, 'unwind') + 1 };
     return { type: 'run', step: 'unwind', attempt: attempts(transfer.steps, 'unwind') + 1 };
@@ -73,15 +73,15 @@ export function nextCommand(transfer: TransferRecord, context: { readonly source
   if (transfer.kind === 'cascade') {
     const rollback = last.get('rollback');
     if (rollback) {
-      // Issue 10 (chaos): a target that would not power on is suspect, as in a failover: not chosen again until
+      // A target that would not power on is suspect, as in a failover: not chosen again until
       // repaired (else the planner picked it again on every round, for ever).
       if (rollback.status === 'succeeded') {
         const targetFailed = failedBeforeRollback(transfer) === 'prepare';
-        // Issue 10 (chaos): back on a source that died meanwhile: it needs a failover like any workload of a dead blade.
+        // Back on a source that died meanwhile: it needs a failover like any workload of a dead blade.
         if (context.sourceFailed) return { type: 'abort', reason: `source ${transfer.from} failed during the rollback`, targetFailed, replan: true, toFailover: true };
         return { type: 'abort', reason: transfer.reason ?? 'rolled back', targetFailed, replan: false };
       }
-      // Issue 10 (chaos): the source died too (after the workload left it): nothing to go back to. Fence the target.
+      // The source died too (after the workload left it): nothing to go back to. Fence the target.
       if (context.sourceFailed) return { type: 'run', step: 'unwind', attempt: attempts(transfer.steps, 'unwind') + 1 };
       return { type: 'run', step: 'rollback', attempt: attempts(transfer.steps, 'rollback') + 1 };
     }
@@ -103,7 +103,7 @@ function onFailure(transfer: TransferRecord, step: StepName, record: StepRecord,
     // Once the workload runs on the target and is verified, the source's power-off is all that is
     // left: keep trying, the workload is safe. Before that, any failure puts it back on its source.
     if (step === 'release') return { type: 'wait', step, reason: `cannot power off the source: ${error}`, attempt };
-    // Issue 10 (chaos): the workload left a source that has died since: no rollback; fence the target, then fail over.
+    // The workload left a source that has died since: no rollback; fence the target, then fail over.
     if (sourceFailed) return { type: 'run', step: 'unwind', attempt: attempts(transfer.steps, 'unwind') + 1 };
     return { type: 'run', step: 'rollback', attempt: attempts(transfer.steps, 'rollback') + 1 };
   }
@@ -130,7 +130,7 @@ function whyUnwound(transfer: TransferRecord): string {
 }
 
 /**
- * Issue 10 (chaos): whether the transfer's workload already left its source (moved live or restored on the target),
+ * Whether the transfer's workload already left its source (moved live or restored on the target),
  * so the source may go dark without harm. Before that, a cascade's source that loses power has lost the workload.
  */
 export function leftSource(transfer: TransferRecord): boolean {
@@ -138,7 +138,7 @@ export function leftSource(transfer: TransferRecord): boolean {
 }
 
 /**
- * Issue 10 (chaos): whether a cascade is powering its source off (its release step began): the only time a
+ * Whether a cascade is powering its source off (its release step began): the only time a
  * cascade's source may be seen off without having died.
  */
 export function releasing(transfer: TransferRecord): boolean {

@@ -79,7 +79,7 @@ export interface AuditEvent {
 
 export type NewAuditEvent = Omit<AuditEvent, 'seq'>;
 
-// --- API tokens (issue 6): the HTTP API's bearer tokens; only their hashes are stored. ---
+// --- API tokens: the HTTP API's bearer tokens; only their hashes are stored. ---
 
 /** viewer < operator < admin: each role may do everything the lower ones may. */
 export type TokenRole = 'viewer' | 'operator' | 'admin';
@@ -105,7 +105,7 @@ export interface Batch {
   readonly checkpoints?: readonly CheckpointMeta[];
   readonly events?: readonly NewAuditEvent[];
   readonly policy?: Policy;
-  /** API tokens, upserted by id (issue 6). */
+  /** API tokens, upserted by id. */
   readonly tokens?: readonly TokenRecord[];
   /** Round snapshots; one whose hash is already stored is left as it is. */
   readonly rounds?: readonly RoundRecord[];
@@ -142,9 +142,9 @@ export interface Store {
   events(after: number, limit: number): Promise<AuditEvent[]>;
   /** The stored policy, or null before one was ever written. */
   policy(): Promise<Policy | null>;
-  /** Every token, revoked ones included, sorted by createdAt, then id (issue 6). */
+  /** Every token, revoked ones included, sorted by createdAt, then id. */
   tokens(): Promise<TokenRecord[]>;
-  /** The token with this hash, revoked or not; null when none has it (issue 6). */
+  /** The token with this hash, revoked or not; null when none has it. */
   tokenByHash(hash: string): Promise<TokenRecord | null>;
   /** A stored round snapshot by its hash. */
   round(hash: string): Promise<RoundRecord | null>;

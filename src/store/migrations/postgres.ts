@@ -106,7 +106,7 @@ CREATE TABLE policy (
 );
 `;
 
-/* Leadership (issue 8), as in SQLite: one row per partition; the epoch only grows and a row is never deleted. */
+/* Leadership, as in SQLite: one row per partition; the epoch only grows and a row is never deleted. */
 const V2_LEASES = `
 CREATE TABLE leases (
   name        text COLLATE "C" PRIMARY KEY,
@@ -133,7 +133,7 @@ CREATE TRIGGER leases_no_truncate BEFORE TRUNCATE ON leases
   FOR EACH STATEMENT EXECUTE FUNCTION leases_guard();
 `;
 
-/* API tokens (issue 6), as in SQLite: only a sha256 of each secret; names and hashes are unique. */
+/* API tokens, as in SQLite: only a sha256 of each secret; names and hashes are unique. */
 const V3_TOKENS = `
 CREATE TABLE tokens (
   id         text COLLATE "C" PRIMARY KEY,

@@ -117,7 +117,7 @@ CREATE TABLE policy (
 `;
 
 /*
- * Leadership (issue 8): one row per partition. `epoch` only grows: a grant updates the row in place,
+ * Leadership: one row per partition. `epoch` only grows: a grant updates the row in place,
  * never deletes it, so an epoch is never handed out twice even across lapses. Times are the store's
  * clock in ms; for SQLite that is the clock of the machine the file lives on, shared by every process.
  */
@@ -138,7 +138,7 @@ BEGIN SELECT RAISE(ABORT, 'a lease epoch never goes back'); END;
 `;
 
 /*
- * Tokens (issue 6): the HTTP API's bearer tokens. Only a sha256 of each secret is kept: tokens are
+ * Tokens: the HTTP API's bearer tokens. Only a sha256 of each secret is kept: tokens are
  * 32 random bytes, so a fast hash is enough (nothing to brute-force), and a stolen database opens no door.
  * Names are unique because the audit log records changes as `token:<name>`.
  */

@@ -152,7 +152,7 @@ export class PostgresStore implements LeasedStore {
     return rows[0] === undefined ? null : toPolicy(rows[0]);
   }
 
-  // Issue 6: API tokens.
+  // API tokens.
   async tokens(): Promise<TokenRecord[]> {
     return (await this.pool.query('SELECT * FROM tokens ORDER BY created_at, id')).rows.map(toToken);
   }
@@ -167,7 +167,7 @@ export class PostgresStore implements LeasedStore {
     return rows[0] === undefined ? null : toRound(rows[0]);
   }
 
-  // --- leases (issue 8): the database's clock decides, whatever the clocks of the controllers' hosts say ---
+  // --- leases: the database's clock decides, whatever the clocks of the controllers' hosts say ---
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | null> {
     return this.leaseCall((client) => acquireLease(client, name, holder, ttlMs));

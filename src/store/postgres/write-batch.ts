@@ -40,7 +40,7 @@ const INSERT_CHECKPOINT = 'INSERT INTO checkpoints (workload, blade, sequence, d
 const INSERT_ROUND = 'INSERT INTO rounds (hash, at, body) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING';
 const INSERT_EVENT = 'INSERT INTO events (at, actor, type, subject, data) VALUES ($1, $2, $3, $4, $5) RETURNING seq';
 const UPSERT_POLICY = 'INSERT INTO policy (id, body) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET body = excluded.body';
-// Issue 6: API tokens, upserted by id; a name or hash another token holds breaks a UNIQUE constraint.
+// API tokens, upserted by id; a name or hash another token holds breaks a UNIQUE constraint.
 const UPSERT_TOKEN = `
 INSERT INTO tokens (id, name, role, hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT (id) DO UPDATE SET

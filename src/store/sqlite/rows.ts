@@ -190,7 +190,7 @@ export function toPolicy(row: unknown): Policy {
   return { ...DEFAULT_POLICY, ...body, weights: { ...(body.weights ?? {}) } };
 }
 
-// Issue 6: API tokens.
+// API tokens.
 const tokenRow = z.object({
   id: z.string(),
   name: z.string(),

@@ -90,7 +90,7 @@ export class SqliteStore implements LeasedStore {
     return run.immediate();
   }
 
-  // --- leases (issue 8): the file's machine clock is every process's clock, so Date.now() is the store's ---
+  // --- leases: the file's machine clock is every process's clock, so Date.now() is the store's ---
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | null> {
     return this.db.transaction(() => acquireLease((sql) => this.prepare(sql), name, holder, ttlMs, Date.now())).immediate();
@@ -173,7 +173,7 @@ export class SqliteStore implements LeasedStore {
     return row === undefined ? null : toPolicy(row);
   }
 
-  // Issue 6: API tokens.
+  // API tokens.
   async tokens(): Promise<TokenRecord[]> {
     return this.prepare('SELECT * FROM tokens ORDER BY created_at, id').all().map(toToken);
   }

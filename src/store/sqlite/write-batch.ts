@@ -112,7 +112,7 @@ function writePolicy(prepare: Prepare, policy: Policy): void {
   prepare(UPSERT_POLICY).run(jsonText(policy));
 }
 
-// Issue 6: API tokens, upserted by id; a name or hash another token holds breaks a UNIQUE constraint.
+// API tokens, upserted by id; a name or hash another token holds breaks a UNIQUE constraint.
 const UPSERT_TOKEN = `
 INSERT INTO tokens (id, name, role, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
