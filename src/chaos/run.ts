@@ -2,14 +2,14 @@
 // emulated hardware, operator calls on the controller's API, SIGKILLs), then quiet, then the invariants.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { replayEvent } from '../orchestrator/round-record.js';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { AuditEvent } from '../ports/store.js';
-import { DEFAULT_POLICY } from '../core/model.js';
 import { ControllerProcess } from './controller-process.js';
 import { checkRun, type ChaosViolation, type RunRecords, type StoreRecords } from './invariants.js';
 import type { Action, ActionKind, Schedule } from './schedule.js';
+import { readStore, type ReplayCounts } from './run-store.js';
 import { startSite, type Site } from './site.js';
+
+export type { ReplayCounts } from './run-store.js';
 
 export interface RunOptions {
   /** How long the system may take to go quiet after the last fault, in ms. */
@@ -35,13 +35,6 @@ export interface RunResult {
   readonly lateSetup: boolean;
   /** Every decision of the run (transfer.created, cascade.proposed) recomputed from its stored round. */
   readonly replays: ReplayCounts;
-}
-
-export interface ReplayCounts {
-  readonly identical: number;
-  readonly different: number;
-  /** Decisions without a stored round (none are expected: every round that acts stores its snapshot). */
-  readonly unavailable: number;
 }
 
 const NO_REPLAYS: ReplayCounts = { identical: 0, different: 0, unavailable: 0 };
@@ -287,37 +280,6 @@ async function waitQuiet(site: Site, controller: ControllerProcess, timeoutMs: n
 
 function finalWorld(site: Site): RunRecords['world'] {
   return site.world.workloadIds().map((id) => ({ id, runningOn: site.world.runningOn(id) }));
-}
-
-async function readStore(db: string): Promise<{ store: StoreRecords; replays: ReplayCounts }> {
-  const store = SqliteStore.open(db);
-  try {
-    const events: AuditEvent[] = [];
-    for (;;) {
-      const page = await store.events(events.at(-1)?.seq ?? 0, 1_000);
-      events.push(...page);
-      if (page.length < 1_000) break;
-    }
-    const records = { blades: await store.blades(), workloads: await store.workloads(), transfers: await store.transfers(), events, policy: (await store.policy()) ?? DEFAULT_POLICY };
-    return { store: records, replays: await replayAll(store, events) };
-  } finally {
-    await store.close();
-  }
-}
-
-/** A round is a pure function of its snapshot: replayed, each decision must come out as it was recorded. */
-async function replayAll(store: SqliteStore, events: readonly AuditEvent[]): Promise<ReplayCounts> {
-  let identical = 0;
-  let different = 0;
-  let unavailable = 0;
-  for (const e of events) {
-    if (e.type !== 'transfer.created' && e.type !== 'cascade.proposed') continue;
-    const r = await replayEvent(store, e);
-    if (!r.available) unavailable++;
-    else if (r.identical) identical++;
-    else different++;
-  }
-  return { identical, different, unavailable };
 }
 
 function sleep(ms: number): Promise<void> {
