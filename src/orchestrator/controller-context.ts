@@ -5,6 +5,7 @@ import type { HardwarePort } from '../ports/hardware.js';
 import type { StoragePort } from '../ports/storage.js';
 import type { BladeRecord, NewAuditEvent, Store } from '../ports/store.js';
 import type { WorkloadPort } from '../ports/workloads.js';
+import type { AuditEventType } from '../wire/events.js';
 import { ActionError } from './action-error.js';
 import type { ProposalBook } from './approvals.js';
 import type { RetryTiming } from './deadline.js';
@@ -60,7 +61,7 @@ export interface ControllerContext {
   running: boolean;
   /** Planning, blade observations and operator actions change shared records: one at a time. */
   serial<T>(work: () => Promise<T>): Promise<T>;
-  event(actor: string, type: string, subject: string, data: Record<string, unknown>): NewAuditEvent;
+  event(actor: string, type: AuditEventType, subject: string, data: Record<string, unknown>): NewAuditEvent;
 }
 
 /** Resolves in the next turn of the event loop, after pending I/O callbacks. */

@@ -4,6 +4,7 @@ import type { BladeRecord, NewAuditEvent, StepRecord, TransferRecord, WorkloadRe
 import { retry } from './deadline.js';
 import { parseStepOutput, type StepOutput } from './step-output.js';
 import { runStep, type Ports } from './steps.js';
+import type { AuditEventType } from '../wire/events.js';
 import { nextCommand, type Command, type StepName } from './transfer-machine.js';
 
 export interface ExecutorHooks {
@@ -147,7 +148,7 @@ export class Executor {
     return workload;
   }
 
-  private event(t: TransferRecord, type: string, data: Record<string, unknown>): NewAuditEvent {
+  private event(t: TransferRecord, type: AuditEventType, data: Record<string, unknown>): NewAuditEvent {
     return { at: this.ports.clock.now(), actor: 'controller', type, subject: t.id, data: { workload: t.workload, ...data } };
   }
 }
