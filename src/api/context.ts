@@ -11,7 +11,7 @@ import type { TokenVerifier } from './tokens.js';
 /** Fault injection into an emulated data center; only `cascade serve` with the emulator provides it. */
 export interface EmulatorHooks {
   failBlade(blade: string): Promise<void> | void;
-  // Issue 7 (the dashboard): the emulator's fault injection and hardware repair, proxied for operator tokens,
+  // The emulator's fault injection and hardware repair, proxied for operator tokens,
   // because a browser cannot reach the emulator's control API (its token never leaves the controller).
   /** Applies a fault to an existing blade and says what happened. */
   injectFault?(blade: string, fault: EmulatedFault): Promise<string> | string;
@@ -19,7 +19,7 @@ export interface EmulatorHooks {
   repairBlade?(blade: string, actor: string): Promise<{ readonly hardware: string; readonly controller: string }>;
 }
 
-/** The faults the API lets an operator inject into the emulated data center (issue 7). */
+/** The faults the API lets an operator inject into the emulated data center. */
 export type EmulatedFault =
   | { readonly kind: 'fail' | 'power-loss' | 'memory-fault' }
   | { readonly kind: 'network-loss'; readonly hang: boolean };

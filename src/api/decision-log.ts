@@ -1,4 +1,4 @@
-// Finds the audit event that records why a transfer was started (issue 7, "Why this blade?"): the controller
+// Finds the audit event that records why a transfer was started ("Why this blade?"): the controller
 // logs `transfer.created` with the planner's runners-up in the same commit as the transfer. A Store can read
 // the log only forward by seq, so the search first finds, in O(log n) one-event reads, where the log reaches
 // the transfer's creation time (events are appended in time order), then reads forward a few pages.

@@ -1,6 +1,7 @@
 // The API's shapes as zod schemas: requests are parsed with them, and the OpenAPI document is made from them.
 import { z } from 'zod';
-import { id as scenarioId, policySchema } from '../sim/scenario-schema.js';
+import { id as scenarioId } from '../sim/scenario-schema.js';
+import { policySchema } from '../wire/policy.js';
 
 // --- shared with the scenario files, tightened for a live controller ---
 //
@@ -19,18 +20,9 @@ export const resources = z
   .record(resourceKey, z.union([quantity, attribute], { error: `${QUANTITY}, or a non-empty string` }), { error: 'expected a mapping of resource names to values' })
   .refine((r) => Object.keys(r).length <= 64, { error: 'expected at most 64 keys' });
 
-const bounded = (min: number, max: number, what = 'a number') => z.number({ error: `expected ${what} from ${min} to ${max}` }).min(min, { error: `expected ${what} from ${min} to ${max}` }).max(max, { error: `expected ${what} from ${min} to ${max}` });
 
-/** The scenario files' policy schema (strict: a misspelt key names itself), with bounds for the live controller. */
-export const policyPatch = policySchema.extend({
-  weights: z.record(resourceKey, bounded(0, 1000), { error: 'expected a mapping of resource names to weights' }).optional(),
-  minImprovement: bounded(0, 1e6).optional(),
-  maxConcurrentTransfers: bounded(1, 1000, 'an integer').int({ error: 'expected an integer from 1 to 1000' }).optional(),
-  cooldownSeconds: bounded(0, 1e9).optional(),
-  /** A timer: above ~24 days Node's setTimeout would overflow and fire at once. */
-  replanSeconds: bounded(1, 86_400).optional(),
-  transferSeconds: bounded(0, 1e6).optional(),
-});
+/** The one policy schema (strict: a misspelt key names itself), shared with scenario and site files. */
+export const policyPatch = policySchema;
 
 /** An id (of a blade, a workload, a transfer) as the scenario files define it, at most 256 characters. */
 export const id = scenarioId.max(256, { error: 'expected at most 256 characters' });

@@ -298,6 +298,25 @@ describe('events, tokens, system', () => {
 });
 
 // Issue 7: what the dashboard needs: who the token is, "why this blade?", and the emulator's actions.
+describe('replayed decisions', () => {
+  it('recomputes the round that started a transfer from its stored snapshot, and what another policy would have done', async () => {
+    t = await fourServers({ emulator: true });
+    await t.request('POST', '/api/v1/blades/A/fail', { as: 'operator' });
+    await eventually(async () => (await t!.h.store.workload('W1'))?.blade === 'C', 5000, 'failover to C');
+    await t.h.settle();
+    const failover = String(items((await t.request('GET', '/api/v1/transfers', { as: 'viewer' })).body)[0]!['id']);
+    const why = await t.request('GET', `/api/v1/transfers/${failover}/decision?replay=1`, { as: 'viewer' });
+    expect(why.status).toBe(200);
+    expect(why.body).toMatchObject({ chosen: { blade: 'C' }, replay: { available: true, identical: true, outcome: { type: 'start', placement: { workload: 'W1', kind: 'failover', from: 'A', to: 'C' } } } });
+    expect((await t.request('GET', `/api/v1/transfers/${failover}/decision`, { as: 'viewer' })).body).not.toHaveProperty('replay');
+    const other = await t.request('POST', `/api/v1/transfers/${failover}/decision/replay`, { as: 'viewer', body: { policy: { minImprovement: 0.5 } } });
+    expect(other.status).toBe(200);
+    expect(other.body).toMatchObject({ identical: true, policy: { minImprovement: 0.05 }, alternative: { policy: { minImprovement: 0.5 }, outcome: { type: 'start', placement: { to: 'C' } } } });
+    const bad = await t.request('POST', `/api/v1/transfers/${failover}/decision/replay`, { as: 'viewer', body: { policy: { maxConcurrentTransfers: 0 } } });
+    expect(bad.body).toMatchObject({ error: { code: 'invalid', field: 'body.policy.maxConcurrentTransfers' } });
+  });
+});
+
 describe('session, decisions and the emulator’s actions (issue 7)', () => {
   it('says who the token is and whether the data center is emulated', async () => {
     t = await fourServers();

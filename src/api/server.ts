@@ -21,7 +21,7 @@ import { systemRoutes } from './routes/system.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { transferRoutes } from './routes/transfers.js';
 import { workloadRoutes } from './routes/workloads.js';
-// Issue 7: what the dashboard needs beyond the routes above (who am I, "why this blade?", the emulator's actions).
+// What the dashboard needs beyond the routes above (who am I, "why this blade?", the emulator's actions).
 import { decisionRoutes } from './routes/decisions.js';
 import { emulatorRoutes } from './routes/emulator.js';
 import { sessionRoutes } from './routes/session.js';
@@ -116,9 +116,9 @@ export function createApi(options: ApiOptions): Api {
     ...planningRoutes(ctx),
     ...eventRoutes(ctx),
     ...tokenRoutes(ctx),
-    ...sessionRoutes(ctx), // issue 7
-    ...decisionRoutes(ctx), // issue 7
-    ...emulatorRoutes(ctx), // issue 7
+    ...sessionRoutes(ctx),
+    ...decisionRoutes(ctx),
+    ...emulatorRoutes(ctx),
   );
 
   // JSON is the only body the API reads: text/plain (which Fastify parses by default) gets 415 like any other type.

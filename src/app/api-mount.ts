@@ -1,4 +1,4 @@
-// Mounts the HTTP API (issue 6) on a started `cascade serve`: config.listen.api, TLS when configured, and every
+// Mounts the HTTP API on a started `cascade serve`: config.listen.api, TLS when configured, and every
 // driver secret the configuration holds redacted from answers, streams and the API's log lines.
 import { parseIpmiConfig } from '../adapters/ipmi/index.js';
 import { readFile } from 'node:fs/promises';
@@ -36,9 +36,9 @@ export async function mountApi(o: {
     logger: o.logger,
     secrets: secretsOf(o.config, o.emulator),
     ...(tls ? { tls: await certificate(tls.certFile, tls.keyFile) } : {}),
-    ...(o.emulator ? { emulator: emulatorApiHooks(o.emulator.world, o.emulator.faults, o.controller, o.logger) } : {}), // issue 7: more hooks
+    ...(o.emulator ? { emulator: emulatorApiHooks(o.emulator.world, o.emulator.faults, o.controller, o.logger) } : {}), // more hooks
   });
-  // Issue 7: the dashboard's page and scripts, at / and /dashboard/, on the same server as the API it calls.
+  // The dashboard's page and scripts, at / and /dashboard/, on the same server as the API it calls.
   mountDashboard(api.app, { warn: (message) => o.logger.warn(message) });
   await api.app.listen({ host, port });
   const bound = (api.app.server.address() as AddressInfo).port;
@@ -62,7 +62,7 @@ function secretsOf(config: ServeConfig, emulator: Emulator | null): string[] {
   };
   config.redfish.forEach((r, index) => add(() => secretOf(r, 'password', `redfish[${index}]`)));
   if (config.workloads?.token !== undefined || config.workloads?.tokenEnv !== undefined) add(() => secretOf(config.workloads!, 'token', 'workloads'));
-  // Issue 9: the BMCs' IPMI passwords (from passwordEnv/passwordFile), redacted like the others.
+  // The BMCs' IPMI passwords (from passwordEnv/passwordFile), redacted like the others.
   if (config.ipmi) {
     const ipmi = parseIpmiConfig(config.ipmi);
     if (ipmi.ok) for (const blade of ipmi.value.blades) secrets.push(blade.bmc.password);

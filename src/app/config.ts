@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { policySchema } from '../wire/policy.js';
 import { checkDriverSections, type DriverSections } from './driver-sections.js';
 
 const port = z.number().int().min(0).max(65_535);
@@ -51,25 +52,16 @@ const emulator = z
   .extend({ password: secretText.optional(), passwordEnv: envName.optional() })
   .strict();
 
-const policy = z
-  .object({
-    weights: z.record(z.string(), z.number().min(0)),
-    minImprovement: z.number().min(0),
-    maxConcurrentTransfers: z.number().int().min(1),
-    cooldownSeconds: z.number().min(0),
-    replanSeconds: z.number().min(1),
-    requireApproval: z.boolean(),
-  })
-  .partial()
-  .strict();
+/** The one policy schema, as scenario files and the API have it. */
+const policy = policySchema;
 
 export const configSchema = z
   .object({
     /** Directory of the store, the emulated world and serve.json; relative to the working directory. */
     data: z.string().min(1).default('./data'),
-    /** Issue 8: the store (a SQLite path, sqlite:PATH, or a postgres:// URL; see openStore); default <data>/cascade.db. */
+    /** The store (a SQLite path, sqlite:PATH, or a postgres:// URL; see openStore); default <data>/cascade.db. */
     db: z.string().trim().min(1, 'expected a SQLite file path or a postgres:// URL').optional(),
-    /** Issue 8: several controllers on one store; only the lease holder reconciles (see README, "Several controllers"). */
+    /** Several controllers on one store; only the lease holder reconciles (see README, "Several controllers"). */
     ha: z
       .object({ enabled: z.boolean().default(false), leaseTtlMs: z.number().int().min(1_000).max(600_000).default(15_000), holder: z.string().min(1).max(200).optional() })
       .strict()
@@ -80,7 +72,7 @@ export const configSchema = z
           .object({
             host: host.default('127.0.0.1'),
             port: port.default(8080),
-            /** Issue 6: PEM files; with them the API speaks HTTPS only. Relative to the config file. */
+            /** PEM files; with them the API speaks HTTPS only. Relative to the config file. */
             tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).strict().optional(),
           })
           .strict()
@@ -92,7 +84,7 @@ export const configSchema = z
     redfish: z.array(redfishEndpoint).default([]),
     /** The hypervisor and SAN API when the emulator is off: today only the emulator's own (a remote one). */
     workloads: z.object({ emulatorUrl: z.string().url(), token: secretText.optional(), tokenEnv: envName.optional() }).strict().optional(),
-    /** Issue 9: blades over IPMI and workloads as libvirt domains; checked by the drivers' own schemas (driver-sections.ts). */
+    /** Blades over IPMI and workloads as libvirt domains; checked by the drivers' own schemas (driver-sections.ts). */
     ipmi: z.unknown().optional(),
     libvirt: z.unknown().optional(),
     controller: z
@@ -109,7 +101,7 @@ export const configSchema = z
         /** Deadline of one driver call, and how often a power change is polled for. */
         callMs: z.number().int().min(10).max(600_000).default(10_000),
         powerPollMs: z.number().int().min(10).max(60_000).default(250),
-        /** Issue 10: deadline of a whole transfer step, and the backoff between its attempts (default: live timing). */
+        /** Deadline of a whole transfer step, and the backoff between its attempts (default: live timing). */
         stepMs: z.number().int().min(100).max(3_600_000).optional(),
         backoffMs: z.number().int().min(1).max(600_000).optional(),
         maxBackoffMs: z.number().int().min(1).max(3_600_000).optional(),
@@ -136,7 +128,7 @@ export function parseConfig(raw: unknown, origin: string, baseDir?: string): Ser
     throw new ConfigError(`${origin}: ${field}: ${issue?.message ?? 'invalid'}`);
   }
   const config = parsed.data;
-  // Issue 9: the ipmi: and libvirt: sections, one line naming the field when wrong; IPMI blades turn the emulator off too.
+  // The ipmi: and libvirt: sections, one line naming the field when wrong; IPMI blades turn the emulator off too.
   const drivers = checkDriverSections(config, baseDir);
   if (!drivers.ok) throw new ConfigError(`${origin}: ${drivers.message}`);
   const { ipmi, libvirt } = drivers.value;
@@ -154,7 +146,7 @@ export function parseConfig(raw: unknown, origin: string, baseDir?: string): Ser
     ...drivers.value,
     emulator: { ...config.emulator, enabled, ...(config.emulator.scenario ? { scenario: at(config.emulator.scenario) } : {}) },
     redfish: config.redfish.map((r) => (r.tls?.caFile ? { ...r, tls: { ...r.tls, caFile: at(r.tls.caFile) } } : r)),
-    // Issue 6: the API's certificate and key, from the config file's folder like every other path.
+    // The API's certificate and key, from the config file's folder like every other path.
     ...(config.listen.api.tls ? { listen: { api: { ...config.listen.api, tls: { certFile: at(config.listen.api.tls.certFile)!, keyFile: at(config.listen.api.tls.keyFile)! } } } } : {}),
   };
 }

@@ -1,4 +1,4 @@
-// Issue 9: the serve configuration's `ipmi:` and `libvirt:` sections, validated with the drivers' own schemas,
+// The serve configuration's `ipmi:` and `libvirt:` sections, validated with the drivers' own schemas,
 // and the ports built from them (IPMI for hardware, libvirt for workloads, storage that stays where the disks are).
 import { isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';

@@ -1,4 +1,4 @@
-// The API's emulator hooks (issue 7): failure injection and hardware repair in the emulated data center, as
+// The API's emulator hooks: failure injection and hardware repair in the emulated data center, as
 // `cascade fault` and `cascade repair` do them, for the routes the dashboard calls with an operator token.
 import type { EmulatorHooks } from '../api/context.js';
 import type { FakeWorld } from '../adapters/fake/index.js';

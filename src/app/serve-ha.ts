@@ -1,4 +1,4 @@
-// `cascade serve --ha` (issue 8): the HaController in place of one Controller, and the stand-in the HTTP API talks
+// `cascade serve --ha`: the HaController in place of one Controller, and the stand-in the HTTP API talks
 // to: the leader's Controller while this process leads; on a standby, reads from the store and 503 for every action.
 import { ApiError } from '../api/errors.js';
 import type { Policy } from '../core/model.js';

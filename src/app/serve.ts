@@ -1,6 +1,5 @@
 // The composition root of `cascade serve`: config -> the emulated data center (if on), Redfish drivers, the
-// emulated hypervisor and SAN drivers, the SQLite store and the controller. Returns handles: the HTTP API and the
-// dashboard (a later issue) mount on these, next to the emulator.
+// emulated hypervisor and SAN drivers, the store and the controller, then the HTTP API and the dashboard.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -37,7 +36,7 @@ export interface ServeOptions {
   /** The data directory, resolved (the --data flag or config.data). */
   readonly dataDir: string;
   readonly logger: Logger;
-  /** Issue 8: how a bad config.db is named in the error ("--db" when it came from the flag); default "db". */
+  /** How a bad config.db is named in the error ("--db" when it came from the flag); default "db". */
   readonly dbField?: string;
 }
 
@@ -67,7 +66,7 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
     for (const closer of closers.reverse()) await closer().catch((error: unknown) => logger.error({ error: String(error) }, 'while stopping'));
   };
   try {
-    // Issue 8: several controllers cannot share an emulator living inside one of them (it dies with its host).
+    // Several controllers cannot share an emulator living inside one of them (it dies with its host).
     if (config.ha.enabled && config.emulator.enabled) {
       throw new ConfigError('ha: HA mode needs shared hardware: configure redfish endpoints and workloads.emulatorUrl (an external emulator), not the embedded emulator');
     }
@@ -76,7 +75,7 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
     if (started) closers.push(() => started.emulator.close(), async () => clearInterval(started.compaction));
     const emulator = started?.emulator ?? null;
 
-    // Issue 9: blades over IPMI (ipmi:) instead of Redfish and the emulator; workloads as libvirt domains (libvirt:),
+    // Blades over IPMI (ipmi:) instead of Redfish and the emulator; workloads as libvirt domains (libvirt:),
     // with storage from workloads.emulatorUrl when named, else disks on shared storage (SharedDiskStorage).
     const fleet = config.ipmi ? null : new HardwareFleet(await redfishServices(config, emulator, logger), (msg) => logger.warn(msg));
     if (fleet) closers.push(() => fleet.close());
@@ -87,11 +86,11 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
     const workloads = libvirt ?? new EmulatedWorkloads(endpoint!);
     const storage: StoragePort = endpoint ? new EmulatedStorage(endpoint) : new SharedDiskStorage(config.libvirt?.hosts.map((h) => h.blade) ?? []);
 
-    // Issue 8: the store a --db value or config.db names (openStore), else SQLite in the data directory.
+    // The store a --db value or config.db names (openStore), else SQLite in the data directory.
     const db = config.db ?? join(dataDir, 'cascade.db');
     const store = openServeStore(db, o.dbField ?? 'db', config.ha.enabled ? config.ha.leaseTtlMs : null);
     closers.push(() => store.close());
-    const commits = observeCommits(store); // issue 6: the API's event stream and metrics wake on commits
+    const commits = observeCommits(store); // the API's event stream and metrics wake on commits
     const c = config.controller;
     const controllerOptions = {
       store,
@@ -103,8 +102,10 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
       policy: policyWith({ ...DEMO_POLICY, ...config.policy }),
       log: logTo(logger),
       pollMs: c.pollMs,
-      // Issue 9: libvirt cannot checkpoint a running domain (virsh save stops it): periodic checkpoints off.
+      // libvirt cannot checkpoint a running domain (virsh save stops it): periodic checkpoints off.
       checkpointMs: config.libvirt ? 0 : c.checkpointMs,
+      // A blade whose BMC did not answer the first inventory joins later, and the workload on it is adopted then.
+      discovery: { everyMs: c.discoverMs, running: () => runningWorkloads(workloads, started?.plan ?? null) },
     };
     // Discovery adopts what already runs on the blades it finds, in the same step (no plan sees a busy blade as free).
     const discoverAndAdopt = async (leader: Controller): Promise<Discovered> => leader.discover('controller', await runningWorkloads(workloads, started?.plan ?? null));
@@ -114,7 +115,7 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
       if (found.blades.length > 0) logger.info({ blades: found.blades.length, adopted: found.adopted.length }, `discovered ${found.blades.length} blade(s), adopted ${found.adopted.length} running workload(s)`);
       for (const w of firstStart ? (started?.plan?.toPlace ?? []) : []) await leader.submit(w, 'controller');
     };
-    // Issue 8: with --ha the HaController runs a Controller only while it holds the lease (serve-ha.ts).
+    // With --ha the HaController runs a Controller only while it holds the lease (serve-ha.ts).
     let ha: ServeHa | null = null;
     if (config.ha.enabled) {
       const h = await startServeHa({ options: controllerOptions, lease: { ttlMs: config.ha.leaseTtlMs, ...(config.ha.holder === undefined ? {} : { holder: config.ha.holder }) }, logger, onLeading: adoptAndPlace });
@@ -129,45 +130,17 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
       closers.push(() => Promise.race([plain.stop(), new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref())]));
       await adoptAndPlace(controller);
     }
+    // Rediscovery is the controller's (a key on its queue, every discoverMs); a new blade's event asks for one now.
+    // A standby discovers nothing: the leader will.
     const live = controller;
-    // One discovery at a time, from a Redfish event or the timer; one asked for meanwhile runs after it (it may
-    // have listed the blades before the new one came). A standby discovers nothing: the leader will.
-    let discovering = false;
-    let again: string | null = null;
-    let closed = false;
-    closers.push(async () => void (closed = true));
-    const rediscover = (why: string): void => {
-      if (closed || (ha !== null && ha.ha.leader() === null)) return;
-      if (discovering) {
-        again = why;
-        return;
-      }
-      discovering = true;
-      void discoverAndAdopt(live)
-        .then(
-          ({ blades, adopted }) => {
-            if (blades.length > 0) logger.info({ blades, adopted }, `new blade(s) joined the standby pool: ${blades.join(', ')}${adopted.length > 0 ? `; adopted ${adopted.join(', ')} running there` : ''}`);
-          },
-          (error: unknown) => logger.warn({ error: String(error) }, `discovery ${why} failed`),
-        )
-        .finally(() => {
-          discovering = false;
-          const next = again;
-          again = null;
-          if (next !== null) rediscover(next);
-        });
-    };
-    const stopWatching = hardware.subscribe((event) => event.kind === 'added' && rediscover('after a new blade'));
+    const stopWatching = hardware.subscribe((event) => {
+      if (event.kind === 'added' && (ha === null || ha.ha.leader() !== null)) live.requestDiscovery();
+    });
     closers.push(async () => stopWatching());
-    if (c.discoverMs > 0) {
-      const timer = setInterval(() => rediscover('on the timer'), c.discoverMs);
-      timer.unref();
-      closers.push(async () => clearInterval(timer));
-    }
 
     await writeServeState(dataDir, { pid: process.pid, startedAt: new Date().toISOString(), emulator: emulator ? { url: emulator.url, token: emulator.controlToken } : null });
     closers.unshift(() => removeServeState(dataDir, process.pid));
-    // Issue 6: the HTTP API; closed first on the way out (closers run last-in, first-out).
+    // The HTTP API; closed first on the way out (closers run last-in, first-out).
     const api = await mountApi({ config, controller, store, commits, logger, emulator });
     closers.push(() => api.close());
 
@@ -184,7 +157,7 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
   }
 }
 
-/** Issue 8: openStore, its refusal of the value turned into a one-line configuration error (no password in it). */
+/** openStore, its refusal of the value turned into a one-line configuration error (no password in it). */
 function openServeStore(db: string, field: string, leaseTtlMs: number | null): LeasedStore {
   // With HA on PostgreSQL, a frozen leader must not hold the lease row for longer than a fraction of the lease.
   const postgres = leaseTtlMs === null ? {} : { postgres: { idleInTransactionMs: Math.min(5_000, Math.floor(leaseTtlMs / 2)), leaseLockTimeoutMs: Math.min(2_000, Math.floor(leaseTtlMs / 3)) } };
@@ -291,12 +264,12 @@ async function runningWorkloads(workloads: { list(): Promise<readonly { id: stri
   return (await workloads.list()).flatMap((w) => (w.state === 'running' && w.blade !== null ? [{ id: w.id, blade: w.blade, priority: plan?.priorities.get(w.id) ?? 0 }] : []));
 }
 
-/** Issue 10: the optional step deadline and backoff of the configuration, over the live timing's. */
+/** The optional step deadline and backoff of the configuration, over the live timing's. */
 function stepTiming(c: ServeConfig['controller']): { stepMs?: number; backoffMs?: number; maxBackoffMs?: number } {
   return { ...(c.stepMs === undefined ? {} : { stepMs: c.stepMs }), ...(c.backoffMs === undefined ? {} : { backoffMs: c.backoffMs }), ...(c.maxBackoffMs === undefined ? {} : { maxBackoffMs: c.maxBackoffMs }) };
 }
 
-/** Issue 9: a driver section that parsed but cannot be used (a password not set or a file readable by others). */
+/** A driver section that parsed but cannot be used (a password not set or a file readable by others). */
 function orConfigError<T>(result: { ok: true; value: T } | { ok: false; message: string }): T {
   if (!result.ok) throw new ConfigError(result.message);
   return result.value;

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { ChaosViolation } from './invariants.js';
-import { runSchedule, type RunResult } from './run.js';
+import { runSchedule, type ReplayCounts, type RunResult } from './run.js';
 import { ACTION_KINDS, generateSchedule, type ActionKind, type Schedule } from './schedule.js';
 import { shrinkSchedule } from './shrink.js';
 
@@ -56,6 +56,8 @@ export interface CampaignSummary {
   readonly harnessErrors: number;
   /** Runs whose controller missed part of the data center at its first start, and found it by rediscovery. */
   readonly lateSetups: number;
+  /** Every decision of every run replayed from its stored round. */
+  readonly replays: ReplayCounts;
   readonly failed: readonly FailedRun[];
   readonly durationMs: number;
   readonly runMs: { readonly mean: number; readonly p50: number; readonly p95: number; readonly max: number };
@@ -74,6 +76,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
   let violations = 0;
   let errors = 0;
   let lateSetups = 0;
+  const replays = { identical: 0, different: 0, unavailable: 0 };
   let done = 0;
   let next = 0;
   const progress = () =>
@@ -85,6 +88,9 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
     durations.push(result.durationMs);
     kills += result.kills;
     if (result.lateSetup) lateSetups++;
+    replays.identical += result.replays.identical;
+    replays.different += result.replays.different;
+    replays.unavailable += result.replays.unavailable;
     for (const [kind, n] of Object.entries(result.applied)) if (kind !== 'kill') faults[kind as Exclude<ActionKind, 'kill'>] += n;
     violations += result.violations.length;
     for (const v of result.violations) byRule[v.rule] = (byRule[v.rule] ?? 0) + 1;
@@ -120,6 +126,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
     violationsByRule: byRule,
     harnessErrors: errors,
     lateSetups,
+    replays,
     failed: failed.sort((a, b) => a.seed - b.seed),
     durationMs: Date.now() - t0,
     runMs: { mean: Math.round(sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length)), p50: at(0.5), p95: at(0.95), max: sorted.at(-1) ?? 0 },

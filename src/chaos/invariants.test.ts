@@ -30,7 +30,7 @@ const workload = (id: string, state: WorkloadRecord['state'], on: string | null,
   ...extra,
 });
 const fit = { deficit: 0, surplus: 0, cost: 0, feasible: true, mismatches: [] };
-const step = (name: string, status: StepRecord['status'], output: string | null = null): StepRecord => ({ name, status, attempt: 1, startedAt: 0, endedAt: 0, error: null, output });
+const step = (name: StepRecord['name'], status: StepRecord['status'], output: string | null = null): StepRecord => ({ name, status, attempt: 1, startedAt: 0, endedAt: 0, error: null, output });
 const transfer = (id: string, kind: TransferRecord['kind'], w: string, from: string | null, to: string, status: TransferRecord['status'], steps: StepRecord[] = []): TransferRecord => ({
   id,
   kind,

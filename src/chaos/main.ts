@@ -103,6 +103,7 @@ function textSummary(s: CampaignSummary): string {
     `faults and actions: ${s.faultsTotal} (${Object.entries(s.faults).map(([k, n]) => `${k} ${n}`).join(', ')})`,
     `controller kills (SIGKILL): ${s.kills}`,
     `blades the first start missed and rediscovery found: ${s.lateSetups} run(s)`,
+    `decisions replayed from their stored rounds: ${s.replays.identical} identical, ${s.replays.different} different, ${s.replays.unavailable} without a round`,
     `invariant violations: ${s.violations}${s.harnessErrors > 0 ? `; harness errors: ${s.harnessErrors}` : ''}`,
   ];
   for (const f of s.failed) {

@@ -2,13 +2,14 @@
 // emulated hardware, operator calls on the controller's API, SIGKILLs), then quiet, then the invariants.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { AuditEvent } from '../ports/store.js';
-import { DEFAULT_POLICY } from '../core/model.js';
 import { ControllerProcess } from './controller-process.js';
 import { checkRun, type ChaosViolation, type RunRecords, type StoreRecords } from './invariants.js';
 import type { Action, ActionKind, Schedule } from './schedule.js';
+import { readStore, type ReplayCounts } from './run-store.js';
 import { startSite, type Site } from './site.js';
+
+export type { ReplayCounts } from './run-store.js';
 
 export interface RunOptions {
   /** How long the system may take to go quiet after the last fault, in ms. */
@@ -32,7 +33,11 @@ export interface RunResult {
   readonly dir: string | null;
   /** The first start missed part of the data center (a BMC slow to the first inventory); rediscovery completed it. */
   readonly lateSetup: boolean;
+  /** Every decision of the run (transfer.created, cascade.proposed) recomputed from its stored round. */
+  readonly replays: ReplayCounts;
 }
+
+const NO_REPLAYS: ReplayCounts = { identical: 0, different: 0, unavailable: 0 };
 
 /** How long nothing but checkpoints may happen before the system counts as quiet: above one replan period. */
 const QUIET_MS = 1_300;
@@ -73,13 +78,17 @@ export async function runSchedule(schedule: Schedule, options: RunOptions = {}):
     const deadline = Date.now() + (options.settleTimeoutMs ?? 40_000);
     let quiesced = false;
     let store: StoreRecords;
+    let replays = NO_REPLAYS;
     for (;;) {
-      quiesced = await waitQuiet(site, controller, deadline - Date.now());
+      const quiet = await waitQuiet(site, controller, deadline - Date.now());
+      quiesced = quiet.quiet;
       await controller.stop();
-      store = await readStore(site.db);
-      // Work that began after the quiet spell (a blade discovered late, then a plan) is left open by the stop, and
-      // would resume on the next start: not quiet after all. Start it again and wait for it to end.
-      if (!quiesced || !store.transfers.some((t) => t.status === 'running' || t.status === 'waiting') || Date.now() >= deadline) break;
+      ({ store, replays } = await readStore(site.db));
+      // Work that began after the quiet spell (a blade discovered late, or back to health, then a plan) is left open
+      // by the stop, or ended during it with nobody left to plan what it freed: not quiet after all. Start it again
+      // and wait for it to end.
+      const late = store.events.some((e) => e.seq > quiet.seen && e.type !== 'workload.checkpointed');
+      if (!quiesced || (!late && !store.transfers.some((t) => t.status === 'running' || t.status === 'waiting')) || Date.now() >= deadline) break;
       await controller.start();
     }
     const records: RunRecords = { history: site.world.history(), world: finalWorld(site), store, quiesced };
@@ -87,11 +96,11 @@ export async function runSchedule(schedule: Schedule, options: RunOptions = {}):
     failed = violations.length > 0;
     // What the checks read, beside the store, for whoever debugs the run.
     if (failed && options.keepFailed) writeFileSync(join(site.dir, 'records.json'), JSON.stringify({ schedule, violations, ...records }, null, 1));
-    return { seed: schedule.seed, violations, applied, skipped, kills: controller.kills, durationMs: Date.now() - started, error: null, tail: failed ? [...controller.tail] : [], dir: failed && options.keepFailed ? site.dir : null, lateSetup };
+    return { seed: schedule.seed, violations, applied, skipped, kills: controller.kills, durationMs: Date.now() - started, error: null, tail: failed ? [...controller.tail] : [], dir: failed && options.keepFailed ? site.dir : null, lateSetup, replays };
   } catch (error) {
     failed = true;
     const message = error instanceof Error ? error.message : String(error);
-    return { seed: schedule.seed, violations: [], applied, skipped, kills: controller.kills, durationMs: Date.now() - started, error: message, tail: [...controller.tail], dir: options.keepFailed ? site.dir : null, lateSetup };
+    return { seed: schedule.seed, violations: [], applied, skipped, kills: controller.kills, durationMs: Date.now() - started, error: message, tail: [...controller.tail], dir: options.keepFailed ? site.dir : null, lateSetup, replays: NO_REPLAYS };
   } finally {
     await controller.stop().catch(() => undefined);
     await site.close(failed && options.keepFailed === true);
@@ -242,7 +251,8 @@ async function setupComplete(site: Site, controller: ControllerProcess, schedule
 }
 
 /** Quiet: no open transfer, and nothing but checkpoints in the audit log for QUIET_MS. */
-async function waitQuiet(site: Site, controller: ControllerProcess, timeoutMs: number): Promise<boolean> {
+/** Whether the system went quiet in time, and the last event seq seen by then. */
+async function waitQuiet(site: Site, controller: ControllerProcess, timeoutMs: number): Promise<{ quiet: boolean; seen: number }> {
   const deadline = Date.now() + timeoutMs;
   const headers = { authorization: `Bearer ${site.token}` };
   let seen = 0;
@@ -250,7 +260,7 @@ async function waitQuiet(site: Site, controller: ControllerProcess, timeoutMs: n
   while (Date.now() < deadline) {
     await sleep(100);
     const url = controller.apiUrl;
-    if (url === null) return false;
+    if (url === null) return { quiet: false, seen };
     try {
       const open = (await (await fetch(`${url}/api/v1/transfers?open=true&limit=1`, { headers })).json()) as { total: number };
       for (;;) {
@@ -260,31 +270,16 @@ async function waitQuiet(site: Site, controller: ControllerProcess, timeoutMs: n
         if (!page.more) break;
       }
       if (open.total > 0) lastChange = Date.now();
-      else if (Date.now() - lastChange >= QUIET_MS) return true;
+      else if (Date.now() - lastChange >= QUIET_MS) return { quiet: true, seen };
     } catch {
       lastChange = Date.now();
     }
   }
-  return false;
+  return { quiet: false, seen };
 }
 
 function finalWorld(site: Site): RunRecords['world'] {
   return site.world.workloadIds().map((id) => ({ id, runningOn: site.world.runningOn(id) }));
-}
-
-async function readStore(db: string): Promise<StoreRecords> {
-  const store = SqliteStore.open(db);
-  try {
-    const events: AuditEvent[] = [];
-    for (;;) {
-      const page = await store.events(events.at(-1)?.seq ?? 0, 1_000);
-      events.push(...page);
-      if (page.length < 1_000) break;
-    }
-    return { blades: await store.blades(), workloads: await store.workloads(), transfers: await store.transfers(), events, policy: (await store.policy()) ?? DEFAULT_POLICY };
-  } finally {
-    await store.close();
-  }
 }
 
 function sleep(ms: number): Promise<void> {

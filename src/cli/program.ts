@@ -15,6 +15,7 @@ import { registerInventory } from './commands/inventory.js';
 import { registerMaintenance } from './commands/maintenance.js';
 import { remotePlan } from './commands/remote-plan.js';
 import { registerToken } from './commands/token.js';
+import { registerReplay } from './commands/replay.js';
 import { registerTransfers } from './commands/transfers.js';
 import { printPlan, whatIfFromScenario } from './plan-output.js';
 import { progressBar } from './progress.js';
@@ -68,7 +69,7 @@ export function program(): Command {
     .argument('[file]', 'scenario file; its blades and workloads as they stand before any event. Without it: ask the running controller (--url, --token)')
     .option('--fail <id...>', 'blades that fail at once', [])
     .option('--json', 'print JSON instead of text')
-    // Issue 6: without a file, the what-if runs on a running controller's current state.
+    // Without a file, the what-if runs on a running controller's current state.
     .option('--url <url>', 'without a file: the controller\'s API (default: $CASCADE_URL, else http://127.0.0.1:8080)')
     .option('--token <token>', 'without a file: a bearer token (default: $CASCADE_TOKEN)')
     .action(async (file: string | undefined, options: { fail: string[]; json?: boolean; url?: string; token?: string }) => {
@@ -102,18 +103,19 @@ export function program(): Command {
       else process.stdout.write(yaml);
     });
 
-  // Issue 5: the live controller and the emulated data center it manages.
+  // The live controller and the emulated data center it manages.
   registerServe(cli);
   registerEmulatorCommands(cli);
 
-  // Issue 6: commands that talk to a running controller's HTTP API, and API tokens.
+  // Commands that talk to a running controller's HTTP API, and API tokens.
   registerInventory(cli);
   registerTransfers(cli);
+  registerReplay(cli);
   registerMaintenance(cli);
   registerEvents(cli);
   registerToken(cli);
 
-  // Issue 9: check a site's IPMI BMCs and libvirt hosts before serving with them.
+  // Check a site's IPMI BMCs and libvirt hosts before serving with them.
   registerDrivers(cli);
 
   return cli;

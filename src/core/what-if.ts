@@ -1,67 +1,68 @@
-// What-if planning: "what happens if these blades fail?" without time passing: the
-// failovers, then the chain of cascade rounds until no worthwhile move is left.
-import { planCascade, type CascadeMove } from './cascade.js';
+// What-if planning: "what happens if these blades fail?" without time passing: decideRound, round after round,
+// until no worthwhile move is left.
+import type { CascadeMove } from './cascade.js';
 import type { Pending, Placement } from './decision.js';
-import { fitOf } from './fit.js';
-import type { Blade, Policy, Workload } from './model.js';
-import { planPlacements, type PlacementRequest } from './placement.js';
+import type { RoundBlade } from './eligibility.js';
+import type { Policy, Workload } from './model.js';
+import { decideRound, type RoundWorkload } from './round.js';
 
 export interface WhatIfInput {
-  readonly blades: readonly Blade[];
+  readonly blades: readonly RoundBlade[];
   readonly workloads: readonly Workload[];
   readonly policy: Policy;
   readonly fail: readonly string[];
 }
 
 export interface WhatIf {
+  /** Failovers, first placements and maintenance drains, in the order they would start. */
   readonly placements: readonly Placement[];
+  /** Workloads still without a blade at the end, with why. */
   readonly pending: readonly Pending[];
   /** Cascade rounds in order; a blade released in one round may be taken in the next. */
   readonly rounds: readonly (readonly CascadeMove[])[];
   /** True when the chain stopped at the round limit instead of running out of moves (a bug if it happens). */
   readonly truncated: boolean;
-  readonly blades: readonly Blade[];
+  readonly blades: readonly RoundBlade[];
   readonly workloads: readonly Workload[];
 }
 
 export function planWhatIf(input: WhatIfInput, maxRounds = 1000): WhatIf {
-  const { policy } = input;
+  // The chain at one instant, to its end: no slot limit, no cooldown, and no one to approve.
+  const policy: Policy = { ...input.policy, maxConcurrentTransfers: Infinity, cooldownSeconds: 0, requireApproval: false };
   const failing = new Set(input.fail);
   const blades = new Map(input.blades.map((b) => [b.id, failing.has(b.id) ? { ...b, state: 'failed' as const } : b]));
-  const workloads = new Map(input.workloads.map((w) => [w.id, w]));
-
-  const requests: PlacementRequest[] = [];
-  for (const w of workloads.values()) {
-    if (w.state === 'finished') continue;
-    if (w.blade !== null && failing.has(w.blade)) {
-      const before = fitOf(input.blades.find((b) => b.id === w.blade)!.resources, w.requirements, policy.weights);
-      requests.push({ workload: w, kind: 'failover', from: w.blade, before });
-    } else if (w.blade === null) {
-      requests.push({ workload: w, kind: 'place', from: null, before: null });
-    }
+  const workloads = new Map<string, RoundWorkload>();
+  for (const w of input.workloads) {
+    // A workload on a failing blade is pending there: the round fails it over, its fit on that blade as `before`.
+    const stranded = w.state !== 'finished' && w.blade !== null && failing.has(w.blade);
+    const unplaced = w.state !== 'finished' && w.blade === null;
+    workloads.set(w.id, { ...w, state: stranded || unplaced ? 'pending' : w.state, movedAt: null });
   }
-  const standby = [...blades.values()].filter((b) => b.state === 'standby');
-  const { placements, pending } = planPlacements(requests, standby, policy);
-  for (const p of placements) {
-    blades.set(p.to, { ...blades.get(p.to)!, state: 'active' });
-    workloads.set(p.workload, { ...workloads.get(p.workload)!, blade: p.to, state: 'running' });
-  }
-  for (const p of pending) workloads.set(p.workload, { ...workloads.get(p.workload)!, blade: null, state: 'pending' });
 
+  const placements: Placement[] = [];
   const rounds: CascadeMove[][] = [];
+  let pending: readonly Pending[] = [];
   let truncated = true;
-  for (let round = 0; round < maxRounds; round++) {
-    const plan = planCascade({ blades: [...blades.values()], workloads: [...workloads.values()], policy, slots: Infinity });
-    if (plan.moves.length === 0) {
+  for (let round = 0; round <= maxRounds; round++) {
+    const d = decideRound({ blades: [...blades.values()], workloads: [...workloads.values()], transfers: [], proposals: [], rejected: [] }, policy, 0);
+    pending = d.pending;
+    const placed = [...d.placements, ...d.drains];
+    // Cascades are planned once the failovers have landed, so a workload just placed may cascade in the next round.
+    const moves = round === 0 ? [] : d.cascades.map((c) => c.move);
+    if (placed.length === 0 && moves.length === 0 && round > 0) {
       truncated = false;
       break;
     }
-    rounds.push([...plan.moves]);
-    for (const m of plan.moves) {
-      blades.set(m.to, { ...blades.get(m.to)!, state: 'active' });
-      blades.set(m.from!, { ...blades.get(m.from!)!, state: 'standby' });
-      workloads.set(m.workload, { ...workloads.get(m.workload)!, blade: m.to });
+    placements.push(...placed);
+    if (moves.length > 0) rounds.push(moves);
+    for (const p of [...placed, ...moves]) {
+      blades.set(p.to, { ...blades.get(p.to)!, state: 'active' });
+      // A drained blade stays in maintenance; a cascade's source returns to the pool.
+      if (p.from !== null && blades.get(p.from)?.state === 'active') blades.set(p.from, { ...blades.get(p.from)!, state: 'standby' });
+      workloads.set(p.workload, { ...workloads.get(p.workload)!, blade: p.to, state: 'running' });
     }
   }
-  return { placements, pending, rounds, truncated, blades: [...blades.values()], workloads: [...workloads.values()] };
+  for (const p of pending) workloads.set(p.workload, { ...workloads.get(p.workload)!, blade: null, state: 'pending' });
+  const plain = [...workloads.values()].map(({ movedAt: _movedAt, ...w }) => w);
+  return { placements, pending, rounds, truncated, blades: [...blades.values()], workloads: plain };
 }

@@ -1,4 +1,4 @@
-// Serves the dashboard's static files (issue 7) on the API's server: `/` and `/dashboard` redirect to
+// Serves the dashboard's static files on the API's server: `/` and `/dashboard` redirect to
 // `/dashboard/`, which is one HTML page, one CSS file and the compiled browser modules under /dashboard/js/.
 // No token is needed for these: they hold no data; every data call the page makes carries the token.
 import { createHash } from 'node:crypto';

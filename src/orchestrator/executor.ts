@@ -2,7 +2,9 @@
 // before it runs and after, and carries out completion and aborts with their bookkeeping.
 import type { BladeRecord, NewAuditEvent, StepRecord, TransferRecord, WorkloadRecord } from '../ports/store.js';
 import { retry } from './deadline.js';
-import { runStep, type Ports, type StepOutput } from './steps.js';
+import { parseStepOutput, type StepOutput } from './step-output.js';
+import { runStep, type Ports } from './steps.js';
+import type { AuditEventType } from '../wire/events.js';
 import { nextCommand, type Command, type StepName } from './transfer-machine.js';
 
 export interface ExecutorHooks {
@@ -146,7 +148,7 @@ export class Executor {
     return workload;
   }
 
-  private event(t: TransferRecord, type: string, data: Record<string, unknown>): NewAuditEvent {
+  private event(t: TransferRecord, type: AuditEventType, data: Record<string, unknown>): NewAuditEvent {
     return { at: this.ports.clock.now(), actor: 'controller', type, subject: t.id, data: { workload: t.workload, ...data } };
   }
 }
@@ -155,7 +157,7 @@ export class Executor {
 export function outputOf(transfer: TransferRecord, name: StepName): StepOutput | null {
   for (let i = transfer.steps.length - 1; i >= 0; i--) {
     const s = transfer.steps[i]!;
-    if (s.name === name && s.status === 'succeeded') return s.output ? (JSON.parse(s.output) as StepOutput) : {};
+    if (s.name === name && s.status === 'succeeded') return parseStepOutput(s.output);
   }
   return null;
 }

@@ -6,6 +6,7 @@ import type { StoragePort } from '../ports/storage.js';
 import type { Store, TransferRecord } from '../ports/store.js';
 import type { Checkpoint, WorkloadPort } from '../ports/workloads.js';
 import { withDeadline, type RetryTiming } from './deadline.js';
+import type { StepOutput } from './step-output.js';
 import { leftSource, type StepName } from './transfer-machine.js';
 
 export interface Ports {
@@ -17,14 +18,7 @@ export interface Ports {
   readonly timing: RetryTiming;
 }
 
-/** What a step hands to the steps after it; stored as JSON in its record. */
-export interface StepOutput {
-  readonly checkpoint?: Checkpoint;
-  /** capture: where the state came from; `none` means a cold start from the boot disk. */
-  readonly source?: 'live' | 'stored' | 'none';
-  /** move: how the state moved. */
-  readonly mode?: 'live' | 'checkpoint';
-}
+export type { StepOutput } from './step-output.js';
 
 export type Outputs = (step: StepName) => StepOutput | null;
 
@@ -116,7 +110,7 @@ function coldStart(t: TransferRecord): Checkpoint {
 
 async function restore(t: TransferRecord, outputs: Outputs, ports: Ports, call: Call): Promise<StepOutput> {
   if (t.kind === 'cascade' && outputs('move')?.mode === 'live') return {};
-  // Issue 10 (chaos): a placement of a workload that ran before (its failed blade was repaired, see Controller.repair)
+  // A placement of a workload that ran before (its failed blade was repaired, see Controller.repair)
   // starts from its latest checkpoint; a new one has none and starts cold.
   const checkpoint = t.kind === 'place' ? ((await storedCheckpoint(t, ports)) ?? coldStart(t)) : (outputs(t.kind === 'cascade' ? 'move' : 'capture')?.checkpoint ?? coldStart(t));
   await call(ports.workloads.restore(t.workload, t.to, checkpoint), `restore ${t.workload} on ${t.to}`);
@@ -140,14 +134,14 @@ async function move(t: TransferRecord, ports: Ports, call: Call): Promise<StepOu
 /** Puts the workload back on its source, running, with its storage, and powers the target off. */
 async function rollback(t: TransferRecord, outputs: Outputs, ports: Ports, call: Call): Promise<void> {
   const from = t.from!;
-  // Issue 10 (chaos): never put a workload back on a blade declared failed meanwhile; the machine fails it over.
+  // Never put a workload back on a blade declared failed meanwhile; the machine fails it over.
   if ((await ports.store.blade(from))?.state === 'failed') throw new Error(`source ${from} failed: no rollback onto it`);
   const seen = await call(ports.workloads.status(t.workload), `status of ${t.workload}`);
   if (seen.state === 'running' && seen.blade === t.to) {
     if (await call(ports.workloads.canMigrate(t.workload, t.to, from), 'can migrate back')) {
       await call(ports.workloads.migrate(t.workload, t.to, from), `migrate ${t.workload} back to ${from}`);
     } else {
-      // Issue 10 (chaos): a move by checkpoint cannot be undone live (other CPUs): back the way it came.
+      // A move by checkpoint cannot be undone live (other CPUs): back the way it came.
       const back = await call(ports.workloads.capture(t.workload, t.to), `capture ${t.workload} on ${t.to}`);
       await call(ports.storage.attach(t.workload, from), `attach storage of ${t.workload} to ${from}`);
       await call(ports.workloads.restore(t.workload, from, back), `restore ${t.workload} on ${from}`);
@@ -162,23 +156,23 @@ async function rollback(t: TransferRecord, outputs: Outputs, ports: Ports, call:
 /** Rollback's last part: the workload is stopped; which state it continues from on its source depends on the move. */
 async function restartOnSource(t: TransferRecord, quiesced: Checkpoint | null, ports: Ports, call: Call): Promise<void> {
   const from = t.from!;
-  // Issue 10 (chaos): fence the target, then restore the latest stored checkpoint on the source, as a failover would.
+  // Fence the target, then restore the latest stored checkpoint on the source, as a failover would.
   const fromLatest = async (): Promise<void> => {
     const stored = await storedCheckpoint(t, ports);
     await call(ports.workloads.restore(t.workload, from, stored ?? { ...coldStart(t), blade: from }), `restore ${t.workload} on ${from}`);
   };
   if (leftSource(t)) {
-    // Issue 10 (chaos): it had left its source and its state died with the target (which failed): nothing is left
+    // It had left its source and its state died with the target (which failed): nothing is left
     // to resume on the source, and resuming would be refused for ever.
     await power(t.to, 'off', ports, call);
     await fromLatest();
   } else if (quiesced) {
-    // Issue 10 (chaos): moved by checkpoint, it may have been restored on the target (a step cut short, not
+    // Moved by checkpoint, it may have been restored on the target (a step cut short, not
     // recorded) and died there since: resuming on the source is refused then. The state captured at the quiesce
     // point is the same state a resume would continue, wherever the workload stopped since.
     await call(ports.workloads.restore(t.workload, from, quiesced), `restore ${t.workload} on ${from}`);
   } else {
-    // Issue 10 (chaos): a live move can finish on the hypervisor and go unrecorded (the controller killed in the
+    // A live move can finish on the hypervisor and go unrecorded (the controller killed in the
     // step); if the target then died, the workload stopped there and cannot be resumed on the source. Fence the
     // target, then resume; failing that, start from the latest checkpoint.
     await power(t.to, 'off', ports, call);

@@ -3,26 +3,12 @@
 // controller that restarts after a crash asks the same question of the same record and resumes.
 import type { TransferKind } from '../core/decision.js';
 import type { StepRecord, TransferRecord } from '../ports/store.js';
+import { STEP_SEQUENCES, type StepName } from '../wire/steps.js';
+import { parseStepOutput } from './step-output.js';
 
-export type StepName =
-  | 'capture' // failover: the state from the failing blade, or the latest stored checkpoint
-  | 'fence' // failover: power the source off and confirm it is off
-  | 'attach' // boot storage and identity to the target
-  | 'start' // power the target on and confirm it is on
-  | 'restore' // start the workload on the target from the captured state
-  | 'verify' // the workload runs on the target, and only there
-  | 'prepare' // cascade: power the target on and confirm
-  | 'move' // cascade: live migration, or a checkpoint at a quiesce point
-  | 'switch' // cascade: storage and identity to the target
-  | 'release' // cascade: power the source off and return it to the pool
-  | 'rollback' // cascade: put the workload back on its source, power the target off
-  | 'unwind'; // failover, place: power the failed target off and confirm, before anyone else is tried
+export type { StepName } from '../wire/steps.js';
 
-const SEQUENCES: Record<TransferKind, readonly StepName[]> = {
-  failover: ['capture', 'fence', 'attach', 'start', 'restore', 'verify'],
-  place: ['attach', 'start', 'restore', 'verify'],
-  cascade: ['prepare', 'move', 'switch', 'restore', 'verify', 'release'],
-};
+const SEQUENCES = STEP_SEQUENCES;
 
 export function stepsOf(kind: TransferKind): readonly StepName[] {
   return SEQUENCES[kind];
@@ -50,8 +36,8 @@ export type Command =
   | { readonly type: 'none' };
 
 /** The last record of each step, in the order they were written. */
-function lastOf(steps: readonly StepRecord[]): Map<string, StepRecord> {
-  const last = new Map<string, StepRecord>();
+function lastOf(steps: readonly StepRecord[]): Map<StepName, StepRecord> {
+  const last = new Map<StepName, StepRecord>();
   for (const s of steps) last.set(s.name, s);
   return last;
 }
@@ -78,7 +64,7 @@ export function nextCommand(transfer: TransferRecord, context: { readonly source
 
   const unwind = last.get('unwind');
   if (unwind) {
-    // Issue 10 (chaos): a cascade unwinds only when its source died too; its workload then needs a failover.
+    // A cascade unwinds only when its source died too; its workload then needs a failover.
     if (unwind.status === 'succeeded') return { type: 'abort', reason: whyUnwound(transfer), targetFailed: true, replan: true, ...(transfer.kind === 'cascade' ? { toFailover: true } : {}) };
     if (unwind.status === 'failed') return { type: 'wait', step: 'unwind', reason: `cannot confirm ${transfer.to} is off: ${unwind.error ?? ''}`, attempt: attempts(transfer.steps, 'unwind') + 1 };
     return { type: 'run', step: 'unwind', attempt: attempts(transfer.steps, 'unwind') + 1 };
@@ -87,15 +73,15 @@ export function nextCommand(transfer: TransferRecord, context: { readonly source
   if (transfer.kind === 'cascade') {
     const rollback = last.get('rollback');
     if (rollback) {
-      // Issue 10 (chaos): a target that would not power on is suspect, as in a failover: not chosen again until
+      // A target that would not power on is suspect, as in a failover: not chosen again until
       // repaired (else the planner picked it again on every round, for ever).
       if (rollback.status === 'succeeded') {
         const targetFailed = failedBeforeRollback(transfer) === 'prepare';
-        // Issue 10 (chaos): back on a source that died meanwhile: it needs a failover like any workload of a dead blade.
+        // Back on a source that died meanwhile: it needs a failover like any workload of a dead blade.
         if (context.sourceFailed) return { type: 'abort', reason: `source ${transfer.from} failed during the rollback`, targetFailed, replan: true, toFailover: true };
         return { type: 'abort', reason: transfer.reason ?? 'rolled back', targetFailed, replan: false };
       }
-      // Issue 10 (chaos): the source died too (after the workload left it): nothing to go back to. Fence the target.
+      // The source died too (after the workload left it): nothing to go back to. Fence the target.
       if (context.sourceFailed) return { type: 'run', step: 'unwind', attempt: attempts(transfer.steps, 'unwind') + 1 };
       return { type: 'run', step: 'rollback', attempt: attempts(transfer.steps, 'rollback') + 1 };
     }
@@ -117,7 +103,7 @@ function onFailure(transfer: TransferRecord, step: StepName, record: StepRecord,
     // Once the workload runs on the target and is verified, the source's power-off is all that is
     // left: keep trying, the workload is safe. Before that, any failure puts it back on its source.
     if (step === 'release') return { type: 'wait', step, reason: `cannot power off the source: ${error}`, attempt };
-    // Issue 10 (chaos): the workload left a source that has died since: no rollback; fence the target, then fail over.
+    // The workload left a source that has died since: no rollback; fence the target, then fail over.
     if (sourceFailed) return { type: 'run', step: 'unwind', attempt: attempts(transfer.steps, 'unwind') + 1 };
     return { type: 'run', step: 'rollback', attempt: attempts(transfer.steps, 'rollback') + 1 };
   }
@@ -131,7 +117,7 @@ function onFailure(transfer: TransferRecord, step: StepName, record: StepRecord,
 }
 
 /** The step whose failure started the rollback (the last failed step before the first rollback record). */
-function failedBeforeRollback(transfer: TransferRecord): string | null {
+function failedBeforeRollback(transfer: TransferRecord): StepName | null {
   const first = transfer.steps.findIndex((s) => s.name === 'rollback');
   const before = first < 0 ? transfer.steps : transfer.steps.slice(0, first);
   return [...before].reverse().find((s) => s.status === 'failed')?.name ?? null;
@@ -144,7 +130,7 @@ function whyUnwound(transfer: TransferRecord): string {
 }
 
 /**
- * Issue 10 (chaos): whether the transfer's workload already left its source (moved live or restored on the target),
+ * Whether the transfer's workload already left its source (moved live or restored on the target),
  * so the source may go dark without harm. Before that, a cascade's source that loses power has lost the workload.
  */
 export function leftSource(transfer: TransferRecord): boolean {
@@ -152,7 +138,7 @@ export function leftSource(transfer: TransferRecord): boolean {
 }
 
 /**
- * Issue 10 (chaos): whether a cascade is powering its source off (its release step began): the only time a
+ * Whether a cascade is powering its source off (its release step began): the only time a
  * cascade's source may be seen off without having died.
  */
 export function releasing(transfer: TransferRecord): boolean {
@@ -160,8 +146,8 @@ export function releasing(transfer: TransferRecord): boolean {
 }
 
 /** Whether the workload already left its source: moved live, or restored on the target. */
-function onTarget(transfer: TransferRecord, last: ReadonlyMap<string, StepRecord>): boolean {
+function onTarget(transfer: TransferRecord, last: ReadonlyMap<StepName, StepRecord>): boolean {
   const move = last.get('move');
-  if (move?.status === 'succeeded' && move.output !== null && move.output.includes('"mode":"live"')) return true;
+  if (move?.status === 'succeeded' && parseStepOutput(move.output).mode === 'live') return true;
   return last.get('restore')?.status === 'succeeded';
 }

@@ -1,6 +1,6 @@
 // A level-triggered work queue (the Kubernetes controller pattern): a set of ids, not of events.
 // An id queued twice runs once; an id is never processed twice at the same time; an id queued
-// while it runs runs again after; a failure requeues it with backoff.
+// while it runs runs again after; a failure requeues it with backoff; a sync may ask to run again after a delay.
 import type { Clock } from '../ports/clock.js';
 
 export class WorkQueue {
@@ -8,11 +8,14 @@ export class WorkQueue {
   private readonly running = new Set<string>();
   private readonly again = new Set<string>();
   private readonly failures = new Map<string, number>();
+  /** Key -> the earliest time a delayed add is due: one timer that counts per key, as client-go's delaying queue. */
+  private readonly due = new Map<string, number>();
   private waiters: (() => void)[] = [];
   private stopped = false;
 
   constructor(
-    private readonly sync: (key: string) => Promise<void>,
+    /** Returns how long until the key should be looked at again (ms), or null for only when something changes. */
+    private readonly sync: (key: string) => Promise<number | null | void>,
     private readonly clock: Clock,
     private readonly onError: (key: string, error: Error, retryInMs: number) => void,
     private readonly backoff = { baseMs: 200, maxMs: 30_000 },
@@ -29,6 +32,21 @@ export class WorkQueue {
     queueMicrotask(() => this.pump());
   }
 
+  /** Adds the key after `ms`; of several delays asked for one key, the earliest wins. */
+  addAfter(key: string, ms: number): void {
+    if (this.stopped) return;
+    if (ms <= 0) return this.add(key);
+    const at = this.clock.now() + ms;
+    const current = this.due.get(key);
+    if (current !== undefined && current <= at) return;
+    this.due.set(key, at);
+    void this.clock.sleep(ms).then(() => {
+      if (this.due.get(key) !== at) return; // an earlier delay took its place, or it already fired
+      this.due.delete(key);
+      this.add(key);
+    });
+  }
+
   /** Resolves when nothing is queued or running (for tests and orderly shutdown). */
   idle(): Promise<void> {
     if (this.queued.size === 0 && this.running.size === 0) return Promise.resolve();
@@ -39,6 +57,7 @@ export class WorkQueue {
     this.stopped = true;
     this.queued.clear();
     this.again.clear();
+    this.due.clear();
   }
 
   get size(): number {
@@ -56,8 +75,9 @@ export class WorkQueue {
 
   private async process(key: string): Promise<void> {
     try {
-      await this.sync(key);
+      const after = await this.sync(key);
       this.failures.delete(key);
+      if (typeof after === 'number' && after > 0 && Number.isFinite(after)) this.addAfter(key, after);
     } catch (raw) {
       const error = raw instanceof Error ? raw : new Error(String(raw));
       const n = (this.failures.get(key) ?? 0) + 1;

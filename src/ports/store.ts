@@ -4,6 +4,7 @@ import type { Fit } from '../core/fit.js';
 import type { TransferKind } from '../core/decision.js';
 import type { Blade, Policy, Workload } from '../core/model.js';
 import type { Health, PowerState } from './hardware.js';
+import type { StepName } from '../wire/steps.js';
 import type { CommitOptions, LeaseStore } from './lease.js';
 
 export interface BladeRecord extends Blade {
@@ -33,7 +34,7 @@ export interface WorkloadRecord extends Workload {
 export type StepStatus = 'started' | 'succeeded' | 'failed';
 
 export interface StepRecord {
-  readonly name: string;
+  readonly name: StepName;
   readonly status: StepStatus;
   readonly attempt: number;
   readonly startedAt: number;
@@ -78,7 +79,7 @@ export interface AuditEvent {
 
 export type NewAuditEvent = Omit<AuditEvent, 'seq'>;
 
-// --- API tokens (issue 6): the HTTP API's bearer tokens; only their hashes are stored. ---
+// --- API tokens: the HTTP API's bearer tokens; only their hashes are stored. ---
 
 /** viewer < operator < admin: each role may do everything the lower ones may. */
 export type TokenRole = 'viewer' | 'operator' | 'admin';
@@ -104,8 +105,17 @@ export interface Batch {
   readonly checkpoints?: readonly CheckpointMeta[];
   readonly events?: readonly NewAuditEvent[];
   readonly policy?: Policy;
-  /** API tokens, upserted by id (issue 6). */
+  /** API tokens, upserted by id. */
   readonly tokens?: readonly TokenRecord[];
+  /** Round snapshots; one whose hash is already stored is left as it is. */
+  readonly rounds?: readonly RoundRecord[];
+}
+
+/** The input of one planning round, stored for replay: `body` is JSON text, `hash` its sha256 in hex. */
+export interface RoundRecord {
+  readonly hash: string;
+  readonly at: number;
+  readonly body: string;
 }
 
 export interface Store {
@@ -132,10 +142,12 @@ export interface Store {
   events(after: number, limit: number): Promise<AuditEvent[]>;
   /** The stored policy, or null before one was ever written. */
   policy(): Promise<Policy | null>;
-  /** Every token, revoked ones included, sorted by createdAt, then id (issue 6). */
+  /** Every token, revoked ones included, sorted by createdAt, then id. */
   tokens(): Promise<TokenRecord[]>;
-  /** The token with this hash, revoked or not; null when none has it (issue 6). */
+  /** The token with this hash, revoked or not; null when none has it. */
   tokenByHash(hash: string): Promise<TokenRecord | null>;
+  /** A stored round snapshot by its hash. */
+  round(hash: string): Promise<RoundRecord | null>;
   /** The schema version migrate() brought the database to. */
   schemaVersion(): Promise<number>;
 }

@@ -15,7 +15,7 @@ export interface WorkloadSetup {
   /** Lets the workload run a while so its sequence grows; default a 100 ms pause. */
   letRun?(): Promise<void>;
   /**
-   * Issue 9: false when the driver takes no periodic checkpoint of a running workload (libvirt: `virsh save`
+   * False when the driver takes no periodic checkpoint of a running workload (libvirt: `virsh save`
    * stops the domain). checkpoint() must then refuse with an error naming the workload and leave it running.
    */
   readonly checkpoints?: boolean;
@@ -64,7 +64,7 @@ export function workloadsContract(name: string, setup: () => Promise<WorkloadSet
 
     it('checkpoint leaves it running, and a restore elsewhere after a failure continues from the snapshot', async () => {
       const { port, workload, home, spares } = ctx();
-      // Issue 9: a driver without periodic checkpoints says so, naming the workload, and disturbs nothing.
+      // A driver without periodic checkpoints says so, naming the workload, and disturbs nothing.
       if (ctx().checkpoints === false) {
         await expectRejectionNaming(port.checkpoint(workload, home), workload);
         expect(await status()).toMatchObject({ state: 'running', blade: home });

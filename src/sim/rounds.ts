@@ -1,9 +1,13 @@
 // One planning round of the simulator: pending placements, maintenance drains, then cascades, through the same planners as the live controller.
 import { planCascade } from '../core/cascade.js';
+import { cooldownEnd, coolingDown } from '../core/eligibility.js';
 import { planPlacements, type PlacementRequest, type StandbyIndex } from '../core/placement.js';
 import { byId, compareIds } from './ids.js';
 import type { SimBlade, SimState, SimWorkload } from './sim-state.js';
 import { startTransfer } from './transfers.js';
+
+/** The simulator's clock counts seconds. */
+const SIM_SECONDS = 1;
 
 /** Returns how many transfers the round started; the caller repeats rounds until one starts none. */
 export function planRound(state: SimState): number {
@@ -67,7 +71,7 @@ function cascadeRound(state: SimState): number {
   if (slots === 0 || state.pool.size === 0) return 0;
   const earliestThaw = firstThaw(state);
   if (earliestThaw !== null) scheduleReplan(state, earliestThaw);
-  const frozen = (id: string): boolean => (state.cooldownUntil.get(id) ?? -Infinity) > state.now;
+  const frozen = (id: string): boolean => coolingDown(state.movedAt.get(id) ?? null, state.policy, state.now, SIM_SECONDS);
   const movable = [...state.candidates.improvable((shape) => state.pool.count(shape), frozen)].map((id) => state.workload(id)).sort(byId);
   if (movable.length === 0) return 0;
 
@@ -92,7 +96,7 @@ function cascadeBlades(state: SimState, movable: readonly SimWorkload[]): SimBla
 /** Every thawed candidate and every standby blade: what the planner would see without the indexes (tests compare). */
 function everything(state: SimState): { workloads: SimWorkload[]; blades: SimBlade[] } {
   const workloads = [...state.candidates.ids()]
-    .filter((id) => (state.cooldownUntil.get(id) ?? -Infinity) <= state.now)
+    .filter((id) => !coolingDown(state.movedAt.get(id) ?? null, state.policy, state.now, SIM_SECONDS))
     .map((id) => state.workload(id))
     .sort(byId);
   const blades = [...state.pool.all(), ...workloads.map((workload) => state.blade(workload.blade!))].sort(byId);
@@ -105,8 +109,9 @@ function everything(state: SimState): { workloads: SimWorkload[]; blades: SimBla
  */
 function firstThaw(state: SimState): number | null {
   let earliest: number | null = null;
-  for (const [id, until] of state.cooldownUntil) {
-    if (until <= state.now) state.cooldownUntil.delete(id);
+  for (const [id, movedAt] of state.movedAt) {
+    const until = cooldownEnd(movedAt, state.policy, SIM_SECONDS);
+    if (until <= state.now) state.movedAt.delete(id);
     else if (state.candidates.isImprovable(id)) earliest = earliest === null ? until : Math.min(earliest, until);
   }
   return earliest;

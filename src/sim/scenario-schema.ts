@@ -1,5 +1,6 @@
 // The zod shape of a scenario file (DESIGN section 9); every message is written for the person editing the YAML.
 import { z } from 'zod';
+import { policySchema } from '../wire/policy.js';
 
 const NON_EMPTY = 'expected a non-empty string';
 const NON_NEGATIVE = 'expected a number >= 0';
@@ -51,15 +52,7 @@ export const workloadSchema = strict({
   source: z.enum(requirementSources, { error: `expected one of ${requirementSources.join(', ')}` }).optional(),
 });
 
-export const policySchema = strict({
-  weights: z.record(z.string().min(1, { error: 'expected a non-empty key' }), nonNegative, { error: 'expected a mapping of resource names to weights' }).optional(),
-  minImprovement: nonNegative.optional(),
-  maxConcurrentTransfers: z.number({ error: 'expected an integer >= 1' }).int({ error: 'expected an integer >= 1' }).min(1, { error: 'expected an integer >= 1' }).optional(),
-  cooldownSeconds: nonNegative.optional(),
-  replanSeconds: z.number({ error: 'expected a number > 0' }).gt(0, { error: 'expected a number > 0' }).optional(),
-  transferSeconds: nonNegative.optional(),
-  requireApproval: z.boolean({ error: 'expected true or false' }).optional(),
-});
+export { policySchema } from '../wire/policy.js';
 
 const list = (message: string) => z.array(z.unknown(), { error: message }).nullish();
 
@@ -88,4 +81,4 @@ export const eventSchemas = {
 
 export type BladeInput = z.infer<typeof bladeSchema>;
 export type WorkloadInput = z.infer<typeof workloadSchema>;
-export type PolicyInput = z.infer<typeof policySchema>;
+export type { PolicyInput } from '../wire/policy.js';

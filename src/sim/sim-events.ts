@@ -121,7 +121,7 @@ function finish(state: SimState, id: string): string | null {
   if (occupied !== null) state.release(occupied);
   state.pending.delete(id);
   state.pendingReasons.delete(id);
-  state.cooldownUntil.delete(id);
+  state.movedAt.delete(id);
   workload.state = 'finished';
   return null;
 }

@@ -1,4 +1,5 @@
 // The simulated data center at one instant, with the indexes that keep every step O(1) or O(log n) instead of a scan of all blades.
+import { isEligible } from '../core/eligibility.js';
 import { isExact, type Fit } from '../core/fit.js';
 import type { Pending, TransferKind } from '../core/decision.js';
 import type { BladeLocation, BladeState, Policy, RequirementSource, Resources, WorkloadState } from '../core/model.js';
@@ -93,8 +94,8 @@ export class SimState {
   readonly inFlight = new Map<string, InFlight>();
   /** Running (not transferring) workloads whose fit is not exact: the cascade candidates. */
   readonly candidates: CandidateIndex;
-  /** Workload -> the time its cooldown ends. */
-  readonly cooldownUntil = new Map<string, number>();
+  /** Workload -> when its last move ended, while that may still hold it in cooldown. */
+  readonly movedAt = new Map<string, number>();
   /** Active blades an operator put into maintenance: they go to maintenance instead of standby once emptied. */
   readonly maintenanceRequested = new Set<string>();
   readonly transfers: TransferRecord[] = [];
@@ -137,6 +138,7 @@ export class SimState {
 
   enterPool(blade: SimBlade): void {
     blade.state = 'standby';
+    if (!isEligible(blade)) return;
     if (this.pool.add(blade)) this.candidates.shapeAppeared(shapeId(blade.resources), blade.resources);
     // A new blade may place a pending workload or let a drain go.
     this.dirty.placement = this.dirty.drain = true;

@@ -58,7 +58,7 @@ export function completeTransfer(state: SimState, flight: InFlight): void {
     if (source !== null) state.release(source);
   }
   state.occupy(workload, record.to);
-  if (state.policy.cooldownSeconds > 0) state.cooldownUntil.set(workload.id, state.now + state.policy.cooldownSeconds);
+  if (state.policy.cooldownSeconds > 0) state.movedAt.set(workload.id, state.now);
 }
 
 /**

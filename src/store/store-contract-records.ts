@@ -9,6 +9,7 @@ import type {
   TransferRecord,
   WorkloadRecord,
 } from '../ports/store.js';
+import type { StepName } from '../wire/steps.js';
 
 export const T0 = 1_700_000_000_000;
 
@@ -73,7 +74,7 @@ export function workload(id: string, overrides: Partial<WorkloadRecord> = {}): W
   };
 }
 
-export function step(name: string, overrides: Partial<StepRecord> = {}): StepRecord {
+export function step(name: StepName, overrides: Partial<StepRecord> = {}): StepRecord {
   return {
     name,
     status: 'succeeded',

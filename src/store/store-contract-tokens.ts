@@ -1,4 +1,4 @@
-// Store contract, part three (issue 6): API tokens round-trip, are found by hash, revoke, and keep names unique.
+// Store contract, part three: API tokens round-trip, are found by hash, revoke, and keep names unique.
 import { describe, expect, it } from 'vitest';
 import type { TokenRecord } from '../ports/store.js';
 import type { ContractContext } from './store-contract.js';

@@ -84,7 +84,7 @@ export function storeContract(
 
     stateContract(context);
     logContract(context);
-    tokenContract(context); // issue 6: API tokens
+    tokenContract(context); // API tokens
 
     const reopen = options.reopen;
     it.skipIf(reopen === undefined)('keeps every record across close and reopen', async () => {

@@ -29,5 +29,8 @@ describe('chaos (fixed seeds)', () => {
       .map((r) => `seed ${r.seed}: ${r.error ?? r.violations.map((v) => `${v.rule}: ${v.message}`).join('; ')}\n  replay: npm run chaos -- --runs 1 --seed ${r.seed}\n${r.tail.slice(-15).join('\n')}`);
     expect(failures).toEqual([]);
     expect(results.reduce((n, r) => n + r.kills, 0)).toBeGreaterThan(0);
+    // Every decision of every run, recomputed from its stored round, is the one the controller made.
+    expect(results.reduce((n, r) => n + r.replays.different + r.replays.unavailable, 0)).toBe(0);
+    expect(results.reduce((n, r) => n + r.replays.identical, 0)).toBeGreaterThan(0);
   }, 150_000);
 });

@@ -9,7 +9,7 @@ import { ControllerProcess, type Line } from './controller-process.js';
 /** Lease TTL of the children: short for a test; production defaults to 15 s (see docs/architecture.md). */
 export const TTL_MS = 1_500;
 
-// The shared world: the emulated data center (issue 5) runs here, in the test process, and both controller
+// The shared world: the emulated data center runs here, in the test process, and both controller
 // children drive it as they would real hardware: Redfish for blades, the emulator's API for workloads and SAN.
 async function sharedWorld(): Promise<{ world: FakeWorld; emulator: Emulator }> {
   const world = new FakeWorld({

@@ -1,4 +1,4 @@
-// /api/v1/emulator/... (issue 7): the emulated data center's fault injection and hardware repair, for operator
+// /api/v1/emulator/...: the emulated data center's fault injection and hardware repair, for operator
 // tokens, only while `cascade serve` runs the emulator. A browser cannot call the emulator's control API itself:
 // its token stays inside the controller, so these routes proxy the two things the dashboard needs.
 import { z } from 'zod';

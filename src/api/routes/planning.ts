@@ -1,6 +1,6 @@
 // The planner's view: candidates (Table 3), the standby pool (Table 4), what-if plans, and the policy.
-import { planCascade } from '../../core/cascade.js';
-import type { Blade, Policy, Workload } from '../../core/model.js';
+import type { Policy, Workload } from '../../core/model.js';
+import { decideRound } from '../../core/round.js';
 import { planWhatIf } from '../../core/what-if.js';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
@@ -20,13 +20,11 @@ export function planningRoutes(ctx: ApiContext): AnyRoute[] {
       responses: { 200: { description: 'Candidates and the totals over every running workload', schema: candidatesView } },
       async handle() {
         const state = await ctx.state();
-        const policy = ctx.policy();
-        const now = ctx.clock.now();
-        const busy = new Set(state.open.map((t) => t.workload));
-        const frozen = new Set(busy);
-        for (const w of state.workloads) if (w.movedAt !== null && now - w.movedAt < policy.cooldownSeconds * 1000) frozen.add(w.id);
-        const plan = planCascade({ blades: state.blades, workloads: state.workloads.filter((w) => !busy.has(w.id)), policy, slots: Infinity, frozen });
-        const moves = new Map([...plan.moves, ...plan.deferred].map((m) => [m.workload, m]));
+        // The round the controller would decide now, every move of its optimum shown (no slot limit, no approval).
+        const policy: Policy = { ...ctx.policy(), maxConcurrentTransfers: Infinity, requireApproval: false };
+        const snapshot = { blades: state.blades, workloads: state.workloads, transfers: state.open, proposals: [], rejected: [] };
+        const plan = decideRound(snapshot, policy, ctx.clock.now());
+        const moves = new Map([...plan.cascades.map((c) => c.move), ...plan.deferred].map((m) => [m.workload, m]));
         const items = plan.candidates.map((c) => {
           const m = moves.get(c.workload);
           return { workload: c.workload, blade: c.blade, fit: c.fit, frozen: c.frozen, move: m ? { to: m.to, after: m.after, saving: m.saving } : null };
@@ -65,10 +63,9 @@ export function planningRoutes(ctx: ApiContext): AnyRoute[] {
         body.fail.forEach((id, i) => {
           if (!state.bladeById.has(id)) throw new ApiError(400, 'invalid', `body.fail[${i}]: unknown blade ${id}`, `body.fail[${i}]`);
         });
-        // Standby blades the controller would not use (critical, unreachable) are out of the what-if too.
-        const blades: Blade[] = state.blades.map((b) => ({ ...b, state: b.state === 'standby' && (b.health === 'critical' || b.health === 'unreachable') ? 'failed' : b.state }));
+        // A transfer in flight is shown as landed where it is now, and a pending workload as one to place.
         const workloads: Workload[] = state.workloads.map((w) => (w.state === 'pending' ? { ...w, blade: null } : w.state === 'transferring' ? { ...w, state: 'running' } : w));
-        const result = planWhatIf({ blades, workloads, policy: ctx.policy(), fail: body.fail });
+        const result = planWhatIf({ blades: state.blades, workloads, policy: ctx.policy(), fail: body.fail });
         return {
           body: {
             fail: body.fail,

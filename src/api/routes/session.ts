@@ -1,4 +1,4 @@
-// /api/v1/session (issue 7): who the caller's token is and what this controller offers, so a client such as the
+// /api/v1/session: who the caller's token is and what this controller offers, so a client such as the
 // dashboard can check a token at login and show only the actions its role may use.
 import { z } from 'zod';
 import type { ApiContext } from '../context.js';

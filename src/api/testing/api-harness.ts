@@ -72,7 +72,7 @@ export async function apiHarness(spec: HarnessSpec, options: ApiHarnessOptions =
     logger,
     secrets: options.secrets ?? [],
     failedLogins: options.failedLogins ?? { max: 100_000, windowMs: 60_000 },
-    // Issue 7: the same hooks `cascade serve` gives the API (fault injection, hardware repair), over the fake world.
+    // The same hooks `cascade serve` gives the API (fault injection, hardware repair), over the fake world.
     ...(options.emulator === true ? { emulator: worldApiHooks(h.world, h.controller) } : options.emulator ? { emulator: options.emulator } : {}),
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
     ...(options.tls ? { tls: options.tls } : {}),

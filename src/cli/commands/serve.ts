@@ -13,7 +13,7 @@ interface ServeFlags {
   readonly port?: number;
   readonly emulatorPort?: number;
   readonly logFormat?: 'json' | 'text';
-  // Issue 8: the store and HA mode.
+  // The store and HA mode.
   readonly db?: string;
   readonly ha?: boolean;
   readonly leaseTtlMs?: number;

@@ -108,6 +108,13 @@ export interface Decision {
   readonly decidedAt: number;
   readonly proposal: number | null;
   readonly drain: boolean;
+  /** Asked for with replay=1: the round recomputed from its stored snapshot. */
+  readonly replay?: {
+    readonly available: boolean;
+    readonly reason: string | null;
+    readonly round: { readonly hash: string; readonly now: number } | null;
+    readonly identical: boolean | null;
+  };
 }
 
 export interface Candidate {

@@ -153,7 +153,8 @@ export class Detail {
   }
 
   private async why(id: string): Promise<HTMLElement> {
-    const d = await this.api.get<Decision>(`/api/v1/transfers/${encodeURIComponent(id)}/decision`);
+    const url = `/api/v1/transfers/${encodeURIComponent(id)}/decision?replay=1`;
+    const d = await this.api.get<Decision>(url);
     const rows = [
       h(
         'tr',
@@ -179,9 +180,22 @@ export class Detail {
       h('p', {}, `${d.workload}: ${d.kind}${d.drain ? ' (maintenance drain)' : ''} ${d.from ?? 'new'} → ${d.chosen.blade}, decided at ${clock(d.decidedAt)}. Fit before: ${fitText(d.before)}.`),
       table(['blade', 'fit', 'outcome'], rows, ''),
       why ? h('p', { class: 'muted' }, why) : null,
+      replayLine(d, url),
       h('p', { class: 'muted' }, 'Fit: less deficit first, then less surplus; ties go to the smaller blade, then the lower id.'),
     );
   }
+}
+
+/** Whether the round, recomputed from its stored snapshot, decided the same; links to the replay itself. */
+function replayLine(d: Decision, url: string): HTMLElement | null {
+  const r = d.replay;
+  if (!r) return null;
+  const text = !r.available
+    ? `Cannot replay this decision: ${r.reason ?? 'its round is not stored'}.`
+    : r.identical
+      ? `Replayed from its stored round ${r.round?.hash.slice(0, 12) ?? ''}: the same decision.`
+      : `Replayed from its stored round ${r.round?.hash.slice(0, 12) ?? ''}: a DIFFERENT decision (a bug; please report it).`;
+  return h('p', { class: 'muted', 'data-replay': r.available ? String(r.identical) : 'unavailable' }, text, ' ', h('a', { href: url, target: '_blank' }, 'replay'));
 }
 
 function pair(term: string, value: string | HTMLElement): HTMLElement[] {

@@ -106,7 +106,7 @@ CREATE TABLE policy (
 );
 `;
 
-/* Leadership (issue 8), as in SQLite: one row per partition; the epoch only grows and a row is never deleted. */
+/* Leadership, as in SQLite: one row per partition; the epoch only grows and a row is never deleted. */
 const V2_LEASES = `
 CREATE TABLE leases (
   name        text COLLATE "C" PRIMARY KEY,
@@ -133,7 +133,7 @@ CREATE TRIGGER leases_no_truncate BEFORE TRUNCATE ON leases
   FOR EACH STATEMENT EXECUTE FUNCTION leases_guard();
 `;
 
-/* API tokens (issue 6), as in SQLite: only a sha256 of each secret; names and hashes are unique. */
+/* API tokens, as in SQLite: only a sha256 of each secret; names and hashes are unique. */
 const V3_TOKENS = `
 CREATE TABLE tokens (
   id         text COLLATE "C" PRIMARY KEY,
@@ -145,10 +145,20 @@ CREATE TABLE tokens (
 );
 `;
 
+/* Round snapshots, as in SQLite: content-addressed, identical rounds stored once. */
+const V4_ROUNDS = `
+CREATE TABLE rounds (
+  hash text COLLATE "C" PRIMARY KEY CHECK (length(hash) = 64),
+  at   bigint NOT NULL,
+  body text NOT NULL
+);
+`;
+
 export const POSTGRES_MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'initial', sql: V1_INITIAL },
   { version: 2, name: 'leases', sql: V2_LEASES },
   { version: 3, name: 'tokens', sql: V3_TOKENS },
+  { version: 4, name: 'rounds', sql: V4_ROUNDS },
 ]);
 
 export const POSTGRES_SCHEMA_VERSION: number = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;

@@ -117,7 +117,7 @@ CREATE TABLE policy (
 `;
 
 /*
- * Leadership (issue 8): one row per partition. `epoch` only grows: a grant updates the row in place,
+ * Leadership: one row per partition. `epoch` only grows: a grant updates the row in place,
  * never deletes it, so an epoch is never handed out twice even across lapses. Times are the store's
  * clock in ms; for SQLite that is the clock of the machine the file lives on, shared by every process.
  */
@@ -138,7 +138,7 @@ BEGIN SELECT RAISE(ABORT, 'a lease epoch never goes back'); END;
 `;
 
 /*
- * Tokens (issue 6): the HTTP API's bearer tokens. Only a sha256 of each secret is kept: tokens are
+ * Tokens: the HTTP API's bearer tokens. Only a sha256 of each secret is kept: tokens are
  * 32 random bytes, so a fast hash is enough (nothing to brute-force), and a stolen database opens no door.
  * Names are unique because the audit log records changes as `token:<name>`.
  */
@@ -153,10 +153,23 @@ CREATE TABLE tokens (
 ) STRICT;
 `;
 
+/*
+ * Round snapshots: the input of every planning round that started a transfer or a proposal, so a decision can
+ * be replayed. Keyed by a sha256 of the snapshot: identical rounds are stored once (INSERT OR IGNORE).
+ */
+const V4_ROUNDS = `
+CREATE TABLE rounds (
+  hash TEXT PRIMARY KEY CHECK (length(hash) = 64),
+  at   INTEGER NOT NULL,
+  body TEXT NOT NULL CHECK (json_valid(body))
+) STRICT;
+`;
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'initial', sql: V1_INITIAL },
   { version: 2, name: 'leases', sql: V2_LEASES },
   { version: 3, name: 'tokens', sql: V3_TOKENS },
+  { version: 4, name: 'rounds', sql: V4_ROUNDS },
 ]);
 
 /** The schema version this code brings a database to. */

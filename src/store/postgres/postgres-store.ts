@@ -2,10 +2,10 @@
 import pg, { type Pool, type PoolClient } from 'pg';
 import type { Policy } from '../../core/model.js';
 import type { CommitOptions, Lease, LeaseView } from '../../ports/lease.js';
-import type { AuditEvent, Batch, BladeRecord, CheckpointMeta, LeasedStore, TokenRecord, TransferRecord, WorkloadRecord } from '../../ports/store.js';
+import type { AuditEvent, Batch, BladeRecord, CheckpointMeta, LeasedStore, RoundRecord, TokenRecord, TransferRecord, WorkloadRecord } from '../../ports/store.js';
 import { POSTGRES_MIGRATIONS } from '../migrations/postgres.js';
 // The row checkers are engine-neutral: the queries below shape PostgreSQL rows exactly like SQLite's.
-import { toBlade, toCheckpoint, toEvent, toPolicy, toToken, toTransfer, toWorkload } from '../sqlite/rows.js';
+import { toBlade, toCheckpoint, toEvent, toPolicy, toRound, toToken, toTransfer, toWorkload } from '../sqlite/rows.js';
 import { migrate, schemaVersionOf } from './migrate.js';
 import { acquireLease, checkFence, readLease, releaseLease, renewLease } from './pg-leases.js';
 import { inTransaction } from './pg-transaction.js';
@@ -152,7 +152,7 @@ export class PostgresStore implements LeasedStore {
     return rows[0] === undefined ? null : toPolicy(rows[0]);
   }
 
-  // Issue 6: API tokens.
+  // API tokens.
   async tokens(): Promise<TokenRecord[]> {
     return (await this.pool.query('SELECT * FROM tokens ORDER BY created_at, id')).rows.map(toToken);
   }
@@ -162,7 +162,12 @@ export class PostgresStore implements LeasedStore {
     return rows[0] === undefined ? null : toToken(rows[0]);
   }
 
-  // --- leases (issue 8): the database's clock decides, whatever the clocks of the controllers' hosts say ---
+  async round(hash: string): Promise<RoundRecord | null> {
+    const { rows } = await this.pool.query('SELECT hash, at, body FROM rounds WHERE hash = $1', [hash]);
+    return rows[0] === undefined ? null : toRound(rows[0]);
+  }
+
+  // --- leases: the database's clock decides, whatever the clocks of the controllers' hosts say ---
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | null> {
     return this.leaseCall((client) => acquireLease(client, name, holder, ttlMs));

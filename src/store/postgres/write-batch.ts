@@ -37,9 +37,10 @@ FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7
   WITH ORDINALITY AS s (name, status, attempt, started_at, ended_at, error, output, position)`;
 
 const INSERT_CHECKPOINT = 'INSERT INTO checkpoints (workload, blade, sequence, data, taken_at) VALUES ($1, $2, $3, $4, $5)';
+const INSERT_ROUND = 'INSERT INTO rounds (hash, at, body) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING';
 const INSERT_EVENT = 'INSERT INTO events (at, actor, type, subject, data) VALUES ($1, $2, $3, $4, $5) RETURNING seq';
 const UPSERT_POLICY = 'INSERT INTO policy (id, body) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET body = excluded.body';
-// Issue 6: API tokens, upserted by id; a name or hash another token holds breaks a UNIQUE constraint.
+// API tokens, upserted by id; a name or hash another token holds breaks a UNIQUE constraint.
 const UPSERT_TOKEN = `
 INSERT INTO tokens (id, name, role, hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT (id) DO UPDATE SET
@@ -61,6 +62,7 @@ export async function writeBatch(client: PoolClient, batch: Batch): Promise<Audi
   for (const checkpoint of batch.checkpoints ?? []) await writeCheckpoint(client, checkpoint);
   if (batch.policy !== undefined) await client.query(UPSERT_POLICY, [jsonText(batch.policy)]);
   for (const token of batch.tokens ?? []) await writeToken(client, token);
+  for (const round of batch.rounds ?? []) await client.query(INSERT_ROUND, [round.hash, round.at, round.body]);
   const events: AuditEvent[] = [];
   if ((batch.events ?? []).length > 0) await client.query('SELECT pg_advisory_xact_lock($1)', [EVENT_ORDER_LOCK.toString()]);
   for (const event of batch.events ?? []) events.push(await appendEvent(client, event));

@@ -6,11 +6,13 @@ import type {
   AuditEvent,
   BladeRecord,
   CheckpointMeta,
+  RoundRecord,
   StepRecord,
   TokenRecord,
   TransferRecord,
   WorkloadRecord,
 } from '../../ports/store.js';
+import { STEP_NAMES } from '../../wire/steps.js';
 
 /** A JSON text column, parsed and then checked against `schema`. */
 function json<T extends z.ZodType>(schema: T) {
@@ -93,7 +95,7 @@ const transferRow = z.object({
 });
 
 const stepRow = z.object({
-  name: z.string(),
+  name: z.enum(STEP_NAMES),
   status: z.enum(['started', 'succeeded', 'failed']),
   attempt: z.number(),
   started_at: z.number(),
@@ -188,7 +190,7 @@ export function toPolicy(row: unknown): Policy {
   return { ...DEFAULT_POLICY, ...body, weights: { ...(body.weights ?? {}) } };
 }
 
-// Issue 6: API tokens.
+// API tokens.
 const tokenRow = z.object({
   id: z.string(),
   name: z.string(),
@@ -201,4 +203,10 @@ const tokenRow = z.object({
 export function toToken(row: unknown): TokenRecord {
   const r = tokenRow.parse(row);
   return { id: r.id, name: r.name, role: r.role, hash: r.hash, createdAt: r.created_at, revokedAt: r.revoked_at };
+}
+
+const roundRow = z.object({ hash: z.string(), at: z.coerce.number(), body: z.string() });
+
+export function toRound(row: unknown): RoundRecord {
+  return roundRow.parse(row);
 }

@@ -7,6 +7,7 @@ import type {
   Batch,
   BladeRecord,
   CheckpointMeta,
+  RoundRecord,
   LeasedStore,
   TokenRecord,
   TransferRecord,
@@ -14,7 +15,7 @@ import type {
 } from '../../ports/store.js';
 import { SQLITE_MIGRATIONS } from '../migrations/sqlite.js';
 import { migrate, schemaVersionOf } from './migrate.js';
-import { toBlade, toCheckpoint, toEvent, toPolicy, toToken, toTransfer, toWorkload } from './rows.js';
+import { toBlade, toCheckpoint, toEvent, toPolicy, toRound, toToken, toTransfer, toWorkload } from './rows.js';
 import { acquireLease, checkFence, readLease, releaseLease, renewLease } from './sqlite-leases.js';
 import { writeBatch } from './write-batch.js';
 
@@ -89,7 +90,7 @@ export class SqliteStore implements LeasedStore {
     return run.immediate();
   }
 
-  // --- leases (issue 8): the file's machine clock is every process's clock, so Date.now() is the store's ---
+  // --- leases: the file's machine clock is every process's clock, so Date.now() is the store's ---
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | null> {
     return this.db.transaction(() => acquireLease((sql) => this.prepare(sql), name, holder, ttlMs, Date.now())).immediate();
@@ -172,7 +173,7 @@ export class SqliteStore implements LeasedStore {
     return row === undefined ? null : toPolicy(row);
   }
 
-  // Issue 6: API tokens.
+  // API tokens.
   async tokens(): Promise<TokenRecord[]> {
     return this.prepare('SELECT * FROM tokens ORDER BY created_at, id').all().map(toToken);
   }
@@ -180,6 +181,11 @@ export class SqliteStore implements LeasedStore {
   async tokenByHash(hash: string): Promise<TokenRecord | null> {
     const row = this.prepare('SELECT * FROM tokens WHERE hash = ?').get(hash);
     return row === undefined ? null : toToken(row);
+  }
+
+  async round(hash: string): Promise<RoundRecord | null> {
+    const row = this.prepare('SELECT hash, at, body FROM rounds WHERE hash = ?').get(hash);
+    return row === undefined ? null : toRound(row);
   }
 
   private withSteps(row: unknown): TransferRecord {

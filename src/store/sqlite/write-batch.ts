@@ -48,6 +48,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 const INSERT_CHECKPOINT =
   'INSERT INTO checkpoints (workload, blade, sequence, data, taken_at) VALUES (?, ?, ?, ?, ?)';
+const INSERT_ROUND = 'INSERT INTO rounds (hash, at, body) VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING';
 const INSERT_EVENT = 'INSERT INTO events (at, actor, type, subject, data) VALUES (?, ?, ?, ?, ?)';
 const UPSERT_POLICY = 'INSERT INTO policy (id, body) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body';
 
@@ -59,6 +60,7 @@ export function writeBatch(prepare: Prepare, batch: Batch): AuditEvent[] {
   for (const checkpoint of batch.checkpoints ?? []) writeCheckpoint(prepare, checkpoint);
   if (batch.policy !== undefined) writePolicy(prepare, batch.policy);
   for (const token of batch.tokens ?? []) writeToken(prepare, token);
+  for (const round of batch.rounds ?? []) prepare(INSERT_ROUND).run(round.hash, round.at, round.body);
   return (batch.events ?? []).map((event) => appendEvent(prepare, event));
 }
 
@@ -110,7 +112,7 @@ function writePolicy(prepare: Prepare, policy: Policy): void {
   prepare(UPSERT_POLICY).run(jsonText(policy));
 }
 
-// Issue 6: API tokens, upserted by id; a name or hash another token holds breaks a UNIQUE constraint.
+// API tokens, upserted by id; a name or hash another token holds breaks a UNIQUE constraint.
 const UPSERT_TOKEN = `
 INSERT INTO tokens (id, name, role, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET

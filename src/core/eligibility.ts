@@ -1,0 +1,60 @@
+// Which blades a round may place workloads on, each blade left out with a named reason, and the cooldown rule.
+import type { Blade, Policy } from './model.js';
+
+/** What a driver last said about a blade's health; the planner needs no more of the hardware than this. */
+export type BladeHealth = 'ok' | 'warning' | 'critical' | 'unreachable';
+
+/** A blade as a round sees it: the model's blade, and its health when a driver reports one (the simulator's do not). */
+export interface RoundBlade extends Blade {
+  readonly health?: BladeHealth;
+}
+
+/**
+ * Why a blade is not a target. `active`, `failed` and `maintenance` are its state; `critical` and `unreachable`
+ * are a standby blade whose driver reports it unfit to host anything.
+ */
+export type ExclusionReason = 'active' | 'failed' | 'maintenance' | 'critical' | 'unreachable';
+
+export interface Excluded {
+  readonly blade: string;
+  readonly reason: ExclusionReason;
+}
+
+/**
+ * The one eligibility rule: null when the blade may receive a workload, else why not. Checks run cheapest
+ * first; a rule added later (a failure verdict, power known, chassis powered, burn-in) goes here and nowhere else.
+ */
+export function exclusionOf(blade: RoundBlade): ExclusionReason | null {
+  if (blade.state !== 'standby') return blade.state;
+  if (blade.health === 'critical' || blade.health === 'unreachable') return blade.health;
+  return null;
+}
+
+export function isEligible(blade: RoundBlade): boolean {
+  return exclusionOf(blade) === null;
+}
+
+/** Splits blades into the targets and the excluded, both in input order. */
+export function eligibility<B extends RoundBlade>(blades: Iterable<B>): { readonly targets: B[]; readonly excluded: Excluded[] } {
+  const targets: B[] = [];
+  const excluded: Excluded[] = [];
+  for (const blade of blades) {
+    const reason = exclusionOf(blade);
+    if (reason === null) targets.push(blade);
+    else excluded.push({ blade: blade.id, reason });
+  }
+  return { targets, excluded };
+}
+
+/**
+ * The cooldown rule: a workload that moved at `movedAt` is not cascaded again before the returned time.
+ * `unitsPerSecond` is the caller's clock (1000 for the controller's milliseconds, 1 for the simulator's seconds),
+ * so each compares in its own unit without a rounding step.
+ */
+export function cooldownEnd(movedAt: number, policy: Policy, unitsPerSecond = 1000): number {
+  return movedAt + policy.cooldownSeconds * unitsPerSecond;
+}
+
+export function coolingDown(movedAt: number | null, policy: Policy, now: number, unitsPerSecond = 1000): boolean {
+  return movedAt !== null && cooldownEnd(movedAt, policy, unitsPerSecond) > now;
+}

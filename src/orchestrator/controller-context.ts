@@ -1,0 +1,94 @@
+// What the controller's reconcilers and operator commands share: ports, the queue, the policy, one lock.
+import type { Policy } from '../core/model.js';
+import type { Clock } from '../ports/clock.js';
+import type { HardwarePort } from '../ports/hardware.js';
+import type { StoragePort } from '../ports/storage.js';
+import type { BladeRecord, NewAuditEvent, Store } from '../ports/store.js';
+import type { WorkloadPort } from '../ports/workloads.js';
+import type { AuditEventType } from '../wire/events.js';
+import { ActionError } from './action-error.js';
+import type { ProposalBook } from './approvals.js';
+import type { RetryTiming } from './deadline.js';
+import type { WorkQueue } from './work-queue.js';
+
+export interface LogEntry {
+  readonly level: 'info' | 'warn' | 'error';
+  readonly msg: string;
+  readonly [key: string]: unknown;
+}
+
+/** A workload found running on a blade, for discovery to adopt. */
+export interface RunningWorkload {
+  readonly id: string;
+  readonly blade: string;
+  readonly priority?: number;
+}
+
+/** What one discovery added: new blades in the pool, and running workloads adopted onto them. */
+export interface Discovered {
+  readonly blades: string[];
+  readonly adopted: string[];
+}
+
+export interface ControllerOptions {
+  readonly store: Store;
+  readonly hardware: HardwarePort;
+  readonly workloads: WorkloadPort;
+  readonly storage: StoragePort;
+  readonly clock: Clock;
+  readonly timing?: RetryTiming;
+  /** Written to the store on first start only; later the stored policy rules. */
+  readonly policy?: Policy;
+  readonly log?: (entry: LogEntry) => void;
+  /** How often every blade's status is read even without events (ms); 0 turns polling off. */
+  readonly pollMs?: number;
+  /** How often every running workload is snapshotted for failovers from a dead blade (ms); 0 turns it off. */
+  readonly checkpointMs?: number;
+  /**
+   * Rediscovery: every `everyMs` (and whenever requestDiscovery() is called) the hardware is listed again, and
+   * what `running()` reports on new or free blades is adopted. Without it only explicit discover() calls list.
+   */
+  readonly discovery?: { readonly everyMs: number; readonly running: () => Promise<readonly RunningWorkload[]> };
+}
+
+export interface ControllerContext {
+  readonly o: ControllerOptions;
+  readonly timing: RetryTiming;
+  readonly queue: WorkQueue;
+  readonly approvals: ProposalBook;
+  readonly log: (entry: LogEntry) => void;
+  policy: Policy;
+  running: boolean;
+  /** Planning, blade observations and operator actions change shared records: one at a time. */
+  serial<T>(work: () => Promise<T>): Promise<T>;
+  event(actor: string, type: AuditEventType, subject: string, data: Record<string, unknown>): NewAuditEvent;
+}
+
+/** Resolves in the next turn of the event loop, after pending I/O callbacks. */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** One exclusive section after another, each starting in a new turn of the event loop. */
+export function serializer(): <T>(work: () => Promise<T>) => Promise<T> {
+  let exclusive: Promise<unknown> = Promise.resolve();
+  return <T>(work: () => Promise<T>): Promise<T> => {
+    // With a synchronous store (SQLite) a queue of plans and blade observations is otherwise one unbroken chain
+    // of microtasks, and the HTTP API, the event streams and the drivers' own I/O wait seconds for it to drain.
+    const run = exclusive.then(turn).then(work);
+    exclusive = run.catch(() => {});
+    return run;
+  };
+}
+
+export async function mustBlade(store: Store, id: string): Promise<BladeRecord> {
+  const b = await store.blade(id);
+  if (!b) throw new ActionError('not-found', `unknown blade ${id}`);
+  return b;
+}
+
+/** One per key kind (controller-runtime's Reconcile): looks at one id and says when to look again (ms), if ever. */
+export interface Reconciler {
+  sync(id: string): Promise<number | null>;
+}
+
+/** The id that stands for every record of a kind: a sweep queues each of them. */
+export const EVERY = '*';

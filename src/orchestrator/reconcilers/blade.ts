@@ -1,0 +1,70 @@
+// The blade reconciler: compares a blade's record with what its controller reports; a dead blade's workload fails over.
+import type { BladeRecord, WorkloadRecord } from '../../ports/store.js';
+import { EVERY, type ControllerContext, type Reconciler } from '../controller-context.js';
+import { withDeadline } from '../deadline.js';
+import { releasing } from '../transfer-machine.js';
+
+export class BladeReconciler implements Reconciler {
+  constructor(
+    private readonly c: ControllerContext,
+    private readonly pollMs: number,
+  ) {}
+
+  async sync(id: string): Promise<number | null> {
+    if (id !== EVERY) {
+      await this.c.serial(() => this.observe(id));
+      return null;
+    }
+    // Polling: every blade is read again even when its controller sends no events.
+    for (const b of await this.c.o.store.blades()) this.c.queue.add(`blade:${b.id}`);
+    return this.pollMs > 0 ? this.pollMs : null;
+  }
+
+  private async observe(id: string): Promise<void> {
+    const { c } = this;
+    const { store, hardware, clock } = c.o;
+    if (!(await store.blade(id))) return;
+    let status: { power: 'on' | 'off' | 'unknown'; health: BladeRecord['health'] };
+    try {
+      status = await withDeadline(clock, hardware.status(id), c.timing.callMs, `status of ${id}`);
+    } catch {
+      status = { power: 'unknown', health: 'unreachable' };
+    }
+    // The record and the open transfers as they are after the status call, which can take up to its deadline: a
+    // cascade that released this blade meanwhile (now standby, off) must not make it look dead.
+    const blade = await store.blade(id);
+    if (!blade) return;
+    const open = await store.transfers({ open: true });
+    const targetOf = open.find((t) => t.to === id);
+    const sourceOf = open.find((t) => t.from === id);
+    const dead =
+      status.health === 'critical' ||
+      status.health === 'unreachable' ||
+      // An active blade that lost power, unless a transfer is switching it on (target) or off (source). A source
+      // counts as switched off only once the cascade's release began; before that, a source that went dark lost
+      // the workload (or the place to roll it back to), and the rollback would never end.
+      (blade.state === 'active' && status.power === 'off' && !targetOf && !(sourceOf && releasing(sourceOf)));
+    const changed = status.power !== blade.power || status.health !== blade.health;
+    if (!dead || blade.state === 'failed' || blade.state === 'maintenance') {
+      // Onto the record read after the status call (above): a transfer that ended meanwhile (its target now
+      // active) must not be undone by this write of power and health.
+      if (changed) await store.commit({ blades: [{ ...blade, power: status.power, health: status.health }] });
+      return;
+    }
+
+    const failed: BladeRecord = { ...blade, state: 'failed', power: status.power, health: status.health };
+    const workloads: WorkloadRecord[] = [];
+    const hosted = (await store.workloads()).find((w) => w.blade === id && w.state === 'running');
+    // Only the transfer's own workload is taken care of by it; another one on the blade fails over.
+    if (hosted && sourceOf?.workload !== hosted.id) workloads.push({ ...hosted, state: 'pending', pendingReason: `blade ${id} failed` });
+    await store.commit({
+      blades: [failed],
+      workloads,
+      events: [c.event('controller', 'blade.failed', id, { health: status.health, power: status.power, workload: hosted?.id ?? null })],
+    });
+    c.log({ level: 'warn', msg: `blade ${id} failed`, health: status.health, power: status.power, workload: hosted?.id ?? null });
+    if (targetOf) c.queue.add(`transfer:${targetOf.id}`);
+    if (sourceOf) c.queue.add(`transfer:${sourceOf.id}`);
+    c.queue.add('plan');
+  }
+}

@@ -1,0 +1,83 @@
+// The discovery reconciler: blades the hardware reports that the store does not know join the pool, and running
+// workloads found on new or free blades are adopted in the same exclusive section.
+import type { BladeRecord } from '../../ports/store.js';
+import type { ControllerContext, Discovered, Reconciler, RunningWorkload } from '../controller-context.js';
+import type { OperatorCommands } from '../operator-commands.js';
+
+export class DiscoverReconciler implements Reconciler {
+  /** Running workloads discovery would not adopt, each logged once. */
+  private readonly refused = new Set<string>();
+
+  constructor(
+    private readonly c: ControllerContext,
+    private readonly commands: OperatorCommands,
+  ) {}
+
+  /** One discovery at a time: the queue runs a discovery asked for meanwhile once more after this one. */
+  async sync(): Promise<number | null> {
+    const discovery = this.c.o.discovery;
+    if (!discovery) return null;
+    const { blades, adopted } = await this.discover('controller', await discovery.running());
+    if (blades.length > 0) {
+      const also = adopted.length > 0 ? `; adopted ${adopted.join(', ')} running there` : '';
+      this.c.log({ level: 'info', msg: `new blade(s) joined the standby pool: ${blades.join(', ')}${also}`, blades, adopted });
+    }
+    return discovery.everyMs > 0 ? discovery.everyMs : null;
+  }
+
+  /**
+   * Adopting in the same exclusive section means no plan runs in between and mistakes an occupied blade for a
+   * standby one. A running workload is adopted only when the store does not know it and its blade is known and
+   * free (just found, or standby with no transfer aimed at it); one whose blade is still unknown waits for the
+   * next discovery (its BMC did not answer this inventory). An adoption that fails is logged.
+   */
+  discover(actor: string, running: readonly RunningWorkload[]): Promise<Discovered> {
+    const { c } = this;
+    const { store, hardware } = c.o;
+    return c.serial(async () => {
+      const stored = await store.blades();
+      const known = new Set(stored.map((b) => b.id));
+      const fresh = (await hardware.inventory(known)).filter((b) => !known.has(b.id));
+      const records: BladeRecord[] = fresh.map((b) => ({ id: b.id, resources: b.resources, state: 'standby', ...(b.location ? { location: b.location } : {}), power: 'unknown', health: 'ok', endpoint: 'driver' }));
+      if (records.length > 0) await store.commit({ blades: records, events: records.map((b) => c.event(actor, 'blade.added', b.id, { resources: b.resources })) });
+      const adopted: string[] = [];
+      const candidates = running.length === 0 ? [] : await this.adoptable(running, stored, records);
+      for (const w of candidates) {
+        try {
+          await this.commands.adoptNow(w, actor);
+          adopted.push(w.id);
+        } catch (error) {
+          c.log({ level: 'warn', msg: `could not adopt ${w.id} on ${w.blade}`, workload: w.id, blade: w.blade, error: error instanceof Error ? error.message : String(error) });
+        }
+      }
+      for (const b of records) c.queue.add(`blade:${b.id}`);
+      c.queue.add('plan');
+      return { blades: records.map((b) => b.id), adopted };
+    });
+  }
+
+  /** The running workloads discovery may adopt; the others are left for a later one, or logged. */
+  private async adoptable(running: readonly RunningWorkload[], stored: readonly BladeRecord[], fresh: readonly BladeRecord[]): Promise<RunningWorkload[]> {
+    const { store } = this.c.o;
+    const workloads = new Set((await store.workloads()).map((w) => w.id));
+    const blades = new Map([...stored, ...fresh].map((b) => [b.id, b]));
+    const targeted = new Set((await store.transfers({ open: true })).map((t) => t.to));
+    const claimed = new Set<string>();
+    const found: RunningWorkload[] = [];
+    for (const w of running) {
+      if (workloads.has(w.id)) continue;
+      const blade = blades.get(w.blade);
+      if (blade === undefined) continue;
+      if (blade.state !== 'standby' || targeted.has(w.blade) || claimed.has(w.blade)) {
+        if (this.refused.has(w.id)) continue; // said once; discovery repeats every half minute
+        this.refused.add(w.id);
+        const why = claimed.has(w.blade) ? 'claimed by another adopted workload' : targeted.has(w.blade) ? 'the target of a transfer' : blade.state;
+        this.c.log({ level: 'warn', msg: `not adopting ${w.id}: its blade ${w.blade} is ${why}`, workload: w.id, blade: w.blade });
+        continue;
+      }
+      claimed.add(w.blade);
+      found.push(w);
+    }
+    return found;
+  }
+}

@@ -1,0 +1,164 @@
+// Replayable decisions: a round's snapshot stored compact and content-addressed, and the round recomputed from it.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Placement } from '../core/decision.js';
+import type { RoundBlade } from '../core/eligibility.js';
+import type { Policy, Resources } from '../core/model.js';
+import { decideRound, type RoundDecision, type RoundSnapshot, type RoundWorkload } from '../core/round.js';
+import type { AuditEvent, RoundRecord } from '../ports/store.js';
+
+/** What a transfer.created or cascade.proposed event says about the round that decided it. */
+export interface RoundRef {
+  readonly hash: string;
+  /** The `now` the round decided at (cooldowns count from it). */
+  readonly now: number;
+}
+
+/**
+ * Compact: resources and requirements are listed once each in `shapes` (a data center has few shapes) and
+ * blades and workloads are tuples. No time in the body, so identical states give identical bodies and hashes.
+ */
+export function encodeRound(snapshot: RoundSnapshot, policy: Policy): string {
+  const shapes: Resources[] = [];
+  const shapeOf = new Map<string, number>();
+  const shape = (r: Resources): number => {
+    const key = JSON.stringify(r);
+    let i = shapeOf.get(key);
+    if (i === undefined) shapeOf.set(key, (i = shapes.push(r) - 1));
+    return i;
+  };
+  const blades = snapshot.blades.map((b) => [b.id, shape(b.resources), b.state, b.health ?? null]);
+  const workloads = snapshot.workloads.map((w) => [w.id, shape(w.requirements), w.priority, w.blade, w.state, w.movedAt, w.source]);
+  const transfers = snapshot.transfers.map((t) => [t.workload, t.from, t.to]);
+  return JSON.stringify({ v: 1, policy, shapes, blades, workloads, transfers, proposals: snapshot.proposals, rejected: snapshot.rejected });
+}
+
+export function roundRecord(snapshot: RoundSnapshot, policy: Policy, at: number): RoundRecord {
+  const body = encodeRound(snapshot, policy);
+  return { hash: createHash('sha256').update(body).digest('hex'), at, body };
+}
+
+const fit = z.object({
+  deficit: z.number(), surplus: z.number(), cost: z.number(), feasible: z.boolean(),
+  mismatches: z.array(z.object({ key: z.string(), kind: z.enum(['attribute', 'quantity']), required: z.union([z.number(), z.string()]), offered: z.union([z.number(), z.string(), z.null()]) })),
+});
+const resources = z.record(z.string(), z.union([z.number(), z.string()]));
+const body = z.object({
+  v: z.literal(1),
+  policy: z.object({
+    weights: z.record(z.string(), z.number()), minImprovement: z.number(), maxConcurrentTransfers: z.number(), cooldownSeconds: z.number(),
+    replanSeconds: z.number(), transferSeconds: z.number(), requireApproval: z.boolean(),
+  }),
+  shapes: z.array(resources),
+  blades: z.array(z.tuple([z.string(), z.number().int(), z.enum(['active', 'standby', 'failed', 'maintenance']), z.enum(['ok', 'warning', 'critical', 'unreachable']).nullable()])),
+  workloads: z.array(z.tuple([
+    z.string(), z.number().int(), z.number(), z.string().nullable(), z.enum(['running', 'pending', 'transferring', 'finished']), z.number().nullable(),
+    z.enum(['declared', 'vm-metadata', 'measured', 'host']),
+  ])),
+  transfers: z.array(z.tuple([z.string(), z.string().nullable(), z.string()])),
+  proposals: z.array(z.object({
+    id: z.number(), workload: z.string(), from: z.string(), to: z.string(), before: fit.nullable(), after: fit.nullable(), saving: z.number(), proposedAt: z.number(),
+    status: z.enum(['proposed', 'approved', 'rejected', 'started', 'expired']), decidedBy: z.string().nullable(), decidedAt: z.number().nullable(),
+    transfer: z.string().nullable(), reason: z.string().nullable(),
+  })),
+  rejected: z.array(z.object({ workload: z.string(), from: z.string(), to: z.string() })),
+});
+
+export function decodeRound(text: string): { readonly snapshot: RoundSnapshot; readonly policy: Policy } {
+  const d = body.parse(JSON.parse(text));
+  const shape = (i: number): Resources => {
+    const r = d.shapes[i];
+    if (r === undefined) throw new Error(`round snapshot: no shape ${i}`);
+    return r;
+  };
+  const blades: RoundBlade[] = d.blades.map(([id, s, state, health]) => ({ id, resources: shape(s), state, ...(health === null ? {} : { health }) }));
+  const workloads: RoundWorkload[] = d.workloads.map(([id, s, priority, blade, state, movedAt, source]) => ({ id, requirements: shape(s), priority, blade, state, movedAt, source }));
+  const transfers = d.transfers.map(([workload, from, to]) => ({ workload, from, to }));
+  return { snapshot: { blades, workloads, transfers, proposals: d.proposals, rejected: d.rejected }, policy: d.policy };
+}
+
+/** The round reference an event carries, if it carries one. */
+export function roundRefOf(event: AuditEvent): RoundRef | null {
+  const ref = z.object({ hash: z.string().length(64), now: z.number() }).safeParse(event.data['round']);
+  return ref.success ? ref.data : null;
+}
+
+/** What a round decided for one workload: the move it started or proposed, or why it left the workload alone. */
+export type Outcome =
+  | { readonly type: 'start'; readonly placement: Placement; readonly drain: boolean; readonly proposal: number | null }
+  | { readonly type: 'propose'; readonly placement: Placement }
+  | { readonly type: 'pending'; readonly reason: string; readonly detail: string }
+  | { readonly type: 'none' };
+
+export function outcomeFor(decision: RoundDecision, workload: string): Outcome {
+  const placed = decision.placements.find((p) => p.workload === workload);
+  if (placed) return { type: 'start', placement: placed, drain: false, proposal: null };
+  const drained = decision.drains.find((p) => p.workload === workload);
+  if (drained) return { type: 'start', placement: drained, drain: true, proposal: null };
+  const cascade = decision.cascades.find((c) => c.move.workload === workload);
+  if (cascade) return { type: 'start', placement: plain(cascade.move), drain: false, proposal: cascade.proposal };
+  const proposed = decision.propose.find((m) => m.workload === workload);
+  if (proposed) return { type: 'propose', placement: plain(proposed) };
+  const pending = decision.pending.find((p) => p.workload === workload);
+  if (pending) return { type: 'pending', reason: pending.reason, detail: pending.detail };
+  return { type: 'none' };
+}
+
+/** A placement without a cascade's `saving`, as the events record it. */
+function plain(p: Placement): Placement {
+  return { workload: p.workload, kind: p.kind, from: p.from, to: p.to, before: p.before, after: p.after, runnersUp: p.runnersUp };
+}
+
+/** Recomputes a stored round; `policy` replaces the one it was decided under (a what-if on the past). */
+export function replayRound(record: RoundRecord, ref: RoundRef, policy?: Policy): { readonly decision: RoundDecision; readonly policy: Policy } {
+  const stored = decodeRound(record.body);
+  const used = policy ?? stored.policy;
+  return { decision: decideRound(stored.snapshot, used, ref.now), policy: used };
+}
+
+/**
+ * Whether a replayed outcome is the event's decision: the same kind, blades and fits, and for a started
+ * transfer the same runners-up with the same reasons. Compared as JSON, as both were written.
+ */
+export function sameAsRecorded(event: AuditEvent, outcome: Outcome): boolean {
+  if (outcome.type !== 'start' && outcome.type !== 'propose') return false;
+  const p = outcome.placement;
+  const d = event.data;
+  if (event.type === 'cascade.proposed') {
+    return outcome.type === 'propose' && d['from'] === p.from && d['to'] === p.to && JSON.stringify(d['after']) === JSON.stringify(p.after) && JSON.stringify(d['before']) === JSON.stringify(p.before);
+  }
+  if (outcome.type !== 'start') return false;
+  const recorded = { kind: d['kind'], workload: d['workload'], from: d['from'], to: d['to'], before: d['before'], after: d['after'], drain: d['drain'], runnersUp: d['runnersUp'] };
+  const replayed = { kind: p.kind, workload: p.workload, from: p.from, to: p.to, before: p.before, after: p.after, drain: outcome.drain, runnersUp: p.runnersUp };
+  return JSON.stringify(recorded) === JSON.stringify(replayed);
+}
+
+export type Replay =
+  | { readonly available: false; readonly reason: string }
+  | {
+      readonly available: true;
+      readonly round: RoundRef;
+      /** The outcome recomputed under the policy of the time, and whether it is the one recorded. */
+      readonly outcome: Outcome;
+      readonly identical: boolean;
+      readonly policy: Policy;
+      /** With another policy: what that policy would have done in the same round. */
+      readonly alternative: { readonly policy: Policy; readonly outcome: Outcome } | null;
+    };
+
+/** Replays the round behind a transfer.created or cascade.proposed event; `other` is a patch over its policy. */
+export async function replayEvent(store: { round(hash: string): Promise<RoundRecord | null> }, event: AuditEvent, other?: Partial<Policy>): Promise<Replay> {
+  const ref = roundRefOf(event);
+  if (ref === null) return { available: false, reason: 'the decision was recorded without its round (an older controller)' };
+  const record = await store.round(ref.hash);
+  if (record === null) return { available: false, reason: `the round ${ref.hash.slice(0, 12)} is no longer stored` };
+  const workload = event.type === 'cascade.proposed' ? event.subject : String(event.data['workload']);
+  const { decision, policy } = replayRound(record, ref);
+  const outcome = outcomeFor(decision, workload);
+  let alternative: { policy: Policy; outcome: Outcome } | null = null;
+  if (other !== undefined) {
+    const merged: Policy = { ...policy, ...other, weights: other.weights ?? policy.weights };
+    alternative = { policy: merged, outcome: outcomeFor(replayRound(record, ref, merged).decision, workload) };
+  }
+  return { available: true, round: ref, outcome, identical: sameAsRecorded(event, outcome), policy, alternative };
+}
