@@ -52,6 +52,8 @@ export interface ControllerOptions {
   readonly pollMs?: number;
   /** How often every running workload is snapshotted for failovers from a dead blade (ms); 0 turns it off. */
   readonly checkpointMs?: number;
+  /** Told after each work-queue key ('plan', 'poll', 'blade:B', ...) synced: lets tests wait for a round, not a time. */
+  readonly onSynced?: (key: string) => void;
 }
 
 export class Controller {
@@ -72,7 +74,7 @@ export class Controller {
   private constructor(private readonly o: ControllerOptions) {
     this.timing = o.timing ?? LIVE_TIMING;
     this.log = o.log ?? (() => {});
-    this.queue = new WorkQueue((key) => this.sync(key), o.clock, (key, error, retryInMs) =>
+    this.queue = new WorkQueue((key) => this.sync(key).then(() => o.onSynced?.(key)), o.clock, (key, error, retryInMs) =>
       this.log({ level: 'warn', msg: 'sync failed; will retry', key, error: error.message, retryInMs }),
     );
     this.executor = new Executor(
