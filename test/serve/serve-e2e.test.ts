@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../../src/orchestrator/testing/harness.js';
 import { JsonLines } from '../support/json-lines.js';
 import { fenceViolations, sequenceGaps, twoBladeViolations, type HistoryEntry } from '../../src/adapters/fake/index.js';
 
@@ -101,8 +102,8 @@ describe('cascade serve, end to end over HTTP', () => {
     expect(serve.lines.some((l) => typeof l.msg === 'string' && l.msg.startsWith('emulator listening on http://127.0.0.1:'))).toBe(true);
 
     // Let the controller take a periodic checkpoint first: a dead blade's memory is gone, the checkpoint is not.
-    const until = Date.now() + 20_000;
-    while ((await snapshotsOfW1()) === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    // Without one the failover below would have nothing to restore: fail here, saying so.
+    await eventually(async () => (await snapshotsOfW1()) > 0, 60_000, 'a periodic checkpoint of W1');
 
     expect(await cascade('fail', 'A', '--data', join(dir, 'data'))).toContain('A failed');
     await serve.waitFor(done('failover', 'A', 'B'), 'failover A -> B');

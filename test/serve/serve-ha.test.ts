@@ -9,8 +9,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fenceViolations, FakeWorld, twoBladeViolations } from '../../src/adapters/fake/index.js';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
+import { eventually } from '../../src/orchestrator/testing/harness.js';
 import { openStore } from '../../src/store/open-store.js';
 import { postgresSkipReason, startPgCluster, type PgCluster } from '../../src/store/postgres/testing/pg-cluster.js';
+import { requiredPeer } from '../../src/testing/required-peers.js';
 import { BIN, ROOT, ServeChild, type ServeLine } from './serve-child.js';
 
 const run = promisify(execFile);
@@ -18,7 +20,7 @@ const TTL_MS = 1_500;
 
 let dir = '';
 const children: ServeChild[] = [];
-const pgSkip = postgresSkipReason();
+const pgSkip = requiredPeer('cascade serve HA on PostgreSQL', postgresSkipReason());
 if (pgSkip !== null) console.warn(`skipping cascade serve --ha on PostgreSQL: ${pgSkip}`);
 
 function configFor(e: Emulator): string {
@@ -99,8 +101,8 @@ async function killedLeader(s: Site): Promise<void> {
   expect(await repair.json()).toMatchObject({ error: { code: 'not-leader', message: expect.stringContaining('the leader is s1') } });
 
   // A checkpoint of W1 first: a dead blade's memory is gone, the checkpoint is not.
-  const until = Date.now() + 20_000;
-  while (!world.history().some((e) => e.kind === 'checkpoint' && e.workload === 'W1') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  // Without it the failover below would have nothing to restore: fail here, saying so, rather than later and vaguely.
+  await eventually(() => world.history().some((e) => e.kind === 'checkpoint' && e.workload === 'W1'), 60_000, 'a checkpoint of W1');
   world.failBlade('A');
 
   expect((await s1.exited).signal).toBe('SIGKILL');
