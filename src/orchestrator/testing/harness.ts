@@ -26,7 +26,10 @@ export interface Harness {
    * round queued: afterwards "nothing happened" means the controller looked and did nothing.
    */
   nextRound(key: string, timeoutMs?: number): Promise<void>;
-  /** Makes the controller plan now (the stored policy set again, unchanged) and waits for that round and its work. */
+  /**
+   * Makes the controller plan now (the stored policy set again, unchanged) and waits for that round to have committed
+   * what it decided; not for the transfers it started, which may still be running.
+   */
   planRound(timeoutMs?: number): Promise<void>;
   events(): Promise<AuditEvent[]>;
   stop(): Promise<void>;
@@ -89,9 +92,9 @@ export async function harness(spec: {
       await controller.idle();
     },
     async planRound(timeoutMs = 5_000) {
-      const round = h.nextRound('plan', timeoutMs);
+      const seen = synced.get('plan') ?? 0;
       await controller.setPolicy(controller.currentPolicy(), 'test');
-      await round;
+      await eventually(() => (synced.get('plan') ?? 0) > seen, timeoutMs, 'a plan round');
     },
     events: () => store.events(0, 100_000),
     async stop() {
