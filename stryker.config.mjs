@@ -8,6 +8,9 @@ export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutation.config.ts', related: true },
   coverageAnalysis: 'perTest',
+  // Static mutants (module-level code: the zod schemas, the step sequences) need every test of their files rerun in a
+  // fresh environment; they count, as every other mutant does.
+  ignoreStatic: false,
   mutate: [
     'src/core/**/*.ts',
     'src/orchestrator/**/*.ts',
