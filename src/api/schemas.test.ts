@@ -28,6 +28,10 @@ describe('resources (requirements and blade resources)', () => {
     expect(problem(s.resources, { memoryGiB: value })).toEqual({ path: 'memoryGiB', message: QUANTITY });
   });
 
+  it('says what a value may be when it is neither a quantity nor an attribute', () => {
+    expect(problem(s.resources, { memoryGiB: true })).toEqual({ path: 'memoryGiB', message: `${QUANTITY}, or a non-empty string` });
+  });
+
   it('refuses an empty or over-long attribute, an empty or over-long key, and more than 64 keys', () => {
     expect(problem(s.resources, { cpuArch: '' })?.path).toBe('cpuArch');
     expect(problem(s.resources, { cpuArch: 'y'.repeat(257) })?.path).toBe('cpuArch');
@@ -70,6 +74,11 @@ describe('policyPatch: bounds for a live controller', () => {
   ];
   it.each(cases)('%s = %s: %s', (key, value, message) => {
     expect(problem(s.policyPatch, { [key]: value })).toEqual(message === null ? null : { path: key, message });
+  });
+
+  it('gives the same range when a policy value is not a number at all', () => {
+    expect(problem(s.policyPatch, { minImprovement: 'x' })).toEqual({ path: 'minImprovement', message: 'expected a number from 0 to 1000000' });
+    expect(problem(s.policyPatch, { maxConcurrentTransfers: 'x' })).toEqual({ path: 'maxConcurrentTransfers', message: 'expected an integer from 1 to 1000' });
   });
 
   it('bounds weights from 0 to 1000 per key, and names the key', () => {
@@ -120,6 +129,7 @@ describe('ids, queries and bodies', () => {
       order: 'desc',
     });
     expect(problem(s.transferQuery, { open: 'yes' })).toEqual({ path: 'open', message: 'expected true or false' });
+    expect(s.transferQuery.parse({ open: 'false', order: 'asc' })).toMatchObject({ open: 'false', order: 'asc' });
     expect(problem(s.transferQuery, { kind: 'move' })).toEqual({ path: 'kind', message: 'expected one of failover, cascade, place' });
     expect(problem(s.transferQuery, { status: 'x' })).toEqual({ path: 'status', message: 'expected one of running, waiting, done, aborted' });
     expect(problem(s.transferQuery, { order: 'up' })).toEqual({ path: 'order', message: 'expected asc or desc' });
@@ -130,8 +140,9 @@ describe('ids, queries and bodies', () => {
     expect(s.eventQuery.parse({ after: '7', limit: '1000', last: '1' })).toEqual({ after: 7, limit: 1000, last: 1 });
     expect(problem(s.eventQuery, { after: '-1' })).toEqual({ path: 'after', message: 'expected an integer >= 0' });
     expect(problem(s.eventQuery, { after: '1.5' })).toEqual({ path: 'after', message: 'expected an integer >= 0' });
+    expect(problem(s.eventQuery, { after: 'x' })).toEqual({ path: 'after', message: 'expected an integer >= 0' });
     for (const key of ['limit', 'last']) {
-      for (const bad of ['0', '1001', '1.5']) expect(problem(s.eventQuery, { [key]: bad })).toEqual({ path: key, message: 'expected an integer from 1 to 1000' });
+      for (const bad of ['0', '1001', '1.5', 'x']) expect(problem(s.eventQuery, { [key]: bad })).toEqual({ path: key, message: 'expected an integer from 1 to 1000' });
     }
   });
 
@@ -166,5 +177,6 @@ describe('ids, queries and bodies', () => {
       expect(problem(s.tokenBody, { role: 'viewer', name: bad })).toEqual({ path: 'name', message: 'expected 1 to 64 letters, digits, or . _ @ -' });
     }
     expect(problem(s.tokenBody, { role: 'viewer', name: 'x'.repeat(64) })).toBeNull();
+    expect(problem(s.tokenBody, { role: 'viewer', name: 5 })).toEqual({ path: 'name', message: 'expected a name' });
   });
 });

@@ -77,6 +77,9 @@ describe('scenario schema', () => {
       ['maxConcurrentTransfers', 1.5, 'expected an integer >= 1'],
       ['replanSeconds', 0, 'expected a number > 0'],
       ['requireApproval', 'no', 'expected true or false'],
+      ['minImprovement', 'x', 'expected a number >= 0'],
+      ['maxConcurrentTransfers', 'x', 'expected an integer >= 1'],
+      ['replanSeconds', 'x', 'expected a number > 0'],
     ];
     for (const [key, value, message] of cases) expect(problem(policySchema, { [key]: value })).toEqual({ path: key, message });
     expect(problem(policySchema, { weights: { memoryGiB: -1 } })).toEqual({ path: 'weights.memoryGiB', message: 'expected a number >= 0' });
