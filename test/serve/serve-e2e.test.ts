@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../../src/orchestrator/testing/harness.js';
 import { JsonLines } from '../support/json-lines.js';
 import { fenceViolations, sequenceGaps, twoBladeViolations, type HistoryEntry } from '../../src/adapters/fake/index.js';
 
@@ -103,7 +102,11 @@ describe('cascade serve, end to end over HTTP', () => {
 
     // Let the controller take a periodic checkpoint first: a dead blade's memory is gone, the checkpoint is not.
     // Without one the failover below would have nothing to restore: fail here, saying so.
-    await eventually(async () => (await snapshotsOfW1()) > 0, 60_000, 'a periodic checkpoint of W1');
+    const until = Date.now() + 60_000;
+    while ((await snapshotsOfW1()) === 0) {
+      if (Date.now() > until) throw new Error('no periodic checkpoint of W1 within 60 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
 
     expect(await cascade('fail', 'A', '--data', join(dir, 'data'))).toContain('A failed');
     await serve.waitFor(done('failover', 'A', 'B'), 'failover A -> B');

@@ -9,7 +9,6 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fenceViolations, FakeWorld, twoBladeViolations } from '../../src/adapters/fake/index.js';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
-import { eventually } from '../../src/orchestrator/testing/harness.js';
 import { openStore } from '../../src/store/open-store.js';
 import { postgresSkipReason, startPgCluster, type PgCluster } from '../../src/store/postgres/testing/pg-cluster.js';
 import { requiredPeer } from '../../src/testing/required-peers.js';
@@ -102,7 +101,12 @@ async function killedLeader(s: Site): Promise<void> {
 
   // A checkpoint of W1 first: a dead blade's memory is gone, the checkpoint is not.
   // Without it the failover below would have nothing to restore: fail here, saying so, rather than later and vaguely.
-  await eventually(() => world.history().some((e) => e.kind === 'checkpoint' && e.workload === 'W1'), 60_000, 'a checkpoint of W1');
+  // Polled every 50 ms: history() copies the world's whole record, and this process serves the emulator too.
+  const until = Date.now() + 60_000;
+  while (!world.history().some((e) => e.kind === 'checkpoint' && e.workload === 'W1')) {
+    if (Date.now() > until) throw new Error('no checkpoint of W1 within 60 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
   world.failBlade('A');
 
   expect((await s1.exited).signal).toBe('SIGKILL');
