@@ -15,6 +15,8 @@ interface Subscription {
   readonly events: AuditEvent[];
   readonly ids: (string | null)[];
   readonly raw: string[];
+  /** Set when the raw stream stopped (ended or broke), whoever stopped it. */
+  ended: boolean;
   close(): void;
 }
 
@@ -26,7 +28,7 @@ async function subscribe(api: ApiHarness, options: { lastEventId?: string; query
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toContain('text/event-stream');
   const [forMessages, forRaw] = response.body!.tee();
-  const sub: Subscription = { events: [], ids: [], raw: [], close: () => abort.abort() };
+  const sub: Subscription = { events: [], ids: [], raw: [], ended: false, close: () => abort.abort() };
   void (async () => {
     try {
       for await (const m of readSse(forMessages)) {
@@ -42,7 +44,9 @@ async function subscribe(api: ApiHarness, options: { lastEventId?: string; query
     try {
       for await (const chunk of forRaw) sub.raw.push(decoder.decode(chunk));
     } catch {
-      /* aborted */
+      /* aborted, or the connection broke */
+    } finally {
+      sub.ended = true;
     }
   })();
   return sub;
@@ -127,9 +131,13 @@ describe('GET /api/v1/events as text/event-stream', () => {
   it('ends open streams when the server closes', async () => {
     t = await apiHarness(FOUR_SERVERS);
     const sub = await subscribe(t);
+    await eventually(() => sub.raw.join('').startsWith('retry:'), 3000, 'the stream to open');
+    expect(sub.ended).toBe(false);
     const stopping = t.stop();
     t = null;
     await stopping;
+    // Nothing here aborts the request: only the server ending the response stops the reader.
+    await eventually(() => sub.ended, 3000, 'the server to end the stream');
     sub.close();
   });
 });

@@ -118,11 +118,16 @@ describe('Redfish surface', () => {
     // Reconnecting after the first event gets the second again.
     const again = new AbortController();
     const replay = await fetch(`${emulator.url}/redfish/v1/EventService/SSE`, { headers: { ...basic, 'Last-Event-ID': seen[0]!.id! }, signal: again.signal });
-    for await (const message of serverSentEvents(replay.body, again.signal)) {
-      expect(message.data).toContain('ResourcePoweredOn');
-      break;
-    }
+    const replayed: { id: string | null; data: string }[] = [];
+    const rereading = (async () => {
+      for await (const message of serverSentEvents(replay.body, again.signal)) replayed.push(message);
+    })().catch(() => {});
+    await eventually(async () => replayed.length, (n) => n >= 1, 2_000, 'the replayed event');
     again.abort();
+    await rereading;
+    // Exactly the event after Last-Event-ID, under its own id: not the first one again, not an empty replay.
+    expect(replayed.map((m) => m.id)).toEqual([seen[1]!.id]);
+    expect(replayed[0]!.data).toBe(seen[1]!.data);
   });
 });
 
@@ -154,8 +159,9 @@ describe('faults through the control API', () => {
     const lost = await json(await control('POST', '/chassis/c1/power-loss'));
     expect(lost['blades']).toEqual(['b1', 'b2']);
     expect(world.workload('W1')).toMatchObject({ state: 'stopped', stateKept: false });
-    await post('/redfish/v1/Systems/b1/Actions/ComputerSystem.Reset', { ResetType: 'On' });
-    await new Promise((r) => setTimeout(r, 200));
+    expect((await post('/redfish/v1/Systems/b1/Actions/ComputerSystem.Reset', { ResetType: 'On' })).status).toBe(204);
+    // The world saw the request and scheduled nothing: a change in flight would read PoweringOn until it lands.
+    expect(world.history().filter((h) => h.kind === 'power-requested' && h.blade === 'b1' && h.power === 'on')).toHaveLength(1);
     expect((await json(await get('/redfish/v1/Systems/b1')))['PowerState']).toBe('Off');
     expect((await control('POST', '/chassis/c9/power-loss')).status).toBe(404);
   });

@@ -6,11 +6,18 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeWorld } from '../adapters/fake/index.js';
+import { requiredPeer } from '../testing/required-peers.js';
 import { startEmulator, type Emulator } from './server.js';
 
 const run = promisify(execFile);
 const PYTHON = '/usr/bin/python3';
-const hasSushy = existsSync(PYTHON) && (await run(PYTHON, ['-c', 'import sushy']).then(() => true, () => false));
+const sushyMissing = !existsSync(PYTHON)
+  ? `${PYTHON} is missing (apt-get install -y python3)`
+  : await run(PYTHON, ['-c', 'import sushy']).then(
+      () => null,
+      () => `${PYTHON} cannot import sushy (apt-get install -y python3-sushy)`,
+    );
+const hasSushy = requiredPeer('the emulator read by python3-sushy', sushyMissing) === null;
 
 let emulator: Emulator;
 beforeAll(async () => {

@@ -77,7 +77,8 @@ describe('chaos regressions', () => {
     await eventually(async () => (await h!.store.transfers()).some((t) => t.status === 'aborted'), 10_000, 'the cascade to give up');
     await h.settle(10_000);
     // A replan or two later, still only the one attempt: C is failed until someone repairs it.
-    await new Promise((r) => setTimeout(r, 200));
+    await h.planRound();
+    await h.planRound();
     await h.settle(10_000);
     const transfers = await h.store.transfers();
     expect(transfers).toHaveLength(1);

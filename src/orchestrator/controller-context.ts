@@ -44,6 +44,8 @@ export interface ControllerOptions {
   readonly pollMs?: number;
   /** How often every running workload is snapshotted for failovers from a dead blade (ms); 0 turns it off. */
   readonly checkpointMs?: number;
+  /** Told after each work-queue key ('plan', 'poll', 'blade:B', ...) synced: lets tests wait for a round, not a time. */
+  readonly onSynced?: (key: string) => void;
   /**
    * Rediscovery: every `everyMs` (and whenever requestDiscovery() is called) the hardware is listed again, and
    * what `running()` reports on new or free blades is adopted. Without it only explicit discover() calls list.

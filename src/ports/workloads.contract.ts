@@ -125,7 +125,7 @@ export function workloadsContract(name: string, setup: () => Promise<WorkloadSet
 
     it('migrate moves it live, its sequence continuing, where the driver can', async (test) => {
       const { port, workload, home, spares } = ctx();
-      if (!(await port.canMigrate(workload, home, spares[0]))) return test.skip();
+      if (!(await port.canMigrate(workload, home, spares[0]))) return test.skip('this driver cannot migrate live here');
       const before = await status();
       await port.migrate(workload, home, spares[0]);
       const after = await status();
@@ -135,7 +135,7 @@ export function workloadsContract(name: string, setup: () => Promise<WorkloadSet
 
     it('refuses a migration it cannot make, and the workload keeps running on its source', async (test) => {
       const { port, workload, home, unmigratable } = ctx();
-      if (unmigratable === undefined) return test.skip();
+      if (unmigratable === undefined) return test.skip('no blade this driver refuses to migrate to');
       expect(await port.canMigrate(workload, home, unmigratable)).toBe(false);
       await expectRejectionNaming(port.migrate(workload, home, unmigratable), unmigratable);
       expect(await status()).toMatchObject({ state: 'running', blade: home });

@@ -87,6 +87,7 @@ export function storeContract(
     tokenContract(context); // API tokens
 
     const reopen = options.reopen;
+    // A store with no file (in memory) has nothing to reopen.
     it.skipIf(reopen === undefined)('keeps every record across close and reopen', async () => {
       if (reopen === undefined) return;
       const batch = {

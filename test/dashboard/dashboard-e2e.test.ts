@@ -11,9 +11,11 @@ import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, ServeChild } from '../serve/serve-child.js';
+import { requiredPeer } from '../../src/testing/required-peers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const HAVE_CHROMIUM =
+  requiredPeer('the dashboard in Chromium', existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (apt-get install -y chromium)`) === null;
 const RESULTS = join(ROOT, 'test-results');
 const run = promisify(execFile);
 
@@ -270,7 +272,6 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
 });
 
 if (!HAVE_CHROMIUM) {
-  console.warn(`dashboard end-to-end test skipped: ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`);
   describe('the dashboard in Chromium', () => {
     it.skip(`skipped: ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`, () => {});
   });

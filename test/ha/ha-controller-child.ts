@@ -22,6 +22,13 @@ const env = (name: string): string => {
 const say = (entry: object): void => void process.stdout.write(`${JSON.stringify({ t: Date.now(), holder, ...entry })}\n`);
 // A frozen leader must not keep the lease row locked inside a transaction for long (see PostgresStoreOptions).
 const store = openStore(db, { postgres: { idleInTransactionMs: Math.floor(ttlMs / 2), leaseLockTimeoutMs: Math.floor(ttlMs / 3) } });
+// Each lease request and its answer, so a test can wait until a standby has asked again (it looked) rather than sleep.
+const acquireLease = store.acquireLease.bind(store);
+store.acquireLease = async (...args) => {
+  const lease = await acquireLease(...args);
+  say({ level: 'debug', msg: 'lease asked', granted: lease !== null });
+  return lease;
+};
 const hardware = new RedfishHardware({ url: emulatorUrl, name: 'emulator', username: env('CASCADE_TEST_REDFISH_USER'), password: env('CASCADE_TEST_REDFISH_PASSWORD'), timeoutMs: 1_000, retries: 0 });
 const endpoint = { url: emulatorUrl, token: env('CASCADE_TEST_EMULATOR_TOKEN'), timeoutMs: 1_000 };
 // Inside the lease guard (HaController wraps these): only calls the guard let through are logged.

@@ -5,10 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../../src/orchestrator/testing/harness.js';
 import { postgresSkipReason, startPgCluster, type PgCluster } from '../../src/store/postgres/testing/pg-cluster.js';
+import { requiredPeer } from '../../src/testing/required-peers.js';
 import { expectFinishedOnB, failingOver, isStep, TTL_MS } from './failover-scenario.js';
 
-const skip = postgresSkipReason();
+const skip = requiredPeer('HA controllers on PostgreSQL', postgresSkipReason());
 if (skip !== null) console.warn(`skipping the HA controller tests on PostgreSQL: ${skip}`);
 
 const engineOf = (db: string): string => (db.startsWith('postgres') ? 'PostgreSQL' : 'SQLite');
@@ -58,7 +60,7 @@ async function pausedInsideStart(db: string): Promise<void> {
     const refused = await leader.waitForAfter(resumedAt, (l) => l.msg === 'write refused', 'c1 to be refused');
     expect(refused).toMatchObject({ code: 'fenced', decidedBy: 'store', reason: 'superseded', epoch: 1, currentEpoch: 2 });
     await leader.waitForAfter(resumedAt, (l) => l.msg === 'leadership lost', 'c1 to give up');
-    await leader.waitForAfter(resumedAt, (l) => l.msg === 'standby', 'c1 to stand by');
+    const stoodBy = await leader.waitForAfter(resumedAt, (l) => l.msg === 'standby', 'c1 to stand by');
 
     // It stopped acting as leader: it issued no driver call after it woke (its own log says what it
     // issued, and when), and it led no more; checked again after one more lease period, in case it
@@ -66,7 +68,10 @@ async function pausedInsideStart(db: string): Promise<void> {
     // after it woke: the window docs/architecture.md describes.)
     const callsSinceWaking = (): unknown[] => leader.lines.filter((l) => l.msg === 'driver call' && l.t >= resumedAt);
     expect(callsSinceWaking()).toStrictEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, TTL_MS));
+    // Three refused lease requests after standing by (one every renewal period, a third of the TTL): c1 kept
+    // running and looking for a lease period, and called nothing.
+    const refusals = (): number => leader.lines.filter((l) => l.msg === 'lease asked' && l['granted'] === false && l.t >= stoodBy.t).length;
+    await eventually(() => refusals() >= 3, 30_000, 'c1 to ask for the lease three times');
     expect(callsSinceWaking()).toStrictEqual([]);
     expect(leader.lines.filter((l) => l.t >= resumedAt && l.msg === 'leading')).toStrictEqual([]);
     await expectFinishedOnB(db, world, 'start');

@@ -101,8 +101,12 @@ describe('cascade serve, end to end over HTTP', () => {
     expect(serve.lines.some((l) => typeof l.msg === 'string' && l.msg.startsWith('emulator listening on http://127.0.0.1:'))).toBe(true);
 
     // Let the controller take a periodic checkpoint first: a dead blade's memory is gone, the checkpoint is not.
-    const until = Date.now() + 20_000;
-    while ((await snapshotsOfW1()) === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    // Without one the failover below would have nothing to restore: fail here, saying so.
+    const until = Date.now() + 60_000;
+    while ((await snapshotsOfW1()) === 0) {
+      if (Date.now() > until) throw new Error('no periodic checkpoint of W1 within 60 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
 
     expect(await cascade('fail', 'A', '--data', join(dir, 'data'))).toContain('A failed');
     await serve.waitFor(done('failover', 'A', 'B'), 'failover A -> B');

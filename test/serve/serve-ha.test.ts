@@ -11,6 +11,7 @@ import { fenceViolations, FakeWorld, twoBladeViolations } from '../../src/adapte
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
 import { openStore } from '../../src/store/open-store.js';
 import { postgresSkipReason, startPgCluster, type PgCluster } from '../../src/store/postgres/testing/pg-cluster.js';
+import { requiredPeer } from '../../src/testing/required-peers.js';
 import { BIN, ROOT, ServeChild, type ServeLine } from './serve-child.js';
 
 const run = promisify(execFile);
@@ -18,7 +19,7 @@ const TTL_MS = 1_500;
 
 let dir = '';
 const children: ServeChild[] = [];
-const pgSkip = postgresSkipReason();
+const pgSkip = requiredPeer('cascade serve HA on PostgreSQL', postgresSkipReason());
 if (pgSkip !== null) console.warn(`skipping cascade serve --ha on PostgreSQL: ${pgSkip}`);
 
 function configFor(e: Emulator): string {
@@ -99,8 +100,13 @@ async function killedLeader(s: Site): Promise<void> {
   expect(await repair.json()).toMatchObject({ error: { code: 'not-leader', message: expect.stringContaining('the leader is s1') } });
 
   // A checkpoint of W1 first: a dead blade's memory is gone, the checkpoint is not.
-  const until = Date.now() + 20_000;
-  while (!world.history().some((e) => e.kind === 'checkpoint' && e.workload === 'W1') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  // Without it the failover below would have nothing to restore: fail here, saying so, rather than later and vaguely.
+  // Polled every 50 ms: history() copies the world's whole record, and this process serves the emulator too.
+  const until = Date.now() + 60_000;
+  while (!world.history().some((e) => e.kind === 'checkpoint' && e.workload === 'W1')) {
+    if (Date.now() > until) throw new Error('no checkpoint of W1 within 60 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
   world.failBlade('A');
 
   expect((await s1.exited).signal).toBe('SIGKILL');

@@ -129,8 +129,14 @@ describe('Redfish driver against a bladed mockup', () => {
     });
 
     it('a service with no event stream: subscribers hear nothing, and the log says polling will do', async () => {
-      const stop = driver.subscribe(() => {});
+      const heard: unknown[] = [];
+      const stop = driver.subscribe((e) => heard.push(e));
       await eventually(async () => logs.some((l) => l.msg.includes('no ServerSentEventUri')), (yes) => yes, 2_000, 'the warning');
+      // A power change the driver itself made, confirmed by reading it back: a stream would have announced it.
+      await driver.setPower('Blade1', 'off');
+      expect((await driver.status('Blade1')).power).toBe('off');
+      expect(heard).toEqual([]);
+      expect(mockup.requests.filter((r) => r.path.includes('SSE'))).toEqual([]);
       stop();
     });
   });

@@ -1,6 +1,7 @@
 // Tests against real peers (ipmi_sim, virsh) run only where the Debian packages are installed; elsewhere they say why.
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { requiredPeer } from '../../testing/required-peers.js';
 
 /** The executable's full path on PATH, or null. */
 export function findOnPath(name: string): string | null {
@@ -17,10 +18,13 @@ export function findOnPath(name: string): string | null {
   return null;
 }
 
-/** True when every command is installed; otherwise prints one line naming what is missing and how to install it. */
+/**
+ * True when every command is installed; otherwise prints one line naming what is missing and how to install it
+ * (and, in CI, fails: see requiredPeer).
+ */
 export function peersInstalled(suite: string, commands: readonly string[], packages: string): boolean {
   const missing = commands.filter((c) => findOnPath(c) === null);
   if (missing.length === 0) return true;
-  console.warn(`${suite}: skipped: ${missing.join(', ')} not installed (apt-get install -y ${packages})`);
+  requiredPeer(suite, `${missing.join(', ')} not installed (apt-get install -y ${packages})`);
   return false;
 }

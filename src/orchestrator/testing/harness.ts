@@ -14,8 +14,23 @@ export interface Harness {
   readonly store: Store;
   readonly controller: Controller;
   readonly logs: LogEntry[];
-  /** Waits until the controller has nothing to do and no transfer is open. */
+  /**
+   * Waits until the controller has nothing to do and no transfer is open, and then a whole poll round (every blade
+   * read again) changed nothing: a blade's change that no event announced cannot slip past it.
+   */
   settle(timeoutMs?: number): Promise<void>;
+  /** How many times the work-queue key ('plan', 'poll', 'blade:B') has synced so far. */
+  rounds(key: string): number;
+  /**
+   * Waits for the key to sync once more after this call (a plan round, a poll of every blade), then for the work that
+   * round queued: afterwards "nothing happened" means the controller looked and did nothing.
+   */
+  nextRound(key: string, timeoutMs?: number): Promise<void>;
+  /**
+   * Makes the controller plan now (the stored policy set again, unchanged) and waits for that round to have committed
+   * what it decided; not for the transfers it started, which may still be running.
+   */
+  planRound(timeoutMs?: number): Promise<void>;
   events(): Promise<AuditEvent[]>;
   stop(): Promise<void>;
 }
@@ -36,6 +51,8 @@ export async function harness(spec: {
   spec.prepare?.(world, ports);
   const store = SqliteStore.open(':memory:');
   const logs: LogEntry[] = [];
+  const synced = new Map<string, number>();
+  const pollMs = spec.pollMs ?? 20;
   const controller = await Controller.start({
     store,
     ...ports,
@@ -43,7 +60,8 @@ export async function harness(spec: {
     timing: spec.timing ?? TEST_TIMING,
     policy: policyWith({ cooldownSeconds: 0, ...spec.policy }),
     log: (e) => logs.push(e),
-    pollMs: spec.pollMs ?? 20,
+    pollMs,
+    onSynced: (key) => synced.set(key, (synced.get(key) ?? 0) + 1),
   });
   await controller.discover();
   for (const w of spec.workloads ?? []) if (w.blade) await controller.adopt({ id: w.id, blade: w.blade, ...(w.priority === undefined ? {} : { priority: w.priority }) });
@@ -58,14 +76,25 @@ export async function harness(spec: {
         await controller.idle();
         const open = await store.transfers({ open: true });
         if (open.length === 0) {
-          // One more quiet period: a plan may be about to start something.
-          await new Promise((r) => setTimeout(r, 30));
-          await controller.idle();
+          // One more poll round, and the plans it queued: a change it finds may be about to start something.
+          if (pollMs > 0) await h.nextRound('poll', Math.max(0, until - Date.now()));
+          else await controller.idle();
           if ((await store.transfers({ open: true })).length === 0) return;
         }
         if (Date.now() > until) throw new Error(`not settled: ${open.map((t) => `${t.id} ${t.status} ${t.reason ?? ''}`).join('; ')}`);
         await new Promise((r) => setTimeout(r, 10));
       }
+    },
+    rounds: (key) => synced.get(key) ?? 0,
+    async nextRound(key, timeoutMs = 5_000) {
+      const seen = synced.get(key) ?? 0;
+      await eventually(() => (synced.get(key) ?? 0) > seen, timeoutMs, `a ${key} round`);
+      await controller.idle();
+    },
+    async planRound(timeoutMs = 5_000) {
+      const seen = synced.get('plan') ?? 0;
+      await controller.setPolicy(controller.currentPolicy(), 'test');
+      await eventually(() => (synced.get('plan') ?? 0) > seen, timeoutMs, 'a plan round');
     },
     events: () => store.events(0, 100_000),
     async stop() {

@@ -9,8 +9,9 @@ import { event } from '../store-contract-records.js';
 import { inTransaction } from './pg-transaction.js';
 import { PostgresStore } from './postgres-store.js';
 import { postgresSkipReason, startPgCluster, type PgCluster } from './testing/pg-cluster.js';
+import { requiredPeer } from '../../testing/required-peers.js';
 
-const skip = postgresSkipReason();
+const skip = requiredPeer('PostgresStore', postgresSkipReason());
 if (skip !== null) console.warn(`skipping the PostgreSQL store tests: ${skip}`);
 
 let cluster: PgCluster | undefined;
