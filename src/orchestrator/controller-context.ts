@@ -44,7 +44,7 @@ export interface ControllerOptions {
   readonly pollMs?: number;
   /** How often every running workload is snapshotted for failovers from a dead blade (ms); 0 turns it off. */
   readonly checkpointMs?: number;
-  /** Told after each work-queue key ('plan', 'poll', 'blade:B', ...) synced: lets tests wait for a round, not a time. */
+  /** Told after each work-queue key ('plan', 'blade:*' (a poll of every blade), 'blade:B', ...) synced: lets tests wait for a round, not a time. */
   readonly onSynced?: (key: string) => void;
   /**
    * Rediscovery: every `everyMs` (and whenever requestDiscovery() is called) the hardware is listed again, and

@@ -32,7 +32,7 @@ export class Controller {
 
   private constructor(o: ControllerOptions) {
     const log = o.log ?? (() => {});
-    const queue = new WorkQueue((key) => this.sync(key).then(() => o.onSynced?.(key)), o.clock, (key, error, retryInMs) =>
+    const queue = new WorkQueue((key) => this.sync(key).then((requeueMs) => (o.onSynced?.(key), requeueMs)), o.clock, (key, error, retryInMs) =>
       log({ level: 'warn', msg: 'sync failed; will retry', key, error: error.message, retryInMs }),
     );
     const serial = serializer();

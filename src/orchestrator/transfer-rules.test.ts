@@ -38,7 +38,7 @@ function transfer(kind: TransferRecord['kind'], rows: Row[], extra: Partial<Tran
 const ran = (...names: StepName[]): Row[] => names.flatMap((n): Row[] => [[n, 'started'], [n, 'succeeded']]);
 const failed = (name: StepName, error = 'boom'): Row[] => [[name, 'started'], [name, 'failed', error]];
 const LIVE = '{"mode":"live"}';
-const CHECKPOINT = '{"mode":"checkpoint","checkpoint":"cp-1"}';
+const CHECKPOINT = JSON.stringify({ mode: 'checkpoint', checkpoint: { workload: 'W1', blade: 'A', sequence: 1, data: 'cp-1' } });
 
 describe('leftSource: the workload has left its source only once it runs elsewhere', () => {
   it('is false before any step, and while the move runs', () => {

@@ -19,7 +19,7 @@ export interface Harness {
    * read again) changed nothing: a blade's change that no event announced cannot slip past it.
    */
   settle(timeoutMs?: number): Promise<void>;
-  /** How many times the work-queue key ('plan', 'poll', 'blade:B') has synced so far. */
+  /** How many times the work-queue key ('plan', 'blade:*' for a poll of every blade, 'blade:B') has synced so far. */
   rounds(key: string): number;
   /**
    * Waits for the key to sync once more after this call (a plan round, a poll of every blade), then for the work that
@@ -77,7 +77,7 @@ export async function harness(spec: {
         const open = await store.transfers({ open: true });
         if (open.length === 0) {
           // One more poll round, and the plans it queued: a change it finds may be about to start something.
-          if (pollMs > 0) await h.nextRound('poll', Math.max(0, until - Date.now()));
+          if (pollMs > 0) await h.nextRound('blade:*', Math.max(0, until - Date.now()));
           else await controller.idle();
           if ((await store.transfers({ open: true })).length === 0) return;
         }
