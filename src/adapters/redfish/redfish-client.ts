@@ -161,8 +161,9 @@ export class RedfishClient {
   }
 
   /** Which authentication this service gets, deciding it on first use (`auto`: one log line says why). */
-  auth(): Promise<AuthChoice> {
-    return this.#chosen();
+  async auth(): Promise<AuthChoice> {
+    const { mode, why } = await this.#chosen();
+    return { mode, why };
   }
 
   #chosen(): Promise<AuthChoice & { sessions: string }> {
@@ -190,7 +191,8 @@ export class RedfishClient {
     } catch (error) {
       // Wrong credentials stay wrong over Basic, and a service that does not answer is asked again next time.
       if (error instanceof RedfishError && (error.status === 401 || error.status === 403 || error.code !== 'auth')) throw error;
-      return this.#basic(`the session login failed (${error instanceof Error ? error.message : String(error)})`);
+      const message = error instanceof Error ? error.message : String(error);
+      return this.#basic(`the session login failed (${message.startsWith(`${this.name}: `) ? message.slice(this.name.length + 2) : message})`);
     }
     const choice = { mode: 'session' as const, why: `a session from ${sessions}`, sessions };
     this.endpoint.log?.({ level: 'info', msg: `${this.name}: using session authentication (${choice.why})`, endpoint: this.name });
