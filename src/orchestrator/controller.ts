@@ -14,6 +14,7 @@ import type { StoragePort } from '../ports/storage.js';
 import type { BladeRecord, NewAuditEvent, Store, TransferRecord, WorkloadRecord } from '../ports/store.js';
 import type { WorkloadPort } from '../ports/workloads.js';
 import { ActionError } from './action-error.js';
+import { refreshBlades } from './blade-refresh.js';
 import { approvalRound, ProposalBook, type Proposal } from './approvals.js';
 import { LIVE_TIMING, withDeadline, type RetryTiming } from './deadline.js';
 import { Executor } from './executor.js';
@@ -236,9 +237,13 @@ export class Controller {
     return this.serial(async () => {
       const stored = await this.o.store.blades();
       const known = new Set(stored.map((b) => b.id));
-      const fresh = (await this.o.hardware.inventory(known)).filter((b) => !known.has(b.id));
-      const records: BladeRecord[] = fresh.map((b) => ({ id: b.id, resources: b.resources, state: 'standby', ...(b.location ? { location: b.location } : {}), power: 'unknown', health: 'ok', endpoint: 'driver' }));
+      const listed = await this.o.hardware.inventory(known);
+      const fresh = listed.filter((b) => !known.has(b.id));
+      const records: BladeRecord[] = fresh.map((b) => ({ id: b.id, resources: b.resources, state: 'standby', ...(b.location ? { location: b.location } : {}), ...(b.name ? { name: b.name } : {}), power: 'unknown', health: 'ok', endpoint: 'driver' }));
       if (records.length > 0) await this.o.store.commit({ blades: records, events: records.map((b) => this.event(actor, 'blade.added', b.id, { resources: b.resources })) });
+      // Known blades the driver re-read and found changed: new resources are audited, and the plan below sees them.
+      const refreshed = refreshBlades(stored, listed);
+      if (refreshed.records.length > 0) await this.o.store.commit({ blades: refreshed.records, events: refreshed.resized.map((r) => this.event(actor, 'blade.resources', r.blade, { before: r.before, after: r.after })) });
       const adopted: string[] = [];
       const candidates = running.length === 0 ? [] : await this.adoptable(running, stored, records);
       for (const w of candidates) {
