@@ -81,6 +81,7 @@ export class Controller {
       {
         onStep: (t, step) => this.log({ level: step.status === 'failed' ? 'warn' : 'info', msg: `step ${step.name} ${step.status}`, transfer: t.id, workload: t.workload, kind: t.kind, from: t.from, to: t.to, attempt: step.attempt, ...(step.error ? { error: step.error } : {}) }),
         onSettled: (t) => this.settled(t),
+        onRetry: (t, step, error, tries) => this.log({ level: 'warn', msg: `step ${step} retrying: ${error.message}`, transfer: t.id, workload: t.workload, step, tries }),
       },
     );
   }
