@@ -243,6 +243,8 @@ export function eventService(): Json {
     Name: 'Event Service',
     ServiceEnabled: true,
     ServerSentEventUri: `${ROOT}/EventService/SSE`,
+    Subscriptions: ref(`${ROOT}/EventService/Subscriptions`),
+    EventTypesForSubscription: ['StatusChange', 'ResourceUpdated', 'ResourceAdded', 'ResourceRemoved', 'Alert'],
     EventFormatTypes: ['Event'],
     RegistryPrefixes: ['ResourceEvent'],
     // No SubmitTestEvent here; clients such as python3-sushy expect the (empty) Actions object all the same.
