@@ -27,6 +27,8 @@ export class EventSubscriptions {
   /** Deliveries that failed (a refused or unreachable destination), and that were taken, since start. */
   failed = 0;
   delivered = 0;
+  /** Refuse new subscriptions (a BMC whose event service takes none): POST answers 501. */
+  refuse = false;
 
   /** A new subscription, or the name of the property that is wrong. */
   create(body: unknown): { id: string; view: Json } | { error: string } {

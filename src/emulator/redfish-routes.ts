@@ -157,6 +157,7 @@ export function redfishRoutes(app: FastifyInstance, o: RedfishServiceOptions): v
   app.get(`${ROOT}/EventService`, async () => eventService());
   app.get(SUBSCRIPTIONS, async () => collection(SUBSCRIPTIONS, 'EventDestination', 'Event subscriptions', o.subscriptions.ids().map((id) => `${SUBSCRIPTIONS}/${id}`)));
   app.post(SUBSCRIPTIONS, async (request, reply) => {
+    if (o.subscriptions.refuse) return reply.code(501).send(redfishError('ActionNotSupported', 'This service takes no event subscriptions.'));
     const created = o.subscriptions.create(request.body);
     if ('error' in created) return reply.code(400).send(redfishError('PropertyValueFormatError', `The value of the property ${created.error} is not valid.`));
     return reply.code(201).header('Location', `${SUBSCRIPTIONS}/${created.id}`).send(created.view);
