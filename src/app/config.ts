@@ -13,7 +13,8 @@ const ms = (max: number) => z.number().int().min(0).max(max);
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name');
 const secretText = z.string().min(1);
 
-const redfishEndpoint = z
+/** One Redfish service of the site file (also read by `cascade drivers check`). */
+export const redfishEndpoint = z
   .object({
     name: z.string().min(1).optional(),
     url: z

@@ -34,6 +34,14 @@ export interface RedfishHardwareOptions extends RedfishEndpoint {
   readonly push?: PushOptions;
 }
 
+export interface BladeCheck extends BladeStatus {
+  /** Status.State as the BMC says it (Enabled, Absent, StandbyOffline...). */
+  readonly state: string | null;
+  /** ResetType@Redfish.AllowableValues; null when the service does not say (every type is tried). */
+  readonly reset: readonly string[] | null;
+  readonly problem: string | null;
+}
+
 /** Which paths bring this endpoint's events: `drivers check` and the log say it. */
 export interface EventPaths {
   readonly sse: string | null;
@@ -122,6 +130,33 @@ export class RedfishHardware implements HardwarePort {
     const changed = next.state !== this.#readiness.state || next.detail !== this.#readiness.detail;
     this.#readiness = next;
     if (changed && level !== null) this.#log({ level, msg: `${this.#client.name}: ${next.detail}`, endpoint: this.#client.name });
+  }
+
+  /**
+   * Read-only look at one blade for `drivers check`: power, health, Status.State, the Reset types it allows, and
+   * why it could not be managed (no reset type that powers it off or on), or null.
+   */
+  async check(blade: string): Promise<BladeCheck> {
+    const system = await this.#system(blade);
+    const status = await this.status(blade);
+    const allowed = system.Actions?.['#ComputerSystem.Reset']?.['ResetType@Redfish.AllowableValues'] ?? null;
+    const can = (power: PowerState): boolean => RESET[power].some((t) => !allowed || allowed.includes(t));
+    const problem = !system.Actions?.['#ComputerSystem.Reset']
+      ? 'no #ComputerSystem.Reset action: cannot power it off to fence it'
+      : !can('off')
+        ? `Reset allows ${allowed?.join(', ')}: none powers it off, so it cannot be fenced`
+        : !can('on')
+          ? `Reset allows ${allowed?.join(', ')}: none powers it on`
+          : null;
+    return { ...status, state: system.Status?.State ?? null, reset: allowed, problem };
+  }
+
+  /** What the EventService offers (read-only): its SSE URI and whether it takes push subscriptions. */
+  async eventCapabilities(): Promise<{ sse: string | null; subscriptions: boolean; enabled: boolean }> {
+    const service = (await this.#servicePaths()).eventService;
+    if (!service) return { sse: null, subscriptions: false, enabled: false };
+    const body = parseAs(eventServiceSchema, await this.#client.get(service), service, this.#client.name);
+    return { sse: body.ServerSentEventUri ?? null, subscriptions: Boolean(body.Subscriptions?.['@odata.id']), enabled: body.ServiceEnabled !== false };
   }
 
   /** The blade's System was in the last listing or inventory of this service. */
