@@ -182,7 +182,6 @@ describe('faults through the control API', () => {
     await eventually(async () => heard, (h) => h.some((e) => e.kind === 'added' && e.blade === 'b4'), 2_000, 'added b4');
     expect((await driver.inventory()).find((b) => b.id === 'b4')).toEqual({
       id: 'b4',
-      name: 'Blade b4',
       resources: { memoryGiB: 64, cpuArch: 'x86_64', cpuModel: 'Intel(R) Xeon(R) Gold 6338' },
       location: { chassis: 'c2', slot: 2, label: 'Slot 2' },
     });

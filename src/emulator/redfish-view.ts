@@ -95,7 +95,8 @@ export function computerSystem(blade: FakeBladeView): Json {
     '@odata.id': path,
     '@odata.type': '#ComputerSystem.v1_20_0.ComputerSystem',
     Id: blade.id,
-    Name: `Blade ${blade.id}`,
+    // An emulated blade has no other name than its id (a real BMC's is often the host name).
+    Name: blade.id,
     SystemType: 'Physical',
     Manufacturer: 'Cascade',
     Model: 'Emulated blade',
