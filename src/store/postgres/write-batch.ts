@@ -13,7 +13,7 @@ ON CONFLICT (id) DO UPDATE SET
 
 const UPSERT_WORKLOAD = `
 INSERT INTO workloads (id, requirements, source, priority, blade, state, moved_at, pending_reason)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 ON CONFLICT (id) DO UPDATE SET
   requirements = excluded.requirements, source = excluded.source, priority = excluded.priority,
   blade = excluded.blade, state = excluded.state, moved_at = excluded.moved_at,
