@@ -26,6 +26,6 @@ describe('blade names and slot labels', () => {
 
   it('cascade blades shows the name beside the id and the printed slot label', () => {
     const text = bladeRows([{ ...toBladeView(record, null) }]);
-    expect(text).toMatch(/\n529QB9450R6 \(Bladed System\)\s+standby\s+ok\s+off\s+MultiBladeEncl\/Blade 1\s+-\s+memoryGiB=64$/);
+    expect(text).toMatch(/\n529QB9450R6 \(Bladed System\)\s+standby\s+ok\s+off\s+MultiBladeEncl\/1 \(Blade 1\)\s+-\s+memoryGiB=64$/);
   });
 });

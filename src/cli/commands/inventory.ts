@@ -45,11 +45,17 @@ export function bladeRows(blades: readonly Blade[]): string {
       b.state,
       b.health,
       b.power,
-      b.location ? `${b.location.chassis}/${b.location.label ?? b.location.slot}` : '-',
+      b.location ? locationText(b.location) : '-',
       b.workload ?? '-',
       resourcesText(b.resources),
     ]),
   );
+}
+
+/** "c1/3", and the label the enclosure prints when it says more ("MultiBladeEncl/1 (Blade 1)"). */
+function locationText(l: { readonly chassis: string; readonly slot: number; readonly label?: string }): string {
+  const plain = `${l.chassis}/${l.slot}`;
+  return l.label && l.label !== `Slot ${l.slot}` ? `${plain} (${l.label})` : plain;
 }
 
 const round = (x: number): string => String(Math.round(x * 1000) / 1000);
