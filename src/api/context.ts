@@ -39,6 +39,8 @@ export interface ApiContext {
   /** Replaces configured secrets in text that leaves the process. */
   readonly redact: (text: string) => string;
   readonly heartbeatMs: number;
+  /** Per hardware endpoint: `ok`, `warning: ...`, or why it fails (see ApiOptions.endpoints). */
+  readonly endpoints: () => Readonly<Record<string, string>>;
 }
 
 export interface StateSnapshot {

@@ -125,7 +125,8 @@ const mismatch = z.object({
 
 export const fit = z.object({ deficit: z.number(), surplus: z.number(), cost: z.number(), feasible: z.boolean(), mismatches: z.array(mismatch) });
 
-const location = z.object({ chassis: z.string(), slot: z.number() }).nullable();
+/** `label`: the slot as the enclosure prints it ("Blade 1"), when the driver knows it. */
+const location = z.object({ chassis: z.string(), slot: z.number(), label: z.string().optional() }).nullable();
 
 export const bladeView = z.object({
   id: z.string(),
@@ -134,6 +135,8 @@ export const bladeView = z.object({
   power: z.enum(['on', 'off', 'unknown']),
   health: z.enum(healths),
   location,
+  /** What the BMC calls it (the Redfish System Name), when that says more than the id. */
+  name: z.string().optional(),
   /** The driver that manages it, with any user:password removed. */
   endpoint: z.string(),
   /** The workload running on it or moving onto it. */

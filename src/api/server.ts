@@ -48,6 +48,8 @@ export interface ApiOptions {
   readonly emulator?: EmulatorHooks;
   /** Comment lines on idle event streams (default 15 s). */
   readonly heartbeatMs?: number;
+  /** Per hardware endpoint, for /readyz: `ok`, `warning: ...` (shown, still ready), or why it fails. */
+  readonly endpoints?: () => Readonly<Record<string, string>>;
   /** How stale reads may be while the controller commits (default 1 s); changes made through the API show at once. */
   readonly readStaleMs?: number;
   /** How long a valid token is trusted before the store is asked again (default 5 s). */
@@ -83,6 +85,7 @@ export function createApi(options: ApiOptions): Api {
     streams: new Set(),
     redact,
     heartbeatMs: options.heartbeatMs ?? 15_000,
+    endpoints: options.endpoints ?? (() => ({})),
   };
   // A token revoked by another process (`cascade token revoke`) must not live on in this one's cache.
   tail.onEvents((events, overflow) => {

@@ -35,7 +35,8 @@ export function toBladeView(b: BladeRecord, workload: string | null): BladeView 
     state: b.state,
     power: b.power,
     health: b.health,
-    location: b.location ? { chassis: b.location.chassis, slot: b.location.slot } : null,
+    location: b.location ? { chassis: b.location.chassis, slot: b.location.slot, ...(b.location.label ? { label: b.location.label } : {}) } : null,
+    ...(b.name ? { name: b.name } : {}),
     endpoint: redactEndpoint(b.endpoint),
     workload,
   };

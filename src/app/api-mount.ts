@@ -27,6 +27,8 @@ export async function mountApi(o: {
   readonly commits: CommitFeed;
   readonly logger: Logger;
   readonly emulator: Emulator | null;
+  /** Per hardware endpoint, for /readyz. */
+  readonly endpoints?: () => Readonly<Record<string, string>>;
 }): Promise<MountedApi> {
   const { host, port, tls } = o.config.listen.api;
   const api = createApi({
@@ -35,6 +37,7 @@ export async function mountApi(o: {
     commits: o.commits,
     logger: o.logger,
     secrets: secretsOf(o.config, o.emulator),
+    ...(o.endpoints ? { endpoints: o.endpoints } : {}),
     ...(tls ? { tls: await certificate(tls.certFile, tls.keyFile) } : {}),
     ...(o.emulator ? { emulator: emulatorApiHooks(o.emulator.world, o.emulator.faults, o.controller, o.logger) } : {}), // more hooks
   });
@@ -67,6 +70,7 @@ function secretsOf(config: ServeConfig, emulator: Emulator | null): string[] {
     const ipmi = parseIpmiConfig(config.ipmi);
     if (ipmi.ok) for (const blade of ipmi.value.blades) secrets.push(blade.bmc.password);
   }
+  if (config.push?.secret !== undefined || config.push?.secretEnv !== undefined) add(() => secretOf(config.push!, 'secret', 'push'));
   if (emulator) {
     secrets.push(emulator.credentials.password);
     if (emulator.controlToken) secrets.push(emulator.controlToken);

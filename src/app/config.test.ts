@@ -28,7 +28,7 @@ describe('serve configuration', () => {
     expect(fail({ redfish })).toBe('cascade.yaml: workloads: with the emulator off, name the hypervisor: a libvirt: section, or the emulator\'s API (workloads.emulatorUrl)');
     const config = parseConfig({ redfish, workloads: { emulatorUrl: 'http://127.0.0.1:9000' } }, 'x');
     expect(config.emulator.enabled).toBe(false);
-    expect(config.redfish[0]).toMatchObject({ auth: 'session', timeoutMs: 3_000, retries: 1 });
+    expect(config.redfish[0]).toMatchObject({ auth: 'auto', timeoutMs: 10_000, retries: 1 });
   });
 
   it('names the field of every mistake', () => {

@@ -14,7 +14,8 @@ const ms = (max: number) => z.number().int().min(0).max(max);
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name');
 const secretText = z.string().min(1);
 
-const redfishEndpoint = z
+/** One Redfish service of the site file (also read by `cascade drivers check`). */
+export const redfishEndpoint = z
   .object({
     name: z.string().min(1).optional(),
     url: z
@@ -22,12 +23,30 @@ const redfishEndpoint = z
       .url()
       .refine((u) => /^https?:/.test(u), 'expected an http(s) URL')
       .refine((u) => !new URL(u).username && !new URL(u).password, 'put credentials in username/password (or their Env), not in the URL'),
-    auth: z.enum(['session', 'basic']).default('session'),
-    timeoutMs: ms(120_000).default(3_000),
+    /** `auto`: a session where the service root links one, else (or when the login fails) Basic. */
+    auth: z.enum(['auto', 'session', 'basic']).default('auto'),
+    /** Per call; real BMCs take seconds to log in or to answer a busy Systems collection. */
+    timeoutMs: ms(120_000).default(10_000),
+    /** How long a Reset answered 202 may run, its Task monitor followed (default 60 s). */
+    taskMs: ms(600_000).optional(),
     retries: z.number().int().min(0).max(5).default(1),
     tls: z.object({ caFile: z.string().min(1).optional(), insecure: z.boolean().default(false) }).strict().optional(),
   })
   .extend({ username: secretText.optional(), usernameEnv: envName.optional(), password: secretText.optional(), passwordEnv: envName.optional() })
+  .strict();
+
+/** Where Redfish services push their events (EventDestination subscriptions); off when absent. */
+const push = z
+  .object({
+    listen: z.object({ host: host.default('127.0.0.1'), port, path: z.string().regex(/^\/[A-Za-z0-9/_-]*$/, 'expected a path such as /redfish/events').default('/redfish/events') }).strict(),
+    /** How the BMCs reach this listener, when not http(s)://host:port (a NAT, the name in the certificate). */
+    url: z.string().url().refine((u) => /^https?:/.test(u), 'expected an http(s) URL').optional(),
+    /** PEM files; with them the listener speaks HTTPS. Relative to the config file. */
+    tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).strict().optional(),
+    /** Where the BMC puts the secret: the subscription's Context (every service has it) or an HTTP header. */
+    secretIn: z.enum(['context', 'header']).default('context'),
+  })
+  .extend({ secret: secretText.optional(), secretEnv: envName.optional() })
   .strict();
 
 const emulator = z
@@ -82,6 +101,7 @@ export const configSchema = z
       .default({ api: { host: '127.0.0.1', port: 8080 } }),
     emulator: emulator.default(emulator.parse({})),
     redfish: z.array(redfishEndpoint).default([]),
+    push: push.optional(),
     /** The hypervisor and SAN API when the emulator is off: today only the emulator's own (a remote one). */
     workloads: z.object({ emulatorUrl: z.string().url(), token: secretText.optional(), tokenEnv: envName.optional() }).strict().optional(),
     /** Blades over IPMI and workloads as libvirt domains; checked by the drivers' own schemas (driver-sections.ts). */
@@ -146,6 +166,7 @@ export function parseConfig(raw: unknown, origin: string, baseDir?: string): Ser
     ...drivers.value,
     emulator: { ...config.emulator, enabled, ...(config.emulator.scenario ? { scenario: at(config.emulator.scenario) } : {}) },
     redfish: config.redfish.map((r) => (r.tls?.caFile ? { ...r, tls: { ...r.tls, caFile: at(r.tls.caFile) } } : r)),
+    ...(config.push?.tls ? { push: { ...config.push, tls: { certFile: at(config.push.tls.certFile)!, keyFile: at(config.push.tls.keyFile)! } } } : {}),
     // The API's certificate and key, from the config file's folder like every other path.
     ...(config.listen.api.tls ? { listen: { api: { ...config.listen.api, tls: { certFile: at(config.listen.api.tls.certFile)!, keyFile: at(config.listen.api.tls.keyFile)! } } } } : {}),
   };

@@ -53,6 +53,16 @@ export class HardwareFleet implements HardwarePort {
     return () => stops.forEach((stop) => stop());
   }
 
+  /** Per endpoint, for /readyz: `ok`, `warning: ...` (0 Systems, not inventoried yet), or why it fails. */
+  readiness(): Record<string, string> {
+    const checks: Record<string, string> = {};
+    for (const s of this.services) {
+      const r = s.readiness();
+      checks[s.name] = r.state === 'ok' ? 'ok' : r.state === 'failing' ? r.detail : `warning: ${r.detail}`;
+    }
+    return checks;
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.services.map((s) => s.close()));
   }

@@ -116,7 +116,7 @@ describe.skipIf(!installed)('cascade serve with ipmi: and libvirt: sections', ()
     const adopted = await until('db adopted', async () => (await workloads()).find((w) => w.id === 'db'));
     expect(adopted).toMatchObject({ blade: 'b1', state: 'running' });
     // Requirements from the domain XML (8 GiB, 2 vCPUs), through the libvirt driver.
-    expect(adopted.requirements).toMatchObject({ memoryGiB: 8, cpuCount: 2 });
+    expect(adopted.requirements).toMatchObject({ memoryGiB: 8, cpuThreads: 2 });
     expect(logs).toContain('adopted 1 running workload(s)');
     expect(logs).not.toContain('secret'); // the BMCs' password, from the environment only
   }, 120_000);

@@ -30,6 +30,7 @@ import { ipmiHardware, libvirtWorkloads, SharedDiskStorage } from './driver-sect
 import { logTo, type Logger } from './logging.js';
 import { removeServeState, writeServeState } from './serve-state.js';
 import { startServeHa, type ServeHa } from './serve-ha.js';
+import { startServePush, type ServePush } from './serve-push.js';
 
 export interface ServeOptions {
   readonly config: ServeConfig;
@@ -77,7 +78,11 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
 
     // Blades over IPMI (ipmi:) instead of Redfish and the emulator; workloads as libvirt domains (libvirt:),
     // with storage from workloads.emulatorUrl when named, else disks on shared storage (SharedDiskStorage).
-    const fleet = config.ipmi ? null : new HardwareFleet(await redfishServices(config, emulator, logger), (msg) => logger.warn(msg));
+    // Push events (push:) arrive at one listener; it closes after the services deleted their subscriptions.
+    const push = config.push && !config.ipmi ? await startServePush(config.push, logger) : null;
+    if (push) closers.push(() => push.receiver.close());
+    const services = config.ipmi ? [] : await redfishServices(config, emulator, logger, push);
+    const fleet = config.ipmi ? null : new HardwareFleet(services, (msg) => logger.warn(msg));
     if (fleet) closers.push(() => fleet.close());
     const hardware: HardwarePort = fleet ?? orConfigError(ipmiHardware(config.ipmi!));
     const endpoint = emulator ? { url: emulator.url, token: emulator.controlToken } : config.libvirt && !config.workloads ? null : remoteWorkloads(config);
@@ -141,7 +146,7 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
     await writeServeState(dataDir, { pid: process.pid, startedAt: new Date().toISOString(), emulator: emulator ? { url: emulator.url, token: emulator.controlToken } : null });
     closers.unshift(() => removeServeState(dataDir, process.pid));
     // The HTTP API; closed first on the way out (closers run last-in, first-out).
-    const api = await mountApi({ config, controller, store, commits, logger, emulator });
+    const api = await mountApi({ config, controller, store, commits, logger, emulator, ...(fleet ? { endpoints: () => fleet.readiness() } : {}) });
     closers.push(() => api.close());
 
     const blades = await store.blades();
@@ -224,11 +229,17 @@ async function scenarioPlan(file: string): Promise<DataCenterPlan> {
   return fromScenario(loaded.scenario);
 }
 
-async function redfishServices(config: ServeConfig, emulator: Emulator | null, logger: Logger): Promise<RedfishHardware[]> {
+async function redfishServices(config: ServeConfig, emulator: Emulator | null, logger: Logger, push: ServePush | null): Promise<RedfishHardware[]> {
   const services: RedfishHardware[] = [];
+  // Each service hears its own pushed events; the receiver routes them by the endpoint's name.
+  const withPush = (service: RedfishHardware): RedfishHardware => {
+    push?.receiver.route(service.name, (payload) => void service.pushed(payload));
+    services.push(service);
+    return service;
+  };
   if (emulator) {
     const log = logTo(logger, { endpoint: 'emulator' });
-    services.push(new RedfishHardware({ url: emulator.url, ...emulator.credentials, name: 'emulator', timeoutMs: 3_000, retries: 1, log }));
+    withPush(new RedfishHardware({ url: emulator.url, ...emulator.credentials, name: 'emulator', timeoutMs: 3_000, retries: 1, log, ...(push ? { push: push.optionsFor('emulator') } : {}) }));
   }
   for (const [index, r] of config.redfish.entries()) {
     const where = `redfish[${index}]`;
@@ -242,7 +253,7 @@ async function redfishServices(config: ServeConfig, emulator: Emulator | null, l
       }
     }
     if (r.tls?.insecure) logger.warn({ endpoint: name }, `${name}: TLS verification is off (tls.insecure): for a lab only`);
-    services.push(
+    withPush(
       new RedfishHardware({
         url: r.url,
         name,
@@ -251,7 +262,9 @@ async function redfishServices(config: ServeConfig, emulator: Emulator | null, l
         auth: r.auth,
         timeoutMs: r.timeoutMs,
         retries: r.retries,
+        ...(r.taskMs === undefined ? {} : { taskMs: r.taskMs }),
         ...(r.tls ? { tls: { ...(ca !== undefined ? { ca } : {}), insecure: r.tls.insecure } } : {}),
+        ...(push ? { push: push.optionsFor(name) } : {}),
         log: logTo(logger, { endpoint: name }),
       }),
     );

@@ -8,6 +8,8 @@ export type BladeState = 'active' | 'standby' | 'failed' | 'maintenance';
 export interface BladeLocation {
   readonly chassis: string;
   readonly slot: number;
+  /** The slot as the enclosure prints it ("Blade 1", "Slot 0"), when the driver knows it. */
+  readonly label?: string;
 }
 
 export interface Blade {
@@ -15,6 +17,8 @@ export interface Blade {
   readonly resources: Resources;
   readonly state: BladeState;
   readonly location?: BladeLocation;
+  /** What the BMC calls it, when that says more than the id. */
+  readonly name?: string;
 }
 
 export type RequirementSource = 'declared' | 'vm-metadata' | 'measured' | 'host';

@@ -16,6 +16,9 @@ interface Sent {
 
 export class RedfishEventStream {
   readonly #clients = new Set<ServerResponse>();
+  readonly #payloads = new Set<(payload: Json) => void>();
+  /** Off: open streams are ended and new ones refused (an SSE service that died while push goes on). */
+  #enabled = true;
   readonly #recent: Sent[] = [];
   readonly #unsubscribe: () => void;
   readonly #heartbeat: NodeJS.Timeout;
@@ -28,8 +31,31 @@ export class RedfishEventStream {
     this.#heartbeat.unref();
   }
 
+  /** Every event payload as it is published, for push subscriptions: the same Id on both paths. */
+  onPayload(listener: (payload: Json) => void): () => void {
+    this.#payloads.add(listener);
+    return () => this.#payloads.delete(listener);
+  }
+
+  get enabled(): boolean {
+    return this.#enabled;
+  }
+
+  /** Turns the SSE path off (ending every open stream) or on again; push subscriptions are not affected. */
+  setEnabled(enabled: boolean): void {
+    this.#enabled = enabled;
+    if (enabled) return;
+    for (const client of this.#clients) client.destroy();
+    this.#clients.clear();
+  }
+
   /** Takes over the response: headers, the events after `lastEventId` (if the client reconnects), then live ones. */
   attach(response: ServerResponse, lastEventId: string | undefined): void {
+    if (!this.#enabled) {
+      response.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '5' });
+      response.end(JSON.stringify({ error: { code: 'Base.1.16.0.ServiceTemporarilyUnavailable', message: 'The event stream is not available.' } }));
+      return;
+    }
     response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     response.write(':\n\n');
     const after = Number(lastEventId);
@@ -59,6 +85,7 @@ export class RedfishEventStream {
     this.#recent.push(sent);
     if (this.#recent.length > REPLAY) this.#recent.shift();
     this.#write(sent.text);
+    for (const listener of this.#payloads) listener(payload);
   }
 
   #write(text: string): void {

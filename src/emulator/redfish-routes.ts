@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { FakeBladeView, FakeWorld } from '../adapters/fake/index.js';
 import type { RedfishEventStream } from './event-stream.js';
+import { SUBSCRIPTIONS, type EventSubscriptions } from './event-subscriptions.js';
 import type { ReplyFaults } from './reply-faults.js';
 import { routedPath } from './routed-path.js';
 import {
@@ -34,6 +35,7 @@ export interface RedfishServiceOptions {
   readonly world: FakeWorld;
   readonly sessions: SessionTable;
   readonly events: RedfishEventStream;
+  readonly subscriptions: EventSubscriptions;
   readonly uuid: string;
   /** Issue 10: slow or malformed replies of a blade's BMC (fault injection); none when absent. */
   readonly replies?: ReplyFaults;
@@ -154,6 +156,17 @@ export function redfishRoutes(app: FastifyInstance, o: RedfishServiceOptions): v
 
   // --- events ---
   app.get(`${ROOT}/EventService`, async () => eventService());
+  app.get(SUBSCRIPTIONS, async () => collection(SUBSCRIPTIONS, 'EventDestination', 'Event subscriptions', o.subscriptions.ids().map((id) => `${SUBSCRIPTIONS}/${id}`)));
+  app.post(SUBSCRIPTIONS, async (request, reply) => {
+    if (o.subscriptions.refuse) return reply.code(501).send(redfishError('ActionNotSupported', 'This service takes no event subscriptions.'));
+    const created = o.subscriptions.create(request.body);
+    if ('error' in created) return reply.code(400).send(redfishError('PropertyValueFormatError', `The value of the property ${created.error} is not valid.`));
+    return reply.code(201).header('Location', `${SUBSCRIPTIONS}/${created.id}`).send(created.view);
+  });
+  app.get<{ Params: { id: string } }>(`${SUBSCRIPTIONS}/:id`, async (request, reply) => o.subscriptions.view(request.params.id) ?? notFound(reply, request.url));
+  app.delete<{ Params: { id: string } }>(`${SUBSCRIPTIONS}/:id`, async (request, reply) =>
+    o.subscriptions.delete(request.params.id) ? reply.code(204).send() : notFound(reply, request.url),
+  );
   app.get(`${ROOT}/EventService/SSE`, async (request, reply) => {
     reply.hijack();
     const last = request.headers['last-event-id'];

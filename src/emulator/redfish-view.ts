@@ -87,13 +87,16 @@ export function computerSystem(blade: FakeBladeView): Json {
   const cores = number(blade, 'cpuCount');
   const model = cpuModel(blade);
   const processorSummary: Json = { Status: { State: 'Enabled', Health: 'OK' } };
-  if (cores !== undefined) Object.assign(processorSummary, { Count: sockets(blade), CoreCount: cores, LogicalProcessorCount: cores * 2 });
+  const threads = number(blade, 'cpuThreads');
+  // Threads only where the blade has them: what discovery reads back is exactly the blade's resources.
+  if (cores !== undefined) Object.assign(processorSummary, { Count: sockets(blade), CoreCount: cores, ...(threads === undefined ? {} : { LogicalProcessorCount: threads }) });
   if (model !== undefined) processorSummary['Model'] = model;
   return {
     '@odata.id': path,
     '@odata.type': '#ComputerSystem.v1_20_0.ComputerSystem',
     Id: blade.id,
-    Name: `Blade ${blade.id}`,
+    // An emulated blade has no other name than its id (a real BMC's is often the host name).
+    Name: blade.id,
     SystemType: 'Physical',
     Manufacturer: 'Cascade',
     Model: 'Emulated blade',
@@ -118,12 +121,19 @@ export function computerSystem(blade: FakeBladeView): Json {
   };
 }
 
+/** The CPUs, one per socket, then one Processor of type GPU per `gpuCount`. */
 export function processorIds(blade: FakeBladeView): string[] {
-  return Array.from({ length: sockets(blade) }, (_, i) => `CPU${i + 1}`);
+  const gpus = Math.max(0, Math.floor(number(blade, 'gpuCount') ?? 0));
+  return [...Array.from({ length: sockets(blade) }, (_, i) => `CPU${i + 1}`), ...Array.from({ length: gpus }, (_, i) => `GPU${i + 1}`)];
 }
 
 export function processor(blade: FakeBladeView, id: string): Json {
+  if (id.startsWith('GPU')) {
+    const path = `${systemPath(blade.id)}/Processors/${id}`;
+    return { '@odata.id': path, '@odata.type': '#Processor.v1_18_0.Processor', Id: id, Name: `Accelerator ${id}`, ProcessorType: 'GPU', Status: { State: 'Enabled', Health: 'OK' } };
+  }
   const cores = number(blade, 'cpuCount');
+  const threads = number(blade, 'cpuThreads');
   const arch = ARCH[text(blade, 'cpuArch') ?? ''];
   const perSocket = cores === undefined ? undefined : Math.floor(cores / Math.max(1, sockets(blade)));
   const model = cpuModel(blade);
@@ -135,7 +145,8 @@ export function processor(blade: FakeBladeView, id: string): Json {
     ProcessorType: 'CPU',
     ...(arch ? { ProcessorArchitecture: arch.architecture, InstructionSet: arch.instructionSet } : {}),
     ...(model ? { Model: model } : {}),
-    ...(perSocket === undefined ? {} : { TotalCores: perSocket, TotalThreads: perSocket * 2 }),
+    ...(perSocket === undefined ? {} : { TotalCores: perSocket }),
+    ...(threads === undefined ? {} : { TotalThreads: Math.floor(threads / Math.max(1, sockets(blade))) }),
     Status: { State: 'Enabled', Health: 'OK' },
   };
 }
@@ -233,6 +244,8 @@ export function eventService(): Json {
     Name: 'Event Service',
     ServiceEnabled: true,
     ServerSentEventUri: `${ROOT}/EventService/SSE`,
+    Subscriptions: ref(`${ROOT}/EventService/Subscriptions`),
+    EventTypesForSubscription: ['StatusChange', 'ResourceUpdated', 'ResourceAdded', 'ResourceRemoved', 'Alert'],
     EventFormatTypes: ['Event'],
     RegistryPrefixes: ['ResourceEvent'],
     // No SubmitTestEvent here; clients such as python3-sushy expect the (empty) Actions object all the same.

@@ -4,6 +4,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { FakeWorld } from '../adapters/fake/index.js';
 import { CONTROL, controlRoutes, type ControlHooks } from './control-routes.js';
 import { RedfishEventStream } from './event-stream.js';
+import { EventSubscriptions } from './event-subscriptions.js';
 import { FaultInjector } from './faults.js';
 import { redfishError, uuidOf } from './redfish-view.js';
 import { redfishRoutes } from './redfish-routes.js';
@@ -33,6 +34,9 @@ export interface Emulator {
   readonly controlToken: string | null;
   readonly world: FakeWorld;
   readonly faults: FaultInjector;
+  /** The SSE path: turned off, open streams end and new ones get 503, while push subscriptions go on. */
+  readonly sse: { setEnabled(enabled: boolean): void; readonly clients: number };
+  readonly subscriptions: EventSubscriptions;
   close(): Promise<void>;
 }
 
@@ -44,6 +48,8 @@ export async function startEmulator(o: EmulatorOptions): Promise<Emulator> {
   // The routes take the plain server's type; HTTPS changes only the transport.
   const app = (o.tls ? Fastify({ ...options, https: { key: o.tls.key, cert: o.tls.cert } }) : Fastify(options)) as unknown as FastifyInstance;
   const events = new RedfishEventStream(o.world, o.heartbeatMs);
+  const subscriptions = new EventSubscriptions();
+  events.onPayload((payload) => subscriptions.publish(payload));
   const faults = new FaultInjector(o.world);
   const sessions = new SessionTable(credentials, o.sessionTimeoutSeconds);
 
@@ -59,7 +65,7 @@ export async function startEmulator(o: EmulatorOptions): Promise<Emulator> {
     return reply.code(404).send(redfishError('ResourceNotFound', `The resource at ${request.url} was not found.`));
   });
 
-  redfishRoutes(app, { world: o.world, sessions, events, uuid: uuidOf('service-root'), replies: faults.replies });
+  redfishRoutes(app, { world: o.world, sessions, events, subscriptions, uuid: uuidOf('service-root'), replies: faults.replies });
   controlRoutes(app, { world: o.world, faults, token: controlToken, hooks: o.hooks ?? {} });
 
   const address = await app.listen({ host: o.host ?? '127.0.0.1', port: o.port ?? 0 });
@@ -69,6 +75,13 @@ export async function startEmulator(o: EmulatorOptions): Promise<Emulator> {
     controlToken,
     world: o.world,
     faults,
+    sse: {
+      setEnabled: (enabled) => events.setEnabled(enabled),
+      get clients() {
+        return events.clients;
+      },
+    },
+    subscriptions,
     async close() {
       faults.close();
       events.close();

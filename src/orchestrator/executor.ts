@@ -12,6 +12,8 @@ export interface ExecutorHooks {
   readonly onSettled?: (transfer: TransferRecord, command: Command) => void;
   /** Every step as it is written, e.g. for logs. */
   readonly onStep?: (transfer: TransferRecord, step: StepRecord) => void;
+  /** A driver call of a step failed and will be retried: once per step and reason (the audit log has every try). */
+  readonly onRetry?: (transfer: TransferRecord, step: StepName, error: Error, tries: number) => void;
 }
 
 export class Executor {
@@ -66,12 +68,19 @@ export class Executor {
 
     let ended: StepRecord;
     let output: StepOutput | null = null;
+    const reasons = new Set<string>();
     try {
       output = await retry(
         clock,
         this.ports.timing,
         () => runStep(step, current, (name) => outputOf(current, name), this.ports),
-        (error, tries) => store.commit({ events: [this.event(current, 'transfer.step.retry', { step, tries, error: error.message })] }).then(() => {}),
+        async (error, tries) => {
+          if (!reasons.has(error.message)) {
+            reasons.add(error.message);
+            this.hooks.onRetry?.(current, step, error, tries);
+          }
+          await store.commit({ events: [this.event(current, 'transfer.step.retry', { step, tries, error: error.message })] });
+        },
       );
       ended = { ...started, status: 'succeeded', endedAt: clock.now(), output: JSON.stringify(output) };
     } catch (raw) {

@@ -104,6 +104,8 @@ describe('faults during transfers', () => {
     expect(failed.error).toBe('power state of A: no answer within 200 ms');
     const retries = (await h.events()).filter((e) => e.type === 'transfer.step.retry' && e.subject === t!.id);
     expect(retries.length).toBeGreaterThan(1);
+    // Every retry is in the audit log; the log says each reason once per step, at warn.
+    expect(h.logs.filter((l) => l.msg === `step fence retrying: ${failed.error}`).map((l) => l.level)).toEqual(['warn']);
     expect(h.logs.some((l) => l.msg === 'step fence failed' && l.error === failed.error)).toBe(true);
     expect(t!.reason).toBe('fence not confirmed: power state of A: no answer within 200 ms');
     expect(h.world.blade('B')!.power).toBe('off');

@@ -5,6 +5,8 @@ export interface BladeInventory {
   readonly id: string;
   readonly resources: Resources;
   readonly location?: BladeLocation;
+  /** What the BMC calls it, when that says more than the id. */
+  readonly name?: string;
 }
 
 export type PowerState = 'on' | 'off';

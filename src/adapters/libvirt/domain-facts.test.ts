@@ -61,8 +61,11 @@ describe('domain facts from virsh output', () => {
   it('turns facts into DESIGN requirements, the metadata overriding', () => {
     const info = parseDominfo(DOMINFO);
     const requirements = requirementsOf({ info, arch: 'x86_64', diskBytes: [1e12, 5e11], declared: { gpuCount: 1, cpuCount: 2 } });
-    expect(requirements).toEqual({ memoryGiB: 16, cpuCount: 2, storageTB: 1.5, cpuArch: 'x86_64', gpuCount: 1 });
-    expect(requirementsOf({ info, arch: null, diskBytes: [], declared: {} })).toEqual({ memoryGiB: 16, cpuCount: 4 });
+    // vCPUs are threads (Redfish's LogicalProcessorCount); the metadata's own cpuCount stays beside them.
+    expect(requirements).toEqual({ memoryGiB: 16, cpuThreads: 4, cpuCount: 2, storageTB: 1.5, cpuArch: 'x86_64', gpuCount: 1 });
+    expect(requirementsOf({ info, arch: null, diskBytes: [], declared: {} })).toEqual({ memoryGiB: 16, cpuThreads: 4 });
+    // A site whose vCPUs are pinned to whole cores says so (libvirt.vcpusAs: cpuCount).
+    expect(requirementsOf({ info, arch: null, diskBytes: [], declared: {} }, 'cpuCount')).toEqual({ memoryGiB: 16, cpuCount: 4 });
   });
 
   it('keeps the sequence going across hypervisor processes through the run mark', () => {

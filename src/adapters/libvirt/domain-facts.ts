@@ -103,11 +103,15 @@ export interface DomainFacts {
   readonly declared: Resources;
 }
 
-/** DESIGN's flat map: memoryGiB, cpuCount, storageTB (decimal, as disks are sold), cpuArch, then the operator's own keys. */
-export function requirementsOf(facts: DomainFacts): Resources {
+/**
+ * DESIGN's flat map: memoryGiB, the vCPUs, storageTB (decimal, as disks are sold), cpuArch, then the operator's own
+ * keys. A vCPU is a hardware thread, so it is `cpuThreads` (what Redfish's LogicalProcessorCount gives a blade),
+ * unless the site file says its vCPUs are pinned to whole cores (`vcpusAs: cpuCount`).
+ */
+export function requirementsOf(facts: DomainFacts, vcpusAs: 'cpuThreads' | 'cpuCount' = 'cpuThreads'): Resources {
   const resources: Record<string, number | string> = {
     memoryGiB: round3(facts.info.maxMemoryKiB / (1024 * 1024)),
-    cpuCount: facts.info.vcpus,
+    [vcpusAs]: facts.info.vcpus,
   };
   if (facts.diskBytes.length > 0) resources.storageTB = round3(facts.diskBytes.reduce((a, b) => a + b, 0) / 1e12);
   if (facts.arch !== null) resources.cpuArch = facts.arch;

@@ -31,6 +31,6 @@ describe('libvirt site configuration', () => {
     expect(message({ ...good, hosts: [{ blade: 'x', uri: 'test:///x.xml', migrate: true }] })).toBe(
       'libvirt.hosts[0].migrate: unknown key; expected one of blade, uri, migration',
     );
-    expect(message({ ...good, driver: 'xen' })).toBe('libvirt.driver: unknown key; expected one of virsh, stateDir, callTimeoutMs, hosts');
+    expect(message({ ...good, driver: 'xen' })).toBe('libvirt.driver: unknown key; expected one of virsh, stateDir, callTimeoutMs, vcpusAs, hosts');
   });
 });

@@ -13,6 +13,7 @@ export const libvirtConfigSchema = strict({
   virsh: oneLine.optional(),
   stateDir: oneLine,
   callTimeoutMs: positiveInt.optional(),
+  vcpusAs: z.enum(['cpuThreads', 'cpuCount']).optional(),
   hosts: z.array(hostSchema, { error: 'expected a list of hosts' }).min(1, { error: 'expected at least one host' }),
 }).superRefine((config, ctx) => {
   const seen = new Set<string>();
@@ -36,6 +37,7 @@ export function parseLibvirtConfig(input: unknown, prefix: readonly PropertyKey[
       hosts: c.hosts.map((h) => ({ blade: h.blade, uri: h.uri, ...(h.migration ? { migration: h.migration } : {}) })),
       ...(c.virsh ? { virsh: c.virsh } : {}),
       ...(c.callTimeoutMs ? { callTimeoutMs: c.callTimeoutMs } : {}),
+      ...(c.vcpusAs ? { vcpusAs: c.vcpusAs } : {}),
     },
   };
 }

@@ -53,14 +53,14 @@ describe.skipIf(!installed)('libvirt driver against the test driver', () => {
       source: 'vm-metadata',
       requirements: {
         memoryGiB: 48,
-        cpuCount: 6,
+        cpuThreads: 6,
         storageTB: Math.round((2 * TEST_DISK_BYTES) / 1e9) / 1000,
         cpuArch: 'x86_64',
         gpuCount: 1,
         cpuModel: 'EPYC-7763',
       },
     });
-    expect((await port.declared('arm-build'))?.requirements).toMatchObject({ memoryGiB: 8, cpuCount: 2, cpuArch: 'aarch64' });
+    expect((await port.declared('arm-build'))?.requirements).toMatchObject({ memoryGiB: 8, cpuThreads: 2, cpuArch: 'aarch64' });
     expect(await port.declared('nowhere')).toBeNull();
   });
 
@@ -85,7 +85,7 @@ describe.skipIf(!installed)('libvirt driver against the test driver', () => {
     expect(existsSync(image.file)).toBe(false);
     expect((await failure(port.resume('W1', 'A'))).code).toBe('running-elsewhere');
     // The requirements travel with it.
-    expect((await port.declared('W1'))?.requirements).toMatchObject({ memoryGiB: 4, cpuCount: 2 });
+    expect((await port.declared('W1'))?.requirements).toMatchObject({ memoryGiB: 4, cpuThreads: 2 });
   });
 
   it('says live migration is impossible on the test driver, and why; the workload stays put', async () => {
@@ -114,7 +114,7 @@ describe.skipIf(!installed)('libvirt driver against the test driver', () => {
       const seen = await after.status('W1');
       expect(seen).toMatchObject({ state: 'running', blade: 'B' });
       expect(seen.sequence).toBeGreaterThanOrEqual(0);
-      expect((await after.declared('W1'))?.requirements).toMatchObject({ memoryGiB: 4, cpuCount: 2 });
+      expect((await after.declared('W1'))?.requirements).toMatchObject({ memoryGiB: 4, cpuThreads: 2 });
     } finally {
       await after.close();
     }

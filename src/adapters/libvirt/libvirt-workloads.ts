@@ -25,6 +25,8 @@ export interface LibvirtWorkloadsOptions {
   readonly virsh?: string;
   /** Deadline of one virsh command; default 60 s. */
   readonly callTimeoutMs?: number;
+  /** Which resource a domain's vCPUs are: threads (default) or, for vCPUs pinned to whole cores, cores. */
+  readonly vcpusAs?: 'cpuThreads' | 'cpuCount';
   readonly now?: () => number;
 }
 
@@ -49,6 +51,7 @@ export class LibvirtWorkloads implements WorkloadPort {
   readonly #dir: StateDir;
   #ready: Promise<void> | null = null;
   readonly #now: () => number;
+  readonly #vcpusAs: 'cpuThreads' | 'cpuCount';
   /** Where each workload was last seen running: a stopped workload whose last host is unreachable is not reported stopped. */
   readonly #lastSeen = new Map<string, string>();
 
@@ -59,13 +62,14 @@ export class LibvirtWorkloads implements WorkloadPort {
     }
     this.#dir = new StateDir(options.stateDir);
     this.#now = options.now ?? Date.now;
+    this.#vcpusAs = options.vcpusAs ?? 'cpuThreads';
   }
 
   async declared(workload: string): Promise<DeclaredRequirements | null> {
     const where = await this.#locate(workload);
     const host = where.active[0] ?? where.defined[0];
     if (!host) return null;
-    return { requirements: requirementsOf(await host.facts(workload)), source: 'vm-metadata' };
+    return { requirements: requirementsOf(await host.facts(workload), this.#vcpusAs), source: 'vm-metadata' };
   }
 
   /**

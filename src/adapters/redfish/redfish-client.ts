@@ -1,5 +1,6 @@
-// HTTP to one Redfish service over fetch: session or Basic auth (a fresh login on 401), a timeout on every call,
-// retries of idempotent GETs, optional TLS settings, and errors that name the blade and path but never a secret.
+// HTTP to one Redfish service over fetch: session or Basic auth (a fresh login on 401), `auto` choosing between them
+// from what the service offers, a timeout on every call, retries of idempotent GETs, conditional GETs where the
+// service gives ETags, optional TLS settings, and errors that name the blade and path but never a secret.
 import { RedfishError } from './redfish-error.js';
 import { dispatcherFor, type TlsOptions } from './tls.js';
 
@@ -8,16 +9,32 @@ export interface RedfishEndpoint {
   readonly url: string;
   readonly username: string;
   readonly password: string;
-  /** `session` (default): POST .../Sessions once and send X-Auth-Token; `basic`: credentials on every call. */
-  readonly auth?: 'session' | 'basic';
-  /** Per call, including reading the body; default 5 s. */
+  /**
+   * `auto` (default): a session where the service root links one (Links.Sessions), else, or when that login
+   * fails, Basic; `session`: always a session; `basic`: credentials on every call.
+   */
+  readonly auth?: AuthMode;
+  /** Per call, including reading the body; default 10 s (real BMCs take seconds to log in). */
   readonly timeoutMs?: number;
   /** Extra tries of a GET after a network error, a timeout or a 5xx; default 2. */
   readonly retries?: number;
   readonly tls?: TlsOptions;
   /** How the endpoint is named in messages; default its origin. */
   readonly name?: string;
+  /** Where `auto` says which authentication it chose and why. */
+  readonly log?: (entry: { readonly level: 'info' | 'warn' | 'error'; readonly msg: string; readonly [key: string]: unknown }) => void;
 }
+
+export type AuthMode = 'auto' | 'session' | 'basic';
+
+/** The authentication in use, and why: `drivers check` and the log show it. */
+export interface AuthChoice {
+  readonly mode: 'session' | 'basic';
+  readonly why: string;
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+const STANDARD_SESSIONS = '/redfish/v1/SessionService/Sessions';
 
 export type Json = Record<string, unknown>;
 
@@ -39,12 +56,15 @@ export class RedfishClient {
   readonly #retries: number;
   #dispatcher: Promise<object | undefined>;
   #session: Promise<{ token: string; location: string | null }> | null = null;
+  #choice: Promise<AuthChoice & { sessions: string }> | null = null;
+  /** path -> the last body and its ETag, for If-None-Match. */
+  readonly #tags = new Map<string, { etag: string | null; body: Json }>();
 
   constructor(private readonly endpoint: RedfishEndpoint) {
     this.#base = new URL(endpoint.url);
     if (this.#base.username || this.#base.password) throw new Error('redfish url: put credentials in username/password, not in the URL');
     this.name = endpoint.name ?? this.#base.origin;
-    this.#timeoutMs = endpoint.timeoutMs ?? 5_000;
+    this.#timeoutMs = endpoint.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#retries = endpoint.retries ?? 2;
     this.#dispatcher = dispatcherFor(endpoint.tls);
     // A bad CA file must surface as a clear error on the first call, not as an unhandled rejection now.
@@ -53,13 +73,31 @@ export class RedfishClient {
 
   /** GET a resource as a JSON object; retried on transient failures. */
   async get(path: string, about: About = {}): Promise<Json> {
+    return (await this.#get(path, about, null)).body;
+  }
+
+  /**
+   * GET that says whether the resource changed since the last read() of it: with `If-None-Match` where the
+   * service gave an ETag (a 304 costs no body), else by comparing the bodies. Keeps the last body of each path.
+   */
+  async read(path: string, about: About = {}): Promise<{ body: Json; changed: boolean }> {
+    const known = this.#tags.get(path) ?? null;
+    const reply = await this.#get(path, about, known?.etag ?? null);
+    if (reply.status === 304 && known) return { body: known.body, changed: false };
+    const etag = reply.headers.get('etag') ?? (typeof reply.body['@odata.etag'] === 'string' ? reply.body['@odata.etag'] : null);
+    this.#tags.set(path, { etag, body: reply.body });
+    return { body: reply.body, changed: known === null || JSON.stringify(known.body) !== JSON.stringify(reply.body) };
+  }
+
+  async #get(path: string, about: About, etag: string | null): Promise<{ status: number; headers: Headers; body: Json }> {
     let last: RedfishError | null = null;
     for (let attempt = 0; attempt <= this.#retries; attempt++) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** (attempt - 1)));
       try {
-        const reply = await this.request('GET', path, undefined, about);
+        const reply = await this.request('GET', path, undefined, about, etag ? { 'If-None-Match': etag } : {});
+        if (reply.status === 304 && etag) return { ...reply, body: {} };
         if (reply.body === null) throw new RedfishError('bad-reply', `${subject(this.name, about)}: ${path} answered ${reply.status} with no body`, about.blade ?? null, path);
-        return reply.body;
+        return { ...reply, body: reply.body };
       } catch (error) {
         if (!(error instanceof RedfishError) || !error.transient) throw error;
         last = error;
@@ -68,9 +106,22 @@ export class RedfishClient {
     throw last!;
   }
 
-  /** One request, never retried (an action is not idempotent); a 401 on a session leads to one fresh login. */
-  async request(method: 'GET' | 'POST' | 'DELETE', path: string, body: Json | undefined, about: About = {}): Promise<Reply> {
-    const response = await this.#authorized(path, about, (headers) => this.#fetch(method, path, headers, body, about, null));
+  /**
+   * One request, never retried (an action is not idempotent); a 401 on a session leads to one fresh login.
+   * A success of a POST or DELETE whose body is no JSON object ("POST request completed") is a success with no body.
+   */
+  async request(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    body: Json | undefined,
+    about: About = {},
+    extra: Record<string, string> = {},
+  ): Promise<Reply> {
+    const response = await this.#authorized(path, about, (headers) => this.#fetch(method, path, { ...extra, ...headers }, body, about, null));
+    if (response.status === 304) {
+      await response.body?.cancel();
+      return { status: 304, headers: response.headers, body: null };
+    }
     const text = await readText(response, path, this.name, about, this.#timeoutMs);
     let parsed: Json | null = null;
     if (text.trim() !== '') {
@@ -79,7 +130,7 @@ export class RedfishClient {
         if (typeof value === 'object' && value !== null && !Array.isArray(value)) parsed = value as Json;
         else throw new Error('not an object');
       } catch {
-        if (response.ok) throw new RedfishError('bad-reply', `${subject(this.name, about)}: ${path} answered malformed JSON`, about.blade ?? null, path, response.status);
+        if (response.ok && method === 'GET') throw new RedfishError('bad-reply', `${subject(this.name, about)}: ${path} answered malformed JSON`, about.blade ?? null, path, response.status);
       }
     }
     if (!response.ok) throw httpError(response.status, parsed, path, this.name, about);
@@ -109,8 +160,56 @@ export class RedfishClient {
     }
   }
 
+  /** Which authentication this service gets, deciding it on first use (`auto`: one log line says why). */
+  async auth(): Promise<AuthChoice> {
+    const { mode, why } = await this.#chosen();
+    return { mode, why };
+  }
+
+  #chosen(): Promise<AuthChoice & { sessions: string }> {
+    if (this.#choice) return this.#choice;
+    const attempt = this.#choose();
+    this.#choice = attempt;
+    attempt.catch(() => {
+      if (this.#choice === attempt) this.#choice = null;
+    });
+    return attempt;
+  }
+
+  async #choose(): Promise<AuthChoice & { sessions: string }> {
+    const mode = this.endpoint.auth ?? 'auto';
+    if (mode === 'basic') return { mode: 'basic', why: 'auth: basic in the configuration', sessions: STANDARD_SESSIONS };
+    const root = await this.#fetch('GET', '/redfish/v1/', {}, undefined, {}, null);
+    const text = await readText(root, '/redfish/v1/', this.name, {}, this.#timeoutMs);
+    if (!root.ok) throw httpError(root.status, null, '/redfish/v1/', this.name, {});
+    const sessions = sessionsLink(text);
+    if (mode === 'session') return { mode: 'session', why: 'auth: session in the configuration', sessions: sessions ?? STANDARD_SESSIONS };
+    if (sessions === null) return this.#basic('the service root links no Sessions collection');
+    this.#sessionsPath = sessions;
+    try {
+      await this.#login();
+    } catch (error) {
+      // Wrong credentials stay wrong over Basic, and a service that does not answer is asked again next time.
+      if (error instanceof RedfishError && (error.status === 401 || error.status === 403 || error.code !== 'auth')) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      return this.#basic(`the session login failed (${message.startsWith(`${this.name}: `) ? message.slice(this.name.length + 2) : message})`);
+    }
+    const choice = { mode: 'session' as const, why: `a session from ${sessions}`, sessions };
+    this.endpoint.log?.({ level: 'info', msg: `${this.name}: using session authentication (${choice.why})`, endpoint: this.name });
+    return choice;
+  }
+
+  #basic(why: string): AuthChoice & { sessions: string } {
+    this.endpoint.log?.({ level: 'warn', msg: `${this.name}: using Basic authentication: ${why}`, endpoint: this.name });
+    return { mode: 'basic', why, sessions: STANDARD_SESSIONS };
+  }
+
+  #sessionsPath = STANDARD_SESSIONS;
+
   async #authorized(path: string, about: About, send: (headers: Record<string, string>) => Promise<Response>): Promise<Response> {
-    if (this.endpoint.auth === 'basic') {
+    const choice = await this.#chosen();
+    this.#sessionsPath = choice.sessions;
+    if (choice.mode === 'basic') {
       const basic = Buffer.from(`${this.endpoint.username}:${this.endpoint.password}`).toString('base64');
       const response = await send({ Authorization: `Basic ${basic}` });
       if (response.status === 401) throw await refused(response, path, this.name, about);
@@ -130,7 +229,7 @@ export class RedfishClient {
 
   #login(): Promise<{ token: string; location: string | null }> {
     if (this.#session) return this.#session;
-    const path = '/redfish/v1/SessionService/Sessions';
+    const path = this.#sessionsPath;
     const attempt = (async () => {
       const response = await this.#fetch('POST', path, {}, { UserName: this.endpoint.username, Password: this.endpoint.password }, {}, null);
       await response.body?.cancel();
@@ -188,6 +287,17 @@ export class RedfishClient {
   }
 }
 
+/** The service root's Links.Sessions, or null when it has none (or is no JSON). */
+function sessionsLink(text: string): string | null {
+  try {
+    const root = JSON.parse(text) as { Links?: { Sessions?: { '@odata.id'?: unknown } } } | null;
+    const link = root?.Links?.Sessions?.['@odata.id'];
+    return typeof link === 'string' && link !== '' ? link : null;
+  } catch {
+    return null;
+  }
+}
+
 export function subject(endpoint: string, about: About): string {
   return about.blade !== undefined ? `blade ${about.blade}` : endpoint;
 }
@@ -225,7 +335,7 @@ function failure(error: unknown, path: string, endpoint: string, about: About, t
   const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
   const code = typeof cause?.code === 'string' ? cause.code : '';
   if (TLS_CODES.test(code)) {
-    return new RedfishError('tls', `${endpoint}: TLS certificate not trusted (${code}); set tls.ca to the service's CA, or tls.insecure in a lab`, blade, path);
+    return new RedfishError('tls', `${endpoint}: TLS certificate not trusted (${code}); set tls.caFile to the service's CA, or tls.insecure in a lab`, blade, path);
   }
   const detail = code || (typeof cause?.message === 'string' ? cause.message : error instanceof Error ? error.message : 'connection failed');
   return new RedfishError('unreachable', `${who}: not reachable (${detail}) at ${path}`, blade, path);

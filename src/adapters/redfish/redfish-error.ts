@@ -6,7 +6,7 @@ export type RedfishErrorCode =
   | 'unreachable'
   /** No answer within the per-call timeout: a hung BMC. */
   | 'timeout'
-  /** The certificate is not trusted: configure tls.ca (or tls.insecure in a lab). */
+  /** The certificate is not trusted: configure tls.caFile (or tls.insecure in a lab). */
   | 'tls'
   /** Login refused, or a request refused after a fresh login. */
   | 'auth'

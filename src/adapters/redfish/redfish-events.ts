@@ -1,5 +1,6 @@
 // The EventService's server-sent event stream as HardwareEvents: one connection while anyone listens, reconnected
 // with backoff and Last-Event-ID after a drop. Events the driver cannot read directly make it re-read the system.
+// Events pushed to a subscription come in here too, and one event heard on both paths is delivered once.
 import type { HardwareEvent, Health } from '../../ports/hardware.js';
 import type { RedfishClient } from './redfish-client.js';
 import { eventSchema } from './redfish-schemas.js';
@@ -17,8 +18,11 @@ export interface EventFeedOptions {
 }
 
 const HEALTH: Readonly<Record<string, Health>> = { OK: 'ok', Warning: 'warning', Critical: 'critical' };
+/** How many recent events are remembered to drop the second copy of one heard by SSE and by push. */
+const REMEMBERED = 1_024;
 
 export class EventFeed {
+  readonly #seen = new Set<string>();
   readonly #listeners = new Set<(event: HardwareEvent) => void>();
   #abort: AbortController | null = null;
   #connected: Promise<void> = Promise.resolve();
@@ -52,6 +56,12 @@ export class EventFeed {
   close(): void {
     this.#listeners.clear();
     this.#stop();
+  }
+
+  /** An Event payload pushed to our subscription (already parsed and authenticated by the receiver). */
+  async pushed(payload: unknown): Promise<void> {
+    if (this.#listeners.size === 0) return;
+    await this.#deliverPayload(payload, 'push');
   }
 
   #start(): void {
@@ -102,18 +112,36 @@ export class EventFeed {
       this.o.warn(`${this.client.name}: event stream sent malformed JSON; ignored`);
       return;
     }
+    await this.#deliverPayload(payload, 'event stream');
+  }
+
+  async #deliverPayload(payload: unknown, path: string): Promise<void> {
     const parsed = eventSchema.safeParse(payload);
     if (!parsed.success) {
-      this.o.warn(`${this.client.name}: event stream sent no Redfish Event; ignored`);
+      this.o.warn(`${this.client.name}: ${path} sent no Redfish Event; ignored`);
       return;
     }
     for (const record of parsed.data.Events) {
+      if (this.#heardBefore(record)) continue;
       const origin = record.OriginOfCondition?.['@odata.id'];
       const blade = origin ? this.o.bladeOf(origin) : null;
       if (blade === null) continue;
       const events = await this.#translate(blade, record.MessageId ?? '');
       for (const event of events) for (const listener of [...this.#listeners]) listener(event);
     }
+  }
+
+  /**
+   * True for the second copy of an event. Only events that carry an EventId or a timestamp can be told apart;
+   * others are always delivered (a repeated status event is harmless: the controller reads the blade).
+   */
+  #heardBefore(record: { EventId?: string | null | undefined; EventTimestamp?: string | null | undefined; MessageId?: string | null | undefined; OriginOfCondition?: { '@odata.id': string } | null | undefined }): boolean {
+    if (!record.EventId && !record.EventTimestamp) return false;
+    const key = `${record.EventId ?? ''}|${record.EventTimestamp ?? ''}|${record.MessageId ?? ''}|${record.OriginOfCondition?.['@odata.id'] ?? ''}`;
+    if (this.#seen.has(key)) return true;
+    this.#seen.add(key);
+    if (this.#seen.size > REMEMBERED) this.#seen.delete(this.#seen.values().next().value!);
+    return false;
   }
 
   async #translate(blade: string, messageId: string): Promise<HardwareEvent[]> {

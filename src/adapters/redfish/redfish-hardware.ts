@@ -1,11 +1,20 @@
 // HardwarePort over one Redfish service: discovery of systems and chassis, power and health from each System,
-// power changes through #ComputerSystem.Reset (the caller confirms by reading status), and the SSE event stream.
+// power changes through #ComputerSystem.Reset (a Task monitor followed; the caller confirms by reading status),
+// the SSE event stream, and how ready the endpoint is (for /readyz).
 import type { BladeInventory, BladeStatus, HardwareEvent, HardwarePort, Health, PowerState } from '../../ports/hardware.js';
 import { RedfishClient, type RedfishEndpoint } from './redfish-client.js';
 import { RedfishError } from './redfish-error.js';
 import { EventFeed } from './redfish-events.js';
 import { discover, lastSegment, members, parseAs, servicePaths, type Discovery, type ServicePaths } from './redfish-inventory.js';
 import { eventServiceSchema, systemSchema, type RedfishSystem } from './redfish-schemas.js';
+import { followTask } from './redfish-tasks.js';
+import { PushSubscription, type PushOptions, type PushState } from './redfish-push.js';
+
+/** How one endpoint is doing: `failing` makes /readyz answer 503 naming it; `warning` is shown, not fatal. */
+export interface EndpointReadiness {
+  readonly state: 'ok' | 'warning' | 'failing' | 'unknown';
+  readonly detail: string;
+}
 
 export interface RedfishLogEntry {
   readonly level: 'info' | 'warn' | 'error';
@@ -19,6 +28,25 @@ export interface RedfishHardwareOptions extends RedfishEndpoint {
   /** First wait before reconnecting the event stream; it doubles up to 30 s. Default 500 ms. */
   readonly eventRetryMs?: number;
   readonly log?: (entry: RedfishLogEntry) => void;
+  /** How long a Reset answered 202 may run, following its Task monitor; default 60 s. */
+  readonly taskMs?: number;
+  /** Subscribe to pushed events (an EventDestination) while anyone listens; the receiver calls pushed(). */
+  readonly push?: PushOptions;
+}
+
+export interface BladeCheck extends BladeStatus {
+  /** Status.State as the BMC says it (Enabled, Absent, StandbyOffline...). */
+  readonly state: string | null;
+  /** ResetType@Redfish.AllowableValues; null when the service does not say (every type is tried). */
+  readonly reset: readonly string[] | null;
+  readonly problem: string | null;
+}
+
+/** Which paths bring this endpoint's events: `drivers check` and the log say it. */
+export interface EventPaths {
+  readonly sse: string | null;
+  readonly push: PushState;
+  readonly summary: string;
 }
 
 /** Redfish PowerState -> what the blade has now: a change in flight has not happened yet. */
@@ -35,6 +63,10 @@ export class RedfishHardware implements HardwarePort {
   readonly #paths = new Map<string, string>();
   readonly #blades = new Map<string, string>();
   #service: Promise<ServicePaths> | null = null;
+  #readiness: EndpointReadiness = { state: 'unknown', detail: 'not inventoried yet' };
+  readonly #push: PushSubscription | null;
+  #listening = 0;
+  #pushStarted: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: RedfishHardwareOptions) {
     this.#client = new RedfishClient(o);
@@ -49,6 +81,9 @@ export class RedfishHardware implements HardwarePort {
       warn: (msg) => this.#log({ level: 'warn', msg, endpoint: this.#client.name }),
       ...(o.eventRetryMs === undefined ? {} : { retryMs: o.eventRetryMs }),
     });
+    const service = async (): Promise<string | null> => (await this.#servicePaths()).eventService;
+    const say = (level: 'info' | 'warn', msg: string): void => this.#log({ level, msg, endpoint: this.#client.name });
+    this.#push = o.push ? new PushSubscription(this.#client, service, o.push, say) : null;
   }
 
   get name(): string {
@@ -63,9 +98,65 @@ export class RedfishHardware implements HardwarePort {
   }
 
   async inventory(known?: ReadonlySet<string>): Promise<BladeInventory[]> {
-    const { blades, problems } = await this.discover(known);
+    let found: Discovery;
+    try {
+      found = await this.discover(known);
+    } catch (error) {
+      this.#setReadiness({ state: 'failing', detail: error instanceof Error ? error.message : String(error) }, 'error');
+      throw error;
+    }
+    const { blades, problems, skipped } = found;
+    // The rediscovery timer is also when a push subscription is checked: BMCs drop them on reboot.
+    if (this.#listening > 0) void this.#push?.renew();
     for (const problem of problems) this.#log({ level: 'warn', msg: `inventory: ${problem.message}`, endpoint: this.#client.name, code: problem.code });
-    return blades.map((b) => (b.location ? { id: b.id, resources: b.resources, location: b.location } : { id: b.id, resources: b.resources }));
+    for (const blade of blades) for (const msg of blade.warnings ?? []) this.#log({ level: 'warn', msg, endpoint: this.#client.name, blade: blade.id });
+    const systems = blades.length + skipped.length + problems.filter((p) => p.blade !== null).length;
+    if (systems === 0) this.#setReadiness({ state: 'warning', detail: 'lists 0 Systems: no blade to manage here' }, 'warn');
+    else this.#setReadiness({ state: 'ok', detail: `${systems} System(s)` }, null);
+    return blades.map((b) => ({ id: b.id, resources: b.resources, ...(b.name ? { name: b.name } : {}), ...(b.location ? { location: b.location } : {}) }));
+  }
+
+  /** The last inventory's verdict on this endpoint. */
+  readiness(): EndpointReadiness {
+    return this.#readiness;
+  }
+
+  /** The authentication in use and why (`auth: auto` decides on first use). */
+  auth(): Promise<{ mode: 'session' | 'basic'; why: string }> {
+    return this.#client.auth();
+  }
+
+  #setReadiness(next: EndpointReadiness, level: 'warn' | 'error' | null): void {
+    const changed = next.state !== this.#readiness.state || next.detail !== this.#readiness.detail;
+    this.#readiness = next;
+    if (changed && level !== null) this.#log({ level, msg: `${this.#client.name}: ${next.detail}`, endpoint: this.#client.name });
+  }
+
+  /**
+   * Read-only look at one blade for `drivers check`: power, health, Status.State, the Reset types it allows, and
+   * why it could not be managed (no reset type that powers it off or on), or null.
+   */
+  async check(blade: string): Promise<BladeCheck> {
+    const system = await this.#system(blade);
+    const status = await this.status(blade);
+    const allowed = system.Actions?.['#ComputerSystem.Reset']?.['ResetType@Redfish.AllowableValues'] ?? null;
+    const can = (power: PowerState): boolean => RESET[power].some((t) => !allowed || allowed.includes(t));
+    const problem = !system.Actions?.['#ComputerSystem.Reset']
+      ? 'no #ComputerSystem.Reset action: cannot power it off to fence it'
+      : !can('off')
+        ? `Reset allows ${allowed?.join(', ')}: none powers it off, so it cannot be fenced`
+        : !can('on')
+          ? `Reset allows ${allowed?.join(', ')}: none powers it on`
+          : null;
+    return { ...status, state: system.Status?.State ?? null, reset: allowed, problem };
+  }
+
+  /** What the EventService offers (read-only): its SSE URI and whether it takes push subscriptions. */
+  async eventCapabilities(): Promise<{ sse: string | null; subscriptions: boolean; enabled: boolean }> {
+    const service = (await this.#servicePaths()).eventService;
+    if (!service) return { sse: null, subscriptions: false, enabled: false };
+    const body = parseAs(eventServiceSchema, await this.#client.get(service), service, this.#client.name);
+    return { sse: body.ServerSentEventUri ?? null, subscriptions: Boolean(body.Subscriptions?.['@odata.id']), enabled: body.ServiceEnabled !== false };
   }
 
   /** The blade's System was in the last listing or inventory of this service. */
@@ -76,6 +167,8 @@ export class RedfishHardware implements HardwarePort {
   async status(blade: string): Promise<BladeStatus> {
     const system = await this.#system(blade);
     const health = system.Status?.Health ?? system.Status?.HealthRollup;
+    // A blade pulled from its bay: the design treats State Absent as a failure, like Health Critical.
+    if (system.Status?.State === 'Absent') return { power: POWER[system.PowerState ?? ''] ?? 'unknown', health: 'critical' };
     return {
       power: POWER[system.PowerState ?? ''] ?? 'unknown',
       // A system that reports no health at all is taken as healthy: silence is not a fault; power and reachability still count.
@@ -84,8 +177,8 @@ export class RedfishHardware implements HardwarePort {
   }
 
   async setPower(blade: string, power: PowerState): Promise<void> {
-    // A listener that subscribed before this call must hear the change it causes.
-    await this.#events.ready(2_000);
+    // A listener that subscribed before this call must hear the change it causes, by SSE or by push.
+    await Promise.all([this.#events.ready(2_000), Promise.race([this.#pushStarted, new Promise((r) => setTimeout(r, 2_000).unref())])]);
     const system = await this.#system(blade);
     if (system.PowerState === (power === 'on' ? 'On' : 'Off')) return;
     const action = system.Actions?.['#ComputerSystem.Reset'];
@@ -94,8 +187,13 @@ export class RedfishHardware implements HardwarePort {
     const type = RESET[power].find((t) => !allowed || allowed.includes(t));
     if (!type) throw new RedfishError('bad-reply', `blade ${blade}: Reset allows ${allowed?.join(', ')}, none of which powers it ${power}`, blade, target);
     try {
-      // 200, 202 (a task) and 204 all mean accepted; the caller confirms by reading PowerState.
-      await this.#client.request('POST', target, { ResetType: type }, { blade });
+      // 200, 202 and 204 all mean accepted, whatever the body; a 202 with a Task monitor is followed to its end,
+      // and the caller confirms by reading PowerState.
+      const reply = await this.#client.request('POST', target, { ResetType: type }, { blade });
+      const monitor = reply.headers.get('location');
+      if (reply.status === 202 && monitor) {
+        await followTask(this.#client, new URL(monitor, this.o.url).pathname, { blade }, { deadlineMs: this.o.taskMs ?? 60_000 });
+      }
     } catch (error) {
       // Some BMCs refuse a reset to the state a change in flight is already reaching: fine if it is there now.
       if (error instanceof RedfishError && error.status === 409 && (await this.status(blade)).power === power) return;
@@ -104,13 +202,43 @@ export class RedfishHardware implements HardwarePort {
   }
 
   subscribe(listener: (event: HardwareEvent) => void): () => void {
-    return this.#events.subscribe(listener);
+    const stop = this.#events.subscribe(listener);
+    if (++this.#listening === 1 && this.#push) this.#pushStarted = this.#startPush(this.#push).catch(() => {});
+    let stopped = false;
+    return () => {
+      if (stopped) return;
+      stopped = true;
+      stop();
+      if (--this.#listening === 0) void this.#push?.stop();
+    };
   }
 
-  /** Stops the event stream and logs the session out. */
+  /** An Event payload pushed to this endpoint's subscription (the receiver checked its secret). */
+  pushed(payload: unknown): Promise<void> {
+    return this.#events.pushed(payload);
+  }
+
+  /** Which paths bring events now: SSE (the service's URI), push (subscribed or why not), or polling alone. */
+  async eventPaths(): Promise<EventPaths> {
+    const sse = await this.#eventPath().catch(() => null);
+    const push = this.#push?.state() ?? { mode: 'off' as const, why: 'no push receiver configured' };
+    const on = [...(push.mode === 'push' ? ['push'] : []), ...(sse ? ['SSE'] : [])];
+    const summary = on.length > 0 ? `events from ${on.join(' and ')}` : 'no event path: polling alone';
+    return { sse, push, summary: push.mode === 'off' && this.#push ? `${summary} (push: ${push.why})` : summary };
+  }
+
+  /** Stops the event stream and the push subscription, and logs the session out. */
   async close(): Promise<void> {
     this.#events.close();
+    this.#listening = 0;
+    await this.#push?.stop();
     await this.#client.close();
+  }
+
+  async #startPush(push: PushSubscription): Promise<void> {
+    await push.start();
+    const paths = await this.eventPaths();
+    this.#log({ level: paths.push.mode === 'push' ? 'info' : 'warn', msg: `${this.#client.name}: ${paths.summary}`, endpoint: this.#client.name });
   }
 
   async #system(blade: string): Promise<RedfishSystem> {

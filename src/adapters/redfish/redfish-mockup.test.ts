@@ -46,13 +46,15 @@ describe('Redfish driver against a bladed mockup', () => {
       {
         id: 'Blade1',
         path: '/redfish/v1/Systems/Blade1',
-        resources: { memoryGiB: 512, cpuCount: 2, cpuModel: 'Intel(R) Xeon(R) Platinum 8380 CPU @ 2.30GHz', cpuArch: 'x86_64', storageTB: 3.841 },
-        location: { chassis: 'Enclosure1', slot: 1 },
+        name: 'Blade 1',
+        // Two sockets of 40 cores: cores from the Processors, not the socket count.
+        resources: { memoryGiB: 512, cpuCount: 80, cpuThreads: 160, cpuModel: 'Intel(R) Xeon(R) Platinum 8380 CPU @ 2.30GHz', cpuArch: 'x86_64', storageTB: 3.841 },
+        location: { chassis: 'Enclosure1', slot: 1, label: 'Slot 1' },
       },
-      { id: 'Blade2', path: '/redfish/v1/Systems/Blade2', resources: { memoryGiB: 256 }, location: { chassis: 'Enclosure1', slot: 2 } },
+      { id: 'Blade2', path: '/redfish/v1/Systems/Blade2', name: 'Blade 2', resources: { memoryGiB: 256 }, location: { chassis: 'Enclosure1', slot: 2, label: 'Slot 2' } },
     ]);
     expect(problems.map((p) => [p.code, p.blade, p.message])).toEqual([
-      ['bad-reply', 'Blade3', 'blade Blade3: /redfish/v1/Systems/Blade3: MemorySummary.TotalSystemMemoryGiB is missing'],
+      ['bad-reply', 'Blade3', 'blade Blade3: /redfish/v1/Systems/Blade3: neither MemorySummary.TotalSystemMemoryGiB nor a Memory collection with CapacityMiB'],
     ]);
     // inventory() keeps going and says why in the log.
     expect((await driver.inventory()).map((b) => b.id)).toEqual(['Blade1', 'Blade2']);

@@ -22,12 +22,15 @@ const status = z.object({ State: text, Health: text, HealthRollup: text }).parti
 export const systemSchema = z.object({
   '@odata.id': z.string(),
   Id: z.string(),
+  Name: text,
   PowerState: text,
   Status: status,
-  ProcessorSummary: z.object({ Count: count, CoreCount: count, Model: text }).partial().nullish(),
+  ProcessorSummary: z.object({ Count: count, CoreCount: count, LogicalProcessorCount: count, Model: text }).partial().nullish(),
   MemorySummary: z.object({ TotalSystemMemoryGiB: count }).partial().nullish(),
   Processors: link.nullish(),
+  Memory: link.nullish(),
   Storage: link.nullish(),
+  SimpleStorage: link.nullish(),
   Links: z.object({ Chassis: z.array(link).nullish() }).partial().nullish(),
   Actions: z
     .object({
@@ -40,7 +43,13 @@ export const systemSchema = z.object({
 });
 export type RedfishSystem = z.infer<typeof systemSchema>;
 
-export const processorSchema = z.object({ ProcessorArchitecture: text, InstructionSet: text, ProcessorType: text }).partial();
+export const processorSchema = z
+  .object({ ProcessorArchitecture: text, InstructionSet: text, ProcessorType: text, Model: text, TotalCores: count, TotalThreads: count, Status: status })
+  .partial();
+
+export const memorySchema = z.object({ CapacityMiB: count, Status: status }).partial();
+
+export const simpleStorageSchema = z.object({ Devices: z.array(z.object({ CapacityBytes: count, Status: status }).partial()).nullish() }).partial();
 
 export const storageSchema = z.object({ Drives: z.array(link).nullish() }).partial();
 
@@ -61,12 +70,22 @@ export const chassisSchema = z.object({
 });
 export type RedfishChassis = z.infer<typeof chassisSchema>;
 
-export const eventServiceSchema = z.object({ ServerSentEventUri: text }).partial();
+export const eventServiceSchema = z
+  .object({
+    ServiceEnabled: z.boolean().nullish(),
+    ServerSentEventUri: text,
+    Subscriptions: link.nullish(),
+    EventTypesForSubscription: z.array(z.string()).nullish(),
+  })
+  .partial();
 
 export const eventSchema = z.object({
   Id: z.unknown().optional(),
+  Context: text,
   Events: z.array(
     z.object({
+      EventId: text,
+      EventTimestamp: text,
       MessageId: text,
       OriginOfCondition: link.nullish(),
     }),

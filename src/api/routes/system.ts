@@ -25,7 +25,7 @@ export function systemRoutes(ctx: ApiContext, metrics: ControllerMetrics, docume
       path: '/readyz',
       access: 'viewer',
       tag: 'system',
-      summary: 'Readiness: the controller runs and the store answers',
+      summary: 'Readiness: the controller runs, the store answers, and no hardware endpoint fails (warnings are shown, not fatal)',
       responses: {
         200: { description: 'Ready', schema: readyView },
         503: { description: 'Not ready; `checks` says what is not', schema: readyView },
@@ -38,7 +38,8 @@ export function systemRoutes(ctx: ApiContext, metrics: ControllerMetrics, docume
         } catch (error) {
           checks['store'] = ctx.redact(error instanceof Error ? error.message : 'unreachable');
         }
-        const ready = Object.values(checks).every((c) => c === 'ok');
+        for (const [name, state] of Object.entries(ctx.endpoints())) checks[`endpoint:${name}`] = ctx.redact(state);
+        const ready = Object.values(checks).every((c) => c === 'ok' || c.startsWith('warning:'));
         return { status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'not-ready', checks } };
       },
     }),

@@ -65,7 +65,7 @@ describe.skipIf(!installed)('cascade drivers check', () => {
     expect(out).toContain('IPMI: 1 of 1 BMCs answered');
     expect(out).toMatch(/c1s1\s+127\.0\.0\.1:\d+\s+on\s+ok/);
     expect(out).toContain('libvirt: 2 of 2 hosts answered without error');
-    expect(out).toMatch(/c1s1\s+test:\/\/\S+\s+web\s+memoryGiB=8 cpuCount=2/);
+    expect(out).toMatch(/c1s1\s+test:\/\/\S+\s+web\s+memoryGiB=8 cpuThreads=2/);
     expect(code).toBe(0);
   });
 

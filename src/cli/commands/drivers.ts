@@ -1,6 +1,8 @@
-// `cascade drivers check FILE`: validates a site file's ipmi: and libvirt: sections, then asks every BMC and every
-// hypervisor host what it sees, so an operator finds a wrong address or password before the controller does.
+// `cascade drivers check FILE`: validates a site file's redfish:, ipmi: and libvirt: sections, then asks every
+// Redfish service, BMC and hypervisor host what it sees, so an operator finds a wrong address or password before the
+// controller does.
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import YAML from 'yaml';
 import { formatConfigError } from '../../adapters/driver-config.js';
@@ -8,6 +10,7 @@ import { IpmiError, IpmiHardware, parseIpmiConfig, type IpmiHardwareOptions } fr
 import { LibvirtWorkloads, parseLibvirtConfig, type LibvirtWorkloadsOptions } from '../../adapters/libvirt/index.js';
 import { CliError } from '../cli-error.js';
 import { table } from '../table.js';
+import { checkRedfish, parseRedfishSection, resourceText, type RedfishEndpointCheck } from './drivers-redfish.js';
 
 interface BladeCheck {
   readonly blade: string;
@@ -27,23 +30,43 @@ interface WorkloadCheck {
 }
 
 export function registerDrivers(cli: Command): void {
-  const drivers = cli.command('drivers').description('the real drivers: IPMI for blades, libvirt for workloads');
+  const drivers = cli.command('drivers').description('the real drivers: Redfish and IPMI for blades, libvirt for workloads');
   drivers
     .command('check')
-    .description("validate a site file's ipmi: and libvirt: sections, then ask every BMC and hypervisor host what it sees (exit 1 if any fails)")
-    .argument('<file>', 'site file (YAML) with an ipmi: and/or a libvirt: section; other sections are ignored')
+    .description("validate a site file's redfish:, ipmi: and libvirt: sections, then ask every service, BMC and hypervisor host what it sees, read-only (exit 1 if any cannot be managed)")
+    .argument('<file>', 'site file (YAML) with a redfish:, ipmi: and/or libvirt: section; other sections are ignored')
     .option('--json', 'print JSON instead of tables')
     .action(async (file: string, options: { json?: boolean }) => {
       const site = await readSite(file);
+      const redfish = site.redfish.length > 0 ? await checkRedfish(site.redfish) : [];
       const blades = site.ipmi ? await checkBlades(site.ipmi) : [];
       const workloads = site.libvirt ? await checkHosts(site.libvirt) : [];
-      if (options.json) process.stdout.write(`${JSON.stringify({ blades, workloads }, null, 2)}\n`);
-      else process.stdout.write(report(blades, workloads));
+      if (options.json) process.stdout.write(`${JSON.stringify({ redfish, blades, workloads }, null, 2)}\n`);
+      else process.stdout.write(redfishReport(redfish) + report(blades, workloads));
+      const unmanaged = redfish.flatMap((e) => [...(e.problem ? [`${e.endpoint}: ${e.problem}`] : []), ...e.blades.filter((b) => !b.ok).map((b) => `${e.endpoint} ${b.blade}: ${b.note}`)]);
+      if (unmanaged.length > 0) throw new CliError(`${file}: cannot be managed: ${unmanaged.join('; ')}`, 1);
       if ([...blades, ...workloads].some((c) => !c.ok)) throw new CliError(`${file}: some BMCs or hypervisor hosts did not answer as configured (above)`, 1);
     });
 }
 
-async function readSite(file: string): Promise<{ ipmi: IpmiHardwareOptions | null; libvirt: LibvirtWorkloadsOptions | null }> {
+function redfishReport(endpoints: readonly RedfishEndpointCheck[]): string {
+  if (endpoints.length === 0) return '';
+  const parts: string[] = [];
+  for (const e of endpoints) {
+    parts.push(`Redfish ${e.endpoint} (${e.url}): ${e.problem ?? `${e.blades.length} System(s)`}`, `  auth: ${e.auth}`, `  events: ${e.events}`);
+  }
+  const rows = endpoints.flatMap((e) => e.blades.map((b) => [b.endpoint, b.blade, b.name, b.slot, resourceText(b.resources), b.power, b.health, b.state, b.reset, b.note]));
+  if (rows.length > 0) parts.push(table(['endpoint', 'blade', 'name', 'slot', 'resources', 'power', 'health', 'state', 'reset', 'note'], rows));
+  return `${parts.join('\n')}\n\n`;
+}
+
+interface Site {
+  readonly redfish: ReturnType<typeof parseRedfishSection>;
+  readonly ipmi: IpmiHardwareOptions | null;
+  readonly libvirt: LibvirtWorkloadsOptions | null;
+}
+
+async function readSite(file: string): Promise<Site> {
   let raw: unknown;
   try {
     raw = YAML.parse(await readFile(file, 'utf8'));
@@ -51,12 +74,13 @@ async function readSite(file: string): Promise<{ ipmi: IpmiHardwareOptions | nul
     throw new CliError(`${file}: cannot read it as YAML (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
   }
   const doc = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
-  if (doc.ipmi === undefined && doc.libvirt === undefined) throw new CliError(`${file}: no ipmi: or libvirt: section`);
+  if (doc.ipmi === undefined && doc.libvirt === undefined && doc.redfish === undefined) throw new CliError(`${file}: no redfish:, ipmi: or libvirt: section`);
+  const redfish = doc.redfish === undefined ? [] : parseRedfishSection(doc.redfish, file, dirname(resolve(file)));
   const ipmi = doc.ipmi === undefined ? null : parseIpmiConfig(doc.ipmi);
   if (ipmi && !ipmi.ok) throw new CliError(`${file}: ${formatConfigError(ipmi.error)}`);
   const libvirt = doc.libvirt === undefined ? null : parseLibvirtConfig(doc.libvirt);
   if (libvirt && !libvirt.ok) throw new CliError(`${file}: ${formatConfigError(libvirt.error)}`);
-  return { ipmi: ipmi?.value ?? null, libvirt: libvirt?.value ?? null };
+  return { redfish, ipmi: ipmi?.value ?? null, libvirt: libvirt?.value ?? null };
 }
 
 async function checkBlades(options: IpmiHardwareOptions): Promise<BladeCheck[]> {

@@ -10,7 +10,8 @@ interface Blade {
   readonly state: string;
   readonly power: string;
   readonly health: string;
-  readonly location: { readonly chassis: string; readonly slot: number } | null;
+  readonly location: { readonly chassis: string; readonly slot: number; readonly label?: string } | null;
+  readonly name?: string;
   readonly workload: string | null;
 }
 
@@ -36,11 +37,25 @@ export function resourcesText(r: Readonly<Record<string, number | string>>): str
     .join(' ');
 }
 
-function bladeRows(blades: readonly Blade[]): string {
+export function bladeRows(blades: readonly Blade[]): string {
   return table(
     ['blade', 'state', 'health', 'power', 'location', 'workload', 'resources'],
-    blades.map((b) => [b.id, b.state, b.health, b.power, b.location ? `${b.location.chassis}/${b.location.slot}` : '-', b.workload ?? '-', resourcesText(b.resources)]),
+    blades.map((b) => [
+      b.name ? `${b.id} (${b.name})` : b.id,
+      b.state,
+      b.health,
+      b.power,
+      b.location ? locationText(b.location) : '-',
+      b.workload ?? '-',
+      resourcesText(b.resources),
+    ]),
   );
+}
+
+/** "c1/3", and the label the enclosure prints when it says more ("MultiBladeEncl/1 (Blade 1)"). */
+function locationText(l: { readonly chassis: string; readonly slot: number; readonly label?: string }): string {
+  const plain = `${l.chassis}/${l.slot}`;
+  return l.label && l.label !== `Slot ${l.slot}` ? `${plain} (${l.label})` : plain;
 }
 
 const round = (x: number): string => String(Math.round(x * 1000) / 1000);

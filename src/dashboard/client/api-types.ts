@@ -33,7 +33,9 @@ export interface Blade {
   readonly state: BladeState;
   readonly power: 'on' | 'off' | 'unknown';
   readonly health: 'ok' | 'warning' | 'critical' | 'unreachable';
-  readonly location: { readonly chassis: string; readonly slot: number } | null;
+  readonly location: { readonly chassis: string; readonly slot: number; readonly label?: string } | null;
+  /** What the BMC calls it, when that says more than the id. */
+  readonly name?: string;
   readonly endpoint: string;
   readonly workload: string | null;
 }

@@ -69,13 +69,13 @@ export class Detail {
     return h(
       'div',
       { 'data-detail-blade': b.id },
-      h('h2', {}, `Blade ${b.id}`),
+      h('h2', {}, `Blade ${b.id}`, b.name ? h('span', { class: 'muted', 'data-field': 'name' }, ` ${b.name}`) : null),
       h(
         'dl',
         {},
         ...pair('state', h('span', { class: `status status-${b.state}`, 'data-field': 'state' }, b.state)),
         ...pair('health, power', `${b.health}, ${b.power}`),
-        ...pair('slot', b.location ? `chassis ${b.location.chassis}, slot ${b.location.slot}` : '—'),
+        ...pair('slot', b.location ? `chassis ${b.location.chassis}, ${b.location.label ?? `slot ${b.location.slot}`}` : '—'),
         ...pair('resources', resourcesText(b.resources)),
         ...pair('workload', b.workload ? `${b.workload}: ${fitText(b.fit)}` : '—'),
         ...pair('driver', b.endpoint),

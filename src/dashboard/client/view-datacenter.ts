@@ -66,12 +66,12 @@ export function renderDataCenter(el: HTMLElement, blades: readonly Blade[], work
 
 function slot(b: Blade, workload: string | null, state: DisplayState, fit: Fit | null, onPick: (blade: string) => void): HTMLButtonElement {
   const fc = fit === null ? 'none' : fitClass(fit);
-  const title = [`${b.id}: ${state}`, `health ${b.health}, power ${b.power}`, workload ? `workload ${workload}: ${fitText(fit)}` : 'no workload', resourcesText(b.resources)].join('\n');
+  const title = [`${b.id}${b.name ? ` (${b.name})` : ''}: ${state}`, ...(b.location?.label ? [b.location.label] : []), `health ${b.health}, power ${b.power}`, workload ? `workload ${workload}: ${fitText(fit)}` : 'no workload', resourcesText(b.resources)].join('\n');
   const el = h(
     'button',
     { type: 'button', class: `slot state-${state} fit-${fc}`, 'data-blade': b.id, 'data-state': state, 'data-fit': fc, 'data-workload': workload ?? '', title, 'aria-label': title.replace(/\n/g, '; ') },
     h('span', { class: 'slot-no' }, b.location ? String(b.location.slot) : ''),
-    h('span', { class: 'slot-id' }, b.id),
+    h('span', { class: 'slot-id' }, b.id, b.name ? h('span', { class: 'slot-name muted' }, ` ${b.name}`) : null),
     h('span', { class: 'slot-workload' }, workload ?? '—'),
     b.health !== 'ok' ? h('span', { class: `slot-health health-${b.health}` }, b.health) : null,
   );

@@ -3,6 +3,7 @@
 import type { BladeRecord } from '../../ports/store.js';
 import type { ControllerContext, Discovered, Reconciler, RunningWorkload } from '../controller-context.js';
 import type { OperatorCommands } from '../operator-commands.js';
+import { refreshBlades } from '../blade-refresh.js';
 
 export class DiscoverReconciler implements Reconciler {
   /** Running workloads discovery would not adopt, each logged once. */
@@ -37,9 +38,16 @@ export class DiscoverReconciler implements Reconciler {
     return c.serial(async () => {
       const stored = await store.blades();
       const known = new Set(stored.map((b) => b.id));
-      const fresh = (await hardware.inventory(known)).filter((b) => !known.has(b.id));
-      const records: BladeRecord[] = fresh.map((b) => ({ id: b.id, resources: b.resources, state: 'standby', ...(b.location ? { location: b.location } : {}), power: 'unknown', health: 'ok', endpoint: 'driver' }));
+      const listed = await hardware.inventory(known);
+      const fresh = listed.filter((b) => !known.has(b.id));
+      const records: BladeRecord[] = fresh.map((b) => ({ id: b.id, resources: b.resources, state: 'standby', ...(b.location ? { location: b.location } : {}), ...(b.name ? { name: b.name } : {}), power: 'unknown', health: 'ok', endpoint: 'driver' }));
       if (records.length > 0) await store.commit({ blades: records, events: records.map((b) => c.event(actor, 'blade.added', b.id, { resources: b.resources })) });
+      // Known blades the driver re-read and found changed: new resources are audited, and the plan below sees them.
+      const refreshed = refreshBlades(stored, listed);
+      if (refreshed.records.length > 0) {
+        const events = refreshed.resized.map((r) => c.event(actor, 'blade.resources', r.blade, { before: r.before, after: r.after }));
+        await store.commit({ blades: refreshed.records, events });
+      }
       const adopted: string[] = [];
       const candidates = running.length === 0 ? [] : await this.adoptable(running, stored, records);
       for (const w of candidates) {

@@ -17,6 +17,8 @@ export class TransferReconciler implements Reconciler {
             kind: t.kind, from: t.from, to: t.to, attempt: step.attempt, ...(step.error ? { error: step.error } : {}),
           }),
         onSettled: (t) => this.settled(t),
+        onRetry: (t, step, error, tries) =>
+          log({ level: 'warn', msg: `step ${step} retrying: ${error.message}`, transfer: t.id, workload: t.workload, step, tries }),
       },
     );
   }

@@ -154,11 +154,18 @@ CREATE TABLE rounds (
 );
 `;
 
+/* What the BMC calls a blade, and its slot as the enclosure prints it ("Blade 1"): shown next to the id. */
+const V5_BLADE_NAMES = `
+ALTER TABLE blades ADD COLUMN name text;
+ALTER TABLE blades ADD COLUMN slot_label text;
+`;
+
 export const POSTGRES_MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'initial', sql: V1_INITIAL },
   { version: 2, name: 'leases', sql: V2_LEASES },
   { version: 3, name: 'tokens', sql: V3_TOKENS },
   { version: 4, name: 'rounds', sql: V4_ROUNDS },
+  { version: 5, name: 'blade names', sql: V5_BLADE_NAMES },
 ]);
 
 export const POSTGRES_SCHEMA_VERSION: number = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;

@@ -66,6 +66,8 @@ const bladeRow = z.object({
   endpoint: z.string(),
   chassis: z.string().nullable(),
   slot: z.number().nullable(),
+  name: z.string().nullish(),
+  slot_label: z.string().nullish(),
 });
 
 const workloadRow = z.object({
@@ -125,9 +127,10 @@ const policyRow = z.object({ body: json(policyBody) });
 
 export function toBlade(row: unknown): BladeRecord {
   const r = bladeRow.parse(row);
-  const blade = { id: r.id, resources: r.resources, state: r.state, power: r.power, health: r.health, endpoint: r.endpoint };
+  const blade = { id: r.id, resources: r.resources, state: r.state, power: r.power, health: r.health, endpoint: r.endpoint, ...(r.name ? { name: r.name } : {}) };
   // `location` is optional in the type: absent, not undefined, when the blade has none.
-  return r.chassis !== null && r.slot !== null ? { ...blade, location: { chassis: r.chassis, slot: r.slot } } : blade;
+  if (r.chassis === null || r.slot === null) return blade;
+  return { ...blade, location: { chassis: r.chassis, slot: r.slot, ...(r.slot_label ? { label: r.slot_label } : {}) } };
 }
 
 export function toWorkload(row: unknown): WorkloadRecord {

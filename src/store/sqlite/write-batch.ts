@@ -15,11 +15,12 @@ import type {
 export type Prepare = (sql: string) => Statement<unknown[]>;
 
 const UPSERT_BLADE = `
-INSERT INTO blades (id, resources, state, power, health, endpoint, chassis, slot)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO blades (id, resources, state, power, health, endpoint, chassis, slot, name, slot_label)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
   resources = excluded.resources, state = excluded.state, power = excluded.power, health = excluded.health,
-  endpoint = excluded.endpoint, chassis = excluded.chassis, slot = excluded.slot`;
+  endpoint = excluded.endpoint, chassis = excluded.chassis, slot = excluded.slot, name = excluded.name,
+  slot_label = excluded.slot_label`;
 
 const UPSERT_WORKLOAD = `
 INSERT INTO workloads (id, requirements, source, priority, blade, state, moved_at, pending_reason)
@@ -66,7 +67,7 @@ export function writeBatch(prepare: Prepare, batch: Batch): AuditEvent[] {
 
 function writeBlade(prepare: Prepare, b: BladeRecord): void {
   const { chassis, slot } = b.location ?? { chassis: null, slot: null };
-  prepare(UPSERT_BLADE).run(b.id, jsonText(b.resources), b.state, b.power, b.health, b.endpoint, chassis, slot);
+  prepare(UPSERT_BLADE).run(b.id, jsonText(b.resources), b.state, b.power, b.health, b.endpoint, chassis, slot, b.name ?? null, b.location?.label ?? null);
 }
 
 function writeWorkload(prepare: Prepare, w: WorkloadRecord): void {
