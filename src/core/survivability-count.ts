@@ -101,6 +101,7 @@ export function countLevels(situation: Situation, domains: readonly FailureDomai
         const short = shortfallOf(totals);
         if (short === 0) {
           survived += concrete;
+          if (level === k) continue; // the last level: nothing extends its survivors
           next.push({ types: sequence, totals, lastCount: have + 1, concrete });
           nextKeys.add(sequence.join(','));
         } else if (isMinimal(sequence, survivorKeys)) {

@@ -120,8 +120,13 @@ function admits(attributes: Readonly<Record<string, string>>, wants: Readonly<Re
   return true;
 }
 
+/** Hot at 10,000 blades: a plain join instead of JSON, and no sort for the usual one or two attributes. */
 function signatureOf(attributes: Readonly<Record<string, string>>): string {
-  return JSON.stringify(Object.entries(attributes).sort(([a], [b]) => byId(a, b)));
+  const keys = Object.keys(attributes);
+  if (keys.length > 1) keys.sort(byId);
+  let signature = '';
+  for (const key of keys) signature += `${key}\u0000${attributes[key]!}\u0001`;
+  return signature;
 }
 
 function labelOf(wants: Readonly<Record<string, string>>): string {
