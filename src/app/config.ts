@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { admissionSchema, survivabilitySchema } from '../sim/scenario-schema.js';
 import { checkDriverSections, type DriverSections } from './driver-sections.js';
 
 const port = z.number().int().min(0).max(65_535);
@@ -59,6 +60,8 @@ const policy = z
     cooldownSeconds: z.number().min(0),
     replanSeconds: z.number().min(1),
     requireApproval: z.boolean(),
+    survivability: survivabilitySchema,
+    admission: admissionSchema,
   })
   .partial()
   .strict();
@@ -118,6 +121,8 @@ export const configSchema = z
       .default({ pollMs: 2_000, checkpointMs: 30_000, discoverMs: 30_000, callMs: 10_000, powerPollMs: 250 }),
     /** Written to the store on the first start; later the stored policy rules. */
     policy: policy.default({}),
+    /** Failure-domain labels the blades' own locations lack: label -> blade or chassis id -> value (powerFeed: { c01: A }). */
+    domains: z.record(z.string().min(1), z.record(z.string().min(1), z.string().min(1))).default({}),
     log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info'), format: z.enum(['json', 'text']).optional() }).strict().default({ level: 'info' }),
   })
   .strict();

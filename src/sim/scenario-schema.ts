@@ -37,10 +37,17 @@ export const bladeSchema = strict({
   id,
   resources,
   state: z.enum(bladeStates, { error: `expected one of ${bladeStates.join(', ')}` }).optional(),
-  location: strict({
-    chassis: id,
-    slot: z.number({ error: 'expected an integer >= 1' }).int({ error: 'expected an integer >= 1' }).min(1, { error: 'expected an integer >= 1' }),
-  }).optional(),
+  // Keys beside chassis and slot are failure-domain labels (powerFeed: A, rack: r12), checked by survivability.
+  location: z
+    .object(
+      {
+        chassis: id,
+        slot: z.number({ error: 'expected an integer >= 1' }).int({ error: 'expected an integer >= 1' }).min(1, { error: 'expected an integer >= 1' }),
+      },
+      { error: 'expected a mapping' },
+    )
+    .catchall(z.string({ error: 'expected a string: a label such as powerFeed: A' }).min(1, { error: NON_EMPTY }))
+    .optional(),
 });
 
 export const workloadSchema = strict({
@@ -51,6 +58,20 @@ export const workloadSchema = strict({
   source: z.enum(requirementSources, { error: `expected one of ${requirementSources.join(', ')}` }).optional(),
 });
 
+const domainNames = z.array(id, { error: 'expected a list of failure domains: blade, chassis or a location label' }).min(1, { error: 'expected at least one domain' });
+const failureCount = (max: number) =>
+  z.number({ error: `expected an integer from 0 to ${max}` }).int({ error: `expected an integer from 0 to ${max}` }).min(0, { error: `expected an integer from 0 to ${max}` }).max(max, { error: `expected an integer from 0 to ${max}` });
+
+/** How many failures of which domains the survivability check covers (policy.survivability). */
+export const survivabilitySchema = strict({ k: failureCount(4).default(2), domains: domainNames.default(['blade', 'chassis']) });
+
+/** The level admission control protects, and whether it only warns or refuses (policy.admission). */
+export const admissionSchema = strict({
+  mode: z.enum(['off', 'warn', 'enforce'], { error: 'expected off, warn or enforce' }),
+  k: failureCount(4).default(1),
+  domains: domainNames.default(['blade', 'chassis']),
+});
+
 export const policySchema = strict({
   weights: z.record(z.string().min(1, { error: 'expected a non-empty key' }), nonNegative, { error: 'expected a mapping of resource names to weights' }).optional(),
   minImprovement: nonNegative.optional(),
@@ -59,6 +80,8 @@ export const policySchema = strict({
   replanSeconds: z.number({ error: 'expected a number > 0' }).gt(0, { error: 'expected a number > 0' }).optional(),
   transferSeconds: nonNegative.optional(),
   requireApproval: z.boolean({ error: 'expected true or false' }).optional(),
+  survivability: survivabilitySchema.optional(),
+  admission: admissionSchema.optional(),
 });
 
 const list = (message: string) => z.array(z.unknown(), { error: message }).nullish();
