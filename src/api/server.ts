@@ -6,12 +6,16 @@ import type { Controller } from '../orchestrator/controller.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { CommitFeed } from '../ports/commit-feed.js';
 import type { Store } from '../ports/store.js';
+import type { DomainLabels } from '../core/survivability-domains.js';
 import { stateReader, type ApiContext, type EmulatorHooks } from './context.js';
 import { ApiError, toErrorReply } from './errors.js';
 import { LogTail } from './log-tail.js';
 import { ControllerMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
 import { secretRedactor } from './redact.js';
+import { registerSurvivabilityGauges } from './survivability-metrics.js';
+import { SurvivabilityMonitor } from './survivability-monitor.js';
+import { survivabilityRoutes } from './routes/survivability.js';
 import { mount, type AnyRoute } from './route-kit.js';
 import { bladeRoutes } from './routes/blades.js';
 import { eventRoutes } from './routes/events.js';
@@ -51,6 +55,11 @@ export interface ApiOptions {
   readonly readStaleMs?: number;
   /** How long a valid token is trusted before the store is asked again (default 5 s). */
   readonly tokenCacheMs?: number;
+  /**
+   * Survivability: failure-domain labels from the site file, and `watch` to recompute after every commit (and
+   * record a worse verdict in the audit log); without `watch` a read computes when the store changed.
+   */
+  readonly survivability?: { readonly labels?: DomainLabels; readonly watch?: boolean };
 }
 
 export interface Api {
@@ -68,6 +77,14 @@ export function createApi(options: ApiOptions): Api {
   const clock = options.clock ?? systemClock;
   const redact = secretRedactor(options.secrets ?? []);
   const tail = new LogTail(options.store, options.commits);
+  const survivability = new SurvivabilityMonitor({
+    store: options.store,
+    clock,
+    policy: () => options.controller.currentPolicy(),
+    ...(options.commits ? { commits: options.commits } : {}),
+    ...(options.survivability?.labels ? { labels: options.survivability.labels } : {}),
+    watch: options.survivability?.watch === true,
+  });
   const ctx: ApiContext = {
     controller: options.controller,
     store: options.store,
@@ -77,11 +94,13 @@ export function createApi(options: ApiOptions): Api {
     emulator: options.emulator,
     state: stateReader(options.store, options.commits, clock, options.readStaleMs),
     policy: () => options.controller.currentPolicy(),
+    survivability,
     streams: new Set(),
     redact,
     heartbeatMs: options.heartbeatMs ?? 15_000,
   };
   const metrics = new ControllerMetrics(options.store, options.controller, tail, ctx.state);
+  registerSurvivabilityGauges(metrics.registry, survivability);
 
   const base = {
     // One line per change is logged by the onResponse hook below; a line per read would drown it.
@@ -112,6 +131,7 @@ export function createApi(options: ApiOptions): Api {
     ...sessionRoutes(ctx), // issue 7
     ...decisionRoutes(ctx), // issue 7
     ...emulatorRoutes(ctx), // issue 7
+    ...survivabilityRoutes(ctx, survivability),
   );
 
   app.decorateRequest('principal', null);
@@ -167,8 +187,10 @@ export function createApi(options: ApiOptions): Api {
   app.addHook('onReady', async () => {
     await tail.start();
     metrics.start();
+    survivability.start();
   });
   app.addHook('preClose', async () => {
+    survivability.stop();
     metrics.stop();
     tail.stop();
     for (const stream of ctx.streams) stream.end();

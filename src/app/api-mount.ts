@@ -35,6 +35,7 @@ export async function mountApi(o: {
     commits: o.commits,
     logger: o.logger,
     secrets: secretsOf(o.config, o.emulator),
+    survivability: { labels: o.config.domains, watch: true },
     ...(tls ? { tls: await certificate(tls.certFile, tls.keyFile) } : {}),
     ...(o.emulator ? { emulator: emulatorApiHooks(o.emulator.world, o.emulator.faults, o.controller, o.logger) } : {}), // issue 7: more hooks
   });

@@ -2,6 +2,7 @@
 import { planCascade } from '../../core/cascade.js';
 import type { Blade, Policy, Workload } from '../../core/model.js';
 import { planWhatIf } from '../../core/what-if.js';
+import { admitAction } from '../admission-gate.js';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { route, type AnyRoute } from '../route-kit.js';
@@ -107,6 +108,7 @@ export function planningRoutes(ctx: ApiContext): AnyRoute[] {
       async handle({ body, actor }) {
         const current = ctx.policy();
         const next: Policy = { ...current, ...body, weights: body.weights ?? current.weights };
+        await admitAction(ctx, ctx.survivability, { kind: 'policy', policy: next }, actor, 'policy');
         return { body: await ctx.controller.setPolicy(next, actor) };
       },
     }),

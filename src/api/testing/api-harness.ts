@@ -51,6 +51,7 @@ export interface ApiHarnessOptions {
   readonly heartbeatMs?: number;
   readonly tls?: ApiOptions['tls'];
   readonly readStaleMs?: number;
+  readonly survivability?: ApiOptions['survivability'];
 }
 
 export async function apiHarness(spec: HarnessSpec, options: ApiHarnessOptions = {}): Promise<ApiHarness> {
@@ -77,6 +78,7 @@ export async function apiHarness(spec: HarnessSpec, options: ApiHarnessOptions =
     ...(options.tls ? { tls: options.tls } : {}),
     // Tests read right after the controller acted; the production default trades up to 1 s of staleness for throughput.
     readStaleMs: options.readStaleMs ?? 0,
+    ...(options.survivability ? { survivability: options.survivability } : {}),
   });
   const url = await api.app.listen({ host: '127.0.0.1', port: 0 });
   const hits = new Set<string>();
