@@ -38,10 +38,12 @@ export function survivabilityAtScale(size: number, runs: number): SurvivabilityR
     let report: SurvivabilityReport | null = null;
     for (let r = 0; r < runs; r++) {
       const start = now();
-      report = checkSurvivability({ blades: dc.blades, workloads: dc.workloads, policy: DEFAULT_POLICY, k: c.k, kinds: c.kinds });
+      report = checkSurvivability({ ...dc, policy: DEFAULT_POLICY, k: c.k, kinds: c.kinds });
       times.push(now() - start);
     }
-    rows.push({ blades: size, check: c.check, runs, medianMs: sig(median(times)), levels: levelsOf(report!), verdict: report!.verdict, limitMs: c.limitMs });
+    const medianMs = sig(median(times));
+    const { check, limitMs } = c;
+    rows.push({ blades: size, check, runs, medianMs, levels: levelsOf(report!), verdict: report!.verdict, limitMs });
   }
   // A pool change as the controller sees one: a standby blade fails, then a workload is placed on another; each
   // state is checked again at the default level (the monitor recomputes the whole report; there is no cache).
@@ -50,26 +52,42 @@ export function survivabilityAtScale(size: number, runs: number): SurvivabilityR
   for (let r = 0; r < runs; r++) {
     const changed = poolChange(dc.blades, dc.workloads, r);
     const start = now();
-    report = checkSurvivability({ blades: changed.blades, workloads: changed.workloads, policy: DEFAULT_POLICY, k: 2, kinds: ['blade', 'chassis'] });
+    report = checkSurvivability({ ...changed, policy: DEFAULT_POLICY, k: 2, kinds: ['blade', 'chassis'] });
     times.push(now() - start);
   }
-  rows.push({ blades: size, check: 'recompute after a pool change (N+2, blades and chassis)', runs, medianMs: sig(median(times)), levels: levelsOf(report!), verdict: report!.verdict, limitMs: 200 });
+  const check = 'recompute after a pool change (N+2, blades and chassis)';
+  const medianMs = sig(median(times));
+  rows.push({ blades: size, check, runs, medianMs, levels: levelsOf(report!), verdict: report!.verdict, limitMs: 200 });
   return rows;
 }
 
-function poolChange(blades: readonly Blade[], workloads: readonly Workload[], run: number): { blades: Blade[]; workloads: Workload[] } {
+function poolChange(
+  blades: readonly Blade[],
+  workloads: readonly Workload[],
+  run: number,
+): { blades: Blade[]; workloads: Workload[] } {
   const standby = blades.filter((b) => b.state === 'standby');
   const failing = standby[run % standby.length]!.id;
   const taken = standby[(run + 1) % standby.length]!;
-  const next = blades.map((b): Blade => (b.id === failing ? { ...b, state: 'failed' } : b.id === taken.id ? { ...b, state: 'active' } : b));
-  const placed: Workload = { id: `bench-new-${run}`, requirements: taken.resources, source: 'declared', priority: 0, blade: taken.id, state: 'running' };
+  const next = blades.map((b): Blade => {
+    if (b.id === failing) return { ...b, state: 'failed' };
+    return b.id === taken.id ? { ...b, state: 'active' } : b;
+  });
+  const id = `bench-new-${run}`;
+  const requirements = taken.resources;
+  const placed: Workload = { id, requirements, source: 'declared', priority: 0, blade: taken.id, state: 'running' };
   return { blades: next, workloads: [...workloads, placed] };
 }
 
 function levelsOf(report: SurvivabilityReport): string[] {
   const n = (x: number): string => x.toLocaleString('en-US');
   return report.kinds.flatMap((k) =>
-    k.levels.map((l) => `${k.kind} K=${l.k}: ${n(l.combinations)} combinations, ${n(l.checked)} checked, ${n(l.prunedBySymmetry + l.prunedByBound)} pruned, ${n(l.failed)} failed`),
+    k.levels.map((l) => {
+      const pruned = n(l.prunedBySymmetry + l.prunedByBound);
+      const decided = `${n(l.checked)} checked, ${pruned} pruned, ${n(l.failed)} failed`;
+      const counts = `${n(l.combinations)} combinations, ${decided}`;
+      return `${k.kind} K=${l.k}: ${counts}`;
+    }),
   );
 }
 
@@ -82,7 +100,7 @@ export interface GanetiN1Row {
   /** Single blade failures Cascade does not survive (a workload left pending), cpuArch honoured. */
   readonly cascadeFailures?: number;
   readonly cascadeMs?: number;
-  /** The same with Ganeti's reading: cpuArch ignored, no standby blade with enough memory and CPUs counted as a failure. */
+  /** The same with Ganeti's reading: cpuArch ignored, a failure when no standby has enough memory and CPUs. */
   readonly cascadeAsGaneti?: number;
   readonly agree?: boolean;
 }
@@ -105,7 +123,8 @@ export async function ganetiN1(size: number): Promise<GanetiN1Row> {
     const w = hosted.get(id);
     if (w === undefined) continue;
     const used = Math.round(Number(w.requirements['memoryGiB'] ?? 0) * 1024);
-    Object.assign(node, { reserved_memory: node.total_memory - used, free_memory: 0, i_pri_memory: used, i_pri_up_memory: used });
+    const reserved = node.total_memory - used;
+    Object.assign(node, { reserved_memory: reserved, free_memory: 0, i_pri_memory: used, i_pri_up_memory: used });
   }
   const dir = await mkdtemp(join(tmpdir(), 'cascade-bench-hcheck-'));
   try {
@@ -116,11 +135,13 @@ export async function ganetiN1(size: number): Promise<GanetiN1Row> {
     const hcheckMs = now() - start;
     const ganetiFailures = Number(/^HCHECK_INIT_CLUSTER_GN1_FAIL=(\d+)$/m.exec(output)?.[1] ?? Number.NaN);
     const cascadeStart = now();
-    const report = checkSurvivability({ blades: dc.blades, workloads: dc.workloads, policy: DEFAULT_POLICY, k: 1, kinds: ['blade'] });
+    const report = checkSurvivability({ ...dc, policy: DEFAULT_POLICY, k: 1, kinds: ['blade'] });
     const cascadeMs = now() - cascadeStart;
     const cascadeFailures = report.kinds[0]!.levels[0]!.failed;
     const cascadeAsGaneti = [...hosted].filter(([blade, w]) => !survivesAsGaneti(blade, w, dc.standby)).length;
-    return { blades: size, status: 'ok', hcheckMs: sig(hcheckMs), ganetiFailures, cascadeFailures, cascadeMs: sig(cascadeMs), cascadeAsGaneti, agree: ganetiFailures === cascadeAsGaneti };
+    const agree = ganetiFailures === cascadeAsGaneti;
+    const times = { hcheckMs: sig(hcheckMs), cascadeMs: sig(cascadeMs) };
+    return { blades: size, status: 'ok', ...times, ganetiFailures, cascadeFailures, cascadeAsGaneti, agree };
   } catch (error) {
     return { blades: size, status: error instanceof Error ? error.message : String(error) };
   } finally {
@@ -135,7 +156,8 @@ export async function ganetiN1(size: number): Promise<GanetiN1Row> {
  */
 function survivesAsGaneti(_blade: string, workload: Workload, standby: readonly Blade[]): boolean {
   const need = (key: string): number => Number(workload.requirements[key] ?? 0);
-  return standby.some((b) => Number(b.resources['memoryGiB'] ?? 0) >= need('memoryGiB') && Number(b.resources['cpuCount'] ?? 0) >= need('cpuCount'));
+  const has = (b: Blade, key: string): number => Number(b.resources[key] ?? 0);
+  return standby.some((b) => has(b, 'memoryGiB') >= need('memoryGiB') && has(b, 'cpuCount') >= need('cpuCount'));
 }
 
 interface GanetiSpec {
@@ -147,7 +169,8 @@ interface GanetiSpec {
 
 function hcheck(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(HCHECK, ['-I', file, '--machine-readable', '--no-simulation'], { timeout: 180_000, maxBuffer: 64 * 2 ** 20 }, (error, stdout) => {
+    const args = ['-I', file, '--machine-readable', '--no-simulation'];
+    execFile(HCHECK, args, { timeout: 180_000, maxBuffer: 64 * 2 ** 20 }, (error, stdout) => {
       if (error !== null && (error.killed || error.signal !== null)) reject(new Error('timed out after 180 s'));
       else if (error !== null && stdout === '') reject(error);
       else resolve(stdout);

@@ -81,6 +81,7 @@ export function createApi(options: ApiOptions): Api {
     store: options.store,
     clock,
     policy: () => options.controller.currentPolicy(),
+    leads: () => options.controller.isRunning(),
     ...(options.commits ? { commits: options.commits } : {}),
     ...(options.survivability?.labels ? { labels: options.survivability.labels } : {}),
     watch: options.survivability?.watch === true,

@@ -6,7 +6,7 @@ export function registerSurvivabilityGauges(registry: Registry, monitor: Surviva
   const registers = [registry];
   new Gauge({
     name: 'cascade_survivable_failures',
-    help: 'The largest K such that every combination of up to K failures of this domain kind is survived (at most policy.survivability.k)',
+    help: 'The largest K such that every combination of up to K failures of this domain kind is survived',
     labelNames: ['domain'],
     registers,
     collect: async function (this: Gauge<'domain'>) {

@@ -1,6 +1,6 @@
 // Keeps the survivability report current off the request path: recomputed after commits (debounced, one at a
 // time), read by GET /api/v1/survivability and the metrics; an audit event when the verdict gets worse.
-import type { Policy, Workload } from '../core/model.js';
+import { DEFAULT_POLICY, type Policy, type Workload } from '../core/model.js';
 import type { DomainLabels } from '../core/survivability-domains.js';
 import type { DataCenterState } from '../core/survivability-what-if.js';
 import { checkSurvivability, type SurvivabilityReport } from '../core/survivability.js';
@@ -20,7 +20,10 @@ export interface SurvivabilitySnapshot {
 export interface MonitorOptions {
   readonly store: Store;
   readonly clock: Clock;
-  readonly policy: () => Policy;
+  /** A standing-by controller of an HA pair may not have read the policy yet. */
+  readonly policy: () => Policy | undefined;
+  /** Only the controller that leads records a worse verdict (default: always), so an HA pair records it once. */
+  readonly leads?: () => boolean;
   readonly commits?: CommitFeed;
   readonly labels?: DomainLabels;
   /** Recompute after commits and record worse verdicts; without it, reads compute when the store changed. */
@@ -29,7 +32,11 @@ export interface MonitorOptions {
 }
 
 /** The controller's state as the failover rules see it: what a failure could take away, and what could take over. */
-export function liveState(snapshot: Pick<StateSnapshot, 'blades' | 'workloads' | 'open'>, policy: Policy, labels?: DomainLabels): DataCenterState {
+export function liveState(
+  snapshot: Pick<StateSnapshot, 'blades' | 'workloads' | 'open'>,
+  policy: Policy,
+  labels?: DomainLabels,
+): DataCenterState {
   // A standby blade the planner would not use (critical, unreachable) or one a transfer is moving onto is no spare.
   const targets = new Set(snapshot.open.map((t) => t.to));
   const blades = snapshot.blades.map((b) => {
@@ -69,7 +76,8 @@ export class SurvivabilityMonitor {
 
   /** The latest report; computed now only before the first one exists, or when nothing watches the store. */
   async current(): Promise<SurvivabilitySnapshot> {
-    if (this.latest !== null && (this.o.watch === true || (this.o.commits !== undefined && !this.dirty))) return this.latest;
+    const fresh = this.o.watch === true || (this.o.commits !== undefined && !this.dirty);
+    if (this.latest !== null && fresh) return this.latest;
     return this.recompute();
   }
 
@@ -94,16 +102,25 @@ export class SurvivabilityMonitor {
     if (this.running !== null) return this.running;
     this.dirty = false;
     const run = (async () => {
-      const policy = this.o.policy();
+      const policy = this.o.policy() ?? DEFAULT_POLICY;
       // Read here rather than through the API's shared snapshot, which may serve a read from before the commit.
-      const [blades, workloads, open] = await Promise.all([this.o.store.blades(), this.o.store.workloads(), this.o.store.transfers({ open: true })]);
+      const store = this.o.store;
+      const [blades, workloads, open] = await Promise.all([
+        store.blades(),
+        store.workloads(),
+        store.transfers({ open: true }),
+      ]);
       const state = liveState({ blades, workloads, open }, policy, this.o.labels);
       const started = performance.now();
       const report = checkSurvivability(state);
-      const snapshot = { report, computedAt: this.o.clock.now(), tookMs: Math.round((performance.now() - started) * 10) / 10 };
+      const tookMs = Math.round((performance.now() - started) * 10) / 10;
+      const snapshot = { report, computedAt: this.o.clock.now(), tookMs };
       const previous = this.latest;
       this.latest = snapshot;
-      if (this.o.watch === true && previous !== null && worse(previous.report, report)) await this.record(previous.report, report);
+      const leads = this.o.leads?.() ?? true;
+      if (this.o.watch === true && leads && previous !== null && worse(previous.report, report)) {
+        await this.record(previous.report, report);
+      }
       return snapshot;
     })();
     this.running = run;
@@ -116,8 +133,11 @@ export class SurvivabilityMonitor {
 
   private async record(before: SurvivabilityReport, after: SurvivabilityReport): Promise<void> {
     const levels = Object.fromEntries(after.kinds.map((k) => [k.kind, k.survives]));
-    const data = { before: before.verdict, after: after.verdict, survives: levels, unprotected: after.unprotected.length };
-    await this.o.store.commit({ events: [{ at: this.o.clock.now(), actor: 'controller', type: 'survivability.worse', subject: 'survivability', data }] });
+    const unprotected = after.unprotected.length;
+    const data = { before: before.verdict, after: after.verdict, survives: levels, unprotected };
+    const at = this.o.clock.now();
+    const event = { at, actor: 'controller', type: 'survivability.worse', subject: 'survivability', data };
+    await this.o.store.commit({ events: [event] });
   }
 }
 

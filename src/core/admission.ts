@@ -35,19 +35,29 @@ export interface AdmissionVerdict {
 
 export function admit(state: DataCenterState, action: OperatorAction): AdmissionVerdict {
   const level = (action.kind === 'policy' ? action.policy : state.policy).admission ?? DEFAULT_ADMISSION;
-  const accept = (message: string): AdmissionVerdict => ({ outcome: 'accept', mode: level.mode, level, newlyFailing: 0, broken: [], message });
+  const accept = (message: string): AdmissionVerdict => ({
+    outcome: 'accept',
+    mode: level.mode,
+    level,
+    newlyFailing: 0,
+    broken: [],
+    message,
+  });
   if (action.kind === 'failover') return accept('a failover is never refused');
   if (level.mode === 'off') return accept('admission control is off');
 
   const after = stateAfter(state, action);
   const check = (s: DataCenterState): SurvivabilityReport =>
-    checkSurvivability({ blades: s.blades, workloads: s.workloads, policy: s.policy, k: level.k, kinds: level.domains, maxExamples: 50, ...(s.labels ? { labels: s.labels } : {}) });
+    checkSurvivability({ ...s, k: level.k, kinds: level.domains, maxExamples: 50 });
   const before = check(state);
   const now = check(after);
   let newlyFailing = 0;
   for (const result of now.kinds) {
     const previous = before.kinds.find((r) => r.kind === result.kind);
-    for (const l of result.levels) newlyFailing += Math.max(0, l.failed - (previous?.levels.find((p) => p.k === l.k)?.failed ?? 0));
+    for (const l of result.levels) {
+      const was = previous?.levels.find((p) => p.k === l.k)?.failed ?? 0;
+      newlyFailing += Math.max(0, l.failed - was);
+    }
   }
   if (newlyFailing === 0) return accept(`keeps ${describeLevel(level)}`);
 
@@ -59,12 +69,14 @@ export function admit(state: DataCenterState, action: OperatorAction): Admission
     for (const weak of result.weakest) {
       const blades = weak.domains.flatMap((id) => domains.get(id) ?? []);
       if (replan(situation, blades, bladeById, state.policy).left.length > 0) continue;
-      broken.push({ kind: weak.kind, domains: weak.domains, left: weak.left, text: `${combinationText(weak)}${leftText(weak)}` });
+      const text = `${combinationText(weak)}${leftText(weak)}`;
+      broken.push({ kind: weak.kind, domains: weak.domains, left: weak.left, text });
     }
   }
   broken.sort((a, b) => a.domains.length - b.domains.length || b.left.length - a.left.length);
   const named = broken[0]?.text ?? `${newlyFailing} combination${newlyFailing === 1 ? '' : 's'} of failures`;
-  const more = newlyFailing > 1 && broken.length > 0 ? ` (and ${newlyFailing - 1} more combination${newlyFailing === 2 ? '' : 's'})` : '';
+  const others = newlyFailing - 1;
+  const more = others > 0 && broken.length > 0 ? ` (and ${others} more combination${others === 1 ? '' : 's'})` : '';
   return {
     outcome: level.mode === 'enforce' ? 'refuse' : 'warn',
     mode: level.mode,
@@ -76,7 +88,10 @@ export function admit(state: DataCenterState, action: OperatorAction): Admission
 }
 
 /** The state the action leads to, as the planner would make it. */
-export function stateAfter(state: DataCenterState, action: Exclude<OperatorAction, { kind: 'failover' }>): DataCenterState {
+export function stateAfter(
+  state: DataCenterState,
+  action: Exclude<OperatorAction, { kind: 'failover' }>,
+): DataCenterState {
   if (action.kind === 'submit') return submitted(state, action.workload);
   if (action.kind === 'maintenance') return drain(state, action.blades).after;
   return { ...state, policy: action.policy };

@@ -58,7 +58,12 @@ interface Node {
   readonly concrete: number;
 }
 
-export function countLevels(situation: Situation, domains: readonly FailureDomain[], k: number, options: CheckOptions = {}): LevelResult[] {
+export function countLevels(
+  situation: Situation,
+  domains: readonly FailureDomain[],
+  k: number,
+  options: CheckOptions = {},
+): LevelResult[] {
   const classes = situation.classes.length;
   const supply = supplyOf(situation);
   const types = typesOf(situation, domains);
@@ -77,7 +82,7 @@ export function countLevels(situation: Situation, domains: readonly FailureDomai
     const combinations = choose(domains.length, level);
     const extensions = frontier.reduce((sum, node) => sum + types.length - (node.types.at(-1) ?? 0), 0);
     if (extensions > maxChecks) {
-      results.push({ k: level, combinations, checked: 0, prunedBySymmetry: 0, prunedByBound: 0, planned: 0, failed: 0, complete: false, weakest: [] });
+      results.push(notChecked(level, combinations));
       break;
     }
     const next: Node[] = [];
@@ -105,7 +110,8 @@ export function countLevels(situation: Situation, domains: readonly FailureDomai
           next.push({ types: sequence, totals, lastCount: have + 1, concrete });
           nextKeys.add(sequence.join(','));
         } else if (isMinimal(sequence, survivorKeys)) {
-          remember(weakest, { domains: representative(sequence, types), shortfall: short, represents: concrete }, maxExamples);
+          const example = { domains: representative(sequence, types), shortfall: short, represents: concrete };
+          remember(weakest, example, maxExamples);
         }
       }
     }
@@ -126,6 +132,12 @@ export function countLevels(situation: Situation, domains: readonly FailureDomai
     for (const key of nextKeys) survivorKeys.add(key);
   }
   return results;
+}
+
+/** A level too large for the budget: reported, not guessed. */
+export function notChecked(k: number, combinations: number): LevelResult {
+  const zero = { checked: 0, prunedBySymmetry: 0, prunedByBound: 0, planned: 0, failed: 0 };
+  return { k, combinations, ...zero, complete: false, weakest: [] };
 }
 
 /** Domains with equal vectors are one type; types in order of their first domain id. */

@@ -4,7 +4,8 @@
 // identical blades can change which blade a higher priority takes, and with it what a lower one finds.
 import type { Blade, Policy } from './model.js';
 import { planPlacements, type PlacementRequest } from './placement.js';
-import { choose, remember, type CheckOptions, type FailingCombination, type LevelResult } from './survivability-count.js';
+import { choose, notChecked, remember } from './survivability-count.js';
+import type { CheckOptions, FailingCombination, LevelResult } from './survivability-count.js';
 import type { FailureDomain } from './survivability-domains.js';
 import type { Situation } from './survivability-model.js';
 import { fitOf } from './fit.js';
@@ -17,7 +18,12 @@ export type Decision = { readonly survives: boolean; readonly by: 'bound' | 'pla
  * planner, which places as many as it can per priority, leaves someone pending); and the classes involved
  * share no blade and each has enough (no competition: each class's workloads all fit, whatever the order).
  */
-export function decideCombination(situation: Situation, failing: ReadonlySet<string>, bladeById: ReadonlyMap<string, Blade>, policy: Policy): Decision {
+export function decideCombination(
+  situation: Situation,
+  failing: ReadonlySet<string>,
+  bladeById: ReadonlyMap<string, Blade>,
+  policy: Policy,
+): Decision {
   const requests: PlacementRequest[] = [];
   const demand = new Map<number, number>();
   for (const blade of failing) {
@@ -37,7 +43,8 @@ export function decideCombination(situation: Situation, failing: ReadonlySet<str
     const g = situation.groupOf.get(blade);
     if (g !== undefined) lost.set(g, (lost.get(g) ?? 0) + 1);
   }
-  const supply = (c: number): number => situation.classes[c]!.groups.reduce((sum, g) => sum + situation.groups[g]!.length - (lost.get(g) ?? 0), 0);
+  const supply = (c: number): number =>
+    situation.classes[c]!.groups.reduce((sum, g) => sum + situation.groups[g]!.length - (lost.get(g) ?? 0), 0);
   const present = [...demand.keys()];
   const contains = (outer: number, inner: number): boolean => {
     const groups = new Set(situation.classes[outer]!.groups);
@@ -55,7 +62,8 @@ export function decideCombination(situation: Situation, failing: ReadonlySet<str
       seen.add(g);
     }
   }
-  if (disjoint && present.every((c) => demand.get(c)! <= supply(c))) return { survives: true, by: 'bound', shortfall: 0 };
+  const enough = present.every((c) => demand.get(c)! <= supply(c));
+  if (disjoint && enough) return { survives: true, by: 'bound', shortfall: 0 };
 
   const pool = situation.pool.filter((b) => !failing.has(b.id));
   const plan = planPlacements(requests, pool, policy);
@@ -77,7 +85,7 @@ export function exhaustiveLevels(
   for (let level = 1; level <= k; level++) {
     const combinations = choose(domains.length, level);
     if (combinations > maxChecks) {
-      results.push({ k: level, combinations, checked: 0, prunedBySymmetry: 0, prunedByBound: 0, planned: 0, failed: 0, complete: false, weakest: [] });
+      results.push(notChecked(level, combinations));
       break;
     }
     let planned = 0;
@@ -94,10 +102,13 @@ export function exhaustiveLevels(
       failed++;
       const key = picked.join(',');
       failedNow.add(key);
-      const minimal = level === 1 || picked.every((_, i) => !failedBefore.has(picked.filter((__, j) => j !== i).join(',')));
-      if (minimal) remember(weakest, { domains: picked.map((i) => domains[i]!.id), shortfall: decision.shortfall, represents: 1 }, maxExamples);
+      const smaller = (i: number): string => picked.filter((_, j) => j !== i).join(',');
+      const minimal = level === 1 || picked.every((_, i) => !failedBefore.has(smaller(i)));
+      const example = { domains: picked.map((i) => domains[i]!.id), shortfall: decision.shortfall, represents: 1 };
+      if (minimal) remember(weakest, example, maxExamples);
     }
-    results.push({ k: level, combinations, checked: planned, prunedBySymmetry: 0, prunedByBound: bound, planned, failed, complete: true, weakest });
+    const counts = { checked: planned, prunedBySymmetry: 0, prunedByBound: bound, planned, failed };
+    results.push({ k: level, combinations, ...counts, complete: true, weakest });
     failedBefore = failedNow;
   }
   return results;

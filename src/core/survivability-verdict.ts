@@ -7,7 +7,9 @@ export function verdictOf(report: ReportBody): string {
   if (report.running === 0) return 'nothing is running: there is nothing to lose';
   if (report.k === 0) return 'no failures checked (k = 0)';
   const parts: string[] = [];
-  const survived = report.kinds.filter((r) => r.survives > 0 && r.domains > 0).map((r) => `any ${failures(r.survives, r.kind)}${r.exact ? '' : ' (larger levels not checked: too many)'}`);
+  const survived = report.kinds
+    .filter((r) => r.survives > 0 && r.domains > 0)
+    .map((r) => `any ${failures(r.survives, r.kind)}${r.exact ? '' : ' (larger levels not checked: too many)'}`);
   if (survived.length > 0) parts.push(`survives ${joinAnd(survived)}`);
   const absent = report.kinds.filter((r) => r.domains === 0).map((r) => r.kind);
   const worst = weakestOf(report.kinds);
@@ -27,7 +29,8 @@ export function weakestOf(kinds: readonly KindResult[]): WeakCombination | undef
   let best: WeakCombination | undefined;
   for (const result of kinds) {
     for (const c of result.weakest) {
-      if (best === undefined || c.domains.length < best.domains.length || (c.domains.length === best.domains.length && c.left.length > best.left.length)) best = c;
+      const fewer = best === undefined || c.domains.length < best.domains.length;
+      if (fewer || (c.domains.length === best!.domains.length && c.left.length > best!.left.length)) best = c;
     }
   }
   return best;
@@ -49,7 +52,8 @@ export function leftText(c: WeakCombination): string {
   if (c.left.length === 1) return ` (${head})`;
   const others = c.left.slice(1, 3).map((l) => l.workload);
   const rest = c.left.length - 1 - others.length;
-  return ` (${c.left.length} workloads left without a blade: ${head}; also ${others.join(', ')}${rest > 0 ? ` and ${rest} more` : ''})`;
+  const also = `${others.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`;
+  return ` (${c.left.length} workloads left without a blade: ${head}; also ${also})`;
 }
 
 export function reasonText(left: LeftWorkload): string {

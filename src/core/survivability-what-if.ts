@@ -27,14 +27,20 @@ export interface Drain {
  * The blades a maintenance target names: a blade id, a chassis id, or `label=value` (powerFeed=A). Unknown
  * targets come back in `unknown`, so the caller can say which one was wrong.
  */
-export function maintenanceTargets(state: DataCenterState, targets: readonly string[]): { blades: string[]; unknown: string[] } {
+export function maintenanceTargets(
+  state: DataCenterState,
+  targets: readonly string[],
+): { blades: string[]; unknown: string[] } {
   const blades = new Set<string>();
   const unknown: string[] = [];
   const kinds = domainKinds(state.blades, state.labels).filter((k) => k !== 'blade');
   for (const target of targets) {
-    const [label, value] = target.includes('=') ? [target.slice(0, target.indexOf('=')), target.slice(target.indexOf('=') + 1)] : [undefined, target];
+    const at = target.indexOf('=');
+    const [label, value] = at >= 0 ? [target.slice(0, at), target.slice(at + 1)] : [undefined, target];
     const matched = state.blades.filter((b) =>
-      label === undefined ? b.id === value || b.location?.chassis === value : kinds.includes(label) && domainOf(b, label, state.labels) === value,
+      label === undefined
+        ? b.id === value || b.location?.chassis === value
+        : kinds.includes(label) && domainOf(b, label, state.labels) === value,
     );
     if (matched.length === 0) unknown.push(target);
     for (const b of matched) blades.add(b.id);
@@ -48,7 +54,10 @@ export function drain(state: DataCenterState, targets: readonly string[]): Drain
   const bladeById = new Map(state.blades.map((b) => [b.id, b]));
   const requests: PlacementRequest[] = state.workloads
     .filter((w) => (w.state === 'running' || w.state === 'transferring') && w.blade !== null && out.has(w.blade))
-    .map((w) => ({ workload: w, kind: 'cascade', from: w.blade, before: fitOf(bladeById.get(w.blade!)!.resources, w.requirements, state.policy.weights) }));
+    .map((w) => {
+      const before = fitOf(bladeById.get(w.blade!)!.resources, w.requirements, state.policy.weights);
+      return { workload: w, kind: 'cascade', from: w.blade, before };
+    });
   const pool = state.blades.filter((b) => b.state === 'standby' && !out.has(b.id));
   const plan = planPlacements(requests, pool, state.policy);
   const stuck = new Set(plan.pending.map((p) => p.workload));
@@ -56,7 +65,8 @@ export function drain(state: DataCenterState, targets: readonly string[]): Drain
   const targetsTaken = new Set(to.values());
   const keptActive = new Set(requests.filter((r) => stuck.has(r.workload.id)).map((r) => r.from!));
   const blades = state.blades.map((b): Blade => {
-    if (out.has(b.id) && !keptActive.has(b.id) && (b.state === 'standby' || b.state === 'active')) return { ...b, state: 'maintenance' };
+    const drained = out.has(b.id) && !keptActive.has(b.id) && (b.state === 'standby' || b.state === 'active');
+    if (drained) return { ...b, state: 'maintenance' };
     if (targetsTaken.has(b.id)) return { ...b, state: 'active' };
     return b;
   });
@@ -91,6 +101,6 @@ export interface MaintenanceWhatIf {
 export function maintenanceWhatIf(state: DataCenterState, targets: readonly string[], k?: number): MaintenanceWhatIf {
   const { after, ...rest } = drain(state, targets);
   const check = (s: DataCenterState): SurvivabilityReport =>
-    checkSurvivability({ blades: s.blades, workloads: s.workloads, policy: s.policy, ...(s.labels ? { labels: s.labels } : {}), ...(k === undefined ? {} : { k }) });
+    checkSurvivability({ ...s, ...(k === undefined ? {} : { k }) });
   return { drain: rest, before: check(state), after: check(after) };
 }

@@ -78,7 +78,10 @@ export function checkSurvivability(input: SurvivabilityInput): SurvivabilityRepo
   const kinds = input.kinds ?? level.domains;
   const situation = situationOf(input.blades, input.workloads);
   const bladeById = new Map(input.blades.map((b) => [b.id, b]));
-  const results = kinds.map((kind) => checkKind(situation, failureDomains(input.blades, kind, input.labels), kind, k, bladeById, input));
+  const results = kinds.map((kind) => {
+    const domains = failureDomains(input.blades, kind, input.labels);
+    return checkKind(situation, domains, kind, k, bladeById, input);
+  });
   const unprotected = unprotectedOf(situation);
   const running = [...situation.hosted.values()].reduce((sum, list) => sum + list.length, 0);
   const report = { k, running, standby: situation.pool.length, kinds: results, unprotected };
@@ -95,7 +98,9 @@ function checkKind(
 ): KindResult {
   const method = situation.disjoint ? 'counts' : 'planner';
   const levels =
-    method === 'counts' ? countLevels(situation, domains, k, input) : exhaustiveLevels(situation, domains, k, bladeById, input.policy, input);
+    method === 'counts'
+      ? countLevels(situation, domains, k, input)
+      : exhaustiveLevels(situation, domains, k, bladeById, input.policy, input);
   let survives = 0;
   for (const level of levels) {
     if (!level.complete || level.failed > 0) break;
@@ -107,18 +112,25 @@ function checkKind(
     .slice(0, input.maxExamples ?? 10)
     .map((combination) => {
       const blades = combination.domains.flatMap((id) => byId.get(id)!.blades);
-      return { kind, domains: combination.domains, represents: combination.represents, ...replan(situation, blades, bladeById, input.policy) };
+      const outcome = replan(situation, blades, bladeById, input.policy);
+      return { kind, domains: combination.domains, represents: combination.represents, ...outcome };
     });
   return { kind, domains: domains.length, method, survives, exact: levels.every((l) => l.complete), levels, weakest };
 }
 
 /** What the failover planner does after these blades fail: who is left pending, who runs impaired. */
-export function replan(situation: Situation, failing: readonly string[], bladeById: ReadonlyMap<string, Blade>, policy: Policy): Pick<WeakCombination, 'left' | 'impaired'> {
+export function replan(
+  situation: Situation,
+  failing: readonly string[],
+  bladeById: ReadonlyMap<string, Blade>,
+  policy: Policy,
+): Pick<WeakCombination, 'left' | 'impaired'> {
   const out = new Set(failing);
   const requests: PlacementRequest[] = [];
   for (const blade of failing) {
     for (const workload of situation.hosted.get(blade) ?? []) {
-      requests.push({ workload, kind: 'failover', from: blade, before: fitOf(bladeById.get(blade)!.resources, workload.requirements, policy.weights) });
+      const before = fitOf(bladeById.get(blade)!.resources, workload.requirements, policy.weights);
+      requests.push({ workload, kind: 'failover', from: blade, before });
     }
   }
   const plan = planPlacements(requests, situation.pool.filter((b) => !out.has(b.id)), policy);
@@ -135,7 +147,10 @@ function unprotectedOf(situation: Situation): UnprotectedWorkload[] {
   for (const [blade, list] of situation.hosted) {
     for (const w of list) {
       if (situation.classOf.get(w.id) !== -1) continue;
-      const needs = Object.entries(w.requirements).filter(([, v]) => typeof v === 'string').map(([key, v]) => `${key} ${String(v)}`).join(', ');
+      const needs = Object.entries(w.requirements)
+        .filter(([, v]) => typeof v === 'string')
+        .map(([key, v]) => `${key} ${String(v)}`)
+        .join(', ');
       out.push({ workload: w.id, priority: w.priority, blade, needs: needs === '' ? 'a standby blade' : needs });
     }
   }

@@ -1,6 +1,7 @@
 // GET /api/v1/survivability: what the data center survives now (N+K per failure domain), the same at another K
 // or domain, and "if I drained these blades, chassis or labels now?".
 import { z } from 'zod';
+import { DEFAULT_POLICY } from '../../core/model.js';
 import { maintenanceTargets, maintenanceWhatIf } from '../../core/survivability-what-if.js';
 import { checkSurvivability } from '../../core/survivability.js';
 import type { ApiContext } from '../context.js';
@@ -8,7 +9,12 @@ import { ApiError } from '../errors.js';
 import { route, type AnyRoute } from '../route-kit.js';
 import { liveState, type SurvivabilityMonitor } from '../survivability-monitor.js';
 
-const left = z.object({ workload: z.string(), priority: z.number(), reason: z.enum(['no-standby', 'no-feasible-standby', 'lower-priority']), detail: z.string() });
+const left = z.object({
+  workload: z.string(),
+  priority: z.number(),
+  reason: z.enum(['no-standby', 'no-feasible-standby', 'lower-priority']),
+  detail: z.string(),
+});
 const level = z.object({
   k: z.number(),
   combinations: z.number(),
@@ -20,7 +26,13 @@ const level = z.object({
   complete: z.boolean(),
   weakest: z.array(z.object({ domains: z.array(z.string()), shortfall: z.number(), represents: z.number() })),
 });
-const weak = z.object({ kind: z.string(), domains: z.array(z.string()), represents: z.number(), left: z.array(left), impaired: z.array(z.string()) });
+const weak = z.object({
+  kind: z.string(),
+  domains: z.array(z.string()),
+  represents: z.number(),
+  left: z.array(left),
+  impaired: z.array(z.string()),
+});
 export const survivabilityReport = z.object({
   k: z.number(),
   running: z.number(),
@@ -50,7 +62,11 @@ const maintenanceView = z.object({
   after: survivabilityReport,
 });
 
-const list = z.string().min(1).max(4096).transform((text) => text.split(',').map((s) => s.trim()).filter((s) => s !== ''));
+const list = z
+  .string()
+  .min(1)
+  .max(4096)
+  .transform((text) => text.split(',').map((s) => s.trim()).filter((s) => s !== ''));
 const survivabilityQuery = z.strictObject({
   k: z.coerce.number().int().min(0).max(4).optional(),
   domain: list.optional(),
@@ -65,25 +81,38 @@ export function survivabilityRoutes(ctx: ApiContext, monitor: SurvivabilityMonit
       path: '/api/v1/survivability',
       access: 'viewer',
       tag: 'planning',
-      summary: 'N+K: which combinations of failures of each domain (blade, chassis, a location label) every running workload survives',
+      summary: 'N+K: which failures of each domain (blade, chassis, a label) every running workload survives',
       description:
-        'Without parameters: the report the controller keeps current after every change. With k or domain: checked now for that level. ' +
-        'With maintenance (blade, chassis or label=value ids, comma-separated): what is survived before and after draining them now.',
+        'Without parameters: the report the controller keeps current after every change. ' +
+        'With k or domain: checked now for that level. With maintenance (blade, chassis or label=value ids, ' +
+        'comma-separated): what is survived before and after draining them now.',
       query: survivabilityQuery,
       responses: {
-        200: { description: 'The survivability report, or the maintenance what-if', schema: z.union([survivabilityView, maintenanceView]) },
+        200: {
+          description: 'The survivability report, or the maintenance what-if',
+          schema: z.union([survivabilityView, maintenanceView]),
+        },
       },
       async handle({ query }) {
-        if (query.maintenance === undefined && query.k === undefined && query.domain === undefined) return { body: await monitor.current() };
-        const state = liveState(await ctx.state(), ctx.policy(), monitor.labels);
+        const adHoc = query.maintenance !== undefined || query.k !== undefined || query.domain !== undefined;
+        if (!adHoc) return { body: await monitor.current() };
+        const state = liveState(await ctx.state(), ctx.policy() ?? DEFAULT_POLICY, monitor.labels);
         if (query.maintenance !== undefined) {
           const { blades, unknown } = maintenanceTargets(state, query.maintenance);
-          if (unknown.length > 0) throw new ApiError(400, 'invalid', `query.maintenance: no blade, chassis or label matches ${unknown.join(', ')}`, 'query.maintenance');
+          if (unknown.length > 0) {
+            const message = `query.maintenance: no blade, chassis or label matches ${unknown.join(', ')}`;
+            throw new ApiError(400, 'invalid', message, 'query.maintenance');
+          }
           return { body: maintenanceWhatIf(state, blades, query.k) };
         }
         const started = performance.now();
-        const report = checkSurvivability({ ...state, ...(query.k === undefined ? {} : { k: query.k }), ...(query.domain ? { kinds: query.domain } : {}) });
-        return { body: { computedAt: ctx.clock.now(), tookMs: Math.round((performance.now() - started) * 10) / 10, report } };
+        const level = {
+          ...(query.k === undefined ? {} : { k: query.k }),
+          ...(query.domain ? { kinds: query.domain } : {}),
+        };
+        const report = checkSurvivability({ ...state, ...level });
+        const tookMs = Math.round((performance.now() - started) * 10) / 10;
+        return { body: { computedAt: ctx.clock.now(), tookMs, report } };
       },
     }),
   ];

@@ -2,7 +2,8 @@
 // file or on a running controller; and the maintenance what-if behind `cascade plan --maintenance`.
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Workload } from '../../core/model.js';
-import { maintenanceTargets, maintenanceWhatIf, type DataCenterState, type MaintenanceWhatIf } from '../../core/survivability-what-if.js';
+import { maintenanceTargets, maintenanceWhatIf } from '../../core/survivability-what-if.js';
+import type { DataCenterState, MaintenanceWhatIf } from '../../core/survivability-what-if.js';
 import { checkSurvivability, type SurvivabilityReport } from '../../core/survivability.js';
 import { formatScenarioError, loadScenario } from '../../sim/load-scenario.js';
 import type { Scenario } from '../../sim/scenario.js';
@@ -24,10 +25,10 @@ function failures(value: string): number {
 export function registerSurvive(cli: Command): void {
   cli
     .command('survive')
-    .description('N+K: which combinations of blade, chassis or labelled failure domains the data center survives, checked exactly')
-    .argument('[file]', 'scenario file (its blades and workloads before any event). Without it: ask the running controller (--url, --token)')
+    .description('N+K: which failures of blades, chassis or labelled domains the data center survives, checked exactly')
+    .argument('[file]', 'scenario file (its blades and workloads before any event); without it, the running controller')
     .option('--k <n>', 'check up to n failures of each domain kind (default: policy.survivability.k, 2)', failures)
-    .option('--domain <kind...>', 'blade, chassis or a location label such as powerFeed (default: policy.survivability.domains)')
+    .option('--domain <kind...>', 'blade, chassis or a location label such as powerFeed (default: the policy\'s)')
     .option('--json', 'print JSON instead of text')
     .option('--url <url>', "without a file: the controller's API (default: $CASCADE_URL, else http://127.0.0.1:8080)")
     .option('--token <token>', 'without a file: a bearer token (default: $CASCADE_TOKEN)')
@@ -35,18 +36,27 @@ export function registerSurvive(cli: Command): void {
       if (file === undefined) return remoteSurvive(options);
       const scenario = await scenarioFrom(file);
       const started = performance.now();
-      const report = checkSurvivability({ ...stateOf(scenario), ...(options.k === undefined ? {} : { k: options.k }), ...(options.domain ? { kinds: options.domain } : {}) });
+      const level = {
+        ...(options.k === undefined ? {} : { k: options.k }),
+        ...(options.domain ? { kinds: options.domain } : {}),
+      };
+      const report = checkSurvivability({ ...stateOf(scenario), ...level });
       const seconds = (performance.now() - started) / 1000;
       if (options.json) printJson(report);
       else process.stdout.write(printSurvivability(scenario.name, report, seconds));
     });
 }
 
-/** `cascade plan FILE --maintenance c03`: if these blades, chassis or labels were drained now, what would still be survived? */
-export async function maintenancePlan(file: string | undefined, targets: readonly string[], flags: RemoteFlags): Promise<void> {
+/** `cascade plan FILE --maintenance c03`: if these blades, chassis or labels were drained now, what still survives? */
+export async function maintenancePlan(
+  file: string | undefined,
+  targets: readonly string[],
+  flags: RemoteFlags,
+): Promise<void> {
   if (file === undefined) {
     const remote = remoteOf(flags);
-    const answer = await call<MaintenanceWhatIf>(remote, 'GET', `/api/v1/survivability${query({ maintenance: targets.join(',') })}`);
+    const path = `/api/v1/survivability${query({ maintenance: targets.join(',') })}`;
+    const answer = await call<MaintenanceWhatIf>(remote, 'GET', path);
     if (flags.json) return printJson(answer);
     process.stdout.write(printMaintenance(remote.url, answer));
     return;
@@ -54,7 +64,10 @@ export async function maintenancePlan(file: string | undefined, targets: readonl
   const scenario = await scenarioFrom(file);
   const state = stateOf(scenario);
   const { blades, unknown } = maintenanceTargets(state, targets);
-  if (unknown.length > 0) throw new CliError(`--maintenance: no blade, chassis or label matches ${unknown.map((u) => `"${u}"`).join(', ')} in ${file}`, 2);
+  if (unknown.length > 0) {
+    const named = unknown.map((u) => `"${u}"`).join(', ');
+    throw new CliError(`--maintenance: no blade, chassis or label matches ${named} in ${file}`, 2);
+  }
   const whatIf = maintenanceWhatIf(state, blades);
   if (flags.json) printJson(whatIf);
   else process.stdout.write(printMaintenance(scenario.name, whatIf));
@@ -62,7 +75,10 @@ export async function maintenancePlan(file: string | undefined, targets: readonl
 
 async function remoteSurvive(options: SurviveFlags): Promise<void> {
   const remote = remoteOf(options);
-  const params = query({ ...(options.k === undefined ? {} : { k: String(options.k) }), ...(options.domain ? { domain: options.domain.join(',') } : {}) });
+  const params = query({
+    ...(options.k === undefined ? {} : { k: String(options.k) }),
+    ...(options.domain ? { domain: options.domain.join(',') } : {}),
+  });
   const answer = await call<{ report: SurvivabilityReport }>(remote, 'GET', `/api/v1/survivability${params}`);
   if (options.json) return printJson(answer);
   process.stdout.write(printSurvivability(remote.url, answer.report));
@@ -76,6 +92,9 @@ async function scenarioFrom(file: string): Promise<Scenario> {
 
 /** The scenario as it stands before any event: a workload with a blade runs there, one without is pending. */
 export function stateOf(scenario: Scenario): DataCenterState {
-  const workloads: Workload[] = scenario.workloads.map((w) => ({ ...w, state: w.blade === null ? 'pending' : 'running' }));
+  const workloads: Workload[] = scenario.workloads.map((w) => ({
+    ...w,
+    state: w.blade === null ? 'pending' : 'running',
+  }));
   return { blades: scenario.blades, workloads, policy: scenario.policy };
 }

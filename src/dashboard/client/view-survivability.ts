@@ -32,14 +32,25 @@ interface KindResult {
   readonly levels: readonly Level[];
   readonly weakest: readonly Weak[];
 }
+interface Unprotected {
+  readonly workload: string;
+  readonly priority: number;
+  readonly blade: string;
+  readonly needs: string;
+}
 interface Report {
   readonly k: number;
   readonly verdict: string;
   readonly kinds: readonly KindResult[];
-  readonly unprotected: readonly { readonly workload: string; readonly priority: number; readonly blade: string; readonly needs: string }[];
+  readonly unprotected: readonly Unprotected[];
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');
+
+function levelText(l: Level): string {
+  if (!l.complete) return `K=${l.k}: too many to check`;
+  return `K=${l.k}: ${count(l.combinations)} combinations, ${count(l.checked)} checked, ${count(l.failed)} fail`;
+}
 
 export class SurvivabilityPanel {
   private stopped = false;
@@ -67,7 +78,8 @@ export class SurvivabilityPanel {
         if (!this.stopped) this.render(report);
       })
       .catch((error: unknown) => {
-        if (!this.stopped) fill(this.el, h('p', { class: 'error' }, `survivability: ${error instanceof Error ? error.message : String(error)}`));
+        const message = error instanceof Error ? error.message : String(error);
+        if (!this.stopped) fill(this.el, h('p', { class: 'error' }, `survivability: ${message}`));
       })
       .finally(() => {
         this.inflight = null;
@@ -87,31 +99,46 @@ export class SurvivabilityPanel {
         h('td', {}, k.kind),
         h('td', { class: 'num' }, k.domains),
         h('td', { class: 'num' }, `${k.survives} of ${report.k}`),
-        h('td', { class: 'wrap' }, k.levels.map((l) => (l.complete ? `K=${l.k}: ${count(l.combinations)} combinations, ${count(l.checked)} checked, ${count(l.failed)} fail` : `K=${l.k}: too many to check`)).join(' · ')),
+        h('td', { class: 'wrap' }, k.levels.map(levelText).join(' · ')),
       ),
     );
-    const weakest = report.kinds.flatMap((k) => k.weakest).sort((a, b) => a.domains.length - b.domains.length || b.left.length - a.left.length).slice(0, 5);
+    const weakest = report.kinds
+      .flatMap((k) => k.weakest)
+      .sort((a, b) => a.domains.length - b.domains.length || b.left.length - a.left.length)
+      .slice(0, 5);
     const weakRows = weakest.map((w) => {
       const first = w.left[0];
       return h(
         'tr',
         { 'data-combination': w.domains.join('+') },
-        h('td', {}, w.domains.map((d) => `${w.kind} ${d}`).join(' + '), w.represents > 1 ? h('span', { class: 'muted' }, ` (and ${count(w.represents - 1)} like it)`) : null),
+        h(
+          'td',
+          {},
+          w.domains.map((d) => `${w.kind} ${d}`).join(' + '),
+          w.represents > 1 ? h('span', { class: 'muted' }, ` (and ${count(w.represents - 1)} like it)`) : null,
+        ),
         h('td', { class: 'num' }, w.left.length),
         h('td', { class: 'wrap' }, first ? `${first.workload} (priority ${first.priority}): ${first.detail}` : ''),
       );
     });
     const unprotected = report.unprotected.slice(0, 10).map((u) =>
-      h('tr', { 'data-unprotected': u.workload }, h('td', {}, u.workload), h('td', {}, u.blade), h('td', { class: 'num' }, u.priority), h('td', {}, u.needs)),
+      h(
+        'tr',
+        { 'data-unprotected': u.workload },
+        h('td', {}, u.workload),
+        h('td', {}, u.blade),
+        h('td', { class: 'num' }, u.priority),
+        h('td', {}, u.needs),
+      ),
     );
     fill(
       this.el,
       h('p', { id: 'survivability-verdict', class: `verdict verdict-${worst}` }, report.verdict),
       table(['domain', 'domains', 'survives', 'combinations'], levels, 'No failure domain to check.'),
       h('h3', {}, 'Weakest combinations'),
-      table(['failing together', 'left without a blade', 'first of them'], weakRows, `Every combination up to ${report.k} failures is survived.`),
+      table(['failing together', 'left without a blade', 'first of them'], weakRows, `All survived up to ${report.k}.`),
       h('h3', {}, 'Unprotected workloads'),
-      table(['workload', 'blade', 'priority', 'needs'], unprotected, 'None: every running workload has a standby blade that could take it.'),
+      table(['workload', 'blade', 'priority', 'needs'], unprotected, 'None: each has a standby blade that fits it.'),
     );
   }
 }
