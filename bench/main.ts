@@ -8,6 +8,7 @@ import { PEERS, peerFailovers, type PeerName, type PeerRow } from './peers.js';
 import { cascadeQuality, failoverQuality, type QualityRow } from './quality.js';
 import { renderReport } from './report.js';
 import { formatText } from './text.js';
+import { ganetiN1, survivabilityAtScale, type GanetiN1Row, type SurvivabilityRow } from './survivability.js';
 import { cascadeRounds, simulatedYear, type CascadeRow, type SimulationRow } from './throughput.js';
 
 export interface BenchResults {
@@ -20,6 +21,8 @@ export interface BenchResults {
   readonly quality: readonly QualityRow[];
   readonly simulation: readonly SimulationRow[];
   readonly peers: readonly PeerRow[];
+  readonly survivability: readonly SurvivabilityRow[];
+  readonly survivabilityPeer: readonly GanetiN1Row[];
   readonly targets: readonly { readonly target: string; readonly measured: string; readonly met: boolean | null }[];
 }
 
@@ -138,6 +141,15 @@ async function main(): Promise<void> {
     const same = row.choices.filter((c, run) => c === cluster.choices![run]).length;
     peers[i] = { ...row, sameAsCluster: `${same} of ${row.choices.length}` };
   }
+  // N+K survivability at 10,000 blades, and hcheck's global N+1 beside it: hcheck takes 16 s at 200 blades and
+  // more than 20 minutes at 1,000 on these machines, so it stops at 200.
+  progress.step('survivability: 10,000 blades, N+1 and N+2');
+  const survivability = survivabilityAtScale(10_000, p.runs);
+  const survivabilityPeer: GanetiN1Row[] = [];
+  for (const size of options.quick ? [50, 100] : [50, 100, 200]) {
+    progress.step(`survivability peer hcheck: ${size} blades, global N+1`);
+    survivabilityPeer.push(await ganetiN1(size));
+  }
   progress.step('done');
   progress.done();
 
@@ -151,7 +163,12 @@ async function main(): Promise<void> {
     quality,
     simulation,
     peers,
-    targets: targets(failover, cascade, quality, simulation),
+    survivability,
+    survivabilityPeer,
+    targets: [
+      ...targets(failover, cascade, quality, simulation),
+      ...survivability.map((r) => ({ target: `${r.check} at ${r.blades.toLocaleString('en-US')} blades < ${r.limitMs} ms`, measured: `${r.medianMs} ms`, met: r.medianMs < r.limitMs })),
+    ],
   };
   if (options.report !== null) {
     await writeFile(options.report, renderReport(results));

@@ -36,6 +36,15 @@ export function formatText(r: BenchResults): string {
       r.peers.map((p) => [p.peer, p.blades, p.runs, p.status, p.peerMs, p.cascadeMs, p.timeRatio === undefined ? undefined : `${p.timeRatio}x`, p.peerSurplus, p.cascadeSurplus, p.status === 'ok' ? `${p.peerWorse}/${p.peerSame}/${p.peerBetter}/${p.peerFailed}` : undefined, p.sameAsCluster]),
     ),
   );
+  out.push('', 'N+K survivability (ms per whole check; combinations checked and pruned per domain kind and level)');
+  out.push(table(['blades', 'check', 'runs', 'median ms', 'levels'], (r.survivability ?? []).map((s) => [s.blades, s.check, s.runs, s.medianMs, s.levels.join('; ')])));
+  out.push('', "Survivability beside Ganeti's hcheck (global N+1: single failures not survived)");
+  out.push(
+    table(
+      ['blades', 'status', 'hcheck ms', 'hcheck failures', 'cascade failures', 'cascade ms', 'cascade as Ganeti reads it', 'agree'],
+      (r.survivabilityPeer ?? []).map((g) => [g.blades, g.status, g.hcheckMs, g.ganetiFailures, g.cascadeFailures, g.cascadeMs, g.cascadeAsGaneti, g.agree]),
+    ),
+  );
   out.push('', 'Targets');
   out.push(table(['target', 'measured', 'met'], r.targets.map((t) => [t.target, t.measured, t.met === null ? 'n/a' : t.met ? 'yes' : 'NO'])));
   return `${out.join('\n')}\n`;

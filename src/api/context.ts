@@ -5,6 +5,7 @@ import type { Clock } from '../ports/clock.js';
 import type { BladeRecord, Store, TransferRecord, WorkloadRecord } from '../ports/store.js';
 import type { CommitFeed } from '../ports/commit-feed.js';
 import type { LogTail } from './log-tail.js';
+import type { SurvivabilityMonitor } from './survivability-monitor.js';
 import { occupants } from './views.js';
 import type { TokenVerifier } from './tokens.js';
 
@@ -34,6 +35,8 @@ export interface ApiContext {
   /** The current state, read once for every request that asks at the same time. */
   readonly state: StateReader;
   policy(): Policy;
+  /** The survivability report, kept current; admission control reads the labels it was given. */
+  readonly survivability: SurvivabilityMonitor;
   /** Every SSE response still open, so closing the server can end them. */
   readonly streams: Set<NodeJS.WritableStream & { end(): void }>;
   /** Replaces configured secrets in text that leaves the process. */

@@ -246,6 +246,8 @@ export const policyView = z.object({
   replanSeconds: z.number(),
   transferSeconds: z.number(),
   requireApproval: z.boolean(),
+  survivability: z.object({ k: z.number(), domains: z.array(z.string()) }).optional(),
+  admission: z.object({ mode: z.enum(['off', 'warn', 'enforce']), k: z.number(), domains: z.array(z.string()) }).optional(),
 });
 
 export const eventView = z.object({ seq: z.number(), at: z.number(), actor: z.string(), type: z.string(), subject: z.string(), data: z.record(z.string(), z.unknown()) });

@@ -377,3 +377,15 @@ describe('session, decisions and the emulator’s actions (issue 7)', () => {
     ]);
   });
 });
+
+describe('survivability', () => {
+  it('answers what the four servers survive (details in survivability.test.ts)', async () => {
+    t = await fourServers();
+    const reply = await t.request('GET', '/api/v1/survivability', { as: 'viewer' });
+    expect(reply.status).toBe(200);
+    expect((reply.body as { report: { kinds: Json[] } }).report.kinds.map((k) => [k['kind'], k['survives']])).toEqual([
+      ['blade', 2],
+      ['chassis', 1],
+    ]);
+  });
+});

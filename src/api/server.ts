@@ -6,6 +6,7 @@ import type { Controller } from '../orchestrator/controller.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { CommitFeed } from '../ports/commit-feed.js';
 import type { Store } from '../ports/store.js';
+import type { DomainLabels } from '../core/survivability-domains.js';
 import { stateReader, type ApiContext, type EmulatorHooks } from './context.js';
 import { ApiError, toErrorReply } from './errors.js';
 import { parseJsonBody } from './json-body.js';
@@ -13,6 +14,9 @@ import { LogTail } from './log-tail.js';
 import { ControllerMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
 import { secretRedactor } from './redact.js';
+import { registerSurvivabilityGauges } from './survivability-metrics.js';
+import { SurvivabilityMonitor } from './survivability-monitor.js';
+import { survivabilityRoutes } from './routes/survivability.js';
 import { mount, type AnyRoute } from './route-kit.js';
 import { bladeRoutes } from './routes/blades.js';
 import { eventRoutes } from './routes/events.js';
@@ -54,6 +58,11 @@ export interface ApiOptions {
   readonly readStaleMs?: number;
   /** How long a valid token is trusted before the store is asked again (default 5 s). */
   readonly tokenCacheMs?: number;
+  /**
+   * Survivability: failure-domain labels from the site file, and `watch` to recompute after every commit (and
+   * record a worse verdict in the audit log); without `watch` a read computes when the store changed.
+   */
+  readonly survivability?: { readonly labels?: DomainLabels; readonly watch?: boolean };
 }
 
 export interface Api {
@@ -73,6 +82,15 @@ export function createApi(options: ApiOptions): Api {
   const clock = options.clock ?? systemClock;
   const redact = secretRedactor(options.secrets ?? []);
   const tail = new LogTail(options.store, options.commits);
+  const survivability = new SurvivabilityMonitor({
+    store: options.store,
+    clock,
+    policy: () => options.controller.currentPolicy(),
+    leads: () => options.controller.isRunning(),
+    ...(options.commits ? { commits: options.commits } : {}),
+    ...(options.survivability?.labels ? { labels: options.survivability.labels } : {}),
+    watch: options.survivability?.watch === true,
+  });
   const ctx: ApiContext = {
     controller: options.controller,
     store: options.store,
@@ -82,6 +100,7 @@ export function createApi(options: ApiOptions): Api {
     emulator: options.emulator,
     state: stateReader(options.store, options.commits, clock, options.readStaleMs),
     policy: () => options.controller.currentPolicy(),
+    survivability,
     streams: new Set(),
     redact,
     heartbeatMs: options.heartbeatMs ?? 15_000,
@@ -92,6 +111,7 @@ export function createApi(options: ApiOptions): Api {
     if (overflow || events.some((e) => e.type === 'token.revoked')) ctx.tokens.forget();
   });
   const metrics = new ControllerMetrics(options.store, options.controller, tail, ctx.state);
+  registerSurvivabilityGauges(metrics.registry, survivability);
 
   const base = {
     // One line per change is logged by the onResponse hook below; a line per read would drown it.
@@ -122,6 +142,7 @@ export function createApi(options: ApiOptions): Api {
     ...sessionRoutes(ctx),
     ...decisionRoutes(ctx),
     ...emulatorRoutes(ctx),
+    ...survivabilityRoutes(ctx, survivability),
   );
 
   // JSON is the only body the API reads: text/plain (which Fastify parses by default) gets 415 like any other type.
@@ -187,8 +208,10 @@ export function createApi(options: ApiOptions): Api {
   app.addHook('onReady', async () => {
     await tail.start();
     metrics.start();
+    survivability.start();
   });
   app.addHook('preClose', async () => {
+    survivability.stop();
     metrics.stop();
     tail.stop();
     for (const stream of ctx.streams) stream.end();

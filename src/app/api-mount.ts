@@ -38,6 +38,7 @@ export async function mountApi(o: {
     logger: o.logger,
     secrets: secretsOf(o.config, o.emulator),
     ...(o.endpoints ? { endpoints: o.endpoints } : {}),
+    survivability: { labels: o.config.domains, watch: true },
     ...(tls ? { tls: await certificate(tls.certFile, tls.keyFile) } : {}),
     ...(o.emulator ? { emulator: emulatorApiHooks(o.emulator.world, o.emulator.faults, o.controller, o.logger) } : {}), // more hooks
   });

@@ -130,6 +130,8 @@ export const configSchema = z
       .default({ pollMs: 2_000, checkpointMs: 30_000, discoverMs: 30_000, callMs: 10_000, powerPollMs: 250 }),
     /** Written to the store on the first start; later the stored policy rules. */
     policy: policy.default({}),
+    /** Failure-domain labels the blades' own locations lack: label -> blade or chassis id -> value (powerFeed: { c01: A }). */
+    domains: z.record(z.string().min(1), z.record(z.string().min(1), z.string().min(1))).default({}),
     log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info'), format: z.enum(['json', 'text']).optional() }).strict().default({ level: 'info' }),
   })
   .strict();

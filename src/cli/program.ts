@@ -10,6 +10,7 @@ import { CliError } from './cli-error.js';
 import { registerDrivers } from './commands/drivers.js';
 import { registerEmulatorCommands } from './commands/emulator-control.js';
 import { registerServe } from './commands/serve.js';
+import { maintenancePlan, registerSurvive } from './commands/survive.js';
 import { registerEvents } from './commands/events.js';
 import { registerInventory } from './commands/inventory.js';
 import { registerMaintenance } from './commands/maintenance.js';
@@ -68,11 +69,13 @@ export function program(): Command {
     .description('what-if: the decisions, with their reasons, if these blades failed now (nothing runs, no time passes)')
     .argument('[file]', 'scenario file; its blades and workloads as they stand before any event. Without it: ask the running controller (--url, --token)')
     .option('--fail <id...>', 'blades that fail at once', [])
+    .option('--maintenance <target...>', 'instead: drain these blades, chassis or label=value now; what is still survived?')
     .option('--json', 'print JSON instead of text')
     // Without a file, the what-if runs on a running controller's current state.
     .option('--url <url>', 'without a file: the controller\'s API (default: $CASCADE_URL, else http://127.0.0.1:8080)')
     .option('--token <token>', 'without a file: a bearer token (default: $CASCADE_TOKEN)')
-    .action(async (file: string | undefined, options: { fail: string[]; json?: boolean; url?: string; token?: string }) => {
+    .action(async (file: string | undefined, options: { fail: string[]; maintenance?: string[]; json?: boolean; url?: string; token?: string }) => {
+      if (options.maintenance !== undefined) return maintenancePlan(file, options.maintenance, options);
       if (file === undefined) return remotePlan(options.fail, options);
       const scenario = await scenarioFrom(file);
       const known = new Set(scenario.blades.map((b) => b.id));
@@ -117,6 +120,7 @@ export function program(): Command {
 
   // Check a site's IPMI BMCs and libvirt hosts before serving with them.
   registerDrivers(cli);
+  registerSurvive(cli);
 
   return cli;
 }

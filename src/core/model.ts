@@ -10,6 +10,8 @@ export interface BladeLocation {
   readonly slot: number;
   /** The slot as the enclosure prints it ("Blade 1", "Slot 0"), when the driver knows it. */
   readonly label?: string;
+  /** Other failure domains the blade belongs to, e.g. { powerFeed: 'A', rack: 'r12' }. */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 export interface Blade {
@@ -48,7 +50,27 @@ export interface Policy {
   readonly transferSeconds: number;
   /** Cascades wait for an operator's approval; failovers never do. */
   readonly requireApproval: boolean;
+  /** How many failures of each failure domain the survivability check covers; absent: DEFAULT_SURVIVABILITY. */
+  readonly survivability?: SurvivabilityPolicy;
+  /** Whether submits, maintenance and policy changes may lower survivability; absent: off. */
+  readonly admission?: AdmissionPolicy;
 }
+
+/** `domains`: blade, chassis, or a location label such as powerFeed. */
+export interface SurvivabilityPolicy {
+  readonly k: number;
+  readonly domains: readonly string[];
+}
+
+export type AdmissionMode = 'off' | 'warn' | 'enforce';
+
+/** The level admission control protects: up to `k` failures of each of `domains`. */
+export interface AdmissionPolicy extends SurvivabilityPolicy {
+  readonly mode: AdmissionMode;
+}
+
+export const DEFAULT_SURVIVABILITY: SurvivabilityPolicy = Object.freeze({ k: 2, domains: Object.freeze(['blade', 'chassis']) });
+export const DEFAULT_ADMISSION: AdmissionPolicy = Object.freeze({ mode: 'off', k: 1, domains: Object.freeze(['blade', 'chassis']) });
 
 export const DEFAULT_POLICY: Policy = Object.freeze({
   weights: Object.freeze({}),

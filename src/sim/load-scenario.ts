@@ -126,7 +126,9 @@ function fromIssue(issue: z.core.$ZodIssue | undefined, prefix: readonly Propert
 
 function toBlade(input: BladeInput): ScenarioBlade {
   const blade = { id: input.id, resources: input.resources, state: input.state ?? 'standby' };
-  return input.location === undefined ? blade : { ...blade, location: input.location };
+  if (input.location === undefined) return blade;
+  const { chassis, slot, ...labels } = input.location;
+  return { ...blade, location: Object.keys(labels).length === 0 ? { chassis, slot } : { chassis, slot, labels } };
 }
 
 function toWorkload(input: WorkloadInput): ScenarioWorkload {

@@ -38,10 +38,17 @@ export const bladeSchema = strict({
   id,
   resources,
   state: z.enum(bladeStates, { error: `expected one of ${bladeStates.join(', ')}` }).optional(),
-  location: strict({
-    chassis: id,
-    slot: z.number({ error: 'expected an integer >= 1' }).int({ error: 'expected an integer >= 1' }).min(1, { error: 'expected an integer >= 1' }),
-  }).optional(),
+  // Keys beside chassis and slot are failure-domain labels (powerFeed: A, rack: r12), checked by survivability.
+  location: z
+    .object(
+      {
+        chassis: id,
+        slot: z.number({ error: 'expected an integer >= 1' }).int({ error: 'expected an integer >= 1' }).min(1, { error: 'expected an integer >= 1' }),
+      },
+      { error: 'expected a mapping' },
+    )
+    .catchall(z.string({ error: 'expected a string: a label such as powerFeed: A' }).min(1, { error: NON_EMPTY }))
+    .optional(),
 });
 
 export const workloadSchema = strict({
@@ -52,7 +59,7 @@ export const workloadSchema = strict({
   source: z.enum(requirementSources, { error: `expected one of ${requirementSources.join(', ')}` }).optional(),
 });
 
-export { policySchema } from '../wire/policy.js';
+export { admissionSchema, policySchema, survivabilitySchema } from '../wire/policy.js';
 
 const list = (message: string) => z.array(z.unknown(), { error: message }).nullish();
 

@@ -42,7 +42,10 @@ function policyOverrides(policy: Policy): Record<string, unknown> {
 
 function bladeEntry(blade: ScenarioBlade): Record<string, unknown> {
   const entry: Record<string, unknown> = { id: blade.id, resources: { ...blade.resources }, state: blade.state };
-  if (blade.location !== undefined) entry.location = { ...blade.location };
+  if (blade.location !== undefined) {
+    const { chassis, slot, labels } = blade.location;
+    entry.location = { chassis, slot, ...labels };
+  }
   return entry;
 }
 

@@ -214,6 +214,26 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     await context.close();
   }, 60_000);
 
+  it('shows what the data center survives, and follows a pool change live', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await signIn(page, tokens.operator);
+    const panel = page.locator('#survivability-panel');
+    // B and D are the x86_64 spares: any two blades may fail, but chassis c1 takes W1, W2 and the spare B at once.
+    await panel.locator('tr[data-domain="blade"][data-survives="2"]').waitFor({ timeout: 30_000 });
+    expect(await panel.locator('tr[data-domain="chassis"]').getAttribute('data-survives')).toBe('0');
+    await expect.poll(() => page.locator('#survivability-verdict').textContent(), { timeout: 30_000 }).toMatch(/^survives any 2 blade failures; does not survive chassis c1 /);
+    expect(await panel.locator('tr[data-combination="c1"]').count()).toBe(1);
+    await page.locator('#survivability').screenshot({ path: join(RESULTS, 'dashboard-survivability.png') });
+
+    // D into maintenance (through the API, as a script would): one x86_64 spare left, and the page says so.
+    expect((await api('PUT', '/api/v1/blades/D/maintenance', tokens.operator, { on: true })).status).toBe(200);
+    await panel.locator('tr[data-domain="blade"][data-survives="1"]').waitFor({ timeout: 30_000 });
+    expect((await api('PUT', '/api/v1/blades/D/maintenance', tokens.operator, { on: false })).status).toBe(200);
+    await panel.locator('tr[data-domain="blade"][data-survives="2"]').waitFor({ timeout: 30_000 });
+    await context.close();
+  }, 90_000);
+
   it('catches up after the controller restarts (Last-Event-ID), and approves a proposed cascade from the page', async () => {
     const admin = await cascade('token', 'create', '--role', 'admin', '--name', 'ada', '--data', join(dir, 'data'));
     const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });

@@ -1,4 +1,5 @@
 // /api/v1/blades: list with filters and pages, one blade with its fit and transfers, maintenance, repair, and failure injection.
+import { admitAction } from '../admission-gate.js';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { route, type AnyRoute } from '../route-kit.js';
@@ -59,6 +60,7 @@ export function bladeRoutes(ctx: ApiContext): AnyRoute[] {
       body: maintenanceBody,
       responses: { 200: { description: 'The blade after the change', schema: bladeView } },
       async handle({ params, body, actor }) {
+        if (body.on) await admitAction(ctx, ctx.survivability, { kind: 'maintenance', blades: [params.id] }, actor, params.id);
         await ctx.controller.maintenance(params.id, body.on, actor);
         return { body: await bladeNow(ctx, params.id) };
       },

@@ -2,6 +2,7 @@
 import type { Policy, Workload } from '../../core/model.js';
 import { decideRound } from '../../core/round.js';
 import { planWhatIf } from '../../core/what-if.js';
+import { admitAction } from '../admission-gate.js';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { route, type AnyRoute } from '../route-kit.js';
@@ -104,6 +105,7 @@ export function planningRoutes(ctx: ApiContext): AnyRoute[] {
       async handle({ body, actor }) {
         const current = ctx.policy();
         const next: Policy = { ...current, ...body, weights: body.weights ?? current.weights };
+        await admitAction(ctx, ctx.survivability, { kind: 'policy', policy: next }, actor, 'policy');
         return { body: await ctx.controller.setPolicy(next, actor) };
       },
     }),

@@ -1,4 +1,5 @@
 // /api/v1/workloads: list and one (with fit, checkpoint and transfers), submit, finish, set requirements.
+import { admitAction } from '../admission-gate.js';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { route, type AnyRoute } from '../route-kit.js';
@@ -61,6 +62,8 @@ export function workloadRoutes(ctx: ApiContext): AnyRoute[] {
       body: submitBody,
       responses: { 201: { description: 'Accepted and pending placement', schema: workloadView } },
       async handle({ body, actor }) {
+        const workload = { id: body.id, requirements: body.requirements ?? {}, source: 'declared' as const, priority: body.priority ?? 0, blade: null, state: 'pending' as const };
+        await admitAction(ctx, ctx.survivability, { kind: 'submit', workload }, actor, body.id);
         await ctx.controller.submit({ id: body.id, ...(body.requirements ? { requirements: body.requirements } : {}), ...(body.priority === undefined ? {} : { priority: body.priority }) }, actor);
         return { status: 201, body: await viewOf(body.id), headers: { location: `/api/v1/workloads/${encodeURIComponent(body.id)}` } };
       },

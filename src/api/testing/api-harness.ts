@@ -52,6 +52,7 @@ export interface ApiHarnessOptions {
   readonly tls?: ApiOptions['tls'];
   readonly readStaleMs?: number;
   readonly tokenCacheMs?: number;
+  readonly survivability?: ApiOptions['survivability'];
 }
 
 export async function apiHarness(spec: HarnessSpec, options: ApiHarnessOptions = {}): Promise<ApiHarness> {
@@ -79,6 +80,7 @@ export async function apiHarness(spec: HarnessSpec, options: ApiHarnessOptions =
     // Tests read right after the controller acted; the production default trades up to 1 s of staleness for throughput.
     readStaleMs: options.readStaleMs ?? 0,
     ...(options.tokenCacheMs === undefined ? {} : { tokenCacheMs: options.tokenCacheMs }),
+    ...(options.survivability ? { survivability: options.survivability } : {}),
   });
   const url = await api.app.listen({ host: '127.0.0.1', port: 0 });
   const hits = new Set<string>();

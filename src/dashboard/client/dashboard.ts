@@ -9,6 +9,7 @@ import { LiveData, type Change } from './live-data.js';
 import { renderDataCenter, renderLegend } from './view-datacenter.js';
 import { renderEvents, type EventFilter } from './view-events.js';
 import { renderCandidates, renderPool, renderProposals } from './view-planning.js';
+import { SurvivabilityPanel } from './view-survivability.js';
 import { renderOpenTransfers, renderRecentTransfers } from './view-transfers.js';
 import { renderWorkloads } from './view-workloads.js';
 import { WhatIf } from './view-whatif.js';
@@ -17,6 +18,7 @@ export class Dashboard {
   private readonly live: LiveData;
   private readonly detail: Detail;
   private readonly whatIf: WhatIf;
+  private readonly survivability: SurvivabilityPanel;
   private stream: EventStream | null = null;
   private wasLive = false;
   private filter: EventFilter = { kind: '', text: '', checkpoints: false };
@@ -36,6 +38,7 @@ export class Dashboard {
       },
     });
     this.whatIf = new WhatIf({ picker: byId('whatif-picker'), result: byId('whatif-result') }, api);
+    this.survivability = new SurvivabilityPanel(byId('survivability-panel'), api);
     this.bindFilters();
   }
 
@@ -59,11 +62,12 @@ export class Dashboard {
     this.live.stop();
     this.detail.stop();
     this.whatIf.stop();
+    this.survivability.stop();
     this.listeners.abort();
     const dialog = byId<HTMLDialogElement>('detail');
     if (dialog.open) dialog.close();
     // Nothing of the data stays on the page once signed out.
-    for (const id of ['enclosures', 'open-transfers', 'recent-transfers', 'workload-table', 'candidate-table', 'pool-table', 'proposal-table', 'whatif-picker', 'whatif-result', 'event-table', 'who', 'notice', 'detail-body']) fill(byId(id));
+    for (const id of ['enclosures', 'open-transfers', 'recent-transfers', 'workload-table', 'candidate-table', 'pool-table', 'proposal-table', 'whatif-picker', 'whatif-result', 'survivability-panel', 'event-table', 'who', 'notice', 'detail-body']) fill(byId(id));
   }
 
   private streamState(state: StreamState): void {
@@ -91,6 +95,8 @@ export class Dashboard {
     if (changed.has('pool')) renderPool(byId('pool-table'), d.pool);
     if (changed.has('proposals')) renderProposals(byId('proposal-table'), d.proposals, canAct, (id, how) => void this.decide(id, how));
     if (changed.has('blades')) this.whatIf.setBlades(d.blades);
+    // The controller recomputes survivability after every pool change; the settle refetch picks up its result.
+    if (changed.has('blades') || changed.has('workloads') || changed.has('pool')) this.survivability.refresh();
     if (changed.has('events')) renderEvents(byId('event-table'), d.events, this.filter);
     if ([...changed].some((c) => c !== 'events')) void this.detail.refresh();
     fill(byId('summary'), summary(d.blades.map((b) => b.state)));

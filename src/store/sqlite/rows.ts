@@ -55,6 +55,8 @@ const policyBody = z.object({
   replanSeconds: z.number().optional(),
   transferSeconds: z.number().optional(),
   requireApproval: z.boolean().optional(),
+  survivability: z.object({ k: z.number(), domains: z.array(z.string()) }).optional(),
+  admission: z.object({ mode: z.enum(['off', 'warn', 'enforce']), k: z.number(), domains: z.array(z.string()) }).optional(),
 });
 
 const bladeRow = z.object({
