@@ -73,7 +73,7 @@ describe('serve configuration bounds', () => {
   it('refuses a weight below 0 and an unknown policy or log key', () => {
     expect(refusal({ policy: { weights: { memoryGiB: -1 } } })).toMatch(/^cascade\.yaml: policy\.weights\.memoryGiB: /);
     expect(refusal({ policy: { weights: { memoryGiB: 0 } }, log: { level: 'debug', format: 'text' } })).toBeNull();
-    expect(refusal({ policy: { transferSeconds: 3 } })).toMatch(/^cascade\.yaml: policy: /);
+    expect(refusal({ policy: { transferSecs: 3 } })).toMatch(/^cascade\.yaml: policy: /);
     expect(refusal({ log: { level: 'trace' } })).toMatch(/^cascade\.yaml: log\.level: /);
     expect(refusal({ log: { format: 'xml' } })).toMatch(/^cascade\.yaml: log\.format: /);
     expect(refusal({ policy: { requireApproval: 'yes' } })).toMatch(/^cascade\.yaml: policy\.requireApproval: /);
@@ -122,7 +122,7 @@ describe('serve configuration bounds', () => {
     });
     expect(parseConfig({ ha: {}, listen: {} }, 'x')).toMatchObject({ ha: { enabled: false, leaseTtlMs: 15_000 } });
     const endpoint = parseConfig({ redfish: [{ url: 'http://bmc.example' }], workloads: { emulatorUrl: 'http://127.0.0.1:1' } }, 'x').redfish[0];
-    expect(endpoint).toMatchObject({ auth: 'session', timeoutMs: 3_000, retries: 1 });
+    expect(endpoint).toMatchObject({ auth: 'auto', timeoutMs: 10_000, retries: 1 });
     expect(parseConfig({ redfish: [{ url: 'http://bmc.example', tls: {} }], workloads: { emulatorUrl: 'http://127.0.0.1:1' } }, 'x').redfish[0]?.tls).toEqual({ insecure: false });
   });
 

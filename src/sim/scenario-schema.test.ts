@@ -47,9 +47,10 @@ describe('scenario schema', () => {
         message: 'expected an integer >= 1',
       });
     }
+    // Other location keys are failure-domain labels (rack, powerFeed): strings.
     expect(problem(bladeSchema, { id: 'A', resources: {}, location: { chassis: 'c1', slot: 1, rack: 2 } })).toEqual({
-      path: 'location',
-      message: 'unknown key; expected one of chassis, slot',
+      path: 'location.rack',
+      message: 'expected a string: a label such as powerFeed: A',
     });
   });
 
@@ -68,7 +69,7 @@ describe('scenario schema', () => {
   });
 
   it('bounds the policy: weights and times >= 0, at least one transfer, a replan interval above 0', () => {
-    expect(problem(policySchema, { weights: { memoryGiB: 0 }, minImprovement: 0, maxConcurrentTransfers: 1, cooldownSeconds: 0, replanSeconds: 0.1, transferSeconds: 0, requireApproval: true })).toBeNull();
+    expect(problem(policySchema, { weights: { memoryGiB: 0 }, minImprovement: 0, maxConcurrentTransfers: 1, cooldownSeconds: 0, replanSeconds: 1, transferSeconds: 0, requireApproval: true })).toBeNull();
     const cases: [string, unknown, string][] = [
       ['minImprovement', -0.1, 'expected a number >= 0'],
       ['cooldownSeconds', -1, 'expected a number >= 0'],
