@@ -75,6 +75,8 @@ export async function program(argv?: readonly string[]): Promise<Command> {
     .option('--json', 'print one JSON document (DESIGN section 9) instead of tables')
     .action(async (file: string, options: { json?: boolean }) => {
       const scenario = await scenarioFrom(file);
+      const problem = (await import('./simulate-capacity.js')).capacityProblem(scenario);
+      if (problem !== null) throw new UsageError(`${file}: ${problem}`);
       const { simulate } = await import('../sim/simulator.js');
       const report = simulate(scenario, { onProgress: progressBar(`simulating ${scenario.name}`) });
       if (options.json) await writeJson(report);
