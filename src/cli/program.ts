@@ -28,8 +28,8 @@ function integer(name: string, min: number) {
 }
 
 /**
- * A generated file of a million blades is about 170 MB of YAML and takes a few GiB to write; beyond that the
- * generator would run out of memory after minutes, so it refuses at once.
+ * 300,000 blades took 650 MiB to generate (docs/performance.md), so a million fit Node's default heap here;
+ * far beyond, the generator would run out of memory after minutes, so it refuses at once.
  */
 export const MAX_GENERATED_BLADES = 1_000_000;
 
@@ -42,16 +42,8 @@ function bladeCount(value: string): number {
   return n;
 }
 
-/** Large reports go out in pieces that respect stdout's backpressure (a pipe to `head` or `jq`). */
-async function writeJson(value: unknown): Promise<void> {
-  await writeOut(`${JSON.stringify(value, null, 2)}\n`);
-}
-
-async function writeOut(text: string): Promise<void> {
-  const chunk = 1 << 20;
-  for (let at = 0; at < text.length; at += chunk) {
-    if (!process.stdout.write(text.slice(at, at + chunk))) await new Promise((done) => process.stdout.once('drain', done));
-  }
+function writeJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 function rate(value: string): number {
@@ -79,7 +71,7 @@ export async function program(argv?: readonly string[]): Promise<Command> {
       if (problem !== null) throw new UsageError(`${file}: ${problem}`);
       const { simulate } = await import('../sim/simulator.js');
       const report = simulate(scenario, { onProgress: progressBar(`simulating ${scenario.name}`) });
-      if (options.json) await writeJson(report);
+      if (options.json) writeJson(report);
       else process.stdout.write((await import('./simulate-output.js')).printSimulation(report));
     });
 
@@ -100,7 +92,7 @@ export async function program(argv?: readonly string[]): Promise<Command> {
       if (unknown.length > 0) throw new UsageError(`--fail: unknown blade ${unknown.map((u) => `"${u}"`).join(', ')} in ${file}`);
       const { printPlan, whatIfFromScenario } = await import('./plan-output.js');
       const whatIf = whatIfFromScenario(scenario, options.fail);
-      if (options.json) await writeJson(whatIf);
+      if (options.json) writeJson(whatIf);
       else process.stdout.write(printPlan(whatIf, { all: options.all === true }));
     });
 
@@ -127,7 +119,7 @@ export async function program(argv?: readonly string[]): Promise<Command> {
       const comment = `cascade generate --blades ${options.blades} --seed ${options.seed}`;
       const text = options.json ? scenarioToJson(scenario) : scenarioToYaml(scenario, { comment });
       if (options.out) await writeFile(options.out, text);
-      else await writeOut(text);
+      else process.stdout.write(text);
     });
 
   // The live controller, the emulated data center, a running controller's API, tokens and the real drivers.
