@@ -1,10 +1,10 @@
-// One measurement in a fresh process, so its peak memory is its own: `tsx bench/child.ts cascade N RUNS` or `simulate N`.
+// One measurement in a fresh process, so its peak memory is its own: `tsx bench/child.ts cascade N RUNS [generated|varied STANDBY]` or `simulate N`.
 // Prints one JSON line on stdout.
 import { planCascade } from '../src/core/cascade.js';
 import { DEFAULT_POLICY } from '../src/core/model.js';
 import { generateScenario } from '../src/sim/generate.js';
 import { simulate } from '../src/sim/simulator.js';
-import { cascadeInstance } from './instances.js';
+import { cascadeInstance, type HardwareFamily } from './instances.js';
 import { time } from './measure.js';
 
 const MiB = 2 ** 20;
@@ -12,8 +12,8 @@ const MiB = 2 ** 20;
 const peakRss = (): number => (process.resourceUsage().maxRSS * 1024) / MiB;
 const rss = (): number => process.memoryUsage().rss / MiB;
 
-function cascade(candidates: number, runs: number): object {
-  const input = cascadeInstance(candidates, 1);
+function cascade(candidates: number, runs: number, family: HardwareFamily, standby: number): object {
+  const input = cascadeInstance(candidates, 1, family, standby);
   const before = rss();
   // Three rounds first, untimed: the figures are for a warm planner (JIT-compiled), as in a controller that has been
   // running; the first rounds of a fresh process take two to four times as long.
@@ -51,6 +51,9 @@ function simulateYear(blades: number): object {
   };
 }
 
-const [kind, size, runs] = process.argv.slice(2);
-const result = kind === 'cascade' ? cascade(Number(size), Number(runs ?? 1)) : simulateYear(Number(size));
+const [kind, size, runs, family, standby] = process.argv.slice(2);
+const result =
+  kind === 'cascade'
+    ? cascade(Number(size), Number(runs ?? 1), family === 'varied' ? 'varied' : 'generated', Number(standby ?? size))
+    : simulateYear(Number(size));
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -1,7 +1,7 @@
 // Generated inputs for the benchmarks: the simulator's data-center mix (src/sim/generate.ts), as planner inputs.
 import { fitOf, isExact } from '../src/core/fit.js';
 import { DEFAULT_POLICY, type Blade, type Workload } from '../src/core/model.js';
-import { bladeProfile, generateScenario, newWorkload, resourcesOf } from '../src/sim/generate.js';
+import { bladeProfile as generatedProfile, generateScenario, newWorkload, resourcesOf, variedProfile, variedWorkload } from '../src/sim/generate.js';
 import { createRandom } from '../src/sim/random.js';
 
 export interface DataCenter {
@@ -28,20 +28,28 @@ export function dataCenter(size: number, seed: number, settled = true): DataCent
  * draws them) and as many fresh standby blades: the cascade planner's hardest round, where nearly every candidate
  * has worthwhile targets.
  */
-export function cascadeInstance(candidates: number, seed: number): { blades: Blade[]; workloads: Workload[] } {
+export type HardwareFamily = 'generated' | 'varied';
+
+export function cascadeInstance(
+  candidates: number,
+  seed: number,
+  family: HardwareFamily = 'generated',
+  standbyCount = candidates,
+): { blades: Blade[]; workloads: Workload[] } {
   const random = createRandom(seed);
+  const bladeProfile = family === 'varied' ? variedProfile : generatedProfile;
   const blades: Blade[] = [];
   const workloads: Workload[] = [];
   const id = (prefix: string, n: number): string => `${prefix}${String(n).padStart(6, '0')}`;
   while (workloads.length < candidates) {
     const profile = bladeProfile(random);
     const bladeId = id('a', workloads.length);
-    const drawn = newWorkload(random, id('w', workloads.length), profile, bladeId);
+    const drawn = family === 'varied' ? variedWorkload(random, id('w', workloads.length), profile, bladeId) : newWorkload(random, id('w', workloads.length), profile, bladeId);
     const resources = resourcesOf(profile);
     if (isExact(fitOf(resources, drawn.requirements, DEFAULT_POLICY.weights))) continue;
     blades.push({ id: bladeId, resources, state: 'active' });
     workloads.push({ id: drawn.id, requirements: drawn.requirements, source: 'declared', priority: drawn.priority, blade: bladeId, state: 'running' });
   }
-  for (let n = 0; n < candidates; n++) blades.push({ id: id('s', n), resources: resourcesOf(bladeProfile(random)), state: 'standby' });
+  for (let n = 0; n < standbyCount; n++) blades.push({ id: id('s', n), resources: resourcesOf(bladeProfile(random)), state: 'standby' });
   return { blades, workloads };
 }

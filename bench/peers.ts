@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { fitOf } from '../src/core/fit.js';
 import { DEFAULT_POLICY, type Workload } from '../src/core/model.js';
 import { planPlacements, StandbyIndex } from '../src/core/placement.js';
+import { generateScenario } from '../src/sim/generate.js';
+import { scenarioToJson } from '../src/sim/scenario-yaml.js';
+import { cascadeProcess } from './cli.js';
 import { dataCenter } from './instances.js';
 import { median, now, picks, sig } from './measure.js';
 import { ganetiChoice, ganetiRequest, pacemakerChoice, pacemakerCib } from './peer-inputs.js';
@@ -30,9 +33,13 @@ export interface PeerRow {
   /** 'ok', or why there is no figure ('not installed', 'timed out after 120 s', ...). */
   readonly status: string;
   readonly peerMs?: number;
+  /** Cascade's decision alone, in-process (planPlacements on a built index): not comparable with peerMs. */
   readonly cascadeMs?: number;
-  /** peer time / Cascade time. */
-  readonly timeRatio?: number;
+  /** `cascade plan FILE --fail ID --json`, whole-process like the peer, on the same data center and blade. */
+  readonly cascadeProcessMs?: number;
+  readonly cascadeProcessRssMiB?: number;
+  /** peerMs / cascadeProcessMs: whole process against whole process, runs interleaved. */
+  readonly processRatio?: number;
   /** Median surplus of the blade each chose (0 is an exact fit). */
   readonly peerSurplus?: number;
   readonly cascadeSurplus?: number;
@@ -73,6 +80,11 @@ export async function peerFailovers(peer: PeerName, size: number, runs: number):
   const dir = await mkdtemp(join(tmpdir(), `cascade-bench-${peer}-`));
   const peerMs: number[] = [];
   const cascadeMs: number[] = [];
+  const processMs: number[] = [];
+  const processRss: number[] = [];
+  // The same data center as a scenario file (dataCenter draws it with these options), read by a whole process.
+  const scenarioFile = join(dir, 'scenario.json');
+  await writeFile(scenarioFile, scenarioToJson(generateScenario({ blades: size, seed: 1, years: 0 })));
   const peerSurplus: number[] = [];
   const cascadeSurplus: number[] = [];
   let worse = 0;
@@ -91,6 +103,11 @@ export async function peerFailovers(peer: PeerName, size: number, runs: number):
       const ours = plan.placements[0]?.after.surplus ?? Number.NaN;
       const chosen = pacemakerScope !== null ? await pacemaker(cib, blade.id, workload, peerMs) : await ganeti(dir, n, dc, hosted, blade.id, workload, peerMs);
       choices.push(chosen);
+      const whole = await cascadeProcess(['plan', scenarioFile, '--fail', blade.id, '--json']);
+      processMs.push(whole.ms);
+      if (whole.peakRssMiB !== null) processRss.push(whole.peakRssMiB);
+      const wholeChoice = (JSON.parse(whole.stdout) as { placements: { to: string }[] }).placements[0]?.to;
+      if (wholeChoice !== plan.placements[0]?.to) throw new Error(`cascade plan chose ${wholeChoice} where the planner chose ${plan.placements[0]?.to}`);
       const theirs = chosen === null ? null : surplusOn(dc.blades.find((b) => b.id === chosen)?.resources, workload);
       cascadeSurplus.push(ours);
       if (theirs === null) {
@@ -109,12 +126,15 @@ export async function peerFailovers(peer: PeerName, size: number, runs: number):
   }
   const p = median(peerMs);
   const c = median(cascadeMs);
+  const whole = median(processMs);
   return {
     ...base,
     status: 'ok',
     peerMs: sig(p),
     cascadeMs: sig(c),
-    timeRatio: sig(p / c, 3),
+    cascadeProcessMs: sig(whole),
+    ...(processRss.length > 0 ? { cascadeProcessRssMiB: Math.max(...processRss) } : {}),
+    processRatio: sig(p / whole, 3),
     peerSurplus: sig(median(peerSurplus)),
     cascadeSurplus: sig(median(cascadeSurplus)),
     peerWorse: worse,

@@ -73,10 +73,10 @@ export function renderReport(r: BenchResults): string {
     { name: 'chassis of 14, p99', color: '#1a9850', points: chassis.map((f) => [f.blades, f.p99Ms]) },
     { name: 'plain planner (no index), one blade, p99', color: '#d73027', points: single.map((f) => [f.blades, f.plainP99Ms]) },
   ]);
-  const rounds = logChart('Cascade round against problem size (ms, log-log)', 'candidates (= standby blades)', 'ms per round', [{ name: 'median round', color: '#2b7bb9', points: r.cascade.map((c) => [c.candidates, c.medianMs]) }]);
+  const rounds = logChart('Cascade round against problem size (ms, log-log)', 'candidates (= standby blades)', 'ms per round', [{ name: 'median round', color: '#2b7bb9', points: r.cascade.filter((c) => c.family === 'generated').map((c) => [c.candidates, c.medianMs]) }]);
   const peers = r.peers.filter((p) => p.status === 'ok');
   const peerChart = logChart('Single-blade failover: peers and Cascade on the same inputs (ms, log-log)', 'blades', 'ms per decision', [
-    { name: 'Cascade', color: '#2b7bb9', points: [...new Map(peers.map((p) => [p.blades, p.cascadeMs!])).entries()] },
+    { name: 'cascade plan (whole process)', color: '#2b7bb9', points: [...new Map(peers.map((p) => [p.blades, p.cascadeProcessMs!])).entries()] },
     { name: 'Pacemaker crm_simulate', color: '#d73027', points: peers.filter((p) => p.peer === 'pacemaker').map((p) => [p.blades, p.peerMs!]) },
     { name: 'Pacemaker, pool-only CIB', color: '#fc8d59', points: peers.filter((p) => p.peer === 'pacemaker-pool').map((p) => [p.blades, p.peerMs!]) },
     { name: 'Ganeti hail', color: '#984ea3', points: peers.filter((p) => p.peer === 'ganeti').map((p) => [p.blades, p.peerMs!]) },
@@ -88,10 +88,10 @@ export function renderReport(r: BenchResults): string {
 <p>${esc(`${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, ${r.machine.platform}; started ${r.startedAt}, ${r.seconds} s.`)} Every figure is a median over runs of this one invocation; ratios compare with baselines measured in the same run.</p>
 <h2>Targets</h2>${htmlTable(['target', 'measured', 'met'], r.targets.map((t) => [t.target, t.measured, t.met === null ? 'n/a' : t.met ? 'yes' : 'NO']))}
 <h2>Failover latency</h2>${latency}${htmlTable(['blades', 'standby', 'failing', 'median ms', 'p99 ms', 'plain median ms', 'plain p99 ms', 'speedup', 'same decisions'], r.failover.map((f) => [f.blades, f.standby, f.failing, f.medianMs, f.p99Ms, f.plainMedianMs, f.plainP99Ms, f.speedupVsPlain, f.sameDecisions]))}
-<h2>Cascade rounds</h2>${rounds}${htmlTable(['candidates', 'standby', 'runs', 'median ms', 'min', 'max', 'round MiB', 'moves', 'deferred'], r.cascade.map((c) => [c.candidates, c.standby, c.runs, c.medianMs, c.minMs, c.maxMs, c.roundMemoryMiB, c.moves, c.deferred]))}
+<h2>Cascade rounds</h2>${rounds}${htmlTable(['hardware', 'candidates', 'standby', 'runs', 'median ms', 'min', 'max', 'round MiB', 'moves', 'deferred'], r.cascade.map((c) => [c.family, c.candidates, c.standby, c.runs, c.medianMs, c.minMs, c.maxMs, c.roundMemoryMiB, c.moves, c.deferred]))}
 <h2>Decision quality</h2>${qualityChart(r)}${htmlTable(['kind', 'blades', 'seed', 'rows', 'blades offered', 'cascade', 'greedy', 'optimum', 'gap', 'better than greedy'], r.quality.map((q) => [q.kind, q.blades, q.seed, q.rows, q.columns, q.cascade, q.greedy, q.optimum, q.gapToOptimum, q.betterThanGreedy]))}
 <h2>Simulator</h2>${htmlTable(['blades', 'runs', 'events', 'transfers', 'wall s', 'events/s', 'peak RSS MiB'], r.simulation.map((s) => [s.blades, s.runs, s.events, s.transfers, (s.medianMs / 1000).toFixed(2), s.eventsPerSecond, s.peakRssMiB]))}
-<h2>Peers</h2>${peerChart}${htmlTable(['peer', 'blades', 'runs', 'status', 'peer ms', 'cascade ms', 'time ratio', 'peer surplus', 'cascade surplus', 'worse/same/better/failed', 'same blade as whole-cluster CIB'], r.peers.map((p) => [p.peer, p.blades, p.runs, p.status, p.peerMs, p.cascadeMs, p.timeRatio, p.peerSurplus, p.cascadeSurplus, p.status === 'ok' ? `${p.peerWorse}/${p.peerSame}/${p.peerBetter}/${p.peerFailed}` : '', p.sameAsCluster ?? '']))}
+<h2>Peers</h2>${peerChart}${htmlTable(['peer', 'blades', 'runs', 'status', 'peer ms (process)', 'cascade plan ms (process)', 'peer / cascade (both processes)', 'cascade decision ms (in-process)', 'peer surplus', 'cascade surplus', 'worse/same/better/failed', 'same blade as whole-cluster CIB'], r.peers.map((p) => [p.peer, p.blades, p.runs, p.status, p.peerMs, p.cascadeProcessMs, p.processRatio, p.cascadeMs, p.peerSurplus, p.cascadeSurplus, p.status === 'ok' ? `${p.peerWorse}/${p.peerSame}/${p.peerBetter}/${p.peerFailed}` : '', p.sameAsCluster ?? '']))}
 </body></html>
 `;
 }

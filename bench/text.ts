@@ -19,7 +19,7 @@ export function formatText(r: BenchResults): string {
     ),
   );
   out.push('', 'Cascade round after a pool change (candidates x standby blades; ms per round)');
-  out.push(table(['candidates', 'standby', 'runs', 'median ms', 'min', 'max', 'round MiB', 'peak RSS MiB', 'moves', 'deferred'], r.cascade.map((c) => [c.candidates, c.standby, c.runs, c.medianMs, c.minMs, c.maxMs, c.roundMemoryMiB, c.peakRssMiB, c.moves, c.deferred])));
+  out.push(table(['hardware', 'candidates', 'standby', 'runs', 'median ms', 'min', 'max', 'round MiB', 'peak RSS MiB', 'moves', 'deferred'], r.cascade.map((c) => [c.family, c.candidates, c.standby, c.runs, c.medianMs, c.minMs, c.maxMs, c.roundMemoryMiB, c.peakRssMiB, c.moves, c.deferred])));
   out.push('', 'Decision quality (total fit cost after the plan; lower is better)');
   out.push(
     table(
@@ -27,13 +27,19 @@ export function formatText(r: BenchResults): string {
       r.quality.map((q) => [q.kind, q.blades, q.seed, q.rows, q.columns, q.cascade, q.greedy, q.optimum, q.gapToOptimum === null ? null : q.gapToOptimum.toExponential(1), `${q.betterThanGreedy} (${(100 * q.betterThanGreedyShare).toFixed(2)}%)`]),
     ),
   );
+  out.push('', 'Whole-process CLI (median ms of separate processes; peak RSS of the largest)');
+  out.push(table(['command', 'runs', 'median ms', 'peak RSS MiB'], [
+    ...(r.cli.start === null ? [] : [['cascade --version', r.cli.start.runs, r.cli.start.versionMs, null], ['node -e 0 (the floor)', r.cli.start.runs, r.cli.start.nodeMs, null]]),
+    ...r.cli.plans.map((p) => [`cascade plan (${p.blades} blades, ${p.format}) --fail ID --json`, p.runs, p.medianMs, p.peakRssMiB]),
+    ...r.cli.simulations.map((p) => [`cascade simulate (a year of ${p.blades} blades, ${p.format}) --json`, p.runs, p.medianMs, p.peakRssMiB]),
+  ]));
   out.push('', 'Simulator: one generated year');
   out.push(table(['blades', 'runs', 'events', 'transfers', 'wall s', 'events/s', 'peak RSS MiB'], r.simulation.map((s) => [s.blades, s.runs, s.events, s.transfers, (s.medianMs / 1000).toFixed(2), s.eventsPerSecond, s.peakRssMiB])));
   out.push('', 'Peers: the same single-blade failovers (surplus of the chosen blade; 0 = exact fit)');
   out.push(
     table(
-      ['peer', 'blades', 'runs', 'status', 'peer ms', 'cascade ms', 'time ratio', 'peer surplus', 'cascade surplus', 'peer worse/same/better/failed', 'same blade as whole-cluster CIB'],
-      r.peers.map((p) => [p.peer, p.blades, p.runs, p.status, p.peerMs, p.cascadeMs, p.timeRatio === undefined ? undefined : `${p.timeRatio}x`, p.peerSurplus, p.cascadeSurplus, p.status === 'ok' ? `${p.peerWorse}/${p.peerSame}/${p.peerBetter}/${p.peerFailed}` : undefined, p.sameAsCluster]),
+      ['peer', 'blades', 'runs', 'status', 'peer ms (process)', 'cascade plan ms (process)', 'peer / cascade (processes)', 'cascade decision ms (in-process)', 'peer surplus', 'cascade surplus', 'peer worse/same/better/failed', 'same blade as whole-cluster CIB'],
+      r.peers.map((p) => [p.peer, p.blades, p.runs, p.status, p.peerMs, p.cascadeProcessMs, p.processRatio === undefined ? undefined : `${p.processRatio}x`, p.cascadeMs, p.peerSurplus, p.cascadeSurplus, p.status === 'ok' ? `${p.peerWorse}/${p.peerSame}/${p.peerBetter}/${p.peerFailed}` : undefined, p.sameAsCluster]),
     ),
   );
   out.push('', 'N+K survivability (ms per whole check; combinations checked and pruned per domain kind and level)');

@@ -1,6 +1,7 @@
 // Cascade rounds and simulated years, each measured in a child process so its peak memory is its own.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { HardwareFamily } from './instances.js';
 import { median, sig } from './measure.js';
 
 const child = fileURLToPath(new URL('./child.ts', import.meta.url));
@@ -15,6 +16,8 @@ function runChild(args: readonly string[]): Promise<Record<string, number>> {
 }
 
 export interface CascadeRow {
+  /** generated: the simulator's blade mix (a few dozen shapes); varied: every size drawn on its own (hundreds). */
+  readonly family: HardwareFamily;
   readonly candidates: number;
   readonly standby: number;
   readonly runs: number;
@@ -28,12 +31,13 @@ export interface CascadeRow {
   readonly deferred: number;
 }
 
-export async function cascadeRounds(candidates: number, runs: number): Promise<CascadeRow> {
-  const r = await runChild(['cascade', String(candidates), String(runs)]);
+export async function cascadeRounds(candidates: number, runs: number, family: HardwareFamily = 'generated', standby = candidates): Promise<CascadeRow> {
+  const r = await runChild(['cascade', String(candidates), String(runs), family, String(standby)]);
   const ms = r['ms'] as unknown as number[];
   return {
+    family,
     candidates,
-    standby: candidates,
+    standby,
     runs,
     medianMs: sig(median(ms)),
     minMs: sig(Math.min(...ms)),

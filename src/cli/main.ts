@@ -1,6 +1,4 @@
 // Entry point of bin/cascade.
-import { main } from './program.js';
-
 // A reader that has what it wants closes the pipe (`cascade blades | head -1`): stop writing, quietly, as
 // Unix tools do, instead of dying on an unhandled EPIPE with a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
@@ -10,4 +8,12 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-process.exitCode = await main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  // Answered before commander and the commands load: scripts call it to probe for the binary.
+  const { VERSION } = await import('./version.js');
+  process.stdout.write(`${VERSION}\n`);
+} else {
+  const { main } = await import('./program.js');
+  process.exitCode = await main(argv);
+}

@@ -1,6 +1,6 @@
 // `cascade plan`: the what-if decisions of a scenario's starting state, with their reasons.
+import { findCandidates } from '../core/candidates.js';
 import type { CascadeMove, Candidate } from '../core/cascade.js';
-import { planCascade } from '../core/cascade.js';
 import type { Pending, Placement, RunnerUp } from '../core/decision.js';
 import { describeFit, type Fit } from '../core/fit.js';
 import type { Blade, Workload } from '../core/model.js';
@@ -24,7 +24,7 @@ export interface WhatIfReport {
 export function whatIfFromScenario(scenario: Scenario, fail: readonly string[]): WhatIfReport {
   const blades: Blade[] = scenario.blades.map((b) => ({ ...b }));
   const workloads: Workload[] = scenario.workloads.map((w) => ({ ...w, state: w.blade === null ? 'pending' : 'running' }));
-  const candidates = planCascade({ blades, workloads, policy: scenario.policy, slots: 0 }).candidates;
+  const candidates = findCandidates(blades, workloads, scenario.policy);
   const result = planWhatIf({ blades, workloads, policy: scenario.policy, fail });
   return {
     scenario: scenario.name,
@@ -38,9 +38,70 @@ export function whatIfFromScenario(scenario: Scenario, fail: readonly string[]):
   };
 }
 
-export function printPlan(r: WhatIfReport): string {
+export interface PlanTextOptions {
+  /** Every decision with its runners-up, every candidate and the whole pool, instead of the summary. */
+  readonly all?: boolean;
+}
+
+/** Decisions shown in full in the summary; the rest are counted (`--all` or `--json` lists them). */
+const SUMMARY_DECISIONS = 20;
+
+export function printPlan(r: WhatIfReport, options: PlanTextOptions = {}): string {
+  return options.all === true ? printAll(r) : printSummary(r);
+}
+
+/**
+ * For people: the failovers with their runners-up and the cascade chain, each up to SUMMARY_DECISIONS lines, and
+ * the candidates and the pool as counts (at 10,000 blades the full listing is thousands of lines).
+ */
+function printSummary(r: WhatIfReport): string {
+  const out: string[] = [title(r), ''];
+  const moves = r.rounds.reduce((n, round) => n + round.length, 0);
+  out.push(
+    `Failovers and placements: ${r.placements.length}${r.pending.length > 0 ? `, ${r.pending.length} pending` : ''}`,
+  );
+  for (const p of r.placements.slice(0, SUMMARY_DECISIONS)) out.push(...decision(p));
+  more(out, r.placements.length);
+  for (const p of r.pending.slice(0, SUMMARY_DECISIONS)) {
+    out.push(`  ${p.workload}  pending${p.from ? ` (from ${p.from})` : ''}: ${p.reason}: ${p.detail}`);
+  }
+  more(out, r.pending.length);
+  out.push('', `Cascade chain: ${moves === 0 ? 'no worthwhile move' : `${moves} move${moves === 1 ? '' : 's'} in ${r.rounds.length} round${r.rounds.length === 1 ? '' : 's'}`}`);
+  let shown = 0;
+  r.rounds.forEach((round, i) => {
+    for (const m of round) {
+      if (shown++ < SUMMARY_DECISIONS) out.push(`${oneLine(m)}  round ${i + 1}, saving ${round3(m.saving)}`);
+    }
+  });
+  more(out, moves);
+  const frozen = r.candidates.filter((c) => c.frozen).length;
+  out.push(
+    '',
+    `Candidates before (active blades that do not fit exactly): ${r.candidates.length}${frozen > 0 ? ` (${frozen} cooling down)` : ''}`,
+    `Standby pool after: ${r.pool.length} blade${r.pool.length === 1 ? '' : 's'}`,
+    '',
+    '(--all lists every decision with its runners-up, every candidate and the pool; --json gives all of it)',
+    '',
+  );
+  return out.join('\n');
+}
+
+function more(out: string[], total: number): void {
+  if (total > SUMMARY_DECISIONS) out.push(`  ... and ${total - SUMMARY_DECISIONS} more`);
+}
+
+function oneLine(p: Placement): string {
+  const route = p.from === null ? `-> ${p.to}` : `${p.from} -> ${p.to}`;
+  return `  ${p.workload}  ${p.kind}  ${route}  (${p.before === null ? '' : `${shortFit(p.before)} -> `}${shortFit(p.after)})`;
+}
+
+function title(r: WhatIfReport): string {
+  return r.fail.length > 0 ? `${r.scenario}: what if ${r.fail.join(', ')} fail${r.fail.length === 1 ? 's' : ''}?` : `${r.scenario}: the plan as it stands`;
+}
+
+function printAll(r: WhatIfReport): string {
   const out: string[] = [];
-  out.push(r.fail.length > 0 ? `${r.scenario}: what if ${r.fail.join(', ')} fail${r.fail.length === 1 ? 's' : ''}?` : `${r.scenario}: the plan as it stands`, '');
+  out.push(title(r), '');
   out.push('Failovers and placements:');
   if (r.placements.length === 0) out.push('  none');
   for (const p of r.placements) out.push(...decision(p));

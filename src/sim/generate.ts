@@ -207,6 +207,20 @@ export function bladeProfile(random: Random): Profile {
   };
 }
 
+/**
+ * Varied hardware, as the peers' benchmarks draw it: every size from the tier weights on its own and the
+ * architecture on its own, so a data center of 10,000 blades has a few hundred shapes instead of a few dozen.
+ */
+export function variedProfile(random: Random): Profile {
+  const size = (top: number): number => Math.min(top, random.weighted(TIERS));
+  return {
+    memoryGiB: size(MEMORY_GIB.length - 1),
+    cpuCount: size(CPU_COUNT.length - 1),
+    storageTB: size(STORAGE_TB.length - 1),
+    cpuArch: random.weighted(ARCHES),
+  };
+}
+
 export function resourcesOf(profile: Profile): Resources {
   return {
     memoryGiB: MEMORY_GIB[profile.memoryGiB]!,
@@ -214,6 +228,13 @@ export function resourcesOf(profile: Profile): Resources {
     storageTB: STORAGE_TB[profile.storageTB]!,
     cpuArch: profile.cpuArch,
   };
+}
+
+/** A workload on a blade of varied hardware: each size drawn on its own, anywhere up to the blade's. */
+export function variedWorkload(random: Random, id: string, blade: Profile, bladeId: string | null): ScenarioWorkload {
+  const needs = { ...blade };
+  for (const key of SIZE_KEYS) needs[key] = random.int(blade[key] + 1);
+  return { id, requirements: resourcesOf(needs), blade: bladeId, priority: random.weighted(PRIORITIES), source: 'declared' };
 }
 
 /** A workload sized to a blade: an exact fit, or one size step smaller in some keys (which leaves surplus to cascade away). */

@@ -2,12 +2,15 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import YAML, { LineCounter } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { parseFlowYaml } from './flow-yaml.js';
 import { policyWith, type Policy } from '../core/model.js';
 import type { Scenario, ScenarioBlade, ScenarioEvent, ScenarioWorkload } from './scenario.js';
+import { quickBlade, quickIdEvent, quickWorkload } from './scenario-quick.js';
 import { checkScenario, type IndexedEvent } from './scenario-checks.js';
 import { formatPath, type ScenarioError } from './scenario-error.js';
 import {
+  bladeSchema,
   EVENT_KINDS,
   eventSchemas,
   scenarioSchema,
@@ -15,6 +18,7 @@ import {
   type EventKind,
   type PolicyInput,
   type WorkloadInput,
+  workloadSchema,
 } from './scenario-schema.js';
 
 export { formatScenarioError, type ScenarioError } from './scenario-error.js';
@@ -41,11 +45,15 @@ export async function loadScenario(path: string): Promise<ScenarioResult> {
 
 /** `origin` (usually the file's path) names the scenario when the file has no `name`. */
 export function parseScenario(text: string, origin?: string): ScenarioResult {
-  const document = readYaml(text);
+  const document = readDocument(text);
   if (!document.ok) return document;
-  const shaped = scenarioSchema.safeParse(document.value, { reportInput: true });
+  const shaped = topSchema.safeParse(document.value, { reportInput: true });
   if (!shaped.success) return { ok: false, error: fromIssue(shaped.error.issues[0]) };
   const input = shaped.data;
+  const bladeInputs = entries(input.blades, 'blades', quickBlade, bladeSchema);
+  if (!bladeInputs.ok) return bladeInputs;
+  const workloadInputs = entries(input.workloads, 'workloads', quickWorkload, workloadSchema);
+  if (!workloadInputs.ok) return workloadInputs;
 
   const events: IndexedEvent[] = [];
   for (const [index, raw] of (input.events ?? []).entries()) {
@@ -56,8 +64,8 @@ export function parseScenario(text: string, origin?: string): ScenarioResult {
   // Array.prototype.sort is stable, so events of one instant keep their file order.
   events.sort((a, b) => a.event.at - b.event.at);
 
-  const blades = (input.blades ?? []).map(toBlade);
-  const workloads = (input.workloads ?? []).map(toWorkload);
+  const blades = bladeInputs.value.map(toBlade);
+  const workloads = workloadInputs.value.map(toWorkload);
   const problem = checkScenario(blades, workloads, events);
   if (problem !== null) return { ok: false, error: problem };
 
@@ -71,6 +79,27 @@ export function parseScenario(text: string, origin?: string): ScenarioResult {
       events: events.map(({ event }) => event),
     },
   };
+}
+
+/**
+ * JSON when the file starts with `{`; then the flow-style subset that `cascade generate` writes, read without a
+ * document tree; anything else (or anything that subset reader is unsure of) through the full YAML parser, whose
+ * errors carry line numbers.
+ */
+function readDocument(text: string): Step<unknown> {
+  const start = text.search(/\S/);
+  if (start >= 0 && text[start] === '{') return readJson(text);
+  const flow = parseFlowYaml(text);
+  if (flow !== null) return topLevel(flow);
+  return readYaml(text);
+}
+
+function readJson(text: string): Step<unknown> {
+  try {
+    return topLevel(JSON.parse(text) as unknown);
+  } catch (err) {
+    return { ok: false, error: { path: '', message: `bad JSON: ${err instanceof Error ? err.message : String(err)}` } };
+  }
 }
 
 function readYaml(text: string): Step<unknown> {
@@ -88,6 +117,10 @@ function readYaml(text: string): Step<unknown> {
     // toJS throws for aliases it cannot resolve; those are the file's fault, not a bug here.
     return { ok: false, error: { path: '', message: `bad YAML: ${err instanceof Error ? err.message : String(err)}` } };
   }
+  return topLevel(value);
+}
+
+function topLevel(value: unknown): Step<unknown> {
   if (value === null || value === undefined) return { ok: false, error: { path: '', message: `empty scenario file; ${TOP_LEVEL}` } };
   if (typeof value !== 'object' || Array.isArray(value)) {
     const got = Array.isArray(value) ? 'a list' : `a ${typeof value}`;
@@ -96,7 +129,41 @@ function readYaml(text: string): Step<unknown> {
   return { ok: true, value };
 }
 
+/** Blades and workloads are checked one by one: plain checks pass nearly all, the schema names what they do not. */
+const topSchema = scenarioSchema.extend({
+  blades: listOf('expected a list of blades'),
+  workloads: listOf('expected a list of workloads'),
+  events: listOf('expected a list of events'),
+});
+
+/** A list left unread: z.array(z.unknown()) would still visit every one of 100,000 entries. */
+function listOf(message: string) {
+  return z
+    .custom<unknown[] | null | undefined>((value) => value === null || value === undefined || Array.isArray(value), { error: message })
+    .optional();
+}
+
+function entries<T>(
+  raw: readonly unknown[] | null | undefined,
+  key: string,
+  quick: (value: unknown) => value is T,
+  schema: z.ZodType<T>,
+): Step<T[]> {
+  const out: T[] = [];
+  for (const [index, value] of (raw ?? []).entries()) {
+    if (quick(value)) {
+      out.push(value);
+      continue;
+    }
+    const parsed = schema.safeParse(value, { reportInput: true });
+    if (!parsed.success) return { ok: false, error: fromIssue(parsed.error.issues[0], [key, index]) };
+    out.push(parsed.data);
+  }
+  return { ok: true, value: out };
+}
+
 function readEvent(raw: unknown, index: number): Step<ScenarioEvent> {
+  if (quickIdEvent(raw)) return { ok: true, value: raw as ScenarioEvent };
   const path = `events[${index}]`;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, error: { path, message: 'expected a mapping like { at: 10, fail: A }' } };

@@ -1,10 +1,11 @@
 // The fake world's state and the laws that act on it unasked: sequences advance with the clock, due power changes
-// take effect, power loss stops workloads; every change lands in the history and, with a file, on disk before returning.
+// take effect, power loss stops workloads; every change lands in the history and, with a file, in its change log
+// (world-journal.ts) before returning.
 import type { BladeLocation } from '../../core/model.js';
 import type { Clock } from '../../ports/clock.js';
 import type { HardwareEvent, PowerState } from '../../ports/hardware.js';
 import type { Checkpoint } from '../../ports/workloads.js';
-import { writeAtomically } from './world-file.js';
+import { WorldJournal } from './world-journal.js';
 import {
   sequenceAt,
   type BladeHealth,
@@ -31,11 +32,19 @@ export class WorldCore {
    */
   readonly #pending = new Set<string>();
 
+  readonly #journal: WorldJournal | null;
+  /** With a file, a view of the state that notes which records each change touches (world-journal.ts). */
+  readonly state: WorldState;
+
+  /** `restoredSeq`: the last change `file` holds, when `state` was read from it. */
   constructor(
     readonly clock: Clock,
     readonly file: string | null,
-    readonly state: WorldState,
+    state: WorldState,
+    restoredSeq: number | null = null,
   ) {
+    this.#journal = file === null ? null : new WorldJournal(file, state, restoredSeq);
+    this.state = this.#journal?.tracked() ?? state;
     // A reloaded world may hold changes that were in flight when its process died.
     for (const blade of Object.values(state.blades)) if (blade.pendingPower) this.schedule(blade);
   }
@@ -201,7 +210,7 @@ export class WorldCore {
   }
 
   persist(): void {
-    if (this.file !== null) writeAtomically(this.file, JSON.stringify(this.state));
+    this.#journal?.commit();
   }
 
   /** Applies power changes that have come due, at the time they came due, oldest first. */

@@ -1,5 +1,5 @@
 // Atomic writes of the fake world's file: a process killed mid-write leaves the previous version intact.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** Writes `file.tmp`, fsyncs it, renames it over `file`, then fsyncs the directory so the rename itself survives a crash. */
@@ -26,8 +26,4 @@ function syncDirectory(dir: string): void {
   } finally {
     if (fd !== null) closeSync(fd);
   }
-}
-
-export function readJson(file: string): unknown {
-  return JSON.parse(readFileSync(file, 'utf8')) as unknown;
 }

@@ -7,6 +7,7 @@ import { FakeHardware } from './fake-hardware.js';
 import { FakeWorkloads } from './fake-workloads.js';
 import { ManualClock } from './manual-clock.js';
 import { FakeWorld } from './world.js';
+import { readWorld } from './world-journal.js';
 
 const x86 = { cpuArch: 'x86_64', storageTB: 200 };
 
@@ -87,7 +88,8 @@ describe('FakeWorld persistence', () => {
   it('every change is on disk before the call returns, written whole', () => {
     const world = build(new ManualClock(0));
     world.failBlade('B');
-    const onDisk = JSON.parse(readFileSync(file, 'utf8')) as { blades: Record<string, { health: string; power: string }> };
+    // The snapshot and its change log, as a process started after a kill reads them.
+    const onDisk = readWorld(file).value as { blades: Record<string, { health: string; power: string }> };
     expect(onDisk.blades['B']).toMatchObject({ health: 'critical', power: 'off' });
     expect(existsSync(`${file}.tmp`)).toBe(false);
   });

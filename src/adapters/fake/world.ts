@@ -5,7 +5,7 @@ import type { HardwareEvent, PowerState } from '../../ports/hardware.js';
 import type { Checkpoint, UtilizationSample } from '../../ports/workloads.js';
 import { DriverError } from './driver-error.js';
 import { toCheckpoint, WorldCore } from './world-core.js';
-import { readJson } from './world-file.js';
+import { readWorld } from './world-journal.js';
 import {
   asWorldState,
   emptyState,
@@ -27,7 +27,7 @@ export type { FakeBladeSpec, FakeWorkloadSpec } from './world-state.js';
 export interface FakeWorldOptions {
   /** Default the system clock; pass a ManualClock in tests. */
   readonly clock?: Clock;
-  /** Persist every mutation to this JSON file (atomically) before the call returns; reload with FakeWorld.load. */
+  /** Persist every mutation to this file and its change log before the call returns; reload with FakeWorld.load. */
   readonly file?: string;
   /** A running workload's sequence grows by one every tickMs; default 10. */
   readonly tickMs?: number;
@@ -60,9 +60,9 @@ export class FakeWorld {
   readonly #core: WorldCore;
 
   /** `restored` is for FakeWorld.load: the state read back from the file. */
-  constructor(options: FakeWorldOptions = {}, restored?: WorldState) {
+  constructor(options: FakeWorldOptions = {}, restored?: WorldState, restoredSeq?: number) {
     const state = restored ?? emptyState(options.tickMs ?? 10, options.unreachableDelayMs ?? 20, options.powerDelayMs ?? 0);
-    this.#core = new WorldCore(options.clock ?? systemClock, options.file ?? null, state);
+    this.#core = new WorldCore(options.clock ?? systemClock, options.file ?? null, state, restored ? (restoredSeq ?? 0) : null);
     const additions = (options.blades?.length ?? 0) + (options.workloads?.length ?? 0);
     // A reloaded world is written back only when it changed (a due power change, additions): loading is no mutation.
     if (restored && additions === 0) {
@@ -77,7 +77,8 @@ export class FakeWorld {
 
   /** Continues the reality saved in `file`: running workloads advanced with the clock meanwhile, due power changes apply. */
   static load(file: string, clock: Clock = systemClock): FakeWorld {
-    return new FakeWorld({ clock, file }, asWorldState(readJson(file), file));
+    const { value, seq } = readWorld(file);
+    return new FakeWorld({ clock, file }, asWorldState(value, file), seq);
   }
 
   /**
@@ -85,7 +86,7 @@ export class FakeWorld {
    * controller running in another process (only that process may write the file).
    */
   static inspect(file: string, clock: Clock = systemClock): FakeWorld {
-    return new FakeWorld({ clock }, asWorldState(readJson(file), file));
+    return new FakeWorld({ clock }, asWorldState(readWorld(file).value, file));
   }
 
   get clock(): Clock {
