@@ -1,32 +1,11 @@
 // The CLI at scale, as a user runs it: JSON scenarios, the plan summary against --all, the size limits, --version.
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
+import { cascade, scratchDirectory } from './support/cli.js';
 
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '..', 'bin', 'cascade');
-
-async function cascade(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(BIN, args, { maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-let dir = '';
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cascade-cli-scale-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const scratch = scratchDirectory('cascade-cli-scale-');
 
 describe('cascade at scale', () => {
   it('prints its version without loading the commands', async () => {
@@ -36,8 +15,8 @@ describe('cascade at scale', () => {
   });
 
   it('generates JSON that plan reads as it reads the YAML of the same scenario', async () => {
-    const json = join(dir, 'dc.json');
-    const yaml = join(dir, 'dc.yaml');
+    const json = join(scratch(), 'dc.json');
+    const yaml = join(scratch(), 'dc.yaml');
     expect((await cascade('generate', '--blades', '600', '--seed', '4', '--json', '-o', json)).code).toBe(0);
     expect((await cascade('generate', '--blades', '600', '--seed', '4', '-o', yaml)).code).toBe(0);
     expect(JSON.parse(await readFile(json, 'utf8'))).toEqual(YAML.parse(await readFile(yaml, 'utf8')));
@@ -50,7 +29,7 @@ describe('cascade at scale', () => {
   });
 
   it('summarizes a plan in a bounded number of lines; --all lists every candidate', async () => {
-    const file = join(dir, 'raw.json');
+    const file = join(scratch(), 'raw.json');
     expect((await cascade('generate', '--blades', '2000', '--seed', '2', '--json', '-o', file)).code).toBe(0);
     const summary = await cascade('plan', file, '--fail', 'b0001', 'b0002', 'b0003');
     const all = await cascade('plan', file, '--fail', 'b0001', 'b0002', 'b0003', '--all');
@@ -69,7 +48,7 @@ describe('cascade at scale', () => {
   });
 
   it('reads a JSON scenario whatever its name and reports bad JSON in one line', async () => {
-    const file = join(dir, 'bad.json');
+    const file = join(scratch(), 'bad.json');
     await writeFile(file, '{ "blades": [ { "id": "A" ');
     const { code, stderr } = await cascade('simulate', file);
     expect(code).toBe(2);

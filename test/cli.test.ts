@@ -1,31 +1,10 @@
 // The CLI as a user runs it: bin/cascade in a child process, on the examples and on broken files.
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cascade, scratchDirectory } from './support/cli.js';
 
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '..', 'bin', 'cascade');
-
-async function cascade(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(BIN, args, { maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-let dir = '';
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cascade-cli-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const scratch = scratchDirectory('cascade-cli-');
 
 describe('cascade simulate', () => {
   it('replays the four-server example: failover to B, then cascades to C and back to A', async () => {
@@ -82,7 +61,7 @@ describe('cascade generate', () => {
     const b = await cascade('generate', '--blades', '30', '--seed', '7');
     expect(a.code).toBe(0);
     expect(a.stdout).toBe(b.stdout);
-    const file = join(dir, 'generated.yaml');
+    const file = join(scratch(), 'generated.yaml');
     await writeFile(file, a.stdout);
     const sim = await cascade('simulate', file, '--json');
     expect(sim.code).toBe(0);
@@ -108,7 +87,7 @@ describe('malformed scenarios: one clear line, exit code 2, no stack trace', () 
   ];
   for (const [name, text, expected] of cases) {
     it(name, async () => {
-      const file = join(dir, `${name.replaceAll(' ', '-')}.yaml`);
+      const file = join(scratch(), `${name.replaceAll(' ', '-')}.yaml`);
       await writeFile(file, text);
       const { code, stdout, stderr } = await cascade('simulate', file);
       expect(code).toBe(2);
@@ -121,7 +100,7 @@ describe('malformed scenarios: one clear line, exit code 2, no stack trace', () 
   }
 
   it('a missing file', async () => {
-    const { code, stderr } = await cascade('simulate', join(dir, 'nope.yaml'));
+    const { code, stderr } = await cascade('simulate', join(scratch(), 'nope.yaml'));
     expect(code).toBe(2);
     expect(stderr).toMatch(/nope\.yaml: cannot read the file \(ENOENT\)/);
   });

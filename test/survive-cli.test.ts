@@ -1,31 +1,10 @@
 // `cascade survive` and `cascade plan --maintenance` as a user runs them: bin/cascade in a child process.
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cascade, scratchDirectory } from './support/cli.js';
 
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '..', 'bin', 'cascade');
-
-async function cascade(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(BIN, args, { maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-let dir = '';
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cascade-survive-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const scratch = scratchDirectory('cascade-survive-');
 
 // Two power feeds: feed A carries both aarch64 blades, so losing it strands the aarch64 workload.
 const FEEDS = `
@@ -52,7 +31,7 @@ describe('cascade survive', () => {
   });
 
   it('checks a location label as a failure domain, with --k and --json', async () => {
-    const file = join(dir, 'feeds.yaml');
+    const file = join(scratch(), 'feeds.yaml');
     await writeFile(file, FEEDS);
     const { code, stdout } = await cascade('survive', file, '--domain', 'powerFeed', 'blade', '--k', '1', '--json');
     expect(code).toBe(0);
@@ -71,7 +50,7 @@ describe('cascade survive', () => {
 
 describe('cascade plan --maintenance', () => {
   it('answers what is still survived once a chassis is drained', async () => {
-    const file = join(dir, 'feeds.yaml');
+    const file = join(scratch(), 'feeds.yaml');
     await writeFile(file, FEEDS);
     const { code, stdout } = await cascade('plan', file, '--maintenance', 'c2');
     expect(code).toBe(0);
