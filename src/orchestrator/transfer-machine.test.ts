@@ -1,29 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { StepRecord, TransferRecord } from '../ports/store.js';
 import { nextCommand, stepsOf, type StepName } from './transfer-machine.js';
-
-const fit = { deficit: 0, surplus: 0, cost: 0, feasible: true, mismatches: [] };
-
-function transfer(kind: TransferRecord['kind'], steps: [StepName, StepRecord['status'], string?][]): TransferRecord {
-  return {
-    id: 't1',
-    kind,
-    workload: 'W1',
-    from: kind === 'place' ? null : 'A',
-    to: 'B',
-    before: kind === 'place' ? null : fit,
-    after: fit,
-    status: 'running',
-    reason: null,
-    drain: false,
-    steps: steps.map(([name, status, output], i) => ({ name, status, attempt: 1, startedAt: i, endedAt: status === 'started' ? null : i, error: status === 'failed' ? 'boom' : null, output: output ?? null })),
-    createdAt: 0,
-    updatedAt: 0,
-  };
-}
-
-/** Every step started then succeeded, as the executor writes them. */
-const ran = (...names: StepName[]): [StepName, StepRecord['status']][] => names.flatMap((n) => [[n, 'started'], [n, 'succeeded']] as [StepName, StepRecord['status']][]);
+import { ran, transfer } from './testing/transfer-records.js';
 
 describe('nextCommand: the happy paths of DESIGN section 5', () => {
   for (const kind of ['failover', 'cascade', 'place'] as const) {

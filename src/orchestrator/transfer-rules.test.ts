@@ -1,42 +1,10 @@
 // The transfer machine's rules for failures, rollback, unwind and release, each pinned to its exact command: what
 // a crash-resumed controller does next depends on nothing else, so every field of the command matters.
 import { describe, expect, it } from 'vitest';
-import type { StepRecord, TransferRecord } from '../ports/store.js';
+import type { TransferRecord } from '../ports/store.js';
 import { attempts, leftSource, nextCommand, releasing, stepsOf, type StepName } from './transfer-machine.js';
+import { failed, ran, transfer, type Row } from './testing/transfer-records.js';
 
-const fit = { deficit: 0, surplus: 0, cost: 0, feasible: true, mismatches: [] };
-
-type Row = [StepName, StepRecord['status'], string?];
-
-function transfer(kind: TransferRecord['kind'], rows: Row[], extra: Partial<TransferRecord> = {}): TransferRecord {
-  return {
-    id: 't1',
-    kind,
-    workload: 'W1',
-    from: kind === 'place' ? null : 'A',
-    to: 'B',
-    before: kind === 'place' ? null : fit,
-    after: fit,
-    status: 'running',
-    reason: null,
-    drain: false,
-    steps: rows.map(([name, status, detail], i) => ({
-      name,
-      status,
-      attempt: 1,
-      startedAt: i,
-      endedAt: status === 'started' ? null : i,
-      error: status === 'failed' ? (detail ?? 'boom') : null,
-      output: status === 'succeeded' ? (detail ?? null) : null,
-    })),
-    createdAt: 0,
-    updatedAt: 0,
-    ...extra,
-  };
-}
-
-const ran = (...names: StepName[]): Row[] => names.flatMap((n): Row[] => [[n, 'started'], [n, 'succeeded']]);
-const failed = (name: StepName, error = 'boom'): Row[] => [[name, 'started'], [name, 'failed', error]];
 const LIVE = '{"mode":"live"}';
 const CHECKPOINT = JSON.stringify({ mode: 'checkpoint', checkpoint: { workload: 'W1', blade: 'A', sequence: 1, data: 'cp-1' } });
 
