@@ -4,12 +4,12 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { startSimBmc, type SimBmc } from '../adapters/ipmi/testing/ipmi-sim.js';
 import { writeTestHosts, type TestHosts } from '../adapters/libvirt/testing/test-hosts.js';
 import { peersInstalled } from '../adapters/testing/real-peers.js';
-import { main } from '../cli/program.js';
+import { runCli } from '../cli/testing/run-cli.js';
 
 const installed = peersInstalled('cascade serve with the ipmi and libvirt drivers', ['ipmi_sim', 'ipmitool', 'virsh'], 'openipmi ipmitool libvirt-clients');
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -78,15 +78,9 @@ describe.skipIf(!installed)('cascade serve with ipmi: and libvirt: sections', ()
     );
     // A viewer token, made in the data directory before serve starts (as an operator would).
     mkdirSync(join(dir, 'data'));
-    const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((token += String(chunk)), true));
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      expect(await main(['token', 'create', '--role', 'viewer', '--data', join(dir, 'data'), '--json'])).toBe(0);
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-    }
-    token = (JSON.parse(token) as { token: string }).token;
+    const created = await runCli(['token', 'create', '--role', 'viewer', '--data', join(dir, 'data'), '--json']);
+    expect(created.code).toBe(0);
+    token = (JSON.parse(created.out) as { token: string }).token;
 
     serve = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'serve', '--config', site, '--log-format', 'json'], {
       cwd: ROOT,

@@ -4,27 +4,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { serveMockup, type MockupServer } from '../../adapters/redfish/testing/mockup-server.js';
-import { main } from '../program.js';
+import { runCli } from '../testing/run-cli.js';
 
 const DMTF = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'redfish-mockups', 'public-bladed');
 const QUIRKS = join(import.meta.dirname, '..', '..', 'adapters', 'redfish', 'testing', 'quirks-mockup');
 const CREDENTIALS = { username: 'ops', password: 'check-6a1f' };
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-}
 
 let dir: string;
 let dmtf: MockupServer;
@@ -52,7 +40,7 @@ const endpoint = (name: string, url: string, extra: object = {}) => ({ name, url
 describe('cascade drivers check (redfish)', () => {
   it('checks every endpoint read-only and prints one row per blade with its mapped resources', async () => {
     const file = site([endpoint('encl-dmtf', dmtf.url), endpoint('quirks', quirks.url)]);
-    const { code, out, err } = await run(['drivers', 'check', file]);
+    const { code, out, err } = await runCli(['drivers', 'check', file]);
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(out).toContain(`Redfish encl-dmtf (${dmtf.url}): 4 System(s)`);
@@ -70,20 +58,20 @@ describe('cascade drivers check (redfish)', () => {
       expect(server.requests.filter((r) => r.method === 'POST' && !r.path.endsWith('/Sessions'))).toEqual([]);
       expect(server.subscriptions.size).toBe(0);
     }
-    const json = JSON.parse((await run(['drivers', 'check', file, '--json'])).out) as { redfish: { blades: unknown[] }[] };
+    const json = JSON.parse((await runCli(['drivers', 'check', file, '--json'])).out) as { redfish: { blades: unknown[] }[] };
     expect(json.redfish.map((e) => e.blades.length)).toEqual([4, 4]);
   });
 
   it('exits 1 naming why: refused credentials, a blade that cannot be fenced, an endpoint with no System', async () => {
     await quirks.patch('/redfish/v1/Systems/node-07', { Actions: { '#ComputerSystem.Reset': { target: '/x', 'ResetType@Redfish.AllowableValues': ['On', 'Nmi'] } } });
     const file = site([endpoint('encl-dmtf', dmtf.url, { password: 'wrong-1111', passwordEnv: undefined }), endpoint('quirks', quirks.url)]);
-    const { code, err } = await run(['drivers', 'check', file]);
+    const { code, err } = await runCli(['drivers', 'check', file]);
     expect(code).toBe(1);
     expect(err).toMatch(/encl-dmtf: service root or login: .*login refused \(401\)/);
     expect(err).toContain('quirks node-07: Reset allows On, Nmi: none powers it off, so it cannot be fenced');
 
     quirks.override('/redfish/v1/Systems', { body: JSON.stringify({ Members: [] }) });
-    const empty = await run(['drivers', 'check', site([endpoint('quirks', quirks.url)])]);
+    const empty = await runCli(['drivers', 'check', site([endpoint('quirks', quirks.url)])]);
     expect(empty.code).toBe(1);
     expect(empty.err).toContain('quirks: lists 0 Systems: nothing to manage');
   });

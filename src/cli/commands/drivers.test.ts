@@ -2,27 +2,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { startSimBmc, type SimBmc } from '../../adapters/ipmi/testing/ipmi-sim.js';
 import { writeTestHosts, type TestHosts } from '../../adapters/libvirt/testing/test-hosts.js';
 import { peersInstalled } from '../../adapters/testing/real-peers.js';
-import { main } from '../program.js';
+import { runCli } from '../testing/run-cli.js';
 
 const installed = peersInstalled('cascade drivers check', ['ipmi_sim', 'ipmitool', 'virsh'], 'openipmi ipmitool libvirt-clients');
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-}
 
 describe.skipIf(!installed)('cascade drivers check', () => {
   // Made in beforeAll, not here: a skipped suite still runs this body to list its tests.
@@ -61,7 +49,7 @@ describe.skipIf(!installed)('cascade drivers check', () => {
   });
 
   it('shows every BMC and every running domain with its requirements', async () => {
-    const { code, out } = await run(['drivers', 'check', site(bmc.password)]);
+    const { code, out } = await runCli(['drivers', 'check', site(bmc.password)]);
     expect(out).toContain('IPMI: 1 of 1 BMCs answered');
     expect(out).toMatch(/c1s1\s+127\.0\.0\.1:\d+\s+on\s+ok/);
     expect(out).toContain('libvirt: 2 of 2 hosts answered without error');
@@ -70,7 +58,7 @@ describe.skipIf(!installed)('cascade drivers check', () => {
   });
 
   it('exits 1 naming the blade whose BMC refuses the credentials, without the password', async () => {
-    const { code, out, err } = await run(['drivers', 'check', site('wrong-pass-1234')]);
+    const { code, out, err } = await runCli(['drivers', 'check', site('wrong-pass-1234')]);
     expect(code).toBe(1);
     expect(out).toMatch(/c1s1\s+127\.0\.0\.1:\d+\s+-\s+auth-refused\s+blade c1s1 .*refused the credentials of user admin/);
     expect(out + err).not.toContain('wrong-pass-1234');
@@ -79,7 +67,7 @@ describe.skipIf(!installed)('cascade drivers check', () => {
   it('exits 2 with the field of a bad section', async () => {
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, YAML.stringify({ libvirt: { stateDir: '/x', hosts: [{ blade: 'a' }] } }));
-    const { code, err } = await run(['drivers', 'check', file]);
+    const { code, err } = await runCli(['drivers', 'check', file]);
     expect(code).toBe(2);
     expect(err).toContain('libvirt.hosts[0].uri: required');
   });
