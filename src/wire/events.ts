@@ -6,6 +6,7 @@ export const AUDIT_EVENT_TYPES = [
   'workload.submitted', 'workload.adopted', 'workload.pending', 'workload.finished', 'workload.requirements', 'workload.checkpointed',
   'transfer.created', 'transfer.step.started', 'transfer.step.succeeded', 'transfer.step.failed', 'transfer.step.retry',
   'transfer.done', 'transfer.aborted', 'alert',
+  'alarm.raised', 'alarm.cleared', 'alarm.acknowledged',
   'cascade.proposed', 'cascade.approved', 'cascade.rejected', 'cascade.expired',
   'token.created', 'token.revoked',
   'emulator.fail', 'emulator.fault',
