@@ -43,7 +43,7 @@ describe('Redfish over TLS', () => {
       const error = await statusWith(tls);
       expect(error).toBeInstanceOf(RedfishError);
       expect((error as RedfishError).code).toBe('tls');
-      expect((error as RedfishError).message).toMatch(/TLS certificate not trusted \(\w+\); set tls.ca/);
+      expect((error as RedfishError).message).toMatch(/TLS certificate not trusted \(\w+\); set tls\.caFile to/);
     }
   });
 
