@@ -139,7 +139,7 @@ const httpTable = [
   '|---|---:|---:|---:|---:|---:|---:|---:|',
   ...[...idle, busy].map((r) => `| ${r.name} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt(r.requests)} | ${r.non2xx + r.errors} | ${fmt(r.kib)} |`),
 ].join('\n');
-const section = `## HTTP API under load (issue 6)
+const section = `## HTTP API under load
 
 \`npm run bench:api\` (bench/api-load.ts) starts a controller on the fake drivers with a generated data center of
 ${fmt(ready.blades)} blades (${fmt(ready.workloads)} workloads, ${fmt(ready.standby)} standby), a SQLite file store (WAL,

@@ -26,7 +26,7 @@ const templates = [
   '/healthz', '/readyz', '/metrics', '/openapi.json', '/api/v1/blades', '/api/v1/blades/{}', '/api/v1/blades/{}/maintenance', '/api/v1/blades/{}/repair', '/api/v1/blades/{}/fail',
   '/api/v1/workloads', '/api/v1/workloads/{}', '/api/v1/workloads/{}/finish', '/api/v1/workloads/{}/requirements', '/api/v1/transfers', '/api/v1/transfers/{}',
   '/api/v1/proposals', '/api/v1/proposals/{}/approve', '/api/v1/proposals/{}/reject', '/api/v1/candidates', '/api/v1/pool', '/api/v1/plan', '/api/v1/policy', '/api/v1/events', '/api/v1/tokens', '/api/v1/tokens/{}',
-  // Issue 7: the dashboard's routes.
+  // The dashboard's routes.
   '/api/v1/session', '/api/v1/transfers/{}/decision', '/api/v1/emulator/blades/{}/faults', '/api/v1/emulator/blades/{}/repair',
 ];
 const queryKeys = fc.constantFrom('limit', 'after', 'state', 'health', 'chassis', 'blade', 'open', 'kind', 'status', 'order', 'x', '__proto__');

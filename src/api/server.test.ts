@@ -297,7 +297,7 @@ describe('events, tokens, system', () => {
   });
 });
 
-// Issue 7: what the dashboard needs: who the token is, "why this blade?", and the emulator's actions.
+// what the dashboard needs: who the token is, "why this blade?", and the emulator's actions.
 describe('replayed decisions', () => {
   it('recomputes the round that started a transfer from its stored snapshot, and what another policy would have done', async () => {
     t = await fourServers({ emulator: true });
@@ -317,7 +317,7 @@ describe('replayed decisions', () => {
   });
 });
 
-describe('session, decisions and the emulator’s actions (issue 7)', () => {
+describe('session, decisions and the emulator’s actions', () => {
   it('says who the token is and whether the data center is emulated', async () => {
     t = await fourServers();
     const viewer = await t.request('GET', '/api/v1/session', { as: 'viewer' });

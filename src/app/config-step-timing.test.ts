@@ -1,4 +1,4 @@
-// Issue 10: the step deadline and backoff are configuration (the chaos campaign runs the controller with short ones);
+// The step deadline and backoff are configuration (the chaos campaign runs the controller with short ones);
 // absent, the live timing's apply; wrong, one line names the field.
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from './config.js';

@@ -1,4 +1,4 @@
-// Issue 9: the serve configuration's ipmi: and libvirt: sections: one line naming the field, paths from the file's folder.
+// The serve configuration's ipmi: and libvirt: sections: one line naming the field, paths from the file's folder.
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from './config.js';
 import { storageContract } from '../ports/storage.contract.js';

@@ -1,4 +1,4 @@
-// Issue 9 end to end: `cascade serve --config site.yaml` with blades on ipmi_sim BMCs and workloads on libvirt's
+// End to end: `cascade serve --config site.yaml` with blades on ipmi_sim BMCs and workloads on libvirt's
 // test driver: discovery from the site file, adoption of the running domain, and a failover by save and restore.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -42,9 +42,9 @@ export const faultBody = z.discriminatedUnion('kind', [
     times: z.number().int().min(1).max(100).default(4),
     periodMs: z.number().int().min(10).max(600_000).default(1_000),
   }),
-  /** Issue 10: the BMC answers Redfish `delayMs` late, for `forMs` (a congested management network). */
+  /** The BMC answers Redfish `delayMs` late, for `forMs` (a congested management network). */
   z.object({ kind: z.literal('slow'), delayMs: z.number().int().min(1).max(600_000).default(500), forMs: z.number().int().min(1).max(3_600_000).default(10_000) }),
-  /** Issue 10: the BMC answers Redfish with garbage (cut-off JSON, wrong types, an HTML error page), for `forMs`. */
+  /** The BMC answers Redfish with garbage (cut-off JSON, wrong types, an HTML error page), for `forMs`. */
   z.object({ kind: z.literal('malformed'), forMs: z.number().int().min(1).max(3_600_000).default(10_000) }),
 ]);
 export type Fault = z.infer<typeof faultBody>;

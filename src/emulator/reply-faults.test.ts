@@ -1,4 +1,4 @@
-// Issue 10: the emulator's slow and malformed Redfish replies, injected through the control API, end by themselves,
+// The emulator's slow and malformed Redfish replies, injected through the control API, end by themselves,
 // and the Redfish driver reports a malformed reply as an error (never as a blade state).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeWorld } from '../adapters/fake/index.js';

@@ -1,5 +1,5 @@
 // Faults in how a blade's BMC answers Redfish, not in the blade: replies held back (slow) or garbled (malformed) for
-// a while. Issue 10's chaos harness injects them; each ends by itself, as a congested or buggy BMC recovers.
+// a while. The chaos harness injects them; each ends by itself, as a congested or buggy BMC recovers.
 import type { FastifyReply } from 'fastify';
 
 interface Window {

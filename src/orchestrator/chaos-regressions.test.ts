@@ -1,4 +1,4 @@
-// Regressions found by the chaos campaign (issue 10): each case is a schedule the chaos harness shrank to a few
+// Regressions found by the chaos campaign: each case is a schedule the chaos harness shrank to a few
 // faults, replayed here on fakes so it runs in milliseconds and fails the same way if the cause comes back.
 import { afterEach, describe, expect, it } from 'vitest';
 import { historyViolations } from '../adapters/fake/index.js';

@@ -1,4 +1,4 @@
-// Fault tests (issue 4): the controller on fakes when the hardware misbehaves mid-transfer.
+// Fault tests: the controller on fakes when the hardware misbehaves mid-transfer.
 import { afterEach, describe, expect, it } from 'vitest';
 import { historyViolations } from '../adapters/fake/index.js';
 import { eventually, harness, type Harness } from './testing/harness.js';

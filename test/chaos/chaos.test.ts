@@ -1,4 +1,4 @@
-// Issue 10, CI's share of the chaos campaign: a few fixed seeds whose schedules together hold every kind of fault
+// CI's share of the chaos campaign: a few fixed seeds whose schedules together hold every kind of fault
 // (blade and chassis power loss, memory faults, network loss, flapping health, slow and malformed Redfish replies,
 // blades added and repaired, workloads submitted and finished, controller SIGKILLs), played against the real
 // `cascade serve` (dist/, built by `npm test`) and an emulated data center; every invariant must hold.

@@ -1,4 +1,4 @@
-// The crash test (issue 4): the controller runs as a child process on a SQLite file and a fake
+// The crash test: the controller runs as a child process on a SQLite file and a fake
 // world in a file; it is killed with SIGKILL inside every step of a failover and of a cascade
 // (one run per step), restarted on the same files, and must finish the transfer with the
 // workload on exactly one blade, no sequence gap (no rollback past the last checkpoint for a

@@ -1,7 +1,7 @@
-// The dashboard in a real browser (issue 7): `cascade serve` on an emulated data center in a child process,
+// The dashboard in a real browser: `cascade serve` on an emulated data center in a child process,
 // Debian's Chromium driven by playwright-core. An operator signs in, injects a failure from the page, sees the
 // blade turn failed and the workload appear on its replacement without a reload, asks why that blade, repairs
-// the blade from the page and sees the cascade home. A wrong token stays on the login page; a viewer sees no
+// The blade from the page and sees the cascade home. A wrong token stays on the login page; a viewer sees no
 // action. Screenshots go to test-results/ (desktop 1280x800, phone 390x844).
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

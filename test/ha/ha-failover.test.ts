@@ -1,5 +1,5 @@
-// Two controller processes on one store (issue 8): the leader dies (SIGKILL) in the middle of a failover and
-// the standby takes over at lease expiry and finishes it; a leader frozen (SIGSTOP) past its lease and then
+// Two controller processes on one store: the leader dies (SIGKILL) in the middle of a failover and
+// The standby takes over at lease expiry and finishes it; a leader frozen (SIGSTOP) past its lease and then
 // resumed is refused by the store on its next write and stands by. On real PostgreSQL, and once on SQLite.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-// `cascade serve --db` (issue 8): the store is the one the flag names, and a bad value is one line naming the flag,
+// `cascade serve --db`: the store is the one the flag names, and a bad value is one line naming the flag,
 // exit 2, no password in it.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

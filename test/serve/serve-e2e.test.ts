@@ -87,7 +87,7 @@ describe('cascade serve, end to end over HTTP', () => {
     dir = mkdtempSync(join(tmpdir(), 'cascade-serve-'));
     writeFileSync(join(dir, 'dc.yaml'), SCENARIO);
     writeFileSync(join(dir, 'cascade.yaml'), CONFIG);
-    // --port 0: the HTTP API (issue 6) binds any free port, so a controller already on 8080 does not matter.
+    // --port 0: the HTTP API binds any free port, so a controller already on 8080 does not matter.
     serve = new Serve(['--config', join(dir, 'cascade.yaml'), '--data', join(dir, 'data'), '--emulator-port', '0', '--port', '0']);
   });
   afterAll(async () => {

@@ -1,4 +1,4 @@
-// `cascade serve --ha` (issue 8): two serve processes on one SQLite file drive one emulated data center the test
+// `cascade serve --ha`: two serve processes on one SQLite file drive one emulated data center the test
 // hosts; the leader is killed (SIGKILL) in the middle of a failover and the standby takes over and completes it.
 // A standby's API answers actions with 503 naming the leader; --ha with the embedded emulator is refused.
 import { execFile } from 'node:child_process';

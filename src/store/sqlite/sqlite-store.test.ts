@@ -36,7 +36,7 @@ storeContract('sqlite :memory:', async () => SqliteStore.open(':memory:'), undef
   schemaVersion: SQLITE_SCHEMA_VERSION,
 });
 
-// Issue 8: leases and fenced commits, so two controllers on one file behave as on PostgreSQL.
+// Leases and fenced commits, so two controllers on one file behave as on PostgreSQL.
 leaseContract('sqlite file', async () => SqliteStore.open(freshPath()), removeDirectories);
 
 describe('SqliteStore, beyond the contract', () => {
