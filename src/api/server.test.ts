@@ -297,7 +297,7 @@ describe('events, tokens, system', () => {
   });
 });
 
-// what the dashboard needs: who the token is, "why this blade?", and the emulator's actions.
+// What the dashboard needs: who the token is, "why this blade?", and the emulator's actions.
 describe('replayed decisions', () => {
   it('recomputes the round that started a transfer from its stored snapshot, and what another policy would have done', async () => {
     t = await fourServers({ emulator: true });

@@ -6,7 +6,7 @@ import { ReplyFaults } from './reply-faults.js';
 export class FaultInjector {
   readonly #timers = new Set<NodeJS.Timeout>();
 
-  /** faults in the BMC's Redfish replies (slow, malformed); the Redfish routes consult it. */
+  /** Faults in the BMC's Redfish replies (slow, malformed); the Redfish routes consult it. */
   readonly replies = new ReplyFaults();
 
   constructor(private readonly world: FakeWorld) {}

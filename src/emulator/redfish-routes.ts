@@ -37,7 +37,7 @@ export interface RedfishServiceOptions {
   readonly events: RedfishEventStream;
   readonly subscriptions: EventSubscriptions;
   readonly uuid: string;
-  /** slow or malformed replies of a blade's BMC (fault injection); none when absent. */
+  /** Slow or malformed replies of a blade's BMC (fault injection); none when absent. */
   readonly replies?: ReplyFaults;
 }
 
