@@ -94,6 +94,8 @@ export function controlRoutes(app: FastifyInstance, o: ControlOptions): void {
     }),
   );
   app.get<Params>(`${CONTROL}/workloads/:id`, async (request, reply) => handle(reply, () => workloads.status(request.params.id)));
+  // The hypervisor's heartbeat: answered by the world itself, not through the blade's BMC, so a BMC fault leaves it.
+  app.get<Params>(`${CONTROL}/workloads/:id/liveness`, async (request) => workloads.liveness(request.params.id));
   app.get<Params>(`${CONTROL}/workloads/:id/declared`, async (request, reply) =>
     handle(reply, async () => ({ declared: await workloads.declared(request.params.id) })),
   );

@@ -1,5 +1,6 @@
 // What the controller's reconcilers and operator commands share: ports, the queue, the policy, one lock.
 import type { Policy } from '../core/model.js';
+import type { DetectionSettings } from '../core/verdict.js';
 import type { Clock } from '../ports/clock.js';
 import type { HardwarePort } from '../ports/hardware.js';
 import type { StoragePort } from '../ports/storage.js';
@@ -42,6 +43,8 @@ export interface ControllerOptions {
   readonly log?: (entry: LogEntry) => void;
   /** How often every blade's status is read even without events (ms); 0 turns polling off. */
   readonly pollMs?: number;
+  /** When a suspect blade counts as failed, and when its alarm is raised; default DEFAULT_DETECTION. */
+  readonly detection?: DetectionSettings;
   /** How often every running workload is snapshotted for failovers from a dead blade (ms); 0 turns it off. */
   readonly checkpointMs?: number;
   /** Told after each work-queue key ('plan', 'blade:*' (a poll of every blade), 'blade:B', ...) synced: lets tests wait for a round, not a time. */
