@@ -64,9 +64,20 @@ export interface ControllerContext {
   readonly log: (entry: LogEntry) => void;
   policy: Policy;
   running: boolean;
+  /**
+   * Blades an operator vouched are off (`fence confirm`): a failover's fence step from one of them succeeds on that
+   * word, at level "operator". Kept in memory: after a restart the operator confirms again.
+   */
+  readonly fenceConfirmations: Map<string, FenceConfirmation>;
   /** Planning, blade observations and operator actions change shared records: one at a time. */
   serial<T>(work: () => Promise<T>): Promise<T>;
   event(actor: string, type: AuditEventType, subject: string, data: Record<string, unknown>): NewAuditEvent;
+}
+
+export interface FenceConfirmation {
+  readonly by: string;
+  readonly reason: string;
+  readonly at: number;
 }
 
 /** Resolves in the next turn of the event loop, after pending I/O callbacks. */

@@ -156,6 +156,17 @@ describe('failure detection over Redfish', () => {
     expect((await r.store.blade('b1'))?.state).toBe('active');
   });
 
+  it('blade clear forgets a stale verdict; the next observation decides afresh', async () => {
+    const r = await twoActiveOneStandby();
+    inject(r, 'b3', { kind: 'network-loss', hang: false });
+    await eventually(() => verdictOf(r, 'b3'), (v) => v === 'suspect', 5_000, 'b3 suspect');
+    r.world.setReachable('b3', true);
+    await r.controller.clearBlade('b3', 'the BMC was reset', 'operator:ana');
+    expect((await r.events()).find((e) => e.type === 'blade.cleared')).toMatchObject({ actor: 'operator:ana', subject: 'b3', data: { reason: 'the BMC was reset', verdict: 'suspect' } });
+    await eventually(() => verdictOf(r, 'b3'), (v) => v === 'healthy', 5_000, 'b3 healthy');
+    await expect(r.controller.clearBlade('nope', 'x', 'operator:ana')).rejects.toMatchObject({ code: 'not-found' });
+  });
+
   it('BMC hung and workload alive: nothing moves, an alarm', async () => {
     const r = await twoActiveOneStandby();
     inject(r, 'b1', { kind: 'network-loss', hang: true });
@@ -166,7 +177,7 @@ describe('failure detection over Redfish', () => {
     expect(r.world.runningOn('W1')).toEqual(['b1']);
   });
 
-  it('BMC hung and workload dead for failAfterMs: a failover, waiting on the fence with an alarm', async () => {
+  it('BMC hung and workload dead for failAfterMs: a failover waits on the fence with an alarm; fence confirm completes it', async () => {
     const r = await twoActiveOneStandby();
     inject(r, 'b1', { kind: 'network-loss', hang: true });
     inject(r, 'b1', { kind: 'power-loss' });
@@ -175,5 +186,17 @@ describe('failure detection over Redfish', () => {
     await eventually(() => r.store.transfers({ open: true }), (t) => t.some((x) => x.status === 'waiting'), 20_000, 'the failover waits');
     expect(r.world.runningOn('W1')).toEqual([]);
     expect(r.world.blade('b3')?.power).toBe('off');
+    expect((await r.events()).some((e) => e.type === 'alert')).toBe(true);
+
+    // The operator checked that b1 is off: on that word the failover proceeds and completes.
+    await r.controller.confirmFence('b1', 'checked at the rack: b1 is dark', 'operator:ana');
+    await eventually(() => r.store.workload('W1'), (w) => w?.state === 'running' && w.blade === 'b3', 20_000, 'W1 on b3');
+    const [t] = await r.store.transfers();
+    const fence = t!.steps.filter((s) => s.name === 'fence').at(-1)!;
+    expect(fence.status).toBe('succeeded');
+    expect(JSON.parse(fence.output!)).toEqual({ level: 'operator', by: 'operator:ana', reason: 'checked at the rack: b1 is dark' });
+    const confirmed = (await r.events()).find((e) => e.type === 'fence.confirmed');
+    expect(confirmed).toMatchObject({ actor: 'operator:ana', subject: 'b1', data: { reason: 'checked at the rack: b1 is dark' } });
+    expect(r.world.runningOn('W1')).toEqual(['b3']);
   });
 });

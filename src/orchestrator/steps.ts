@@ -16,6 +16,8 @@ export interface Ports {
   readonly store: Store;
   readonly clock: Clock;
   readonly timing: RetryTiming;
+  /** An operator's word that the blade is off (`fence confirm`), or null. */
+  readonly fenceConfirmed?: (blade: string) => { readonly by: string; readonly reason: string } | null;
 }
 
 export type { StepOutput } from './step-output.js';
@@ -30,8 +32,7 @@ export async function runStep(step: StepName, t: TransferRecord, outputs: Output
       return capture(t, ports, call);
     case 'fence':
       if (from === null) return {};
-      await power(from, 'off', ports, call);
-      return {};
+      return fence(from, ports, call);
     case 'attach':
     case 'switch':
       await call(ports.storage.attach(t.workload, t.to), `attach storage of ${t.workload} to ${t.to}`);
@@ -64,6 +65,17 @@ export async function runStep(step: StepName, t: TransferRecord, outputs: Output
 }
 
 type Call = <T>(promise: Promise<T>, what: string) => Promise<T>;
+
+/**
+ * The source off, confirmed by its BMC; or, when an operator vouched that it is off (`fence confirm`), on their
+ * word, recorded as the step's outcome at level "operator" with who said it and why.
+ */
+async function fence(from: string, ports: Ports, call: Call): Promise<StepOutput> {
+  const vouched = ports.fenceConfirmed?.(from) ?? null;
+  if (vouched) return { level: 'operator', by: vouched.by, reason: vouched.reason };
+  await power(from, 'off', ports, call);
+  return {};
+}
 
 /** Asks for a power state and confirms it by reading it back (Redfish changes it later). */
 async function power(blade: string, want: PowerState, ports: Ports, call: Call): Promise<void> {
