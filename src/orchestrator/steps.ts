@@ -96,10 +96,19 @@ async function power(blade: string, want: PowerState, ports: Ports, call: Call):
 
 /**
  * The failing blade's state if it still answers, else the latest stored checkpoint, else a cold
- * start from the boot disk (sequence 0 of nothing: the workload had never been checkpointed).
+ * start from the boot disk (sequence 0 of nothing: the workload had never been checkpointed). Capturing stops the
+ * workload, so it runs only once the detector's verdict on the source is `failed`; otherwise (a verdict not
+ * recorded, or not failed) a snapshot that leaves the workload running is taken instead.
  */
 async function capture(t: TransferRecord, ports: Ports, call: Call): Promise<StepOutput> {
-  if (t.from !== null) {
+  const source = t.from === null ? null : await ports.store.blade(t.from);
+  if (t.from !== null && source?.verdict !== undefined && source.verdict !== 'failed') {
+    try {
+      return { checkpoint: await call(ports.workloads.checkpoint(t.workload, t.from), `checkpoint ${t.workload} on ${t.from}`), source: 'live' };
+    } catch {
+      // No snapshot either: the stored checkpoint, as for a dead blade.
+    }
+  } else if (t.from !== null) {
     try {
       return { checkpoint: await call(ports.workloads.capture(t.workload, t.from), `capture ${t.workload} on ${t.from}`), source: 'live' };
     } catch {

@@ -68,7 +68,10 @@ export class BladeReconciler implements Reconciler {
       c.log({ level: verdict === 'healthy' ? 'info' : 'warn', msg: `blade ${id}: ${verdict} (${reason})` });
     }
     const updated: BladeRecord = { ...blade, ...observed, verdict, verdictReason: reason };
-    if (verdict !== 'failed' || blade.state === 'failed' || blade.state === 'maintenance') {
+    // A maintenance blade that dies while it still holds a workload (a drain under way) fails like any other: its
+    // drain becomes a failover, never a rollback onto the dead blade. An empty one just stays out of the pool.
+    const holds = blade.state === 'maintenance' && (hosted !== undefined || sourceOf !== undefined);
+    if (verdict !== 'failed' || blade.state === 'failed' || (blade.state === 'maintenance' && !holds)) {
       // Onto the record read after the status call (above): a transfer that ended meanwhile (its target now
       // active) must not be undone by this write of power and health.
       const changed = updated.power !== blade.power || updated.health !== blade.health || updated.verdictReason !== blade.verdictReason;
