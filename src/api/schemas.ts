@@ -90,6 +90,8 @@ export const proposalParams = z.strictObject({
 });
 
 export const maintenanceBody = z.strictObject({ on: z.boolean({ error: 'expected true or false' }) });
+/** fence confirm and blade clear: why the operator vouches for it, recorded in the audit log. */
+export const overrideBody = z.strictObject({ reason: z.string({ error: 'expected a reason' }).trim().min(1, 'expected a reason').max(500) });
 
 export const submitBody = z.strictObject({
   id,
@@ -141,6 +143,9 @@ export const bladeView = z.object({
   endpoint: z.string(),
   /** The workload running on it or moving onto it. */
   workload: z.string().nullable(),
+  /** The failure detector's verdict and its reason, once the blade was observed. */
+  verdict: z.enum(['healthy', 'degraded', 'suspect', 'failed', 'credentials']).optional(),
+  verdictReason: z.string().optional(),
 });
 
 export const workloadView = z.object({

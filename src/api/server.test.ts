@@ -389,3 +389,41 @@ describe('survivability', () => {
     ]);
   });
 });
+
+// The operator's overrides: operator role, a reason required, recorded with the token's name and that reason.
+describe('overrides', () => {
+  it('fence confirm: operator only, a reason required, only for a failed blade; the waiting failover proceeds', async () => {
+    t = await fourServers();
+    const h = t.h;
+    expect((await t.request('POST', '/api/v1/blades/A/fence-confirm', { as: 'viewer', body: { reason: 'x' } })).status).toBe(403);
+    const noReason = await t.request('POST', '/api/v1/blades/A/fence-confirm', { as: 'operator', body: {} });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body).toMatchObject({ error: { field: 'body.reason' } });
+    const notFailed = await t.request('POST', '/api/v1/blades/A/fence-confirm', { as: 'operator', body: { reason: 'looked' } });
+    expect(notFailed.status).toBe(409);
+
+    // A's BMC hangs and W1 stops with it: A fails, and its failover waits on a fence nobody can confirm.
+    h.world.setReachable('A', false, { hang: true });
+    h.world.losePower('A');
+    await eventually(async () => (await h.store.transfers({ open: true })).some((x) => x.status === 'waiting'), 8_000, 'a waiting failover');
+    const ok = await t.request('POST', '/api/v1/blades/A/fence-confirm', { as: 'operator', body: { reason: 'A is dark at the rack' } });
+    expect(ok.status).toBe(200);
+    expect((ok.body as { transfers: string[] }).transfers).toHaveLength(1);
+    await eventually(async () => (await h.store.workload('W1'))?.state === 'running', 8_000, 'W1 running again');
+    const event = (await h.events()).find((e) => e.type === 'fence.confirmed');
+    expect(event).toMatchObject({ subject: 'A', data: { reason: 'A is dark at the rack' } });
+    expect(event!.actor).toMatch(/operator/);
+  });
+
+  it('blade clear: operator only; a failed blade is repaired, not cleared', async () => {
+    t = await fourServers();
+    expect((await t.request('POST', '/api/v1/blades/B/clear', { as: 'viewer', body: { reason: 'x' } })).status).toBe(403);
+    const cleared = await t.request('POST', '/api/v1/blades/B/clear', { as: 'operator', body: { reason: 'checked the BMC' } });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body).toMatchObject({ id: 'B', state: 'standby' });
+    expect((await t.h.events()).find((e) => e.type === 'blade.cleared')).toMatchObject({ subject: 'B', data: { reason: 'checked the BMC' } });
+    t.h.world.failBlade('C');
+    await eventually(async () => (await t!.h.store.blade('C'))?.state === 'failed', 5_000, 'C failed');
+    expect((await t.request('POST', '/api/v1/blades/C/clear', { as: 'operator', body: { reason: 'x' } })).status).toBe(409);
+  });
+});

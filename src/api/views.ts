@@ -39,6 +39,7 @@ export function toBladeView(b: BladeRecord, workload: string | null): BladeView 
     ...(b.name ? { name: b.name } : {}),
     endpoint: redactEndpoint(b.endpoint),
     workload,
+    ...(b.verdict ? { verdict: b.verdict, verdictReason: b.verdictReason ?? '' } : {}),
   };
 }
 

@@ -61,3 +61,13 @@ describe('serve configuration', () => {
     }
   });
 });
+
+describe('detection', () => {
+  it('defaults to failAfterMs 10 s, and names the field of a bad value', () => {
+    expect(parseConfig({}, 'defaults').detection).toEqual({ failAfterMs: 10_000, suspectAlarmMs: 30_000, consecutive: 2 });
+    expect(fail({ detection: { failAfterMs: -1 } })).toMatch(/^cascade\.yaml: detection\.failAfterMs: /);
+    expect(fail({ detection: { consecutive: 0 } })).toMatch(/^cascade\.yaml: detection\.consecutive: /);
+    expect(fail({ detection: { suspectAlarmMs: 'soon' } })).toMatch(/^cascade\.yaml: detection\.suspectAlarmMs: /);
+    expect(fail({ detection: { failAfter: 5 } })).toMatch(/^cascade\.yaml: detection/);
+  });
+});

@@ -42,8 +42,8 @@ describe('HardwareFleet', () => {
     // Known blades come back once after a restart (their Systems re-read, to find changes made meanwhile).
     expect((await f.inventory(new Set(['a1', 'a2', 'b1']))).map((b) => b.id).sort()).toEqual(['a1', 'a2', 'b1']);
     expect(await f.inventory(new Set(['a1', 'a2', 'b1']))).toEqual([]);
-    expect(await f.status('b1')).toEqual({ power: 'off', health: 'ok' });
-    expect(await f.status('a2')).toEqual({ power: 'off', health: 'ok' });
+    expect(await f.status('b1')).toEqual({ power: 'off', health: 'ok', state: 'StandbyOffline' });
+    expect(await f.status('a2')).toEqual({ power: 'off', health: 'ok', state: 'StandbyOffline' });
     // Two calls each: the fleet's own listings; the status reads did not need another.
     expect(full.map((spy) => spy.mock.calls.length)).toEqual([2, 2]);
   });

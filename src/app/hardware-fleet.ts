@@ -44,6 +44,10 @@ export class HardwareFleet implements HardwarePort {
     return (await this.#serviceOf(blade)).status(blade);
   }
 
+  endpointOf(blade: string): string | null {
+    return (this.#owner.get(blade) ?? this.services.find((s) => s.knows(blade)))?.name ?? null;
+  }
+
   async setPower(blade: string, power: PowerState): Promise<void> {
     return (await this.#serviceOf(blade)).setPower(blade, power);
   }

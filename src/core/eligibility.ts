@@ -1,5 +1,6 @@
 // Which blades a round may place workloads on, each blade left out with a named reason, and the cooldown rule.
 import type { Blade, Policy } from './model.js';
+import type { Verdict } from './verdict.js';
 
 /** What a driver last said about a blade's health; the planner needs no more of the hardware than this. */
 export type BladeHealth = 'ok' | 'warning' | 'critical' | 'unreachable';
@@ -7,13 +8,27 @@ export type BladeHealth = 'ok' | 'warning' | 'critical' | 'unreachable';
 /** A blade as a round sees it: the model's blade, and its health when a driver reports one (the simulator's do not). */
 export interface RoundBlade extends Blade {
   readonly health?: BladeHealth;
+  /** The power a driver last read; `unknown` (never read, or the BMC did not say) is no target. */
+  readonly power?: 'on' | 'off' | 'unknown';
+  /** The failure detector's verdict (the controller's blades; the simulator's have none). */
+  readonly verdict?: Verdict;
 }
 
 /**
  * Why a blade is not a target. `active`, `failed` and `maintenance` are its state; `critical` and `unreachable`
- * are a standby blade whose driver reports it unfit to host anything.
+ * are a standby blade whose driver reports it unfit to host anything; `suspect`, `degraded` and `credentials` its
+ * verdict (only a healthy blade takes a workload now); `power-unknown` a blade whose power was never read.
  */
-export type ExclusionReason = 'active' | 'failed' | 'maintenance' | 'critical' | 'unreachable';
+export type ExclusionReason =
+  | 'active'
+  | 'failed'
+  | 'maintenance'
+  | 'critical'
+  | 'unreachable'
+  | 'suspect'
+  | 'degraded'
+  | 'credentials'
+  | 'power-unknown';
 
 export interface Excluded {
   readonly blade: string;
@@ -27,6 +42,9 @@ export interface Excluded {
 export function exclusionOf(blade: RoundBlade): ExclusionReason | null {
   if (blade.state !== 'standby') return blade.state;
   if (blade.health === 'critical' || blade.health === 'unreachable') return blade.health;
+  if (blade.verdict === 'failed') return 'failed';
+  if (blade.verdict !== undefined && blade.verdict !== 'healthy') return blade.verdict;
+  if (blade.power === 'unknown') return 'power-unknown';
   return null;
 }
 

@@ -19,6 +19,12 @@ describe('eligibility', () => {
     const reasons = [blade('A', 1, 'active'), blade('F', 1, 'failed'), blade('M', 1, 'maintenance'), blade('C', 1, 'standby', 'critical'), blade('U', 1, 'standby', 'unreachable'), blade('W', 1, 'standby', 'warning'), blade('S', 1)].map(exclusionOf);
     expect(reasons).toEqual(['active', 'failed', 'maintenance', 'critical', 'unreachable', null, null]);
   });
+
+  it('only a blade the detector calls healthy, with its power known, takes a workload now', () => {
+    const seen = (verdict: RoundBlade['verdict'], power: RoundBlade['power'] = 'off'): RoundBlade => ({ ...blade('X', 1), verdict, power });
+    const reasons = [seen('healthy'), seen('healthy', 'on'), seen('suspect'), seen('degraded'), seen('credentials'), seen('failed'), seen('healthy', 'unknown')].map(exclusionOf);
+    expect(reasons).toEqual([null, null, 'suspect', 'degraded', 'credentials', 'failed', 'power-unknown']);
+  });
 });
 
 describe('decideRound', () => {

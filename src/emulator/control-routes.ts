@@ -11,6 +11,8 @@ import {
   bladeBody,
   describeIssue,
   faultBody,
+  outageBody,
+  passwordBody,
   migrationQuery,
   moveBody,
   repairBody,
@@ -94,6 +96,8 @@ export function controlRoutes(app: FastifyInstance, o: ControlOptions): void {
     }),
   );
   app.get<Params>(`${CONTROL}/workloads/:id`, async (request, reply) => handle(reply, () => workloads.status(request.params.id)));
+  // The hypervisor's heartbeat: answered by the world itself, not through the blade's BMC, so a BMC fault leaves it.
+  app.get<Params>(`${CONTROL}/workloads/:id/liveness`, async (request) => workloads.liveness(request.params.id));
   app.get<Params>(`${CONTROL}/workloads/:id/declared`, async (request, reply) =>
     handle(reply, async () => ({ declared: await workloads.declared(request.params.id) })),
   );
@@ -170,6 +174,21 @@ export function controlRoutes(app: FastifyInstance, o: ControlOptions): void {
       const said = o.hooks.onRepair ? await o.hooks.onRepair(request.params.id, actor) : null;
       const done = `${request.params.id} repaired: healthy, reachable, powered as it was`;
       return { blade: request.params.id, done, controller: said?.message ?? null, accepted: said?.accepted ?? null };
+    }),
+  );
+  // --- faults of the whole Redfish service ---
+  app.post(`${CONTROL}/redfish/outage`, async (request, reply) =>
+    handle(reply, () => {
+      const { forMs } = parse(outageBody, request.body);
+      if (forMs === 0) faults.service.restore();
+      else faults.service.outage(forMs);
+      return { done: forMs === 0 ? 'the Redfish service answers again' : `the Redfish service drops every connection for ${forMs} ms` };
+    }),
+  );
+  app.post(`${CONTROL}/redfish/password`, async (request, reply) =>
+    handle(reply, () => {
+      faults.service.changePassword(parse(passwordBody, request.body).password);
+      return { done: 'the BMC password changed; every session ended' };
     }),
   );
   app.post<Params>(`${CONTROL}/chassis/:id/power-loss`, async (request, reply) =>

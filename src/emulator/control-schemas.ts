@@ -46,8 +46,19 @@ export const faultBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('slow'), delayMs: z.number().int().min(1).max(600_000).default(500), forMs: z.number().int().min(1).max(3_600_000).default(10_000) }),
   /** The BMC answers Redfish with garbage (cut-off JSON, wrong types, an HTML error page), for `forMs`. */
   z.object({ kind: z.literal('malformed'), forMs: z.number().int().min(1).max(3_600_000).default(10_000) }),
+  /** The System's Status.State: Absent (pulled: it loses power too), UnavailableOffline, or back to Enabled. */
+  z.object({
+    kind: z.literal('state'),
+    state: z.enum(['Enabled', 'Absent', 'UnavailableOffline', 'StandbyOffline']),
+    /** Keep PowerState On with it: a BMC whose reply contradicts itself (the blade runs on). */
+    contradictory: z.boolean().default(false),
+  }),
 ]);
 export type Fault = z.infer<typeof faultBody>;
+
+/** A whole Redfish service's outage, and a changed BMC password. */
+export const outageBody = z.object({ forMs: z.number().int().min(0).max(3_600_000) }).strict();
+export const passwordBody = z.object({ password: z.string().min(1).max(256) }).strict();
 
 export const repairBody = z.object({ actor: z.string().regex(/^operator(:[\w.@-]{1,64})?$/, 'expected "operator" or "operator:NAME"').default('operator:cli') });
 

@@ -191,7 +191,7 @@ describe('faults through the control API', () => {
       resources: { memoryGiB: 64, cpuArch: 'x86_64', cpuModel: 'Intel(R) Xeon(R) Gold 6338' },
       location: { chassis: 'c2', slot: 2, label: 'Slot 2' },
     });
-    expect(await driver.status('b4')).toEqual({ power: 'off', health: 'ok' });
+    expect(await driver.status('b4')).toEqual({ power: 'off', health: 'ok', state: 'StandbyOffline' });
     expect((await control('POST', '/blades', { id: 'b4', resources: { memoryGiB: 1 } })).status).toBe(409);
     stop();
     await driver.close();

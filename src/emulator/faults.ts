@@ -2,12 +2,16 @@
 import type { FakeWorld } from '../adapters/fake/index.js';
 import type { Fault } from './control-schemas.js';
 import { ReplyFaults } from './reply-faults.js';
+import { ServiceFaults } from './service-faults.js';
 
 export class FaultInjector {
   readonly #timers = new Set<NodeJS.Timeout>();
 
   /** Faults in the BMC's Redfish replies (slow, malformed); the Redfish routes consult it. */
   readonly replies = new ReplyFaults();
+
+  /** Faults of the whole Redfish service (outage, password) and of a System's Status.State. */
+  readonly service = new ServiceFaults();
 
   constructor(private readonly world: FakeWorld) {}
 
@@ -35,6 +39,13 @@ export class FaultInjector {
       case 'malformed':
         this.replies.malformed(blade, fault.forMs);
         return `${blade} answers Redfish with malformed replies for ${fault.forMs} ms`;
+      case 'state': {
+        const gone = fault.state === 'Absent' || fault.state === 'UnavailableOffline';
+        // A pulled blade has no power: what ran on it stops. A contradictory BMC says so while the blade runs on.
+        if (gone && !fault.contradictory) this.world.losePower(blade);
+        this.service.setState(blade, fault.state, fault.contradictory);
+        return `${blade} reports Status.State ${fault.state}${fault.contradictory ? ' with PowerState On' : ''}`;
+      }
     }
   }
 

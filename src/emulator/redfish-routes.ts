@@ -7,6 +7,7 @@ import type { FakeBladeView, FakeWorld } from '../adapters/fake/index.js';
 import type { RedfishEventStream } from './event-stream.js';
 import { SUBSCRIPTIONS, type EventSubscriptions } from './event-subscriptions.js';
 import type { ReplyFaults } from './reply-faults.js';
+import type { ServiceFaults } from './service-faults.js';
 import { routedPath } from './routed-path.js';
 import {
   bladeChassis,
@@ -39,6 +40,8 @@ export interface RedfishServiceOptions {
   readonly uuid: string;
   /** Slow or malformed replies of a blade's BMC (fault injection); none when absent. */
   readonly replies?: ReplyFaults;
+  /** A whole-service outage and Status.State faults; none when absent. */
+  readonly service?: ServiceFaults;
 }
 
 const PUBLIC = new Set(['/redfish', '/redfish/', ROOT, `${ROOT}/`]);
@@ -51,6 +54,12 @@ export function redfishRoutes(app: FastifyInstance, o: RedfishServiceOptions): v
   app.addHook('onRequest', async (request, reply) => {
     const path = routedPath(request);
     if (!path.startsWith('/redfish')) return;
+    if (o.service?.isDown()) {
+      // The whole service is gone: the connection drops, as when the management controller reboots.
+      reply.hijack();
+      request.raw.socket.destroy();
+      return;
+    }
     reply.header('OData-Version', '4.0');
     if (PUBLIC.has(path)) return;
     if (request.method === 'POST' && path.replace(/\/$/, '') === `${ROOT}/SessionService/Sessions`) return;
@@ -95,7 +104,7 @@ export function redfishRoutes(app: FastifyInstance, o: RedfishServiceOptions): v
       if (o.replies && (await o.replies.apply(blade.id, reply))) return reply;
       return handler(blade, request, reply);
     };
-  app.get(`${ROOT}/Systems/:id`, onBlade((blade) => computerSystem(blade)));
+  app.get(`${ROOT}/Systems/:id`, onBlade((blade) => (o.service ? o.service.patchSystem(blade.id, computerSystem(blade)) : computerSystem(blade))));
   app.get(`${ROOT}/Systems/:id/Processors`, onBlade((blade) => {
     const path = `${systemPath(blade.id)}/Processors`;
     return collection(path, 'Processor', 'Processors', processorIds(blade).map((id) => `${path}/${id}`));

@@ -52,6 +52,7 @@ export async function startEmulator(o: EmulatorOptions): Promise<Emulator> {
   events.onPayload((payload) => subscriptions.publish(payload));
   const faults = new FaultInjector(o.world);
   const sessions = new SessionTable(credentials, o.sessionTimeoutSeconds);
+  faults.service.bindPassword((password) => sessions.changePassword(password));
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
@@ -65,7 +66,7 @@ export async function startEmulator(o: EmulatorOptions): Promise<Emulator> {
     return reply.code(404).send(redfishError('ResourceNotFound', `The resource at ${request.url} was not found.`));
   });
 
-  redfishRoutes(app, { world: o.world, sessions, events, subscriptions, uuid: uuidOf('service-root'), replies: faults.replies });
+  redfishRoutes(app, { world: o.world, sessions, events, subscriptions, uuid: uuidOf('service-root'), replies: faults.replies, service: faults.service });
   controlRoutes(app, { world: o.world, faults, token: controlToken, hooks: o.hooks ?? {} });
 
   const address = await app.listen({ host: o.host ?? '127.0.0.1', port: o.port ?? 0 });

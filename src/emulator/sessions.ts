@@ -25,7 +25,7 @@ export class SessionTable {
   #next = 1;
 
   constructor(
-    private readonly credentials: Credentials,
+    private credentials: Credentials,
     readonly timeoutSeconds = 1_800,
     private readonly now: () => number = Date.now,
   ) {}
@@ -37,6 +37,12 @@ export class SessionTable {
     const session: Session = { id: String(this.#next++), token: randomBytes(24).toString('hex'), user, lastUsed: this.now() };
     this.#sessions.set(session.id, session);
     return session;
+  }
+
+  /** The BMC's password changed: every session ends and only the new password logs in. */
+  changePassword(password: string): void {
+    this.credentials = { ...this.credentials, password };
+    this.#sessions.clear();
   }
 
   logout(id: string): boolean {

@@ -119,6 +119,7 @@ describe('chaos regressions', () => {
     });
     await h.settle();
     h.world.setReachable('A', false); // the fence cannot be confirmed: the failover waits
+    h.world.losePower('A'); // W1's heartbeat stops with it, so A is failed, not only suspect
     await eventually(async () => (await h!.store.transfers({ open: true })).some((t) => t.kind === 'failover' && t.from === 'A'), 5_000, 'the failover from A');
     await expect(h.controller.repair('A', 'operator:test')).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('still in transfer') });
     expect(await h.store.blade('A')).toMatchObject({ state: 'failed' });
@@ -173,7 +174,15 @@ describe('chaos regressions', () => {
   });
 
   it('a failed blade that may still run its pending workload (unreachable, not fenced) cannot be repaired', async () => {
-    h = await harness({ blades: [{ id: 'A', resources: { memoryGiB: 64 } }], workloads: [{ id: 'W1', requirements: { memoryGiB: 64 }, blade: 'A' }] });
+    h = await harness({
+      blades: [{ id: 'A', resources: { memoryGiB: 64 } }],
+      workloads: [{ id: 'W1', requirements: { memoryGiB: 64 }, blade: 'A' }],
+      // W1's heartbeat path is cut as well: A is failed, and nothing proves W1 is off.
+      prepare: (world, ports) => {
+        const liveness = ports.workloads.liveness.bind(ports.workloads);
+        ports.workloads.liveness = async (w) => (world.blade('A')?.reachable === 'yes' ? liveness(w) : { alive: false, blade: null, reason: `${w}: no heartbeat` });
+      },
+    });
     await h.settle();
     h.world.setReachable('A', false);
     await eventually(async () => (await h!.store.workload('W1'))?.state === 'pending', 5_000, 'W1 pending');

@@ -1,5 +1,6 @@
 // What the controller's reconcilers and operator commands share: ports, the queue, the policy, one lock.
 import type { Policy } from '../core/model.js';
+import type { DetectionSettings } from '../core/verdict.js';
 import type { Clock } from '../ports/clock.js';
 import type { HardwarePort } from '../ports/hardware.js';
 import type { StoragePort } from '../ports/storage.js';
@@ -42,6 +43,8 @@ export interface ControllerOptions {
   readonly log?: (entry: LogEntry) => void;
   /** How often every blade's status is read even without events (ms); 0 turns polling off. */
   readonly pollMs?: number;
+  /** When a suspect blade counts as failed, and when its alarm is raised; default DEFAULT_DETECTION. */
+  readonly detection?: DetectionSettings;
   /** How often every running workload is snapshotted for failovers from a dead blade (ms); 0 turns it off. */
   readonly checkpointMs?: number;
   /** Told after each work-queue key ('plan', 'blade:*' (a poll of every blade), 'blade:B', ...) synced: lets tests wait for a round, not a time. */
@@ -61,9 +64,20 @@ export interface ControllerContext {
   readonly log: (entry: LogEntry) => void;
   policy: Policy;
   running: boolean;
+  /**
+   * Blades an operator vouched are off (`fence confirm`): a failover's fence step from one of them succeeds on that
+   * word, at level "operator". Kept in memory: after a restart the operator confirms again.
+   */
+  readonly fenceConfirmations: Map<string, FenceConfirmation>;
   /** Planning, blade observations and operator actions change shared records: one at a time. */
   serial<T>(work: () => Promise<T>): Promise<T>;
   event(actor: string, type: AuditEventType, subject: string, data: Record<string, unknown>): NewAuditEvent;
+}
+
+export interface FenceConfirmation {
+  readonly by: string;
+  readonly reason: string;
+  readonly at: number;
 }
 
 /** Resolves in the next turn of the event loop, after pending I/O callbacks. */

@@ -8,6 +8,7 @@ import { ProposalBook } from './approvals.js';
 import { EVERY, serializer, type ControllerContext, type ControllerOptions, type Discovered, type Reconciler, type RunningWorkload } from './controller-context.js';
 import { LIVE_TIMING } from './deadline.js';
 import { OperatorCommands } from './operator-commands.js';
+import { Overrides } from './overrides.js';
 import { BladeReconciler } from './reconcilers/blade.js';
 import { CheckpointReconciler } from './reconcilers/checkpoint.js';
 import { DiscoverReconciler } from './reconcilers/discover.js';
@@ -27,6 +28,7 @@ export class Controller {
   private readonly commands: OperatorCommands;
   private readonly checkpoints: CheckpointReconciler;
   private readonly discovery: DiscoverReconciler;
+  private readonly overrides: Overrides;
   private readonly reconcilers: Readonly<Record<Kind, Reconciler>>;
   private unsubscribe: (() => void) | null = null;
 
@@ -38,13 +40,16 @@ export class Controller {
     const serial = serializer();
     this.c = {
       o, queue, log, serial, timing: o.timing ?? LIVE_TIMING, approvals: new ProposalBook(), policy: LIVE_POLICY, running: false,
+      fenceConfirmations: new Map(),
       event: (actor, type, subject, data) => ({ at: o.clock.now(), actor, type, subject, data }),
     };
     this.commands = new OperatorCommands(this.c);
     this.checkpoints = new CheckpointReconciler(this.c, o.checkpointMs ?? 300_000);
     this.discovery = new DiscoverReconciler(this.c, this.commands);
+    const blades = new BladeReconciler(this.c, o.pollMs ?? 5000);
+    this.overrides = new Overrides(this.c, (blade) => blades.forget(blade));
     this.reconcilers = {
-      blade: new BladeReconciler(this.c, o.pollMs ?? 5000),
+      blade: blades,
       plan: new PlanReconciler(this.c),
       transfer: new TransferReconciler(this.c),
       discover: this.discovery,
@@ -100,6 +105,16 @@ export class Controller {
 
   repair(blade: string, actor = 'operator'): Promise<void> {
     return this.commands.repair(blade, actor);
+  }
+
+  /** The operator vouches that a failed blade is off: a failover waiting on its fence proceeds. */
+  confirmFence(blade: string, reason: string, actor = 'operator'): Promise<{ readonly transfers: string[] }> {
+    return this.overrides.confirmFence(blade, reason, actor);
+  }
+
+  /** Forgets a stale verdict on a blade that is not failed; the next observation decides afresh. */
+  clearBlade(blade: string, reason: string, actor = 'operator'): Promise<void> {
+    return this.overrides.clear(blade, reason, actor);
   }
 
   maintenance(blade: string, on: boolean, actor = 'operator'): Promise<void> {

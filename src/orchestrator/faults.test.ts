@@ -54,14 +54,15 @@ describe('faults during transfers', () => {
 
   it('an unconfirmed fence waits and alerts, and nothing starts until the fence is confirmed', async () => {
     h = await aOnBStandby();
-    // The BMC stops answering: the blade may still run W1, so it must be fenced before B starts it.
+    // The BMC stops answering and W1's heartbeat stops too: A is failed, but it must be fenced before B starts W1.
     h.world.setReachable('A', false);
+    h.world.losePower('A');
     await eventually(async () => (await h!.store.transfers({ open: true })).some((t) => t.status === 'waiting'), 5000, 'a waiting transfer');
     const [waiting] = await h.store.transfers({ open: true });
     expect(waiting!.reason).toMatch(/fence not confirmed: .*A.*not reachable/);
     expect((await h.events()).some((e) => e.type === 'alert' && e.subject === waiting!.id)).toBe(true);
     expect(h.world.blade('B')!.power).toBe('off');
-    expect(h.world.runningOn('W1')).toEqual(['A']);
+    expect(h.world.runningOn('W1')).toEqual([]);
 
     // The BMC answers again: the fence goes through, then the failover completes.
     h.world.setReachable('A', true);
@@ -98,6 +99,7 @@ describe('faults during transfers', () => {
     h = await aOnBStandby();
     // A's BMC accepts connections and never answers: every call must be cut by its deadline.
     h.world.setReachable('A', false, { hang: true });
+    h.world.losePower('A'); // and W1 is silent: suspect and liveness lost make A failed
     await eventually(async () => (await h!.store.transfers()).some((t) => t.status === 'waiting'), 8000, 'the failover to wait');
     const [t] = await h.store.transfers();
     const failed = t!.steps.find((s) => s.name === 'fence' && s.status === 'failed')!;

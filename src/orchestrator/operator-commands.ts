@@ -32,6 +32,8 @@ export class OperatorCommands {
         workloads: waiting.map((w) => ({ ...w, blade: null })),
         events: [c.event(actor, 'blade.repaired', blade, { was: b.state })],
       });
+      // An operator's word that it was off held for that failure only.
+      c.fenceConfirmations.delete(blade);
       c.queue.add(`blade:${blade}`);
       c.queue.add('plan');
     });

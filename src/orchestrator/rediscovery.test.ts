@@ -89,6 +89,6 @@ describe('rediscovery', () => {
     // Then known blades that did not change are not returned.
     expect(await driver.inventory(new Set(['b1', 'b2', 'b3']))).toEqual([]);
     // A blade skipped by the listing is still reachable by id (its path came from the listing).
-    expect(await driver.status('b1')).toEqual({ power: 'on', health: 'ok' });
+    expect(await driver.status('b1')).toEqual({ power: 'on', health: 'ok', state: 'Enabled' });
   });
 });

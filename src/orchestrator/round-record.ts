@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Placement } from '../core/decision.js';
 import type { RoundBlade } from '../core/eligibility.js';
 import type { Policy, Resources } from '../core/model.js';
+import { VERDICTS } from '../core/verdict.js';
 import { decideRound, type RoundDecision, type RoundSnapshot, type RoundWorkload } from '../core/round.js';
 import type { AuditEvent, RoundRecord } from '../ports/store.js';
 
@@ -27,7 +28,11 @@ export function encodeRound(snapshot: RoundSnapshot, policy: Policy): string {
     if (i === undefined) shapeOf.set(key, (i = shapes.push(r) - 1));
     return i;
   };
-  const blades = snapshot.blades.map((b) => [b.id, shape(b.resources), b.state, b.health ?? null]);
+  // Power and verdict only when known, so a round without them hashes as it always did.
+  const blades = snapshot.blades.map((b) => {
+    const base = [b.id, shape(b.resources), b.state, b.health ?? null];
+    return b.power === undefined && b.verdict === undefined ? base : [...base, b.power ?? null, b.verdict ?? null];
+  });
   const workloads = snapshot.workloads.map((w) => [w.id, shape(w.requirements), w.priority, w.blade, w.state, w.movedAt, w.source]);
   const transfers = snapshot.transfers.map((t) => [t.workload, t.from, t.to]);
   return JSON.stringify({ v: 1, policy, shapes, blades, workloads, transfers, proposals: snapshot.proposals, rejected: snapshot.rejected });
@@ -42,6 +47,8 @@ const fit = z.object({
   deficit: z.number(), surplus: z.number(), cost: z.number(), feasible: z.boolean(),
   mismatches: z.array(z.object({ key: z.string(), kind: z.enum(['attribute', 'quantity']), required: z.union([z.number(), z.string()]), offered: z.union([z.number(), z.string(), z.null()]) })),
 });
+const bladeTuple = z.tuple([z.string(), z.number().int(), z.enum(['active', 'standby', 'failed', 'maintenance']), z.enum(['ok', 'warning', 'critical', 'unreachable']).nullable()]);
+const POWERS = ['on', 'off', 'unknown'] as const;
 const resources = z.record(z.string(), z.union([z.number(), z.string()]));
 const body = z.object({
   v: z.literal(1),
@@ -50,7 +57,7 @@ const body = z.object({
     replanSeconds: z.number(), transferSeconds: z.number(), requireApproval: z.boolean(),
   }),
   shapes: z.array(resources),
-  blades: z.array(z.tuple([z.string(), z.number().int(), z.enum(['active', 'standby', 'failed', 'maintenance']), z.enum(['ok', 'warning', 'critical', 'unreachable']).nullable()])),
+  blades: z.array(z.union([bladeTuple, bladeTuple.rest(z.string().nullable())])),
   workloads: z.array(z.tuple([
     z.string(), z.number().int(), z.number(), z.string().nullable(), z.enum(['running', 'pending', 'transferring', 'finished']), z.number().nullable(),
     z.enum(['declared', 'vm-metadata', 'measured', 'host']),
@@ -71,7 +78,12 @@ export function decodeRound(text: string): { readonly snapshot: RoundSnapshot; r
     if (r === undefined) throw new Error(`round snapshot: no shape ${i}`);
     return r;
   };
-  const blades: RoundBlade[] = d.blades.map(([id, s, state, health]) => ({ id, resources: shape(s), state, ...(health === null ? {} : { health }) }));
+  const blades: RoundBlade[] = d.blades.map(([id, s, state, health, power, verdict]) => ({
+    id, resources: shape(s), state,
+    ...(health === null ? {} : { health }),
+    ...(power === undefined || power === null ? {} : { power: z.enum(POWERS).parse(power) }),
+    ...(verdict === undefined || verdict === null ? {} : { verdict: z.enum(VERDICTS).parse(verdict) }),
+  }));
   const workloads: RoundWorkload[] = d.workloads.map(([id, s, priority, blade, state, movedAt, source]) => ({ id, requirements: shape(s), priority, blade, state, movedAt, source }));
   const transfers = d.transfers.map(([workload, from, to]) => ({ workload, from, to }));
   return { snapshot: { blades, workloads, transfers, proposals: d.proposals, rejected: d.rejected }, policy: d.policy };

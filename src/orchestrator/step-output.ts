@@ -8,6 +8,10 @@ export interface StepOutput {
   readonly source?: 'live' | 'stored' | 'none';
   /** move: how the state moved. */
   readonly mode?: 'live' | 'checkpoint';
+  /** fence: how the source was confirmed off when not by its own BMC ("operator": `fence confirm`), by whom, why. */
+  readonly level?: 'operator';
+  readonly by?: string;
+  readonly reason?: string;
 }
 
 // Loose: a driver's checkpoint may carry more than the port names, and restore() must get it back whole.
@@ -15,6 +19,9 @@ const stepOutput = z.looseObject({
   checkpoint: z.looseObject({ workload: z.string(), blade: z.string(), sequence: z.number(), data: z.string() }).optional(),
   source: z.enum(['live', 'stored', 'none']).optional(),
   mode: z.enum(['live', 'checkpoint']).optional(),
+  level: z.literal('operator').optional(),
+  by: z.string().optional(),
+  reason: z.string().optional(),
 });
 
 /** Reads a stored output; no output (a step that hands nothing on) reads as {}. A malformed one is a bug. */

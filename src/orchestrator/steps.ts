@@ -16,6 +16,8 @@ export interface Ports {
   readonly store: Store;
   readonly clock: Clock;
   readonly timing: RetryTiming;
+  /** An operator's word that the blade is off (`fence confirm`), or null. */
+  readonly fenceConfirmed?: (blade: string) => { readonly by: string; readonly reason: string } | null;
 }
 
 export type { StepOutput } from './step-output.js';
@@ -30,8 +32,7 @@ export async function runStep(step: StepName, t: TransferRecord, outputs: Output
       return capture(t, ports, call);
     case 'fence':
       if (from === null) return {};
-      await power(from, 'off', ports, call);
-      return {};
+      return fence(from, ports, call);
     case 'attach':
     case 'switch':
       await call(ports.storage.attach(t.workload, t.to), `attach storage of ${t.workload} to ${t.to}`);
@@ -65,6 +66,17 @@ export async function runStep(step: StepName, t: TransferRecord, outputs: Output
 
 type Call = <T>(promise: Promise<T>, what: string) => Promise<T>;
 
+/**
+ * The source off, confirmed by its BMC; or, when an operator vouched that it is off (`fence confirm`), on their
+ * word, recorded as the step's outcome at level "operator" with who said it and why.
+ */
+async function fence(from: string, ports: Ports, call: Call): Promise<StepOutput> {
+  const vouched = ports.fenceConfirmed?.(from) ?? null;
+  if (vouched) return { level: 'operator', by: vouched.by, reason: vouched.reason };
+  await power(from, 'off', ports, call);
+  return {};
+}
+
 /** Asks for a power state and confirms it by reading it back (Redfish changes it later). */
 async function power(blade: string, want: PowerState, ports: Ports, call: Call): Promise<void> {
   const now = await call(ports.hardware.status(blade), `power state of ${blade}`);
@@ -84,10 +96,19 @@ async function power(blade: string, want: PowerState, ports: Ports, call: Call):
 
 /**
  * The failing blade's state if it still answers, else the latest stored checkpoint, else a cold
- * start from the boot disk (sequence 0 of nothing: the workload had never been checkpointed).
+ * start from the boot disk (sequence 0 of nothing: the workload had never been checkpointed). Capturing stops the
+ * workload, so it runs only once the detector's verdict on the source is `failed`; otherwise (a verdict not
+ * recorded, or not failed) a snapshot that leaves the workload running is taken instead.
  */
 async function capture(t: TransferRecord, ports: Ports, call: Call): Promise<StepOutput> {
-  if (t.from !== null) {
+  const source = t.from === null ? null : await ports.store.blade(t.from);
+  if (t.from !== null && source?.verdict !== undefined && source.verdict !== 'failed') {
+    try {
+      return { checkpoint: await call(ports.workloads.checkpoint(t.workload, t.from), `checkpoint ${t.workload} on ${t.from}`), source: 'live' };
+    } catch {
+      // No snapshot either: the stored checkpoint, as for a dead blade.
+    }
+  } else if (t.from !== null) {
     try {
       return { checkpoint: await call(ports.workloads.capture(t.workload, t.from), `capture ${t.workload} on ${t.from}`), source: 'live' };
     } catch {

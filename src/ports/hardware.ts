@@ -17,6 +17,11 @@ export type Health = 'ok' | 'warning' | 'critical' | 'unreachable';
 export interface BladeStatus {
   readonly power: PowerState | 'unknown';
   readonly health: Health;
+  /**
+   * Redfish Status.State (Enabled, StandbyOffline, Absent, UnavailableOffline...) when the driver reads one;
+   * absent when it cannot tell. Absent and UnavailableOffline fail a blade; power On with either is a contradiction.
+   */
+  readonly state?: string;
 }
 
 export type HardwareEvent =
@@ -37,6 +42,11 @@ export interface HardwarePort {
    * the caller confirms by reading status() (Redfish answers 202/204 and changes later).
    */
   setPower(blade: string, power: PowerState): Promise<void>;
+  /**
+   * The management endpoint (service) that answers for the blade, when the driver has several or names its one:
+   * a whole endpoint that stops answering raises one alarm, not one per blade.
+   */
+  endpointOf?(blade: string): string | null;
   /** Returns the function that stops the subscription. */
   subscribe(listener: (event: HardwareEvent) => void): () => void;
 }

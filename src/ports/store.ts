@@ -3,6 +3,7 @@
 import type { Fit } from '../core/fit.js';
 import type { TransferKind } from '../core/decision.js';
 import type { Blade, Policy, Workload } from '../core/model.js';
+import type { Verdict } from '../core/verdict.js';
 import type { Health, PowerState } from './hardware.js';
 import type { StepName } from '../wire/steps.js';
 import type { CommitOptions, LeaseStore } from './lease.js';
@@ -12,6 +13,9 @@ export interface BladeRecord extends Blade {
   readonly health: Health;
   /** The driver that manages it, e.g. "redfish:https://10.0.0.5" or "emulator". */
   readonly endpoint: string;
+  /** The failure detector's verdict and its reason; absent until the blade was first observed. */
+  readonly verdict?: Verdict;
+  readonly verdictReason?: string;
 }
 
 export interface CheckpointMeta {

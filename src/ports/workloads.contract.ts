@@ -51,6 +51,16 @@ export function workloadsContract(name: string, setup: () => Promise<WorkloadSet
       await eventually(status, (s) => s.sequence > first.sequence, 5_000, `${workload} sequence grows`);
     });
 
+    it('liveness: alive on its blade while it runs, lost once it is stopped; an unknown workload is not alive', async () => {
+      const { port, workload, home } = ctx();
+      expect(await port.liveness(workload)).toMatchObject({ alive: true, blade: home });
+      await port.capture(workload, home);
+      const after = await port.liveness(workload);
+      expect(after).toMatchObject({ alive: false, blade: null });
+      expect(after.reason).toContain(workload);
+      expect((await port.liveness('no-such-workload-x')).alive).toBe(false);
+    });
+
     it('capture stops it and returns the sequence it stopped at; a second capture returns the same state', async () => {
       const { port, workload, home } = ctx();
       const checkpoint = await port.capture(workload, home);

@@ -17,6 +17,18 @@ export interface ObservedWorkload {
   readonly sequence: number;
 }
 
+/**
+ * The workload's own sign of life, by a path that does not go through the blade's BMC (the hypervisor's heartbeat,
+ * libvirt's domain state): the second signal, like vSphere HA's datastore heartbeats.
+ */
+export interface WorkloadLiveness {
+  readonly alive: boolean;
+  /** Where it was seen running; null when it was not. */
+  readonly blade: string | null;
+  /** Why it counts as alive or not, for the verdict's reason ("W1 heartbeat on b01", "hypervisor on b01: timeout"). */
+  readonly reason: string;
+}
+
 export interface DeclaredRequirements {
   readonly requirements: Resources;
   readonly source: Extract<RequirementSource, 'declared' | 'vm-metadata'>;
@@ -30,6 +42,8 @@ export interface WorkloadPort {
   declared(workload: string): Promise<DeclaredRequirements | null>;
   samples(workload: string): Promise<UtilizationSample[]>;
   status(workload: string): Promise<ObservedWorkload>;
+  /** Never rejects: a hypervisor that does not answer is a lost heartbeat, said in the reason. */
+  liveness(workload: string): Promise<WorkloadLiveness>;
   /**
    * A snapshot at a quiesce point that leaves the workload running: what a failover restores
    * when the failed blade cannot be captured. The controller takes one every few minutes.

@@ -2,7 +2,7 @@
 
 export const AUDIT_EVENT_TYPES = [
   'policy.set', 'policy.changed',
-  'blade.added', 'blade.resources', 'blade.failed', 'blade.repaired', 'blade.maintenance',
+  'blade.added', 'blade.resources', 'blade.failed', 'blade.verdict', 'blade.cleared', 'fence.confirmed', 'blade.repaired', 'blade.maintenance',
   'workload.submitted', 'workload.adopted', 'workload.pending', 'workload.finished', 'workload.requirements', 'workload.checkpointed',
   'transfer.created', 'transfer.step.started', 'transfer.step.succeeded', 'transfer.step.failed', 'transfer.step.retry',
   'transfer.done', 'transfer.aborted', 'alert',

@@ -1,7 +1,7 @@
 // WorkloadPort over the emulator's hypervisor API: each workload is a task on its blade whose sequence advances;
 // capture, restore, live migration and resume keep the guarantees of the fake world behind it.
 import { z } from 'zod';
-import type { Checkpoint, DeclaredRequirements, ObservedWorkload, UtilizationSample, WorkloadPort } from '../../ports/workloads.js';
+import type { Checkpoint, DeclaredRequirements, ObservedWorkload, UtilizationSample, WorkloadLiveness, WorkloadPort } from '../../ports/workloads.js';
 import { EmulatorClient, EmulatorError, type EmulatorEndpoint } from './emulator-client.js';
 
 const checkpoint = z.object({ workload: z.string(), blade: z.string(), sequence: z.number(), data: z.string() });
@@ -9,6 +9,7 @@ const observed = z.object({ state: z.enum(['running', 'stopped']), blade: z.stri
 const resources = z.record(z.string(), z.union([z.number(), z.string()]));
 const declared = z.object({ declared: z.object({ requirements: resources, source: z.enum(['declared', 'vm-metadata']) }).nullable() });
 const samples = z.object({ samples: z.array(z.record(z.string(), z.number())) });
+const liveness = z.object({ alive: z.boolean(), blade: z.string().nullable(), reason: z.string() });
 const migration = z.object({ canMigrate: z.boolean() });
 const listing = z.object({ workloads: z.array(z.object({ id: z.string(), state: z.enum(['running', 'stopped']), blade: z.string().nullable(), sequence: z.number() })) });
 
@@ -42,6 +43,14 @@ export class EmulatedWorkloads implements WorkloadPort {
 
   async status(workload: string): Promise<ObservedWorkload> {
     return this.#read(observed, await this.#client.call('GET', this.#path(workload), undefined, `workload ${workload}`), workload);
+  }
+
+  async liveness(workload: string): Promise<WorkloadLiveness> {
+    try {
+      return this.#read(liveness, await this.#client.call('GET', `${this.#path(workload)}/liveness`, undefined, `liveness of ${workload}`), workload);
+    } catch (error) {
+      return { alive: false, blade: null, reason: `hypervisor heartbeat of ${workload}: ${error instanceof Error ? error.message : String(error)}` };
+    }
   }
 
   async checkpoint(workload: string, blade: string): Promise<Checkpoint> {

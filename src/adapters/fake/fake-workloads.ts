@@ -1,5 +1,5 @@
 // WorkloadPort on a FakeWorld: capture, restore, migrate and resume with the guarantees a real hypervisor driver must give.
-import type { Checkpoint, DeclaredRequirements, ObservedWorkload, UtilizationSample, WorkloadPort } from '../../ports/workloads.js';
+import type { Checkpoint, DeclaredRequirements, ObservedWorkload, UtilizationSample, WorkloadLiveness, WorkloadPort } from '../../ports/workloads.js';
 import { checkpointIdOf, type FakeWorkloadView, type FakeWorld } from './world.js';
 
 export class FakeWorkloads implements WorkloadPort {
@@ -21,6 +21,17 @@ export class FakeWorkloads implements WorkloadPort {
     if (before.blade !== null && this.world.blade(before.blade)) await this.world.reach('status', before.blade, workload);
     const w = this.#need('status', workload, null);
     return { state: w.state, blade: w.state === 'running' ? w.blade : null, sequence: w.sequence };
+  }
+
+  /**
+   * The emulated hypervisor's heartbeat: it runs while the world runs it, whatever the blade's BMC answers, so a
+   * hung BMC does not silence it, and a blade that lost power (or crashed) does.
+   */
+  async liveness(workload: string): Promise<WorkloadLiveness> {
+    const w = this.world.workload(workload);
+    if (!w) return { alive: false, blade: null, reason: `${workload}: unknown to the hypervisor` };
+    if (w.state === 'running') return { alive: true, blade: w.blade, reason: `${workload} heartbeats on ${w.blade}` };
+    return { alive: false, blade: null, reason: `${workload} has no heartbeat (${where(w)})` };
   }
 
   /** A snapshot that leaves it running, taken through the blade it runs on. */

@@ -4,7 +4,7 @@
 // source and restore on the target through a directory every host reaches. Periodic checkpoints of a running
 // domain are not offered (a `virsh save` stops the domain): a failover from a dead host cold-boots the domain
 // from its disk, with the definition the driver keeps on shared storage.
-import type { Checkpoint, DeclaredRequirements, ObservedWorkload, UtilizationSample, WorkloadPort } from '../../ports/workloads.js';
+import type { Checkpoint, DeclaredRequirements, ObservedWorkload, UtilizationSample, WorkloadLiveness, WorkloadPort } from '../../ports/workloads.js';
 import { requirementsOf } from './domain-facts.js';
 import { LibvirtError } from './libvirt-error.js';
 import { LibvirtHost, type HostMigration } from './libvirt-host.js';
@@ -120,6 +120,17 @@ export class LibvirtWorkloads implements WorkloadPort {
       throw new LibvirtError('unreachable', message, silent.host.blade, workload);
     }
     throw new LibvirtError('unknown-workload', `workload ${workload}: unknown: no host defines a domain of that name`, null, workload);
+  }
+
+  /** libvirt's domain state on the host: running there is alive; a host that does not answer is a lost heartbeat. */
+  async liveness(workload: string): Promise<WorkloadLiveness> {
+    try {
+      const seen = await this.status(workload);
+      if (seen.state === 'running') return { alive: true, blade: seen.blade, reason: `domain ${workload} running on ${seen.blade}` };
+      return { alive: false, blade: null, reason: `domain ${workload} is not running` };
+    } catch (error) {
+      return { alive: false, blade: null, reason: `domain ${workload}: ${error instanceof Error ? error.message : String(error)}` };
+    }
   }
 
   async checkpoint(workload: string, blade: string): Promise<Checkpoint> {

@@ -34,7 +34,7 @@ export interface RedfishHardwareOptions extends RedfishEndpoint {
   readonly push?: PushOptions;
 }
 
-export interface BladeCheck extends BladeStatus {
+export interface BladeCheck extends Omit<BladeStatus, 'state'> {
   /** Status.State as the BMC says it (Enabled, Absent, StandbyOffline...). */
   readonly state: string | null;
   /** ResetType@Redfish.AllowableValues; null when the service does not say (every type is tried). */
@@ -159,6 +159,10 @@ export class RedfishHardware implements HardwarePort {
     return { sse: body.ServerSentEventUri ?? null, subscriptions: Boolean(body.Subscriptions?.['@odata.id']), enabled: body.ServiceEnabled !== false };
   }
 
+  endpointOf(): string {
+    return this.#client.name;
+  }
+
   /** The blade's System was in the last listing or inventory of this service. */
   knows(blade: string): boolean {
     return this.#paths.has(blade);
@@ -167,12 +171,13 @@ export class RedfishHardware implements HardwarePort {
   async status(blade: string): Promise<BladeStatus> {
     const system = await this.#system(blade);
     const health = system.Status?.Health ?? system.Status?.HealthRollup;
-    // A blade pulled from its bay: the design treats State Absent as a failure, like Health Critical.
-    if (system.Status?.State === 'Absent') return { power: POWER[system.PowerState ?? ''] ?? 'unknown', health: 'critical' };
+    const state = system.Status?.State;
     return {
       power: POWER[system.PowerState ?? ''] ?? 'unknown',
       // A system that reports no health at all is taken as healthy: silence is not a fault; power and reachability still count.
       health: health == null ? 'ok' : (HEALTH[health] ?? 'warning'),
+      // A blade pulled from its bay (Absent) fails it, unless the reply contradicts itself: the detector decides.
+      ...(typeof state === 'string' ? { state } : {}),
     };
   }
 

@@ -62,9 +62,9 @@ describe('Redfish driver against a bladed mockup', () => {
   });
 
   it('reads health from HealthRollup, and takes a system without Status as healthy', async () => {
-    expect(await driver.status('Blade1')).toEqual({ power: 'on', health: 'ok' });
+    expect(await driver.status('Blade1')).toEqual({ power: 'on', health: 'ok', state: 'Enabled' });
     expect(await driver.status('Blade2')).toEqual({ power: 'off', health: 'ok' });
-    expect(await driver.status('Blade3')).toEqual({ power: 'on', health: 'warning' });
+    expect(await driver.status('Blade3')).toEqual({ power: 'on', health: 'warning', state: 'Enabled' });
   });
 
   for (const status of [204, 202, 200] as const) {
@@ -143,7 +143,7 @@ describe('Redfish driver against a bladed mockup', () => {
     });
   });
 
-  it('bad replies never crash the controller: the blade is taken as failed, and the controller keeps working', async () => {
+  it('bad replies never crash the controller: the blade is suspect with the reason quoted, never failed, and healthy again after', async () => {
     const world = new FakeWorld({ blades: [] });
     const { workloads, storage } = fakePorts(world);
     const store = SqliteStore.open(':memory:');
@@ -152,10 +152,11 @@ describe('Redfish driver against a bladed mockup', () => {
       expect((await controller.discover()).blades).toEqual(['Blade1', 'Blade2']);
       for (const bad of [{ body: '{oops' }, { status: 500, body: '' }, { hang: true }]) {
         mockup.override('/redfish/v1/Systems/Blade1', bad);
-        await eventually(async () => (await store.blade('Blade1'))?.state, (s) => s === 'failed', 5_000, `Blade1 failed after ${JSON.stringify(bad)}`);
+        await eventually(async () => (await store.blade('Blade1'))?.verdict, (v) => v === 'suspect', 5_000, `Blade1 suspect after ${JSON.stringify(bad)}`);
+        expect((await store.blade('Blade1'))?.verdictReason).toMatch(/^management path: .*Blade1/);
+        expect((await store.blade('Blade1'))?.state).toBe('standby');
         mockup.override('/redfish/v1/Systems/Blade1', null);
-        await controller.repair('Blade1');
-        await eventually(async () => (await store.blade('Blade1'))?.health, (h) => h === 'ok', 5_000, 'Blade1 healthy again');
+        await eventually(async () => (await store.blade('Blade1'))?.verdict, (v) => v === 'healthy', 5_000, 'Blade1 healthy again');
       }
       expect((await store.blade('Blade2'))?.state).toBe('standby');
     } finally {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedfishError } from './redfish-error.js';
 import { RedfishHardware, type RedfishLogEntry } from './redfish-hardware.js';
+import { verdictOf } from '../../core/verdict.js';
 import { serveMockup, type MockupServer } from './testing/mockup-server.js';
 
 const QUIRKS = join(import.meta.dirname, 'testing', 'quirks-mockup');
@@ -103,12 +104,17 @@ describe('resources, names and slots', () => {
     ]);
   });
 
-  it('an empty bay (Status.State Absent) is no blade; a known blade that turns Absent has failed', async () => {
+  it('an empty bay (Status.State Absent) is no blade; a known blade that turns Absent says so, and power On with it is a contradiction', async () => {
     const d = driver();
     const { problems } = await d.discover();
     expect(problems.map((p) => p.message)).toEqual(['blade empty-bay: /redfish/v1/Systems/empty-bay: Status.State is Absent (not installed)']);
     await mockup.patch('/redfish/v1/Systems/both-views', { Status: { State: 'Absent' } });
-    expect(await d.status('both-views')).toEqual({ power: 'on', health: 'critical' });
+    const seen = await d.status('both-views');
+    expect(seen).toMatchObject({ power: 'on', state: 'Absent' });
+    // The detector reads PowerState On with State Absent as a BMC contradicting itself: suspect, not failed.
+    expect(verdictOf({ kind: 'status', ...seen }, true)).toEqual({ verdict: 'suspect', reason: 'contradictory reply: PowerState On and State Absent' });
+    await mockup.patch('/redfish/v1/Systems/both-views', { PowerState: 'Off', Status: { State: 'Absent' } });
+    expect(verdictOf({ kind: 'status', ...(await d.status('both-views')) }, true)).toEqual({ verdict: 'failed', reason: 'State Absent' });
   });
 });
 

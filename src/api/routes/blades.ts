@@ -1,9 +1,10 @@
 // /api/v1/blades: list with filters and pages, one blade with its fit and transfers, maintenance, repair, and failure injection.
+import { z } from 'zod';
 import { admitAction } from '../admission-gate.js';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { route, type AnyRoute } from '../route-kit.js';
-import { bladeDetail, bladeQuery, bladeView, idParams, maintenanceBody, page } from '../schemas.js';
+import { bladeDetail, bladeQuery, bladeView, idParams, maintenanceBody, overrideBody, page } from '../schemas.js';
 import { brief, fitOn, occupants, pageAfter, toBladeView } from '../views.js';
 
 export function bladeRoutes(ctx: ApiContext): AnyRoute[] {
@@ -77,6 +78,38 @@ export function bladeRoutes(ctx: ApiContext): AnyRoute[] {
       responses: { 200: { description: 'The blade after the repair', schema: bladeView } },
       async handle({ params, actor }) {
         await ctx.controller.repair(params.id, actor);
+        return { body: await bladeNow(ctx, params.id) };
+      },
+    }),
+    route({
+      id: 'confirmFence',
+      method: 'POST',
+      path: '/api/v1/blades/:id/fence-confirm',
+      access: 'operator',
+      tag: 'blades',
+      summary: 'The operator vouches that a failed blade is off: a failover waiting on its fence proceeds',
+      changes: true,
+      params: idParams,
+      body: overrideBody,
+      responses: { 200: { description: 'The blade, and the failovers that may proceed', schema: bladeView.extend({ transfers: z.array(z.string()) }) } },
+      async handle({ params, body, actor }) {
+        const { transfers } = await ctx.controller.confirmFence(params.id, body.reason, actor);
+        return { body: { ...(await bladeNow(ctx, params.id)), transfers } };
+      },
+    }),
+    route({
+      id: 'clearBlade',
+      method: 'POST',
+      path: '/api/v1/blades/:id/clear',
+      access: 'operator',
+      tag: 'blades',
+      summary: 'Forgets a stale verdict (suspect, degraded, credentials) after a check; the next observation decides',
+      changes: true,
+      params: idParams,
+      body: overrideBody,
+      responses: { 200: { description: 'The blade after the clear', schema: bladeView } },
+      async handle({ params, body, actor }) {
+        await ctx.controller.clearBlade(params.id, body.reason, actor);
         return { body: await bladeNow(ctx, params.id) };
       },
     }),

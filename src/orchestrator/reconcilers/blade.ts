@@ -1,10 +1,16 @@
-// The blade reconciler: compares a blade's record with what its controller reports; a dead blade's workload fails over.
-import type { BladeRecord, WorkloadRecord } from '../../ports/store.js';
+// The blade reconciler: observes a blade through its controller, turns what it says (or why it said nothing) into a
+// verdict with a reason (src/core/verdict.ts), and fails the blade over only on a `failed` verdict.
+import { DEFAULT_DETECTION, observe, verdictOf, type BladeObservation, type DetectorState, type Liveness } from '../../core/verdict.js';
+import type { BladeRecord, NewAuditEvent, WorkloadRecord } from '../../ports/store.js';
 import { EVERY, type ControllerContext, type Reconciler } from '../controller-context.js';
 import { withDeadline } from '../deadline.js';
 import { releasing } from '../transfer-machine.js';
+import { DetectionAlarms } from './detection-alarms.js';
 
 export class BladeReconciler implements Reconciler {
+  readonly #detector = new Map<string, DetectorState>();
+  readonly #alarms = new DetectionAlarms();
+
   constructor(
     private readonly c: ControllerContext,
     private readonly pollMs: number,
@@ -20,16 +26,18 @@ export class BladeReconciler implements Reconciler {
     return this.pollMs > 0 ? this.pollMs : null;
   }
 
+  /** An operator's `blade clear`: the detector forgets what it concluded, and the next observation starts afresh. */
+  forget(id: string): NewAuditEvent[] {
+    this.#detector.delete(id);
+    this.#alarms.forget(id);
+    return this.#alarms.clear('blade.suspect', id, `blade ${id}: cleared by an operator`, this.c.o.clock.now());
+  }
+
   private async observe(id: string): Promise<void> {
     const { c } = this;
     const { store, hardware, clock } = c.o;
     if (!(await store.blade(id))) return;
-    let status: { power: 'on' | 'off' | 'unknown'; health: BladeRecord['health'] };
-    try {
-      status = await withDeadline(clock, hardware.status(id), c.timing.callMs, `status of ${id}`);
-    } catch {
-      status = { power: 'unknown', health: 'unreachable' };
-    }
+    const seen = await this.read(id);
     // The record and the open transfers as they are after the status call, which can take up to its deadline: a
     // cascade that released this blade meanwhile (now standby, off) must not make it look dead.
     const blade = await store.blade(id);
@@ -37,34 +45,95 @@ export class BladeReconciler implements Reconciler {
     const open = await store.transfers({ open: true });
     const targetOf = open.find((t) => t.to === id);
     const sourceOf = open.find((t) => t.from === id);
-    const dead =
-      status.health === 'critical' ||
-      status.health === 'unreachable' ||
-      // An active blade that lost power, unless a transfer is switching it on (target) or off (source). A source
-      // counts as switched off only once the cascade's release began; before that, a source that went dark lost
-      // the workload (or the place to roll it back to), and the rollback would never end.
-      (blade.state === 'active' && status.power === 'off' && !targetOf && !(sourceOf && releasing(sourceOf)));
-    const changed = status.power !== blade.power || status.health !== blade.health;
-    if (!dead || blade.state === 'failed' || blade.state === 'maintenance') {
+    // Power off counts against an active blade unless a transfer is switching it on (target) or off (source). A
+    // source counts as switched off only once the cascade's release began; before that, a source that went dark lost
+    // the workload (or the place to roll it back to), and the rollback would never end.
+    const active = blade.state === 'active' && !targetOf && !(sourceOf && releasing(sourceOf));
+    const raw = verdictOf(seen, active);
+    const hosted = (await store.workloads()).find((w) => w.blade === id && w.state === 'running');
+    const liveness = raw.verdict === 'suspect' && hosted ? await this.liveness(hosted.id, id) : null;
+    const now = clock.now();
+    // A repaired (or cleared) blade starts afresh: its old failure is over.
+    let prev = this.#detector.get(id) ?? null;
+    if (prev?.verdict === 'failed' && blade.state !== 'failed') prev = null;
+    const step = observe(prev, raw, liveness, now, c.o.detection ?? DEFAULT_DETECTION);
+    this.#detector.set(id, step.state);
+    const { verdict, reason } = step.state;
+    const events = this.alarmsFor(blade, seen, step.alarm, verdict, reason, now, await store.blades());
+    const status = seen.kind === 'status' ? { power: seen.power, health: seen.health } : { power: 'unknown' as const, health: 'unreachable' as const };
+    // A refused login says nothing about the blade: it keeps its last power and health.
+    const observed = seen.kind === 'error' && seen.code === 'auth' ? { power: blade.power, health: blade.health } : status;
+    if (blade.verdict !== verdict) {
+      events.push(c.event('controller', 'blade.verdict', id, { verdict, reason, previous: blade.verdict ?? null }));
+      c.log({ level: verdict === 'healthy' ? 'info' : 'warn', msg: `blade ${id}: ${verdict} (${reason})` });
+    }
+    const updated: BladeRecord = { ...blade, ...observed, verdict, verdictReason: reason };
+    // A maintenance blade that dies while it still holds a workload (a drain under way) fails like any other: its
+    // drain becomes a failover, never a rollback onto the dead blade. An empty one just stays out of the pool.
+    const holds = blade.state === 'maintenance' && (hosted !== undefined || sourceOf !== undefined);
+    if (verdict !== 'failed' || blade.state === 'failed' || (blade.state === 'maintenance' && !holds)) {
       // Onto the record read after the status call (above): a transfer that ended meanwhile (its target now
       // active) must not be undone by this write of power and health.
-      if (changed) await store.commit({ blades: [{ ...blade, power: status.power, health: status.health }] });
+      const changed = updated.power !== blade.power || updated.health !== blade.health || updated.verdictReason !== blade.verdictReason;
+      if (changed || events.length > 0) await store.commit({ blades: [updated], events });
+      if (blade.verdict !== verdict) c.queue.add('plan'); // a blade that joins or leaves the pool changes the plan
       return;
     }
 
-    const failed: BladeRecord = { ...blade, state: 'failed', power: status.power, health: status.health };
     const workloads: WorkloadRecord[] = [];
-    const hosted = (await store.workloads()).find((w) => w.blade === id && w.state === 'running');
     // Only the transfer's own workload is taken care of by it; another one on the blade fails over.
     if (hosted && sourceOf?.workload !== hosted.id) workloads.push({ ...hosted, state: 'pending', pendingReason: `blade ${id} failed` });
-    await store.commit({
-      blades: [failed],
-      workloads,
-      events: [c.event('controller', 'blade.failed', id, { health: status.health, power: status.power, workload: hosted?.id ?? null })],
-    });
-    c.log({ level: 'warn', msg: `blade ${id} failed`, health: status.health, power: status.power, workload: hosted?.id ?? null });
+    events.push(...this.#alarms.clear('blade.suspect', id, `blade ${id} failed: ${reason}`, now));
+    const data = { health: updated.health, power: updated.power, workload: hosted?.id ?? null, reason };
+    await store.commit({ blades: [{ ...updated, state: 'failed' }], workloads, events: [...events, c.event('controller', 'blade.failed', id, data)] });
+    c.log({ level: 'warn', msg: `blade ${id} failed`, health: updated.health, power: updated.power, reason, workload: hosted?.id ?? null });
     if (targetOf) c.queue.add(`transfer:${targetOf.id}`);
     if (sourceOf) c.queue.add(`transfer:${sourceOf.id}`);
     c.queue.add('plan');
+  }
+
+  /** The blade's status, or why there is none: refused credentials apart from every other management-path fault. */
+  private async read(id: string): Promise<BladeObservation> {
+    const { hardware, clock } = this.c.o;
+    try {
+      const s = await withDeadline(clock, hardware.status(id), this.c.timing.callMs, `status of ${id}`);
+      return { kind: 'status', power: s.power, health: s.health, ...(s.state === undefined ? {} : { state: s.state }) };
+    } catch (error) {
+      const code = (error as { readonly code?: unknown } | null)?.code === 'auth' ? 'auth' : 'path';
+      return { kind: 'error', code, message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  /** The workload's own heartbeat; one that does not answer within the call deadline counts as lost. */
+  private async liveness(workload: string, blade: string): Promise<Liveness> {
+    const { workloads, clock } = this.c.o;
+    try {
+      const seen = await withDeadline(clock, workloads.liveness(workload), this.c.timing.callMs, `liveness of ${workload}`);
+      if (seen.alive && seen.blade !== blade) return { alive: false, reason: `${workload} runs on ${seen.blade}, not ${blade}` };
+      return { alive: seen.alive, reason: seen.reason };
+    } catch (error) {
+      return { alive: false, reason: `${workload}: liveness unknown (${error instanceof Error ? error.message : String(error)})` };
+    }
+  }
+
+  private alarmsFor(
+    blade: BladeRecord,
+    seen: BladeObservation,
+    due: boolean,
+    verdict: string,
+    reason: string,
+    now: number,
+    all: readonly BladeRecord[],
+  ): NewAuditEvent[] {
+    const endpoint = this.c.o.hardware.endpointOf?.(blade.id) ?? blade.endpoint;
+    const path = seen.kind === 'status' ? 'answers' : seen.code === 'auth' ? 'refused' : 'silent';
+    const peers = all.filter((b) => (this.c.o.hardware.endpointOf?.(b.id) ?? b.endpoint) === endpoint).map((b) => b.id);
+    const events = this.#alarms.path(blade.id, endpoint, path, peers, now, seen.kind === 'error' ? seen.message : 'answers');
+    // One alarm for a whole silent endpoint, not one per blade.
+    if (due && !this.#alarms.isRaised('endpoint.unreachable', endpoint)) {
+      events.push(...this.#alarms.raise('blade.suspect', blade.id, `blade ${blade.id} is suspect: ${reason}; its workload is left alone`, 'warning', now));
+    }
+    if (verdict !== 'suspect' && verdict !== 'failed') events.push(...this.#alarms.clear('blade.suspect', blade.id, `blade ${blade.id}: ${verdict}`, now));
+    return events;
   }
 }

@@ -1,6 +1,7 @@
 // A controller on fakes and an in-memory SQLite store, with timings short enough for tests.
 import { fakePorts, FakeWorld, type FakeBladeSpec, type FakePorts, type FakeWorkloadSpec } from '../../adapters/fake/index.js';
 import { policyWith, type Policy } from '../../core/model.js';
+import type { DetectionSettings } from '../../core/verdict.js';
 import { systemClock } from '../../ports/clock.js';
 import type { AuditEvent, Store } from '../../ports/store.js';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
@@ -8,6 +9,8 @@ import { Controller, type LogEntry } from '../controller.js';
 import type { RetryTiming } from '../deadline.js';
 
 export const TEST_TIMING: RetryTiming = { callMs: 200, stepMs: 1_000, backoffMs: 10, maxBackoffMs: 50, pollMs: 5 };
+/** Detection scaled to the 20 ms poll: a suspect blade whose workload is silent too fails after about 3 polls. */
+export const TEST_DETECTION: DetectionSettings = { failAfterMs: 50, suspectAlarmMs: 100, consecutive: 2 };
 
 export interface Harness {
   readonly world: FakeWorld;
@@ -40,6 +43,7 @@ export async function harness(spec: {
   workloads?: (FakeWorkloadSpec & { priority?: number })[];
   policy?: Partial<Policy>;
   timing?: RetryTiming;
+  detection?: DetectionSettings;
   worldOptions?: { powerDelayMs?: number; tickMs?: number };
   /** How often every blade is polled; default 20 ms. */
   pollMs?: number;
@@ -58,6 +62,7 @@ export async function harness(spec: {
     ...ports,
     clock: systemClock,
     timing: spec.timing ?? TEST_TIMING,
+    detection: spec.detection ?? TEST_DETECTION,
     policy: policyWith({ cooldownSeconds: 0, ...spec.policy }),
     log: (e) => logs.push(e),
     pollMs,

@@ -160,12 +160,20 @@ ALTER TABLE blades ADD COLUMN name text;
 ALTER TABLE blades ADD COLUMN slot_label text;
 `;
 
+/** The failure detector's verdict on each blade and why (null: not observed since this version). */
+const V6_BLADE_VERDICTS = `
+ALTER TABLE blades ADD COLUMN verdict text
+  CHECK (verdict IS NULL OR verdict IN ('healthy', 'degraded', 'suspect', 'failed', 'credentials'));
+ALTER TABLE blades ADD COLUMN verdict_reason text;
+`;
+
 export const POSTGRES_MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'initial', sql: V1_INITIAL },
   { version: 2, name: 'leases', sql: V2_LEASES },
   { version: 3, name: 'tokens', sql: V3_TOKENS },
   { version: 4, name: 'rounds', sql: V4_ROUNDS },
   { version: 5, name: 'blade names', sql: V5_BLADE_NAMES },
+  { version: 6, name: 'blade verdicts', sql: V6_BLADE_VERDICTS },
 ]);
 
 export const POSTGRES_SCHEMA_VERSION: number = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;

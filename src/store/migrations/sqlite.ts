@@ -171,12 +171,20 @@ ALTER TABLE blades ADD COLUMN name TEXT;
 ALTER TABLE blades ADD COLUMN slot_label TEXT;
 `;
 
+/** The failure detector's verdict on each blade and why (null: not observed since this version). */
+const V6_BLADE_VERDICTS = `
+ALTER TABLE blades ADD COLUMN verdict TEXT
+  CHECK (verdict IS NULL OR verdict IN ('healthy', 'degraded', 'suspect', 'failed', 'credentials'));
+ALTER TABLE blades ADD COLUMN verdict_reason TEXT;
+`;
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'initial', sql: V1_INITIAL },
   { version: 2, name: 'leases', sql: V2_LEASES },
   { version: 3, name: 'tokens', sql: V3_TOKENS },
   { version: 4, name: 'rounds', sql: V4_ROUNDS },
   { version: 5, name: 'blade names', sql: V5_BLADE_NAMES },
+  { version: 6, name: 'blade verdicts', sql: V6_BLADE_VERDICTS },
 ]);
 
 /** The schema version this code brings a database to. */

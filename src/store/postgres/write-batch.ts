@@ -4,12 +4,13 @@ import type { AuditEvent, Batch, BladeRecord, CheckpointMeta, NewAuditEvent, Tok
 import { jsonText } from '../sqlite/write-batch.js';
 
 const UPSERT_BLADE = `
-INSERT INTO blades (id, resources, state, power, health, endpoint, chassis, slot, name, slot_label)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+INSERT INTO blades (id, resources, state, power, health, endpoint, chassis, slot, name, slot_label,
+  verdict, verdict_reason)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 ON CONFLICT (id) DO UPDATE SET
   resources = excluded.resources, state = excluded.state, power = excluded.power, health = excluded.health,
   endpoint = excluded.endpoint, chassis = excluded.chassis, slot = excluded.slot, name = excluded.name,
-  slot_label = excluded.slot_label`;
+  slot_label = excluded.slot_label, verdict = excluded.verdict, verdict_reason = excluded.verdict_reason`;
 
 const UPSERT_WORKLOAD = `
 INSERT INTO workloads (id, requirements, source, priority, blade, state, moved_at, pending_reason)
@@ -72,7 +73,8 @@ export async function writeBatch(client: PoolClient, batch: Batch): Promise<Audi
 
 async function writeBlade(client: PoolClient, b: BladeRecord): Promise<void> {
   const { chassis, slot } = b.location ?? { chassis: null, slot: null };
-  await client.query(UPSERT_BLADE, [b.id, jsonText(b.resources), b.state, b.power, b.health, b.endpoint, chassis, slot, b.name ?? null, b.location?.label ?? null]);
+  await client.query(UPSERT_BLADE, [b.id, jsonText(b.resources), b.state, b.power, b.health, b.endpoint, chassis, slot, b.name ?? null, b.location?.label ?? null,
+    b.verdict ?? null, b.verdictReason ?? null]);
 }
 
 async function writeWorkload(client: PoolClient, w: WorkloadRecord): Promise<void> {

@@ -1,6 +1,7 @@
 // Turns SQLite rows into the store's records, checking every column so a read never yields an unchecked value.
 import { z } from 'zod';
 import type { Fit } from '../../core/fit.js';
+import { VERDICTS } from '../../core/verdict.js';
 import { DEFAULT_POLICY, type Policy, type Resources } from '../../core/model.js';
 import type {
   AuditEvent,
@@ -70,6 +71,8 @@ const bladeRow = z.object({
   slot: z.number().nullable(),
   name: z.string().nullish(),
   slot_label: z.string().nullish(),
+  verdict: z.enum(VERDICTS).nullish(),
+  verdict_reason: z.string().nullish(),
 });
 
 const workloadRow = z.object({
@@ -129,7 +132,11 @@ const policyRow = z.object({ body: json(policyBody) });
 
 export function toBlade(row: unknown): BladeRecord {
   const r = bladeRow.parse(row);
-  const blade = { id: r.id, resources: r.resources, state: r.state, power: r.power, health: r.health, endpoint: r.endpoint, ...(r.name ? { name: r.name } : {}) };
+  const blade = {
+    id: r.id, resources: r.resources, state: r.state, power: r.power, health: r.health, endpoint: r.endpoint,
+    ...(r.name ? { name: r.name } : {}),
+    ...(r.verdict ? { verdict: r.verdict, verdictReason: r.verdict_reason ?? '' } : {}),
+  };
   // `location` is optional in the type: absent, not undefined, when the blade has none.
   if (r.chassis === null || r.slot === null) return blade;
   return { ...blade, location: { chassis: r.chassis, slot: r.slot, ...(r.slot_label ? { label: r.slot_label } : {}) } };

@@ -15,12 +15,13 @@ import type {
 export type Prepare = (sql: string) => Statement<unknown[]>;
 
 const UPSERT_BLADE = `
-INSERT INTO blades (id, resources, state, power, health, endpoint, chassis, slot, name, slot_label)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO blades (id, resources, state, power, health, endpoint, chassis, slot, name, slot_label,
+  verdict, verdict_reason)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
   resources = excluded.resources, state = excluded.state, power = excluded.power, health = excluded.health,
   endpoint = excluded.endpoint, chassis = excluded.chassis, slot = excluded.slot, name = excluded.name,
-  slot_label = excluded.slot_label`;
+  slot_label = excluded.slot_label, verdict = excluded.verdict, verdict_reason = excluded.verdict_reason`;
 
 const UPSERT_WORKLOAD = `
 INSERT INTO workloads (id, requirements, source, priority, blade, state, moved_at, pending_reason)
@@ -67,7 +68,8 @@ export function writeBatch(prepare: Prepare, batch: Batch): AuditEvent[] {
 
 function writeBlade(prepare: Prepare, b: BladeRecord): void {
   const { chassis, slot } = b.location ?? { chassis: null, slot: null };
-  prepare(UPSERT_BLADE).run(b.id, jsonText(b.resources), b.state, b.power, b.health, b.endpoint, chassis, slot, b.name ?? null, b.location?.label ?? null);
+  prepare(UPSERT_BLADE).run(b.id, jsonText(b.resources), b.state, b.power, b.health, b.endpoint, chassis, slot, b.name ?? null, b.location?.label ?? null,
+    b.verdict ?? null, b.verdictReason ?? null);
 }
 
 function writeWorkload(prepare: Prepare, w: WorkloadRecord): void {

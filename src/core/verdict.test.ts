@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { observe, verdictOf, type DetectionSettings, type DetectorState, type Liveness, type VerdictWithReason } from './verdict.js';
+
+const ok = { kind: 'status', power: 'on', health: 'ok', state: 'Enabled' } as const;
+const timeout = { kind: 'error', code: 'path', message: 'timeout after 2000 ms' } as const;
+const settings: DetectionSettings = { failAfterMs: 10_000, suspectAlarmMs: 30_000, consecutive: 2 };
+const alive: Liveness = { alive: true, reason: 'W1 heartbeats' };
+const dead: Liveness = { alive: false, reason: 'W1 stopped' };
+
+/** Feeds observations at the given times; returns every step. */
+function run(seq: readonly [number, VerdictWithReason, Liveness | null][]): { state: DetectorState; alarm: boolean }[] {
+  let state: DetectorState | null = null;
+  return seq.map(([at, seen, life]) => {
+    const step = observe(state, seen, life, at, settings);
+    state = step.state;
+    return step;
+  });
+}
+
+describe('verdictOf', () => {
+  it('names each verdict with its reason', () => {
+    expect(verdictOf(ok, true)).toMatchObject({ verdict: 'healthy' });
+    expect(verdictOf({ ...ok, health: 'warning' }, true)).toEqual({ verdict: 'degraded', reason: 'Health Warning' });
+    expect(verdictOf({ ...ok, health: 'critical' }, true)).toEqual({ verdict: 'failed', reason: 'Health Critical' });
+    expect(verdictOf({ ...ok, power: 'off', state: 'Absent' }, false)).toEqual({ verdict: 'failed', reason: 'State Absent' });
+    expect(verdictOf({ ...ok, power: 'off', state: 'UnavailableOffline' }, false).verdict).toBe('failed');
+    expect(verdictOf({ ...ok, power: 'off' }, true)).toEqual({ verdict: 'failed', reason: 'powered off while active' });
+    expect(verdictOf({ ...ok, power: 'off' }, false).verdict).toBe('healthy');
+    expect(verdictOf(timeout, true)).toEqual({ verdict: 'suspect', reason: 'management path: timeout after 2000 ms' });
+    expect(verdictOf({ kind: 'error', code: 'auth', message: '401' }, true).verdict).toBe('credentials');
+  });
+
+  it('a reply that contradicts itself is suspect, never failed', () => {
+    expect(verdictOf({ ...ok, power: 'on', state: 'Absent' }, true)).toEqual({
+      verdict: 'suspect',
+      reason: 'contradictory reply: PowerState On and State Absent',
+    });
+  });
+});
+
+describe('observe', () => {
+  const suspect = verdictOf(timeout, true);
+  const healthy = verdictOf(ok, true);
+
+  it('a suspect blade whose workload is alive never fails, however long it lasts', () => {
+    const steps = run([0, 5_000, 10_000, 60_000, 600_000].map((t) => [t, suspect, alive] as const));
+    expect(steps.map((s) => s.state.verdict)).toEqual(['suspect', 'suspect', 'suspect', 'suspect', 'suspect']);
+  });
+
+  it('suspect and liveness lost for failAfterMs, over enough observations, is failed', () => {
+    const steps = run([
+      [0, healthy, alive],
+      [1_000, suspect, dead],
+      [6_000, suspect, dead],
+      [11_000, suspect, dead],
+    ]);
+    expect(steps.map((s) => s.state.verdict)).toEqual(['healthy', 'suspect', 'suspect', 'failed']);
+    expect(steps[3]!.state.reason).toBe('management path: timeout after 2000 ms; and W1 stopped');
+  });
+
+  it('liveness must be lost for the whole window, not only suspect', () => {
+    const steps = run([
+      [0, suspect, alive],
+      [20_000, suspect, dead],
+      [25_000, suspect, dead],
+      [30_000, suspect, dead],
+    ]);
+    expect(steps.map((s) => s.state.verdict)).toEqual(['suspect', 'suspect', 'suspect', 'failed']);
+  });
+
+  it('one answer in a suspect run is not enough to be healthy again (flap damping)', () => {
+    const steps = run([
+      [0, suspect, alive],
+      [1_000, healthy, alive],
+      [2_000, suspect, alive],
+      [3_000, healthy, alive],
+      [4_000, healthy, alive],
+    ]);
+    expect(steps.map((s) => s.state.verdict)).toEqual(['suspect', 'suspect', 'suspect', 'suspect', 'healthy']);
+  });
+
+  it('a definitive signal fails at once and stays failed until an operator acts', () => {
+    const failed = verdictOf({ ...ok, health: 'critical' }, true);
+    const steps = run([
+      [0, healthy, alive],
+      [1_000, failed, alive],
+      [2_000, healthy, alive],
+      [3_000, healthy, alive],
+    ]);
+    expect(steps.map((s) => s.state.verdict)).toEqual(['healthy', 'failed', 'failed', 'failed']);
+  });
+
+  it('raises the suspect alarm once, after suspectAlarmMs', () => {
+    const steps = run([0, 10_000, 30_000, 40_000, 50_000].map((t) => [t, suspect, alive] as const));
+    expect(steps.map((s) => s.alarm)).toEqual([false, false, true, false, false]);
+  });
+});
