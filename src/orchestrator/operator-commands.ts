@@ -27,10 +27,13 @@ export class OperatorCommands {
       if (waiting.length > 0 && b.power !== 'off') {
         throw new ActionError('conflict', `blade ${blade} may still run ${waiting.map((w) => w.id).join(', ')} (power ${b.power}): repair it once its failover has fenced it`);
       }
+      // A maintenance blade whose drain never happened (no standby to drain to) still runs its workload: repaired,
+      // it is back in service as that workload's host, never a standby the next failover would start another on.
+      const hosted = (await store.workloads()).filter((w) => w.blade === blade && (w.state === 'running' || w.state === 'transferring'));
       await store.commit({
-        blades: [{ ...b, state: 'standby' }],
+        blades: [{ ...b, state: hosted.length > 0 ? 'active' : 'standby' }],
         workloads: waiting.map((w) => ({ ...w, blade: null })),
-        events: [c.event(actor, 'blade.repaired', blade, { was: b.state })],
+        events: [c.event(actor, 'blade.repaired', blade, { was: b.state, ...(hosted.length > 0 ? { hosts: hosted.map((w) => w.id) } : {}) })],
       });
       c.queue.add(`blade:${blade}`);
       c.queue.add('plan');
@@ -45,7 +48,9 @@ export class OperatorCommands {
       if (on && (b.state === 'standby' || b.state === 'active')) {
         await store.commit({ blades: [{ ...b, state: 'maintenance' }], events: [c.event(actor, 'blade.maintenance', blade, { on, drain: b.state === 'active' })] });
       } else if (!on && b.state === 'maintenance') {
-        const hosts = (await store.workloads()).some((w) => w.blade === blade && w.state !== 'finished' && w.state !== 'pending');
+        // A blade an open transfer aims at is that transfer's, as if it hosted the workload already.
+        const targeted = (await store.transfers({ open: true })).some((t) => t.to === blade);
+        const hosts = targeted || (await store.workloads()).some((w) => w.blade === blade && w.state !== 'finished' && w.state !== 'pending');
         await store.commit({ blades: [{ ...b, state: hosts ? 'active' : 'standby' }], events: [c.event(actor, 'blade.maintenance', blade, { on })] });
       } else {
         throw new ActionError('conflict', `blade ${blade} is ${b.state}; maintenance ${on ? 'on' : 'off'} does not apply`);
@@ -90,7 +95,10 @@ export class OperatorCommands {
       const blades: BladeRecord[] = [];
       if (w.state === 'running' && w.blade) {
         const b = await store.blade(w.blade);
-        if (b && b.state === 'active') blades.push({ ...b, state: 'standby' });
+        // A blade another open transfer moves into or out of stays that transfer's: freed here, the planner would aim
+        // a second transfer at it.
+        const claimed = (await store.transfers({ open: true })).some((t) => t.to === w.blade || t.from === w.blade);
+        if (b && b.state === 'active' && !claimed) blades.push({ ...b, state: 'standby' });
       }
       await store.commit({ workloads: [{ ...w, state: 'finished', blade: null }], blades, events: [c.event(actor, 'workload.finished', workload, {})] });
       c.queue.add('plan');

@@ -22,9 +22,11 @@ export class PlanReconciler implements Reconciler {
     const { c } = this;
     const { store, clock } = c.o;
     const policy = c.policy;
-    const blades = await store.blades();
-    const workloads = await store.workloads();
     const open = await store.transfers({ open: true });
+    // A blade an open transfer aims at is reserved by it, whatever its record says: never a second transfer's target.
+    const aimed = new Set(open.map((t) => t.to));
+    const blades = (await store.blades()).map((b) => (b.state === 'standby' && aimed.has(b.id) ? { ...b, state: 'active' as const } : b));
+    const workloads = await store.workloads();
     const bladeOf = new Map(workloads.map((w) => [w.id, w.blade]));
     if (policy.requireApproval) c.approvals.forgetRejections((id) => bladeOf.get(id) ?? null);
     const snapshot: RoundSnapshot = { blades, workloads, transfers: open, proposals: c.approvals.openProposals(), rejected: c.approvals.rejectedMoves() };
