@@ -68,7 +68,7 @@ describe('operator safety', () => {
     await h.controller.submit({ id: 'W3', requirements: { storageTB: 200 } }).catch(() => undefined);
     await h.planRound();
     await eventually(async () => (await h!.store.workload('W3'))?.pendingReason != null, 5_000, 'W3 pending with a reason');
-    expect((await h.store.transfers({ open: true })).filter((t) => t.to === 'B').map((t) => t.workload)).toEqual(['W2']);
+    expect((await h.store.transfers()).filter((t) => t.to === 'B').map((t) => t.workload)).toEqual(['W2']);
   });
 });
 
