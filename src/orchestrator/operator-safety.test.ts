@@ -65,7 +65,8 @@ describe('operator safety', () => {
     expect(await h.store.blade('B')).toMatchObject({ state: 'active' });
     // Even a record that says standby is not offered to a second transfer while one aims at the blade.
     await h.store.commit({ blades: [{ ...(await h.store.blade('B'))!, state: 'standby' }] });
-    await h.controller.submit({ id: 'W3', requirements: { storageTB: 200 } }).catch(() => undefined);
+    h.world.addWorkload({ id: 'W3', requirements: { storageTB: 200 } });
+    await h.controller.submit({ id: 'W3', requirements: { storageTB: 200 } });
     await h.planRound();
     await eventually(async () => (await h!.store.workload('W3'))?.pendingReason != null, 5_000, 'W3 pending with a reason');
     expect((await h.store.transfers()).filter((t) => t.to === 'B').map((t) => t.workload)).toEqual(['W2']);

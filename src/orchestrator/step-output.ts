@@ -8,6 +8,8 @@ export interface StepOutput {
   readonly source?: 'live' | 'stored' | 'none';
   /** move: how the state moved. */
   readonly mode?: 'live' | 'checkpoint';
+  /** A failed step whose driver blamed the workload (unknown, unusable state), not the target blade. */
+  readonly fault?: 'workload';
 }
 
 // Loose: a driver's checkpoint may carry more than the port names, and restore() must get it back whole.
@@ -15,6 +17,7 @@ const stepOutput = z.looseObject({
   checkpoint: z.looseObject({ workload: z.string(), blade: z.string(), sequence: z.number(), data: z.string() }).optional(),
   source: z.enum(['live', 'stored', 'none']).optional(),
   mode: z.enum(['live', 'checkpoint']).optional(),
+  fault: z.literal('workload').optional(),
 });
 
 /** Reads a stored output; no output (a step that hands nothing on) reads as {}. A malformed one is a bug. */
