@@ -4,6 +4,8 @@ import { EVERY, type ControllerContext, type Reconciler } from '../controller-co
 import { withDeadline } from '../deadline.js';
 import { releasing } from '../transfer-machine.js';
 
+type Status = { power: 'on' | 'off' | 'unknown'; health: BladeRecord['health'] };
+
 export class BladeReconciler implements Reconciler {
   constructor(
     private readonly c: ControllerContext,
@@ -12,7 +14,11 @@ export class BladeReconciler implements Reconciler {
 
   async sync(id: string): Promise<number | null> {
     if (id !== EVERY) {
-      await this.c.serial(() => this.observe(id));
+      // The BMC is asked outside the exclusive section: a hung one (up to its deadline) holds up no operator action,
+      // plan or other blade; what it said is weighed inside, against the records as they are then.
+      const moves = this.c.moves.get(id) ?? 0;
+      const status = await this.read(id);
+      if (status !== null) await this.c.serial(() => this.observe(id, status, moves));
       return null;
     }
     // Polling: every blade is read again even when its controller sends no events.
@@ -20,15 +26,25 @@ export class BladeReconciler implements Reconciler {
     return this.pollMs > 0 ? this.pollMs : null;
   }
 
-  private async observe(id: string): Promise<void> {
-    const { c } = this;
-    const { store, hardware, clock } = c.o;
-    if (!(await store.blade(id))) return;
-    let status: { power: 'on' | 'off' | 'unknown'; health: BladeRecord['health'] };
+  /** What the blade's controller reports, or null for a blade the store does not know. */
+  private async read(id: string): Promise<Status | null> {
+    const { store, hardware, clock } = this.c.o;
+    if (!(await store.blade(id))) return null;
     try {
-      status = await withDeadline(clock, hardware.status(id), c.timing.callMs, `status of ${id}`);
+      return await withDeadline(clock, hardware.status(id), this.c.timing.callMs, `status of ${id}`);
     } catch {
-      status = { power: 'unknown', health: 'unreachable' };
+      return { power: 'unknown', health: 'unreachable' };
+    }
+  }
+
+  private async observe(id: string, status: Status, moves: number): Promise<void> {
+    const { c } = this;
+    const { store } = c.o;
+    // A transfer into or out of this blade began or ended while its controller was asked: the answer may predate
+    // the power change it made. Ask again rather than judge the blade on it.
+    if ((c.moves.get(id) ?? 0) !== moves) {
+      c.queue.add(`blade:${id}`);
+      return;
     }
     // The record and the open transfers as they are after the status call, which can take up to its deadline: a
     // cascade that released this blade meanwhile (now standby, off) must not make it look dead.
