@@ -146,8 +146,8 @@ describe('workloads', () => {
     // A workload the hypervisor does not know is refused; a pending one is withdrawn; a running one is not.
     const ghost = await t.request('POST', '/api/v1/workloads', { as: 'operator', body: { id: 'ghost', requirements: { storageTB: 1 } } });
     expect(ghost).toMatchObject({ status: 422, body: { error: { code: 'unknown-workload', field: 'body.id' } } });
-    t.h.world.addWorkload({ id: 'W9', requirements: { storageTB: 9000 } });
-    expect((await t.request('POST', '/api/v1/workloads', { as: 'operator', body: { id: 'W9', requirements: { storageTB: 9000 } } })).status).toBe(201);
+    t.h.world.addWorkload({ id: 'W9', requirements: { cpuArch: 'sparc' } });
+    expect((await t.request('POST', '/api/v1/workloads', { as: 'operator', body: { id: 'W9', requirements: { cpuArch: 'sparc' } } })).status).toBe(201);
     expect(await t.request('DELETE', '/api/v1/workloads/W9', { as: 'operator' })).toMatchObject({ status: 200, body: { id: 'W9', state: 'finished' } });
     expect((await t.request('DELETE', '/api/v1/workloads/W1', { as: 'operator' })).status).toBe(409);
   });
