@@ -45,6 +45,7 @@ export function invalidInput(part: InputPart, error: z.ZodError): ApiError {
 export function toErrorReply(error: unknown): { status: number; body: ErrorBody; unexpected: boolean } {
   if (error instanceof ApiError) return reply(error.status, error.code, error.message, error.field);
   if (error instanceof ActionError) {
+    if (error.code === 'unknown-to-driver') return reply(422, 'unknown-workload', `body.id: ${error.message}`, 'body.id');
     const status = error.code === 'not-found' ? 404 : error.code === 'conflict' ? 409 : 400;
     return reply(status, error.code, error.message);
   }

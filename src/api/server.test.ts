@@ -143,6 +143,13 @@ describe('workloads', () => {
     expect((await t.request('GET', '/api/v1/workloads?state=finished', { as: 'viewer' })).body).toMatchObject({ total: 1 });
     expect((await t.request('GET', '/api/v1/workloads/nope', { as: 'viewer' })).status).toBe(404);
     expect((await t.request('POST', '/api/v1/workloads/nope/finish', { as: 'operator' })).status).toBe(404);
+    // A workload the hypervisor does not know is refused; a pending one is withdrawn; a running one is not.
+    const ghost = await t.request('POST', '/api/v1/workloads', { as: 'operator', body: { id: 'ghost', requirements: { storageTB: 1 } } });
+    expect(ghost).toMatchObject({ status: 422, body: { error: { code: 'unknown-workload', field: 'body.id' } } });
+    t.h.world.addWorkload({ id: 'W9', requirements: { cpuArch: 'sparc' } });
+    expect((await t.request('POST', '/api/v1/workloads', { as: 'operator', body: { id: 'W9', requirements: { cpuArch: 'sparc' } } })).status).toBe(201);
+    expect(await t.request('DELETE', '/api/v1/workloads/W9', { as: 'operator' })).toMatchObject({ status: 200, body: { id: 'W9', state: 'finished' } });
+    expect((await t.request('DELETE', '/api/v1/workloads/W1', { as: 'operator' })).status).toBe(409);
   });
 });
 

@@ -6,7 +6,9 @@ export type ActionErrorCode =
   /** It exists, but its state does not allow the action now (e.g. repairing an active blade). */
   | 'conflict'
   /** The request itself cannot be carried out (e.g. a workload with no requirements from anywhere). */
-  | 'invalid';
+  | 'invalid'
+  /** A submitted workload its driver (the hypervisor) does not know. */
+  | 'unknown-to-driver';
 
 export class ActionError extends Error {
   constructor(

@@ -69,6 +69,8 @@ export interface ControllerContext {
    * word, at level "operator". Kept in memory: after a restart the operator confirms again.
    */
   readonly fenceConfirmations: Map<string, FenceConfirmation>;
+  /** Per blade, how many transfers into or out of it began or ended: a status read across a change is stale. */
+  readonly moves: Map<string, number>;
   /** Planning, blade observations and operator actions change shared records: one at a time. */
   serial<T>(work: () => Promise<T>): Promise<T>;
   event(actor: string, type: AuditEventType, subject: string, data: Record<string, unknown>): NewAuditEvent;
@@ -104,6 +106,11 @@ export async function mustBlade(store: Store, id: string): Promise<BladeRecord> 
 /** One per key kind (controller-runtime's Reconcile): looks at one id and says when to look again (ms), if ever. */
 export interface Reconciler {
   sync(id: string): Promise<number | null>;
+}
+
+/** Counts a transfer's start or end on each blade it touches (ControllerContext.moves). */
+export function moved(c: ControllerContext, t: { readonly from: string | null; readonly to: string }): void {
+  for (const b of [t.from, t.to]) if (b !== null) c.moves.set(b, (c.moves.get(b) ?? 0) + 1);
 }
 
 /** The id that stands for every record of a kind: a sweep queues each of them. */

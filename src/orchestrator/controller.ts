@@ -40,7 +40,7 @@ export class Controller {
     const serial = serializer();
     this.c = {
       o, queue, log, serial, timing: o.timing ?? LIVE_TIMING, approvals: new ProposalBook(), policy: LIVE_POLICY, running: false,
-      fenceConfirmations: new Map(),
+      fenceConfirmations: new Map(), moves: new Map(),
       event: (actor, type, subject, data) => ({ at: o.clock.now(), actor, type, subject, data }),
     };
     this.commands = new OperatorCommands(this.c);
@@ -136,6 +136,11 @@ export class Controller {
 
   finish(workload: string, actor = 'operator'): Promise<void> {
     return this.commands.finish(workload, actor);
+  }
+
+  /** Withdraws a pending or placing workload: a placement in progress powers its target off and frees it. */
+  withdraw(workload: string, actor = 'operator'): Promise<void> {
+    return this.commands.finish(workload, actor, true);
   }
 
   /** Snapshots a running workload now (the failover of a dead blade restores it); returns the sequence. */

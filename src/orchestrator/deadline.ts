@@ -45,6 +45,8 @@ export async function retry<T>(
   timing: RetryTiming,
   attempt: () => Promise<T>,
   onRetry: (error: Error, tries: number) => Promise<void> | void,
+  /** Errors no retry can cure (an unknown workload): thrown at once. */
+  permanent: (error: Error) => boolean = () => false,
 ): Promise<T> {
   const deadline = clock.now() + timing.stepMs;
   let backoff = timing.backoffMs;
@@ -53,7 +55,7 @@ export async function retry<T>(
       return await attempt();
     } catch (raw) {
       const error = raw instanceof Error ? raw : new Error(String(raw));
-      if (clock.now() + backoff >= deadline) throw error;
+      if (permanent(error) || clock.now() + backoff >= deadline) throw error;
       await onRetry(error, tries);
       await clock.sleep(backoff);
       backoff = Math.min(timing.maxBackoffMs, backoff * 2);

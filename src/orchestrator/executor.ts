@@ -2,6 +2,7 @@
 // before it runs and after, and carries out completion and aborts with their bookkeeping.
 import type { BladeRecord, NewAuditEvent, StepRecord, TransferRecord, WorkloadRecord } from '../ports/store.js';
 import { retry } from './deadline.js';
+import { faultOf, WORKLOAD_FAULT_PREFIX } from './fault-class.js';
 import { parseStepOutput, type StepOutput } from './step-output.js';
 import { runStep, type Ports } from './steps.js';
 import type { AuditEventType } from '../wire/events.js';
@@ -28,15 +29,18 @@ export class Executor {
       const transfer = await this.ports.store.transfer(id);
       if (!transfer) throw new Error(`transfer ${id} not found`);
       const source = transfer.from === null ? null : await this.ports.store.blade(transfer.from);
-      const command = nextCommand(transfer, { sourceFailed: source?.state === 'failed' });
+      const command = nextCommand(transfer, { sourceFailed: source?.state === 'failed', withdrawn: await this.withdrawn(transfer) });
       switch (command.type) {
         case 'none':
           return transfer;
         case 'run':
           await this.run(transfer, command.step, command.attempt);
           break;
-        case 'complete':
+        case 'complete': {
+          // Withdrawn between the question and the answer: the loop asks again and unwinds.
+          if (await this.withdrawn(transfer)) break;
           return this.settle(transfer, command, await this.complete(transfer));
+        }
         case 'abort':
           return this.settle(transfer, command, await this.abort(transfer, command));
         case 'wait':
@@ -81,11 +85,14 @@ export class Executor {
           }
           await store.commit({ events: [this.event(current, 'transfer.step.retry', { step, tries, error: error.message })] });
         },
+        // A workload the driver does not know, or whose state it cannot use, stays so however long one waits.
+        (error) => faultOf(error) === 'workload',
       );
       ended = { ...started, status: 'succeeded', endedAt: clock.now(), output: JSON.stringify(output) };
     } catch (raw) {
       const message = raw instanceof Error ? raw.message : String(raw);
-      ended = { ...started, status: 'failed', endedAt: clock.now(), error: message };
+      const fault: StepOutput | null = faultOf(raw) === 'workload' ? { fault: 'workload' } : null;
+      ended = { ...started, status: 'failed', endedAt: clock.now(), error: message, output: fault === null ? null : JSON.stringify(fault) };
     }
     current = { ...current, steps: [...current.steps, ended], reason: ended.error ?? current.reason, updatedAt: clock.now() };
     const checkpoint = output?.checkpoint && (step === 'capture' || step === 'move') && output.source !== 'stored' && output.source !== 'none'
@@ -132,13 +139,17 @@ export class Executor {
     const blades: BladeRecord[] = [];
     if (target) blades.push({ ...target, state: targetFailed ? 'failed' : target.state === 'active' ? 'standby' : target.state });
     // A failover that gives up keeps its source as the workload's blade, so the next attempt
-    // fences and captures from it again; a cascade leaves the workload running on its source.
-    const after: WorkloadRecord =
-      transfer.kind === 'cascade' && !command.toFailover
+    // fences and captures from it again; a cascade leaves the workload running on its source. A workload fault holds
+    // the workload pending (the planner leaves it alone) with the driver's reason, until an operator acts on it.
+    const pendingReason = command.workloadFault ? `${WORKLOAD_FAULT_PREFIX}${reason}` : reason;
+    const after: WorkloadRecord = command.withdrawn
+      ? workload
+      : transfer.kind === 'cascade' && !command.toFailover
         ? { ...workload, blade: transfer.from, state: 'running' }
-        : { ...workload, blade: transfer.kind === 'place' ? null : transfer.from, state: 'pending', pendingReason: reason };
+        : { ...workload, blade: transfer.kind === 'place' ? null : transfer.from, state: 'pending', pendingReason };
     const aborted: TransferRecord = { ...transfer, status: 'aborted', reason, updatedAt: now };
-    const events: NewAuditEvent[] = [this.event(aborted, 'transfer.aborted', { reason, targetFailed })];
+    const fault = command.workloadFault ? { fault: 'workload' } : command.withdrawn ? { withdrawn: true } : {};
+    const events: NewAuditEvent[] = [this.event(aborted, 'transfer.aborted', { reason, targetFailed, ...fault })];
     if (targetFailed) events.push({ at: now, actor: 'controller', type: 'blade.failed', subject: transfer.to, data: { reason } });
     await store.commit({ transfers: [aborted], blades, workloads: [after], events });
     return aborted;
@@ -149,6 +160,11 @@ export class Executor {
     const waiting: TransferRecord = { ...transfer, status: 'waiting', reason, updatedAt: clock.now() };
     await store.commit({ transfers: [waiting], events: [this.event(waiting, 'alert', { step, reason })] });
     return waiting;
+  }
+
+  /** A placement whose workload an operator withdrew (finished) while it ran. */
+  private async withdrawn(transfer: TransferRecord): Promise<boolean> {
+    return transfer.kind === 'place' && (await this.ports.store.workload(transfer.workload))?.state === 'finished';
   }
 
   private async workload(transfer: TransferRecord): Promise<WorkloadRecord> {

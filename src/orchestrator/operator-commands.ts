@@ -5,6 +5,8 @@ import { deriveRequirements } from '../core/requirements.js';
 import type { BladeRecord, WorkloadRecord } from '../ports/store.js';
 import { ActionError } from './action-error.js';
 import { mustBlade, type ControllerContext, type RunningWorkload } from './controller-context.js';
+import { withDeadline } from './deadline.js';
+import { driverCode, heldByFault } from './fault-class.js';
 
 export class OperatorCommands {
   constructor(private readonly c: ControllerContext) {}
@@ -27,10 +29,13 @@ export class OperatorCommands {
       if (waiting.length > 0 && b.power !== 'off') {
         throw new ActionError('conflict', `blade ${blade} may still run ${waiting.map((w) => w.id).join(', ')} (power ${b.power}): repair it once its failover has fenced it`);
       }
+      // A maintenance blade whose drain never happened (no standby to drain to) still runs its workload: repaired,
+      // it is back in service as that workload's host, never a standby the next failover would start another on.
+      const hosted = (await store.workloads()).filter((w) => w.blade === blade && (w.state === 'running' || w.state === 'transferring'));
       await store.commit({
-        blades: [{ ...b, state: 'standby' }],
+        blades: [{ ...b, state: hosted.length > 0 ? 'active' : 'standby' }],
         workloads: waiting.map((w) => ({ ...w, blade: null })),
-        events: [c.event(actor, 'blade.repaired', blade, { was: b.state })],
+        events: [c.event(actor, 'blade.repaired', blade, { was: b.state, ...(hosted.length > 0 ? { hosts: hosted.map((w) => w.id) } : {}) })],
       });
       // An operator's word that it was off held for that failure only.
       c.fenceConfirmations.delete(blade);
@@ -47,7 +52,9 @@ export class OperatorCommands {
       if (on && (b.state === 'standby' || b.state === 'active')) {
         await store.commit({ blades: [{ ...b, state: 'maintenance' }], events: [c.event(actor, 'blade.maintenance', blade, { on, drain: b.state === 'active' })] });
       } else if (!on && b.state === 'maintenance') {
-        const hosts = (await store.workloads()).some((w) => w.blade === blade && w.state !== 'finished' && w.state !== 'pending');
+        // A blade an open transfer aims at is that transfer's, as if it hosted the workload already.
+        const targeted = (await store.transfers({ open: true })).some((t) => t.to === blade);
+        const hosts = targeted || (await store.workloads()).some((w) => w.blade === blade && w.state !== 'finished' && w.state !== 'pending');
         await store.commit({ blades: [{ ...b, state: hosts ? 'active' : 'standby' }], events: [c.event(actor, 'blade.maintenance', blade, { on })] });
       } else {
         throw new ActionError('conflict', `blade ${blade} is ${b.state}; maintenance ${on ? 'on' : 'off'} does not apply`);
@@ -59,16 +66,32 @@ export class OperatorCommands {
   async submit(w: { id: string; requirements?: Resources; priority?: number }, actor: string): Promise<void> {
     const { c } = this;
     const { store, workloads } = c.o;
+    // Asked before the exclusive section: a slow hypervisor delays this submit, never the other operators.
+    await this.mustExist(w.id);
+    const derived = w.requirements
+      ? { requirements: w.requirements, source: 'declared' as const }
+      : deriveRequirements({ declared: await workloads.declared(w.id), samples: await workloads.samples(w.id), host: null });
     return c.serial(async () => {
       if (await store.workload(w.id)) throw new ActionError('conflict', `workload ${w.id} already exists`);
-      const derived = w.requirements
-        ? { requirements: w.requirements, source: 'declared' as const }
-        : deriveRequirements({ declared: await workloads.declared(w.id), samples: await workloads.samples(w.id), host: null });
       if (!derived) throw new ActionError('invalid', `workload ${w.id}: no requirements given and its driver has none`);
       const record: WorkloadRecord = { id: w.id, requirements: derived.requirements, source: derived.source, priority: w.priority ?? 0, blade: null, state: 'pending', movedAt: null, pendingReason: null };
       await store.commit({ workloads: [record], events: [c.event(actor, 'workload.submitted', w.id, { requirements: derived.requirements, source: derived.source })] });
       c.queue.add('plan');
     });
+  }
+
+  /**
+   * The workload driver must know a submitted workload: one it does not know fails every placement. Only a definite
+   * "unknown" refuses; a driver that cannot answer now is logged, and a placement's failure then holds the workload.
+   */
+  private async mustExist(id: string): Promise<void> {
+    const { c } = this;
+    try {
+      await withDeadline(c.o.clock, c.o.workloads.status(id), c.timing.callMs, `status of ${id}`);
+    } catch (error) {
+      if (driverCode(error) === 'unknown-workload') throw new ActionError('unknown-to-driver', `workload ${id} is unknown to the workload driver`);
+      c.log({ level: 'warn', msg: `could not check that ${id} exists: ${error instanceof Error ? error.message : String(error)}`, workload: id });
+    }
   }
 
   /** Outside the lock: for callers that already hold it (discovery). */
@@ -82,19 +105,34 @@ export class OperatorCommands {
     c.queue.add('plan');
   }
 
-  async finish(workload: string, actor: string): Promise<void> {
+  /** `unplacedOnly`: a withdrawal, refused for a workload that runs (or moves) already. */
+  async finish(workload: string, actor: string, unplacedOnly = false): Promise<void> {
     const { c } = this;
     const { store } = c.o;
     return c.serial(async () => {
       const w = await store.workload(workload);
       if (!w) throw new ActionError('not-found', `unknown workload ${workload}`);
-      if (w.state === 'transferring') throw new ActionError('conflict', `workload ${workload} is in a transfer; finish it when the transfer ends`);
+      if (unplacedOnly && w.state !== 'pending' && w.state !== 'transferring') {
+        throw new ActionError('conflict', `workload ${workload} is ${w.state}; only a pending or placing workload can be withdrawn (finish a running one)`);
+      }
+      const open = (await store.transfers({ open: true })).find((t) => t.workload === workload);
+      // A placement can be withdrawn: its transfer sees the workload finished, powers the target off and frees it.
+      // A failover or cascade moves a workload that ran already: it must land first.
+      if (w.state === 'transferring' && open?.kind !== 'place') {
+        throw new ActionError('conflict', `workload ${workload} is in a ${open?.kind ?? ''} transfer; finish it when the transfer ends`);
+      }
       const blades: BladeRecord[] = [];
       if (w.state === 'running' && w.blade) {
         const b = await store.blade(w.blade);
-        if (b && b.state === 'active') blades.push({ ...b, state: 'standby' });
+        // A blade another open transfer moves into or out of stays that transfer's: freed here, the planner would aim
+        // a second transfer at it.
+        const claimed = (await store.transfers({ open: true })).some((t) => t.to === w.blade || t.from === w.blade);
+        if (b && b.state === 'active' && !claimed) blades.push({ ...b, state: 'standby' });
       }
-      await store.commit({ workloads: [{ ...w, state: 'finished', blade: null }], blades, events: [c.event(actor, 'workload.finished', workload, {})] });
+      const withdrawn = w.state !== 'running';
+      const events = [c.event(actor, 'workload.finished', workload, withdrawn ? { withdrawn: true, was: w.state } : {})];
+      await store.commit({ workloads: [{ ...w, state: 'finished', blade: null, pendingReason: null }], blades, events });
+      if (open) c.queue.add(`transfer:${open.id}`);
       c.queue.add('plan');
     });
   }
@@ -106,7 +144,8 @@ export class OperatorCommands {
       const w = await store.workload(workload);
       if (!w) throw new ActionError('not-found', `unknown workload ${workload}`);
       if (w.state === 'finished' || w.state === 'transferring') throw new ActionError('conflict', `workload ${workload} is ${w.state}; its requirements can change when it is running or pending`);
-      const changed: WorkloadRecord = { ...w, requirements, source: 'declared' };
+      // New requirements are the operator's word that the workload changed: one held after a workload fault is tried again.
+      const changed: WorkloadRecord = { ...w, requirements, source: 'declared', ...(heldByFault(w) ? { pendingReason: null } : {}) };
       await store.commit({ workloads: [changed], events: [c.event(actor, 'workload.requirements', workload, { before: w.requirements, after: requirements })] });
       c.queue.add('plan');
       return changed;

@@ -12,6 +12,8 @@ export interface StepOutput {
   readonly level?: 'operator';
   readonly by?: string;
   readonly reason?: string;
+  /** A failed step whose driver blamed the workload (unknown, unusable state), not the target blade. */
+  readonly fault?: 'workload';
 }
 
 // Loose: a driver's checkpoint may carry more than the port names, and restore() must get it back whole.
@@ -22,6 +24,7 @@ const stepOutput = z.looseObject({
   level: z.literal('operator').optional(),
   by: z.string().optional(),
   reason: z.string().optional(),
+  fault: z.literal('workload').optional(),
 });
 
 /** Reads a stored output; no output (a step that hands nothing on) reads as {}. A malformed one is a bug. */

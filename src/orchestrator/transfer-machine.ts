@@ -29,6 +29,10 @@ export type Command =
       readonly replan: boolean;
       /** A cascade whose source died before the workload left it: it becomes a failover from the source. */
       readonly toFailover?: boolean;
+      /** The driver blamed the workload: the target goes back to the pool and the workload is held pending. */
+      readonly workloadFault?: boolean;
+      /** An operator withdrew the workload while it was being placed: it stays finished, the target is freed. */
+      readonly withdrawn?: boolean;
     }
   /** Nothing may happen until the step succeeds (an unconfirmed fence): alert, then retry later. */
   | { readonly type: 'wait'; readonly step: StepName; readonly reason: string; readonly attempt: number }
@@ -52,9 +56,17 @@ export function attempts(steps: readonly StepRecord[], name: StepName): number {
  * crash: steps are idempotent, so it simply runs again. A step that `failed` has used up its
  * retries and deadline inside the executor; what follows depends on the step (DESIGN section 5).
  */
-export function nextCommand(transfer: TransferRecord, context: { readonly sourceFailed?: boolean } = {}): Command {
+export function nextCommand(transfer: TransferRecord, context: { readonly sourceFailed?: boolean; readonly withdrawn?: boolean } = {}): Command {
   if (transfer.status === 'done' || transfer.status === 'aborted') return { type: 'none' };
   const last = lastOf(transfer.steps);
+
+  if (transfer.kind === 'place' && context.withdrawn) {
+    // The target may have started the workload already: powered off and confirmed, it goes back to the pool.
+    const unwound = last.get('unwind');
+    if (unwound?.status === 'succeeded') return { type: 'abort', reason: 'withdrawn by an operator', targetFailed: false, replan: true, withdrawn: true };
+    if (unwound?.status === 'failed') return { type: 'wait', step: 'unwind', reason: `cannot confirm ${transfer.to} is off: ${unwound.error ?? ''}`, attempt: attempts(transfer.steps, 'unwind') + 1 };
+    return { type: 'run', step: 'unwind', attempt: attempts(transfer.steps, 'unwind') + 1 };
+  }
 
   if (transfer.kind === 'cascade' && context.sourceFailed && !onTarget(transfer, last)) {
     // Nothing can be put back on a dead source: the workload needs a failover, which
@@ -65,7 +77,11 @@ export function nextCommand(transfer: TransferRecord, context: { readonly source
   const unwind = last.get('unwind');
   if (unwind) {
     // A cascade unwinds only when its source died too; its workload then needs a failover.
-    if (unwind.status === 'succeeded') return { type: 'abort', reason: whyUnwound(transfer), targetFailed: true, replan: true, ...(transfer.kind === 'cascade' ? { toFailover: true } : {}) };
+    if (unwind.status === 'succeeded') {
+      // A workload fault (unknown workload, unusable state) says nothing against the target: it rejoins the pool.
+      const workloadFault = transfer.kind !== 'cascade' && unwoundFor(transfer)?.fault === 'workload';
+      return { type: 'abort', reason: whyUnwound(transfer), targetFailed: !workloadFault, replan: true, ...(transfer.kind === 'cascade' ? { toFailover: true } : {}), ...(workloadFault ? { workloadFault } : {}) };
+    }
     if (unwind.status === 'failed') return { type: 'wait', step: 'unwind', reason: `cannot confirm ${transfer.to} is off: ${unwind.error ?? ''}`, attempt: attempts(transfer.steps, 'unwind') + 1 };
     return { type: 'run', step: 'unwind', attempt: attempts(transfer.steps, 'unwind') + 1 };
   }
@@ -121,6 +137,12 @@ function failedBeforeRollback(transfer: TransferRecord): StepName | null {
   const first = transfer.steps.findIndex((s) => s.name === 'rollback');
   const before = first < 0 ? transfer.steps : transfer.steps.slice(0, first);
   return [...before].reverse().find((s) => s.status === 'failed')?.name ?? null;
+}
+
+/** The output of the failed step that made the transfer unwind (its fault class), if any. */
+function unwoundFor(transfer: TransferRecord): ReturnType<typeof parseStepOutput> | null {
+  const failed = [...transfer.steps].reverse().find((s) => s.status === 'failed' && s.name !== 'unwind');
+  return failed ? parseStepOutput(failed.output) : null;
 }
 
 /** The step failure that made the transfer unwind, as "start failed on B: ...". */

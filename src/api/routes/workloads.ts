@@ -3,7 +3,7 @@ import { admitAction } from '../admission-gate.js';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { route, type AnyRoute } from '../route-kit.js';
-import { idParams, page, requirementsBody, submitBody, workloadDetail, workloadQuery, workloadView } from '../schemas.js';
+import { errorView, idParams, page, requirementsBody, submitBody, workloadDetail, workloadQuery, workloadView } from '../schemas.js';
 import { brief, pageAfter, toWorkloadView } from '../views.js';
 
 export function workloadRoutes(ctx: ApiContext): AnyRoute[] {
@@ -60,7 +60,10 @@ export function workloadRoutes(ctx: ApiContext): AnyRoute[] {
       summary: 'Submits a new workload; the planner places it on the best-fitting standby blade',
       changes: true,
       body: submitBody,
-      responses: { 201: { description: 'Accepted and pending placement', schema: workloadView } },
+      responses: {
+        201: { description: 'Accepted and pending placement', schema: workloadView },
+        422: { description: 'The workload driver does not know this workload (`error.field` is body.id)', schema: errorView },
+      },
       async handle({ body, actor }) {
         const workload = { id: body.id, requirements: body.requirements ?? {}, source: 'declared' as const, priority: body.priority ?? 0, blade: null, state: 'pending' as const };
         await admitAction(ctx, ctx.survivability, { kind: 'submit', workload }, actor, body.id);
@@ -80,6 +83,21 @@ export function workloadRoutes(ctx: ApiContext): AnyRoute[] {
       responses: { 200: { description: 'The finished workload', schema: workloadView } },
       async handle({ params, actor }) {
         await ctx.controller.finish(params.id, actor);
+        return { body: await viewOf(params.id) };
+      },
+    }),
+    route({
+      id: 'withdrawWorkload',
+      method: 'DELETE',
+      path: '/api/v1/workloads/:id',
+      access: 'operator',
+      tag: 'workloads',
+      summary: 'Withdraws a pending or placing workload (a placement in progress frees its target); 409 once it runs',
+      changes: true,
+      params: idParams,
+      responses: { 200: { description: 'The withdrawn (finished) workload', schema: workloadView } },
+      async handle({ params, actor }) {
+        await ctx.controller.withdraw(params.id, actor);
         return { body: await viewOf(params.id) };
       },
     }),

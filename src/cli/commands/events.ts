@@ -10,6 +10,7 @@ interface Flags extends RemoteFlags {
   readonly follow?: boolean;
   readonly last: number;
   readonly after?: number;
+  readonly type?: string[];
 }
 
 function count(flag: string, min: number, max: number) {
@@ -32,10 +33,13 @@ export function registerEvents(cli: Command): void {
       .description('the audit log of a running controller: the latest events, then with --follow every new one as it happens')
       .option('-f, --follow', 'keep streaming new events (Ctrl-C to stop)')
       .option('--last <n>', 'how many of the latest events to print first (default 20)', count('--last', 0, 1000), 20)
-      .option('--after <seq>', 'start after this seq instead (0: from the beginning)', count('--after', 0, Number.MAX_SAFE_INTEGER)),
+      .option('--after <seq>', 'start after this seq instead (0: from the beginning)', count('--after', 0, Number.MAX_SAFE_INTEGER))
+      .option('--type <prefix...>', 'only events whose type starts with a prefix (transfer., blade.failed, alarm.)'),
   ).action(async (o: Flags) => {
     const remote = remoteOf(o);
+    const wanted = typeFilter(o.type);
     const print = (e: AuditEvent): void => {
+      if (!wanted(e.type)) return;
       process.stdout.write(o.json ? `${JSON.stringify(e)}\n` : `${eventLine(e)}\n`);
     };
     let cursor = o.after ?? null;
@@ -55,6 +59,13 @@ export function registerEvents(cli: Command): void {
     }
     if (o.follow) await follow(remote, cursor, print);
   });
+}
+
+/** Whether an event type is one asked for: any prefix matches; none asked for, every type. */
+export function typeFilter(prefixes: readonly string[] | undefined): (type: string) => boolean {
+  const list = (prefixes ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter((p) => p !== '');
+  if (list.length === 0) return () => true;
+  return (type) => list.some((p) => type.startsWith(p));
 }
 
 /** Streams until interrupted; after a dropped connection it waits a little and resumes after the last event printed. */

@@ -7,6 +7,12 @@ import { withDeadline } from '../deadline.js';
 import { releasing } from '../transfer-machine.js';
 import { DetectionAlarms } from './detection-alarms.js';
 
+/** A running workload's liveness, read with its blade's status. */
+interface Heartbeat {
+  readonly workload: string;
+  readonly liveness: Liveness;
+}
+
 export class BladeReconciler implements Reconciler {
   readonly #detector = new Map<string, DetectorState>();
   readonly #alarms = new DetectionAlarms();
@@ -18,7 +24,14 @@ export class BladeReconciler implements Reconciler {
 
   async sync(id: string): Promise<number | null> {
     if (id !== EVERY) {
-      await this.c.serial(() => this.observe(id));
+      // The BMC (and, for a silent one, the workload's heartbeat) is asked outside the exclusive section: a hung one
+      // (up to its deadline) holds up no operator action, plan or other blade; what it said is weighed inside,
+      // against the records as they are then.
+      const moves = this.c.moves.get(id) ?? 0;
+      if (!(await this.c.o.store.blade(id))) return null;
+      const seen = await this.read(id);
+      const heartbeat = await this.heartbeat(id, seen);
+      await this.c.serial(() => this.observe(id, seen, heartbeat, moves));
       return null;
     }
     // Polling: every blade is read again even when its controller sends no events.
@@ -33,11 +46,15 @@ export class BladeReconciler implements Reconciler {
     return this.#alarms.clear('blade.suspect', id, `blade ${id}: cleared by an operator`, this.c.o.clock.now());
   }
 
-  private async observe(id: string): Promise<void> {
+  private async observe(id: string, seen: BladeObservation, heartbeat: Heartbeat | null, moves: number): Promise<void> {
     const { c } = this;
-    const { store, hardware, clock } = c.o;
-    if (!(await store.blade(id))) return;
-    const seen = await this.read(id);
+    const { store, clock } = c.o;
+    // A transfer into or out of this blade began or ended while its controller was asked: the answer may predate
+    // the power change it made. Ask again rather than judge the blade on it.
+    if ((c.moves.get(id) ?? 0) !== moves) {
+      c.queue.add(`blade:${id}`);
+      return;
+    }
     // The record and the open transfers as they are after the status call, which can take up to its deadline: a
     // cascade that released this blade meanwhile (now standby, off) must not make it look dead.
     const blade = await store.blade(id);
@@ -51,7 +68,7 @@ export class BladeReconciler implements Reconciler {
     const active = blade.state === 'active' && !targetOf && !(sourceOf && releasing(sourceOf));
     const raw = verdictOf(seen, active);
     const hosted = (await store.workloads()).find((w) => w.blade === id && w.state === 'running');
-    const liveness = raw.verdict === 'suspect' && hosted ? await this.liveness(hosted.id, id) : null;
+    const liveness = raw.verdict === 'suspect' && hosted && heartbeat?.workload === hosted.id ? heartbeat.liveness : null;
     const now = clock.now();
     // A repaired (or cleared) blade starts afresh: its old failure is over.
     let prev = this.#detector.get(id) ?? null;
@@ -102,6 +119,13 @@ export class BladeReconciler implements Reconciler {
       const code = (error as { readonly code?: unknown } | null)?.code === 'auth' ? 'auth' : 'path';
       return { kind: 'error', code, message: error instanceof Error ? error.message : String(error) };
     }
+  }
+
+  /** For a blade whose controller gave no usable answer: the heartbeat of the workload it runs, if any. */
+  private async heartbeat(id: string, seen: BladeObservation): Promise<Heartbeat | null> {
+    if (verdictOf(seen, true).verdict !== 'suspect') return null;
+    const hosted = (await this.c.o.store.workloads()).find((w) => w.blade === id && w.state === 'running');
+    return hosted ? { workload: hosted.id, liveness: await this.liveness(hosted.id, id) } : null;
   }
 
   /** The workload's own heartbeat; one that does not answer within the call deadline counts as lost. */

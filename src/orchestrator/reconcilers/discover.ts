@@ -32,13 +32,15 @@ export class DiscoverReconciler implements Reconciler {
    * free (just found, or standby with no transfer aimed at it); one whose blade is still unknown waits for the
    * next discovery (its BMC did not answer this inventory). An adoption that fails is logged.
    */
-  discover(actor: string, running: readonly RunningWorkload[]): Promise<Discovered> {
+  async discover(actor: string, running: readonly RunningWorkload[]): Promise<Discovered> {
     const { c } = this;
     const { store, hardware } = c.o;
+    // The inventory (every BMC asked, hung ones until their deadline) is read outside the exclusive section, so no
+    // operator action waits for it; inside, it is weighed against the records as they are then.
+    const listed = await hardware.inventory(new Set((await store.blades()).map((b) => b.id)));
     return c.serial(async () => {
       const stored = await store.blades();
       const known = new Set(stored.map((b) => b.id));
-      const listed = await hardware.inventory(known);
       const fresh = listed.filter((b) => !known.has(b.id));
       const records: BladeRecord[] = fresh.map((b) => ({ id: b.id, resources: b.resources, state: 'standby', ...(b.location ? { location: b.location } : {}), ...(b.name ? { name: b.name } : {}), power: 'unknown', health: 'ok', endpoint: 'driver' }));
       if (records.length > 0) await store.commit({ blades: records, events: records.map((b) => c.event(actor, 'blade.added', b.id, { resources: b.resources })) });

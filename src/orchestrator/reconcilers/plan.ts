@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Placement } from '../../core/decision.js';
 import { decideRound, type RoundDecision, type RoundSnapshot } from '../../core/round.js';
 import type { BladeRecord, NewAuditEvent, RoundRecord, TransferRecord, WorkloadRecord } from '../../ports/store.js';
-import type { ControllerContext, Reconciler } from '../controller-context.js';
+import { moved, type ControllerContext, type Reconciler } from '../controller-context.js';
+import { heldByFault } from '../fault-class.js';
 import { roundRecord } from '../round-record.js';
 
 export class PlanReconciler implements Reconciler {
@@ -22,9 +23,12 @@ export class PlanReconciler implements Reconciler {
     const { c } = this;
     const { store, clock } = c.o;
     const policy = c.policy;
-    const blades = await store.blades();
-    const workloads = await store.workloads();
     const open = await store.transfers({ open: true });
+    // A blade an open transfer aims at is reserved by it, whatever its record says: never a second transfer's target.
+    const aimed = new Set(open.map((t) => t.to));
+    const blades = (await store.blades()).map((b) => (b.state === 'standby' && aimed.has(b.id) ? { ...b, state: 'active' as const } : b));
+    // A workload held after a workload fault waits for an operator; placing it again would fail the same way.
+    const workloads = (await store.workloads()).filter((w) => !heldByFault(w));
     const bladeOf = new Map(workloads.map((w) => [w.id, w.blade]));
     if (policy.requireApproval) c.approvals.forgetRejections((id) => bladeOf.get(id) ?? null);
     const snapshot: RoundSnapshot = { blades, workloads, transfers: open, proposals: c.approvals.openProposals(), rejected: c.approvals.rejectedMoves() };
@@ -79,6 +83,7 @@ export class PlanReconciler implements Reconciler {
     const committed = await store.commit({ transfers: created, workloads: [...touched.values()], blades: reserved, events, rounds });
     c.approvals.apply(committed);
     for (const t of created) {
+      moved(c, t);
       c.log({ level: 'info', msg: `${t.kind} ${t.workload}: ${t.from ?? '-'} -> ${t.to}`, transfer: t.id });
       c.queue.add(`transfer:${t.id}`);
     }

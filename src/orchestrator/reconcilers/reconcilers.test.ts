@@ -33,7 +33,7 @@ async function context(o: { blades: BladeRecord[]; workloads: WorkloadRecord[]; 
   const queued: string[] = [];
   const queue = new WorkQueue(async (key) => void queued.push(key), clock, () => {});
   const c: ControllerContext = {
-    o: { store, ...fakePorts(world), clock }, timing: TEST_TIMING, queue, approvals: new ProposalBook(), log: () => {}, policy: o.policy, running: true, fenceConfirmations: new Map(),
+    o: { store, ...fakePorts(world), clock }, timing: TEST_TIMING, queue, approvals: new ProposalBook(), log: () => {}, policy: o.policy, running: true, fenceConfirmations: new Map(), moves: new Map(),
     serial: serializer(), event: (actor, type, subject, data) => ({ at: clock.now(), actor, type, subject, data }),
   };
   const settled = async (): Promise<string[]> => {

@@ -1,6 +1,6 @@
 // The transfer reconciler: drives one transfer through its steps; a waiting one (an unconfirmed fence) is retried.
 import type { TransferRecord } from '../../ports/store.js';
-import type { ControllerContext, Reconciler } from '../controller-context.js';
+import { moved, type ControllerContext, type Reconciler } from '../controller-context.js';
 import { Executor } from '../executor.js';
 
 export class TransferReconciler implements Reconciler {
@@ -35,6 +35,7 @@ export class TransferReconciler implements Reconciler {
 
   private settled(t: TransferRecord): void {
     const { c } = this;
+    moved(c, t);
     c.log({ level: t.status === 'done' ? 'info' : 'warn', msg: `transfer ${t.status}`, transfer: t.id, workload: t.workload, kind: t.kind, from: t.from, to: t.to, ...(t.reason ? { reason: t.reason } : {}) });
     // An unconfirmed fence: try again later; nothing else happens to this workload meanwhile.
     if (t.status === 'waiting') c.queue.addAfter(`transfer:${t.id}`, c.timing.maxBackoffMs);
