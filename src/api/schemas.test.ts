@@ -98,7 +98,7 @@ describe('ids, queries and bodies', () => {
     expect(problem(s.id, 'a')).toBeNull();
     expect(problem(s.id, 'a'.repeat(256))).toBeNull();
     expect(problem(s.id, 'a'.repeat(257))).toEqual({ path: '', message: 'expected at most 256 characters' });
-    expect(problem(s.id, '')).toEqual({ path: '', message: 'expected a non-empty string' });
+    expect(problem(s.id, '')).toEqual({ path: '', message: 'expected 1 to 256 letters, digits, or . _ : -' });
   });
 
   it('pages lists by 1 to 1000, 100 by default, from query strings', () => {
@@ -165,7 +165,7 @@ describe('ids, queries and bodies', () => {
     expect(problem(s.rejectBody, { reason: 'r'.repeat(500) })).toBeNull();
     expect(problem(s.rejectBody, { reason: 'r'.repeat(501) })).toEqual({ path: 'reason', message: 'expected at most 500 characters' });
     expect(problem(s.rejectBody, { reason: 5 })).toEqual({ path: 'reason', message: 'expected a string' });
-    expect(problem(s.idParams, { id: '' })).toEqual({ path: 'id', message: 'expected a non-empty string' });
+    expect(problem(s.idParams, { id: '' })).toEqual({ path: 'id', message: 'expected 1 to 256 letters, digits, or . _ : -' });
     expect(s.noBody.parse(undefined)).toBeUndefined();
     expect(problem(s.noBody, { force: true })?.path).toBe('');
   });

@@ -1,6 +1,6 @@
 // The API's shapes as zod schemas: requests are parsed with them, and the OpenAPI document is made from them.
 import { z } from 'zod';
-import { id as scenarioId } from '../sim/scenario-schema.js';
+import { idSchema, withNumericQuantities } from '../wire/ids.js';
 import { policySchema } from '../wire/policy.js';
 
 // --- shared with the scenario files, tightened for a live controller ---
@@ -16,16 +16,16 @@ const attribute = z.string({ error: 'expected a non-empty string' }).min(1, { er
 const resourceKey = z.string().min(1, { error: 'expected a non-empty key' }).max(64, { error: 'expected a key of at most 64 characters' });
 
 /** Resources or requirements: a number is a quantity, a string an attribute (DESIGN section 2). */
-export const resources = z
-  .record(resourceKey, z.union([quantity, attribute], { error: `${QUANTITY}, or a non-empty string` }), { error: 'expected a mapping of resource names to values' })
-  .refine((r) => Object.keys(r).length <= 64, { error: 'expected at most 64 keys' });
+export const resources = withNumericQuantities(
+  z.record(resourceKey, z.union([quantity, attribute], { error: `${QUANTITY}, or a non-empty string` }), { error: 'expected a mapping of resource names to values' }),
+).refine((r) => Object.keys(r).length <= 64, { error: 'expected at most 64 keys' });
 
 
 /** The one policy schema (strict: a misspelt key names itself), shared with scenario and site files. */
 export const policyPatch = policySchema;
 
-/** An id (of a blade, a workload, a transfer) as the scenario files define it, at most 256 characters. */
-export const id = scenarioId.max(256, { error: 'expected at most 256 characters' });
+/** An id (of a blade, a workload, a transfer): the shared rule, at most 256 letters, digits or `._:-`. */
+export const id = idSchema;
 
 /** In answers: whatever the drivers reported, unbounded. */
 const resourcesView = z.record(z.string(), z.union([z.number(), z.string()]));

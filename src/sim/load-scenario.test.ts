@@ -90,8 +90,8 @@ describe('parseScenario: each malformed kind gives one line with the right path'
     ['empty file', '# nothing here\n', 'f.yaml: empty scenario file; expected a mapping with name, policy, blades, workloads and events'],
     ['a list at the top', '- 1\n', 'f.yaml: expected a mapping with name, policy, blades, workloads and events, got a list'],
     ['missing id', 'blades:\n  - { resources: {} }\n', 'f.yaml: blades[0].id: required'],
-    ['empty id', 'blades:\n  - { id: "", resources: {} }\n', 'f.yaml: blades[0].id: expected a non-empty string'],
-    ['numeric id', 'blades:\n  - { id: 7, resources: {} }\n', 'f.yaml: blades[0].id: expected a non-empty string; quote it: "7"'],
+    ['empty id', 'blades:\n  - { id: "", resources: {} }\n', 'f.yaml: blades[0].id: expected 1 to 256 letters, digits, or . _ : -'],
+    ['numeric id', 'blades:\n  - { id: 7, resources: {} }\n', 'f.yaml: blades[0].id: expected 1 to 256 letters, digits, or . _ : -; quote it: "7"'],
     ['missing resources', 'blades:\n  - { id: A }\n', 'f.yaml: blades[0].resources: required'],
     [
       'negative quantity',
