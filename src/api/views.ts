@@ -1,5 +1,6 @@
 // Store records as the API shows them: fits computed, step timings merged, credentials out of endpoints.
 import { fitOf, type Fit } from '../core/fit.js';
+import { floorsOf } from '../core/floors.js';
 import type { Policy } from '../core/model.js';
 import type { BladeRecord, StepRecord, TransferRecord, WorkloadRecord } from '../ports/store.js';
 import type { z } from 'zod';
@@ -45,7 +46,7 @@ export function toBladeView(b: BladeRecord, workload: string | null): BladeView 
 export function fitOn(w: WorkloadRecord, blades: ReadonlyMap<string, BladeRecord>, policy: Policy): Fit | null {
   if (w.blade === null || w.state === 'finished' || w.state === 'pending') return null;
   const blade = blades.get(w.blade);
-  return blade ? fitOf(blade.resources, w.requirements, policy.weights) : null;
+  return blade ? fitOf(blade.resources, w.requirements, policy.weights, floorsOf(w, policy)) : null;
 }
 
 export function toWorkloadView(w: WorkloadRecord, blades: ReadonlyMap<string, BladeRecord>, policy: Policy): WorkloadView {

@@ -4,6 +4,7 @@ import { planCascade, type CascadeMove, type Candidate } from './cascade.js';
 import type { Pending, Placement } from './decision.js';
 import { cooldownEnd, coolingDown, eligibility, type Excluded, type RoundBlade } from './eligibility.js';
 import { fitOf } from './fit.js';
+import { floorsOf } from './floors.js';
 import type { Policy, Workload } from './model.js';
 import { planPlacements, type PlacementRequest } from './placement.js';
 
@@ -78,7 +79,7 @@ export function decideRound(snapshot: RoundSnapshot, policy: Policy, now: number
     .map((w) => {
       const source = w.blade ? blades.get(w.blade) : undefined;
       return source
-        ? { workload: w, kind: 'failover' as const, from: source.id, before: fitOf(source.resources, w.requirements, policy.weights) }
+        ? { workload: w, kind: 'failover' as const, from: source.id, before: fitOf(source.resources, w.requirements, policy.weights, floorsOf(w, policy)) }
         : { workload: w, kind: 'place' as const, from: null, before: null };
     });
   const placed = requests.length > 0 ? planPlacements(requests, targets(), policy) : { placements: [], pending: [] };
@@ -123,7 +124,7 @@ function drainsOf(workloads: readonly RoundWorkload[], blades: ReadonlyMap<strin
     if (w.state !== 'running' || busy.has(w.id) || w.blade === null) continue;
     const blade = blades.get(w.blade);
     if (blade?.state !== 'maintenance') continue;
-    requests.push({ workload: w, kind: 'cascade', from: w.blade, before: fitOf(blade.resources, w.requirements, policy.weights) });
+    requests.push({ workload: w, kind: 'cascade', from: w.blade, before: fitOf(blade.resources, w.requirements, policy.weights, floorsOf(w, policy)) });
   }
   return requests;
 }

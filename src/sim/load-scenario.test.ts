@@ -120,7 +120,7 @@ describe('parseScenario: each malformed kind gives one line with the right path'
     ['negative weight', 'policy: { weights: { storageTB: -1 } }\n', 'f.yaml: policy.weights.storageTB: expected a number >= 0'],
     ['negative margin', 'policy: { minImprovement: -0.1 }\n', 'f.yaml: policy.minImprovement: expected a number >= 0'],
     ['approval not boolean', 'policy: { requireApproval: yes }\n', 'f.yaml: policy.requireApproval: expected true or false'],
-    ['unknown policy key', 'policy: { minImprovment: 0.1 }\n', 'f.yaml: policy.minImprovment: unknown key; expected one of weights, minImprovement, maxConcurrentTransfers, cooldownSeconds, replanSeconds, transferSeconds, requireApproval, survivability, admission'],
+    ['unknown policy key', 'policy: { minImprovment: 0.1 }\n', 'f.yaml: policy.minImprovment: unknown key; expected one of weights, minImprovement, maxConcurrentTransfers, cooldownSeconds, replanSeconds, transferSeconds, requireApproval, survivability, admission, hardKeys, repairBurnInSeconds, cascadeWindows'],
     [
       'duplicate blade id',
       `${blades}  - { id: C, resources: {} }\n  - { id: D, resources: {} }\n  - { id: B, resources: {} }\n`,

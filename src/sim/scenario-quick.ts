@@ -8,6 +8,7 @@ type Entry = Record<string, unknown>;
 
 const BLADE_KEYS = new Set(['id', 'resources', 'state', 'location']);
 const WORKLOAD_KEYS = new Set(['id', 'requirements', 'blade', 'priority', 'source']);
+// minimum and pinned are rare: an entry with them takes the schema's path.
 const STATES: ReadonlySet<unknown> = new Set(bladeStates);
 const SOURCES: ReadonlySet<unknown> = new Set(requirementSources);
 

@@ -30,6 +30,11 @@ const resources = withNumericQuantities(
   z.record(z.string().min(1, { error: 'expected a non-empty key' }), resourceValue, { error: 'expected a mapping of resource names to values' }),
 );
 
+/** A workload's hard floors: quantities a blade must offer at least (DESIGN section 3). */
+export const minimumSchema = z.record(z.string().min(1, { error: 'expected a non-empty key' }), quantity, {
+  error: 'expected a mapping of resource names to quantities',
+});
+
 export const bladeStates = ['active', 'standby', 'failed', 'maintenance'] as const;
 export const requirementSources = ['declared', 'vm-metadata', 'measured', 'host'] as const;
 
@@ -56,6 +61,8 @@ export const workloadSchema = strict({
   blade: id.nullable().optional(),
   priority: z.number({ error: 'expected a number' }).optional(),
   source: z.enum(requirementSources, { error: `expected one of ${requirementSources.join(', ')}` }).optional(),
+  minimum: minimumSchema.optional(),
+  pinned: z.boolean({ error: 'expected true or false' }).optional(),
 });
 
 export { admissionSchema, policySchema, survivabilitySchema } from '../wire/policy.js';
