@@ -62,18 +62,29 @@ describe('policyPatch: bounds for a live controller', () => {
     ['maxConcurrentTransfers', 1001, 'expected an integer <= 1000'],
     ['maxConcurrentTransfers', 2.5, 'expected an integer >= 1'],
     ['cooldownSeconds', 0, null],
-    ['cooldownSeconds', 1e9, null],
+    ['cooldownSeconds', 86_400, null],
     ['cooldownSeconds', -1, 'expected a number >= 0'],
-    ['cooldownSeconds', 1e9 + 1, 'expected a number <= 1000000000'],
+    ['cooldownSeconds', 9.9e8, 'expected a number <= 86400'],
     ['transferSeconds', 0, null],
-    ['transferSeconds', 1e6, null],
+    ['transferSeconds', 86_400, null],
     ['transferSeconds', -1, 'expected a number >= 0'],
-    ['transferSeconds', 1e6 + 1, 'expected a number <= 1000000'],
+    ['transferSeconds', 511_245, 'expected a number <= 86400'],
+    ['repairBurnInSeconds', 86_400, null],
+    ['repairBurnInSeconds', 86_401, 'expected a number <= 86400'],
+    ['hardKeys', ['memoryGiB', 'cpuArch'], null],
+    ['hardKeys', Array.from({ length: 65 }, (_, i) => `k${i}`), 'expected at most 64 keys'],
+    ['cascadeWindows', ['mon-fri 22:00-06:00', '* 01:00-05:00', 'sat,sun 00:00-24:00'], null],
     ['requireApproval', true, null],
     ['requireApproval', 'yes', 'expected true or false'],
   ];
   it.each(cases)('%s = %s: %s', (key, value, message) => {
     expect(problem(s.policyPatch, { [key]: value })).toEqual(message === null ? null : { path: key, message });
+  });
+
+  it('refuses a cascade window the planner could not read, naming the window', () => {
+    for (const window of ['monday 22:00', 'xyz 22:00-06:00', 'mon 25:00-06:00', 'mon 10:60-11:00', 'mon 24:00-01:00']) {
+      expect(problem(s.policyPatch, { cascadeWindows: ['* 01:00-02:00', window] }), window).toEqual({ path: 'cascadeWindows.1', message: 'expected a window such as "mon-fri 22:00-06:00" or "* 01:00-05:00" (UTC)' });
+    }
   });
 
   it('gives the same range when a policy value is not a number at all', () => {

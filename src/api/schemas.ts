@@ -96,6 +96,13 @@ export const submitBody = z.strictObject({
   /** Left out: the workload's driver supplies them (VM metadata, then measurements). */
   requirements: resources.optional(),
   priority: z.number({ error: 'expected a number' }).optional(),
+  /** Hard floors of its own: a blade offering less of a key is infeasible for it. */
+  minimum: z
+    .record(resourceKey, quantity, { error: 'expected a mapping of resource names to quantities' })
+    .refine((r) => Object.keys(r).length <= 64, { error: 'expected at most 64 keys' })
+    .optional(),
+  /** Never cascaded; still failed over. */
+  pinned: z.boolean({ error: 'expected true or false' }).optional(),
 });
 
 export const requirementsBody = z.strictObject({ requirements: resources });
@@ -121,6 +128,8 @@ const mismatch = z.object({
   kind: z.enum(['attribute', 'quantity']),
   required: z.union([z.number(), z.string()]),
   offered: z.union([z.number(), z.string(), z.null()]),
+  /** A hard floor the blade falls below: it is infeasible for the workload. */
+  floor: z.number().optional(),
 });
 
 export const fit = z.object({ deficit: z.number(), surplus: z.number(), cost: z.number(), feasible: z.boolean(), mismatches: z.array(mismatch) });
@@ -141,6 +150,8 @@ export const bladeView = z.object({
   endpoint: z.string(),
   /** The workload running on it or moving onto it. */
   workload: z.string().nullable(),
+  /** When it was last repaired or added: its burn-in (policy.repairBurnInSeconds) counts from here. */
+  burnInSince: z.number().optional(),
 });
 
 export const workloadView = z.object({
@@ -152,6 +163,8 @@ export const workloadView = z.object({
   state: z.enum(workloadStates),
   movedAt: z.number().nullable(),
   pendingReason: z.string().nullable(),
+  minimum: z.record(z.string(), z.number()).optional(),
+  pinned: z.boolean().optional(),
   /** Its fit on its blade; null without one. */
   fit: fit.nullable(),
 });
@@ -248,6 +261,11 @@ export const policyView = z.object({
   requireApproval: z.boolean(),
   survivability: z.object({ k: z.number(), domains: z.array(z.string()) }).optional(),
   admission: z.object({ mode: z.enum(['off', 'warn', 'enforce']), k: z.number(), domains: z.array(z.string()) }).optional(),
+  hardKeys: z.array(z.string()).optional(),
+  repairBurnInSeconds: z.number().optional(),
+  cascadeWindows: z.array(z.string()).optional(),
+  /** Whether cascades may run now (inside a cascade window, or no windows set). */
+  cascadesOpen: z.boolean().optional(),
 });
 
 export const eventView = z.object({ seq: z.number(), at: z.number(), actor: z.string(), type: z.string(), subject: z.string(), data: z.record(z.string(), z.unknown()) });

@@ -40,6 +40,7 @@ export function toBladeView(b: BladeRecord, workload: string | null): BladeView 
     ...(b.name ? { name: b.name } : {}),
     endpoint: redactEndpoint(b.endpoint),
     workload,
+    ...(typeof b.burnInSince === 'number' ? { burnInSince: b.burnInSince } : {}),
   };
 }
 
@@ -59,6 +60,8 @@ export function toWorkloadView(w: WorkloadRecord, blades: ReadonlyMap<string, Bl
     state: w.state,
     movedAt: w.movedAt,
     pendingReason: w.pendingReason,
+    ...(w.minimum === undefined ? {} : { minimum: w.minimum }),
+    ...(w.pinned === true ? { pinned: true } : {}),
     fit: fitOn(w, blades, policy),
   };
 }

@@ -28,7 +28,8 @@ export class OperatorCommands {
         throw new ActionError('conflict', `blade ${blade} may still run ${waiting.map((w) => w.id).join(', ')} (power ${b.power}): repair it once its failover has fenced it`);
       }
       await store.commit({
-        blades: [{ ...b, state: 'standby' }],
+        // Its burn-in (policy.repairBurnInSeconds) counts from now: the planner's eligibility rule reads it.
+        blades: [{ ...b, state: 'standby', burnInSince: c.o.clock.now() }],
         workloads: waiting.map((w) => ({ ...w, blade: null })),
         events: [c.event(actor, 'blade.repaired', blade, { was: b.state })],
       });
@@ -54,7 +55,7 @@ export class OperatorCommands {
     });
   }
 
-  async submit(w: { id: string; requirements?: Resources; priority?: number }, actor: string): Promise<void> {
+  async submit(w: { id: string; requirements?: Resources; priority?: number; minimum?: Readonly<Record<string, number>>; pinned?: boolean }, actor: string): Promise<void> {
     const { c } = this;
     const { store, workloads } = c.o;
     return c.serial(async () => {
@@ -63,7 +64,8 @@ export class OperatorCommands {
         ? { requirements: w.requirements, source: 'declared' as const }
         : deriveRequirements({ declared: await workloads.declared(w.id), samples: await workloads.samples(w.id), host: null });
       if (!derived) throw new ActionError('invalid', `workload ${w.id}: no requirements given and its driver has none`);
-      const record: WorkloadRecord = { id: w.id, requirements: derived.requirements, source: derived.source, priority: w.priority ?? 0, blade: null, state: 'pending', movedAt: null, pendingReason: null };
+      const record: WorkloadRecord = { id: w.id, requirements: derived.requirements, source: derived.source, priority: w.priority ?? 0, blade: null, state: 'pending', movedAt: null, pendingReason: null,
+        ...(w.minimum === undefined ? {} : { minimum: w.minimum }), ...(w.pinned === true ? { pinned: true } : {}) };
       await store.commit({ workloads: [record], events: [c.event(actor, 'workload.submitted', w.id, { requirements: derived.requirements, source: derived.source })] });
       c.queue.add('plan');
     });

@@ -12,6 +12,8 @@ export interface BladeRecord extends Blade {
   readonly health: Health;
   /** The driver that manages it, e.g. "redfish:https://10.0.0.5" or "emulator". */
   readonly endpoint: string;
+  /** When it was last repaired or added (ms since the epoch); policy.repairBurnInSeconds counts from here. */
+  readonly burnInSince?: number | null;
 }
 
 export interface CheckpointMeta {

@@ -160,12 +160,23 @@ ALTER TABLE blades ADD COLUMN name text;
 ALTER TABLE blades ADD COLUMN slot_label text;
 `;
 
+/*
+ * Policy rules kept per record: a workload's hard floors (JSON) and whether it is pinned, and when a blade was last
+ * repaired or added, from which its burn-in counts.
+ */
+const V6_POLICY_RULES = `
+ALTER TABLE workloads ADD COLUMN minimum text;
+ALTER TABLE workloads ADD COLUMN pinned boolean NOT NULL DEFAULT false;
+ALTER TABLE blades ADD COLUMN burn_in_since bigint;
+`;
+
 export const POSTGRES_MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'initial', sql: V1_INITIAL },
   { version: 2, name: 'leases', sql: V2_LEASES },
   { version: 3, name: 'tokens', sql: V3_TOKENS },
   { version: 4, name: 'rounds', sql: V4_ROUNDS },
   { version: 5, name: 'blade names', sql: V5_BLADE_NAMES },
+  { version: 6, name: 'policy rules', sql: V6_POLICY_RULES },
 ]);
 
 export const POSTGRES_SCHEMA_VERSION: number = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;

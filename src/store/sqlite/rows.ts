@@ -42,6 +42,7 @@ const fit: z.ZodType<Fit> = z.object({
       kind: z.enum(['attribute', 'quantity']),
       required: z.union([z.number(), z.string()]),
       offered: z.union([z.number(), z.string(), z.null()]),
+      floor: z.number().optional(),
     }),
   ),
 });
@@ -57,6 +58,9 @@ const policyBody = z.object({
   requireApproval: z.boolean().optional(),
   survivability: z.object({ k: z.number(), domains: z.array(z.string()) }).optional(),
   admission: z.object({ mode: z.enum(['off', 'warn', 'enforce']), k: z.number(), domains: z.array(z.string()) }).optional(),
+  hardKeys: z.array(z.string()).optional(),
+  repairBurnInSeconds: z.number().optional(),
+  cascadeWindows: z.array(z.string()).optional(),
 });
 
 const bladeRow = z.object({
@@ -70,6 +74,7 @@ const bladeRow = z.object({
   slot: z.number().nullable(),
   name: z.string().nullish(),
   slot_label: z.string().nullish(),
+  burn_in_since: z.coerce.number().nullish(),
 });
 
 const workloadRow = z.object({
@@ -81,6 +86,8 @@ const workloadRow = z.object({
   state: z.enum(['running', 'pending', 'transferring', 'finished']),
   moved_at: z.number().nullable(),
   pending_reason: z.string().nullable(),
+  minimum: json(z.record(z.string(), z.number())).nullish(),
+  pinned: z.union([z.literal(0), z.literal(1), z.boolean()]).nullish(),
 });
 
 const transferRow = z.object({
@@ -129,7 +136,10 @@ const policyRow = z.object({ body: json(policyBody) });
 
 export function toBlade(row: unknown): BladeRecord {
   const r = bladeRow.parse(row);
-  const blade = { id: r.id, resources: r.resources, state: r.state, power: r.power, health: r.health, endpoint: r.endpoint, ...(r.name ? { name: r.name } : {}) };
+  const blade = {
+    id: r.id, resources: r.resources, state: r.state, power: r.power, health: r.health, endpoint: r.endpoint, ...(r.name ? { name: r.name } : {}),
+    ...(r.burn_in_since === null || r.burn_in_since === undefined ? {} : { burnInSince: r.burn_in_since }),
+  };
   // `location` is optional in the type: absent, not undefined, when the blade has none.
   if (r.chassis === null || r.slot === null) return blade;
   return { ...blade, location: { chassis: r.chassis, slot: r.slot, ...(r.slot_label ? { label: r.slot_label } : {}) } };
@@ -146,6 +156,8 @@ export function toWorkload(row: unknown): WorkloadRecord {
     state: r.state,
     movedAt: r.moved_at,
     pendingReason: r.pending_reason,
+    ...(r.minimum === null || r.minimum === undefined ? {} : { minimum: r.minimum }),
+    ...(r.pinned === 1 || r.pinned === true ? { pinned: true } : {}),
   };
 }
 
