@@ -48,13 +48,17 @@ export function whatIfFromScenario(scenario: Scenario, fail: readonly string[]):
 export function rulesOf(scenario: Pick<Scenario, 'policy' | 'workloads'>): string[] {
   const { policy } = scenario;
   const out: string[] = [];
-  if ((policy.hardKeys ?? []).length > 0) out.push(`hard floors: ${policy.hardKeys!.join(', ')} (a blade offering less is infeasible)`);
+  if ((policy.hardKeys ?? []).length > 0) {
+    out.push(`hard floors: ${policy.hardKeys!.join(', ')} (a blade offering less is infeasible)`);
+  }
   for (const w of scenario.workloads) {
-    if (w.minimum !== undefined) out.push(`${w.id} minimum: ${Object.entries(w.minimum).map(([k, v]) => `${k} >= ${v}`).join(', ')}`);
+    if (w.minimum === undefined) continue;
+    out.push(`${w.id} minimum: ${Object.entries(w.minimum).map(([k, v]) => `${k} >= ${v}`).join(', ')}`);
   }
   const pinned = scenario.workloads.filter((w) => w.pinned === true).map((w) => w.id);
   if (pinned.length > 0) out.push(`pinned (never cascaded, still failed over): ${pinned.join(', ')}`);
-  if ((policy.repairBurnInSeconds ?? 0) > 0) out.push(`burn-in: a repaired or added blade enters the pool after ${policy.repairBurnInSeconds} s healthy`);
+  const burnIn = policy.repairBurnInSeconds ?? 0;
+  if (burnIn > 0) out.push(`burn-in: a repaired or added blade enters the pool after ${burnIn} s healthy`);
   if ((policy.cascadeWindows ?? []).length > 0) {
     out.push(`cascade windows (UTC): ${policy.cascadeWindows!.join('; ')}; outside them cascades are proposed, not run`);
   }

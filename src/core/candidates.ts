@@ -22,7 +22,8 @@ export function findCandidates(
     if (!blade || blade.state !== 'active') continue;
     const fit = memo.fit(blade.resources, workload.requirements, floorsOf(workload, policy));
     if (isExact(fit)) continue;
-    out.push({ workload: workload.id, blade: blade.id, fit, frozen: (frozen?.has(workload.id) ?? false) || workload.pinned === true });
+    const held = (frozen?.has(workload.id) ?? false) || workload.pinned === true;
+    out.push({ workload: workload.id, blade: blade.id, fit, frozen: held });
   }
   return out;
 }

@@ -6,7 +6,8 @@ const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 
 /** The shape the policy schema checks first; parseWindow then checks the values. */
-export const WINDOW_PATTERN = /^(\*|[a-z]{3}(-[a-z]{3})?(,[a-z]{3}(-[a-z]{3})?)*) ([0-9]{2}):([0-9]{2})-([0-9]{2}):([0-9]{2})$/;
+export const WINDOW_PATTERN =
+  /^(\*|[a-z]{3}(-[a-z]{3})?(,[a-z]{3}(-[a-z]{3})?)*) ([0-9]{2}):([0-9]{2})-([0-9]{2}):([0-9]{2})$/;
 
 export interface CascadeWindow {
   /** Days (0 = Sunday) on which the window opens. */

@@ -51,7 +51,10 @@ export function isEligible(blade: RoundBlade, clock?: EligibilityClock): boolean
 }
 
 /** Splits blades into the targets and the excluded, both in input order. */
-export function eligibility<B extends RoundBlade>(blades: Iterable<B>, clock?: EligibilityClock): { readonly targets: B[]; readonly excluded: Excluded[] } {
+export function eligibility<B extends RoundBlade>(
+  blades: Iterable<B>,
+  clock?: EligibilityClock,
+): { readonly targets: B[]; readonly excluded: Excluded[] } {
   const targets: B[] = [];
   const excluded: Excluded[] = [];
   for (const blade of blades) {

@@ -73,7 +73,8 @@ export function fitOf(
     const floor = floors[key]!;
     if ((typeof offered === 'number' ? offered : 0) < floor) {
       feasible = false;
-      mismatches.push({ key, kind: 'quantity', required: floor, offered: typeof offered === 'number' ? offered : null, floor });
+      const have = typeof offered === 'number' ? offered : null;
+      mismatches.push({ key, kind: 'quantity', required: floor, offered: have, floor });
     }
   }
   return { deficit, surplus, cost: DEFICIT_WEIGHT * deficit + surplus, feasible, mismatches };

@@ -11,7 +11,10 @@ const cache = new WeakMap<Workload, { readonly hardKeys: readonly string[] | und
  * The floors of one workload under one policy: the same object for the same workload and hardKeys, so fit memos
  * (shape.ts) key them cheaply. NO_FLOORS when there are none, which keeps every plain workload on one memo row.
  */
-export function floorsOf(workload: Pick<Workload, 'requirements' | 'minimum'>, policy: Pick<Policy, 'hardKeys'>): Floors {
+export function floorsOf(
+  workload: Pick<Workload, 'requirements' | 'minimum'>,
+  policy: Pick<Policy, 'hardKeys'>,
+): Floors {
   const hardKeys = policy.hardKeys;
   const known = cache.get(workload as Workload);
   if (known !== undefined && known.hardKeys === hardKeys) return known.floors;

@@ -59,7 +59,8 @@ export function planPlacements(requests: readonly PlacementRequest[], standby: r
         return;
       }
       // Runners-up range over the whole pool, blades taken by anyone included, so a decision can say who took them.
-      const query = { requirements: request.workload.requirements, weights: policy.weights, floors: floorsOf(request.workload, policy), infeasible: true };
+      const floors = floorsOf(request.workload, policy);
+      const query = { requirements: request.workload.requirements, weights: policy.weights, floors, infeasible: true };
       const ranked = topOffers(index, query, RUNNERS_UP + 1);
       placements.push({
         workload: request.workload.id,
@@ -85,7 +86,8 @@ const PENDING_COST: Cost = [1, 0, 0, 0];
 function solveGroup(group: readonly PlacementRequest[], index: StandbyIndex, taken: ReadonlyMap<string, string>, policy: Policy): (Offer | undefined)[] {
   const skip = (blade: Blade): boolean => taken.has(blade.id);
   const rows = group.map((request) => {
-    const query = { requirements: request.workload.requirements, weights: policy.weights, floors: floorsOf(request.workload, policy), skip };
+    const floors = floorsOf(request.workload, policy);
+    const query = { requirements: request.workload.requirements, weights: policy.weights, floors, skip };
     return topOffers(index, query, group.length);
   });
   // Columns in id order, as in a solver over the whole id-sorted pool, so its tie-break on columns is the one on ids.
@@ -147,7 +149,8 @@ function pendingOf(request: PlacementRequest, index: StandbyIndex, taken: Readon
     const fit = index.fit(index.shapeOf(lowest.id)!, requirements, policy.weights, floors);
     const first = blockingMismatches(fit)[0];
     if (first?.floor !== undefined) {
-      const detail = `no standby blade meets the hard floor ${first.key} >= ${first.floor} (e.g. ${lowest.id} offers ${String(first.offered ?? 'none')})`;
+      const example = `e.g. ${lowest.id} offers ${String(first.offered ?? 'none')}`;
+      const detail = `no standby blade meets the hard floor ${first.key} >= ${first.floor} (${example})`;
       return { ...base, reason: 'no-feasible-standby', detail };
     }
     const why = first ? `${first.key} ${String(first.required)} (e.g. ${lowest.id} offers ${String(first.offered ?? 'none')})` : 'its attributes';

@@ -14,13 +14,17 @@ export function isValidId(value: unknown): value is string {
 
 /** YAML reads `id: 7` as a number; the hint saves a round trip. */
 export const idSchema = z
-  .string({ error: (issue) => (typeof issue.input === 'number' ? `${ID_RULE}; quote it: "${String(issue.input)}"` : ID_RULE) })
+  .string({
+    error: (issue) => (typeof issue.input === 'number' ? `${ID_RULE}; quote it: "${String(issue.input)}"` : ID_RULE),
+  })
   .min(1, { error: ID_RULE })
   .max(ID_MAX, { error: `expected at most ${ID_MAX} characters` })
   .regex(ID_PATTERN, { error: ID_RULE });
 
 /** Keys every driver and planner reads as amounts: a string there is a typo, never an attribute to match. */
-export const QUANTITY_KEYS: readonly string[] = Object.freeze(['memoryGiB', 'cpuCount', 'cpuThreads', 'storageTB', 'gpuCount']);
+export const QUANTITY_KEYS: readonly string[] = Object.freeze([
+  'memoryGiB', 'cpuCount', 'cpuThreads', 'storageTB', 'gpuCount',
+]);
 const quantityKeys: ReadonlySet<string> = new Set(QUANTITY_KEYS);
 
 export function isQuantityKey(key: string): boolean {
