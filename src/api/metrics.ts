@@ -1,6 +1,7 @@
 // Prometheus metrics: counters and durations follow the audit log as it grows; gauges are read from the store at scrape time.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { fitOf } from '../core/fit.js';
+import { floorsOf } from '../core/floors.js';
 import type { Controller } from '../orchestrator/controller.js';
 import type { AuditEvent, Store } from '../ports/store.js';
 import { coalesce, type StateSnapshot } from './context.js';
@@ -126,7 +127,7 @@ export class ControllerMetrics {
       if (w.state !== 'running' || w.blade === null) continue;
       const blade = bladeById.get(w.blade);
       if (!blade) continue;
-      const fit = fitOf(blade.resources, w.requirements, policy.weights);
+      const fit = fitOf(blade.resources, w.requirements, policy.weights, floorsOf(w, policy));
       surplus += fit.surplus;
       deficit += fit.deficit;
       if (blade.state === 'active' && !(fit.feasible && fit.deficit === 0 && fit.surplus === 0)) candidates++;

@@ -100,3 +100,51 @@ describe('/openapi.json', () => {
     expect(ajv.compile(errorSchema)(error.body)).toBe(true);
   });
 });
+
+describe('/openapi.json: policy bounds', () => {
+  /** Every leaf of a schema: a number has both bounds, a string a maxLength or an enum, a list maxItems, a map maxProperties. */
+  function unbounded(schema: Json, at: string, out: string[]): string[] {
+    const type = schema['type'];
+    if (type === 'number' || type === 'integer') {
+      if (typeof schema['minimum'] !== 'number' || typeof schema['maximum'] !== 'number') out.push(at);
+    } else if (type === 'string') {
+      if (typeof schema['maxLength'] !== 'number' && !Array.isArray(schema['enum'])) out.push(at);
+    } else if (type === 'array') {
+      if (typeof schema['maxItems'] !== 'number') out.push(at);
+      unbounded(schema['items'] as Json, `${at}[]`, out);
+    } else if (type === 'object') {
+      const props = (schema['properties'] ?? {}) as Record<string, Json>;
+      for (const [name, prop] of Object.entries(props)) unbounded(prop, `${at}.${name}`, out);
+      const extra = schema['additionalProperties'];
+      if (typeof extra === 'object' && extra !== null) {
+        if (typeof schema['maxProperties'] !== 'number') out.push(at);
+        unbounded(extra as Json, `${at}.*`, out);
+      }
+    } else if (type !== 'boolean') out.push(`${at} (no type)`);
+    return out;
+  }
+
+  it('documents a minimum and a maximum for every policy field the PATCH accepts', () => {
+    const body = doc.paths['/api/v1/policy']!['patch']!.requestBody!.content['application/json']!.schema;
+    const props = body['properties'] as Record<string, Json>;
+    expect(Object.keys(props).sort()).toEqual([
+      'admission', 'cascadeWindows', 'cooldownSeconds', 'hardKeys', 'maxConcurrentTransfers', 'minImprovement', 'repairBurnInSeconds',
+      'replanSeconds', 'requireApproval', 'survivability', 'transferSeconds', 'weights',
+    ]);
+    expect(unbounded(body, 'policy', [])).toEqual([]);
+    expect(props['cooldownSeconds']).toMatchObject({ minimum: 0, maximum: 86_400 });
+    expect(props['transferSeconds']).toMatchObject({ minimum: 0, maximum: 86_400 });
+    expect(props['repairBurnInSeconds']).toMatchObject({ minimum: 0, maximum: 86_400 });
+    expect(props['weights']).toMatchObject({ maxProperties: 64 });
+    // The check is no rubber stamp: an unbounded number is found.
+    expect(unbounded({ type: 'object', properties: { x: { type: 'number', minimum: 0 } } }, 'p', [])).toEqual(['p.x']);
+  });
+
+  it('refuses what it documents as out of bounds (the values operators once got through)', async () => {
+    for (const body of [{ transferSeconds: 511_245 }, { cooldownSeconds: 9.9e8 }, { repairBurnInSeconds: 86_401 }]) {
+      const answer = await t.request('PATCH', '/api/v1/policy', { as: 'admin', body });
+      expect(answer.status, JSON.stringify(body)).toBe(400);
+      expect((answer.body as { error: { field: string } }).error.field).toBe(`body.${Object.keys(body)[0]!}`);
+    }
+  });
+});

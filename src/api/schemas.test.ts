@@ -62,18 +62,29 @@ describe('policyPatch: bounds for a live controller', () => {
     ['maxConcurrentTransfers', 1001, 'expected an integer <= 1000'],
     ['maxConcurrentTransfers', 2.5, 'expected an integer >= 1'],
     ['cooldownSeconds', 0, null],
-    ['cooldownSeconds', 1e9, null],
+    ['cooldownSeconds', 86_400, null],
     ['cooldownSeconds', -1, 'expected a number >= 0'],
-    ['cooldownSeconds', 1e9 + 1, 'expected a number <= 1000000000'],
+    ['cooldownSeconds', 9.9e8, 'expected a number <= 86400'],
     ['transferSeconds', 0, null],
-    ['transferSeconds', 1e6, null],
+    ['transferSeconds', 86_400, null],
     ['transferSeconds', -1, 'expected a number >= 0'],
-    ['transferSeconds', 1e6 + 1, 'expected a number <= 1000000'],
+    ['transferSeconds', 511_245, 'expected a number <= 86400'],
+    ['repairBurnInSeconds', 86_400, null],
+    ['repairBurnInSeconds', 86_401, 'expected a number <= 86400'],
+    ['hardKeys', ['memoryGiB', 'cpuArch'], null],
+    ['hardKeys', Array.from({ length: 65 }, (_, i) => `k${i}`), 'expected at most 64 keys'],
+    ['cascadeWindows', ['mon-fri 22:00-06:00', '* 01:00-05:00', 'sat,sun 00:00-24:00'], null],
     ['requireApproval', true, null],
     ['requireApproval', 'yes', 'expected true or false'],
   ];
   it.each(cases)('%s = %s: %s', (key, value, message) => {
     expect(problem(s.policyPatch, { [key]: value })).toEqual(message === null ? null : { path: key, message });
+  });
+
+  it('refuses a cascade window the planner could not read, naming the window', () => {
+    for (const window of ['monday 22:00', 'xyz 22:00-06:00', 'mon 25:00-06:00', 'mon 10:60-11:00', 'mon 24:00-01:00']) {
+      expect(problem(s.policyPatch, { cascadeWindows: ['* 01:00-02:00', window] }), window).toEqual({ path: 'cascadeWindows.1', message: 'expected a window such as "mon-fri 22:00-06:00" or "* 01:00-05:00" (UTC)' });
+    }
   });
 
   it('gives the same range when a policy value is not a number at all', () => {
@@ -98,7 +109,7 @@ describe('ids, queries and bodies', () => {
     expect(problem(s.id, 'a')).toBeNull();
     expect(problem(s.id, 'a'.repeat(256))).toBeNull();
     expect(problem(s.id, 'a'.repeat(257))).toEqual({ path: '', message: 'expected at most 256 characters' });
-    expect(problem(s.id, '')).toEqual({ path: '', message: 'expected a non-empty string' });
+    expect(problem(s.id, '')).toEqual({ path: '', message: 'expected 1 to 256 letters, digits, or . _ : -' });
   });
 
   it('pages lists by 1 to 1000, 100 by default, from query strings', () => {
@@ -165,7 +176,7 @@ describe('ids, queries and bodies', () => {
     expect(problem(s.rejectBody, { reason: 'r'.repeat(500) })).toBeNull();
     expect(problem(s.rejectBody, { reason: 'r'.repeat(501) })).toEqual({ path: 'reason', message: 'expected at most 500 characters' });
     expect(problem(s.rejectBody, { reason: 5 })).toEqual({ path: 'reason', message: 'expected a string' });
-    expect(problem(s.idParams, { id: '' })).toEqual({ path: 'id', message: 'expected a non-empty string' });
+    expect(problem(s.idParams, { id: '' })).toEqual({ path: 'id', message: 'expected 1 to 256 letters, digits, or . _ : -' });
     expect(s.noBody.parse(undefined)).toBeUndefined();
     expect(problem(s.noBody, { force: true })?.path).toBe('');
   });

@@ -1,6 +1,6 @@
 // The API's shapes as zod schemas: requests are parsed with them, and the OpenAPI document is made from them.
 import { z } from 'zod';
-import { id as scenarioId } from '../sim/scenario-schema.js';
+import { idSchema, withNumericQuantities } from '../wire/ids.js';
 import { policySchema } from '../wire/policy.js';
 
 // --- shared with the scenario files, tightened for a live controller ---
@@ -16,16 +16,16 @@ const attribute = z.string({ error: 'expected a non-empty string' }).min(1, { er
 const resourceKey = z.string().min(1, { error: 'expected a non-empty key' }).max(64, { error: 'expected a key of at most 64 characters' });
 
 /** Resources or requirements: a number is a quantity, a string an attribute (DESIGN section 2). */
-export const resources = z
-  .record(resourceKey, z.union([quantity, attribute], { error: `${QUANTITY}, or a non-empty string` }), { error: 'expected a mapping of resource names to values' })
-  .refine((r) => Object.keys(r).length <= 64, { error: 'expected at most 64 keys' });
+export const resources = withNumericQuantities(
+  z.record(resourceKey, z.union([quantity, attribute], { error: `${QUANTITY}, or a non-empty string` }), { error: 'expected a mapping of resource names to values' }),
+).refine((r) => Object.keys(r).length <= 64, { error: 'expected at most 64 keys' });
 
 
 /** The one policy schema (strict: a misspelt key names itself), shared with scenario and site files. */
 export const policyPatch = policySchema;
 
-/** An id (of a blade, a workload, a transfer) as the scenario files define it, at most 256 characters. */
-export const id = scenarioId.max(256, { error: 'expected at most 256 characters' });
+/** An id (of a blade, a workload, a transfer): the shared rule, at most 256 letters, digits or `._:-`. */
+export const id = idSchema;
 
 /** In answers: whatever the drivers reported, unbounded. */
 const resourcesView = z.record(z.string(), z.union([z.number(), z.string()]));
@@ -98,6 +98,13 @@ export const submitBody = z.strictObject({
   /** Left out: the workload's driver supplies them (VM metadata, then measurements). */
   requirements: resources.optional(),
   priority: z.number({ error: 'expected a number' }).optional(),
+  /** Hard floors of its own: a blade offering less of a key is infeasible for it. */
+  minimum: z
+    .record(resourceKey, quantity, { error: 'expected a mapping of resource names to quantities' })
+    .refine((r) => Object.keys(r).length <= 64, { error: 'expected at most 64 keys' })
+    .optional(),
+  /** Never cascaded; still failed over. */
+  pinned: z.boolean({ error: 'expected true or false' }).optional(),
 });
 
 export const requirementsBody = z.strictObject({ requirements: resources });
@@ -123,6 +130,8 @@ const mismatch = z.object({
   kind: z.enum(['attribute', 'quantity']),
   required: z.union([z.number(), z.string()]),
   offered: z.union([z.number(), z.string(), z.null()]),
+  /** A hard floor the blade falls below: it is infeasible for the workload. */
+  floor: z.number().optional(),
 });
 
 export const fit = z.object({ deficit: z.number(), surplus: z.number(), cost: z.number(), feasible: z.boolean(), mismatches: z.array(mismatch) });
@@ -146,6 +155,8 @@ export const bladeView = z.object({
   /** The failure detector's verdict and its reason, once the blade was observed. */
   verdict: z.enum(['healthy', 'degraded', 'suspect', 'failed', 'credentials']).optional(),
   verdictReason: z.string().optional(),
+  /** When it was last repaired or added: its burn-in (policy.repairBurnInSeconds) counts from here. */
+  burnInSince: z.number().optional(),
 });
 
 export const workloadView = z.object({
@@ -157,6 +168,8 @@ export const workloadView = z.object({
   state: z.enum(workloadStates),
   movedAt: z.number().nullable(),
   pendingReason: z.string().nullable(),
+  minimum: z.record(z.string(), z.number()).optional(),
+  pinned: z.boolean().optional(),
   /** Its fit on its blade; null without one. */
   fit: fit.nullable(),
 });
@@ -253,6 +266,11 @@ export const policyView = z.object({
   requireApproval: z.boolean(),
   survivability: z.object({ k: z.number(), domains: z.array(z.string()) }).optional(),
   admission: z.object({ mode: z.enum(['off', 'warn', 'enforce']), k: z.number(), domains: z.array(z.string()) }).optional(),
+  hardKeys: z.array(z.string()).optional(),
+  repairBurnInSeconds: z.number().optional(),
+  cascadeWindows: z.array(z.string()).optional(),
+  /** Whether cascades may run now (inside a cascade window, or no windows set). */
+  cascadesOpen: z.boolean().optional(),
 });
 
 export const eventView = z.object({ seq: z.number(), at: z.number(), actor: z.string(), type: z.string(), subject: z.string(), data: z.record(z.string(), z.unknown()) });

@@ -1,5 +1,6 @@
 // Store records as the API shows them: fits computed, step timings merged, credentials out of endpoints.
 import { fitOf, type Fit } from '../core/fit.js';
+import { floorsOf } from '../core/floors.js';
 import type { Policy } from '../core/model.js';
 import type { BladeRecord, StepRecord, TransferRecord, WorkloadRecord } from '../ports/store.js';
 import type { z } from 'zod';
@@ -40,13 +41,14 @@ export function toBladeView(b: BladeRecord, workload: string | null): BladeView 
     endpoint: redactEndpoint(b.endpoint),
     workload,
     ...(b.verdict ? { verdict: b.verdict, verdictReason: b.verdictReason ?? '' } : {}),
+    ...(typeof b.burnInSince === 'number' ? { burnInSince: b.burnInSince } : {}),
   };
 }
 
 export function fitOn(w: WorkloadRecord, blades: ReadonlyMap<string, BladeRecord>, policy: Policy): Fit | null {
   if (w.blade === null || w.state === 'finished' || w.state === 'pending') return null;
   const blade = blades.get(w.blade);
-  return blade ? fitOf(blade.resources, w.requirements, policy.weights) : null;
+  return blade ? fitOf(blade.resources, w.requirements, policy.weights, floorsOf(w, policy)) : null;
 }
 
 export function toWorkloadView(w: WorkloadRecord, blades: ReadonlyMap<string, BladeRecord>, policy: Policy): WorkloadView {
@@ -59,6 +61,8 @@ export function toWorkloadView(w: WorkloadRecord, blades: ReadonlyMap<string, Bl
     state: w.state,
     movedAt: w.movedAt,
     pendingReason: w.pendingReason,
+    ...(w.minimum === undefined ? {} : { minimum: w.minimum }),
+    ...(w.pinned === true ? { pinned: true } : {}),
     fit: fitOn(w, blades, policy),
   };
 }

@@ -5,6 +5,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { DEFAULT_DETECTION } from '../core/verdict.js';
+import { idSchema } from '../wire/ids.js';
 import { policySchema } from '../wire/policy.js';
 import { checkDriverSections, type DriverSections } from './driver-sections.js';
 
@@ -143,7 +144,7 @@ export const configSchema = z
     /** Written to the store on the first start; later the stored policy rules. */
     policy: policy.default({}),
     /** Failure-domain labels the blades' own locations lack: label -> blade or chassis id -> value (powerFeed: { c01: A }). */
-    domains: z.record(z.string().min(1), z.record(z.string().min(1), z.string().min(1))).default({}),
+    domains: z.record(z.string().min(1), z.record(idSchema, z.string().min(1))).default({}),
     log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info'), format: z.enum(['json', 'text']).optional() }).strict().default({ level: 'info' }),
   })
   .strict();

@@ -2,9 +2,10 @@
 // controller kills it goes through, at times in ms from the start. Plain JSON, so a failing run can be replayed.
 import { z } from 'zod';
 import { createRandom, type Random } from '../sim/random.js';
+import { idSchema, withNumericQuantities } from '../wire/ids.js';
 
-const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected an id');
-const resources = z.record(z.string().min(1), z.union([z.number().min(0), z.string()]));
+const id = idSchema;
+const resources = withNumericQuantities(z.record(z.string().min(1), z.union([z.number().min(0), z.string()])));
 const at = z.number().int().min(0).max(600_000);
 const span = z.number().int().min(1).max(600_000);
 

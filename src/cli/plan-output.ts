@@ -19,6 +19,10 @@ export interface WhatIfReport {
   /** Table 4 at the end: the standby pool. */
   readonly pool: readonly string[];
   readonly placementsAfter: Readonly<Record<string, string | null>>;
+  /** The policy's hard floors, burn-in, cascade windows and the pinned workloads, as lines people read. */
+  readonly rules?: readonly string[];
+  /** Workloads never cascaded, marked in the candidate list. */
+  readonly pinned?: readonly string[];
 }
 
 export function whatIfFromScenario(scenario: Scenario, fail: readonly string[]): WhatIfReport {
@@ -35,7 +39,40 @@ export function whatIfFromScenario(scenario: Scenario, fail: readonly string[]):
     rounds: result.rounds,
     pool: result.blades.filter((b) => b.state === 'standby').map((b) => b.id).sort(),
     placementsAfter: Object.fromEntries(result.workloads.filter((w) => w.state !== 'finished').map((w) => [w.id, w.blade])),
+    rules: rulesOf(scenario),
+    pinned: scenario.workloads.filter((w) => w.pinned === true).map((w) => w.id),
   };
+}
+
+/** Only the rules in force: a plain policy prints none. */
+export function rulesOf(scenario: Pick<Scenario, 'policy' | 'workloads'>): string[] {
+  const { policy } = scenario;
+  const out: string[] = [];
+  if ((policy.hardKeys ?? []).length > 0) {
+    out.push(`hard floors: ${policy.hardKeys!.join(', ')} (a blade offering less is infeasible)`);
+  }
+  for (const w of scenario.workloads) {
+    if (w.minimum === undefined) continue;
+    out.push(`${w.id} minimum: ${Object.entries(w.minimum).map(([k, v]) => `${k} >= ${v}`).join(', ')}`);
+  }
+  const pinned = scenario.workloads.filter((w) => w.pinned === true).map((w) => w.id);
+  if (pinned.length > 0) out.push(`pinned (never cascaded, still failed over): ${pinned.join(', ')}`);
+  const burnIn = policy.repairBurnInSeconds ?? 0;
+  if (burnIn > 0) out.push(`burn-in: a repaired or added blade enters the pool after ${burnIn} s healthy`);
+  if ((policy.cascadeWindows ?? []).length > 0) {
+    out.push(`cascade windows (UTC): ${policy.cascadeWindows!.join('; ')}; outside them cascades are proposed, not run`);
+  }
+  return out;
+}
+
+function rulesBlock(r: WhatIfReport): string[] {
+  const rules = r.rules ?? [];
+  return rules.length === 0 ? [] : ['Policy rules:', ...rules.map((line) => `  ${line}`), ''];
+}
+
+function candidateNote(c: Candidate, pinned: ReadonlySet<string>): string {
+  if (!c.frozen) return '';
+  return pinned.has(c.workload) ? ' (pinned)' : ' (cooling down)';
 }
 
 export interface PlanTextOptions {
@@ -55,7 +92,7 @@ export function printPlan(r: WhatIfReport, options: PlanTextOptions = {}): strin
  * the candidates and the pool as counts (at 10,000 blades the full listing is thousands of lines).
  */
 function printSummary(r: WhatIfReport): string {
-  const out: string[] = [title(r), ''];
+  const out: string[] = [title(r), '', ...rulesBlock(r)];
   const moves = r.rounds.reduce((n, round) => n + round.length, 0);
   out.push(
     `Failovers and placements: ${r.placements.length}${r.pending.length > 0 ? `, ${r.pending.length} pending` : ''}`,
@@ -77,7 +114,7 @@ function printSummary(r: WhatIfReport): string {
   const frozen = r.candidates.filter((c) => c.frozen).length;
   out.push(
     '',
-    `Candidates before (active blades that do not fit exactly): ${r.candidates.length}${frozen > 0 ? ` (${frozen} cooling down)` : ''}`,
+    `Candidates before (active blades that do not fit exactly): ${r.candidates.length}${frozen > 0 ? ` (${frozen} cooling down or pinned)` : ''}`,
     `Standby pool after: ${r.pool.length} blade${r.pool.length === 1 ? '' : 's'}`,
     '',
     '(--all lists every decision with its runners-up, every candidate and the pool; --json gives all of it)',
@@ -101,7 +138,7 @@ function title(r: WhatIfReport): string {
 
 function printAll(r: WhatIfReport): string {
   const out: string[] = [];
-  out.push(title(r), '');
+  out.push(title(r), '', ...rulesBlock(r));
   out.push('Failovers and placements:');
   if (r.placements.length === 0) out.push('  none');
   for (const p of r.placements) out.push(...decision(p));
@@ -116,7 +153,8 @@ function printAll(r: WhatIfReport): string {
     for (const m of round) out.push(...decision(m, `saving ${round3(m.saving)}`).map((l) => `  ${l}`));
   });
   out.push('', `Candidates before (active blades that do not fit exactly): ${r.candidates.length === 0 ? 'none' : ''}`);
-  for (const c of r.candidates) out.push(`  ${c.workload} on ${c.blade}: ${shortFit(c.fit)}${c.frozen ? ' (cooling down)' : ''}`);
+  const pinned = new Set(r.pinned ?? []);
+  for (const c of r.candidates) out.push(`  ${c.workload} on ${c.blade}: ${fitText(c.fit)}${candidateNote(c, pinned)}`);
   out.push('', `Standby pool after: ${r.pool.length === 0 ? 'empty' : r.pool.join(', ')}`, '');
   return out.join('\n');
 }

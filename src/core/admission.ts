@@ -61,7 +61,7 @@ export function admit(state: DataCenterState, action: OperatorAction): Admission
   }
   if (newlyFailing === 0) return accept(`keeps ${describeLevel(level)}`);
 
-  const situation = situationOf(state.blades, state.workloads);
+  const situation = situationOf(state.blades, state.workloads, state.policy);
   const bladeById = new Map(state.blades.map((b) => [b.id, b]));
   const broken: BrokenCombination[] = [];
   for (const result of now.kinds) {

@@ -3,6 +3,7 @@ import { worthwhile, type CascadeMove } from './cascade.js';
 import type { Placement } from './decision.js';
 import { isEligible, type RoundBlade } from './eligibility.js';
 import { fitOf, type Fit } from './fit.js';
+import { floorsOf } from './floors.js';
 import type { Policy, Workload } from './model.js';
 
 /**
@@ -139,8 +140,8 @@ function recheck(p: Proposal, w: Workload | undefined, blades: ReadonlyMap<strin
   const target = blades.get(p.to);
   if (!source) return `blade ${p.from} is gone`;
   if (!target || !isEligible(target)) return `blade ${p.to} is no longer a healthy standby blade`;
-  const before = fitOf(source.resources, w.requirements, policy.weights);
-  const after = fitOf(target.resources, w.requirements, policy.weights);
+  const before = fitOf(source.resources, w.requirements, policy.weights, floorsOf(w, policy));
+  const after = fitOf(target.resources, w.requirements, policy.weights, floorsOf(w, policy));
   if (!worthwhile(before, after, policy)) return `no longer worthwhile: ${p.to} does not beat ${p.from} by the policy's margin`;
   return { before, after };
 }

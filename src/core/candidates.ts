@@ -2,6 +2,7 @@
 // before it decides anything, and a round of the solver only to read its candidate list cost a second round.
 import type { Candidate } from './cascade.js';
 import { isExact } from './fit.js';
+import { floorsOf } from './floors.js';
 import type { Blade, Policy, Workload } from './model.js';
 import { FitMemo } from './shape.js';
 
@@ -19,9 +20,10 @@ export function findCandidates(
     if (workload.state !== 'running' || workload.blade === null) continue;
     const blade = bladeById.get(workload.blade);
     if (!blade || blade.state !== 'active') continue;
-    const fit = memo.fit(blade.resources, workload.requirements);
+    const fit = memo.fit(blade.resources, workload.requirements, floorsOf(workload, policy));
     if (isExact(fit)) continue;
-    out.push({ workload: workload.id, blade: blade.id, fit, frozen: frozen?.has(workload.id) ?? false });
+    const held = (frozen?.has(workload.id) ?? false) || workload.pinned === true;
+    out.push({ workload: workload.id, blade: blade.id, fit, frozen: held });
   }
   return out;
 }

@@ -6,7 +6,8 @@ import { bladeSize, isExact, isWorthwhile, type Fit } from './fit.js';
 import type { Blade, Policy, Workload } from './model.js';
 import { costUnits, explainRunnersUp, RUNNERS_UP, sizeUnits } from './placement.js';
 import { topOffers, type Offer } from './pool-offers.js';
-import { FitMemo, shapeId, shapesOf, type Shape } from './shape.js';
+import { floorsOf } from './floors.js';
+import { FitMemo, needId, shapeId, shapesOf, type Shape } from './shape.js';
 import { StandbyIndex } from './standby-index.js';
 
 export interface CascadeInput {
@@ -52,16 +53,18 @@ export function planCascade(input: CascadeInput): CascadePlan {
 
   const memo = input.memo ?? new FitMemo(policy.weights);
   const candidates: Candidate[] = [];
-  const movable: { workload: Workload; blade: Blade; fit: Fit }[] = [];
+  const movable: { workload: Workload; blade: Blade; fit: Fit; floors: Readonly<Record<string, number>> }[] = [];
   for (const workload of [...input.workloads].sort(byId)) {
     if (workload.state !== 'running' || workload.blade === null) continue;
     const blade = bladeById.get(workload.blade);
     if (!blade || blade.state !== 'active') continue;
-    const fit = memo.fit(blade.resources, workload.requirements);
+    const floors = floorsOf(workload, policy);
+    const fit = memo.fit(blade.resources, workload.requirements, floors);
     if (isExact(fit)) continue;
-    const frozen = input.frozen?.has(workload.id) ?? false;
+    // A pinned workload is a candidate people see, but never moved by a cascade.
+    const frozen = (input.frozen?.has(workload.id) ?? false) || workload.pinned === true;
     candidates.push({ workload: workload.id, blade: blade.id, fit, frozen });
-    if (!frozen) movable.push({ workload, blade, fit });
+    if (!frozen) movable.push({ workload, blade, fit, floors });
   }
 
   // Workloads of one requirement shape on blades of one shape are interchangeable rows (a class): they share their
@@ -75,8 +78,8 @@ export function planCascade(input: CascadeInput): CascadePlan {
   // Fits of each requirement shape to the feasible pool shapes, worked out once and shared by its classes.
   const attributeGroups = attributeGroupsOf(shapes);
   const feasibleFits = new Map<number, { shape: number; fit: Fit }[]>();
-  movable.forEach(({ workload, blade, fit }, index) => {
-    const need = shapeId(workload.requirements);
+  movable.forEach(({ workload, blade, fit, floors }, index) => {
+    const need = needId(workload.requirements, floors);
     const key = need * 2 ** 26 + shapeId(blade.resources);
     let c = classOf.get(key);
     if (c === undefined) {
@@ -84,8 +87,12 @@ export function planCascade(input: CascadeInput): CascadePlan {
       if (fits === undefined) {
         fits = [];
         for (const members of attributeGroups) {
+          // Attributes rule a whole group out at once; hard floors differ by shape, so each is checked.
           if (!memo.fit(shapes[members[0]!]!.resources, workload.requirements).feasible) continue;
-          for (const i of members) fits.push({ shape: i, fit: memo.fit(shapes[i]!.resources, workload.requirements) });
+          for (const i of members) {
+            const after = memo.fit(shapes[i]!.resources, workload.requirements, floors);
+            if (after.feasible) fits.push({ shape: i, fit: after });
+          }
         }
         fits.sort((a, b) => a.shape - b.shape);
         feasibleFits.set(need, fits);
@@ -95,7 +102,9 @@ export function planCascade(input: CascadeInput): CascadePlan {
       c = targets.length === 0 ? -1 : classes.length;
       if (c >= 0) {
         classes.push({
-          fallback: [0, costUnits(fit.cost), 0, sizeUnits(bladeSize(blade.resources))],
+          // Staying on a blade that is infeasible for it (an attribute differs, a hard floor is not met) counts as
+          // unplaced: any feasible move beats it, however cheap its cost of staying looks.
+          fallback: [fit.feasible ? 0 : 1, costUnits(fit.cost), 0, sizeUnits(bladeSize(blade.resources))],
           edges: targets.map((t) => ({ group: t.shape, cost: [0, costUnits(t.fit.cost), 1, sizes[shapes[t.shape]!.members[0]!]!] as const })),
         });
       }
@@ -120,7 +129,8 @@ export function planCascade(input: CascadeInput): CascadePlan {
   let index: StandbyIndex | undefined;
   const explainMove = (m: (typeof movable)[number], chosen: Offer): RunnerUp[] => {
     index ??= StandbyIndex.of(standby, memo);
-    const ranked = topOffers(index, { requirements: m.workload.requirements, weights: policy.weights, infeasible: true }, RUNNERS_UP + 1);
+    const query = { requirements: m.workload.requirements, weights: policy.weights, floors: m.floors, infeasible: true };
+    const ranked = topOffers(index, query, RUNNERS_UP + 1);
     return explainRunnersUp(chosen, ranked, taken, m.workload.id);
   };
   const all: CascadeMove[] = [];
@@ -128,7 +138,7 @@ export function planCascade(input: CascadeInput): CascadePlan {
     const col = choice[row]!;
     if (col < 0) return;
     const blade = standby[col]!;
-    const chosen: Offer = { blade, fit: memo.fit(blade.resources, m.workload.requirements), size: bladeSize(blade.resources) };
+    const chosen: Offer = { blade, fit: memo.fit(blade.resources, m.workload.requirements, m.floors), size: bladeSize(blade.resources) };
     all.push(lazyRunnersUp({
       workload: m.workload.id,
       kind: 'cascade',

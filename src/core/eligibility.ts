@@ -12,6 +12,14 @@ export interface RoundBlade extends Blade {
   readonly power?: 'on' | 'off' | 'unknown';
   /** The failure detector's verdict (the controller's blades; the simulator's have none). */
   readonly verdict?: Verdict;
+  /** When it was last repaired or added (ms); its burn-in (policy.repairBurnInSeconds) counts from here. */
+  readonly burnInSince?: number | null;
+}
+
+/** What time-bound rules (burn-in) need to know; without it they do not apply (a plain list of blades). */
+export interface EligibilityClock {
+  readonly now: number;
+  readonly policy: Pick<Policy, 'repairBurnInSeconds'>;
 }
 
 /**
@@ -28,7 +36,8 @@ export type ExclusionReason =
   | 'suspect'
   | 'degraded'
   | 'credentials'
-  | 'power-unknown';
+  | 'power-unknown'
+  | 'burn-in';
 
 export interface Excluded {
   readonly blade: string;
@@ -39,25 +48,36 @@ export interface Excluded {
  * The one eligibility rule: null when the blade may receive a workload, else why not. Checks run cheapest
  * first; a rule added later (a failure verdict, power known, chassis powered, burn-in) goes here and nowhere else.
  */
-export function exclusionOf(blade: RoundBlade): ExclusionReason | null {
+export function exclusionOf(blade: RoundBlade, clock?: EligibilityClock): ExclusionReason | null {
   if (blade.state !== 'standby') return blade.state;
   if (blade.health === 'critical' || blade.health === 'unreachable') return blade.health;
   if (blade.verdict === 'failed') return 'failed';
   if (blade.verdict !== undefined && blade.verdict !== 'healthy') return blade.verdict;
   if (blade.power === 'unknown') return 'power-unknown';
+  if (clock !== undefined && burnInEnd(blade, clock) > clock.now) return 'burn-in';
   return null;
 }
 
-export function isEligible(blade: RoundBlade): boolean {
-  return exclusionOf(blade) === null;
+/** When a repaired or added blade's burn-in ends (ms); -Infinity when it has none. */
+export function burnInEnd(blade: RoundBlade, clock: EligibilityClock): number {
+  const seconds = clock.policy.repairBurnInSeconds ?? 0;
+  if (seconds <= 0 || blade.burnInSince === undefined || blade.burnInSince === null) return -Infinity;
+  return blade.burnInSince + seconds * 1000;
+}
+
+export function isEligible(blade: RoundBlade, clock?: EligibilityClock): boolean {
+  return exclusionOf(blade, clock) === null;
 }
 
 /** Splits blades into the targets and the excluded, both in input order. */
-export function eligibility<B extends RoundBlade>(blades: Iterable<B>): { readonly targets: B[]; readonly excluded: Excluded[] } {
+export function eligibility<B extends RoundBlade>(
+  blades: Iterable<B>,
+  clock?: EligibilityClock,
+): { readonly targets: B[]; readonly excluded: Excluded[] } {
   const targets: B[] = [];
   const excluded: Excluded[] = [];
   for (const blade of blades) {
-    const reason = exclusionOf(blade);
+    const reason = exclusionOf(blade, clock);
     if (reason === null) targets.push(blade);
     else excluded.push({ blade: blade.id, reason });
   }

@@ -8,6 +8,8 @@ export interface Mismatch {
   readonly required: number | string;
   /** null when the blade lacks the key. */
   readonly offered: number | string | null;
+  /** A hard floor the blade falls below (policy.hardKeys, a workload's minimum): infeasible, not a deficit. */
+  readonly floor?: number;
 }
 
 export interface Fit {
@@ -15,7 +17,7 @@ export interface Fit {
   readonly surplus: number;
   /** 1e6 * deficit + surplus: the one number every decision ranks by. */
   readonly cost: number;
-  /** False when an attribute differs; such a blade is never chosen. */
+  /** False when an attribute differs or a hard floor is not met; such a blade is never chosen. */
   readonly feasible: boolean;
   readonly mismatches: readonly Mismatch[];
 }
@@ -24,9 +26,17 @@ export const DEFICIT_WEIGHT = 1e6;
 /** Deficits closer than this are equal. */
 export const DEFICIT_EPSILON = 1e-9;
 
+export const NO_FLOORS: Readonly<Record<string, number>> = Object.freeze({});
+
 export const EXACT_FIT: Fit = Object.freeze({ deficit: 0, surplus: 0, cost: 0, feasible: true, mismatches: [] });
 
-export function fitOf(resources: Resources, requirements: Resources, weights: Readonly<Record<string, number>> = {}): Fit {
+/** `floors`: per key, the least a blade must offer to be feasible at all (floors.ts works them out). */
+export function fitOf(
+  resources: Resources,
+  requirements: Resources,
+  weights: Readonly<Record<string, number>> = {},
+  floors: Readonly<Record<string, number>> = NO_FLOORS,
+): Fit {
   let deficit = 0;
   let surplus = 0;
   let feasible = true;
@@ -44,11 +54,27 @@ export function fitOf(resources: Resources, requirements: Resources, weights: Re
     if (required <= 0) continue;
     const have = typeof offered === 'number' ? offered : 0;
     const weight = weights[key] ?? 1;
+    const floor = floors[key];
+    const below = floor !== undefined && have < floor;
+    if (below) feasible = false;
+    const short = { key, kind: 'quantity' as const, required, offered: typeof offered === 'number' ? offered : null };
     if (have < required) {
       deficit += (weight * (required - have)) / required;
-      mismatches.push({ key, kind: 'quantity', required, offered: typeof offered === 'number' ? offered : null });
+      mismatches.push(below ? { ...short, floor } : short);
     } else {
       surplus += (weight * (have - required)) / required;
+      if (below) mismatches.push({ ...short, required: floor, floor });
+    }
+  }
+  // A floor on a key the workload does not otherwise require (a minimum alone) still rules a blade out.
+  for (const key in floors) {
+    if (key in requirements && typeof requirements[key] === 'number' && (requirements[key] as number) > 0) continue;
+    const offered = resources[key];
+    const floor = floors[key]!;
+    if ((typeof offered === 'number' ? offered : 0) < floor) {
+      feasible = false;
+      const have = typeof offered === 'number' ? offered : null;
+      mismatches.push({ key, kind: 'quantity', required: floor, offered: have, floor });
     }
   }
   return { deficit, surplus, cost: DEFICIT_WEIGHT * deficit + surplus, feasible, mismatches };
@@ -77,13 +103,22 @@ export function bladeSize(resources: Resources): number {
 
 /** The blade's fit as people read it: "deficit 0, surplus 1.5". */
 export function describeFit(fit: Fit): string {
-  if (!fit.feasible) {
-    return fit.mismatches
-      .filter((m) => m.kind === 'attribute')
-      .map((m) => `${m.key}: requires ${m.required}, offers ${m.offered ?? 'nothing'}`)
-      .join('; ');
-  }
+  if (!fit.feasible) return blockingMismatches(fit).map(describeMismatch).join('; ');
   return `deficit ${round(fit.deficit)}, surplus ${round(fit.surplus)}`;
+}
+
+/** What makes a blade infeasible: attributes that differ and hard floors it falls below. */
+export function blockingMismatches(fit: Fit): Mismatch[] {
+  return fit.mismatches.filter((m) => m.kind === 'attribute' || m.floor !== undefined);
+}
+
+/** "cpuArch: requires ppc64le, offers x86_64", "memoryGiB: hard floor 512, offers 64 (short by 448)". */
+export function describeMismatch(m: Mismatch): string {
+  if (m.floor !== undefined) {
+    const offered = typeof m.offered === 'number' ? m.offered : 0;
+    return `${m.key}: hard floor ${m.floor}, offers ${m.offered ?? 'nothing'} (short by ${round(m.floor - offered)})`;
+  }
+  return `${m.key}: requires ${m.required}, offers ${m.offered ?? 'nothing'}`;
 }
 
 export function round(value: number): number {

@@ -36,6 +36,10 @@ export interface Workload {
   /** The blade it runs on; null while pending or finished. */
   readonly blade: string | null;
   readonly state: WorkloadState;
+  /** Hard floors of its own: a blade offering less of a key than this is infeasible for it (DESIGN section 3). */
+  readonly minimum?: Readonly<Record<string, number>>;
+  /** Never cascaded; still failed over when its blade fails. */
+  readonly pinned?: boolean;
 }
 
 export interface Policy {
@@ -54,6 +58,12 @@ export interface Policy {
   readonly survivability?: SurvivabilityPolicy;
   /** Whether submits, maintenance and policy changes may lower survivability; absent: off. */
   readonly admission?: AdmissionPolicy;
+  /** Requirement keys that are floors for every workload: a blade offering less is infeasible; absent: none. */
+  readonly hardKeys?: readonly string[];
+  /** A repaired or added blade enters the pool only after staying healthy this long; absent: 0. */
+  readonly repairBurnInSeconds?: number;
+  /** When cascades may run ("mon-fri 22:00-06:00", UTC); outside them they are proposed; absent or empty: always. */
+  readonly cascadeWindows?: readonly string[];
 }
 
 /** `domains`: blade, chassis, or a location label such as powerFeed. */

@@ -2,10 +2,11 @@
 // on standby blades, highest priority first, each priority an optimal joint assignment.
 import { AssignmentProblem, type Cost } from './assignment.js';
 import type { Pending, Placement, RunnerUp, TransferKind } from './decision.js';
-import type { Fit } from './fit.js';
+import { blockingMismatches, type Fit } from './fit.js';
+import { floorsOf } from './floors.js';
 import type { Blade, Policy, Workload } from './model.js';
 import { compareOffers, rankFeasibleFirst, topOffers, type Offer } from './pool-offers.js';
-import { StandbyIndex } from './standby-index.js';
+import { StandbyIndex, type PoolShape } from './standby-index.js';
 
 export { compareOffers, type Offer } from './pool-offers.js';
 export { StandbyIndex } from './standby-index.js';
@@ -58,7 +59,9 @@ export function planPlacements(requests: readonly PlacementRequest[], standby: r
         return;
       }
       // Runners-up range over the whole pool, blades taken by anyone included, so a decision can say who took them.
-      const ranked = topOffers(index, { requirements: request.workload.requirements, weights: policy.weights, infeasible: true }, RUNNERS_UP + 1);
+      const floors = floorsOf(request.workload, policy);
+      const query = { requirements: request.workload.requirements, weights: policy.weights, floors, infeasible: true };
+      const ranked = topOffers(index, query, RUNNERS_UP + 1);
       placements.push({
         workload: request.workload.id,
         kind: request.kind,
@@ -82,7 +85,11 @@ const PENDING_COST: Cost = [1, 0, 0, 0];
  */
 function solveGroup(group: readonly PlacementRequest[], index: StandbyIndex, taken: ReadonlyMap<string, string>, policy: Policy): (Offer | undefined)[] {
   const skip = (blade: Blade): boolean => taken.has(blade.id);
-  const rows = group.map((request) => topOffers(index, { requirements: request.workload.requirements, weights: policy.weights, skip }, group.length));
+  const rows = group.map((request) => {
+    const floors = floorsOf(request.workload, policy);
+    const query = { requirements: request.workload.requirements, weights: policy.weights, floors, skip };
+    return topOffers(index, query, group.length);
+  });
   // Columns in id order, as in a solver over the whole id-sorted pool, so its tie-break on columns is the one on ids.
   const columns = [...new Set(rows.flat().map((offer) => offer.blade))].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const columnOf = new Map(columns.map((blade, i) => [blade.id, i]));
@@ -134,11 +141,18 @@ export function explainRunnersUp(chosen: Offer, ranked: readonly Offer[], taken:
 function pendingOf(request: PlacementRequest, index: StandbyIndex, taken: ReadonlyMap<string, string>, policy: Policy): Pending {
   const base = { workload: request.workload.id, from: request.from };
   const requirements = request.workload.requirements;
+  const floors = floorsOf(request.workload, policy);
   if (index.size === 0) return { ...base, reason: 'no-standby', detail: 'the standby pool is empty' };
-  if (index.shapes(requirements, true).next().done === true) {
+  const feasibleIn = (shape: PoolShape): boolean => index.fit(shape, requirements, policy.weights, floors).feasible;
+  if (!someShape(index.shapes(requirements, true), feasibleIn)) {
     const lowest = index.lowest()!;
-    const fit = index.fit(index.shapeOf(lowest.id)!, requirements, policy.weights);
-    const first = fit.mismatches.find((m) => m.kind === 'attribute');
+    const fit = index.fit(index.shapeOf(lowest.id)!, requirements, policy.weights, floors);
+    const first = blockingMismatches(fit)[0];
+    if (first?.floor !== undefined) {
+      const example = `e.g. ${lowest.id} offers ${String(first.offered ?? 'none')}`;
+      const detail = `no standby blade meets the hard floor ${first.key} >= ${first.floor} (${example})`;
+      return { ...base, reason: 'no-feasible-standby', detail };
+    }
     const why = first ? `${first.key} ${String(first.required)} (e.g. ${lowest.id} offers ${String(first.offered ?? 'none')})` : 'its attributes';
     return { ...base, reason: 'no-feasible-standby', detail: `no standby blade offers ${why}` };
   }
@@ -147,7 +161,7 @@ function pendingOf(request: PlacementRequest, index: StandbyIndex, taken: Readon
   const feasibleTaken = [...taken.keys()]
     .filter((id) => {
       const shape = index.shapeOf(id);
-      return shape !== undefined && index.fit(shape, requirements, policy.weights).feasible;
+      return shape !== undefined && feasibleIn(shape);
     })
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const holders = [...new Set(feasibleTaken.map((id) => taken.get(id)!))];
@@ -156,4 +170,9 @@ function pendingOf(request: PlacementRequest, index: StandbyIndex, taken: Readon
     reason: 'lower-priority',
     detail: `every fitting standby blade went to ${holders.slice(0, 3).join(', ')}${holders.length > 3 ? ` and ${holders.length - 3} more` : ''}`,
   };
+}
+
+function someShape(shapes: Iterable<PoolShape>, test: (shape: PoolShape) => boolean): boolean {
+  for (const shape of shapes) if (test(shape)) return true;
+  return false;
 }

@@ -23,6 +23,8 @@ export function rankFeasibleFirst(a: Offer, b: Offer): number {
 export interface OfferQuery {
   readonly requirements: Resources;
   readonly weights: Readonly<Record<string, number>>;
+  /** The workload's hard floors (floors.ts); none when absent. */
+  readonly floors?: Readonly<Record<string, number>>;
   /** Blades to leave out (taken by a higher priority); none when absent. */
   readonly skip?: (blade: Blade) => boolean;
   /** After the feasible blades, rank the infeasible ones too (runners-up do; the solver does not). */
@@ -43,7 +45,13 @@ export function topOffers(index: StandbyIndex, query: OfferQuery, count: number)
 function topOf(index: StandbyIndex, query: OfferQuery, count: number, feasible: boolean): Offer[] {
   if (count <= 0) return [];
   const ranked: { shape: PoolShape; fit: Fit }[] = [];
-  for (const shape of index.shapes(query.requirements, feasible)) ranked.push({ shape, fit: index.fit(shape, query.requirements, query.weights) });
+  const add = (shape: PoolShape): void => {
+    const fit = index.fit(shape, query.requirements, query.weights, query.floors);
+    if (fit.feasible === feasible) ranked.push({ shape, fit });
+  };
+  // Attributes sort shapes into groups; a hard floor can still rule out a shape whose attributes match.
+  for (const shape of index.shapes(query.requirements, true)) add(shape);
+  if (!feasible) for (const shape of index.shapes(query.requirements, false)) add(shape);
   ranked.sort((a, b) => a.fit.cost - b.fit.cost || a.shape.size - b.shape.size);
   const offers: Offer[] = [];
   let last: { shape: PoolShape; fit: Fit } | undefined;

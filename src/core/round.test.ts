@@ -16,13 +16,13 @@ const policy = policyWith({ cooldownSeconds: 600 });
 
 describe('eligibility', () => {
   it('names why each blade is not a target; a healthy or warning standby blade is one', () => {
-    const reasons = [blade('A', 1, 'active'), blade('F', 1, 'failed'), blade('M', 1, 'maintenance'), blade('C', 1, 'standby', 'critical'), blade('U', 1, 'standby', 'unreachable'), blade('W', 1, 'standby', 'warning'), blade('S', 1)].map(exclusionOf);
+    const reasons = [blade('A', 1, 'active'), blade('F', 1, 'failed'), blade('M', 1, 'maintenance'), blade('C', 1, 'standby', 'critical'), blade('U', 1, 'standby', 'unreachable'), blade('W', 1, 'standby', 'warning'), blade('S', 1)].map((b) => exclusionOf(b));
     expect(reasons).toEqual(['active', 'failed', 'maintenance', 'critical', 'unreachable', null, null]);
   });
 
   it('only a blade the detector calls healthy, with its power known, takes a workload now', () => {
     const seen = (verdict: RoundBlade['verdict'], power: RoundBlade['power'] = 'off'): RoundBlade => ({ ...blade('X', 1), verdict, power });
-    const reasons = [seen('healthy'), seen('healthy', 'on'), seen('suspect'), seen('degraded'), seen('credentials'), seen('failed'), seen('healthy', 'unknown')].map(exclusionOf);
+    const reasons = [seen('healthy'), seen('healthy', 'on'), seen('suspect'), seen('degraded'), seen('credentials'), seen('failed'), seen('healthy', 'unknown')].map((b) => exclusionOf(b));
     expect(reasons).toEqual([null, null, 'suspect', 'degraded', 'credentials', 'failed', 'power-unknown']);
   });
 });

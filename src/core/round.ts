@@ -2,8 +2,10 @@
 import { approvalRound, type MoveKey, type Proposal } from './approval-round.js';
 import { planCascade, type CascadeMove, type Candidate } from './cascade.js';
 import type { Pending, Placement } from './decision.js';
-import { cooldownEnd, coolingDown, eligibility, type Excluded, type RoundBlade } from './eligibility.js';
+import { cascadesOpen, nextOpening } from './cascade-windows.js';
+import { burnInEnd, cooldownEnd, coolingDown, eligibility, exclusionOf, type Excluded, type RoundBlade } from './eligibility.js';
 import { fitOf } from './fit.js';
+import { floorsOf } from './floors.js';
 import type { Policy, Workload } from './model.js';
 import { planPlacements, type PlacementRequest } from './placement.js';
 
@@ -55,8 +57,15 @@ export interface RoundDecision {
   /** The cascade optimum's candidates, and its moves over the slot limit (for the planner's views). */
   readonly candidates: readonly Candidate[];
   readonly deferred: readonly CascadeMove[];
-  /** When the first candidate held back by its cooldown thaws: the planner should look again then. */
+  /**
+   * When the planner should look again without any other change: the first cooldown of a held-back candidate
+   * ends, a blade's burn-in ends, or a cascade window opens with moves waiting for it.
+   */
   readonly wakeAt: number | null;
+  /** False outside every cascade window (policy.cascadeWindows): cascades are proposed, not run. */
+  readonly cascadesOpen: boolean;
+  /** Cascades the optimum wants that wait for a cascade window (without requireApproval; with it, proposals wait). */
+  readonly held: readonly CascadeMove[];
   /** Every blade that was not a target, with its reason. */
   readonly excluded: readonly Excluded[];
 }
@@ -64,21 +73,22 @@ export interface RoundDecision {
 /** Failovers and placements first (they never wait), then maintenance drains, then cascades into the free slots. */
 export function decideRound(snapshot: RoundSnapshot, policy: Policy, now: number): RoundDecision {
   const blades = new Map(snapshot.blades.map((b) => [b.id, b]));
-  const { excluded } = eligibility(snapshot.blades);
+  const clock = { now, policy };
+  const { excluded } = eligibility(snapshot.blades, clock);
   const busy = new Set(snapshot.transfers.map((t) => t.workload));
   /** Targets taken earlier in this round: active from now on. */
   const reserve = (p: Placement): void => {
     busy.add(p.workload);
     blades.set(p.to, { ...blades.get(p.to)!, state: 'active' });
   };
-  const targets = (): RoundBlade[] => eligibility(blades.values()).targets;
+  const targets = (): RoundBlade[] => eligibility(blades.values(), clock).targets;
 
   const requests: PlacementRequest[] = snapshot.workloads
     .filter((w) => w.state === 'pending' && !busy.has(w.id))
     .map((w) => {
       const source = w.blade ? blades.get(w.blade) : undefined;
       return source
-        ? { workload: w, kind: 'failover' as const, from: source.id, before: fitOf(source.resources, w.requirements, policy.weights) }
+        ? { workload: w, kind: 'failover' as const, from: source.id, before: fitOf(source.resources, w.requirements, policy.weights, floorsOf(w, policy)) }
         : { workload: w, kind: 'place' as const, from: null, before: null };
     });
   const placed = requests.length > 0 ? planPlacements(requests, targets(), policy) : { placements: [], pending: [] };
@@ -103,17 +113,32 @@ export function decideRound(snapshot: RoundSnapshot, policy: Policy, now: number
     const end = cooldownEnd(moved, policy);
     wakeAt = wakeAt === null ? end : Math.min(wakeAt, end);
   }
+  const wake = (at: number | null): void => {
+    if (at !== null && at > now) wakeAt = wakeAt === null ? at : Math.min(wakeAt, at);
+  };
+  for (const blade of snapshot.blades) if (exclusionOf(blade, clock) === 'burn-in') wake(burnInEnd(blade, clock));
+  const windowOpen = cascadesOpen(policy.cascadeWindows, now);
+  if (!windowOpen && cascade.moves.length + cascade.deferred.length + snapshot.proposals.length > 0) {
+    wake(nextOpening(policy.cascadeWindows, now));
+  }
 
-  const base = { placements: placed.placements, pending: placed.pending, drains, candidates: cascade.candidates, deferred: cascade.deferred, wakeAt, excluded };
+  const base = {
+    placements: placed.placements, pending: placed.pending, drains, candidates: cascade.candidates, deferred: cascade.deferred, wakeAt, excluded,
+    cascadesOpen: windowOpen,
+  };
   if (!policy.requireApproval) {
     const expire = snapshot.proposals.map((proposal) => ({ proposal, reason: 'approval is no longer required' }));
-    return { ...base, cascades: cascade.moves.map((move) => ({ move, proposal: null })), propose: [], expire };
+    // Outside the windows the moves are shown (cascade plan, the API), never started; failovers above never wait.
+    if (!windowOpen) return { ...base, cascades: [], held: cascade.moves, propose: [], expire };
+    return { ...base, cascades: cascade.moves.map((move) => ({ move, proposal: null })), held: [], propose: [], expire };
   }
   const round = approvalRound({
     open: snapshot.proposals, rejected: snapshot.rejected, blades, workloads: snapshot.workloads, busy, cooling, policy, slots,
     moves: [...cascade.moves, ...cascade.deferred],
   });
-  return { ...base, cascades: round.start.map((s) => ({ move: { ...s.move, saving: savingOf(s.move) }, proposal: s.proposal })), propose: round.propose, expire: round.expire };
+  // Approved proposals outside the windows stay approved and start when one opens.
+  const start = windowOpen ? round.start.map((s) => ({ move: { ...s.move, saving: savingOf(s.move) }, proposal: s.proposal })) : [];
+  return { ...base, cascades: start, held: [], propose: round.propose, expire: round.expire };
 }
 
 /** Running workloads on blades in maintenance: each asks for the best target, even a worse one. */
@@ -123,7 +148,7 @@ function drainsOf(workloads: readonly RoundWorkload[], blades: ReadonlyMap<strin
     if (w.state !== 'running' || busy.has(w.id) || w.blade === null) continue;
     const blade = blades.get(w.blade);
     if (blade?.state !== 'maintenance') continue;
-    requests.push({ workload: w, kind: 'cascade', from: w.blade, before: fitOf(blade.resources, w.requirements, policy.weights) });
+    requests.push({ workload: w, kind: 'cascade', from: w.blade, before: fitOf(blade.resources, w.requirements, policy.weights, floorsOf(w, policy)) });
   }
   return requests;
 }

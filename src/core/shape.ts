@@ -1,5 +1,5 @@
 // Blades of one model share one shape: fits are computed once per (requirements, shape) pair.
-import { fitOf, type Fit } from './fit.js';
+import { fitOf, NO_FLOORS, type Fit } from './fit.js';
 import type { Resources } from './model.js';
 
 const ids = new WeakMap<Resources, number>();
@@ -16,6 +16,22 @@ export function shapeId(resources: Resources): number {
       interned.set(key, id);
     }
     ids.set(resources, id);
+  }
+  return id;
+}
+
+/**
+ * One small integer per (requirements, hard floors) pair: what a workload needs of a blade. Without floors it is
+ * the requirements' own shape id, so plain workloads key fits and classes exactly as before.
+ */
+export function needId(requirements: Resources, floors: Resources = NO_FLOORS): number {
+  if (floors === NO_FLOORS) return shapeId(requirements);
+  // '&' starts no shape key (those start with a digit), so a pair never takes a map's id.
+  const key = `&${shapeId(requirements)}&${shapeId(floors)}`;
+  let id = interned.get(key);
+  if (id === undefined) {
+    id = interned.size;
+    interned.set(key, id);
   }
   return id;
 }
@@ -44,13 +60,14 @@ export class FitMemo {
 
   constructor(private readonly weights: Readonly<Record<string, number>>) {}
 
-  fit(resources: Resources, requirements: Resources): Fit {
-    const need = shapeId(requirements);
+  /** `floors`: the workload's hard floors (floors.ts); none when absent. */
+  fit(resources: Resources, requirements: Resources, floors: Readonly<Record<string, number>> = NO_FLOORS): Fit {
+    const need = needId(requirements, floors);
     const row = (this.fits[need] ??= []);
     const have = shapeId(resources);
     let fit = row[have];
     if (fit === undefined) {
-      fit = fitOf(resources, requirements, this.weights);
+      fit = fitOf(resources, requirements, this.weights, floors);
       row[have] = fit;
     }
     return fit;

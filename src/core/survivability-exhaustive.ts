@@ -9,6 +9,7 @@ import type { CheckOptions, FailingCombination, LevelResult } from './survivabil
 import type { FailureDomain } from './survivability-domains.js';
 import type { Situation } from './survivability-model.js';
 import { fitOf } from './fit.js';
+import { floorsOf } from './floors.js';
 
 export type Decision = { readonly survives: boolean; readonly by: 'bound' | 'planner'; readonly shortfall: number };
 
@@ -30,7 +31,7 @@ export function decideCombination(
     for (const workload of situation.hosted.get(blade) ?? []) {
       const c = situation.classOf.get(workload.id)!;
       demand.set(c, (demand.get(c) ?? 0) + 1);
-      const before = fitOf(bladeById.get(blade)!.resources, workload.requirements, policy.weights);
+      const before = fitOf(bladeById.get(blade)!.resources, workload.requirements, policy.weights, floorsOf(workload, policy));
       requests.push({ workload, kind: 'failover', from: blade, before });
     }
   }

@@ -1,11 +1,15 @@
 // What a failure can take away, reduced to counts: which standby blades each running workload could fail over to.
-import type { Blade, Resources, Workload } from './model.js';
+import { fitOf, NO_FLOORS } from './fit.js';
+import { floorsOf } from './floors.js';
+import type { Blade, Policy, Resources, Workload } from './model.js';
+import { needId, shapeId } from './shape.js';
 import { byId, inPlay } from './survivability-domains.js';
 
 /**
  * A workload's feasible standby blades depend only on its string requirements (fitOf: a string key must be
  * equal; numbers only cost), and the pool's blades fall into groups of equal attributes: so each workload can
- * use a union of whole groups. `classKey` names that union.
+ * use a union of whole groups. `classKey` names that union. Hard floors (floors.ts) depend on numbers too: when
+ * any workload has one, the pool is grouped by whole shape instead, still a partition of which unions are taken.
  */
 export interface FeasibleClass {
   readonly key: string;
@@ -40,22 +44,25 @@ export function isProtectable(workload: Workload, bladeById: ReadonlyMap<string,
   return blade !== undefined && blade.state === 'active';
 }
 
-export function situationOf(blades: readonly Blade[], workloads: readonly Workload[]): Situation {
+export function situationOf(blades: readonly Blade[], workloads: readonly Workload[], policy: Pick<Policy, 'hardKeys'> = {}): Situation {
   const bladeById = new Map(blades.map((b) => [b.id, b]));
   const pool = blades.filter((b) => inPlay(b) && b.state === 'standby').sort((a, b) => byId(a.id, b.id));
+  const floored = workloads.some((w) => floorsOf(w, policy) !== NO_FLOORS);
   const groupIndex = new Map<string, number>();
   const groups: string[][] = [];
   const groupAttributes: Record<string, string>[] = [];
+  const groupResources: Resources[] = [];
   const groupOf = new Map<string, number>();
   for (const blade of pool) {
     const attributes = stringsOf(blade.resources);
-    const signature = signatureOf(attributes);
+    const signature = floored ? String(shapeId(blade.resources)) : signatureOf(attributes);
     let index = groupIndex.get(signature);
     if (index === undefined) {
       index = groups.length;
       groupIndex.set(signature, index);
       groups.push([]);
       groupAttributes.push(attributes);
+      groupResources.push(blade.resources);
     }
     groups[index]!.push(blade.id);
     groupOf.set(blade.id, index);
@@ -72,16 +79,19 @@ export function situationOf(blades: readonly Blade[], workloads: readonly Worklo
     if (list === undefined) hosted.set(workload.blade!, (list = []));
     list.push(workload);
     const wants = stringsOf(workload.requirements);
-    const signature = signatureOf(wants);
+    const floors = floorsOf(workload, policy);
+    const signature = floored ? String(needId(workload.requirements, floors)) : signatureOf(wants);
     let index = bySignature.get(signature);
     if (index === undefined) {
-      const usable = groupAttributes.flatMap((attributes, g) => (admits(attributes, wants) ? [g] : []));
+      const fits = (g: number): boolean =>
+        floored ? fitOf(groupResources[g]!, workload.requirements, {}, floors).feasible : admits(groupAttributes[g]!, wants);
+      const usable = groups.flatMap((_, g) => (fits(g) ? [g] : []));
       const key = usable.join(',');
       index = usable.length === 0 ? -1 : classIndex.get(key);
       if (index === undefined) {
         index = classes.length;
         classIndex.set(key, index);
-        classes.push({ key, groups: usable, label: labelOf(wants) });
+        classes.push({ key, groups: usable, label: labelOf(wants, floors) });
       }
       bySignature.set(signature, index);
     }
@@ -129,7 +139,9 @@ function signatureOf(attributes: Readonly<Record<string, string>>): string {
   return signature;
 }
 
-function labelOf(wants: Readonly<Record<string, string>>): string {
-  const entries = Object.entries(wants).sort(([a], [b]) => byId(a, b));
-  return entries.length === 0 ? 'any' : entries.map(([k, v]) => `${k} ${v}`).join(', ');
+function labelOf(wants: Readonly<Record<string, string>>, floors: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(wants).sort(([a], [b]) => byId(a, b)).map(([k, v]) => `${k} ${v}`);
+  const mins = Object.entries(floors).sort(([a], [b]) => byId(a, b)).map(([k, v]) => `${k} >= ${v}`);
+  const all = [...entries, ...mins];
+  return all.length === 0 ? 'any' : all.join(', ');
 }

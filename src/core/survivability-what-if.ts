@@ -1,6 +1,7 @@
 // "If I drain chassis c03 now, what do I still survive?": the state after a maintenance drain or a new
 // workload's placement, both decided by the failover planner, and the survivability of that state.
 import { fitOf } from './fit.js';
+import { floorsOf } from './floors.js';
 import type { Blade, Policy, Workload } from './model.js';
 import { planPlacements, type PlacementRequest } from './placement.js';
 import { domainKinds, domainOf, type DomainLabels } from './survivability-domains.js';
@@ -55,7 +56,7 @@ export function drain(state: DataCenterState, targets: readonly string[]): Drain
   const requests: PlacementRequest[] = state.workloads
     .filter((w) => (w.state === 'running' || w.state === 'transferring') && w.blade !== null && out.has(w.blade))
     .map((w) => {
-      const before = fitOf(bladeById.get(w.blade!)!.resources, w.requirements, state.policy.weights);
+      const before = fitOf(bladeById.get(w.blade!)!.resources, w.requirements, state.policy.weights, floorsOf(w, state.policy));
       return { workload: w, kind: 'cascade', from: w.blade, before };
     });
   const pool = state.blades.filter((b) => b.state === 'standby' && !out.has(b.id));

@@ -2,6 +2,7 @@
 // can be re-placed by the failover rules onto the standby blades the failures leave, exactly.
 import type { Pending } from './decision.js';
 import { fitOf } from './fit.js';
+import { floorsOf } from './floors.js';
 import { DEFAULT_SURVIVABILITY, type Blade, type Policy, type Workload } from './model.js';
 import { planPlacements, type PlacementRequest } from './placement.js';
 import { countLevels, type CheckOptions, type LevelResult } from './survivability-count.js';
@@ -76,7 +77,7 @@ export function checkSurvivability(input: SurvivabilityInput): SurvivabilityRepo
   const level = input.policy.survivability ?? DEFAULT_SURVIVABILITY;
   const k = Math.max(0, Math.floor(input.k ?? level.k));
   const kinds = input.kinds ?? level.domains;
-  const situation = situationOf(input.blades, input.workloads);
+  const situation = situationOf(input.blades, input.workloads, input.policy);
   const bladeById = new Map(input.blades.map((b) => [b.id, b]));
   const results = kinds.map((kind) => {
     const domains = failureDomains(input.blades, kind, input.labels);
@@ -129,7 +130,7 @@ export function replan(
   const requests: PlacementRequest[] = [];
   for (const blade of failing) {
     for (const workload of situation.hosted.get(blade) ?? []) {
-      const before = fitOf(bladeById.get(blade)!.resources, workload.requirements, policy.weights);
+      const before = fitOf(bladeById.get(blade)!.resources, workload.requirements, policy.weights, floorsOf(workload, policy));
       requests.push({ workload, kind: 'failover', from: blade, before });
     }
   }

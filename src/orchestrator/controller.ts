@@ -122,7 +122,7 @@ export class Controller {
   }
 
   /** A new workload to place; requirements may come from its driver instead of the caller. */
-  submit(w: { id: string; requirements?: Resources; priority?: number }, actor = 'operator'): Promise<void> {
+  submit(w: { id: string; requirements?: Resources; priority?: number; minimum?: Readonly<Record<string, number>>; pinned?: boolean }, actor = 'operator'): Promise<void> {
     return this.commands.submit(w, actor);
   }
 

@@ -33,7 +33,8 @@ export class OperatorCommands {
       // it is back in service as that workload's host, never a standby the next failover would start another on.
       const hosted = (await store.workloads()).filter((w) => w.blade === blade && (w.state === 'running' || w.state === 'transferring'));
       await store.commit({
-        blades: [{ ...b, state: hosted.length > 0 ? 'active' : 'standby' }],
+        // Its burn-in (policy.repairBurnInSeconds) counts from now: the planner's eligibility rule reads it.
+        blades: [{ ...b, state: hosted.length > 0 ? 'active' : 'standby', burnInSince: c.o.clock.now() }],
         workloads: waiting.map((w) => ({ ...w, blade: null })),
         events: [c.event(actor, 'blade.repaired', blade, { was: b.state, ...(hosted.length > 0 ? { hosts: hosted.map((w) => w.id) } : {}) })],
       });
@@ -63,7 +64,7 @@ export class OperatorCommands {
     });
   }
 
-  async submit(w: { id: string; requirements?: Resources; priority?: number }, actor: string): Promise<void> {
+  async submit(w: { id: string; requirements?: Resources; priority?: number; minimum?: Readonly<Record<string, number>>; pinned?: boolean }, actor: string): Promise<void> {
     const { c } = this;
     const { store, workloads } = c.o;
     // Asked before the exclusive section: a slow hypervisor delays this submit, never the other operators.
@@ -74,7 +75,8 @@ export class OperatorCommands {
     return c.serial(async () => {
       if (await store.workload(w.id)) throw new ActionError('conflict', `workload ${w.id} already exists`);
       if (!derived) throw new ActionError('invalid', `workload ${w.id}: no requirements given and its driver has none`);
-      const record: WorkloadRecord = { id: w.id, requirements: derived.requirements, source: derived.source, priority: w.priority ?? 0, blade: null, state: 'pending', movedAt: null, pendingReason: null };
+      const record: WorkloadRecord = { id: w.id, requirements: derived.requirements, source: derived.source, priority: w.priority ?? 0, blade: null, state: 'pending', movedAt: null, pendingReason: null,
+        ...(w.minimum === undefined ? {} : { minimum: w.minimum }), ...(w.pinned === true ? { pinned: true } : {}) };
       await store.commit({ workloads: [record], events: [c.event(actor, 'workload.submitted', w.id, { requirements: derived.requirements, source: derived.source })] });
       c.queue.add('plan');
     });

@@ -35,7 +35,16 @@ export function encodeRound(snapshot: RoundSnapshot, policy: Policy): string {
   });
   const workloads = snapshot.workloads.map((w) => [w.id, shape(w.requirements), w.priority, w.blade, w.state, w.movedAt, w.source]);
   const transfers = snapshot.transfers.map((t) => [t.workload, t.from, t.to]);
-  return JSON.stringify({ v: 1, policy, shapes, blades, workloads, transfers, proposals: snapshot.proposals, rejected: snapshot.rejected });
+  // Policy rules per record, written only when some record has one, so older rounds keep their bodies and hashes.
+  const rules: Record<string, unknown> = {};
+  const burnIn = Object.fromEntries(snapshot.blades.flatMap((b) => (typeof b.burnInSince === 'number' ? [[b.id, b.burnInSince]] : [])));
+  const minimum = Object.fromEntries(snapshot.workloads.flatMap((w) => (w.minimum === undefined ? [] : [[w.id, w.minimum]])));
+  const pinned = snapshot.workloads.filter((w) => w.pinned === true).map((w) => w.id);
+  if (Object.keys(burnIn).length > 0) rules.burnInSince = burnIn;
+  if (Object.keys(minimum).length > 0) rules.minimum = minimum;
+  if (pinned.length > 0) rules.pinned = pinned;
+  const extra = Object.keys(rules).length > 0 ? { rules } : {};
+  return JSON.stringify({ v: 1, policy, shapes, blades, workloads, transfers, proposals: snapshot.proposals, rejected: snapshot.rejected, ...extra });
 }
 
 export function roundRecord(snapshot: RoundSnapshot, policy: Policy, at: number): RoundRecord {
@@ -45,7 +54,7 @@ export function roundRecord(snapshot: RoundSnapshot, policy: Policy, at: number)
 
 const fit = z.object({
   deficit: z.number(), surplus: z.number(), cost: z.number(), feasible: z.boolean(),
-  mismatches: z.array(z.object({ key: z.string(), kind: z.enum(['attribute', 'quantity']), required: z.union([z.number(), z.string()]), offered: z.union([z.number(), z.string(), z.null()]) })),
+  mismatches: z.array(z.object({ key: z.string(), kind: z.enum(['attribute', 'quantity']), required: z.union([z.number(), z.string()]), offered: z.union([z.number(), z.string(), z.null()]), floor: z.number().optional() })),
 });
 const bladeTuple = z.tuple([z.string(), z.number().int(), z.enum(['active', 'standby', 'failed', 'maintenance']), z.enum(['ok', 'warning', 'critical', 'unreachable']).nullable()]);
 const POWERS = ['on', 'off', 'unknown'] as const;
@@ -55,6 +64,7 @@ const body = z.object({
   policy: z.object({
     weights: z.record(z.string(), z.number()), minImprovement: z.number(), maxConcurrentTransfers: z.number(), cooldownSeconds: z.number(),
     replanSeconds: z.number(), transferSeconds: z.number(), requireApproval: z.boolean(),
+    hardKeys: z.array(z.string()).optional(), repairBurnInSeconds: z.number().optional(), cascadeWindows: z.array(z.string()).optional(),
   }),
   shapes: z.array(resources),
   blades: z.array(z.union([bladeTuple, bladeTuple.rest(z.string().nullable())])),
@@ -69,6 +79,11 @@ const body = z.object({
     transfer: z.string().nullable(), reason: z.string().nullable(),
   })),
   rejected: z.array(z.object({ workload: z.string(), from: z.string(), to: z.string() })),
+  rules: z.object({
+    burnInSince: z.record(z.string(), z.number()).optional(),
+    minimum: z.record(z.string(), z.record(z.string(), z.number())).optional(),
+    pinned: z.array(z.string()).optional(),
+  }).optional(),
 });
 
 export function decodeRound(text: string): { readonly snapshot: RoundSnapshot; readonly policy: Policy } {
@@ -78,13 +93,20 @@ export function decodeRound(text: string): { readonly snapshot: RoundSnapshot; r
     if (r === undefined) throw new Error(`round snapshot: no shape ${i}`);
     return r;
   };
+  const burnIn = d.rules?.burnInSince ?? {};
+  const minimum = d.rules?.minimum ?? {};
+  const pinned = new Set(d.rules?.pinned ?? []);
   const blades: RoundBlade[] = d.blades.map(([id, s, state, health, power, verdict]) => ({
     id, resources: shape(s), state,
     ...(health === null ? {} : { health }),
     ...(power === undefined || power === null ? {} : { power: z.enum(POWERS).parse(power) }),
     ...(verdict === undefined || verdict === null ? {} : { verdict: z.enum(VERDICTS).parse(verdict) }),
+    ...(burnIn[id] === undefined ? {} : { burnInSince: burnIn[id] }),
   }));
-  const workloads: RoundWorkload[] = d.workloads.map(([id, s, priority, blade, state, movedAt, source]) => ({ id, requirements: shape(s), priority, blade, state, movedAt, source }));
+  const workloads: RoundWorkload[] = d.workloads.map(([id, s, priority, blade, state, movedAt, source]) => ({
+    id, requirements: shape(s), priority, blade, state, movedAt, source,
+    ...(minimum[id] === undefined ? {} : { minimum: minimum[id] }), ...(pinned.has(id) ? { pinned: true } : {}),
+  }));
   const transfers = d.transfers.map(([workload, from, to]) => ({ workload, from, to }));
   return { snapshot: { blades, workloads, transfers, proposals: d.proposals, rejected: d.rejected }, policy: d.policy };
 }

@@ -16,6 +16,8 @@ export interface BladeRecord extends Blade {
   /** The failure detector's verdict and its reason; absent until the blade was first observed. */
   readonly verdict?: Verdict;
   readonly verdictReason?: string;
+  /** When it was last repaired or added (ms since the epoch); policy.repairBurnInSeconds counts from here. */
+  readonly burnInSince?: number | null;
 }
 
 export interface CheckpointMeta {

@@ -2,11 +2,12 @@
 import { worthwhile } from '../core/cascade.js';
 import type { Fit } from '../core/fit.js';
 import type { Policy, Resources } from '../core/model.js';
-import { shapeId, type FitMemo } from '../core/shape.js';
+import { needId, shapeId, type FitMemo } from '../core/shape.js';
 
 /** Candidates of one requirements shape on blades of one shape: they have the same fit and the same worthwhile targets. */
 interface Group {
   readonly requirements: Resources;
+  readonly floors: Readonly<Record<string, number>>;
   readonly fit: Fit;
   /** Ascending id: identical rows to the planner, of which the lowest ids move first. */
   readonly members: string[];
@@ -84,11 +85,11 @@ export class CandidateIndex {
     return this.groupOf.get(workload)?.targets ?? [];
   }
 
-  add(workload: string, requirements: Resources, bladeResources: Resources, fit: Fit): void {
-    const key = shapeId(requirements) * 2 ** 26 + shapeId(bladeResources);
+  add(workload: string, requirements: Resources, floors: Readonly<Record<string, number>>, bladeResources: Resources, fit: Fit): void {
+    const key = needId(requirements, floors) * 2 ** 26 + shapeId(bladeResources);
     let group = this.groups.get(key);
     if (group === undefined) {
-      group = { requirements, fit, members: [], targets: [], present: 0 };
+      group = { requirements, floors, fit, members: [], targets: [], present: 0 };
       for (const [shape, resources] of this.knownShapes) this.link(group, shape, resources);
       this.groups.set(key, group);
     }
@@ -129,7 +130,7 @@ export class CandidateIndex {
   }
 
   private link(group: Group, shape: number, resources: Resources): void {
-    if (!worthwhile(group.fit, this.memo.fit(resources, group.requirements), this.policy)) return;
+    if (!worthwhile(group.fit, this.memo.fit(resources, group.requirements, group.floors), this.policy)) return;
     group.targets.push(shape);
     if (this.presentShapes.has(shape)) this.count(group, +1);
     const groups = this.groupsFor.get(shape);

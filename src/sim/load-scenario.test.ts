@@ -90,8 +90,8 @@ describe('parseScenario: each malformed kind gives one line with the right path'
     ['empty file', '# nothing here\n', 'f.yaml: empty scenario file; expected a mapping with name, policy, blades, workloads and events'],
     ['a list at the top', '- 1\n', 'f.yaml: expected a mapping with name, policy, blades, workloads and events, got a list'],
     ['missing id', 'blades:\n  - { resources: {} }\n', 'f.yaml: blades[0].id: required'],
-    ['empty id', 'blades:\n  - { id: "", resources: {} }\n', 'f.yaml: blades[0].id: expected a non-empty string'],
-    ['numeric id', 'blades:\n  - { id: 7, resources: {} }\n', 'f.yaml: blades[0].id: expected a non-empty string; quote it: "7"'],
+    ['empty id', 'blades:\n  - { id: "", resources: {} }\n', 'f.yaml: blades[0].id: expected 1 to 256 letters, digits, or . _ : -'],
+    ['numeric id', 'blades:\n  - { id: 7, resources: {} }\n', 'f.yaml: blades[0].id: expected 1 to 256 letters, digits, or . _ : -; quote it: "7"'],
     ['missing resources', 'blades:\n  - { id: A }\n', 'f.yaml: blades[0].resources: required'],
     [
       'negative quantity',
@@ -120,7 +120,7 @@ describe('parseScenario: each malformed kind gives one line with the right path'
     ['negative weight', 'policy: { weights: { storageTB: -1 } }\n', 'f.yaml: policy.weights.storageTB: expected a number >= 0'],
     ['negative margin', 'policy: { minImprovement: -0.1 }\n', 'f.yaml: policy.minImprovement: expected a number >= 0'],
     ['approval not boolean', 'policy: { requireApproval: yes }\n', 'f.yaml: policy.requireApproval: expected true or false'],
-    ['unknown policy key', 'policy: { minImprovment: 0.1 }\n', 'f.yaml: policy.minImprovment: unknown key; expected one of weights, minImprovement, maxConcurrentTransfers, cooldownSeconds, replanSeconds, transferSeconds, requireApproval, survivability, admission'],
+    ['unknown policy key', 'policy: { minImprovment: 0.1 }\n', 'f.yaml: policy.minImprovment: unknown key; expected one of weights, minImprovement, maxConcurrentTransfers, cooldownSeconds, replanSeconds, transferSeconds, requireApproval, survivability, admission, hardKeys, repairBurnInSeconds, cascadeWindows'],
     [
       'duplicate blade id',
       `${blades}  - { id: C, resources: {} }\n  - { id: D, resources: {} }\n  - { id: B, resources: {} }\n`,

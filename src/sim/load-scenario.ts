@@ -205,6 +205,8 @@ function toWorkload(input: WorkloadInput): ScenarioWorkload {
     blade: input.blade ?? null,
     priority: input.priority ?? 0,
     source: input.source ?? 'declared',
+    ...(input.minimum === undefined ? {} : { minimum: input.minimum }),
+    ...(input.pinned === undefined ? {} : { pinned: input.pinned }),
   };
 }
 

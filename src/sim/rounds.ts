@@ -1,5 +1,6 @@
 // One planning round of the simulator: pending placements, maintenance drains, then cascades, through the same planners as the live controller.
 import { planCascade } from '../core/cascade.js';
+import { cascadesOpen, nextOpening } from '../core/cascade-windows.js';
 import { cooldownEnd, coolingDown } from '../core/eligibility.js';
 import { planPlacements, type PlacementRequest, type StandbyIndex } from '../core/placement.js';
 import { byId, compareIds } from './ids.js';
@@ -69,8 +70,15 @@ function cascadeRound(state: SimState): number {
   const slots = Math.max(0, state.policy.maxConcurrentTransfers - state.inFlight.size);
   // With no slot, the transfer that frees one brings the next round.
   if (slots === 0 || state.pool.size === 0) return 0;
+  // Outside the cascade windows nothing cascades; the window's opening brings the next round. The simulator's
+  // seconds count from 1970-01-01 00:00 UTC, a Thursday, so a scenario's windows read as the live ones do.
+  if (!cascadesOpen(state.policy.cascadeWindows, state.now * 1000)) {
+    const opens = nextOpening(state.policy.cascadeWindows, state.now * 1000);
+    if (opens !== null) wakeAt(state, Math.ceil(opens / 1000));
+    return 0;
+  }
   const earliestThaw = firstThaw(state);
-  if (earliestThaw !== null) scheduleReplan(state, earliestThaw);
+  if (earliestThaw !== null) wakeAt(state, earliestThaw);
   const frozen = (id: string): boolean => coolingDown(state.movedAt.get(id) ?? null, state.policy, state.now, SIM_SECONDS);
   const movable = [...state.candidates.improvable((shape) => state.pool.count(shape), frozen)].map((id) => state.workload(id)).sort(byId);
   if (movable.length === 0) return 0;
@@ -118,15 +126,12 @@ function firstThaw(state: SimState): number | null {
 }
 
 /**
- * The live controller replans on a timer every replanSeconds. Between scenario events nothing changes but
- * cooldowns running out, so the simulator needs no other ticks than this one: the timer's first tick at or
- * after the earliest thaw of a frozen candidate, the first multiple of replanSeconds at or after it.
- * Only candidates with a worthwhile shape in the pool count: a tick for the others could change nothing.
+ * Between scenario events nothing changes but cooldowns running out and cascade windows opening, and each wakes
+ * the planner at that instant, as the live controller's timer does (reconcilers/plan.ts): a round at the earliest
+ * thaw of a frozen candidate, not at the next replanSeconds tick after it. Only candidates with a worthwhile
+ * shape in the pool count: a round for the others could change nothing.
  */
-function scheduleReplan(state: SimState, thaw: number): void {
-  const period = state.policy.replanSeconds;
-  // max(): float division may land a hair before the thaw, which would tick while the workload is still frozen.
-  const tick = period > 0 ? Math.max(thaw, Math.ceil(thaw / period) * period) : thaw;
+function wakeAt(state: SimState, tick: number): void {
   if (state.scheduledReplans.has(tick)) return;
   state.scheduledReplans.add(tick);
   state.queue.push(tick, { kind: 'replan' });

@@ -1,12 +1,14 @@
 // Plain checks that say "certainly valid" for the blades, workloads and events of scenario-schema.ts, so a
 // 100,000-blade file does not pay zod's price per entry (a second of the load). Whatever they do not accept is
 // checked by the schema itself, which then names the problem; scenario-quick.test.ts holds them to the schema.
+import { isQuantityKey, isValidId } from '../wire/ids.js';
 import { bladeStates, EVENT_KINDS, requirementSources, type BladeInput, type WorkloadInput } from './scenario-schema.js';
 
 type Entry = Record<string, unknown>;
 
 const BLADE_KEYS = new Set(['id', 'resources', 'state', 'location']);
 const WORKLOAD_KEYS = new Set(['id', 'requirements', 'blade', 'priority', 'source']);
+// minimum and pinned are rare: an entry with them takes the schema's path.
 const STATES: ReadonlySet<unknown> = new Set(bladeStates);
 const SOURCES: ReadonlySet<unknown> = new Set(requirementSources);
 
@@ -14,9 +16,7 @@ function isEntry(value: unknown): value is Entry {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
 }
 
-function isId(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0;
-}
+const isId = isValidId;
 
 function onlyKeys(entry: Entry, allowed: ReadonlySet<string>): boolean {
   for (const key in entry) if (!allowed.has(key)) return false;
@@ -32,7 +32,7 @@ function isResources(value: unknown): boolean {
   for (const key in value) {
     if (key === '') return false;
     const v = value[key];
-    if (typeof v === 'number' ? !isQuantity(v) : !isId(v)) return false;
+    if (typeof v === 'number' ? !isQuantity(v) : typeof v !== 'string' || v.length === 0 || isQuantityKey(key)) return false;
   }
   return true;
 }

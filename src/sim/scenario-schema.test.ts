@@ -12,10 +12,11 @@ function problem(schema: z.ZodType, value: unknown): { path: string; message: st
 
 describe('scenario schema', () => {
   it('asks for a quoted id when YAML read a number, and refuses an empty one', () => {
-    expect(problem(id, 7)).toEqual({ path: '', message: 'expected a non-empty string; quote it: "7"' });
-    expect(problem(id, '')).toEqual({ path: '', message: 'expected a non-empty string' });
-    expect(problem(id, null)).toEqual({ path: '', message: 'expected a non-empty string' });
+    expect(problem(id, 7)).toEqual({ path: '', message: 'expected 1 to 256 letters, digits, or . _ : -; quote it: "7"' });
+    expect(problem(id, '')).toEqual({ path: '', message: 'expected 1 to 256 letters, digits, or . _ : -' });
+    expect(problem(id, null)).toEqual({ path: '', message: 'expected 1 to 256 letters, digits, or . _ : -' });
     expect(problem(id, 'A')).toBeNull();
+    expect(problem(id, 'A\u001b[2J')).toEqual({ path: '', message: 'expected 1 to 256 letters, digits, or . _ : -' });
   });
 
   it('takes quantities of 0 or 0.001 to 1e15 and non-empty attributes', () => {

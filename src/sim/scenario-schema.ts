@@ -1,5 +1,6 @@
 // The zod shape of a scenario file (DESIGN section 9); every message is written for the person editing the YAML.
 import { z } from 'zod';
+import { idSchema, withNumericQuantities } from '../wire/ids.js';
 import { policySchema } from '../wire/policy.js';
 
 const NON_EMPTY = 'expected a non-empty string';
@@ -13,10 +14,8 @@ function strict<T extends z.ZodRawShape>(shape: T) {
   });
 }
 
-/** YAML reads `id: 7` as a number; the hint saves a round trip. */
-export const id = z
-  .string({ error: (issue) => (typeof issue.input === 'number' ? `${NON_EMPTY}; quote it: "${String(issue.input)}"` : NON_EMPTY) })
-  .min(1, { error: NON_EMPTY });
+/** The shared id rule (src/wire/ids.ts): at most 256 letters, digits or `._:-`. */
+export const id = idSchema;
 const nonNegative = z.number({ error: NON_NEGATIVE }).min(0, { error: NON_NEGATIVE });
 
 // A tiny requirement makes every surplus overflow to Infinity (5e-324 did, found by the API's fuzz
@@ -27,8 +26,13 @@ const quantity = nonNegative.refine((v) => v === 0 || (v >= 1e-3 && v <= 1e15), 
 const resourceValue = z.union([quantity, z.string().min(1, { error: NON_EMPTY })], {
   error: 'expected a number >= 0 or a non-empty string',
 });
-const resources = z.record(z.string().min(1, { error: 'expected a non-empty key' }), resourceValue, {
-  error: 'expected a mapping of resource names to values',
+const resources = withNumericQuantities(
+  z.record(z.string().min(1, { error: 'expected a non-empty key' }), resourceValue, { error: 'expected a mapping of resource names to values' }),
+);
+
+/** A workload's hard floors: quantities a blade must offer at least (DESIGN section 3). */
+export const minimumSchema = z.record(z.string().min(1, { error: 'expected a non-empty key' }), quantity, {
+  error: 'expected a mapping of resource names to quantities',
 });
 
 export const bladeStates = ['active', 'standby', 'failed', 'maintenance'] as const;
@@ -57,6 +61,8 @@ export const workloadSchema = strict({
   blade: id.nullable().optional(),
   priority: z.number({ error: 'expected a number' }).optional(),
   source: z.enum(requirementSources, { error: `expected one of ${requirementSources.join(', ')}` }).optional(),
+  minimum: minimumSchema.optional(),
+  pinned: z.boolean({ error: 'expected true or false' }).optional(),
 });
 
 export { admissionSchema, policySchema, survivabilitySchema } from '../wire/policy.js';

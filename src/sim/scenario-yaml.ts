@@ -100,6 +100,9 @@ function policyOverrides(policy: Policy): Record<string, unknown> {
       out[key] = policy[key];
     }
   }
+  if (policy.hardKeys !== undefined && policy.hardKeys.length > 0) out.hardKeys = [...policy.hardKeys];
+  if ((policy.repairBurnInSeconds ?? 0) > 0) out.repairBurnInSeconds = policy.repairBurnInSeconds;
+  if (policy.cascadeWindows !== undefined && policy.cascadeWindows.length > 0) out.cascadeWindows = [...policy.cascadeWindows];
   return out;
 }
 
@@ -117,6 +120,8 @@ function workloadEntry(workload: ScenarioWorkload): Record<string, unknown> {
   if (workload.blade !== null) entry.blade = workload.blade;
   entry.priority = workload.priority;
   if (workload.source !== 'declared') entry.source = workload.source;
+  if (workload.minimum !== undefined) entry.minimum = { ...workload.minimum };
+  if (workload.pinned !== undefined) entry.pinned = workload.pinned;
   return entry;
 }
 

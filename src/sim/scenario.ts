@@ -15,6 +15,10 @@ export interface ScenarioWorkload {
   readonly blade: string | null;
   readonly priority: number;
   readonly source: RequirementSource;
+  /** Hard floors of its own (DESIGN section 3); absent: none. */
+  readonly minimum?: Readonly<Record<string, number>>;
+  /** Never cascaded; still failed over. */
+  readonly pinned?: boolean;
 }
 
 export type ScenarioEvent =

@@ -1,9 +1,10 @@
 // Settles a generated data center before time 0, as one that already ran Cascade would be: no standby blade is a
 // worthwhile move for any workload, so a simulated year starts without a backlog of thousands of cascades.
 import { worthwhile } from '../core/cascade.js';
-import { bladeSize } from '../core/fit.js';
-import type { Policy } from '../core/model.js';
-import { FitMemo, shapeId } from '../core/shape.js';
+import { bladeSize, type Fit } from '../core/fit.js';
+import { floorsOf } from '../core/floors.js';
+import type { Policy, Resources } from '../core/model.js';
+import { FitMemo, needId, shapeId } from '../core/shape.js';
 import type { ScenarioBlade, ScenarioWorkload } from './scenario.js';
 
 export interface Settled {
@@ -36,12 +37,14 @@ export function settle(blades: readonly ScenarioBlade[], workloads: readonly Sce
   // A workload's worthwhile shapes depend only on its requirements and its blade's shape: computed once per pair.
   const preferences = new Map<string, number[]>();
   const preferred = (workload: ScenarioWorkload, blade: ScenarioBlade): number[] => {
-    const key = `${shapeId(workload.requirements)}:${shapeId(blade.resources)}`;
+    const floors = floorsOf(workload, policy);
+    const key = `${workload.pinned === true ? 'pinned:' : ''}${needId(workload.requirements, floors)}:${shapeId(blade.resources)}`;
     let list = preferences.get(key);
     if (list === undefined) {
-      const now = memo.fit(blade.resources, workload.requirements);
-      const better = [...shapes].filter(([, other]) => worthwhile(now, memo.fit(other.resources, workload.requirements), policy));
-      const rank = ([, b]: [number, ScenarioBlade]): [number, number] => [memo.fit(b.resources, workload.requirements).cost, bladeSize(b.resources)];
+      const fit = (resources: Resources): Fit => memo.fit(resources, workload.requirements, floors);
+      const now = fit(blade.resources);
+      const better = workload.pinned === true ? [] : [...shapes].filter(([, other]) => worthwhile(now, fit(other.resources), policy));
+      const rank = ([, b]: [number, ScenarioBlade]): [number, number] => [fit(b.resources).cost, bladeSize(b.resources)];
       list = better
         .sort((x, y) => rank(x)[0] - rank(y)[0] || rank(x)[1] - rank(y)[1] || x[0] - y[0])
         .map(([shape]) => shape);

@@ -80,7 +80,7 @@ function repair(state: SimState, id: string): void {
   const blade = state.blade(id);
   // On an active blade, repair cancels a maintenance that is still waiting for its workload to leave.
   state.maintenanceRequested.delete(id);
-  if (blade.state === 'failed' || blade.state === 'maintenance') state.enterPool(blade);
+  if (blade.state === 'failed' || blade.state === 'maintenance') state.enterPoolAfterBurnIn(blade);
 }
 
 function maintenance(state: SimState, id: string): void {
@@ -102,7 +102,7 @@ function add(state: SimState, input: ScenarioBlade): string | null {
   if (state.blades.has(input.id)) return `blade ${input.id} already exists`;
   const blade = { ...input, state: input.state };
   state.blades.set(blade.id, blade);
-  if (blade.state === 'standby') state.enterPool(blade);
+  if (blade.state === 'standby') state.enterPoolAfterBurnIn(blade);
   return null;
 }
 
@@ -136,6 +136,8 @@ function submit(state: SimState, input: ScenarioWorkload): string | null {
     blade: null,
     state: 'pending',
     fit: null,
+    ...(input.minimum === undefined ? {} : { minimum: input.minimum }),
+    ...(input.pinned === undefined ? {} : { pinned: input.pinned }),
   };
   state.workloads.set(workload.id, workload);
   state.makePending(workload, { kind: 'place', from: null, before: null });

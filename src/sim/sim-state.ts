@@ -3,6 +3,7 @@ import { isEligible } from '../core/eligibility.js';
 import { isExact, type Fit } from '../core/fit.js';
 import type { Pending, TransferKind } from '../core/decision.js';
 import type { BladeLocation, BladeState, Policy, RequirementSource, Resources, WorkloadState } from '../core/model.js';
+import { floorsOf } from '../core/floors.js';
 import { FitMemo, shapeId } from '../core/shape.js';
 import { CandidateIndex } from './candidate-index.js';
 import { EventQueue } from './event-queue.js';
@@ -27,6 +28,8 @@ export interface SimWorkload {
   blade: string | null;
   state: WorkloadState;
   fit: Fit | null;
+  readonly minimum?: Readonly<Record<string, number>>;
+  readonly pinned?: boolean;
 }
 
 /** What a pending workload asks the placement planner for; kept through a transfer so an aborted one can ask again. */
@@ -60,7 +63,9 @@ export interface InFlight {
 export type QueueItem =
   | { readonly kind: 'event'; readonly index: number }
   | { readonly kind: 'end'; readonly transfer: number }
-  | { readonly kind: 'replan' };
+  | { readonly kind: 'replan' }
+  /** A repaired or added blade's burn-in ends (policy.repairBurnInSeconds). */
+  | { readonly kind: 'ready'; readonly blade: string };
 
 export interface IgnoredEvent {
   readonly at: number;
@@ -101,6 +106,8 @@ export class SimState {
   readonly transfers: TransferRecord[] = [];
   readonly queue = new EventQueue<QueueItem>();
   readonly scheduledReplans = new Set<number>();
+  /** Blades in burn-in, and when it ends. */
+  readonly burningIn = new Map<string, number>();
   readonly integral = new FitIntegral();
   readonly dirty: Dirty = { placement: true, drain: true };
   readonly ignored: IgnoredEvent[] = [];
@@ -121,7 +128,29 @@ export class SimState {
   }
 
   fitOn(bladeId: string, workload: SimWorkload): Fit {
-    return this.memo.fit(this.blade(bladeId).resources, workload.requirements);
+    return this.memo.fit(this.blade(bladeId).resources, workload.requirements, floorsOf(workload, this.policy));
+  }
+
+  /**
+   * A repaired or added blade: standby, but in the pool only once it stayed healthy for the burn-in, as the live
+   * controller's eligibility rule has it (core/eligibility.ts). A blade that fails or goes to maintenance meanwhile
+   * starts over when it comes back.
+   */
+  enterPoolAfterBurnIn(blade: SimBlade): void {
+    const seconds = this.policy.repairBurnInSeconds ?? 0;
+    if (seconds <= 0) return this.enterPool(blade);
+    blade.state = 'standby';
+    const until = this.now + seconds;
+    this.burningIn.set(blade.id, until);
+    this.queue.push(until, { kind: 'ready', blade: blade.id });
+  }
+
+  /** The burn-in that ends now, if the blade is still standby and no later repair restarted it. */
+  burnInEnded(bladeId: string): void {
+    if (this.burningIn.get(bladeId) !== this.now) return;
+    this.burningIn.delete(bladeId);
+    const blade = this.blade(bladeId);
+    if (blade.state === 'standby') this.enterPool(blade);
   }
 
   blade(id: string): SimBlade {
@@ -145,6 +174,7 @@ export class SimState {
   }
 
   leavePool(blade: SimBlade, state: BladeState): void {
+    this.burningIn.delete(blade.id);
     if (this.pool.remove(blade)) this.candidates.shapeVanished(shapeId(blade.resources));
     blade.state = state;
   }
@@ -179,8 +209,10 @@ export class SimState {
   /** A workload runs again (landed, or its cascade was called off): it may be a cascade candidate, or a drain to retry. */
   markRunning(workload: SimWorkload): void {
     workload.state = 'running';
-    if (workload.blade !== null && workload.fit !== null && !isExact(workload.fit)) {
-      this.candidates.add(workload.id, workload.requirements, this.blade(workload.blade).resources, workload.fit);
+    // A pinned workload is never cascaded: it is no candidate (a maintenance drain still moves it).
+    if (workload.blade !== null && workload.fit !== null && !isExact(workload.fit) && workload.pinned !== true) {
+      const floors = floorsOf(workload, this.policy);
+      this.candidates.add(workload.id, workload.requirements, floors, this.blade(workload.blade).resources, workload.fit);
     }
     if (workload.blade !== null && this.maintenanceRequested.has(workload.blade)) this.dirty.drain = true;
   }

@@ -134,6 +134,9 @@ function handle(state: SimState, scenario: Scenario, item: QueueItem, observe: S
     if (flight?.record !== record) throw new Error(`simulator: transfer ${record.id} ends but is not in flight`);
     completeTransfer(state, flight);
     observe?.(state, `end of transfer ${record.id} (${record.workload} -> ${record.to})`);
+  } else if (item.kind === 'ready') {
+    state.burnInEnded(item.blade);
+    observe?.(state, `burn-in of ${item.blade} ended`);
   } else if (item.kind === 'event') {
     applyEvent(state, scenario.events[item.index]!, item.index);
     observe?.(state, `event ${item.index}`);

@@ -31,6 +31,19 @@ export function stateContract(context: ContractContext): void {
       expect(await store.blades()).toStrictEqual(byId(blades));
     });
 
+    it('keep the policy rules: burn-in start of a blade, minimum and pinned of a workload, and clear them', async () => {
+      const store = context.store();
+      await store.commit({
+        blades: [blade('R', { burnInSince: T0 + 5 })],
+        workloads: [workload('P', { minimum: { memoryGiB: 384, gpuCount: 1 }, pinned: true })],
+      });
+      expect(await store.blade('R')).toStrictEqual(blade('R', { burnInSince: T0 + 5 }));
+      expect(await store.workload('P')).toStrictEqual(workload('P', { minimum: { memoryGiB: 384, gpuCount: 1 }, pinned: true }));
+      await store.commit({ blades: [blade('R')], workloads: [workload('P')] });
+      expect(await store.blade('R')).toStrictEqual(blade('R'));
+      expect(await store.workload('P')).toStrictEqual(workload('P'));
+    });
+
     it('sort by id, byte-wise', async () => {
       const store = context.store();
       const ids = ['b', 'Ω', 'a-2', 'B', '🔥', 'a', 'a10', 'a9'];

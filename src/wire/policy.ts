@@ -1,10 +1,11 @@
 // The one policy schema: scenario files, the site file and the API validate the policy through it, with the
 // strictest bounds any of them had (the API's), so a policy one accepts the others accept too.
 import { z } from 'zod';
+import { parseWindow, WINDOW_PATTERN } from '../core/cascade-windows.js';
 
 const KEYS = [
   'weights', 'minImprovement', 'maxConcurrentTransfers', 'cooldownSeconds', 'replanSeconds', 'transferSeconds', 'requireApproval',
-  'survivability', 'admission',
+  'survivability', 'admission', 'hardKeys', 'repairBurnInSeconds', 'cascadeWindows',
 ] as const;
 
 /** A number from min to max; a value out of range says which side it missed. */
@@ -17,10 +18,18 @@ function between(min: number, max: number, integer = false) {
 
 const resourceKey = z.string().min(1, { error: 'expected a non-empty key' }).max(64, { error: 'expected a key of at most 64 characters' });
 
-const domainName = z.string({ error: 'expected a non-empty string' }).min(1, { error: 'expected a non-empty string' });
+/** A day: longer cooldowns, burn-ins and transfers are typos, and Node's timers overflow past ~24 days. */
+const DAY = 86_400;
+const MAX_KEYS = 64;
+
+const domainName = z
+  .string({ error: 'expected a non-empty string' })
+  .min(1, { error: 'expected a non-empty string' })
+  .max(64, { error: 'expected at most 64 characters' });
 const domainNames = z
   .array(domainName, { error: 'expected a list of failure domains: blade, chassis or a location label' })
-  .min(1, { error: 'expected at least one domain' });
+  .min(1, { error: 'expected at least one domain' })
+  .max(16, { error: 'expected at most 16 domains' });
 const failureCount = (max: number) => {
   const message = `expected an integer from 0 to ${max}`;
   return z.number({ error: message }).int({ error: message }).min(0, { error: message }).max(max, { error: message });
@@ -42,13 +51,25 @@ export const admissionSchema = strictWith({
   domains: domainNames.default(['blade', 'chassis']),
 });
 
+const WINDOW_RULE = 'expected a window such as "mon-fri 22:00-06:00" or "* 01:00-05:00" (UTC)';
+/** Checked by the same parser the planner runs (core/cascade-windows.ts), so a window that loads is one it reads. */
+const cascadeWindow = z
+  .string({ error: WINDOW_RULE })
+  .max(64, { error: 'expected at most 64 characters' })
+  .regex(WINDOW_PATTERN, { error: WINDOW_RULE })
+  .refine((w) => parseWindow(w) !== null, { error: WINDOW_RULE });
+
 /** Every field optional: a scenario or site file, or a PATCH, names only what it changes from the defaults. */
 export const policySchema = z.strictObject(
   {
-    weights: z.record(resourceKey, between(0, 1000), { error: 'expected a mapping of resource names to weights' }).optional(),
+    weights: z
+      .record(resourceKey, between(0, 1000), { error: 'expected a mapping of resource names to weights' })
+      .refine((w) => Object.keys(w).length <= MAX_KEYS, { error: `expected at most ${MAX_KEYS} weights` })
+      .meta({ maxProperties: MAX_KEYS })
+      .optional(),
     minImprovement: between(0, 1e6).optional(),
     maxConcurrentTransfers: between(1, 1000, true).optional(),
-    cooldownSeconds: between(0, 1e9).optional(),
+    cooldownSeconds: between(0, DAY).optional(),
     // A timer: above ~24 days Node's setTimeout would overflow and fire at once.
     replanSeconds: z
       .number({ error: 'expected a number > 0' })
@@ -56,10 +77,22 @@ export const policySchema = z.strictObject(
       .min(1, { error: 'expected a number >= 1' })
       .max(86_400, { error: 'expected a number <= 86400' })
       .optional(),
-    transferSeconds: between(0, 1e6).optional(),
+    transferSeconds: between(0, DAY).optional(),
     requireApproval: z.boolean({ error: 'expected true or false' }).optional(),
     survivability: survivabilitySchema.optional(),
     admission: admissionSchema.optional(),
+    /** Requirement keys that are floors: a blade offering less is infeasible, not a deficit. */
+    hardKeys: z
+      .array(resourceKey, { error: 'expected a list of resource names' })
+      .max(MAX_KEYS, { error: `expected at most ${MAX_KEYS} keys` })
+      .optional(),
+    /** A repaired or added blade enters the pool only after staying healthy this long. */
+    repairBurnInSeconds: between(0, DAY).optional(),
+    /** When cascades run (UTC); outside every window they are proposed, not run. None: always. */
+    cascadeWindows: z
+      .array(cascadeWindow, { error: 'expected a list of windows such as "mon-fri 22:00-06:00"' })
+      .max(16, { error: 'expected at most 16 windows' })
+      .optional(),
   },
   { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key; expected one of ${KEYS.join(', ')}` : 'expected a mapping') },
 );

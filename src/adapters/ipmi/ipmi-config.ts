@@ -6,6 +6,7 @@
 import { statSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { formatPath, nonEmpty, oneLine, parseConfig, positiveInt, strict, type ConfigResult } from '../driver-config.js';
+import { idSchema, withNumericQuantities } from '../../wire/ids.js';
 import type { IpmiBlade, IpmiHardwareOptions } from './ipmi-hardware.js';
 
 const NON_NEGATIVE = 'expected a number >= 0';
@@ -16,18 +17,18 @@ const credentialsSchema = strict({
   passwordFile: oneLine.optional(),
 }).refine((c) => (c.passwordEnv === undefined) !== (c.passwordFile === undefined), { error: 'expected exactly one of passwordEnv, passwordFile' });
 
-const resourcesSchema = z.record(
+const resourcesSchema = withNumericQuantities(z.record(
   nonEmpty,
   z.union([z.number({ error: NON_NEGATIVE }).min(0, { error: NON_NEGATIVE }), nonEmpty], { error: 'expected a number >= 0 or a non-empty string' }),
   { error: 'expected a mapping of resource names to values' },
-);
+));
 
 const bladeSchema = strict({
-  id: nonEmpty,
+  id: idSchema,
   bmc: strict({ host: oneLine, port: z.number({ error: 'expected a port number' }).int().min(1).max(65535, { error: 'expected a port number' }).optional() }),
   credentials: credentialsSchema.optional(),
   resources: resourcesSchema,
-  location: strict({ chassis: nonEmpty, slot: positiveInt }).optional(),
+  location: strict({ chassis: idSchema, slot: positiveInt }).optional(),
 });
 
 export const ipmiConfigSchema = strict({

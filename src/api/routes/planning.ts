@@ -1,4 +1,5 @@
 // The planner's view: candidates (Table 3), the standby pool (Table 4), what-if plans, and the policy.
+import { cascadesOpen } from '../../core/cascade-windows.js';
 import type { Policy, Workload } from '../../core/model.js';
 import { decideRound } from '../../core/round.js';
 import { planWhatIf } from '../../core/what-if.js';
@@ -89,7 +90,9 @@ export function planningRoutes(ctx: ApiContext): AnyRoute[] {
       summary: 'The policy the planner follows now',
       responses: { 200: { description: 'The policy', schema: policyView } },
       async handle() {
-        return { body: ctx.policy() };
+        const policy = ctx.policy();
+        // Whether cascades may run now: outside every cascade window they are proposed, not run.
+        return { body: { ...policy, cascadesOpen: cascadesOpen(policy.cascadeWindows, ctx.clock.now()) } };
       },
     }),
     route({

@@ -67,7 +67,8 @@ export function workloadRoutes(ctx: ApiContext): AnyRoute[] {
       async handle({ body, actor }) {
         const workload = { id: body.id, requirements: body.requirements ?? {}, source: 'declared' as const, priority: body.priority ?? 0, blade: null, state: 'pending' as const };
         await admitAction(ctx, ctx.survivability, { kind: 'submit', workload }, actor, body.id);
-        await ctx.controller.submit({ id: body.id, ...(body.requirements ? { requirements: body.requirements } : {}), ...(body.priority === undefined ? {} : { priority: body.priority }) }, actor);
+        const rules = { ...(body.minimum === undefined ? {} : { minimum: body.minimum }), ...(body.pinned === undefined ? {} : { pinned: body.pinned }) };
+        await ctx.controller.submit({ id: body.id, ...(body.requirements ? { requirements: body.requirements } : {}), ...(body.priority === undefined ? {} : { priority: body.priority }), ...rules }, actor);
         return { status: 201, body: await viewOf(body.id), headers: { location: `/api/v1/workloads/${encodeURIComponent(body.id)}` } };
       },
     }),

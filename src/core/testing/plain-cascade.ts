@@ -5,7 +5,8 @@ import type { Placement } from '../decision.js';
 import { bladeSize, isExact, isWorthwhile, type Fit } from '../fit.js';
 import type { Blade, Policy, Workload } from '../model.js';
 import { costUnits, runnersUp, sizeUnits, type Offer } from '../placement.js';
-import { FitMemo, shapeId, shapesOf } from '../shape.js';
+import { floorsOf } from '../floors.js';
+import { FitMemo, needId, shapeId, shapesOf } from '../shape.js';
 
 export interface CascadeInput {
   /** All blades; those in state `standby` are the targets. */
@@ -50,16 +51,17 @@ export function plainPlanCascade(input: CascadeInput): CascadePlan {
 
   const memo = input.memo ?? new FitMemo(policy.weights);
   const candidates: Candidate[] = [];
-  const movable: { workload: Workload; blade: Blade; fit: Fit }[] = [];
+  const movable: { workload: Workload; blade: Blade; fit: Fit; floors: Readonly<Record<string, number>> }[] = [];
   for (const workload of [...input.workloads].sort(byId)) {
     if (workload.state !== 'running' || workload.blade === null) continue;
     const blade = bladeById.get(workload.blade);
     if (!blade || blade.state !== 'active') continue;
-    const fit = memo.fit(blade.resources, workload.requirements);
+    const floors = floorsOf(workload, policy);
+    const fit = memo.fit(blade.resources, workload.requirements, floors);
     if (isExact(fit)) continue;
-    const frozen = input.frozen?.has(workload.id) ?? false;
+    const frozen = (input.frozen?.has(workload.id) ?? false) || workload.pinned === true;
     candidates.push({ workload: workload.id, blade: blade.id, fit, frozen });
-    if (!frozen) movable.push({ workload, blade, fit });
+    if (!frozen) movable.push({ workload, blade, fit, floors });
   }
 
   // Workloads of one requirement shape on blades of one shape share their worthwhile targets,
@@ -68,20 +70,21 @@ export function plainPlanCascade(input: CascadeInput): CascadePlan {
   const targetsOf = new Map<number, { shape: number; cost: number }[]>();
   const rows: number[] = [];
   const problem = new AssignmentProblem(standby.length);
-  movable.forEach(({ workload, blade, fit }, index) => {
-    const group = shapeId(workload.requirements) * 2 ** 26 + shapeId(blade.resources);
+  movable.forEach(({ workload, blade, fit, floors }, index) => {
+    const group = needId(workload.requirements, floors) * 2 ** 26 + shapeId(blade.resources);
     let targets = targetsOf.get(group);
     if (targets === undefined) {
       targets = [];
       shapes.forEach((shape, i) => {
-        const after = memo.fit(shape.resources, workload.requirements);
+        const after = memo.fit(shape.resources, workload.requirements, floors);
         if (worthwhile(fit, after, policy)) targets!.push({ shape: i, cost: costUnits(after.cost) });
       });
       targetsOf.set(group, targets);
     }
     if (targets.length === 0) return;
     rows.push(index);
-    problem.addRow([0, costUnits(fit.cost), 0, sizeUnits(bladeSize(blade.resources))]);
+    // Staying where it is infeasible counts as unplaced, as in the planner.
+    problem.addRow([fit.feasible ? 0 : 1, costUnits(fit.cost), 0, sizeUnits(bladeSize(blade.resources))]);
     for (const { shape, cost } of targets) for (const col of shapes[shape]!.members) problem.addEdge(col, [0, cost, 1, sizes[col]!]);
   });
   const choice = new Int32Array(movable.length).fill(-1);
@@ -96,7 +99,7 @@ export function plainPlanCascade(input: CascadeInput): CascadePlan {
     const col = choice[row]!;
     if (col < 0) return;
     // Offers are rebuilt only for the workloads that move, to explain the choice.
-    const offers: Offer[] = standby.map((blade) => ({ blade, fit: memo.fit(blade.resources, m.workload.requirements), size: bladeSize(blade.resources) }));
+    const offers: Offer[] = standby.map((blade) => ({ blade, fit: memo.fit(blade.resources, m.workload.requirements, m.floors), size: bladeSize(blade.resources) }));
     const chosen = offers[col]!;
     all.push({
       workload: m.workload.id,

@@ -3,6 +3,7 @@
 import { AssignmentProblem, type Cost } from '../assignment.js';
 import type { Pending, Placement } from '../decision.js';
 import { bladeSize, fitOf } from '../fit.js';
+import { floorsOf } from '../floors.js';
 import type { Blade, Policy } from '../model.js';
 import { costUnits, runnersUp, sizeUnits, type Offer, type PlacementPlan, type PlacementRequest } from '../placement.js';
 
@@ -17,7 +18,7 @@ export function plainPlanPlacements(requests: readonly PlacementRequest[], stand
     // Offers cover the whole pool so a pending workload can say who took its blades;
     // the solver only sees blades no higher priority took.
     const offers = group.map((request) =>
-      pool.map((blade, i) => ({ blade, fit: fitOf(blade.resources, request.workload.requirements, policy.weights), size: sizes[i]! })),
+      pool.map((blade, i) => ({ blade, fit: fitOf(blade.resources, request.workload.requirements, policy.weights, floorsOf(request.workload, policy)), size: sizes[i]! })),
     );
     const problem = new AssignmentProblem(pool.length);
     offers.forEach((row) => {

@@ -42,7 +42,13 @@ export class DiscoverReconciler implements Reconciler {
       const stored = await store.blades();
       const known = new Set(stored.map((b) => b.id));
       const fresh = listed.filter((b) => !known.has(b.id));
-      const records: BladeRecord[] = fresh.map((b) => ({ id: b.id, resources: b.resources, state: 'standby', ...(b.location ? { location: b.location } : {}), ...(b.name ? { name: b.name } : {}), power: 'unknown', health: 'ok', endpoint: 'driver' }));
+      // A blade added to a data center the store knows burns in before it is a target, as a repaired one does;
+      // the first inventory of an empty store is the data center as it stands, in service already.
+      const burnIn = stored.length > 0 ? { burnInSince: c.o.clock.now() } : {};
+      const records: BladeRecord[] = fresh.map((b) => ({
+        id: b.id, resources: b.resources, state: 'standby', ...(b.location ? { location: b.location } : {}), ...(b.name ? { name: b.name } : {}),
+        power: 'unknown', health: 'ok', endpoint: 'driver', ...burnIn,
+      }));
       if (records.length > 0) await store.commit({ blades: records, events: records.map((b) => c.event(actor, 'blade.added', b.id, { resources: b.resources })) });
       // Known blades the driver re-read and found changed: new resources are audited, and the plan below sees them.
       const refreshed = refreshBlades(stored, listed);

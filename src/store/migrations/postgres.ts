@@ -167,6 +167,16 @@ ALTER TABLE blades ADD COLUMN verdict text
 ALTER TABLE blades ADD COLUMN verdict_reason text;
 `;
 
+/*
+ * Policy rules kept per record: a workload's hard floors (JSON) and whether it is pinned, and when a blade was last
+ * repaired or added, from which its burn-in counts.
+ */
+const V7_POLICY_RULES = `
+ALTER TABLE workloads ADD COLUMN minimum text;
+ALTER TABLE workloads ADD COLUMN pinned boolean NOT NULL DEFAULT false;
+ALTER TABLE blades ADD COLUMN burn_in_since bigint;
+`;
+
 export const POSTGRES_MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'initial', sql: V1_INITIAL },
   { version: 2, name: 'leases', sql: V2_LEASES },
@@ -174,6 +184,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 4, name: 'rounds', sql: V4_ROUNDS },
   { version: 5, name: 'blade names', sql: V5_BLADE_NAMES },
   { version: 6, name: 'blade verdicts', sql: V6_BLADE_VERDICTS },
+  { version: 7, name: 'policy rules', sql: V7_POLICY_RULES },
 ]);
 
 export const POSTGRES_SCHEMA_VERSION: number = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;

@@ -178,6 +178,16 @@ ALTER TABLE blades ADD COLUMN verdict TEXT
 ALTER TABLE blades ADD COLUMN verdict_reason TEXT;
 `;
 
+/*
+ * Policy rules kept per record: a workload's hard floors (JSON) and whether it is pinned, and when a blade was last
+ * repaired or added, from which its burn-in counts.
+ */
+const V7_POLICY_RULES = `
+ALTER TABLE workloads ADD COLUMN minimum TEXT;
+ALTER TABLE workloads ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0 CHECK (pinned IN (0, 1));
+ALTER TABLE blades ADD COLUMN burn_in_since INTEGER;
+`;
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'initial', sql: V1_INITIAL },
   { version: 2, name: 'leases', sql: V2_LEASES },
@@ -185,6 +195,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 4, name: 'rounds', sql: V4_ROUNDS },
   { version: 5, name: 'blade names', sql: V5_BLADE_NAMES },
   { version: 6, name: 'blade verdicts', sql: V6_BLADE_VERDICTS },
+  { version: 7, name: 'policy rules', sql: V7_POLICY_RULES },
 ]);
 
 /** The schema version this code brings a database to. */

@@ -5,20 +5,21 @@ import { jsonText } from '../sqlite/write-batch.js';
 
 const UPSERT_BLADE = `
 INSERT INTO blades (id, resources, state, power, health, endpoint, chassis, slot, name, slot_label,
-  verdict, verdict_reason)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+  verdict, verdict_reason, burn_in_since)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 ON CONFLICT (id) DO UPDATE SET
   resources = excluded.resources, state = excluded.state, power = excluded.power, health = excluded.health,
   endpoint = excluded.endpoint, chassis = excluded.chassis, slot = excluded.slot, name = excluded.name,
-  slot_label = excluded.slot_label, verdict = excluded.verdict, verdict_reason = excluded.verdict_reason`;
+  slot_label = excluded.slot_label, verdict = excluded.verdict, verdict_reason = excluded.verdict_reason,
+  burn_in_since = excluded.burn_in_since`;
 
 const UPSERT_WORKLOAD = `
-INSERT INTO workloads (id, requirements, source, priority, blade, state, moved_at, pending_reason)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+INSERT INTO workloads (id, requirements, source, priority, blade, state, moved_at, pending_reason, minimum, pinned)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 ON CONFLICT (id) DO UPDATE SET
   requirements = excluded.requirements, source = excluded.source, priority = excluded.priority,
   blade = excluded.blade, state = excluded.state, moved_at = excluded.moved_at,
-  pending_reason = excluded.pending_reason`;
+  pending_reason = excluded.pending_reason, minimum = excluded.minimum, pinned = excluded.pinned`;
 
 const UPSERT_TRANSFER = `
 INSERT INTO transfers (id, kind, workload, from_blade, to_blade, fit_before, fit_after, status, reason, drain,
@@ -74,11 +75,12 @@ export async function writeBatch(client: PoolClient, batch: Batch): Promise<Audi
 async function writeBlade(client: PoolClient, b: BladeRecord): Promise<void> {
   const { chassis, slot } = b.location ?? { chassis: null, slot: null };
   await client.query(UPSERT_BLADE, [b.id, jsonText(b.resources), b.state, b.power, b.health, b.endpoint, chassis, slot, b.name ?? null, b.location?.label ?? null,
-    b.verdict ?? null, b.verdictReason ?? null]);
+    b.verdict ?? null, b.verdictReason ?? null, b.burnInSince ?? null]);
 }
 
 async function writeWorkload(client: PoolClient, w: WorkloadRecord): Promise<void> {
-  await client.query(UPSERT_WORKLOAD, [w.id, jsonText(w.requirements), w.source, w.priority, w.blade, w.state, w.movedAt, w.pendingReason]);
+  await client.query(UPSERT_WORKLOAD, [w.id, jsonText(w.requirements), w.source, w.priority, w.blade, w.state, w.movedAt, w.pendingReason,
+    w.minimum === undefined ? null : jsonText(w.minimum), w.pinned === true]);
 }
 
 /** The record is the truth: its steps replace whatever the database held for the transfer. */

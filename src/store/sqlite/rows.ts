@@ -43,6 +43,7 @@ const fit: z.ZodType<Fit> = z.object({
       kind: z.enum(['attribute', 'quantity']),
       required: z.union([z.number(), z.string()]),
       offered: z.union([z.number(), z.string(), z.null()]),
+      floor: z.number().optional(),
     }),
   ),
 });
@@ -58,6 +59,9 @@ const policyBody = z.object({
   requireApproval: z.boolean().optional(),
   survivability: z.object({ k: z.number(), domains: z.array(z.string()) }).optional(),
   admission: z.object({ mode: z.enum(['off', 'warn', 'enforce']), k: z.number(), domains: z.array(z.string()) }).optional(),
+  hardKeys: z.array(z.string()).optional(),
+  repairBurnInSeconds: z.number().optional(),
+  cascadeWindows: z.array(z.string()).optional(),
 });
 
 const bladeRow = z.object({
@@ -73,6 +77,7 @@ const bladeRow = z.object({
   slot_label: z.string().nullish(),
   verdict: z.enum(VERDICTS).nullish(),
   verdict_reason: z.string().nullish(),
+  burn_in_since: z.coerce.number().nullish(),
 });
 
 const workloadRow = z.object({
@@ -84,6 +89,8 @@ const workloadRow = z.object({
   state: z.enum(['running', 'pending', 'transferring', 'finished']),
   moved_at: z.number().nullable(),
   pending_reason: z.string().nullable(),
+  minimum: json(z.record(z.string(), z.number())).nullish(),
+  pinned: z.union([z.literal(0), z.literal(1), z.boolean()]).nullish(),
 });
 
 const transferRow = z.object({
@@ -136,6 +143,7 @@ export function toBlade(row: unknown): BladeRecord {
     id: r.id, resources: r.resources, state: r.state, power: r.power, health: r.health, endpoint: r.endpoint,
     ...(r.name ? { name: r.name } : {}),
     ...(r.verdict ? { verdict: r.verdict, verdictReason: r.verdict_reason ?? '' } : {}),
+    ...(r.burn_in_since === null || r.burn_in_since === undefined ? {} : { burnInSince: r.burn_in_since }),
   };
   // `location` is optional in the type: absent, not undefined, when the blade has none.
   if (r.chassis === null || r.slot === null) return blade;
@@ -153,6 +161,8 @@ export function toWorkload(row: unknown): WorkloadRecord {
     state: r.state,
     movedAt: r.moved_at,
     pendingReason: r.pending_reason,
+    ...(r.minimum === null || r.minimum === undefined ? {} : { minimum: r.minimum }),
+    ...(r.pinned === 1 || r.pinned === true ? { pinned: true } : {}),
   };
 }
 

@@ -16,20 +16,21 @@ export type Prepare = (sql: string) => Statement<unknown[]>;
 
 const UPSERT_BLADE = `
 INSERT INTO blades (id, resources, state, power, health, endpoint, chassis, slot, name, slot_label,
-  verdict, verdict_reason)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  verdict, verdict_reason, burn_in_since)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
   resources = excluded.resources, state = excluded.state, power = excluded.power, health = excluded.health,
   endpoint = excluded.endpoint, chassis = excluded.chassis, slot = excluded.slot, name = excluded.name,
-  slot_label = excluded.slot_label, verdict = excluded.verdict, verdict_reason = excluded.verdict_reason`;
+  slot_label = excluded.slot_label, verdict = excluded.verdict, verdict_reason = excluded.verdict_reason,
+  burn_in_since = excluded.burn_in_since`;
 
 const UPSERT_WORKLOAD = `
-INSERT INTO workloads (id, requirements, source, priority, blade, state, moved_at, pending_reason)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO workloads (id, requirements, source, priority, blade, state, moved_at, pending_reason, minimum, pinned)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
   requirements = excluded.requirements, source = excluded.source, priority = excluded.priority,
   blade = excluded.blade, state = excluded.state, moved_at = excluded.moved_at,
-  pending_reason = excluded.pending_reason`;
+  pending_reason = excluded.pending_reason, minimum = excluded.minimum, pinned = excluded.pinned`;
 
 // ON CONFLICT DO UPDATE rather than INSERT OR REPLACE: REPLACE deletes the row first, which would
 // cascade to the steps and, later, to anything else that points at a transfer.
@@ -69,7 +70,7 @@ export function writeBatch(prepare: Prepare, batch: Batch): AuditEvent[] {
 function writeBlade(prepare: Prepare, b: BladeRecord): void {
   const { chassis, slot } = b.location ?? { chassis: null, slot: null };
   prepare(UPSERT_BLADE).run(b.id, jsonText(b.resources), b.state, b.power, b.health, b.endpoint, chassis, slot, b.name ?? null, b.location?.label ?? null,
-    b.verdict ?? null, b.verdictReason ?? null);
+    b.verdict ?? null, b.verdictReason ?? null, b.burnInSince ?? null);
 }
 
 function writeWorkload(prepare: Prepare, w: WorkloadRecord): void {
@@ -82,6 +83,8 @@ function writeWorkload(prepare: Prepare, w: WorkloadRecord): void {
     w.state,
     w.movedAt,
     w.pendingReason,
+    w.minimum === undefined ? null : jsonText(w.minimum),
+    w.pinned === true ? 1 : 0,
   );
 }
 
