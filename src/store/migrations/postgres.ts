@@ -160,12 +160,33 @@ ALTER TABLE blades ADD COLUMN name text;
 ALTER TABLE blades ADD COLUMN slot_label text;
 `;
 
+/* Alarms, as in SQLite: one row per kind and subject, projected from the alarm.* audit events. */
+const V6_ALARMS = `
+CREATE TABLE alarms (
+  id              text COLLATE "C" PRIMARY KEY,
+  kind            text NOT NULL,
+  subject         text NOT NULL,
+  severity        text NOT NULL CHECK (severity IN ('critical', 'warning')),
+  message         text NOT NULL,
+  raised_at       bigint NOT NULL,
+  raised_by       text NOT NULL,
+  acknowledged_at bigint,
+  acknowledged_by text,
+  note            text,
+  cleared_at      bigint,
+  cleared_by      text,
+  seq             bigint NOT NULL
+);
+CREATE INDEX alarms_open ON alarms (cleared_at, raised_at);
+`;
+
 export const POSTGRES_MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'initial', sql: V1_INITIAL },
   { version: 2, name: 'leases', sql: V2_LEASES },
   { version: 3, name: 'tokens', sql: V3_TOKENS },
   { version: 4, name: 'rounds', sql: V4_ROUNDS },
   { version: 5, name: 'blade names', sql: V5_BLADE_NAMES },
+  { version: 6, name: 'alarms', sql: V6_ALARMS },
 ]);
 
 export const POSTGRES_SCHEMA_VERSION: number = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;

@@ -171,12 +171,36 @@ ALTER TABLE blades ADD COLUMN name TEXT;
 ALTER TABLE blades ADD COLUMN slot_label TEXT;
 `;
 
+/*
+ * Alarms: one row per kind and subject, projected from the `alarm.*` audit events (the log stays the history;
+ * a condition raised again after a clear reuses its row). `seq` is the last event applied to the row.
+ */
+const V6_ALARMS = `
+CREATE TABLE alarms (
+  id              TEXT PRIMARY KEY,
+  kind            TEXT NOT NULL,
+  subject         TEXT NOT NULL,
+  severity        TEXT NOT NULL CHECK (severity IN ('critical', 'warning')),
+  message         TEXT NOT NULL,
+  raised_at       INTEGER NOT NULL,
+  raised_by       TEXT NOT NULL,
+  acknowledged_at INTEGER,
+  acknowledged_by TEXT,
+  note            TEXT,
+  cleared_at      INTEGER,
+  cleared_by      TEXT,
+  seq             INTEGER NOT NULL
+) STRICT;
+CREATE INDEX alarms_open ON alarms (cleared_at, raised_at);
+`;
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'initial', sql: V1_INITIAL },
   { version: 2, name: 'leases', sql: V2_LEASES },
   { version: 3, name: 'tokens', sql: V3_TOKENS },
   { version: 4, name: 'rounds', sql: V4_ROUNDS },
   { version: 5, name: 'blade names', sql: V5_BLADE_NAMES },
+  { version: 6, name: 'alarms', sql: V6_ALARMS },
 ]);
 
 /** The schema version this code brings a database to. */
