@@ -6,12 +6,15 @@ import { ALARM_KINDS } from '../wire/alarms.js';
 export const ALARM_COLUMNS =
   'id, kind, subject, severity, message, raised_at, raised_by, acknowledged_at, acknowledged_by, note, cleared_at, cleared_by, seq';
 
-/** The upsert, with `?` (SQLite) or `$n` (PostgreSQL) placeholders. */
+/**
+ * The upsert, with `?` (SQLite) or `$n` (PostgreSQL) placeholders. A row changes only for a newer event
+ * (higher seq): two processes projecting the same log can never move a record back.
+ */
 export function upsertAlarmSql(placeholder: (n: number) => string): string {
   const columns = ALARM_COLUMNS.split(', ');
   const values = columns.map((_, i) => placeholder(i + 1)).join(', ');
   const updates = columns.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ');
-  return `INSERT INTO alarms (${ALARM_COLUMNS}) VALUES (${values}) ON CONFLICT (id) DO UPDATE SET ${updates}`;
+  return `INSERT INTO alarms (${ALARM_COLUMNS}) VALUES (${values}) ON CONFLICT (id) DO UPDATE SET ${updates} WHERE excluded.seq > alarms.seq`;
 }
 
 export function alarmParams(a: AlarmRecord): unknown[] {

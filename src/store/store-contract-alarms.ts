@@ -58,6 +58,14 @@ export function alarmContract(context: ContractContext): void {
       expect(await store.alarms({ open: true })).toStrictEqual([]);
     });
 
+    it('keep the newer record when an upsert carries an older seq', async () => {
+      const store = context.store();
+      const newer = alarm('pool.empty/pool', { clearedAt: T0 + 5, clearedBy: 'controller', seq: 7 });
+      await store.commit({ alarms: [newer] });
+      await store.commit({ alarms: [alarm('pool.empty/pool', { seq: 6 })] });
+      expect(await store.alarm('pool.empty/pool')).toStrictEqual(newer);
+    });
+
     it('commit with their events or not at all', async () => {
       const store = context.store();
       const bad = alarm('x/1', { severity: 'fatal' as AlarmRecord['severity'] });
