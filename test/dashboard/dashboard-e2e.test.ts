@@ -333,7 +333,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     expect(await banner.isVisible()).toBe(true);
     expect(await banner.getAttribute('class')).toContain('banner-critical');
     const top = await banner.boundingBox();
-    expect(top!.y + top!.height).toBeLessThan(900); // above the fold, not somewhere down the page
+    expect(top!.y).toBeLessThan(200); // at the top of the page, not somewhere down it
     await page.locator('#enclosures [data-blade="A"][data-departed="W1 → D"]').waitFor({ timeout: 30_000 });
     expect(await slot(page, 'C').getAttribute('data-departed')).toBe('W2 down');
     expect(await page.locator('#open-transfers .empty').textContent()).toContain('1 workload(s) are down');
@@ -365,26 +365,30 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
  * scroll containers (tables' frames) are allowed to scroll, nothing else may clip. Named by tag, id, class, text.
  */
 async function overflowing(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const out: string[] = [];
-    const scrolls = (el: HTMLElement): boolean => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
-    const insideScroller = (el: HTMLElement): boolean => {
-      for (let p = el.parentElement; p !== null; p = p.parentElement) if (scrolls(p)) return true;
-      return false;
-    };
-    for (const el of Array.from(document.querySelectorAll<HTMLElement>('body *'))) {
-      if (el.offsetParent === null && el.tagName !== 'BODY') continue; // not rendered
-      const style = getComputedStyle(el);
-      if (style.overflowX === 'auto' || style.overflowX === 'scroll' || el.closest('.table-wrap, dialog:not([open]), select, option, script, style') !== null) continue;
-      const wide = el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0;
-      const rect = el.getBoundingClientRect();
-      // Inside a frame that scrolls sideways (the tables, the phone's section links) an element may reach past the page.
-      const beyond = rect.right > document.documentElement.clientWidth + 1 && !insideScroller(el);
-      if (wide || beyond) out.push(`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${el.className}: ${el.scrollWidth}>${el.clientWidth}${beyond ? ' beyond the page' : ''} "${(el.textContent ?? '').slice(0, 40)}"`);
-    }
-    return out;
-  });
+  // A string, not a function: this file is compiled without the DOM's types; the page runs it as it is.
+  return page.evaluate(OVERFLOW_CHECK) as Promise<string[]>;
 }
+
+const OVERFLOW_CHECK = `(() => {
+  const out = [];
+  const scrolls = (el) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+  const insideScroller = (el) => {
+    for (let p = el.parentElement; p !== null; p = p.parentElement) if (scrolls(p)) return true;
+    return false;
+  };
+  for (const el of Array.from(document.querySelectorAll('body *'))) {
+    if (el.offsetParent === null) continue; // not rendered
+    if (scrolls(el) || el.closest('.table-wrap, dialog:not([open]), select, option, script, style') !== null) continue;
+    const wide = el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0;
+    // Inside a frame that scrolls sideways (the tables, the phone's section links) an element may reach past the page.
+    const beyond = el.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !insideScroller(el);
+    if (wide || beyond) {
+      const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + '.' + el.className;
+      out.push(name + ': ' + el.scrollWidth + '>' + el.clientWidth + (beyond ? ' beyond the page' : '') + ' "' + (el.textContent || '').slice(0, 40) + '"');
+    }
+  }
+  return out;
+})()`;
 
 if (!HAVE_CHROMIUM) {
   describe('the dashboard in Chromium', () => {
