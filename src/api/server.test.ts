@@ -434,3 +434,16 @@ describe('overrides', () => {
     expect((await t.request('POST', '/api/v1/blades/C/clear', { as: 'operator', body: { reason: 'x' } })).status).toBe(409);
   });
 });
+
+describe('alarms and status', () => {
+  it('lists alarms, acknowledges one, and answers the operator status', async () => {
+    t = await fourServers();
+    const { alarmEvent } = await import('../wire/alarms.js');
+    await t.h.store.commit({ events: [alarmEvent('alarm.raised', Date.now(), 'driver:redfish', 'enc-a', { kind: 'credentials.refused', message: 'enc-a: login refused' })] });
+    await eventually(async () => items((await t!.request('GET', '/api/v1/alarms', { as: 'viewer' })).body).length === 1, 5_000, 'the alarm record');
+    const acked = await t.request('POST', `/api/v1/alarms/${encodeURIComponent('credentials.refused/enc-a')}/acknowledge`, { as: 'operator', body: {} });
+    expect(acked.status).toBe(200);
+    const status = await t.request('GET', '/api/v1/status', { as: 'viewer' });
+    expect(status.body).toMatchObject({ workloads: { total: 1, running: 1, down: 0 }, alarms: [{ id: 'credentials.refused/enc-a', acknowledgedBy: 'token:operator-1' }] });
+  });
+});

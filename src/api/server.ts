@@ -30,6 +30,10 @@ import { decisionRoutes } from './routes/decisions.js';
 import { emulatorRoutes } from './routes/emulator.js';
 import { sessionRoutes } from './routes/session.js';
 import { actorOf, bearerOf, TokenVerifier } from './tokens.js';
+import { AlarmMonitor } from '../alarms/alarm-monitor.js';
+import type { LeaseView } from '../ports/lease.js';
+import { registerAlarmGauges } from './alarm-metrics.js';
+import { alarmRoutes } from './routes/alarms.js';
 
 export const API_VERSION = '1.0.0';
 
@@ -63,6 +67,11 @@ export interface ApiOptions {
    * record a worse verdict in the audit log); without `watch` a read computes when the store changed.
    */
   readonly survivability?: { readonly labels?: DomainLabels; readonly watch?: boolean };
+  /**
+   * Alarm records: a transfer on one step longer than `stuckAfterMs` is stuck (default 5 min); with several
+   * controllers, `lease` reads the leadership lease so a standby can say that no one leads.
+   */
+  readonly alarms?: { readonly stuckAfterMs?: number; readonly everyMs?: number; readonly lease?: () => Promise<LeaseView | null> };
 }
 
 export interface Api {
@@ -71,6 +80,7 @@ export interface Api {
   readonly metrics: ControllerMetrics;
   /** The head of the audit log as this process follows it. */
   readonly tail: LogTail;
+  readonly alarms: AlarmMonitor;
 }
 
 export function buildApi(options: ApiOptions): FastifyInstance {
@@ -112,6 +122,18 @@ export function createApi(options: ApiOptions): Api {
   });
   const metrics = new ControllerMetrics(options.store, options.controller, tail, ctx.state);
   registerSurvivabilityGauges(metrics.registry, survivability);
+  const alarms = new AlarmMonitor({
+    store: options.store,
+    clock,
+    tail,
+    policy: () => options.controller.currentPolicy(),
+    leads: () => options.controller.isRunning(),
+    ...(options.commits ? { commits: options.commits } : {}),
+    ...(options.alarms?.stuckAfterMs === undefined ? {} : { stuckAfterMs: options.alarms.stuckAfterMs }),
+    ...(options.alarms?.everyMs === undefined ? {} : { everyMs: options.alarms.everyMs }),
+    ...(options.alarms?.lease ? { lease: options.alarms.lease } : {}),
+  });
+  registerAlarmGauges(metrics.registry, options.store);
 
   const base = {
     // One line per change is logged by the onResponse hook below; a line per read would drown it.
@@ -143,6 +165,7 @@ export function createApi(options: ApiOptions): Api {
     ...decisionRoutes(ctx),
     ...emulatorRoutes(ctx),
     ...survivabilityRoutes(ctx, survivability),
+    ...alarmRoutes(ctx, alarms),
   );
 
   // JSON is the only body the API reads: text/plain (which Fastify parses by default) gets 415 like any other type.
@@ -209,14 +232,16 @@ export function createApi(options: ApiOptions): Api {
     await tail.start();
     metrics.start();
     survivability.start();
+    alarms.start();
   });
   app.addHook('preClose', async () => {
     survivability.stop();
+    alarms.stop();
     metrics.stop();
     tail.stop();
     for (const stream of ctx.streams) stream.end();
     ctx.streams.clear();
   });
 
-  return { app, routes, metrics, tail };
+  return { app, routes, metrics, tail, alarms };
 }

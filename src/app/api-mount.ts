@@ -12,6 +12,9 @@ import type { CommitFeed } from '../ports/commit-feed.js';
 import type { Store } from '../ports/store.js';
 import { ConfigError, secretOf, type ServeConfig } from './config.js';
 import { emulatorApiHooks } from './emulator-hooks.js';
+import { Notifier } from '../notify/notifier.js';
+import { systemClock } from '../ports/clock.js';
+import type { LeaseView } from '../ports/lease.js';
 
 export interface MountedApi {
   /** http(s)://host:port, with the port actually bound (config port 0: any free one). */
@@ -29,6 +32,8 @@ export async function mountApi(o: {
   readonly emulator: Emulator | null;
   /** Per hardware endpoint, for /readyz. */
   readonly endpoints?: () => Readonly<Record<string, string>>;
+  /** With several controllers: the leadership lease, so a standby can raise leadership.lost. */
+  readonly lease?: () => Promise<LeaseView | null>;
 }): Promise<MountedApi> {
   const { host, port, tls } = o.config.listen.api;
   const api = createApi({
@@ -39,19 +44,32 @@ export async function mountApi(o: {
     secrets: secretsOf(o.config, o.emulator),
     ...(o.endpoints ? { endpoints: o.endpoints } : {}),
     survivability: { labels: o.config.domains, watch: true },
+    alarms: { stuckAfterMs: o.config.alarms.transferStuckSeconds * 1000, ...(o.lease ? { lease: o.lease } : {}) },
     ...(tls ? { tls: await certificate(tls.certFile, tls.keyFile) } : {}),
     ...(o.emulator ? { emulator: emulatorApiHooks(o.emulator.world, o.emulator.faults, o.controller, o.logger) } : {}), // more hooks
   });
   // The dashboard's page and scripts, at / and /dashboard/, on the same server as the API it calls.
   mountDashboard(api.app, { warn: (message) => o.logger.warn(message) });
   await api.app.listen({ host, port });
+  // Alarm changes out to webhooks and alert scripts, from the log's head now: the past is not sent again.
+  const notifier = o.config.notifications
+    ? new Notifier({ store: o.store, tail: api.tail, clock: systemClock, config: o.config.notifications, leads: () => o.controller.isRunning(), log: (level, message) => o.logger[level](message) })
+    : null;
+  notifier?.start(api.tail.head());
   const bound = (api.app.server.address() as AddressInfo).port;
   const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${bound}`;
   if (!tls && host !== '127.0.0.1' && host !== '::1' && host !== 'localhost') {
     o.logger.warn({ host }, 'the API listens beyond this machine without TLS: bearer tokens cross the network in clear (set listen.api.tls)');
   }
   o.logger.info({ url, openapi: `${url}/openapi.json` }, `API listening on ${url}`);
-  return { url, port: bound, close: () => api.app.close() };
+  return {
+    url,
+    port: bound,
+    close: async () => {
+      notifier?.stop();
+      await api.app.close();
+    },
+  };
 }
 
 /** Every credential the configuration names: passwords, usernames' secrets, control tokens. */

@@ -8,6 +8,7 @@ import { DEFAULT_DETECTION } from '../core/verdict.js';
 import { idSchema } from '../wire/ids.js';
 import { policySchema } from '../wire/policy.js';
 import { checkDriverSections, type DriverSections } from './driver-sections.js';
+import { notificationsSchema } from '../notify/notify-config.js';
 
 const port = z.number().int().min(0).max(65_535);
 const host = z.string().min(1);
@@ -145,6 +146,10 @@ export const configSchema = z
     policy: policy.default({}),
     /** Failure-domain labels the blades' own locations lack: label -> blade or chassis id -> value (powerFeed: { c01: A }). */
     domains: z.record(z.string().min(1), z.record(idSchema, z.string().min(1))).default({}),
+    /** Where alarm changes are sent (webhooks, alert scripts); none when absent. */
+    notifications: notificationsSchema.optional(),
+    /** A running transfer on one step for longer than this raises transfer.stuck. */
+    alarms: z.object({ transferStuckSeconds: z.number().int().min(1).max(86_400).default(300) }).strict().default({ transferStuckSeconds: 300 }),
     log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info'), format: z.enum(['json', 'text']).optional() }).strict().default({ level: 'info' }),
   })
   .strict();

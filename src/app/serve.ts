@@ -147,7 +147,8 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
     await writeServeState(dataDir, { pid: process.pid, startedAt: new Date().toISOString(), emulator: emulator ? { url: emulator.url, token: emulator.controlToken } : null });
     closers.unshift(() => removeServeState(dataDir, process.pid));
     // The HTTP API; closed first on the way out (closers run last-in, first-out).
-    const api = await mountApi({ config, controller, store, commits, logger, emulator, ...(fleet ? { endpoints: () => fleet.readiness() } : {}) });
+    const lease = ha ? { lease: () => ha!.ha.currentLease() } : {};
+    const api = await mountApi({ config, controller, store, commits, logger, emulator, ...lease, ...(fleet ? { endpoints: () => fleet.readiness() } : {}) });
     closers.push(() => api.close());
 
     const blades = await store.blades();

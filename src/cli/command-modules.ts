@@ -17,6 +17,7 @@ export const COMMAND_MODULES = {
   drivers: async () => (await import('./commands/drivers.js')).registerDrivers,
   replay: async () => (await import('./commands/replay.js')).registerReplay,
   survive: async () => (await import('./commands/survive.js')).registerSurvive,
+  status: async () => (await import('./commands/status.js')).registerStatus,
 } satisfies Record<string, () => Promise<Register>>;
 
 export type CommandModule = keyof typeof COMMAND_MODULES;
@@ -35,6 +36,7 @@ export const COMMANDS_OF: Readonly<Record<CommandModule, readonly string[]>> = {
   drivers: ['drivers'],
   replay: ['replay'],
   survive: ['survive'],
+  status: ['status', 'alarms'],
 };
 
 const BUILT_IN = new Set(['simulate', 'plan', 'generate']);

@@ -7,6 +7,9 @@ import type { Verdict } from '../core/verdict.js';
 import type { Health, PowerState } from './hardware.js';
 import type { StepName } from '../wire/steps.js';
 import type { CommitOptions, LeaseStore } from './lease.js';
+import type { AlarmRecord } from './alarm-record.js';
+
+export type { AlarmRecord } from './alarm-record.js';
 
 export interface BladeRecord extends Blade {
   readonly power: PowerState | 'unknown';
@@ -115,6 +118,8 @@ export interface Batch {
   readonly tokens?: readonly TokenRecord[];
   /** Round snapshots; one whose hash is already stored is left as it is. */
   readonly rounds?: readonly RoundRecord[];
+  /** Alarm records, upserted by id (see ./alarm-record.ts). */
+  readonly alarms?: readonly AlarmRecord[];
 }
 
 /** The input of one planning round, stored for replay: `body` is JSON text, `hash` its sha256 in hex. */
@@ -154,6 +159,9 @@ export interface Store {
   tokenByHash(hash: string): Promise<TokenRecord | null>;
   /** A stored round snapshot by its hash. */
   round(hash: string): Promise<RoundRecord | null>;
+  /** Alarm records, the open ones only with `open: true`; sorted by raisedAt, then id. */
+  alarms(filter?: { readonly open?: boolean }): Promise<AlarmRecord[]>;
+  alarm(id: string): Promise<AlarmRecord | null>;
   /** The schema version migrate() brought the database to. */
   schemaVersion(): Promise<number>;
 }

@@ -5,6 +5,7 @@ import { logContract } from './store-contract-log.js';
 import { blade, checkpoint, event, transfer, workload } from './store-contract-records.js';
 import { stateContract } from './store-contract-state.js';
 import { tokenContract } from './store-contract-tokens.js';
+import { alarmContract } from './store-contract-alarms.js';
 
 export interface StoreContractOptions {
   /**
@@ -85,6 +86,7 @@ export function storeContract(
     stateContract(context);
     logContract(context);
     tokenContract(context); // API tokens
+    alarmContract(context);
 
     const reopen = options.reopen;
     // A store with no file (in memory) has nothing to reopen.

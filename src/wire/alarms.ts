@@ -18,6 +18,8 @@ export const ALARM_KINDS = [
   'blade.suspect',
   /** subject: "pool". No standby blade can take a workload. */
   'pool.empty',
+  /** subject: a workload id. The workload runs nowhere: pending, or failing over. */
+  'workload.down',
   /** subject: a workload id. No blade can take the workload. */
   'workload.unplaceable',
   /** subject: a transfer id. A transfer has been on one step for longer than its threshold. */

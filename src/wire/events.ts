@@ -7,6 +7,7 @@ export const AUDIT_EVENT_TYPES = [
   'transfer.created', 'transfer.step.started', 'transfer.step.succeeded', 'transfer.step.failed', 'transfer.step.retry',
   'transfer.done', 'transfer.aborted', 'alert',
   'alarm.raised', 'alarm.cleared', 'alarm.acknowledged',
+  'notification.delivered', 'notification.retry', 'notification.failed',
   'cascade.proposed', 'cascade.approved', 'cascade.rejected', 'cascade.expired',
   'token.created', 'token.revoked',
   'emulator.fail', 'emulator.fault',

@@ -121,6 +121,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
+    // Destructive actions ask first (their refusal is the last test's); here the operator says yes.
+    page.on('dialog', (dialog) => void dialog.accept());
     await signIn(page, tokens.operator);
     await slot(page, 'A').waitFor();
     expect(await slot(page, 'A').getAttribute('data-state')).toBe('active');
@@ -238,6 +240,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     const admin = await cascade('token', 'create', '--role', 'admin', '--name', 'ada', '--data', join(dir, 'data'));
     const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
+    page.on('dialog', (dialog) => void dialog.accept());
     await signIn(page, tokens.operator);
     await page.locator('#live[data-state="live"]').waitFor();
     await slot(page, 'C').waitFor();
@@ -289,7 +292,103 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     await context.close();
   }, 120_000);
 
+  it('shows a chassis loss workloads first: the headline counts them down, a banner, where each went; nothing clipped', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await signIn(page, tokens.operator);
+    await slot(page, 'A').waitFor();
+    await page.locator('#headline [data-count="running"][data-value="3"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('#headline [data-count="down"]').getAttribute('data-value')).toBe('0');
+
+    // Destructive buttons ask first: declined, nothing happens.
+    const asked: string[] = [];
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await slot(page, 'E').click();
+    await page.locator('#detail [data-action="fault"]').click();
+    await expect.poll(() => asked.length, { timeout: 10_000 }).toBe(1);
+    expect(asked[0]).toMatch(/^Inject "fail" into E\? W3 will fail over$/);
+    expect(await page.locator('#action-note').count()).toBe(0);
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.locator('#detail [data-action="maintenance-on"]').click();
+    await expect.poll(() => asked.length, { timeout: 10_000 }).toBe(2);
+    expect(asked[1]).toContain('W3 moves to another blade first');
+    await page.locator('#detail-close').click();
+    expect(await slot(page, 'E').getAttribute('data-state')).toBe('active');
+
+    // Chassis c1 loses power: A, B and C at once. D is the only x86_64 spare: W1 (priority 1) gets it, W2 waits.
+    for (const blade of ['A', 'B', 'C']) expect((await api('POST', `/api/v1/emulator/blades/${blade}/faults`, tokens.operator, { kind: 'fail' })).status).toBe(202);
+    await page.locator('#headline [data-count="down"][data-value="1"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('#headline-summary').textContent()).toMatch(/^DOWN: 1 of 3 workload\(s\) not running$/);
+    await page.locator('#down-list [data-down="W2"]').waitFor({ timeout: 30_000 });
+    const banner = page.locator('#alarm-banner');
+    await banner.locator('[data-alarm="workload.down/W2"]').waitFor({ timeout: 30_000 });
+    expect(await banner.isVisible()).toBe(true);
+    expect(await banner.getAttribute('class')).toContain('banner-critical');
+    const top = await banner.boundingBox();
+    expect(top!.y).toBeLessThan(200); // at the top of the page, not somewhere down it
+    await page.locator('#enclosures [data-blade="A"][data-departed="W1 → D"]').waitFor({ timeout: 30_000 });
+    expect(await slot(page, 'C').getAttribute('data-departed')).toBe('W2 down');
+    expect(await page.locator('#open-transfers .empty').textContent()).toContain('1 workload(s) are down');
+    await page.screenshot({ path: join(RESULTS, 'dashboard-chassis-loss-desktop.png'), fullPage: true });
+    expect(await overflowing(page)).toEqual([]);
+
+    const phone = await browser!.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const small = await phone.newPage();
+    await signIn(small, tokens.operator);
+    await small.locator('#headline [data-count="down"][data-value="1"]').waitFor({ timeout: 30_000 });
+    await small.locator('#alarm-banner [data-alarm="workload.down/W2"]').waitFor({ timeout: 30_000 });
+    await small.locator('#recent-transfers table').waitFor();
+    expect(await small.locator('#alarm-banner').isVisible()).toBe(true);
+    await small.screenshot({ path: join(RESULTS, 'dashboard-chassis-loss-phone.png'), fullPage: true });
+    expect(await overflowing(small)).toEqual([]);
+    expect(await small.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+
+    // An operator acknowledges the alarm from the banner.
+    await page.locator('#alarm-banner [data-ack="workload.down/W2"]').click();
+    await page.locator('#alarm-banner [data-alarm="workload.down/W2"]', { hasText: 'acknowledged by token:alice' }).waitFor({ timeout: 30_000 });
+    expect(errors).toEqual([]);
+    await phone.close();
+    await context.close();
+  }, 120_000);
 });
+
+/**
+ * Every visible element of the page whose content is wider or taller than its box and cut off or spilling over:
+ * scroll containers (tables' frames) are allowed to scroll, nothing else may clip. Named by tag, id, class, text.
+ */
+async function overflowing(page: Page): Promise<string[]> {
+  // A string, not a function: this file is compiled without the DOM's types; the page runs it as it is.
+  return page.evaluate(OVERFLOW_CHECK) as Promise<string[]>;
+}
+
+const OVERFLOW_CHECK = `(() => {
+  const out = [];
+  const scrolls = (el) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+  const insideScroller = (el) => {
+    for (let p = el.parentElement; p !== null; p = p.parentElement) if (scrolls(p)) return true;
+    return false;
+  };
+  for (const el of Array.from(document.querySelectorAll('body *'))) {
+    if (el.offsetParent === null) continue; // not rendered
+    if (scrolls(el) || el.closest('.table-wrap, dialog:not([open]), select, option, script, style') !== null) continue;
+    const wide = el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0;
+    // Inside a frame that scrolls sideways (the tables, the phone's section links) an element may reach past the page.
+    const beyond = el.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !insideScroller(el);
+    if (wide || beyond) {
+      const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + '.' + el.className;
+      out.push(name + ': ' + el.scrollWidth + '>' + el.clientWidth + (beyond ? ' beyond the page' : '') + ' "' + (el.textContent || '').slice(0, 40) + '"');
+    }
+  }
+  return out;
+})()`;
 
 if (!HAVE_CHROMIUM) {
   describe('the dashboard in Chromium', () => {

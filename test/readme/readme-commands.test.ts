@@ -14,7 +14,7 @@ import { ROOT, ServeChild } from '../serve/serve-child.js';
  * "Several controllers" (needs a site file with real Redfish endpoints and PostgreSQL hosts), and
  * "Chaos" (1,000 runs take about half an hour; test/chaos runs fixed seeds of the same harness).
  */
-const SECTIONS = ['### A first session', '## The dashboard', '## The HTTP API and the CLI client'];
+const SECTIONS = ['### A first session', '## The dashboard', '## The HTTP API and the CLI client', "## The operator's view: status, alarms, notifications"];
 /** Commands that follow a stream until stopped: they pass when still running, quietly, when Ctrl-C stops them. */
 const FOLLOWS = [/events --follow/, /curl -N/];
 

@@ -178,3 +178,30 @@ export interface Page<T> {
   readonly next: string | null;
   readonly total: number;
 }
+
+/** An alarm as /api/v1/alarms and /api/v1/status show it (src/api/alarm-views.ts). */
+export interface AlarmItem {
+  readonly id: string;
+  readonly kind: string;
+  readonly subject: string;
+  readonly severity: 'critical' | 'warning';
+  readonly message: string;
+  readonly raisedAt: number;
+  readonly raisedBy: string;
+  readonly acknowledgedAt: number | null;
+  readonly acknowledgedBy: string | null;
+  readonly note: string | null;
+  readonly clearedAt: number | null;
+}
+
+/** /api/v1/status (src/api/operator-status.ts): workloads first. */
+export interface StatusView {
+  readonly at: number;
+  readonly summary: string;
+  readonly workloads: { readonly total: number; readonly running: number; readonly down: number; readonly impaired: number; readonly unprotected: number };
+  readonly down: readonly { readonly workload: string; readonly state: 'pending' | 'failing-over'; readonly reason: string; readonly forMs: number | null }[];
+  readonly blades: { readonly total: number; readonly active: number; readonly standby: number; readonly failed: number; readonly maintenance: number };
+  readonly pool: { readonly eligible: number };
+  readonly alarms: readonly AlarmItem[];
+  readonly survivability: { readonly verdict: string } | null;
+}

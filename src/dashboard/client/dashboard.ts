@@ -12,6 +12,7 @@ import { renderCandidates, renderPool, renderProposals } from './view-planning.j
 import { SurvivabilityPanel } from './view-survivability.js';
 import { renderOpenTransfers, renderRecentTransfers } from './view-transfers.js';
 import { renderWorkloads } from './view-workloads.js';
+import { renderBanner, renderHeadline } from './view-status.js';
 import { WhatIf } from './view-whatif.js';
 
 export class Dashboard {
@@ -67,7 +68,7 @@ export class Dashboard {
     const dialog = byId<HTMLDialogElement>('detail');
     if (dialog.open) dialog.close();
     // Nothing of the data stays on the page once signed out.
-    for (const id of ['enclosures', 'open-transfers', 'recent-transfers', 'workload-table', 'candidate-table', 'pool-table', 'proposal-table', 'whatif-picker', 'whatif-result', 'survivability-panel', 'event-table', 'who', 'notice', 'detail-body']) fill(byId(id));
+    for (const id of ['alarm-banner', 'headline', 'enclosures', 'open-transfers', 'recent-transfers', 'workload-table', 'candidate-table', 'pool-table', 'proposal-table', 'whatif-picker', 'whatif-result', 'survivability-panel', 'event-table', 'who', 'notice', 'detail-body']) fill(byId(id));
   }
 
   private streamState(state: StreamState): void {
@@ -84,9 +85,13 @@ export class Dashboard {
     const canAct = this.session.role !== 'viewer';
     const pick = (blade: string): void => this.detail.show('blade', blade);
     const why = (id: string): void => this.detail.show('why', id);
-    if (changed.has('blades') || changed.has('workloads') || changed.has('transfers')) renderDataCenter(byId('enclosures'), d.blades, d.workloads, d.open, pick);
-    if (changed.has('transfers')) {
-      renderOpenTransfers(byId('open-transfers'), d.open, why);
+    if (changed.has('status')) {
+      renderHeadline(byId('headline'), d.status);
+      renderBanner(byId('alarm-banner'), d.status?.alarms ?? [], canAct, (id) => void this.acknowledge(id));
+    }
+    if (changed.has('blades') || changed.has('workloads') || changed.has('transfers')) renderDataCenter(byId('enclosures'), d.blades, d.workloads, d.open, pick, d.recent);
+    if (changed.has('transfers') || changed.has('status')) {
+      renderOpenTransfers(byId('open-transfers'), d.open, why, d.status?.workloads.down ?? 0);
       renderRecentTransfers(byId('recent-transfers'), d.recent, why);
       fill(byId('open-count'), d.open.length > 0 ? String(d.open.length) : '');
     }
@@ -102,7 +107,18 @@ export class Dashboard {
     fill(byId('summary'), summary(d.blades.map((b) => b.state)));
   }
 
+  private async acknowledge(id: string): Promise<void> {
+    try {
+      await this.api.call('POST', `/api/v1/alarms/${encodeURIComponent(id)}/acknowledge`, {});
+      this.notice(`Alarm ${id} acknowledged.`, false);
+    } catch (error) {
+      this.problem(error);
+    }
+    this.live.invalidate(['status']);
+  }
+
   private async decide(id: number, how: 'approve' | 'reject'): Promise<void> {
+    if (how === 'reject' && !window.confirm(`Reject proposal #${id}? That move is not proposed again while the workload stays where it is.`)) return;
     try {
       await this.api.call('POST', `/api/v1/proposals/${id}/${how}`, how === 'reject' ? {} : undefined);
       this.notice(`Proposal #${id} ${how === 'approve' ? 'approved' : 'rejected'}.`, false);

@@ -78,7 +78,7 @@ export class Detail {
         ...pair('slot', b.location ? `chassis ${b.location.chassis}, ${b.location.label ?? `slot ${b.location.slot}`}` : '—'),
         ...pair('resources', resourcesText(b.resources)),
         ...pair('workload', b.workload ? `${b.workload}: ${fitText(b.fit)}` : '—'),
-        ...pair('driver', b.endpoint),
+        ...pair('driver', driverText(b.endpoint)),
       ),
       h('div', { class: 'actions' }, ...this.bladeActions(b)),
       h('h3', {}, 'Transfers'),
@@ -91,7 +91,8 @@ export class Detail {
     if (!this.canAct) return out; // a viewer sees no action it could not take
     const path = `/api/v1/blades/${encodeURIComponent(b.id)}`;
     const emulator = this.session.emulator;
-    if (b.state === 'active' || b.state === 'standby') out.push(button('Maintenance on', { 'data-action': 'maintenance-on' }, () => void this.act('PUT', `${path}/maintenance`, { on: true }, `${b.id}: maintenance on`)));
+    const drains = b.workload ? `: ${b.workload} moves to another blade first` : ': it leaves the standby pool';
+    if (b.state === 'active' || b.state === 'standby') out.push(button('Maintenance on', { 'data-action': 'maintenance-on' }, () => void this.act('PUT', `${path}/maintenance`, { on: true }, `${b.id}: maintenance on`, `Put ${b.id} into maintenance${drains}?`)));
     if (b.state === 'maintenance') out.push(button('Maintenance off', { 'data-action': 'maintenance-off' }, () => void this.act('PUT', `${path}/maintenance`, { on: false }, `${b.id}: maintenance off`)));
     const broken = b.state === 'failed' || b.state === 'maintenance' || b.health !== 'ok';
     if (emulator?.repair && broken) {
@@ -107,15 +108,18 @@ export class Detail {
           'span',
           { class: 'fault' },
           kind,
-          button('Inject failure', { 'data-action': 'fault', class: 'danger' }, () => void this.act('POST', `/api/v1/emulator/blades/${encodeURIComponent(b.id)}/faults`, { kind: kind.value }, `${b.id}: ${kind.value} injected`)),
+          button('Inject failure', { 'data-action': 'fault', class: 'danger' }, () =>
+            void this.act('POST', `/api/v1/emulator/blades/${encodeURIComponent(b.id)}/faults`, { kind: kind.value }, `${b.id}: ${kind.value} injected`, `Inject "${kind.value}" into ${b.id}${b.workload ? `? ${b.workload} will fail over` : '?'}`)),
         ),
       );
     }
     return out;
   }
 
-  private async act(method: string, path: string, body: unknown, done: string): Promise<void> {
+  /** Runs an action; one that takes something down (`confirm` given) asks first. */
+  private async act(method: string, path: string, body: unknown, done: string, confirm?: string): Promise<void> {
     if (this.busy) return;
+    if (confirm !== undefined && !window.confirm(confirm)) return;
     this.busy = true;
     try {
       const reply = await this.api.call<Record<string, unknown>>(method, path, body);
@@ -196,6 +200,22 @@ function replayLine(d: Decision, url: string): HTMLElement | null {
       ? `Replayed from its stored round ${r.round?.hash.slice(0, 12) ?? ''}: the same decision.`
       : `Replayed from its stored round ${r.round?.hash.slice(0, 12) ?? ''}: a DIFFERENT decision (a bug; please report it).`;
   return h('p', { class: 'muted', 'data-replay': r.available ? String(r.identical) : 'unavailable' }, text, ' ', h('a', { href: url, target: '_blank' }, 'replay'));
+}
+
+/** "redfish:https://10.0.0.5" -> "Redfish · 10.0.0.5"; a bare name ("emulator") as it is. */
+export function driverText(endpoint: string): string {
+  const at = endpoint.indexOf(':');
+  if (at <= 0) return endpoint;
+  const kind = endpoint.slice(0, at);
+  const rest = endpoint.slice(at + 1);
+  let name = rest;
+  try {
+    name = new URL(rest).host || rest;
+  } catch {
+    /* not a URL: the name itself */
+  }
+  const label: Readonly<Record<string, string>> = { redfish: 'Redfish', ipmi: 'IPMI', emulator: 'emulator', libvirt: 'libvirt' };
+  return `${label[kind] ?? kind} · ${name}`;
 }
 
 function pair(term: string, value: string | HTMLElement): HTMLElement[] {

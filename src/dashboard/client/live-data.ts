@@ -1,11 +1,11 @@
 // What the page shows, kept current: each audit event marks the resources it affects as stale, and a
 // debounced refresh refetches only those, so a burst of transfer steps costs one round of requests.
 import type { ApiClient } from './api.js';
-import type { AuditEvent, Blade, Candidates, Proposal, Transfer, TransferDetail, Workload } from './api-types.js';
+import type { AuditEvent, Blade, Candidates, Proposal, StatusView, Transfer, TransferDetail, Workload } from './api-types.js';
 
-export type Resource = 'blades' | 'workloads' | 'transfers' | 'candidates' | 'pool' | 'proposals';
+export type Resource = 'blades' | 'workloads' | 'transfers' | 'candidates' | 'pool' | 'proposals' | 'status';
 export type Change = Resource | 'events';
-const ALL: readonly Resource[] = ['blades', 'workloads', 'transfers', 'candidates', 'pool', 'proposals'];
+const ALL: readonly Resource[] = ['blades', 'workloads', 'transfers', 'candidates', 'pool', 'proposals', 'status'];
 
 /** How many events the log keeps in the page. */
 export const EVENT_LIMIT = 500;
@@ -26,13 +26,22 @@ export interface Snapshot {
   candidates: Candidates | null;
   pool: readonly Blade[];
   proposals: readonly Proposal[];
+  /** The headline and the open alarms. */
+  status: StatusView | null;
   /** Oldest first. */
   events: AuditEvent[];
 }
 
 /** Which resources an audit event may have changed (event types are "blade.failed", "transfer.step.started", ...). */
 export function affected(type: string): readonly Resource[] {
-  if (type === 'workload.checkpointed') return [];
+  if (type === 'workload.checkpointed' || type.startsWith('notification.')) return [];
+  // Whatever changes a record may change the headline; an alarm changes only it.
+  if (type.startsWith('alarm.')) return ['status'];
+  const changed = recordsAffected(type);
+  return changed.length > 0 ? [...changed, 'status'] : [];
+}
+
+function recordsAffected(type: string): readonly Resource[] {
   if (type.startsWith('transfer.step.')) return ['transfers'];
   if (type.startsWith('transfer.')) return ['transfers', 'blades', 'workloads', 'pool', 'candidates'];
   if (type.startsWith('blade.')) return ['blades', 'pool', 'candidates', 'workloads'];
@@ -43,7 +52,7 @@ export function affected(type: string): readonly Resource[] {
 }
 
 export class LiveData {
-  readonly data: Snapshot = { blades: [], workloads: [], open: [], recent: [], candidates: null, pool: [], proposals: [], events: [] };
+  readonly data: Snapshot = { blades: [], workloads: [], open: [], recent: [], candidates: null, pool: [], proposals: [], status: null, events: [] };
   private readonly stale = new Set<Resource>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly settling = new Set<Resource>();
@@ -132,6 +141,7 @@ export class LiveData {
     if (which.has('workloads')) work.push(api.all<Workload>('/api/v1/workloads').then((x) => void (d.workloads = x)));
     if (which.has('pool')) work.push(api.get<{ items: Blade[] }>('/api/v1/pool').then((x) => void (d.pool = x.items)));
     if (which.has('candidates')) work.push(api.get<Candidates>('/api/v1/candidates').then((x) => void (d.candidates = x)));
+    if (which.has('status')) work.push(api.get<StatusView>('/api/v1/status').then((x) => void (d.status = x)));
     if (which.has('proposals')) work.push(api.get<{ items: Proposal[] }>('/api/v1/proposals').then((x) => void (d.proposals = x.items)));
     if (which.has('transfers')) {
       work.push(

@@ -13,7 +13,7 @@ export function renderCandidates(el: HTMLElement, c: Candidates | null): void {
       h('td', {}, x.workload),
       h('td', {}, x.blade),
       h('td', { class: `fit-text fit-${fitClass(x.fit)}` }, fitText(x.fit)),
-      h('td', {}, x.move ? `→ ${x.move.to} (${fitText(x.move.after)}, saves ${num(x.move.saving)})` : x.frozen ? 'cooling down or moving' : 'no better blade free'),
+      h('td', {}, x.move ? `→ ${x.move.to}: ${fitText(x.fit)} → ${fitText(x.move.after)}` : x.frozen ? 'cooling down or moving' : 'no better blade free'),
     ),
   );
   fill(
@@ -38,9 +38,8 @@ export function renderProposals(el: HTMLElement, proposals: readonly Proposal[],
       h('td', {}, `#${p.id}`),
       h('td', {}, p.workload),
       h('td', {}, `${p.from} → ${p.to}`),
-      h('td', {}, `${fitText(p.before)} → ${fitText(p.after)}`),
-      h('td', { class: 'num' }, num(p.saving)),
-      h('td', {}, p.status, p.decidedBy ? ` by ${p.decidedBy}` : ''),
+      h('td', { class: 'wrap' }, `${fitText(p.before)} → ${fitText(p.after)}`),
+      h('td', {}, h('span', { class: `status status-${p.status}` }, p.status), p.decidedBy ? ` by ${p.decidedBy}` : ''),
       h(
         'td',
         { class: 'actions' },
@@ -49,5 +48,5 @@ export function renderProposals(el: HTMLElement, proposals: readonly Proposal[],
       ),
     ),
   );
-  fill(el, table(['', 'workload', 'move', 'fit', 'saving', 'status', ''], rows, 'None: with policy requireApproval off, cascades start on their own.'));
+  fill(el, table(['', 'workload', 'move', 'fit now → after the move', 'status', ''], rows, 'None: with policy requireApproval off, cascades start on their own.'));
 }

@@ -11,9 +11,11 @@ const SEQUENCES: Readonly<Record<Transfer['kind'], readonly string[]>> = {
   cascade: ['prepare', 'move', 'switch', 'restore', 'verify', 'release'],
 };
 
-export function renderOpenTransfers(el: HTMLElement, open: readonly TransferDetail[], onWhy: (id: string) => void): void {
+export function renderOpenTransfers(el: HTMLElement, open: readonly TransferDetail[], onWhy: (id: string) => void, down = 0): void {
   if (open.length === 0) {
-    fill(el, h('p', { class: 'empty' }, 'None: every workload is where the planner wants it.'));
+    // Nothing moving is good news only while nothing is down.
+    const text = down > 0 ? `None, but ${down} workload(s) are down and wait for a blade: see the headline.` : 'None: every workload is where the planner wants it.';
+    fill(el, h('p', { class: down > 0 ? 'empty error' : 'empty' }, text));
     return;
   }
   fill(
@@ -40,7 +42,12 @@ export function renderOpenTransfers(el: HTMLElement, open: readonly TransferDeta
 
 function timeline(t: TransferDetail): HTMLElement {
   const last = new Map<string, Step>();
-  for (const s of t.steps) last.set(s.name, s);
+  // A step being tried again still shows why the try before it failed: a stuck step says its reason.
+  const lastError = new Map<string, string>();
+  for (const s of t.steps) {
+    last.set(s.name, s);
+    if (s.error) lastError.set(s.name, s.error);
+  }
   const names = [...SEQUENCES[t.kind]];
   for (const s of t.steps) if (!names.includes(s.name)) names.push(s.name);
   return h(
@@ -54,7 +61,7 @@ function timeline(t: TransferDetail): HTMLElement {
         { class: `step step-${status}`, 'data-step': name, 'data-status': status },
         h('span', { class: 'step-name' }, name),
         h('span', { class: 'step-time' }, s === undefined ? '' : `${s.attempt > 1 ? `try ${s.attempt} · ` : ''}${duration(s.durationMs)}`),
-        s?.error ? h('span', { class: 'step-error' }, s.error) : null,
+        s?.error || lastError.has(name) ? h('span', { class: 'step-error' }, s?.error ?? lastError.get(name) ?? '') : null,
       );
     }),
   );

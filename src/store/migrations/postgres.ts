@@ -177,6 +177,26 @@ ALTER TABLE workloads ADD COLUMN pinned boolean NOT NULL DEFAULT false;
 ALTER TABLE blades ADD COLUMN burn_in_since bigint;
 `;
 
+/* Alarms, as in SQLite: one row per kind and subject, projected from the alarm.* audit events. */
+const V8_ALARMS = `
+CREATE TABLE alarms (
+  id              text COLLATE "C" PRIMARY KEY,
+  kind            text NOT NULL,
+  subject         text NOT NULL,
+  severity        text NOT NULL CHECK (severity IN ('critical', 'warning')),
+  message         text NOT NULL,
+  raised_at       bigint NOT NULL,
+  raised_by       text NOT NULL,
+  acknowledged_at bigint,
+  acknowledged_by text,
+  note            text,
+  cleared_at      bigint,
+  cleared_by      text,
+  seq             bigint NOT NULL
+);
+CREATE INDEX alarms_open ON alarms (cleared_at, raised_at);
+`;
+
 export const POSTGRES_MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'initial', sql: V1_INITIAL },
   { version: 2, name: 'leases', sql: V2_LEASES },
@@ -185,6 +205,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 5, name: 'blade names', sql: V5_BLADE_NAMES },
   { version: 6, name: 'blade verdicts', sql: V6_BLADE_VERDICTS },
   { version: 7, name: 'policy rules', sql: V7_POLICY_RULES },
+  { version: 8, name: 'alarms', sql: V8_ALARMS },
 ]);
 
 export const POSTGRES_SCHEMA_VERSION: number = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;

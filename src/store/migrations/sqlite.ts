@@ -188,6 +188,29 @@ ALTER TABLE workloads ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0 CHECK (pinned
 ALTER TABLE blades ADD COLUMN burn_in_since INTEGER;
 `;
 
+/*
+ * Alarms: one row per kind and subject, projected from the `alarm.*` audit events (the log stays the history;
+ * a condition raised again after a clear reuses its row). `seq` is the last event applied to the row.
+ */
+const V8_ALARMS = `
+CREATE TABLE alarms (
+  id              TEXT PRIMARY KEY,
+  kind            TEXT NOT NULL,
+  subject         TEXT NOT NULL,
+  severity        TEXT NOT NULL CHECK (severity IN ('critical', 'warning')),
+  message         TEXT NOT NULL,
+  raised_at       INTEGER NOT NULL,
+  raised_by       TEXT NOT NULL,
+  acknowledged_at INTEGER,
+  acknowledged_by TEXT,
+  note            TEXT,
+  cleared_at      INTEGER,
+  cleared_by      TEXT,
+  seq             INTEGER NOT NULL
+) STRICT;
+CREATE INDEX alarms_open ON alarms (cleared_at, raised_at);
+`;
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'initial', sql: V1_INITIAL },
   { version: 2, name: 'leases', sql: V2_LEASES },
@@ -196,6 +219,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 5, name: 'blade names', sql: V5_BLADE_NAMES },
   { version: 6, name: 'blade verdicts', sql: V6_BLADE_VERDICTS },
   { version: 7, name: 'policy rules', sql: V7_POLICY_RULES },
+  { version: 8, name: 'alarms', sql: V8_ALARMS },
 ]);
 
 /** The schema version this code brings a database to. */

@@ -2,7 +2,8 @@
 import pg, { type Pool, type PoolClient } from 'pg';
 import type { Policy } from '../../core/model.js';
 import type { CommitOptions, Lease, LeaseView } from '../../ports/lease.js';
-import type { AuditEvent, Batch, BladeRecord, CheckpointMeta, LeasedStore, RoundRecord, TokenRecord, TransferRecord, WorkloadRecord } from '../../ports/store.js';
+import { ALARM_COLUMNS, ALARMS_SQL, OPEN_ALARMS_SQL, toAlarm } from '../alarm-rows.js';
+import type { AlarmRecord, AuditEvent, Batch, BladeRecord, CheckpointMeta, LeasedStore, RoundRecord, TokenRecord, TransferRecord, WorkloadRecord } from '../../ports/store.js';
 import { POSTGRES_MIGRATIONS } from '../migrations/postgres.js';
 // The row checkers are engine-neutral: the queries below shape PostgreSQL rows exactly like SQLite's.
 import { toBlade, toCheckpoint, toEvent, toPolicy, toRound, toToken, toTransfer, toWorkload } from '../sqlite/rows.js';
@@ -165,6 +166,15 @@ export class PostgresStore implements LeasedStore {
   async round(hash: string): Promise<RoundRecord | null> {
     const { rows } = await this.pool.query('SELECT hash, at, body FROM rounds WHERE hash = $1', [hash]);
     return rows[0] === undefined ? null : toRound(rows[0]);
+  }
+
+  async alarms(filter: { readonly open?: boolean } = {}): Promise<AlarmRecord[]> {
+    return (await this.pool.query(filter.open === true ? OPEN_ALARMS_SQL : ALARMS_SQL)).rows.map(toAlarm);
+  }
+
+  async alarm(id: string): Promise<AlarmRecord | null> {
+    const { rows } = await this.pool.query(`SELECT ${ALARM_COLUMNS} FROM alarms WHERE id = $1`, [id]);
+    return rows[0] === undefined ? null : toAlarm(rows[0]);
   }
 
   // --- leases: the database's clock decides, whatever the clocks of the controllers' hosts say ---

@@ -2,6 +2,9 @@
 import type { PoolClient } from 'pg';
 import type { AuditEvent, Batch, BladeRecord, CheckpointMeta, NewAuditEvent, TokenRecord, TransferRecord, WorkloadRecord } from '../../ports/store.js';
 import { jsonText } from '../sqlite/write-batch.js';
+import { alarmParams, upsertAlarmSql } from '../alarm-rows.js';
+
+const UPSERT_ALARM = upsertAlarmSql((n) => `$${n}`);
 
 const UPSERT_BLADE = `
 INSERT INTO blades (id, resources, state, power, health, endpoint, chassis, slot, name, slot_label,
@@ -66,6 +69,7 @@ export async function writeBatch(client: PoolClient, batch: Batch): Promise<Audi
   if (batch.policy !== undefined) await client.query(UPSERT_POLICY, [jsonText(batch.policy)]);
   for (const token of batch.tokens ?? []) await writeToken(client, token);
   for (const round of batch.rounds ?? []) await client.query(INSERT_ROUND, [round.hash, round.at, round.body]);
+  for (const alarm of batch.alarms ?? []) await client.query(UPSERT_ALARM, alarmParams(alarm));
   const events: AuditEvent[] = [];
   if ((batch.events ?? []).length > 0) await client.query('SELECT pg_advisory_xact_lock($1)', [EVENT_ORDER_LOCK.toString()]);
   for (const event of batch.events ?? []) events.push(await appendEvent(client, event));

@@ -2,7 +2,9 @@
 import Database, { type Database as Connection, type Statement } from 'better-sqlite3';
 import type { Policy } from '../../core/model.js';
 import type { CommitOptions, Lease, LeaseView } from '../../ports/lease.js';
+import { ALARM_COLUMNS, ALARMS_SQL, OPEN_ALARMS_SQL, toAlarm } from '../alarm-rows.js';
 import type {
+  AlarmRecord,
   AuditEvent,
   Batch,
   BladeRecord,
@@ -186,6 +188,15 @@ export class SqliteStore implements LeasedStore {
   async round(hash: string): Promise<RoundRecord | null> {
     const row = this.prepare('SELECT hash, at, body FROM rounds WHERE hash = ?').get(hash);
     return row === undefined ? null : toRound(row);
+  }
+
+  async alarms(filter: { readonly open?: boolean } = {}): Promise<AlarmRecord[]> {
+    return this.prepare(filter.open === true ? OPEN_ALARMS_SQL : ALARMS_SQL).all().map(toAlarm);
+  }
+
+  async alarm(id: string): Promise<AlarmRecord | null> {
+    const row = this.prepare(`SELECT ${ALARM_COLUMNS} FROM alarms WHERE id = ?`).get(id);
+    return row === undefined ? null : toAlarm(row);
   }
 
   private withSteps(row: unknown): TransferRecord {

@@ -11,6 +11,9 @@ import type {
   TransferRecord,
   WorkloadRecord,
 } from '../../ports/store.js';
+import { alarmParams, upsertAlarmSql } from '../alarm-rows.js';
+
+const UPSERT_ALARM = upsertAlarmSql(() => '?');
 
 export type Prepare = (sql: string) => Statement<unknown[]>;
 
@@ -64,6 +67,7 @@ export function writeBatch(prepare: Prepare, batch: Batch): AuditEvent[] {
   if (batch.policy !== undefined) writePolicy(prepare, batch.policy);
   for (const token of batch.tokens ?? []) writeToken(prepare, token);
   for (const round of batch.rounds ?? []) prepare(INSERT_ROUND).run(round.hash, round.at, round.body);
+  for (const alarm of batch.alarms ?? []) prepare(UPSERT_ALARM).run(...alarmParams(alarm));
   return (batch.events ?? []).map((event) => appendEvent(prepare, event));
 }
 

@@ -1,0 +1,141 @@
+// Sends audit events (alarm changes by default) to webhooks and alert scripts as they enter the log: in order per
+// destination, each failed attempt tried again with a doubling backoff, and every outcome in the audit log.
+import { execFile } from 'node:child_process';
+import { followLog, type LogWaiter } from '../alarms/follow-log.js';
+import type { Clock } from '../ports/clock.js';
+import type { AuditEvent, NewAuditEvent, Store } from '../ports/store.js';
+import { alertmanagerBody, jsonBody, noticeOf, scriptEnvironment, type Notice } from './formats.js';
+import { DEFAULT_NOTIFIED, type NotificationsConfig, type ScriptConfig, type WebhookConfig } from './notify-config.js';
+
+export interface NotifierOptions {
+  readonly store: Store;
+  readonly tail: LogWaiter;
+  readonly clock: Clock;
+  readonly config: NotificationsConfig;
+  /** Only the leading controller notifies, so an HA pair sends each event once. */
+  readonly leads: () => boolean;
+  readonly log?: (level: 'info' | 'warn', message: string) => void;
+}
+
+interface Destination {
+  readonly name: string;
+  readonly events: readonly string[];
+  deliver(n: Notice): Promise<void>;
+}
+
+/** The actor of the notification.* events. */
+const ACTOR = 'controller';
+
+export class Notifier {
+  private stopped = true;
+  private readonly destinations: Destination[];
+  /** Per destination, the chain of deliveries in progress: each waits for the one before it. */
+  private readonly chains = new Map<string, Promise<void>>();
+
+  constructor(private readonly o: NotifierOptions) {
+    this.destinations = [...o.config.webhooks.map((w) => webhook(w)), ...o.config.scripts.map((s) => alertScript(s))];
+  }
+
+  /** Follows the log after `from` (the head when the controller started: the past is not sent again). */
+  start(from: number): void {
+    if (this.destinations.length === 0) return;
+    this.stopped = false;
+    void followLog(this.o.store, this.o.tail, from, async (page) => this.hear(page), () => this.stopped);
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Resolves when every delivery started so far has ended (delivered or given up). */
+  async idle(): Promise<void> {
+    await Promise.all([...this.chains.values()]);
+  }
+
+  private async hear(page: readonly AuditEvent[]): Promise<void> {
+    if (!this.o.leads()) return;
+    for (const event of page) {
+      if (event.type.startsWith('notification.')) continue;
+      for (const d of this.destinations) {
+        if (!d.events.includes(event.type)) continue;
+        const before = this.chains.get(d.name) ?? Promise.resolve();
+        const next = before.then(() => this.deliver(d, noticeOf(event)));
+        this.chains.set(d.name, next);
+      }
+    }
+  }
+
+  private async deliver(d: Destination, n: Notice): Promise<void> {
+    const { attempts, backoffMs, maxBackoffMs } = this.o.config.retry;
+    const about = { destination: d.name, seq: n.event.seq, type: n.event.type, ...(n.alarm ? { alarm: n.alarm.id } : {}) };
+    for (let attempt = 1; attempt <= attempts && !this.stopped; attempt++) {
+      try {
+        await d.deliver(n);
+        await this.record('notification.delivered', d.name, { ...about, attempt });
+        return;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        if (attempt === attempts) {
+          this.o.log?.('warn', `notification to ${d.name} of event ${n.event.seq} failed ${attempts} time(s): ${message}`);
+          await this.record('notification.failed', d.name, { ...about, attempt, error: message });
+          return;
+        }
+        const wait = Math.min(maxBackoffMs, backoffMs * 2 ** (attempt - 1));
+        await this.record('notification.retry', d.name, { ...about, attempt, error: message, retryInMs: wait });
+        await new Promise((resolve) => setTimeout(resolve, wait).unref());
+      }
+    }
+  }
+
+  private async record(type: string, subject: string, data: Record<string, unknown>): Promise<void> {
+    const event: NewAuditEvent = { at: this.o.clock.now(), actor: ACTOR, type, subject, data };
+    await this.o.store.commit({ events: [event] }).catch(() => {
+      /* the store is closing: the delivery happened (or not) all the same */
+    });
+  }
+}
+
+function webhook(w: WebhookConfig): Destination {
+  return {
+    name: w.name,
+    events: w.events ?? DEFAULT_NOTIFIED,
+    async deliver(n) {
+      const body = w.format === 'alertmanager' ? alertmanagerBody(n, w.name) : jsonBody(n);
+      const response = await fetch(w.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'cascade-notifier' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(w.timeoutMs),
+      }).catch((error: unknown) => {
+        const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
+        throw new Error(`POST ${redactUrl(w.url)}: ${cause}`);
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      if (!response.ok) throw new Error(`POST ${redactUrl(w.url)} answered ${response.status}`);
+    },
+  };
+}
+
+function alertScript(s: ScriptConfig): Destination {
+  return {
+    name: s.name,
+    events: s.events ?? DEFAULT_NOTIFIED,
+    deliver(n) {
+      // The event only, no secret of the controller's environment; PATH so a shell script finds its tools.
+      const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...scriptEnvironment(n, s.recipient) };
+      return new Promise((resolve, reject) => {
+        execFile(s.path, [], { env, timeout: s.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024 }, (error, _stdout, stderr) => {
+          if (error === null) return resolve();
+          const killed = 'killed' in error && error.killed === true;
+          const detail = killed ? `killed after ${s.timeoutMs} ms` : `exited ${String((error as { code?: unknown }).code ?? 'abnormally')}`;
+          reject(new Error(`${s.path} ${detail}${stderr.trim() ? `: ${stderr.trim().split('\n').at(-1)!.slice(0, 200)}` : ''}`));
+        });
+      });
+    },
+  };
+}
+
+function redactUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.protocol}//${u.host}${u.pathname}`;
+}
