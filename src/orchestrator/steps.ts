@@ -5,7 +5,9 @@ import type { HardwarePort, PowerState } from '../ports/hardware.js';
 import type { StoragePort } from '../ports/storage.js';
 import type { Store, TransferRecord } from '../ports/store.js';
 import type { Checkpoint, WorkloadPort } from '../ports/workloads.js';
+import { BmcFence } from './bmc-fence.js';
 import { withDeadline, type RetryTiming } from './deadline.js';
+import { fenceThroughLevels, type FencingTopology } from './fence-levels.js';
 import type { StepOutput } from './step-output.js';
 import { leftSource, type StepName } from './transfer-machine.js';
 
@@ -16,6 +18,8 @@ export interface Ports {
   readonly store: Store;
   readonly clock: Clock;
   readonly timing: RetryTiming;
+  /** Each blade's fencing levels, in order; absent (or none for a blade): its own BMC alone. */
+  readonly fencing?: FencingTopology;
 }
 
 export type { StepOutput } from './step-output.js';
@@ -29,9 +33,7 @@ export async function runStep(step: StepName, t: TransferRecord, outputs: Output
     case 'capture':
       return capture(t, ports, call);
     case 'fence':
-      if (from === null) return {};
-      await power(from, 'off', ports, call);
-      return {};
+      return from === null ? {} : { fence: await fence(t, from, ports, call) };
     case 'attach':
     case 'switch':
       await call(ports.storage.attach(t.workload, t.to), `attach storage of ${t.workload} to ${t.to}`);
@@ -80,6 +82,21 @@ async function power(blade: string, want: PowerState, ports: Ports, call: Call):
     }
     if (ports.clock.now() >= until) throw new Error(`${blade} did not confirm power ${want} (still ${seen.power})`);
   }
+}
+
+/** The source's fencing levels tried in order until one confirms; every attempt goes to the audit log as it ends. */
+async function fence(t: TransferRecord, blade: string, ports: Ports, call: Call): Promise<NonNullable<StepOutput['fence']>> {
+  const configured = ports.fencing?.(blade) ?? [];
+  const levels = configured.length > 0 ? configured : [{ device: new BmcFence(ports.hardware), address: blade }];
+  return fenceThroughLevels(blade, levels, {
+    clock: ports.clock,
+    timing: ports.timing,
+    call,
+    record: async (attempt) => {
+      const data = { workload: t.workload, blade, ...attempt };
+      await ports.store.commit({ events: [{ at: ports.clock.now(), actor: 'controller', type: 'transfer.fence.attempt', subject: t.id, data }] });
+    },
+  });
 }
 
 /**

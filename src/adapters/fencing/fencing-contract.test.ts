@@ -1,7 +1,7 @@
 // Every fencing level passes the FenceDevice contract: the BMC, the enclosure manager, the PDU and the SAN of the
 // emulated data center over real HTTP (Redfish), and a real tgtd proven from the initiator's side with iscsi-inq.
 import { describe, expect, it } from 'vitest';
-import { FakeWorld } from '../fake/index.js';
+import { FakePdu, FakeSan, FakeWorld } from '../fake/index.js';
 import { startEmulator, type Emulator } from '../../emulator/server.js';
 import { initiatorOf } from '../../emulator/fencing-routes.js';
 import { fenceContract, type FenceSetup } from '../../ports/fencing.contract.js';
@@ -10,7 +10,7 @@ import type { FenceDevice } from '../../ports/fencing.js';
 import { requiredPeer } from '../../testing/required-peers.js';
 import { RedfishClient } from '../redfish/redfish-client.js';
 import { RedfishHardware } from '../redfish/redfish-hardware.js';
-import { BmcFence } from './bmc-fence.js';
+import { BmcFence } from '../../orchestrator/bmc-fence.js';
 import { RedfishEnclosureFence, RedfishPduFence, RedfishSanFence } from './redfish-fences.js';
 import { startTgt, tgtMissing } from './testing/tgt-daemon.js';
 import { TgtSan } from './tgt-san.js';
@@ -64,6 +64,17 @@ for (const level of levels) {
       ? async () => e.world.attachedTo('W1') === null && e.world.occupant('c1s1') === null
       : poweredOff(e.world);
     return { device: level.make(e.client), address: level.address, unknown: level.unknown, deadlineMs: 5_000, cutOff, cleanup: () => e.close() };
+  });
+}
+
+for (const Fake of [FakePdu, FakeSan]) {
+  fenceContract(`${Fake.name} over the fake world`, async (): Promise<FenceSetup> => {
+    const world = new FakeWorld({
+      blades: [{ id: 'A', resources: x86 }],
+      workloads: [{ id: 'W1', requirements: { cpuCount: 8 }, blade: 'A' }],
+    });
+    const cutOff = async (): Promise<boolean> => world.occupant('A') === null && (Fake === FakeSan ? world.attachedTo('W1') === null : world.blade('A')?.power === 'off');
+    return { device: new Fake('fake', world), address: 'A', unknown: 'no-such-blade-7f3a', cutOff, cleanup: async () => {} };
   });
 }
 

@@ -9,7 +9,7 @@ export class TransferReconciler implements Reconciler {
   constructor(private readonly c: ControllerContext) {
     const { o, timing, log } = c;
     this.executor = new Executor(
-      { hardware: o.hardware, workloads: o.workloads, storage: o.storage, store: o.store, clock: o.clock, timing },
+      { hardware: o.hardware, workloads: o.workloads, storage: o.storage, store: o.store, clock: o.clock, timing, ...(o.fencing ? { fencing: o.fencing } : {}) },
       {
         onStep: (t, step) =>
           log({

@@ -1,7 +1,7 @@
 // The `bmc` fencing level: the blade's own management controller (Redfish, IPMI, the emulator) powers it off,
 // confirmed by reading its power state back. It shares the blade's fate: a hung BMC can confirm nothing.
-import type { FenceDevice, FenceReading } from '../../ports/fencing.js';
-import type { HardwarePort } from '../../ports/hardware.js';
+import type { FenceDevice, FenceReading } from '../ports/fencing.js';
+import type { HardwarePort } from '../ports/hardware.js';
 
 export class BmcFence implements FenceDevice {
   readonly level = 'bmc' as const;
