@@ -5,7 +5,9 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { policySchema } from '../wire/policy.js';
+import { FENCE_LEVELS } from '../ports/fencing.js';
 import { checkDriverSections, type DriverSections } from './driver-sections.js';
+import { checkFencing, type FencingSection } from './fencing-config.js';
 
 const port = z.number().int().min(0).max(65_535);
 const host = z.string().min(1);
@@ -67,6 +69,8 @@ const emulator = z
     /** How long a dead BMC takes to drop a connection. */
     unreachableDelayMs: ms(600_000).default(1_000),
     username: z.string().min(1).default('admin'),
+    /** The fencing levels of every emulated blade, in order (a scenario blade's own `fencing` wins); default bmc. */
+    fencing: z.array(z.enum(FENCE_LEVELS)).min(1).optional(),
   })
   .extend({ password: secretText.optional(), passwordEnv: envName.optional() })
   .strict();
@@ -107,6 +111,8 @@ export const configSchema = z
     /** Blades over IPMI and workloads as libvirt domains; checked by the drivers' own schemas (driver-sections.ts). */
     ipmi: z.unknown().optional(),
     libvirt: z.unknown().optional(),
+    /** Fencing devices and each blade's ordered levels; checked by fencing-config.ts. */
+    fencing: z.unknown().optional(),
     controller: z
       .object({
         /** How often every blade's status is read without events. */
@@ -136,7 +142,7 @@ export const configSchema = z
   })
   .strict();
 
-export type ServeConfig = Omit<z.infer<typeof configSchema>, 'ipmi' | 'libvirt'> & DriverSections;
+export type ServeConfig = Omit<z.infer<typeof configSchema>, 'ipmi' | 'libvirt' | 'fencing'> & DriverSections & { readonly fencing?: FencingSection };
 export type RedfishConfig = z.infer<typeof redfishEndpoint>;
 
 export class ConfigError extends Error {}
@@ -154,6 +160,8 @@ export function parseConfig(raw: unknown, origin: string, baseDir?: string): Ser
   const drivers = checkDriverSections(config, baseDir);
   if (!drivers.ok) throw new ConfigError(`${origin}: ${drivers.message}`);
   const { ipmi, libvirt } = drivers.value;
+  const fencing = config.fencing === undefined ? null : checkFencing(config.fencing);
+  if (fencing && !fencing.ok) throw new ConfigError(`${origin}: ${fencing.message}`);
   const enabled = config.emulator.enabled ?? (config.redfish.length === 0 && !ipmi);
   if (!enabled && config.redfish.length === 0 && !ipmi) throw new ConfigError(`${origin}: redfish: no endpoints, and the emulator is disabled: nothing to manage`);
   if (ipmi && (enabled || config.redfish.length > 0)) throw new ConfigError(`${origin}: ipmi: cannot be combined with redfish endpoints or the emulator (emulator.enabled: false)`);
@@ -162,10 +170,11 @@ export function parseConfig(raw: unknown, origin: string, baseDir?: string): Ser
     throw new ConfigError(`${origin}: workloads: with the emulator off, name the hypervisor: a libvirt: section, or the emulator's API (workloads.emulatorUrl)`);
   }
   const at = (path: string | undefined): string | undefined => (path === undefined || isAbsolute(path) || !baseDir ? path : resolve(baseDir, path));
-  const { ipmi: _rawIpmi, libvirt: _rawLibvirt, ...rest } = config;
+  const { ipmi: _rawIpmi, libvirt: _rawLibvirt, fencing: _rawFencing, ...rest } = config;
   return {
     ...rest,
     ...drivers.value,
+    ...(fencing?.ok ? { fencing: fencing.value } : {}),
     emulator: { ...config.emulator, enabled, ...(config.emulator.scenario ? { scenario: at(config.emulator.scenario) } : {}) },
     redfish: config.redfish.map((r) => (r.tls?.caFile ? { ...r, tls: { ...r.tls, caFile: at(r.tls.caFile) } } : r)),
     ...(config.push?.tls ? { push: { ...config.push, tls: { certFile: at(config.push.tls.certFile)!, keyFile: at(config.push.tls.keyFile)! } } } : {}),
