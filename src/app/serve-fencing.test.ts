@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { mergeSteps } from '../api/views.js';
 import { eventually } from '../ports/contract-support.js';
 import { parseConfig } from './config.js';
 import { createLogger } from './logging.js';
@@ -60,6 +61,10 @@ describe('serve: fencing levels over the emulator', () => {
       expect(confirmed?.data).toMatchObject({ level, blade: 'A' });
       expect(String(confirmed?.data['reading'])).toMatch(level === 'enclosure' ? /Chassis Blade-A PowerState Off/ : /in no connection/);
       expect(attempts[0]?.data).toMatchObject({ level: 'bmc', confirmed: false });
+      // What `cascade transfers ID` and the API show: the fence step with its proof.
+      const view = mergeSteps(t!.steps).find((v) => v.name === 'fence' && v.status === 'succeeded');
+      expect(view?.fence).toMatchObject({ level, reading: confirmed?.data['reading'] });
+      expect(view?.fence?.attempts?.[0]).toMatchObject({ level: 'bmc', confirmed: false });
       if (level === 'storage') {
         expect(attempts.find((e) => e.data['level'] === 'enclosure')?.data['error']).toMatch(/answered .* but its read shows Chassis Blade-A PowerState On/);
         expect(s.emulator!.world.attachedTo('W1')).toBe('B');
