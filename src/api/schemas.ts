@@ -182,6 +182,16 @@ export const stepView = z.object({
   endedAt: z.number().nullable(),
   durationMs: z.number().nullable(),
   error: z.string().nullable(),
+  /** A fence that confirmed: the level, its device, what it answered and read, and every level tried before it. */
+  fence: z
+    .object({
+      level: z.string(), device: z.string(), address: z.string().optional(), answer: z.string(), reading: z.string(), at: z.number(),
+      attempts: z.array(z.object({
+        level: z.string(), device: z.string(), address: z.string(), answer: z.string().nullable(), reading: z.string().nullable(),
+        confirmed: z.boolean(), error: z.string().nullable(), at: z.number(), endedAt: z.number(),
+      })).optional(),
+    })
+    .optional(),
 });
 
 export const transferView = z.object({

@@ -3,6 +3,7 @@ import { fitOf, type Fit } from '../core/fit.js';
 import { floorsOf } from '../core/floors.js';
 import type { Policy } from '../core/model.js';
 import type { BladeRecord, StepRecord, TransferRecord, WorkloadRecord } from '../ports/store.js';
+import { parseStepOutput } from '../orchestrator/step-output.js';
 import type { z } from 'zod';
 import type { bladeView, stepView, transferView, workloadView } from './schemas.js';
 
@@ -69,7 +70,7 @@ export function toWorkloadView(w: WorkloadRecord, blades: ReadonlyMap<string, Bl
 
 /**
  * The store keeps a step's start and its end as two records (written before and after it ran);
- * people want one line per attempt with its duration. Step outputs (checkpoints) are not shown.
+ * people want one line per attempt with its duration. Of the step outputs only a fence's proof is shown.
  */
 export function mergeSteps(steps: readonly StepRecord[]): StepView[] {
   const out: StepView[] = [];
@@ -81,6 +82,11 @@ export function mergeSteps(steps: readonly StepRecord[]): StepView[] {
       open.endedAt = endedAt;
       open.durationMs = endedAt === null ? null : endedAt - open.startedAt;
       open.error = s.error;
+      const fence = s.name === 'fence' && s.status === 'succeeded' ? parseStepOutput(s.output).fence : undefined;
+      if (fence) {
+        const { attempts, ...proof } = fence;
+        open.fence = { ...proof, ...(attempts ? { attempts: [...attempts] } : {}) };
+      }
     } else {
       out.push({ name: s.name, attempt: s.attempt, status: s.status, startedAt: s.startedAt, endedAt, durationMs: endedAt === null ? null : endedAt - s.startedAt, error: s.error });
     }

@@ -7,8 +7,10 @@ import { z } from 'zod';
 import { DEFAULT_DETECTION } from '../core/verdict.js';
 import { idSchema } from '../wire/ids.js';
 import { policySchema } from '../wire/policy.js';
+import { FENCE_LEVELS } from '../ports/fencing.js';
 import { checkDriverSections, type DriverSections } from './driver-sections.js';
 import { notificationsSchema } from '../notify/notify-config.js';
+import { checkFencing, type FencingSection } from './fencing-config.js';
 
 const port = z.number().int().min(0).max(65_535);
 const host = z.string().min(1);
@@ -70,6 +72,8 @@ const emulator = z
     /** How long a dead BMC takes to drop a connection. */
     unreachableDelayMs: ms(600_000).default(1_000),
     username: z.string().min(1).default('admin'),
+    /** The fencing levels of every emulated blade, in order (a scenario blade's own `fencing` wins); default bmc. */
+    fencing: z.array(z.enum(FENCE_LEVELS)).min(1).optional(),
   })
   .extend({ password: secretText.optional(), passwordEnv: envName.optional() })
   .strict();
@@ -119,6 +123,8 @@ export const configSchema = z
     /** Blades over IPMI and workloads as libvirt domains; checked by the drivers' own schemas (driver-sections.ts). */
     ipmi: z.unknown().optional(),
     libvirt: z.unknown().optional(),
+    /** Fencing devices and each blade's ordered levels; checked by fencing-config.ts. */
+    fencing: z.unknown().optional(),
     controller: z
       .object({
         /** How often every blade's status is read without events. */
@@ -154,7 +160,7 @@ export const configSchema = z
   })
   .strict();
 
-export type ServeConfig = Omit<z.infer<typeof configSchema>, 'ipmi' | 'libvirt'> & DriverSections;
+export type ServeConfig = Omit<z.infer<typeof configSchema>, 'ipmi' | 'libvirt' | 'fencing'> & DriverSections & { readonly fencing?: FencingSection };
 export type RedfishConfig = z.infer<typeof redfishEndpoint>;
 
 export class ConfigError extends Error {}
@@ -172,6 +178,8 @@ export function parseConfig(raw: unknown, origin: string, baseDir?: string): Ser
   const drivers = checkDriverSections(config, baseDir);
   if (!drivers.ok) throw new ConfigError(`${origin}: ${drivers.message}`);
   const { ipmi, libvirt } = drivers.value;
+  const fencing = config.fencing === undefined ? null : checkFencing(config.fencing);
+  if (fencing && !fencing.ok) throw new ConfigError(`${origin}: ${fencing.message}`);
   const enabled = config.emulator.enabled ?? (config.redfish.length === 0 && !ipmi);
   if (!enabled && config.redfish.length === 0 && !ipmi) throw new ConfigError(`${origin}: redfish: no endpoints, and the emulator is disabled: nothing to manage`);
   if (ipmi && (enabled || config.redfish.length > 0)) throw new ConfigError(`${origin}: ipmi: cannot be combined with redfish endpoints or the emulator (emulator.enabled: false)`);
@@ -180,10 +188,11 @@ export function parseConfig(raw: unknown, origin: string, baseDir?: string): Ser
     throw new ConfigError(`${origin}: workloads: with the emulator off, name the hypervisor: a libvirt: section, or the emulator's API (workloads.emulatorUrl)`);
   }
   const at = (path: string | undefined): string | undefined => (path === undefined || isAbsolute(path) || !baseDir ? path : resolve(baseDir, path));
-  const { ipmi: _rawIpmi, libvirt: _rawLibvirt, ...rest } = config;
+  const { ipmi: _rawIpmi, libvirt: _rawLibvirt, fencing: _rawFencing, ...rest } = config;
   return {
     ...rest,
     ...drivers.value,
+    ...(fencing?.ok ? { fencing: fencing.value } : {}),
     emulator: { ...config.emulator, enabled, ...(config.emulator.scenario ? { scenario: at(config.emulator.scenario) } : {}) },
     redfish: config.redfish.map((r) => (r.tls?.caFile ? { ...r, tls: { ...r.tls, caFile: at(r.tls.caFile) } } : r)),
     ...(config.push?.tls ? { push: { ...config.push, tls: { certFile: at(config.push.tls.certFile)!, keyFile: at(config.push.tls.keyFile)! } } } : {}),

@@ -2,6 +2,7 @@
 // standby pool), or the blades and workloads of a scenario file. Events in a scenario are not replayed here.
 import type { FakeBladeSpec, FakeWorkloadSpec } from '../adapters/fake/index.js';
 import type { Resources } from '../core/model.js';
+import type { FenceLevel } from '../ports/fencing.js';
 import { generateScenario } from '../sim/generate.js';
 import type { Scenario } from '../sim/scenario.js';
 
@@ -12,6 +13,8 @@ export interface DataCenterPlan {
   readonly priorities: ReadonlyMap<string, number>;
   /** Workloads to submit for a first placement (not running anywhere yet). */
   readonly toPlace: readonly { id: string; requirements: Resources; priority: number }[];
+  /** blade -> its fencing levels in order, from the scenario; blades left out use emulator.fencing. */
+  readonly fencing: ReadonlyMap<string, readonly FenceLevel[]>;
 }
 
 export function generatedDataCenter(options: { chassis: number; bladesPerChassis: number; seed: number }): DataCenterPlan {
@@ -45,5 +48,6 @@ export function fromScenario(scenario: Scenario): DataCenterPlan {
     workloads,
     priorities: new Map(scenario.workloads.map((w) => [w.id, w.priority])),
     toPlace: scenario.workloads.filter((w) => !w.blade).map((w) => ({ id: w.id, requirements: w.requirements, priority: w.priority })),
+    fencing: new Map(scenario.blades.flatMap((b) => (b.fencing ? [[b.id, b.fencing] as const] : []))),
   };
 }

@@ -31,6 +31,7 @@ import { logTo, type Logger } from './logging.js';
 import { removeServeState, writeServeState } from './serve-state.js';
 import { startServeHa, type ServeHa } from './serve-ha.js';
 import { startServePush, type ServePush } from './serve-push.js';
+import { serveFencing } from './serve-fencing.js';
 
 export interface ServeOptions {
   readonly config: ServeConfig;
@@ -89,7 +90,10 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
     const libvirt = config.libvirt ? orConfigError(libvirtWorkloads(config.libvirt)) : null;
     if (libvirt) closers.push(() => libvirt.close());
     const workloads = libvirt ?? new EmulatedWorkloads(endpoint!);
-    const storage: StoragePort = endpoint ? new EmulatedStorage(endpoint) : new SharedDiskStorage(config.libvirt?.hosts.map((h) => h.blade) ?? []);
+    // Fencing levels per blade (fencing: and the emulator's own devices); boot LUNs through a tgt SAN when named.
+    const fencing = serveFencing(config, hardware, emulator, started?.fencing ?? new Map());
+    closers.push(() => fencing.close());
+    const storage: StoragePort = fencing.bootStorage ?? (endpoint ? new EmulatedStorage(endpoint) : new SharedDiskStorage(config.libvirt?.hosts.map((h) => h.blade) ?? []));
 
     // The store a --db value or config.db names (openStore), else SQLite in the data directory.
     const db = config.db ?? join(dataDir, 'cascade.db');
@@ -102,6 +106,7 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
       hardware,
       workloads,
       storage,
+      ...(fencing.topology ? { fencing: fencing.topology } : {}),
       clock: systemClock,
       timing: { ...LIVE_TIMING, callMs: c.callMs, pollMs: c.powerPollMs, ...stepTiming(c) },
       policy: policyWith({ ...DEMO_POLICY, ...config.policy }),
@@ -184,7 +189,7 @@ async function startEmulated(
   dataDir: string,
   logger: Logger,
   controller: () => Controller | null,
-): Promise<{ emulator: Emulator; plan: DataCenterPlan | null; compaction: NodeJS.Timeout }> {
+): Promise<{ emulator: Emulator; plan: DataCenterPlan | null; compaction: NodeJS.Timeout; fencing: DataCenterPlan['fencing'] }> {
   const e = config.emulator;
   const file = join(dataDir, 'world.json');
   let world: FakeWorld;
@@ -215,7 +220,9 @@ async function startEmulated(
   logger.info({ url: emulator.url, redfish: `${emulator.url}/redfish/v1`, control: `${emulator.url}/emulator/v1` }, `emulator listening on ${emulator.url}`);
   const compaction = setInterval(() => world.compact(KEEP), 60_000);
   compaction.unref();
-  return { emulator, plan, compaction };
+  // A resumed world has no plan: the scenario's fencing levels are read again (they are configuration, not state).
+  const fencing = plan?.fencing ?? (e.scenario ? (await scenarioPlan(e.scenario)).fencing : new Map());
+  return { emulator, plan, compaction, fencing };
 }
 
 /** The hypervisor and SAN API of an emulator running elsewhere (parseConfig made sure it is named). */

@@ -19,6 +19,7 @@ import {
   restoreBody,
 } from './control-schemas.js';
 import type { FaultInjector } from './faults.js';
+import { FENCE_DEVICE_LEVELS, fenceFaultBody, type FenceDeviceLevel, type FenceFaults } from './fence-faults.js';
 import { routedPath } from './routed-path.js';
 
 export const CONTROL = '/emulator/v1';
@@ -34,6 +35,8 @@ export interface ControlHooks {
 export interface ControlOptions {
   readonly world: FakeWorld;
   readonly faults: FaultInjector;
+  /** Faults of the enclosure managers, PDUs and SAN; none when absent. */
+  readonly fencing?: FenceFaults;
   /** Bearer token every control call must carry; null: none (tests on loopback). */
   readonly token: string | null;
   readonly hooks: ControlHooks;
@@ -164,6 +167,19 @@ export function controlRoutes(app: FastifyInstance, o: ControlOptions): void {
     handle(reply, () => {
       needBlade(request.params.id);
       return { blade: request.params.id, done: faults.inject(request.params.id, parse(faultBody, request.body)) };
+    }),
+  );
+  // A fencing device that does not answer for the blade, or answers and does nothing (its read back disagrees).
+  app.put<{ Params: { id: string; level: string } }>(`${CONTROL}/blades/:id/fencing/:level`, async (request, reply) =>
+    handle(reply, () => {
+      needBlade(request.params.id);
+      const level = request.params.level;
+      if (!o.fencing || !(FENCE_DEVICE_LEVELS as readonly string[]).includes(level)) {
+        throw new BadRequest('level', `level: expected one of ${FENCE_DEVICE_LEVELS.join(', ')}`);
+      }
+      const { fault } = parse(fenceFaultBody, request.body);
+      o.fencing.set(level as FenceDeviceLevel, request.params.id, fault);
+      return { blade: request.params.id, level, fault };
     }),
   );
   app.post<Params>(`${CONTROL}/blades/:id/repair`, async (request, reply) =>

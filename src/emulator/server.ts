@@ -6,6 +6,8 @@ import { CONTROL, controlRoutes, type ControlHooks } from './control-routes.js';
 import { RedfishEventStream } from './event-stream.js';
 import { EventSubscriptions } from './event-subscriptions.js';
 import { FaultInjector } from './faults.js';
+import { FenceFaults } from './fence-faults.js';
+import { fencingRoutes } from './fencing-routes.js';
 import { redfishError, uuidOf } from './redfish-view.js';
 import { redfishRoutes } from './redfish-routes.js';
 import { SessionTable, type Credentials } from './sessions.js';
@@ -37,6 +39,8 @@ export interface Emulator {
   /** The SSE path: turned off, open streams end and new ones get 503, while push subscriptions go on. */
   readonly sse: { setEnabled(enabled: boolean): void; readonly clients: number };
   readonly subscriptions: EventSubscriptions;
+  /** Faults of the enclosure managers, PDUs and SAN, apart from the blades' own. */
+  readonly fencing: FenceFaults;
   close(): Promise<void>;
 }
 
@@ -66,8 +70,10 @@ export async function startEmulator(o: EmulatorOptions): Promise<Emulator> {
     return reply.code(404).send(redfishError('ResourceNotFound', `The resource at ${request.url} was not found.`));
   });
 
+  const fencing = new FenceFaults();
+  fencingRoutes(app, o.world, fencing);
   redfishRoutes(app, { world: o.world, sessions, events, subscriptions, uuid: uuidOf('service-root'), replies: faults.replies, service: faults.service });
-  controlRoutes(app, { world: o.world, faults, token: controlToken, hooks: o.hooks ?? {} });
+  controlRoutes(app, { world: o.world, faults, fencing, token: controlToken, hooks: o.hooks ?? {} });
 
   const address = await app.listen({ host: o.host ?? '127.0.0.1', port: o.port ?? 0 });
   return {
@@ -83,6 +89,7 @@ export async function startEmulator(o: EmulatorOptions): Promise<Emulator> {
       },
     },
     subscriptions,
+    fencing,
     async close() {
       faults.close();
       events.close();

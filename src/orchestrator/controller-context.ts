@@ -10,6 +10,7 @@ import type { AuditEventType } from '../wire/events.js';
 import { ActionError } from './action-error.js';
 import type { ProposalBook } from './approvals.js';
 import type { RetryTiming } from './deadline.js';
+import type { FencingTopology } from './fence-levels.js';
 import type { WorkQueue } from './work-queue.js';
 
 export interface LogEntry {
@@ -36,6 +37,8 @@ export interface ControllerOptions {
   readonly hardware: HardwarePort;
   readonly workloads: WorkloadPort;
   readonly storage: StoragePort;
+  /** Each blade's fencing levels in order; absent: every blade is fenced through its own BMC. */
+  readonly fencing?: FencingTopology;
   readonly clock: Clock;
   readonly timing?: RetryTiming;
   /** Written to the store on first start only; later the stored policy rules. */

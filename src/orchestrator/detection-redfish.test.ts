@@ -194,7 +194,7 @@ describe('failure detection over Redfish', () => {
     const [t] = await r.store.transfers();
     const fence = t!.steps.filter((s) => s.name === 'fence').at(-1)!;
     expect(fence.status).toBe('succeeded');
-    expect(JSON.parse(fence.output!)).toEqual({ level: 'operator', by: 'operator:ana', reason: 'checked at the rack: b1 is dark' });
+    expect(JSON.parse(fence.output!)).toMatchObject({ fence: { level: 'operator', by: 'operator:ana', reason: 'checked at the rack: b1 is dark' } });
     const confirmed = (await r.events()).find((e) => e.type === 'fence.confirmed');
     expect(confirmed).toMatchObject({ actor: 'operator:ana', subject: 'b1', data: { reason: 'checked at the rack: b1 is dark' } });
     expect(r.world.runningOn('W1')).toEqual(['b3']);

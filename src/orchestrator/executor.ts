@@ -5,6 +5,7 @@ import { retry } from './deadline.js';
 import { faultOf, WORKLOAD_FAULT_PREFIX } from './fault-class.js';
 import { parseStepOutput, type StepOutput } from './step-output.js';
 import { runStep, type Ports } from './steps.js';
+import { alarmEvent } from '../wire/alarms.js';
 import type { AuditEventType } from '../wire/events.js';
 import { nextCommand, type Command, type StepName } from './transfer-machine.js';
 
@@ -98,11 +99,13 @@ export class Executor {
     const checkpoint = output?.checkpoint && (step === 'capture' || step === 'move') && output.source !== 'stored' && output.source !== 'none'
       ? [{ ...output.checkpoint, takenAt: clock.now() }]
       : [];
-    await store.commit({
-      transfers: [current],
-      checkpoints: checkpoint,
-      events: [this.event(current, `transfer.step.${ended.status}`, { step, attempt, ...(ended.error ? { error: ended.error } : {}) })],
-    });
+    const events = [this.event(current, `transfer.step.${ended.status}`, { step, attempt, ...(ended.error ? { error: ended.error } : {}) })];
+    const fenced = output?.fence;
+    if (step === 'fence' && fenced && transfer.steps.some((s) => s.name === 'fence' && s.status === 'failed')) {
+      const message = `${fenced.level} (${fenced.device}) confirmed ${transfer.from ?? ''} is off: ${fenced.reading}`;
+      events.push(alarmEvent('alarm.cleared', clock.now(), 'controller', transfer.id, { kind: 'fence.unconfirmed', message }));
+    }
+    await store.commit({ transfers: [current], checkpoints: checkpoint, events });
     this.hooks.onStep?.(current, ended);
   }
 
@@ -158,7 +161,10 @@ export class Executor {
   private async wait(transfer: TransferRecord, step: StepName, reason: string): Promise<TransferRecord> {
     const { store, clock } = this.ports;
     const waiting: TransferRecord = { ...transfer, status: 'waiting', reason, updatedAt: clock.now() };
-    await store.commit({ transfers: [waiting], events: [this.event(waiting, 'alert', { step, reason })] });
+    const events = [this.event(waiting, 'alert', { step, reason })];
+    // The reason names each fencing level's last error: what the operator reads before `fence confirm`.
+    if (step === 'fence') events.push(alarmEvent('alarm.raised', clock.now(), 'controller', transfer.id, { kind: 'fence.unconfirmed', message: reason, severity: 'critical' }));
+    await store.commit({ transfers: [waiting], events });
     return waiting;
   }
 

@@ -7,7 +7,7 @@ import type { LeaseView } from '../ports/lease.js';
 import type { LeasedStore } from '../ports/store.js';
 import { Controller, type ControllerOptions, type LogEntry } from './controller.js';
 import { fencedStore } from './fenced-store.js';
-import { guardPorts } from './lease-guard.js';
+import { guardFencing, guardPorts } from './lease-guard.js';
 import { Leadership, type Term } from './leadership.js';
 
 export interface LeaseSettings {
@@ -85,7 +85,8 @@ export class HaController {
       log({ level: 'warn', msg: 'write refused', code: error.code, reason: error.reason, decidedBy: error.decidedBy, lease: error.fence.lease, epoch: error.fence.epoch, currentEpoch: error.currentEpoch });
       lose(error.message);
     });
-    const drivers = guardPorts(this.o, term, () => lose('the lease ran out by the local clock'));
+    const expired = (): void => lose('the lease ran out by the local clock');
+    const drivers = { ...guardPorts(this.o, term, expired), ...(this.o.fencing ? { fencing: guardFencing(this.o.fencing, term, expired) } : {}) };
     let controller: Controller;
     try {
       controller = await Controller.start({ ...this.o, ...drivers, store });

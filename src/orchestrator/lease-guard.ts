@@ -2,6 +2,7 @@
 import type { HardwarePort } from '../ports/hardware.js';
 import type { StoragePort } from '../ports/storage.js';
 import type { WorkloadPort } from '../ports/workloads.js';
+import type { FencingTopology } from './fence-levels.js';
 import { NotLeaderError, type Term } from './leadership.js';
 
 export interface DriverPorts {
@@ -29,6 +30,16 @@ export function guardPorts(ports: DriverPorts, term: Term, onExpired: (term: Ter
     workloads: guard(ports.workloads, 'workloads', check, []),
     storage: guard(ports.storage, 'storage', check, []),
   };
+}
+
+/** The fencing devices too: a deposed leader powers off no bay and unbinds no initiator. */
+export function guardFencing(fencing: FencingTopology, term: Term, onExpired: (term: Term) => void): FencingTopology {
+  const check = (what: string): void => {
+    if (term.holds()) return;
+    onExpired(term);
+    throw new NotLeaderError(what);
+  };
+  return (blade) => fencing(blade).map((level) => ({ ...level, device: guard(level.device, `fencing ${level.device.name}`, check, []) }));
 }
 
 function guard<T extends object>(port: T, name: string, check: (what: string) => void, unguarded: readonly string[]): T {

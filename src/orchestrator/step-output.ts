@@ -1,6 +1,7 @@
 // What a step hands to the steps after it, typed; stored as JSON text in its record and read back through a schema.
 import { z } from 'zod';
 import type { Checkpoint } from '../ports/workloads.js';
+import type { FenceProof } from './fence-levels.js';
 
 export interface StepOutput {
   readonly checkpoint?: Checkpoint;
@@ -8,23 +9,29 @@ export interface StepOutput {
   readonly source?: 'live' | 'stored' | 'none';
   /** move: how the state moved. */
   readonly mode?: 'live' | 'checkpoint';
-  /** fence: how the source was confirmed off when not by its own BMC ("operator": `fence confirm`), by whom, why. */
-  readonly level?: 'operator';
-  readonly by?: string;
-  readonly reason?: string;
   /** A failed step whose driver blamed the workload (unknown, unusable state), not the target blade. */
   readonly fault?: 'workload';
+  /** fence: the level that confirmed the source is cut off, its proof, and the attempts before it. */
+  readonly fence?: FenceProof;
 }
+
+const fenceAttempt = z.object({
+  level: z.string(), device: z.string(), address: z.string(), answer: z.string().nullable(), reading: z.string().nullable(),
+  confirmed: z.boolean(), error: z.string().nullable(), at: z.number(), endedAt: z.number(),
+});
+// Loose: an operator's confirmation (level "operator") may say more than a device's proof.
+const fenceProof = z.looseObject({
+  level: z.string(), device: z.string(), address: z.string().optional(), answer: z.string(), reading: z.string(), at: z.number(),
+  attempts: z.array(fenceAttempt).optional(),
+});
 
 // Loose: a driver's checkpoint may carry more than the port names, and restore() must get it back whole.
 const stepOutput = z.looseObject({
   checkpoint: z.looseObject({ workload: z.string(), blade: z.string(), sequence: z.number(), data: z.string() }).optional(),
   source: z.enum(['live', 'stored', 'none']).optional(),
   mode: z.enum(['live', 'checkpoint']).optional(),
-  level: z.literal('operator').optional(),
-  by: z.string().optional(),
-  reason: z.string().optional(),
   fault: z.literal('workload').optional(),
+  fence: fenceProof.optional(),
 });
 
 /** Reads a stored output; no output (a step that hands nothing on) reads as {}. A malformed one is a bug. */

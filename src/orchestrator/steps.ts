@@ -5,7 +5,9 @@ import type { HardwarePort, PowerState } from '../ports/hardware.js';
 import type { StoragePort } from '../ports/storage.js';
 import type { Store, TransferRecord } from '../ports/store.js';
 import type { Checkpoint, WorkloadPort } from '../ports/workloads.js';
+import { BmcFence } from './bmc-fence.js';
 import { withDeadline, type RetryTiming } from './deadline.js';
+import { fenceThroughLevels, type FencingTopology } from './fence-levels.js';
 import type { StepOutput } from './step-output.js';
 import { leftSource, type StepName } from './transfer-machine.js';
 
@@ -18,6 +20,8 @@ export interface Ports {
   readonly timing: RetryTiming;
   /** An operator's word that the blade is off (`fence confirm`), or null. */
   readonly fenceConfirmed?: (blade: string) => { readonly by: string; readonly reason: string } | null;
+  /** Each blade's fencing levels, in order; absent (or none for a blade): its own BMC alone. */
+  readonly fencing?: FencingTopology;
 }
 
 export type { StepOutput } from './step-output.js';
@@ -31,8 +35,7 @@ export async function runStep(step: StepName, t: TransferRecord, outputs: Output
     case 'capture':
       return capture(t, ports, call);
     case 'fence':
-      if (from === null) return {};
-      return fence(from, ports, call);
+      return from === null ? {} : { fence: await fence(t, from, ports, call) };
     case 'attach':
     case 'switch':
       await call(ports.storage.attach(t.workload, t.to), `attach storage of ${t.workload} to ${t.to}`);
@@ -70,13 +73,6 @@ type Call = <T>(promise: Promise<T>, what: string) => Promise<T>;
  * The source off, confirmed by its BMC; or, when an operator vouched that it is off (`fence confirm`), on their
  * word, recorded as the step's outcome at level "operator" with who said it and why.
  */
-async function fence(from: string, ports: Ports, call: Call): Promise<StepOutput> {
-  const vouched = ports.fenceConfirmed?.(from) ?? null;
-  if (vouched) return { level: 'operator', by: vouched.by, reason: vouched.reason };
-  await power(from, 'off', ports, call);
-  return {};
-}
-
 /** Asks for a power state and confirms it by reading it back (Redfish changes it later). */
 async function power(blade: string, want: PowerState, ports: Ports, call: Call): Promise<void> {
   const now = await call(ports.hardware.status(blade), `power state of ${blade}`);
@@ -92,6 +88,27 @@ async function power(blade: string, want: PowerState, ports: Ports, call: Call):
     }
     if (ports.clock.now() >= until) throw new Error(`${blade} did not confirm power ${want} (still ${seen.power})`);
   }
+}
+
+/** The source's fencing levels tried in order until one confirms; every attempt goes to the audit log as it ends. */
+async function fence(t: TransferRecord, blade: string, ports: Ports, call: Call): Promise<NonNullable<StepOutput['fence']>> {
+  // An operator's word that the blade is off (`fence confirm`) is the last level: no device is asked again.
+  const vouched = ports.fenceConfirmed?.(blade) ?? null;
+  if (vouched) {
+    const reading = `confirmed off by ${vouched.by}: ${vouched.reason}`;
+    return { level: 'operator', device: vouched.by, address: blade, answer: vouched.reason, reading, at: ports.clock.now(), by: vouched.by, reason: vouched.reason };
+  }
+  const configured = ports.fencing?.(blade) ?? [];
+  const levels = configured.length > 0 ? configured : [{ device: new BmcFence(ports.hardware), address: blade }];
+  return fenceThroughLevels(blade, levels, {
+    clock: ports.clock,
+    timing: ports.timing,
+    call,
+    record: async (attempt) => {
+      const data = { workload: t.workload, blade, ...attempt };
+      await ports.store.commit({ events: [{ at: ports.clock.now(), actor: 'controller', type: 'transfer.fence.attempt', subject: t.id, data }] });
+    },
+  });
 }
 
 /**

@@ -192,7 +192,7 @@ function fromIssue(issue: z.core.$ZodIssue | undefined, prefix: readonly Propert
 }
 
 function toBlade(input: BladeInput): ScenarioBlade {
-  const blade = { id: input.id, resources: input.resources, state: input.state ?? 'standby' };
+  const blade = { id: input.id, resources: input.resources, state: input.state ?? 'standby', ...(input.fencing ? { fencing: input.fencing } : {}) };
   if (input.location === undefined) return blade;
   const { chassis, slot, ...labels } = input.location;
   return { ...blade, location: Object.keys(labels).length === 0 ? { chassis, slot } : { chassis, slot, labels } };

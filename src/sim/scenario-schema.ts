@@ -38,9 +38,17 @@ export const minimumSchema = z.record(z.string().min(1, { error: 'expected a non
 export const bladeStates = ['active', 'standby', 'failed', 'maintenance'] as const;
 export const requirementSources = ['declared', 'vm-metadata', 'measured', 'host'] as const;
 
+export const FENCING_LEVELS = ['bmc', 'enclosure', 'pdu', 'storage'] as const;
+// A blade's fencing levels in the order they are tried; the emulator serves each one (a scenario names no devices).
+const fencingLevels = z
+  .array(z.enum(FENCING_LEVELS, { error: `expected one of ${FENCING_LEVELS.join(', ')}` }), { error: 'expected a list of fencing levels' })
+  .min(1, { error: 'expected at least one level' })
+  .refine((levels) => new Set(levels).size === levels.length, { error: 'a level is listed twice' });
+
 export const bladeSchema = strict({
   id,
   resources,
+  fencing: fencingLevels.optional(),
   state: z.enum(bladeStates, { error: `expected one of ${bladeStates.join(', ')}` }).optional(),
   // Keys beside chassis and slot are failure-domain labels (powerFeed: A, rack: r12), checked by survivability.
   location: z

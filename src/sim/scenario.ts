@@ -6,6 +6,8 @@ export interface ScenarioBlade {
   readonly resources: Resources;
   readonly state: BladeState;
   readonly location?: BladeLocation;
+  /** Its fencing levels in order, as the emulator serves them; absent: its BMC alone. */
+  readonly fencing?: readonly ('bmc' | 'enclosure' | 'pdu' | 'storage')[];
 }
 
 export interface ScenarioWorkload {

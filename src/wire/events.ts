@@ -5,7 +5,7 @@ export const AUDIT_EVENT_TYPES = [
   'blade.added', 'blade.resources', 'blade.failed', 'blade.verdict', 'blade.cleared', 'fence.confirmed', 'blade.repaired', 'blade.maintenance',
   'workload.submitted', 'workload.adopted', 'workload.pending', 'workload.finished', 'workload.requirements', 'workload.checkpointed',
   'transfer.created', 'transfer.step.started', 'transfer.step.succeeded', 'transfer.step.failed', 'transfer.step.retry',
-  'transfer.done', 'transfer.aborted', 'alert',
+  'transfer.done', 'transfer.aborted', 'transfer.fence.attempt', 'alert',
   'alarm.raised', 'alarm.cleared', 'alarm.acknowledged',
   'notification.delivered', 'notification.retry', 'notification.failed',
   'cascade.proposed', 'cascade.approved', 'cascade.rejected', 'cascade.expired',

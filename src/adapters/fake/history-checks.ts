@@ -65,6 +65,8 @@ interface BladeFacts {
 export function fenceViolations(history: readonly HistoryEntry[]): Violation[] {
   const blades = new Map<string, BladeFacts>();
   const lastBlade = new Map<string, string>();
+  /** `workload@blade` -> when the SAN stopped presenting the workload's boot LUN to the blade (a storage fence). */
+  const revoked = new Map<string, Moment>();
   const found: Violation[] = [];
   const facts = (id: string): BladeFacts => {
     let f = blades.get(id);
@@ -118,7 +120,7 @@ export function fenceViolations(history: readonly HistoryEntry[]): Violation[] {
       case 'started': {
         const from = lastBlade.get(e.workload);
         if (from !== undefined && from !== e.blade) {
-          const problem = unfenced(facts(from), facts(e.blade), from, e.blade);
+          const problem = unfenced(facts(from), facts(e.blade), from, e.blade, revoked.get(`${e.workload}@${from}`) ?? null);
           if (problem) found.push({ rule: 'start-before-fence', at: e.at, workload: e.workload, message: `${e.workload}: ${problem}` });
         }
         lastBlade.set(e.workload, e.blade);
@@ -127,6 +129,12 @@ export function fenceViolations(history: readonly HistoryEntry[]): Violation[] {
       case 'migrated':
         lastBlade.set(e.workload, e.to);
         break;
+      case 'detached':
+        revoked.set(`${e.workload}@${e.blade}`, now);
+        break;
+      case 'attached':
+        revoked.delete(`${e.workload}@${e.blade}`);
+        break;
       default:
         break;
     }
@@ -134,8 +142,16 @@ export function fenceViolations(history: readonly HistoryEntry[]): Violation[] {
   return found;
 }
 
-function unfenced(source: BladeFacts, target: BladeFacts, from: string, to: string): string | null {
+function unfenced(source: BladeFacts, target: BladeFacts, from: string, to: string, revokedAt: Moment | null): string | null {
   if (source.faultySince === null || source.power === 'gone') return null;
+  // Its storage taken from the faulty source is a fence as good as its power: the copy there cannot run on.
+  if (revokedAt !== null && revokedAt.index > source.faultySince.index) {
+    const poweredOn = target.lastPowerOnRequest;
+    if (poweredOn !== null && poweredOn.index > source.faultySince.index && poweredOn.index < revokedAt.index) {
+      return `${to} was powered on at ${poweredOn.at}, before the storage of ${from} was revoked at ${revokedAt.at}`;
+    }
+    return null;
+  }
   if (source.power !== 'off') return `started on ${to} while ${from} is faulty (since ${source.faultySince.at}) and still on`;
   const poweredOn = target.lastPowerOnRequest;
   const off = source.offSince;

@@ -6,6 +6,7 @@ import type { FakeWorld } from './world.js';
 
 export { DriverError } from './driver-error.js';
 export { FakeHardware } from './fake-hardware.js';
+export { FakePdu, FakeSan, type FakeFenceMode } from './fake-fencing.js';
 export { FakeStorage } from './fake-storage.js';
 export { FakeWorkloads } from './fake-workloads.js';
 export { ManualClock } from './manual-clock.js';

@@ -22,6 +22,8 @@ export interface BladeRecord {
   /** Power-on requests are accepted but never take effect (a broken PSU, a stuck BMC). */
   refusePowerOn: boolean;
   powerDelayMs: number;
+  /** Its PDU outlet is switched off (a fence): it stays off whatever its BMC is asked; absent means on. */
+  outletOff?: boolean;
 }
 
 /**
@@ -51,7 +53,7 @@ export interface CheckpointRecord {
   readonly at: number;
 }
 
-export type StopReason = 'captured' | 'power-off' | 'blade-failed' | 'blade-removed';
+export type StopReason = 'captured' | 'power-off' | 'blade-failed' | 'blade-removed' | 'storage-revoked';
 export type StartHow = 'initial' | 'restore' | 'resume';
 
 /** Why the world refused a driver call; also the `code` of the DriverError the fakes reject with. */
@@ -114,6 +116,8 @@ export type HistoryEntry =
     }
   | { readonly at: number; readonly kind: 'migrated'; readonly workload: string; readonly from: string; readonly to: string; readonly sequence: number }
   | { readonly at: number; readonly kind: 'attached'; readonly workload: string; readonly blade: string; readonly previous: string | null }
+  | { readonly at: number; readonly kind: 'detached'; readonly workload: string; readonly blade: string }
+  | { readonly at: number; readonly kind: 'outlet'; readonly blade: string; readonly power: PowerState }
   | {
       readonly at: number;
       readonly kind: 'refused';

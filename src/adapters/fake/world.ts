@@ -276,6 +276,7 @@ export class FakeWorld {
       const blade = this.#core.blade(id);
       this.#core.record({ kind: 'fault', blade: id, fault: 'repair' });
       blade.refusePowerOn = false;
+      if (blade.outletOff) this.#setOutlet(blade, 'on');
       if (blade.reachable !== 'yes') {
         blade.reachable = 'yes';
         this.#core.record({ kind: 'reachable', blade: id, reachable: 'yes' });
@@ -378,7 +379,7 @@ export class FakeWorld {
       const blade = this.#core.blade(id);
       const now = this.#core.clock.now();
       this.#core.record({ kind: 'power-requested', blade: id, power });
-      if (power === blade.power || (power === 'on' && blade.refusePowerOn)) {
+      if (power === blade.power || (power === 'on' && (blade.refusePowerOn || blade.outletOff === true))) {
         // Asking for the power it has cancels a change in flight, as a later Redfish reset supersedes an earlier one.
         blade.pendingPower = null;
       } else if (blade.powerDelayMs <= 0) {
@@ -431,5 +432,44 @@ export class FakeWorld {
       this.#core.state.attachments[workload] = blade;
       this.#core.record({ kind: 'attached', workload, blade, previous });
     });
+  }
+
+  /**
+   * The blade's PDU outlet: off cuts its power at once (a workload on it stops and loses its state) and keeps it off
+   * whatever its BMC is asked; on lets it be powered on again (it stays off until asked).
+   */
+  setOutlet(id: string, power: PowerState): void {
+    this.#core.mutate(() => this.#setOutlet(this.#core.blade(id), power));
+  }
+
+  #setOutlet(blade: BladeRecord, power: PowerState): void {
+    if ((blade.outletOff === true) === (power === 'off')) return;
+    blade.outletOff = power === 'off';
+    this.#core.record({ kind: 'outlet', blade: blade.id, power });
+    if (power === 'off') {
+      blade.pendingPower = null;
+      this.#core.applyPower(blade, 'off', this.#core.clock.now(), 'power-off');
+    }
+  }
+
+  /**
+   * The SAN stops presenting the workload's boot LUN to the blade it is mapped to (a storage fence): the mapping is
+   * gone, and a run on that blade stops, its state lost (a guest cannot go on without its boot disk). The blade keeps
+   * its power: its BMC may come back and show it on.
+   */
+  revokeStorage(workload: string): void {
+    this.#core.mutate(() => {
+      const blade = this.#core.state.attachments[workload];
+      if (blade === undefined) return;
+      delete this.#core.state.attachments[workload];
+      this.#core.record({ kind: 'detached', workload, blade });
+      const w = this.#core.workload(workload);
+      if (w.execution.state === 'running' && w.execution.blade === blade) this.#core.stop(w, w.execution, 'storage-revoked', this.#core.clock.now());
+    });
+  }
+
+  /** The workloads whose storage is mapped to the blade. */
+  attachedOn(blade: string): string[] {
+    return this.#core.read(() => Object.entries(this.#core.state.attachments).filter(([, b]) => b === blade).map(([w]) => w));
   }
 }

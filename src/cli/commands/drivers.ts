@@ -10,6 +10,7 @@ import { IpmiError, IpmiHardware, parseIpmiConfig, type IpmiHardwareOptions } fr
 import { LibvirtWorkloads, parseLibvirtConfig, type LibvirtWorkloadsOptions } from '../../adapters/libvirt/index.js';
 import { CliError } from '../cli-error.js';
 import { table } from '../table.js';
+import { checkFencingLevels, fencingReport, parseFencingSection } from './drivers-fencing.js';
 import { checkRedfish, parseRedfishSection, resourceText, type RedfishEndpointCheck } from './drivers-redfish.js';
 
 interface BladeCheck {
@@ -33,7 +34,7 @@ export function registerDrivers(cli: Command): void {
   const drivers = cli.command('drivers').description('the real drivers: Redfish and IPMI for blades, libvirt for workloads');
   drivers
     .command('check')
-    .description("validate a site file's redfish:, ipmi: and libvirt: sections, then ask every service, BMC and hypervisor host what it sees, read-only (exit 1 if any cannot be managed)")
+    .description("validate a site file's redfish:, ipmi:, libvirt: and fencing: sections, then ask every service, BMC, hypervisor host and fencing device what it sees, read-only (exit 1 if any cannot be managed)")
     .argument('<file>', 'site file (YAML) with a redfish:, ipmi: and/or libvirt: section; other sections are ignored')
     .option('--json', 'print JSON instead of tables')
     .action(async (file: string, options: { json?: boolean }) => {
@@ -41,11 +42,18 @@ export function registerDrivers(cli: Command): void {
       const redfish = site.redfish.length > 0 ? await checkRedfish(site.redfish) : [];
       const blades = site.ipmi ? await checkBlades(site.ipmi) : [];
       const workloads = site.libvirt ? await checkHosts(site.libvirt) : [];
-      if (options.json) process.stdout.write(`${JSON.stringify({ redfish, blades, workloads }, null, 2)}\n`);
-      else process.stdout.write(redfishReport(redfish) + report(blades, workloads));
+      const bmcOk = (blade: string): boolean | null => {
+        const seen = [...redfish.flatMap((e) => e.blades.filter((b) => b.blade === blade)), ...blades.filter((b) => b.blade === blade)];
+        return seen.length === 0 ? null : seen.some((b) => b.ok);
+      };
+      const fencing = site.fencing ? await checkFencingLevels(site.fencing, bmcOk) : null;
+      if (options.json) process.stdout.write(`${JSON.stringify({ redfish, blades, workloads, ...(fencing ? { fencing } : {}) }, null, 2)}\n`);
+      else process.stdout.write(redfishReport(redfish) + report(blades, workloads) + fencingReport(fencing));
       const unmanaged = redfish.flatMap((e) => [...(e.problem ? [`${e.endpoint}: ${e.problem}`] : []), ...e.blades.filter((b) => !b.ok).map((b) => `${e.endpoint} ${b.blade}: ${b.note}`)]);
       if (unmanaged.length > 0) throw new CliError(`${file}: cannot be managed: ${unmanaged.join('; ')}`, 1);
       if ([...blades, ...workloads].some((c) => !c.ok)) throw new CliError(`${file}: some BMCs or hypervisor hosts did not answer as configured (above)`, 1);
+      const dead = fencing?.levels.filter((l) => !l.ok && l.level !== 'bmc') ?? [];
+      if (dead.length > 0) throw new CliError(`${file}: fencing levels that did not answer: ${dead.map((l) => `${l.blade} ${l.level} (${l.device}): ${l.state}`).join('; ')}`, 1);
     });
 }
 
@@ -64,6 +72,7 @@ interface Site {
   readonly redfish: ReturnType<typeof parseRedfishSection>;
   readonly ipmi: IpmiHardwareOptions | null;
   readonly libvirt: LibvirtWorkloadsOptions | null;
+  readonly fencing: ReturnType<typeof parseFencingSection> | null;
 }
 
 async function readSite(file: string): Promise<Site> {
@@ -74,13 +83,16 @@ async function readSite(file: string): Promise<Site> {
     throw new CliError(`${file}: cannot read it as YAML (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
   }
   const doc = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
-  if (doc.ipmi === undefined && doc.libvirt === undefined && doc.redfish === undefined) throw new CliError(`${file}: no redfish:, ipmi: or libvirt: section`);
+  if (doc.ipmi === undefined && doc.libvirt === undefined && doc.redfish === undefined && doc.fencing === undefined) {
+    throw new CliError(`${file}: no redfish:, ipmi:, libvirt: or fencing: section`);
+  }
   const redfish = doc.redfish === undefined ? [] : parseRedfishSection(doc.redfish, file, dirname(resolve(file)));
   const ipmi = doc.ipmi === undefined ? null : parseIpmiConfig(doc.ipmi);
   if (ipmi && !ipmi.ok) throw new CliError(`${file}: ${formatConfigError(ipmi.error)}`);
   const libvirt = doc.libvirt === undefined ? null : parseLibvirtConfig(doc.libvirt);
   if (libvirt && !libvirt.ok) throw new CliError(`${file}: ${formatConfigError(libvirt.error)}`);
-  return { redfish, ipmi: ipmi?.value ?? null, libvirt: libvirt?.value ?? null };
+  const fencing = doc.fencing === undefined ? null : parseFencingSection(doc.fencing, file);
+  return { redfish, ipmi: ipmi?.value ?? null, libvirt: libvirt?.value ?? null, fencing };
 }
 
 async function checkBlades(options: IpmiHardwareOptions): Promise<BladeCheck[]> {

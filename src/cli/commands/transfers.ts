@@ -26,6 +26,14 @@ interface Step {
   readonly startedAt: number;
   readonly durationMs: number | null;
   readonly error: string | null;
+  readonly fence?: {
+    readonly level: string;
+    readonly device: string;
+    readonly answer: string;
+    readonly reading: string;
+    readonly at: number;
+    readonly attempts?: readonly { level: string; device: string; confirmed: boolean; error: string | null; reading: string | null; at: number }[];
+  };
 }
 
 interface Proposal {
@@ -75,6 +83,13 @@ export function registerTransfers(cli: Command): void {
       process.stdout.write(`${t.id}: ${t.kind} of ${t.workload}, ${t.from ?? '-'} -> ${t.to}, ${t.status}${t.reason ? ` (${t.reason})` : ''}, ${ms(t.durationMs)}\n`);
       process.stdout.write(`fit ${shortFit(t.before)} -> ${shortFit(t.after)}\n\n`);
       process.stdout.write(`${table(['step', 'attempt', 'status', 'started', 'took', 'error'], t.steps.map((s) => [s.name, String(s.attempt), s.status, time(s.startedAt), ms(s.durationMs), s.error ?? '']))}\n`);
+      const fence = [...t.steps].reverse().find((s) => s.fence)?.fence;
+      if (fence) {
+        // The proof: which level cut the source off, what its device answered and read back, and the levels before it.
+        process.stdout.write(`\nfenced by ${fence.level} (${fence.device}) at ${time(fence.at)}: answered "${fence.answer}", read ${fence.reading}\n`);
+        const rows = (fence.attempts ?? []).map((a) => [a.level, a.device, time(a.at), a.confirmed ? 'confirmed' : 'no', a.reading ?? '-', a.error ?? '']);
+        if (rows.length > 0) process.stdout.write(`${table(['level', 'device', 'at', 'confirmed', 'read', 'error'], rows)}\n`);
+      }
       return;
     }
     const page = await call<{ items: Transfer[]; total: number }>(remote, 'GET', `/api/v1/transfers${query({ order: 'desc', limit: String(Math.min(o.limit, 1000)), open: o.open ? 'true' : undefined, workload: o.workload })}`);

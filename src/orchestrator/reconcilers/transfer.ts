@@ -12,6 +12,7 @@ export class TransferReconciler implements Reconciler {
       {
         hardware: o.hardware, workloads: o.workloads, storage: o.storage, store: o.store, clock: o.clock, timing,
         fenceConfirmed: (blade) => c.fenceConfirmations.get(blade) ?? null,
+        ...(o.fencing ? { fencing: o.fencing } : {}),
       },
       {
         onStep: (t, step) =>

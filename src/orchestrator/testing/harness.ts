@@ -7,6 +7,7 @@ import type { AuditEvent, Store } from '../../ports/store.js';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
 import { Controller, type LogEntry } from '../controller.js';
 import type { RetryTiming } from '../deadline.js';
+import type { FencingTopology } from '../fence-levels.js';
 
 export const TEST_TIMING: RetryTiming = { callMs: 200, stepMs: 1_000, backoffMs: 10, maxBackoffMs: 50, pollMs: 5 };
 /** Detection scaled to the 20 ms poll: a suspect blade whose workload is silent too fails after about 3 polls. */
@@ -49,6 +50,8 @@ export async function harness(spec: {
   pollMs?: number;
   /** Runs before the controller starts: world settings, and faults wrapped around the fake ports' methods. */
   prepare?: (world: FakeWorld, ports: FakePorts) => void;
+  /** The blades' fencing levels, built over the world; default each blade's own BMC. */
+  fencing?: (world: FakeWorld, ports: FakePorts) => FencingTopology;
 }): Promise<Harness> {
   const world = new FakeWorld({ unreachableDelayMs: 5, powerDelayMs: spec.worldOptions?.powerDelayMs ?? 5, tickMs: spec.worldOptions?.tickMs ?? 1, blades: spec.blades, workloads: spec.workloads ?? [] });
   const ports = fakePorts(world);
@@ -60,6 +63,7 @@ export async function harness(spec: {
   const controller = await Controller.start({
     store,
     ...ports,
+    ...(spec.fencing ? { fencing: spec.fencing(world, ports) } : {}),
     clock: systemClock,
     timing: spec.timing ?? TEST_TIMING,
     detection: spec.detection ?? TEST_DETECTION,
