@@ -52,7 +52,9 @@ describe('serve: fencing levels over the emulator', () => {
   for (const [fault, level] of [['none', 'enclosure'], ['ignore', 'storage']] as const) {
     it(`with A's BMC hung${fault === 'ignore' ? ' and its enclosure answering but doing nothing' : ''}, A is fenced by ${level} and W1 moves to B`, async () => {
       const s = await start(fault);
+      // A's BMC hangs and W1 dies with A: the detector fails A only once W1's own heartbeat is gone too.
       s.emulator!.faults.inject('A', { kind: 'network-loss', hang: true });
+      s.emulator!.faults.inject('A', { kind: 'workload-crash' });
       await eventually(async () => (await s.store.workload('W1'))?.blade === 'B' && (await s.store.workload('W1'))?.state === 'running', (yes) => yes, 20_000, 'W1 on B');
       expect(s.emulator!.world.runningOn('W1')).toEqual(['B']);
       const [t] = await s.store.transfers();

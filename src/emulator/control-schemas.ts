@@ -31,6 +31,8 @@ export const faultBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('fail') }),
   /** Power gone (its PSU): off at once, cannot power on until repaired. */
   z.object({ kind: z.literal('power-loss') }),
+  /** What runs on the blade crashes; the blade stays on, its BMC reports nothing (only the heartbeat stops). */
+  z.object({ kind: z.literal('workload-crash') }),
   /** Uncorrectable memory errors: health critical, still on and answering. */
   z.object({ kind: z.literal('memory-fault') }),
   /** The blade's BMC and hypervisor agent stop answering: connections dropped, or held open with `hang`. */

@@ -24,6 +24,9 @@ export class FaultInjector {
       case 'power-loss':
         this.world.losePower(blade);
         return `${blade} lost power`;
+      case 'workload-crash':
+        this.world.crashWorkloads(blade);
+        return `what ran on ${blade} crashed; the blade stays on`;
       case 'memory-fault':
         this.world.setHealth(blade, 'critical');
         return `${blade} reports uncorrectable memory errors: health critical`;

@@ -44,7 +44,9 @@ describe('fencing levels', () => {
   it('a hung BMC is passed by the next level: the failover completes, its proof in the record and the audit log', async () => {
     const made = await withLevels();
     h = made.h;
+    // A's BMC hangs and W1 dies with A: the detector fails A only once W1's own heartbeat is gone too.
     h.world.setReachable('A', false, { hang: true });
+    h.world.losePower('A');
     await eventually(async () => (await h!.store.workload('W1'))?.blade === 'B', 8_000, 'W1 on B');
     const [t] = await h.store.transfers();
     expect(t).toMatchObject({ kind: 'failover', from: 'A', to: 'B', status: 'done' });
@@ -64,7 +66,9 @@ describe('fencing levels', () => {
     const made = await withLevels();
     h = made.h;
     made.d.pdu.mode = 'ignore';
+    // A's BMC hangs and W1 dies with A: the detector fails A only once W1's own heartbeat is gone too.
     h.world.setReachable('A', false, { hang: true });
+    h.world.losePower('A');
     await eventually(async () => (await h!.store.workload('W1'))?.blade === 'B', 8_000, 'W1 on B');
     const [t] = await h.store.transfers();
     const proof = outputOf(t!, 'fence')!.fence!;
@@ -82,7 +86,9 @@ describe('fencing levels', () => {
     h = made.h;
     made.d.pdu.mode = 'unreachable';
     made.d.san.mode = 'ignore';
+    // A's BMC hangs and W1 dies with A: the detector fails A only once W1's own heartbeat is gone too.
     h.world.setReachable('A', false, { hang: true });
+    h.world.losePower('A');
     await eventually(async () => (await h!.store.transfers()).some((t) => t.status === 'waiting'), 8_000, 'the failover to wait');
     const [t] = await h.store.transfers();
     const raised = (await h.events()).find((e) => e.type === 'alarm.raised' && e.subject === t!.id);
@@ -92,7 +98,8 @@ describe('fencing levels', () => {
     expect(message).toContain('pdu (pdu-a): pdu-a: A: device not reachable');
     expect(message).toContain('storage (san-a): san-a answered "unmapped 1 LUN(s)" but its read shows A sees W1');
     expect(h.world.blade('B')!.power).toBe('off');
-    expect(h.world.runningOn('W1')).toEqual(['A']);
+    // W1 died with A; nothing runs it while no level confirms A is off.
+    expect(h.world.runningOn('W1')).toEqual([]);
 
     made.d.san.mode = 'ok';
     await eventually(async () => (await h!.store.workload('W1'))?.blade === 'B', 8_000, 'W1 on B');

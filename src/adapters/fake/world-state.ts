@@ -85,7 +85,7 @@ export type HistoryEntry =
   | { readonly at: number; readonly kind: 'power-effective'; readonly blade: string; readonly power: PowerState }
   | { readonly at: number; readonly kind: 'health'; readonly blade: string; readonly health: BladeHealth }
   | { readonly at: number; readonly kind: 'reachable'; readonly blade: string; readonly reachable: Reachability }
-  | { readonly at: number; readonly kind: 'fault'; readonly blade: string; readonly fault: 'fail' | 'refuse-power-on' | 'repair' | 'power-loss' | 'restart' }
+  | { readonly at: number; readonly kind: 'fault'; readonly blade: string; readonly fault: 'fail' | 'refuse-power-on' | 'repair' | 'power-loss' | 'restart' | 'workload-crash' }
   | { readonly at: number; readonly kind: 'workload-added'; readonly workload: string }
   | {
       readonly at: number;

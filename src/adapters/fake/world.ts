@@ -290,6 +290,15 @@ export class FakeWorld {
    * and power-on requests go unanswered until repairBlade. Its health stays as it was: what the controller sees is an
    * active blade that is off. (Added for the emulator's fault injection.)
    */
+  /** What runs on the blade dies (a guest crash) while the blade stays powered and its BMC says nothing of it. */
+  crashWorkloads(id: string): void {
+    this.#core.mutate(() => {
+      this.#core.blade(id);
+      this.#core.record({ kind: 'fault', blade: id, fault: 'workload-crash' });
+      this.#core.stopWorkloadsOn(id, 'blade-failed', this.#core.clock.now());
+    });
+  }
+
   losePower(id: string): void {
     this.#core.mutate(() => {
       const blade = this.#core.blade(id);

@@ -39,7 +39,7 @@ const number = (flag: string, min: number, integer = false) => (value: string): 
   return n;
 };
 
-const FAULTS = ['fail', 'power-loss', 'memory-fault', 'network-loss', 'flap', 'chassis-power-loss'] as const;
+const FAULTS = ['fail', 'power-loss', 'memory-fault', 'network-loss', 'flap', 'chassis-power-loss', 'workload-crash'] as const;
 type FaultKind = (typeof FAULTS)[number];
 
 export function registerEmulatorCommands(cli: Command): void {
