@@ -105,7 +105,7 @@ describe('parseScenario: each malformed kind gives one line with the right path'
     ['bad state', 'blades:\n  - { id: A, resources: {}, state: broken }\n', 'f.yaml: blades[0].state: expected one of active, standby, failed, maintenance'],
     ['bad slot', 'blades:\n  - { id: A, resources: {}, location: { chassis: c1, slot: 0 } }\n', 'f.yaml: blades[0].location.slot: expected an integer >= 1'],
     ['bad source', 'workloads:\n  - { id: W, requirements: {}, source: guess }\n', 'f.yaml: workloads[0].source: expected one of declared, vm-metadata, measured, host'],
-    ['unknown key', 'blades:\n  - { id: A, resources: {}, colour: red }\n', 'f.yaml: blades[0].colour: unknown key; expected one of id, resources, state, location'],
+    ['unknown key', 'blades:\n  - { id: A, resources: {}, colour: red }\n', 'f.yaml: blades[0].colour: unknown key; expected one of id, resources, state, location, fencing'],
     ['unknown top-level key', 'blade: []\n', 'f.yaml: blade: unknown key; expected one of name, policy, blades, workloads, events'],
     ['not a list', 'blades: { id: A }\n', 'f.yaml: blades: expected a list of blades'],
     ['unknown event', 'events:\n  - { at: 1, explode: A }\n', 'f.yaml: events[0]: unknown event: expected exactly one of fail, repair, maintenance, add, submit, finish'],

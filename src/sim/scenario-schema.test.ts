@@ -56,7 +56,7 @@ describe('scenario schema', () => {
   });
 
   it('names the allowed keys when one is misspelt, and says "expected a mapping" for a non-mapping', () => {
-    expect(problem(bladeSchema, { id: 'A', resources: {}, stat: 'active' })).toEqual({ path: '', message: 'unknown key; expected one of id, resources, state, location' });
+    expect(problem(bladeSchema, { id: 'A', resources: {}, stat: 'active' })).toEqual({ path: '', message: 'unknown key; expected one of id, resources, state, location, fencing' });
     expect(problem(bladeSchema, 'A')).toEqual({ path: '', message: 'expected a mapping' });
   });
 

@@ -48,7 +48,6 @@ const fencingLevels = z
 export const bladeSchema = strict({
   id,
   resources,
-  fencing: fencingLevels.optional(),
   state: z.enum(bladeStates, { error: `expected one of ${bladeStates.join(', ')}` }).optional(),
   // Keys beside chassis and slot are failure-domain labels (powerFeed: A, rack: r12), checked by survivability.
   location: z
@@ -61,6 +60,7 @@ export const bladeSchema = strict({
     )
     .catchall(z.string({ error: 'expected a string: a label such as powerFeed: A' }).min(1, { error: NON_EMPTY }))
     .optional(),
+  fencing: fencingLevels.optional(),
 });
 
 export const workloadSchema = strict({
