@@ -272,10 +272,15 @@ export class Leadership {
   }
 }
 
-/** Rejects when `promise` has not settled within `ms`: a hung store must not hang the lease loop. */
+/**
+ * Rejects when `promise` has not settled within `ms`: a hung store must not hang the lease loop. When the timer
+ * fires, the answer may already wait in the event loop behind it (a busy process's timers run before its I/O): it
+ * gets one more turn (setImmediate runs after pending I/O) before the store is taken as silent. Leases count their
+ * term from when they were asked for, so an answer taken this late is no less safe.
+ */
 function bounded<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer from the store within ${Math.round(ms)} ms`)), ms);
+    const timer = setTimeout(() => setImmediate(() => reject(new Error(`no answer from the store within ${Math.round(ms)} ms`))), ms);
     promise.then(
       (value) => {
         clearTimeout(timer);
