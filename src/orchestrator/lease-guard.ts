@@ -26,7 +26,8 @@ export function guardPorts(ports: DriverPorts, term: Term, onExpired: (term: Ter
     throw new NotLeaderError(what);
   };
   return {
-    hardware: guard(ports.hardware, 'hardware', check, ['subscribe']),
+    // endpointOf is a local lookup of which service answers for a blade: no side effect to fence.
+    hardware: guard(ports.hardware, 'hardware', check, ['subscribe', 'endpointOf']),
     workloads: guard(ports.workloads, 'workloads', check, []),
     storage: guard(ports.storage, 'storage', check, []),
   };

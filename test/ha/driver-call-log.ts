@@ -14,7 +14,8 @@ function logged<T extends object>(port: T, name: string, say: (entry: object) =>
   return new Proxy(port, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
-      if (typeof value !== 'function' || typeof property !== 'string' || property === 'subscribe') {
+      // subscribe and endpointOf (which service answers for a blade, a local lookup) reach no hardware.
+      if (typeof value !== 'function' || typeof property !== 'string' || property === 'subscribe' || property === 'endpointOf') {
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       }
       return (...args: unknown[]): unknown => {

@@ -149,9 +149,13 @@ export class BladeReconciler implements Reconciler {
     now: number,
     all: readonly BladeRecord[],
   ): NewAuditEvent[] {
-    const endpoint = this.c.o.hardware.endpointOf?.(blade.id) ?? blade.endpoint;
+    const endpointOf = (b: BladeRecord): string => {
+      const named: unknown = this.c.o.hardware.endpointOf?.(b.id);
+      return typeof named === 'string' ? named : b.endpoint;
+    };
+    const endpoint = endpointOf(blade);
     const path = seen.kind === 'status' ? 'answers' : seen.code === 'auth' ? 'refused' : 'silent';
-    const peers = all.filter((b) => (this.c.o.hardware.endpointOf?.(b.id) ?? b.endpoint) === endpoint).map((b) => b.id);
+    const peers = all.filter((b) => endpointOf(b) === endpoint).map((b) => b.id);
     const events = this.#alarms.path(blade.id, endpoint, path, peers, now, seen.kind === 'error' ? seen.message : 'answers');
     // One alarm for a whole silent endpoint, not one per blade.
     if (due && !this.#alarms.isRaised('endpoint.unreachable', endpoint)) {
