@@ -18,7 +18,7 @@ export function findCandidates(
   for (const workload of [...workloads].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
     if (workload.state !== 'running' || workload.blade === null) continue;
     const blade = bladeById.get(workload.blade);
-    if (!blade || blade.state !== 'active') continue;
+    if (blade?.state !== 'active') continue;
     const fit = memo.fit(blade.resources, workload.requirements);
     if (isExact(fit)) continue;
     out.push({ workload: workload.id, blade: blade.id, fit, frozen: frozen?.has(workload.id) ?? false });

@@ -46,7 +46,8 @@ export class FitMemo {
 
   fit(resources: Resources, requirements: Resources): Fit {
     const need = shapeId(requirements);
-    const row = (this.fits[need] ??= []);
+    this.fits[need] ??= [];
+    const row = this.fits[need];
     const have = shapeId(resources);
     let fit = row[have];
     if (fit === undefined) {
