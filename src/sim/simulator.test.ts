@@ -1,3 +1,4 @@
+// The simulator: the four-server example, cascades, maintenance, submit and finish, failures, indexes, properties.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { policyWith, type BladeState, type Policy } from '../core/model.js';
