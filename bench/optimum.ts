@@ -58,7 +58,9 @@ export function assignmentLp(pairs: readonly Pair[], sense: 'minimize' | 'maximi
   for (const [column, members] of columns) lines.push(` c${column}: ${members.map(term).join(' + ')} <= 1`);
   if (count !== undefined && pairs.length > 0) lines.push(` n: ${pairs.map((_, i) => term(i)).join(' + ')} = ${count}`);
   lines.push('Bounds');
-  pairs.forEach((_, i) => lines.push(` 0 <= ${term(i)} <= 1`));
+  pairs.forEach((_, i) => {
+    lines.push(` 0 <= ${term(i)} <= 1`);
+  });
   lines.push('End');
   return lines.join('\n');
 }

@@ -39,7 +39,9 @@ for (const check of CHECKS.filter((c) => !only || c.name.includes(only))) {
   } catch (error) {
     outcome = { name: check.name, bullet: check.bullet, tests: check.tests, caught: false, error: String(error) };
   } finally {
-    files.forEach((f, i) => writeFileSync(f, originals[i]));
+    files.forEach((f, i) => {
+      writeFileSync(f, originals[i]);
+    });
   }
   results.push(outcome);
   if (!json) {

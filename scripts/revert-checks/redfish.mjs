@@ -96,7 +96,7 @@ export const CHECKS = [
   },
   {
     name: 'tls-advice', bullet: 'a TLS failure says "set tls.ca"; the key is tls.caFile',
-    edits: [{ file: `${R}redfish-client.ts`, find: "set tls.caFile to the service's CA", revert: "set tls.ca to the service's CA" }],
+    edits: [{ file: `${R}redfish-failures.ts`, find: "set tls.caFile to the service's CA", revert: "set tls.ca to the service's CA" }],
     tests: [`${R}redfish-tls.test.ts`],
   },
   {

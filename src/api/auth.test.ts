@@ -40,7 +40,7 @@ describe('roles', () => {
       expect(none.status, `${r.method} ${r.path} without a token`).toBe(401);
       expect(none.headers.get('www-authenticate')).toBe('Bearer');
       expect(none.body).toMatchObject({ error: { code: 'unauthenticated' } });
-      for (const raw of ['cascade_' + 'x'.repeat(43), 'not-a-token', '']) {
+      for (const raw of [`cascade_${'x'.repeat(43)}`, 'not-a-token', '']) {
         const bad = await t.request(r.method, url, { as: { raw }, ...send });
         expect(bad.status, `${r.method} ${r.path} with token "${raw}"`).toBe(401);
       }
@@ -117,7 +117,7 @@ describe('TLS', () => {
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body)).toMatchObject({ id: 'A' });
     expect(answer.protocol).toMatch(/^TLSv1\.[23]$/);
-    await expect(fetch(t.url.replace('https:', 'http:') + '/healthz', { signal: AbortSignal.timeout(5_000) })).rejects.toThrow();
+    await expect(fetch(`${t.url.replace('https:', 'http:')}/healthz`, { signal: AbortSignal.timeout(5_000) })).rejects.toThrow();
   });
 });
 

@@ -61,7 +61,7 @@ const body = fc.oneof(
   { weight: 1, arbitrary: fc.constant({}) },
 );
 const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream', undefined);
-const who = fc.constantFrom<RequestOptions['as']>('viewer', 'operator', 'operator', 'admin', 'admin', null, { raw: 'cascade_' + 'z'.repeat(43) }, { raw: 'garbage' });
+const who = fc.constantFrom<RequestOptions['as']>('viewer', 'operator', 'operator', 'admin', 'admin', null, { raw: `cascade_${'z'.repeat(43)}` }, { raw: 'garbage' });
 const method = fc.constantFrom('GET', 'GET', 'POST', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS');
 
 const chaotic: fc.Arbitrary<Fuzzed> = fc.tuple(method, path, who, body, contentType).map(([m, p, as, b, ct]) => {

@@ -52,7 +52,7 @@ async function subscribe(api: ApiHarness, options: { lastEventId?: string; query
   return sub;
 }
 
-const after = async (api: ApiHarness, seq: number) => (await api.h.events()).filter((e) => e.seq > seq);
+const eventsAfter = async (api: ApiHarness, seq: number) => (await api.h.events()).filter((e) => e.seq > seq);
 
 describe('GET /api/v1/events as text/event-stream', () => {
   it('streams new events as they commit, ids = seq, then resumes after Last-Event-ID with nothing lost or repeated', async () => {
@@ -65,7 +65,7 @@ describe('GET /api/v1/events as text/event-stream', () => {
     await eventually(() => first.events.filter((e) => e.type === 'blade.maintenance').length === 2, 3000, 'two maintenance events');
     await t.h.settle();
     // Only what happened after subscribing, each once, in order, with id = seq.
-    expect(first.events.map((e) => e.seq)).toEqual((await after(t, start)).map((e) => e.seq).slice(0, first.events.length));
+    expect(first.events.map((e) => e.seq)).toEqual((await eventsAfter(t, start)).map((e) => e.seq).slice(0, first.events.length));
     expect(first.ids).toEqual(first.events.map((e) => String(e.seq)));
     const last = first.events.at(-1)!.seq;
     first.close();
@@ -74,7 +74,7 @@ describe('GET /api/v1/events as text/event-stream', () => {
     await t.request('PUT', '/api/v1/blades/C/maintenance', { as: 'operator', body: { on: true } });
     await t.request('POST', '/api/v1/blades/C/repair', { as: 'operator' });
     await t.h.settle();
-    const missed = await after(t, last);
+    const missed = await eventsAfter(t, last);
     expect(missed.length).toBeGreaterThanOrEqual(2);
 
     const resumed = await subscribe(t, { lastEventId: String(last) });
@@ -121,7 +121,7 @@ describe('GET /api/v1/events as text/event-stream', () => {
     await t.request('POST', '/api/v1/blades/A/fail', { as: 'operator' });
     await eventually(async () => (await t!.h.store.workload('W1'))?.blade === 'C', 5000, 'failover');
     await t.h.settle();
-    const expected = await after(t, start);
+    const expected = await eventsAfter(t, start);
     await eventually(() => subs.every((s) => s.events.length >= expected.length), 5000, 'every subscriber caught up');
     for (const s of subs) expect(s.events.slice(0, expected.length).map((e) => e.seq)).toEqual(expected.map((e) => e.seq));
     expect(expected.map((e) => e.type)).toContain('transfer.done');

@@ -82,7 +82,9 @@ function secretsOf(config: ServeConfig, emulator: Emulator | null): string[] {
       /* not configured: nothing to redact */
     }
   };
-  config.redfish.forEach((r, index) => add(() => secretOf(r, 'password', `redfish[${index}]`)));
+  config.redfish.forEach((r, index) => {
+    add(() => secretOf(r, 'password', `redfish[${index}]`));
+  });
   if (config.workloads?.token !== undefined || config.workloads?.tokenEnv !== undefined) add(() => secretOf(config.workloads!, 'token', 'workloads'));
   // The BMCs' IPMI passwords (from passwordEnv/passwordFile), redacted like the others.
   if (config.ipmi) {

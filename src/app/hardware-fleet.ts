@@ -54,7 +54,9 @@ export class HardwareFleet implements HardwarePort {
 
   subscribe(listener: (event: HardwareEvent) => void): () => void {
     const stops = this.services.map((s) => s.subscribe(listener));
-    return () => stops.forEach((stop) => stop());
+    return () => {
+      for (const stop of stops) stop();
+    };
   }
 
   /** Per endpoint, for /readyz: `ok`, `warning: ...` (0 Systems, not inventoried yet), or why it fails. */

@@ -46,7 +46,10 @@ export async function startServeHa(o: {
   const standby = {
     isRunning: (): boolean => false,
     // The stored policy, refreshed in the background: a standby's answer may be one read behind.
-    currentPolicy: (): Policy | undefined => (refreshPolicy(), policy),
+    currentPolicy: (): Policy | undefined => {
+      refreshPolicy();
+      return policy;
+    },
     proposals: (): never[] => [],
   };
   const notLeader = async (): Promise<never> => {

@@ -146,7 +146,10 @@ export function fenceRule(history: readonly HistoryEntry[]): ChaosViolation[] {
   const found: ChaosViolation[] = [];
   const facts = (id: string): BladeFacts => {
     let f = blades.get(id);
-    if (!f) blades.set(id, (f = { power: 'on', failed: false, critical: false, unreachable: false }));
+    if (!f) {
+      f = { power: 'on', failed: false, critical: false, unreachable: false };
+      blades.set(id, f);
+    }
     return f;
   };
   const unfenced = (id: string | undefined): boolean => {

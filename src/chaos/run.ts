@@ -159,7 +159,10 @@ class Player {
       case 'network-loss': {
         world.setReachable(a.blade, false, { hang: a.hang });
         clearTimeout(this.#heals.get(a.blade));
-        this.#heals.set(a.blade, setTimeout(() => (this.#heals.delete(a.blade), world.setReachable(a.blade, true)), a.forMs));
+        this.#heals.set(a.blade, setTimeout(() => {
+          this.#heals.delete(a.blade);
+          world.setReachable(a.blade, true);
+        }, a.forMs));
         return true;
       }
       case 'flap':

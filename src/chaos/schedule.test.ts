@@ -45,7 +45,10 @@ describe('shrinking', () => {
   it('keeps an action when the smaller schedule passed every try, and stops at its budget', async () => {
     const s: Schedule = { ...generateSchedule(3), actions: Array.from({ length: 8 }, (_, i) => ({ at: i, kind: 'kill' as const, restartAfterMs: i })) };
     let runs = 0;
-    const result = await shrinkSchedule(s, async () => (runs++, false), { tries: 2, budget: 5 });
+    const result = await shrinkSchedule(s, async () => {
+      runs++;
+      return false;
+    }, { tries: 2, budget: 5 });
     expect(result.schedule.actions).toHaveLength(8);
     expect(result.runs).toBe(5);
     expect(runs).toBe(5);

@@ -1,3 +1,4 @@
+// Admission against the survivability level (enforce, warn, off), and what a chassis drain would leave.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { admit } from './admission.js';

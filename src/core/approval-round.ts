@@ -134,7 +134,7 @@ export function keyOf(m: MoveKey): string {
 
 /** Checks an open proposal against the state of now: the fits it would have, or why it cannot happen. */
 function recheck(p: Proposal, w: Workload | undefined, blades: ReadonlyMap<string, RoundBlade>, policy: Policy): { before: Fit; after: Fit } | string {
-  if (!w || w.state !== 'running') return `workload ${p.workload} is ${w ? w.state : 'gone'}`;
+  if (w?.state !== 'running') return `workload ${p.workload} is ${w ? w.state : 'gone'}`;
   if (w.blade !== p.from) return `workload ${p.workload} is no longer on ${p.from}`;
   const source = blades.get(p.from);
   const target = blades.get(p.to);

@@ -1,3 +1,4 @@
+// AssignmentProblem: most rows placed, then least cost, ties broken by column order, checked against brute force.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AssignmentProblem, type Cost } from './assignment.js';

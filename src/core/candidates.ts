@@ -19,7 +19,7 @@ export function findCandidates(
   for (const workload of [...workloads].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
     if (workload.state !== 'running' || workload.blade === null) continue;
     const blade = bladeById.get(workload.blade);
-    if (!blade || blade.state !== 'active') continue;
+    if (blade?.state !== 'active') continue;
     const fit = memo.fit(blade.resources, workload.requirements, floorsOf(workload, policy));
     if (isExact(fit)) continue;
     const held = (frozen?.has(workload.id) ?? false) || workload.pinned === true;

@@ -1,3 +1,4 @@
+// planCascade's candidates and moves, planWhatIf's chain on the four-server example, and properties on random fleets.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planCascade, worthwhile } from './cascade.js';

@@ -57,7 +57,7 @@ export function planCascade(input: CascadeInput): CascadePlan {
   for (const workload of [...input.workloads].sort(byId)) {
     if (workload.state !== 'running' || workload.blade === null) continue;
     const blade = bladeById.get(workload.blade);
-    if (!blade || blade.state !== 'active') continue;
+    if (blade?.state !== 'active') continue;
     const floors = floorsOf(workload, policy);
     const fit = memo.fit(blade.resources, workload.requirements, floors);
     if (isExact(fit)) continue;
@@ -117,7 +117,9 @@ export function planCascade(input: CascadeInput): CascadePlan {
   const choice = new Int32Array(movable.length).fill(-1);
   if (rows.length > 0) {
     const groups = shapes.map((shape) => shape.members);
-    assignClasses({ columns: standby.length, groups, classes, rowClass }).forEach((col, row) => (choice[rows[row]!] = col));
+    assignClasses({ columns: standby.length, groups, classes, rowClass }).forEach((col, row) => {
+      choice[rows[row]!] = col;
+    });
   }
 
   const taken = new Map<string, string>();

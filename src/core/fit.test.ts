@@ -1,3 +1,4 @@
+// fitOf: surplus, deficit, attributes and weights, as DESIGN section 3 defines a fit.
 import { describe, expect, it } from 'vitest';
 import { bladeSize, fitOf, isExact, isWorthwhile } from './fit.js';
 

@@ -35,7 +35,9 @@ const grouped = (maxColumns: number, maxRows: number, fitMin: number, costs = co
     )
     .map(({ columns, dealt, classes, rowClass, groupCount }) => {
       const groups: number[][] = Array.from({ length: groupCount }, () => []);
-      dealt.forEach((g, col) => groups[g]!.push(col));
+      dealt.forEach((g, col) => {
+        groups[g]!.push(col);
+      });
       return { columns, groups, classes, rowClass };
     });
 

@@ -75,8 +75,12 @@ export class GroupedAssignment {
     }
     edgeStart[classes] = edgeGroup.length;
     const capacity = new Int32Array(real + classes);
-    this.groupMembers.forEach((members, g) => (capacity[g] = members.length));
-    supply.forEach((s, c) => (capacity[real + c] = s));
+    this.groupMembers.forEach((members, g) => {
+      capacity[g] = members.length;
+    });
+    supply.forEach((s, c) => {
+      capacity[real + c] = s;
+    });
     const transport = { supply, capacity, edgeStart, edgeGroup: Int32Array.from(edgeGroup), edgeCost: Float64Array.from(edgeCost) };
     const flow = solveTransport(transport);
     return canonicalColumns(transport, flow, this.groupMembers, rowClass);

@@ -1,3 +1,4 @@
+// planPlacements: the standby blade each failover gets, or why it stays pending.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fitOf } from './fit.js';

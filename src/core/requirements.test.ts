@@ -1,3 +1,4 @@
+// deriveRequirements: declared metadata first, else measured samples with headroom, else the host blade.
 import { describe, expect, it } from 'vitest';
 import { deriveRequirements, percentile } from './requirements.js';
 

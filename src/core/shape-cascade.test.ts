@@ -76,7 +76,9 @@ const classInstance: fc.Arbitrary<ClassInstance> = fc
   )
   .map(({ dealt, classes, rowClass, columns, groupCount }) => {
     const groups: number[][] = Array.from({ length: groupCount }, () => []);
-    dealt.forEach((g, col) => groups[g]!.push(col));
+    dealt.forEach((g, col) => {
+      groups[g]!.push(col);
+    });
     return { columns, groups, classes, rowClass };
   });
 

@@ -63,7 +63,8 @@ export class FitMemo {
   /** `floors`: the workload's hard floors (floors.ts); none when absent. */
   fit(resources: Resources, requirements: Resources, floors: Readonly<Record<string, number>> = NO_FLOORS): Fit {
     const need = needId(requirements, floors);
-    const row = (this.fits[need] ??= []);
+    this.fits[need] ??= [];
+    const row = this.fits[need];
     const have = shapeId(resources);
     let fit = row[have];
     if (fit === undefined) {

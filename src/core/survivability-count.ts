@@ -144,7 +144,9 @@ export function notChecked(k: number, combinations: number): LevelResult {
 function typesOf(situation: Situation, domains: readonly FailureDomain[]): DomainType[] {
   const classes = situation.classes.length;
   const classOfGroup = new Map<number, number>();
-  situation.classes.forEach((c, index) => c.groups.forEach((g) => classOfGroup.set(g, index)));
+  situation.classes.forEach((c, index) => {
+    for (const g of c.groups) classOfGroup.set(g, index);
+  });
   const byVector = new Map<string, DomainType>();
   const types: DomainType[] = [];
   for (const domain of domains) {

@@ -42,7 +42,10 @@ export function failureDomains(blades: readonly Blade[], kind: DomainKind, label
     const id = domainOf(blade, kind, labels);
     if (id === undefined) continue;
     let list = members.get(id);
-    if (list === undefined) members.set(id, (list = []));
+    if (list === undefined) {
+      list = [];
+      members.set(id, list);
+    }
     list.push(blade.id);
   }
   return [...members.entries()]

@@ -76,7 +76,10 @@ export function situationOf(blades: readonly Blade[], workloads: readonly Worklo
   for (const workload of [...workloads].sort((a, b) => byId(a.id, b.id))) {
     if (!isProtectable(workload, bladeById)) continue;
     let list = hosted.get(workload.blade!);
-    if (list === undefined) hosted.set(workload.blade!, (list = []));
+    if (list === undefined) {
+      list = [];
+      hosted.set(workload.blade!, list);
+    }
     list.push(workload);
     const wants = stringsOf(workload.requirements);
     const floors = floorsOf(workload, policy);

@@ -1,3 +1,4 @@
+// checkSurvivability: counting for disjoint classes, and the planner where a workload takes any architecture.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fitOf } from './fit.js';

@@ -28,7 +28,7 @@ beforeEach(async () => {
   emulator = await startEmulator({
     world,
     credentials: { username: 'admin', password: 'secret-5e2b' },
-    hooks: { onRepair: async (blade, actor) => (repairs.push({ blade, actor }), { accepted: true, message: 'repaired' }) },
+    hooks: { onRepair: async (blade, actor) => { repairs.push({ blade, actor }); return { accepted: true, message: 'repaired' }; } },
   });
 });
 afterEach(() => emulator.close());

@@ -54,8 +54,14 @@ describe('reply faults', () => {
   it('holds a slow blade’s replies back while another blade answers at once', async () => {
     await fault('b1', { kind: 'slow', delayMs: 2_000, forMs: 10_000 });
     const order: string[] = [];
-    const slow = system('b1').then((r) => (order.push('b1'), r));
-    const quick = system('b2').then((r) => (order.push('b2'), r));
+    const slow = system('b1').then((r) => {
+      order.push('b1');
+      return r;
+    });
+    const quick = system('b2').then((r) => {
+      order.push('b2');
+      return r;
+    });
     // Order, not time: b2, asked after b1, is answered first because only b1's replies are held back.
     expect((await quick).status).toBe(200);
     expect((await slow).status).toBe(200);

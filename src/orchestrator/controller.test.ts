@@ -1,3 +1,4 @@
+// The controller end to end on fakes: the four-server example, and requirements from their three sources.
 import { afterEach, describe, expect, it } from 'vitest';
 import { historyViolations, runsOf } from '../adapters/fake/index.js';
 import { eventually, harness, type Harness } from './testing/harness.js';

@@ -34,7 +34,7 @@ export class Controller {
 
   private constructor(o: ControllerOptions) {
     const log = o.log ?? (() => {});
-    const queue = new WorkQueue((key) => this.sync(key).then((requeueMs) => (o.onSynced?.(key), requeueMs)), o.clock, (key, error, retryInMs) =>
+    const queue = new WorkQueue((key) => this.sync(key).then((requeueMs) => { o.onSynced?.(key); return requeueMs; }), o.clock, (key, error, retryInMs) =>
       log({ level: 'warn', msg: 'sync failed; will retry', key, error: error.message, retryInMs }),
     );
     const serial = serializer();
@@ -64,7 +64,10 @@ export class Controller {
     await store.migrate();
     const stored = await store.policy();
     if (stored) c.policy = stored;
-    else await store.commit({ policy: (c.policy = options.policy ?? LIVE_POLICY), events: [c.event('controller', 'policy.set', 'policy', {})] });
+    else {
+      c.policy = options.policy ?? LIVE_POLICY;
+      await store.commit({ policy: c.policy, events: [c.event('controller', 'policy.set', 'policy', {})] });
+    }
     await c.approvals.load(store); // approvals survive a restart
     c.running = true;
     controller.unsubscribe = options.hardware.subscribe((e) => c.queue.add(`blade:${e.blade}`));

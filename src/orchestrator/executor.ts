@@ -40,12 +40,12 @@ export class Executor {
         case 'complete': {
           // Withdrawn between the question and the answer: the loop asks again and unwinds.
           if (await this.withdrawn(transfer)) break;
-          return this.settle(transfer, command, await this.complete(transfer));
+          return this.settle(command, await this.complete(transfer));
         }
         case 'abort':
-          return this.settle(transfer, command, await this.abort(transfer, command));
+          return this.settle(command, await this.abort(transfer, command));
         case 'wait':
-          return this.settle(transfer, command, await this.wait(transfer, command.step, command.reason));
+          return this.settle(command, await this.wait(transfer, command.step, command.reason));
       }
     }
   }
@@ -53,13 +53,13 @@ export class Executor {
   /** Runs a step that was waiting (an unconfirmed fence) once more. */
   async retryWaiting(id: string): Promise<TransferRecord> {
     const transfer = await this.ports.store.transfer(id);
-    if (!transfer || transfer.status !== 'waiting') return transfer!;
+    if (transfer?.status !== 'waiting') return transfer!;
     const command = nextCommand(transfer);
     if (command.type === 'wait') await this.run({ ...transfer, status: 'running' }, command.step, command.attempt);
     return this.drive(id);
   }
 
-  private settle(transfer: TransferRecord, command: Command, settled: TransferRecord): TransferRecord {
+  private settle(command: Command, settled: TransferRecord): TransferRecord {
     this.hooks.onSettled?.(settled, command);
     return settled;
   }

@@ -59,7 +59,7 @@ export class HaController {
 
   /** The running Controller while this process leads (operator actions go there), else null. */
   leader(): Controller | null {
-    return this.leading !== null && this.leading.term.holds() ? this.leading.controller : null;
+    return this.leading?.term.holds() ? this.leading.controller : null;
   }
 
   /** Who leads now, by the store: for a standby's API to name the leader. */

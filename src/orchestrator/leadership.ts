@@ -123,7 +123,7 @@ export class Leadership {
 
   /** The current term while this process leads, else null. */
   current(): Term | null {
-    return this.term !== null && this.term.holds() ? this.term : null;
+    return this.term?.holds() ? this.term : null;
   }
 
   /**

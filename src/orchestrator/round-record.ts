@@ -25,7 +25,10 @@ export function encodeRound(snapshot: RoundSnapshot, policy: Policy): string {
   const shape = (r: Resources): number => {
     const key = JSON.stringify(r);
     let i = shapeOf.get(key);
-    if (i === undefined) shapeOf.set(key, (i = shapes.push(r) - 1));
+    if (i === undefined) {
+      i = shapes.push(r) - 1;
+      shapeOf.set(key, i);
+    }
     return i;
   };
   // Power and verdict only when known, so a round without them hashes as it always did.

@@ -1,3 +1,4 @@
+// nextCommand: each transfer kind's steps in order, what a crash-resumed controller does, and failures.
 import { describe, expect, it } from 'vitest';
 import { nextCommand, stepsOf, type StepName } from './transfer-machine.js';
 import { ran, transfer } from './testing/transfer-records.js';

@@ -68,7 +68,7 @@ export function nextCommand(transfer: TransferRecord, context: { readonly source
     return { type: 'run', step: 'unwind', attempt: attempts(transfer.steps, 'unwind') + 1 };
   }
 
-  if (transfer.kind === 'cascade' && context.sourceFailed && !onTarget(transfer, last)) {
+  if (transfer.kind === 'cascade' && context.sourceFailed && !onTarget(last)) {
     // Nothing can be put back on a dead source: the workload needs a failover, which
     // restores the state the move captured (if it got that far) or the latest checkpoint.
     return { type: 'abort', reason: `source ${transfer.from} failed during the cascade`, targetFailed: false, replan: true, toFailover: true };
@@ -156,7 +156,7 @@ function whyUnwound(transfer: TransferRecord): string {
  * so the source may go dark without harm. Before that, a cascade's source that loses power has lost the workload.
  */
 export function leftSource(transfer: TransferRecord): boolean {
-  return onTarget(transfer, lastOf(transfer.steps));
+  return onTarget(lastOf(transfer.steps));
 }
 
 /**
@@ -168,7 +168,7 @@ export function releasing(transfer: TransferRecord): boolean {
 }
 
 /** Whether the workload already left its source: moved live, or restored on the target. */
-function onTarget(transfer: TransferRecord, last: ReadonlyMap<StepName, StepRecord>): boolean {
+function onTarget(last: ReadonlyMap<StepName, StepRecord>): boolean {
   const move = last.get('move');
   if (move?.status === 'succeeded' && parseStepOutput(move.output).mode === 'live') return true;
   return last.get('restore')?.status === 'succeeded';

@@ -2,7 +2,7 @@
 // a crash-resumed controller does next depends on nothing else, so every field of the command matters.
 import { describe, expect, it } from 'vitest';
 import type { TransferRecord } from '../ports/store.js';
-import { attempts, leftSource, nextCommand, releasing, stepsOf, type StepName } from './transfer-machine.js';
+import { attempts, leftSource, nextCommand, releasing, stepsOf } from './transfer-machine.js';
 import { failed, ran, transfer, type Row } from './testing/transfer-records.js';
 
 const LIVE = '{"mode":"live"}';

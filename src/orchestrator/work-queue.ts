@@ -15,7 +15,7 @@ export class WorkQueue {
 
   constructor(
     /** Returns how long until the key should be looked at again (ms), or null for only when something changes. */
-    private readonly sync: (key: string) => Promise<number | null | void>,
+    private readonly sync: (key: string) => Promise<number | null | undefined>,
     private readonly clock: Clock,
     private readonly onError: (key: string, error: Error, retryInMs: number) => void,
     private readonly backoff = { baseMs: 200, maxMs: 30_000 },
@@ -35,7 +35,10 @@ export class WorkQueue {
   /** Adds the key after `ms`; of several delays asked for one key, the earliest wins. */
   addAfter(key: string, ms: number): void {
     if (this.stopped) return;
-    if (ms <= 0) return this.add(key);
+    if (ms <= 0) {
+      this.add(key);
+      return;
+    }
     const at = this.clock.now() + ms;
     const current = this.due.get(key);
     if (current !== undefined && current <= at) return;

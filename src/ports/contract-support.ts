@@ -19,7 +19,7 @@ export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) 
 
 /** The promise must reject with an Error whose message names `subject`, so an operator can tell what failed. */
 export async function expectRejectionNaming(promise: Promise<unknown>, subject: string): Promise<Error> {
-  let caught: unknown = undefined;
+  let caught: unknown;
   try {
     await promise;
   } catch (error) {

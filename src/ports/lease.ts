@@ -54,7 +54,7 @@ export class FencedError extends Error {
      */
     readonly decidedBy: 'store' | 'holder' = 'store',
   ) {
-    super(`write refused: lease "${fence.lease}" epoch ${fence.epoch} is ${reason}` + (currentEpoch === null ? '' : ` (current epoch ${currentEpoch})`));
+    super(`write refused: lease "${fence.lease}" epoch ${fence.epoch} is ${reason}${currentEpoch === null ? '' : ` (current epoch ${currentEpoch})`}`);
     this.name = 'FencedError';
   }
 }

@@ -1,3 +1,4 @@
+// The simulator: the four-server example, cascades, maintenance, submit and finish, failures, indexes, properties.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { policyWith, type BladeState, type Policy } from '../core/model.js';
@@ -426,7 +427,9 @@ const randomScenario = fc
     const workloads: ScenarioWorkload[] = blades
       .filter((b) => b.state === 'active')
       .map((b, i) => ({ id: `W${i}`, requirements: resources(Math.max(100, b.resources.storageTB - (i % 2) * 100), b.resources.cpuArch === 'arm'), blade: b.id, priority: i % 3, source: 'declared' }));
-    pendingAtStart.forEach((w, i) => workloads.push({ id: `P${i}`, requirements: resources(w.size, w.arm), blade: null, priority: w.priority, source: 'declared' }));
+    pendingAtStart.forEach((w, i) => {
+      workloads.push({ id: `P${i}`, requirements: resources(w.size, w.arm), blade: null, priority: w.priority, source: 'declared' });
+    });
     const bladeIds = blades.map((b) => b.id);
     const workloadIds = workloads.map((w) => w.id);
     const events: ScenarioEvent[] = raw.map((e, i) => {

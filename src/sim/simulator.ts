@@ -28,7 +28,9 @@ export interface SimulateOptions {
 export function simulate(scenario: Scenario, options: SimulateOptions = {}): SimulationReport {
   const state = initialState(scenario, options.exhaustive ?? false);
   // Pushed in file order, so the queue's sequence keeps the file order of one instant's events.
-  scenario.events.forEach((event, index) => state.queue.push(Math.max(0, event.at), { kind: 'event', index }));
+  scenario.events.forEach((event, index) => {
+    state.queue.push(Math.max(0, event.at), { kind: 'event', index });
+  });
   const progress = progressReporter(scenario.events.length, options.onProgress);
 
   let time = 0;

@@ -19,7 +19,7 @@ const say = (entry: object): void => void process.stdout.write(`${JSON.stringify
 const crashAt = process.env.CASCADE_CRASH_AT;
 const log = (entry: { msg: string; kind?: unknown }): void => {
   say(entry);
-  if (crashAt && `${String(entry.kind)}:${entry.msg}` === crashAt.replace(':', ':step ') + ' started') {
+  if (crashAt && `${String(entry.kind)}:${entry.msg}` === `${crashAt.replace(':', ':step ')} started`) {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);
   }
 };

@@ -29,7 +29,10 @@ function shellBlocks(readme: string): Block[] {
   let open: Block | null = null;
   for (const line of readme.split('\n')) {
     if (open === null && /^#{2,3} /.test(line)) section = line;
-    else if (open === null && line === '```sh') blocks.push((open = { section, lines: [] }));
+    else if (open === null && line === '```sh') {
+      open = { section, lines: [] };
+      blocks.push(open);
+    }
     else if (open !== null && line.startsWith('```')) open = null;
     else if (open !== null && line.trim() !== '' && !line.trim().startsWith('#')) open.lines.push(line);
   }
@@ -79,7 +82,10 @@ function runLine(line: string): Promise<{ code: number | null; out: string; err:
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     let stopped = false;
-    const stop = follows ? setTimeout(() => ((stopped = true), child.kill('SIGINT')), 4_000) : null;
+    const stop = follows ? setTimeout(() => {
+          stopped = true;
+          child.kill('SIGINT');
+        }, 4_000) : null;
     child.once('exit', (code) => {
       if (stop) clearTimeout(stop);
       if (exported) env[exported[1]!] = out;

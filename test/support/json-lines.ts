@@ -22,7 +22,11 @@ export class JsonLines<L> {
       }
       this.lines.push(line);
       onLine?.(line);
-      this.waiters = this.waiters.filter((w) => (w.match(line) ? (w.resolve(line), false) : true));
+      this.waiters = this.waiters.filter((w) => {
+        if (!w.match(line)) return true;
+        w.resolve(line);
+        return false;
+      });
     });
   }
 
@@ -36,7 +40,7 @@ export class JsonLines<L> {
         const tail = this.lines.slice(-20).map((l) => JSON.stringify(l)).join('\n');
         reject(new Error(`${this.label}: timed out waiting for ${what}${this.context()}; its last lines:\n${tail}`));
       }, timeoutMs);
-      this.waiters.push({ match, resolve: (l) => (clearTimeout(timer), resolve(l)) });
+      this.waiters.push({ match, resolve: (l) => { clearTimeout(timer); resolve(l); } });
     });
   }
 }

@@ -1,3 +1,4 @@
+// ManualClock: sleepers wake only when the test advances time, earliest first, and time never goes back.
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from './manual-clock.js';
 

@@ -132,7 +132,10 @@ export class WorldJournal {
 
   /** Writes what changed since the last commit, durably, before returning. */
   commit(): void {
-    if (this.#needsSnapshot) return this.#snapshot();
+    if (this.#needsSnapshot) {
+      this.#snapshot();
+      return;
+    }
     const line = this.#changes();
     if (line === null) return;
     const text = `${JSON.stringify(line)}\n`;
@@ -160,10 +163,12 @@ export class WorldJournal {
           const json = JSON.stringify(records[key]);
           if (written.get(key) === json) continue;
           written.set(key, json);
-          (set[map] ??= {})[key] = records[key];
+          set[map] ??= {};
+          set[map][key] = records[key];
         } else {
           if (!written.delete(key)) continue;
-          (del[map] ??= []).push(key);
+          del[map] ??= [];
+          del[map].push(key);
         }
         changed = true;
       }

@@ -1,11 +1,10 @@
 // The shared simulated reality behind every fake port: blades, workloads, storage, faults, and the history of what happened.
-import type { BladeLocation, Resources } from '../../core/model.js';
 import { systemClock, type Clock } from '../../ports/clock.js';
-import type { HardwareEvent, PowerState } from '../../ports/hardware.js';
+import type { PowerState } from '../../ports/hardware.js';
 import type { Checkpoint, UtilizationSample } from '../../ports/workloads.js';
-import { DriverError } from './driver-error.js';
-import { toCheckpoint, WorldCore } from './world-core.js';
+import { WorldCore } from './world-core.js';
 import { readWorld } from './world-journal.js';
+import { WorldPortActions } from './world-port-actions.js';
 import {
   asWorldState,
   emptyState,
@@ -14,15 +13,12 @@ import {
   type CheckpointRecord,
   type FakeBladeSpec,
   type FakeWorkloadSpec,
-  type HistoryEntry,
-  type RefusalCode,
-  type StartHow,
-  type StopReason,
   type WorldState,
 } from './world-state.js';
 
 export { checkpointIdOf } from './world-core.js';
 export type { FakeBladeSpec, FakeWorkloadSpec } from './world-state.js';
+export type { FakeBladeView, FakeWorkloadView } from './world-view.js';
 
 export interface FakeWorldOptions {
   /** Default the system clock; pass a ManualClock in tests. */
@@ -39,39 +35,21 @@ export interface FakeWorldOptions {
   readonly workloads?: readonly FakeWorkloadSpec[];
 }
 
-export type FakeBladeView = Readonly<BladeRecord>;
-
-export interface FakeWorkloadView {
-  readonly id: string;
-  readonly requirements: Resources;
-  readonly source: 'declared' | 'vm-metadata' | null;
-  readonly samples: readonly UtilizationSample[];
-  readonly state: 'running' | 'stopped';
-  /** Where it runs, or where it stopped (null: nowhere). */
-  readonly blade: string | null;
-  readonly sequence: number;
-  /** Stopped with its memory state intact on `blade` (after a capture): resume() can continue it. */
-  readonly stateKept: boolean;
-  /** Running: the sequence its current run started from (restore, resume, migration); null when stopped. */
-  readonly startSequence: number | null;
-}
-
-export class FakeWorld {
-  readonly #core: WorldCore;
-
+/** Building the world and its faults; reads are in world-view.ts, the fake ports' calls in world-port-actions.ts. */
+export class FakeWorld extends WorldPortActions {
   /** `restored` is for FakeWorld.load: the state read back from the file. */
   constructor(options: FakeWorldOptions = {}, restored?: WorldState, restoredSeq?: number) {
     const state = restored ?? emptyState(options.tickMs ?? 10, options.unreachableDelayMs ?? 20, options.powerDelayMs ?? 0);
-    this.#core = new WorldCore(options.clock ?? systemClock, options.file ?? null, state, restored ? (restoredSeq ?? 0) : null);
+    super(new WorldCore(options.clock ?? systemClock, options.file ?? null, state, restored ? (restoredSeq ?? 0) : null));
     const additions = (options.blades?.length ?? 0) + (options.workloads?.length ?? 0);
     // A reloaded world is written back only when it changed (a due power change, additions): loading is no mutation.
     if (restored && additions === 0) {
-      this.#core.read(() => undefined);
+      this.core.read(() => undefined);
       return;
     }
-    this.#core.mutate(() => {
-      for (const blade of options.blades ?? []) this.#core.addBlade(blade);
-      for (const workload of options.workloads ?? []) this.#core.addWorkload(workload);
+    this.core.mutate(() => {
+      for (const blade of options.blades ?? []) this.core.addBlade(blade);
+      for (const workload of options.workloads ?? []) this.core.addWorkload(workload);
     });
   }
 
@@ -89,141 +67,41 @@ export class FakeWorld {
     return new FakeWorld({ clock }, asWorldState(readWorld(file).value, file));
   }
 
-  get clock(): Clock {
-    return this.#core.clock;
-  }
-
-  get file(): string | null {
-    return this.#core.file;
-  }
-
-  get tickMs(): number {
-    return this.#core.state.tickMs;
-  }
-
-  /** How long a call to an unreachable blade takes to fail (the emulator drops a dead BMC's connections after it). */
-  get unreachableDelayMs(): number {
-    return this.#core.state.unreachableDelayMs;
-  }
-
-  // ---- Reading the world (tests and fakes) ----
-
-  bladeIds(): string[] {
-    return this.#core.read(() => Object.keys(this.#core.state.blades));
-  }
-
-  blade(id: string): FakeBladeView | undefined {
-    return this.#core.read(() => {
-      const blade = this.#core.state.blades[id];
-      return blade && structuredClone(blade);
-    });
-  }
-
-  workloadIds(): string[] {
-    return this.#core.read(() => Object.keys(this.#core.state.workloads));
-  }
-
-  workload(id: string): FakeWorkloadView | undefined {
-    return this.#core.read(() => {
-      const w = this.#core.state.workloads[id];
-      if (!w) return undefined;
-      const e = w.execution;
-      const stateKept = e.state === 'stopped' && e.stateKept;
-      const startSequence = e.state === 'running' ? e.base : null;
-      const { requirements, source } = w;
-      const sequence = this.#core.sequence(e);
-      return { id, requirements, source, samples: [...w.samples], state: e.state, blade: e.blade, sequence, stateKept, startSequence };
-    });
-  }
-
-  sequenceOf(workload: string): number {
-    return this.#core.read(() => this.#core.sequence(this.#core.workload(workload).execution));
-  }
-
-  /** The blades the workload runs on right now: the invariant says at most one. */
-  runningOn(workload: string): string[] {
-    const w = this.workload(workload);
-    return w?.state === 'running' && w.blade !== null ? [w.blade] : [];
-  }
-
-  /** The workload running on `blade`, or null. */
-  occupant(blade: string): string | null {
-    return this.#core.read(() => this.#core.occupant(blade));
-  }
-
-  attachedTo(workload: string): string | null {
-    return this.#core.read(() => this.#core.state.attachments[workload] ?? null);
-  }
-
-  /** Explicit answers from setMigratable win; otherwise live migration works between blades of the same cpuArch. */
-  canMigrate(from: string, to: string): boolean {
-    return this.#core.read(() => {
-      const explicit = this.#core.state.migration[`${from}->${to}`];
-      if (explicit !== undefined) return explicit;
-      const a = this.#core.state.blades[from];
-      const b = this.#core.state.blades[to];
-      return a !== undefined && b !== undefined && a.resources['cpuArch'] === b.resources['cpuArch'];
-    });
-  }
-
-  /** Everything that happened, oldest first (a copy). history-checks.ts holds the invariants over it. */
-  history(): readonly HistoryEntry[] {
-    return this.#core.read(() => structuredClone(this.#core.state.history));
-  }
-
-  checkpointRecord(id: string): CheckpointRecord | undefined {
-    return this.#core.read(() => this.#core.state.checkpoints[id]);
-  }
-
-  /** The newest checkpoint of the workload (capture or snapshot), as a driver would hand it out. */
-  latestCheckpoint(workload: string): Checkpoint | null {
-    return this.#core.read(() => {
-      const all = Object.values(this.#core.state.checkpoints).filter((c) => c.workload === workload);
-      const last = all.sort((a, b) => a.at - b.at || a.sequence - b.sequence).at(-1);
-      return last ? toCheckpoint(last) : null;
-    });
-  }
-
   // ---- Building the world ----
 
-  /** The id of the blade in that chassis slot, if any. */
-  bladeAt(location: BladeLocation): string | undefined {
-    return this.#core.bladeAt(location)?.id;
-  }
-
   addBlade(spec: FakeBladeSpec): void {
-    this.#core.mutate(() => this.#core.addBlade(spec));
+    this.core.mutate(() => this.core.addBlade(spec));
   }
 
   /** Takes a blade out of the data center; a workload on it stops and loses its state. */
   removeBlade(id: string): void {
-    this.#core.mutate(() => {
-      this.#core.stopWorkloadsOn(this.#core.blade(id).id, 'blade-removed', this.#core.clock.now());
-      delete this.#core.state.blades[id];
-      this.#core.record({ kind: 'blade-removed', blade: id });
-      this.#core.emit({ kind: 'removed', blade: id });
+    this.core.mutate(() => {
+      this.core.stopWorkloadsOn(this.core.blade(id).id, 'blade-removed', this.core.clock.now());
+      delete this.core.state.blades[id];
+      this.core.record({ kind: 'blade-removed', blade: id });
+      this.core.emit({ kind: 'removed', blade: id });
     });
   }
 
   addWorkload(spec: FakeWorkloadSpec): void {
-    this.#core.mutate(() => this.#core.addWorkload(spec));
+    this.core.mutate(() => this.core.addWorkload(spec));
   }
 
   addSamples(workload: string, samples: readonly UtilizationSample[]): void {
-    this.#core.mutate(() => this.#core.workload(workload).samples.push(...samples));
+    this.core.mutate(() => this.core.workload(workload).samples.push(...samples));
   }
 
   /** Overrides the cpuArch rule for from -> to; null goes back to it. */
   setMigratable(from: string, to: string, allowed: boolean | null): void {
-    this.#core.mutate(() => {
-      if (allowed === null) delete this.#core.state.migration[`${from}->${to}`];
-      else this.#core.state.migration[`${from}->${to}`] = allowed;
+    this.core.mutate(() => {
+      if (allowed === null) delete this.core.state.migration[`${from}->${to}`];
+      else this.core.state.migration[`${from}->${to}`] = allowed;
     });
   }
 
   setPowerDelay(blade: string, ms: number): void {
-    this.#core.mutate(() => {
-      this.#core.blade(blade).powerDelayMs = ms;
+    this.core.mutate(() => {
+      this.core.blade(blade).powerDelayMs = ms;
     });
   }
 
@@ -231,17 +109,17 @@ export class FakeWorld {
 
   /** The blade dies: power off at once, health critical; a workload on it stops and loses what was not checkpointed. */
   failBlade(id: string): void {
-    this.#core.mutate(() => {
-      const blade = this.#core.blade(id);
-      this.#core.record({ kind: 'fault', blade: id, fault: 'fail' });
+    this.core.mutate(() => {
+      const blade = this.core.blade(id);
+      this.core.record({ kind: 'fault', blade: id, fault: 'fail' });
       blade.pendingPower = null;
-      this.#core.applyPower(blade, 'off', this.#core.clock.now(), 'blade-failed');
-      this.#core.setHealth(blade, 'critical');
+      this.core.applyPower(blade, 'off', this.core.clock.now(), 'blade-failed');
+      this.core.setHealth(blade, 'critical');
     });
   }
 
   setHealth(id: string, health: BladeHealth): void {
-    this.#core.mutate(() => this.#core.setHealth(this.#core.blade(id), health));
+    this.core.mutate(() => this.core.setHealth(this.core.blade(id), health));
   }
 
   /**
@@ -250,38 +128,38 @@ export class FakeWorld {
    * running: the blade itself may be fine, which is why a failover must fence it.
    */
   setReachable(id: string, reachable: boolean, options: { readonly hang?: boolean } = {}): void {
-    this.#core.mutate(() => {
-      const blade = this.#core.blade(id);
+    this.core.mutate(() => {
+      const blade = this.core.blade(id);
       const next = reachable ? 'yes' : options.hang ? 'hang' : 'reject';
       if (blade.reachable === next) return;
       blade.reachable = next;
-      this.#core.record({ kind: 'reachable', blade: id, reachable: next });
-      this.#core.emit({ kind: 'health', blade: id, health: reachable ? blade.health : 'unreachable' });
+      this.core.record({ kind: 'reachable', blade: id, reachable: next });
+      this.core.emit({ kind: 'health', blade: id, health: reachable ? blade.health : 'unreachable' });
     });
   }
 
   /** Power-on requests are accepted but the blade never comes on (until repairBlade or refusePowerOn(id, false)). */
   refusePowerOn(id: string, refuse = true): void {
-    this.#core.mutate(() => {
-      const blade = this.#core.blade(id);
+    this.core.mutate(() => {
+      const blade = this.core.blade(id);
       blade.refusePowerOn = refuse;
-      if (refuse) this.#core.record({ kind: 'fault', blade: id, fault: 'refuse-power-on' });
+      if (refuse) this.core.record({ kind: 'fault', blade: id, fault: 'refuse-power-on' });
       if (refuse && blade.pendingPower?.power === 'on') blade.pendingPower = null;
     });
   }
 
   /** Healthy, reachable, able to power on again; its power stays as it is (a repaired blade comes back off). */
   repairBlade(id: string): void {
-    this.#core.mutate(() => {
-      const blade = this.#core.blade(id);
-      this.#core.record({ kind: 'fault', blade: id, fault: 'repair' });
+    this.core.mutate(() => {
+      const blade = this.core.blade(id);
+      this.core.record({ kind: 'fault', blade: id, fault: 'repair' });
       blade.refusePowerOn = false;
       if (blade.outletOff) this.#setOutlet(blade, 'on');
       if (blade.reachable !== 'yes') {
         blade.reachable = 'yes';
-        this.#core.record({ kind: 'reachable', blade: id, reachable: 'yes' });
+        this.core.record({ kind: 'reachable', blade: id, reachable: 'yes' });
       }
-      this.#core.setHealth(blade, 'ok');
+      this.core.setHealth(blade, 'ok');
     });
   }
 
@@ -292,20 +170,20 @@ export class FakeWorld {
    */
   /** What runs on the blade dies (a guest crash) while the blade stays powered and its BMC says nothing of it. */
   crashWorkloads(id: string): void {
-    this.#core.mutate(() => {
-      this.#core.blade(id);
-      this.#core.record({ kind: 'fault', blade: id, fault: 'workload-crash' });
-      this.#core.stopWorkloadsOn(id, 'blade-failed', this.#core.clock.now());
+    this.core.mutate(() => {
+      this.core.blade(id);
+      this.core.record({ kind: 'fault', blade: id, fault: 'workload-crash' });
+      this.core.stopWorkloadsOn(id, 'blade-failed', this.core.clock.now());
     });
   }
 
   losePower(id: string): void {
-    this.#core.mutate(() => {
-      const blade = this.#core.blade(id);
-      this.#core.record({ kind: 'fault', blade: id, fault: 'power-loss' });
+    this.core.mutate(() => {
+      const blade = this.core.blade(id);
+      this.core.record({ kind: 'fault', blade: id, fault: 'power-loss' });
       blade.pendingPower = null;
       blade.refusePowerOn = true;
-      this.#core.applyPower(blade, 'off', this.#core.clock.now(), 'power-off');
+      this.core.applyPower(blade, 'off', this.core.clock.now(), 'power-off');
     });
   }
 
@@ -314,12 +192,12 @@ export class FakeWorld {
    * and comes back after the blade's power delay. A blade that is off just powers on. (Added for the emulator.)
    */
   restartBlade(id: string): void {
-    this.#core.mutate(() => {
-      const blade = this.#core.blade(id);
+    this.core.mutate(() => {
+      const blade = this.core.blade(id);
       if (blade.power === 'on') {
-        this.#core.record({ kind: 'fault', blade: id, fault: 'restart' });
+        this.core.record({ kind: 'fault', blade: id, fault: 'restart' });
         blade.pendingPower = null;
-        this.#core.applyPower(blade, 'off', this.#core.clock.now(), 'power-off');
+        this.core.applyPower(blade, 'off', this.core.clock.now(), 'power-off');
       }
     });
     this.requestPower(id, 'on');
@@ -331,8 +209,8 @@ export class FakeWorld {
    * checkpoint is refused as unknown. (Added for `cascade serve`, whose emulator runs for days.)
    */
   compact(keep: { readonly checkpointsPerWorkload: number; readonly historyEntries: number }): { checkpoints: number; history: number } {
-    return this.#core.mutate(() => {
-      const state = this.#core.state;
+    return this.core.mutate(() => {
+      const state = this.core.state;
       const byWorkload = new Map<string, CheckpointRecord[]>();
       for (const c of Object.values(state.checkpoints)) byWorkload.set(c.workload, [...(byWorkload.get(c.workload) ?? []), c]);
       let checkpoints = 0;
@@ -351,113 +229,27 @@ export class FakeWorld {
 
   /** A periodic snapshot of a running workload (what a hypervisor takes on a timer) that a failover can restore later. */
   checkpoint(workload: string): Checkpoint {
-    return this.#core.mutate(() => {
-      const e = this.#core.workload(workload).execution;
+    return this.core.mutate(() => {
+      const e = this.core.workload(workload).execution;
       if (e.state !== 'running') throw new Error(`workload ${workload} is not running: nothing to snapshot`);
-      return this.#core.newCheckpoint(workload, e.blade, this.#core.sequence(e), 'snapshot');
+      return this.core.newCheckpoint(workload, e.blade, this.core.sequence(e), 'snapshot');
     });
   }
-
-  // ---- For the fake ports ----
-
-  /** Hardware events as the world changes, delivered asynchronously. */
-  onEvent(listener: (event: HardwareEvent) => void): () => void {
-    return this.#core.onEvent(listener);
-  }
-
-  /** Resolves when the blade's controller answers; rejects for an unknown or unreachable blade, or never settles (hang). */
-  async reach(op: string, blade: string, workload: string | null = null): Promise<void> {
-    const reachable = this.#core.read(() => this.#core.state.blades[blade]?.reachable);
-    if (reachable === undefined) throw this.refuse(op, 'unknown-blade', `blade ${blade}: unknown`, blade, workload);
-    if (reachable === 'hang') return new Promise<never>(() => {});
-    if (reachable === 'reject') {
-      await this.#core.clock.sleep(this.#core.state.unreachableDelayMs);
-      throw this.refuse(op, 'unreachable', `blade ${blade}: not reachable`, blade, workload);
-    }
-  }
-
-  /** Records the refusal in the history (tests see attempts, e.g. a start on a second blade) and returns the error to throw. */
-  refuse(op: string, code: RefusalCode, message: string, blade: string | null, workload: string | null): DriverError {
-    this.#core.mutate(() => this.#core.record({ kind: 'refused', op, blade, workload, reason: code }));
-    return new DriverError(code, message, blade, workload);
-  }
-
-  /** Accepted at once; effective after the blade's powerDelayMs, or never for a blade that refuses power-on. */
-  requestPower(id: string, power: PowerState): void {
-    this.#core.mutate(() => {
-      const blade = this.#core.blade(id);
-      const now = this.#core.clock.now();
-      this.#core.record({ kind: 'power-requested', blade: id, power });
-      if (power === blade.power || (power === 'on' && (blade.refusePowerOn || blade.outletOff === true))) {
-        // Asking for the power it has cancels a change in flight, as a later Redfish reset supersedes an earlier one.
-        blade.pendingPower = null;
-      } else if (blade.powerDelayMs <= 0) {
-        blade.pendingPower = null;
-        this.#core.applyPower(blade, power, now, 'power-off');
-      } else if (blade.pendingPower?.power !== power) {
-        blade.pendingPower = { power, effectiveAt: now + blade.powerDelayMs };
-        this.#core.schedule(blade);
-      }
-    });
-  }
-
-  startRun(workload: string, blade: string, sequence: number, how: StartHow, checkpoint: string | null): void {
-    this.#core.mutate(() => {
-      this.#core.workload(workload).execution = { state: 'running', blade, since: this.#core.clock.now(), base: sequence };
-      this.#core.record({ kind: 'started', workload, blade, sequence, how, checkpoint });
-    });
-  }
-
-  /** Quiesces a running workload where it is; returns the sequence it stopped at. */
-  stopRun(workload: string, why: StopReason): number {
-    return this.#core.mutate(() => {
-      const w = this.#core.workload(workload);
-      if (w.execution.state !== 'running') throw new Error(`workload ${workload} is not running`);
-      return this.#core.stop(w, w.execution, why, this.#core.clock.now());
-    });
-  }
-
-  /** Live migration: the run continues on `to` with no gap in its sequence. */
-  moveRun(workload: string, to: string): void {
-    this.#core.mutate(() => {
-      const w = this.#core.workload(workload);
-      const e = w.execution;
-      if (e.state !== 'running') throw new Error(`workload ${workload} is not running`);
-      const sequence = this.#core.sequence(e);
-      w.execution = { state: 'running', blade: to, since: this.#core.clock.now(), base: sequence };
-      this.#core.record({ kind: 'migrated', workload, from: e.blade, to, sequence });
-    });
-  }
-
-  recordCheckpoint(workload: string, blade: string, sequence: number): Checkpoint {
-    return this.#core.mutate(() => this.#core.newCheckpoint(workload, blade, sequence, 'capture'));
-  }
-
-  /** Maps the workload's storage and identity to `blade`, moving them from wherever they were. */
-  attach(workload: string, blade: string): void {
-    this.#core.mutate(() => {
-      const previous = this.#core.state.attachments[workload] ?? null;
-      if (previous === blade) return;
-      this.#core.state.attachments[workload] = blade;
-      this.#core.record({ kind: 'attached', workload, blade, previous });
-    });
-  }
-
   /**
    * The blade's PDU outlet: off cuts its power at once (a workload on it stops and loses its state) and keeps it off
    * whatever its BMC is asked; on lets it be powered on again (it stays off until asked).
    */
   setOutlet(id: string, power: PowerState): void {
-    this.#core.mutate(() => this.#setOutlet(this.#core.blade(id), power));
+    this.core.mutate(() => this.#setOutlet(this.core.blade(id), power));
   }
 
   #setOutlet(blade: BladeRecord, power: PowerState): void {
     if ((blade.outletOff === true) === (power === 'off')) return;
     blade.outletOff = power === 'off';
-    this.#core.record({ kind: 'outlet', blade: blade.id, power });
+    this.core.record({ kind: 'outlet', blade: blade.id, power });
     if (power === 'off') {
       blade.pendingPower = null;
-      this.#core.applyPower(blade, 'off', this.#core.clock.now(), 'power-off');
+      this.core.applyPower(blade, 'off', this.core.clock.now(), 'power-off');
     }
   }
 
@@ -467,18 +259,18 @@ export class FakeWorld {
    * its power: its BMC may come back and show it on.
    */
   revokeStorage(workload: string): void {
-    this.#core.mutate(() => {
-      const blade = this.#core.state.attachments[workload];
+    this.core.mutate(() => {
+      const blade = this.core.state.attachments[workload];
       if (blade === undefined) return;
-      delete this.#core.state.attachments[workload];
-      this.#core.record({ kind: 'detached', workload, blade });
-      const w = this.#core.workload(workload);
-      if (w.execution.state === 'running' && w.execution.blade === blade) this.#core.stop(w, w.execution, 'storage-revoked', this.#core.clock.now());
+      delete this.core.state.attachments[workload];
+      this.core.record({ kind: 'detached', workload, blade });
+      const w = this.core.workload(workload);
+      if (w.execution.state === 'running' && w.execution.blade === blade) this.core.stop(w, w.execution, 'storage-revoked', this.core.clock.now());
     });
   }
 
   /** The workloads whose storage is mapped to the blade. */
   attachedOn(blade: string): string[] {
-    return this.#core.read(() => Object.entries(this.#core.state.attachments).filter(([, b]) => b === blade).map(([w]) => w));
+    return this.core.read(() => Object.entries(this.core.state.attachments).filter(([, b]) => b === blade).map(([w]) => w));
   }
 }

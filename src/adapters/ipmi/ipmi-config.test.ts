@@ -1,3 +1,4 @@
+// The IPMI site section: each blade's BMC, credentials and resources resolved, problems named by field.
 import { describe, expect, it } from 'vitest';
 import { formatConfigError } from '../driver-config.js';
 import { parseIpmiConfig, type SecretSources } from './ipmi-config.js';

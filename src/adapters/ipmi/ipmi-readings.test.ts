@@ -1,3 +1,4 @@
+// Reading ipmitool's output: power, fault flags, sensors and event log, health with reasons, login refusals.
 import { describe, expect, it } from 'vitest';
 import { classifyIpmitool } from './ipmi-error.js';
 import { judgeHealth, parseChassisStatus, parseSdr, parseSel } from './ipmi-readings.js';

@@ -1,3 +1,4 @@
+// StatusPoller: announces what changed since the last reading, a silent controller as unreachable.
 import { describe, expect, it } from 'vitest';
 import { eventually, pause } from '../../ports/contract-support.js';
 import type { BladeStatus, HardwareEvent } from '../../ports/hardware.js';

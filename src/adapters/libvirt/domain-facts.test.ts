@@ -1,3 +1,4 @@
+// Facts read from virsh output (state, vCPUs, memory, disks, arch, metadata) and the requirements made of them.
 import { describe, expect, it } from 'vitest';
 import {
   isActive,

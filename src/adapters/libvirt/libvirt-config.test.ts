@@ -1,3 +1,4 @@
+// The libvirt site section: accepted sites become driver options, and problems are named by field.
 import { describe, expect, it } from 'vitest';
 import { formatConfigError } from '../driver-config.js';
 import { parseLibvirtConfig } from './libvirt-config.js';

@@ -8,6 +8,7 @@ import type { Checkpoint, DeclaredRequirements, ObservedWorkload, UtilizationSam
 import { requirementsOf } from './domain-facts.js';
 import { LibvirtError } from './libvirt-error.js';
 import { LibvirtHost, type HostMigration } from './libvirt-host.js';
+import { badCheckpoint, locate, notHere, refuseIfActiveElsewhere, refuseIfBusy, type Whereabouts } from './libvirt-whereabouts.js';
 import { formatCheckpointData, parseCheckpointData, StateDir, type CaptureRecord } from './state-dir.js';
 import { VirshSession } from './virsh-session.js';
 
@@ -36,14 +37,6 @@ export interface HostSurvey {
   /** null when the host answered. */
   readonly error: string | null;
   readonly running: readonly { readonly id: string; readonly sequence: number }[];
-}
-
-interface Whereabouts {
-  /** Hosts where the domain runs or is paused: more than one would be a bug of someone else's making. */
-  readonly active: LibvirtHost[];
-  /** Hosts that define it, shut off. */
-  readonly defined: LibvirtHost[];
-  readonly unreachable: { readonly host: LibvirtHost; readonly error: LibvirtError }[];
 }
 
 export class LibvirtWorkloads implements WorkloadPort {
@@ -135,7 +128,7 @@ export class LibvirtWorkloads implements WorkloadPort {
 
   async checkpoint(workload: string, blade: string): Promise<Checkpoint> {
     const host = this.#host(blade, workload);
-    if (!(await host.isActive(workload))) throw this.#notHere(workload, blade);
+    if (!(await host.isActive(workload))) throw notHere(workload, blade);
     throw new LibvirtError(
       'checkpoint-unsupported',
       `blade ${blade}: workload ${workload}: the libvirt driver takes no checkpoint of a running domain (virsh save would stop it); ` +
@@ -179,16 +172,16 @@ export class LibvirtWorkloads implements WorkloadPort {
       if (mark?.start === checkpoint.sequence) return;
       throw new LibvirtError('already-running', `blade ${blade}: ${workload} already runs here, not from sequence ${checkpoint.sequence}`, blade, workload);
     }
-    this.#refuseIfActiveElsewhere(workload, blade, where);
-    await this.#refuseIfBusy(workload, host);
+    refuseIfActiveElsewhere(workload, blade, where);
+    await refuseIfBusy(workload, host);
     if (checkpoint.data === '') {
-      if (checkpoint.sequence !== 0) throw this.#badCheckpoint(workload, blade, checkpoint);
+      if (checkpoint.sequence !== 0) throw badCheckpoint(workload, blade, checkpoint);
       // A cold start: the memory state is gone (the blade died uncaptured); the disk is all there is.
       await host.boot(workload, this.#dir.hasDefinition(workload) ? this.#dir.definitionPath(workload) : null);
       await host.markRun(workload, 0, 0);
     } else {
       const record = await this.#savedState(workload, checkpoint);
-      if (!record) throw this.#badCheckpoint(workload, blade, checkpoint);
+      if (!record) throw badCheckpoint(workload, blade, checkpoint);
       await this.#restoreRecord(workload, host, record);
     }
     this.#lastSeen.set(workload, blade);
@@ -203,7 +196,7 @@ export class LibvirtWorkloads implements WorkloadPort {
     const source = this.#host(from, workload);
     const target = this.#host(to, workload);
     if (await target.isActive(workload)) return;
-    if (!(await source.isActive(workload))) throw this.#notHere(workload, from);
+    if (!(await source.isActive(workload))) throw notHere(workload, from);
     const blocked = migrationBlocked(source, target);
     if (blocked !== null) {
       throw new LibvirtError(
@@ -213,7 +206,7 @@ export class LibvirtWorkloads implements WorkloadPort {
         workload,
       );
     }
-    await this.#refuseIfBusy(workload, target);
+    await refuseIfBusy(workload, target);
     const { sequence, mark } = await source.sequence(workload);
     try {
       await source.migrateLive(workload, target);
@@ -233,12 +226,12 @@ export class LibvirtWorkloads implements WorkloadPort {
     const host = this.#host(blade, workload);
     const where = await this.#locate(workload);
     if (where.active.some((h) => h.blade === blade)) return;
-    this.#refuseIfActiveElsewhere(workload, blade, where);
+    refuseIfActiveElsewhere(workload, blade, where);
     const record = await this.#dir.capture(workload);
     if (!record || record.blade !== blade || !this.#dir.holdsSave(record.file)) {
       throw new LibvirtError('state-lost', `blade ${blade}: ${workload} was not captured here, or its saved state is gone`, blade, workload);
     }
-    await this.#refuseIfBusy(workload, host);
+    await refuseIfBusy(workload, host);
     await this.#restoreRecord(workload, host, record);
     this.#lastSeen.set(workload, blade);
   }
@@ -264,10 +257,10 @@ export class LibvirtWorkloads implements WorkloadPort {
   /** A second capture after the first: the same saved state, as long as nothing ran since. */
   async #capturedBefore(workload: string, blade: string): Promise<Checkpoint> {
     const where = await this.#locate(workload);
-    if (where.active.length > 0) throw this.#notHere(workload, blade, where.active[0]?.blade);
+    if (where.active.length > 0) throw notHere(workload, blade, where.active[0]?.blade);
     const record = await this.#dir.capture(workload);
     if (record && record.blade === blade && this.#dir.holdsSave(record.file)) return toCheckpoint(record);
-    throw this.#notHere(workload, blade);
+    throw notHere(workload, blade);
   }
 
   /** The capture record a checkpoint names, if it is still unspent and its image is there. */
@@ -279,22 +272,9 @@ export class LibvirtWorkloads implements WorkloadPort {
     return same && this.#dir.holdsSave(record.file) ? record : null;
   }
 
-  /** Every host is asked at once; one that does not answer is noted, not fatal (a dead blade is expected). */
+  /** Where the workload's domain is; a running one is remembered as last seen there. */
   async #locate(workload: string): Promise<Whereabouts> {
-    const where: Whereabouts = { active: [], defined: [], unreachable: [] };
-    await Promise.all(
-      [...this.#hosts.values()].map(async (host) => {
-        try {
-          const state = await host.state(workload);
-          if (state === null) return;
-          if (['shut off', 'crashed'].includes(state)) where.defined.push(host);
-          else where.active.push(host);
-        } catch (error) {
-          if (!(error instanceof LibvirtError)) throw error;
-          where.unreachable.push({ host, error });
-        }
-      }),
-    );
+    const where = await locate(this.#hosts.values(), workload);
     const running = where.active[0];
     if (running) this.#lastSeen.set(workload, running.blade);
     return where;
@@ -307,31 +287,10 @@ export class LibvirtWorkloads implements WorkloadPort {
     await this.#dir.writeDefinition(workload, await host.definition(workload));
   }
 
-  #refuseIfActiveElsewhere(workload: string, blade: string, where: Whereabouts): void {
-    const other = where.active.find((h) => h.blade !== blade);
-    if (other) throw new LibvirtError('running-elsewhere', `blade ${blade}: ${workload} already runs on ${other.blade}`, blade, workload);
-  }
-
-  /** One workload per blade. */
-  async #refuseIfBusy(workload: string, host: LibvirtHost): Promise<void> {
-    const others = (await host.activeDomains()).filter((d) => d !== workload);
-    if (others.length > 0) throw new LibvirtError('blade-busy', `blade ${host.blade}: already runs ${others.join(', ')}`, host.blade, workload);
-  }
-
   #host(blade: string, workload: string): LibvirtHost {
     const host = this.#hosts.get(blade);
     if (!host) throw new LibvirtError('unknown-blade', `blade ${blade}: unknown to the libvirt driver (no host configured)`, blade, workload);
     return host;
-  }
-
-  #notHere(workload: string, blade: string, elsewhere?: string): LibvirtError {
-    const where = elsewhere ? `it runs on ${elsewhere}` : 'it is not running there';
-    return new LibvirtError('not-running-here', `blade ${blade}: ${workload} is not running here (${where})`, blade, workload);
-  }
-
-  #badCheckpoint(workload: string, blade: string, checkpoint: Checkpoint): LibvirtError {
-    const what = `checkpoint of ${checkpoint.workload} at sequence ${checkpoint.sequence}`;
-    return new LibvirtError('bad-checkpoint', `blade ${blade}: ${what} is not an unspent saved state of ${workload}`, blade, workload);
   }
 }
 

@@ -56,7 +56,7 @@ export class StateDir {
 
   /** Whether `file` is a save image of this directory (a checkpoint must not point anywhere else). */
   holdsSave(file: string): boolean {
-    return resolve(file).startsWith(join(this.root, 'saves') + '/') && existsSync(file);
+    return resolve(file).startsWith(`${join(this.root, 'saves')}/`) && existsSync(file);
   }
 
   async capture(workload: string): Promise<CaptureRecord | null> {

@@ -1,53 +1,15 @@
 // HTTP to one Redfish service over fetch: session or Basic auth (a fresh login on 401), `auto` choosing between them
 // from what the service offers, a timeout on every call, retries of idempotent GETs, conditional GETs where the
 // service gives ETags, optional TLS settings, and errors that name the blade and path but never a secret.
+import type { About, AuthChoice, Json, RedfishEndpoint, Reply } from './redfish-endpoint.js';
 import { RedfishError } from './redfish-error.js';
-import { dispatcherFor, type TlsOptions } from './tls.js';
+import { failure, httpError, readText, refused, subject } from './redfish-failures.js';
+import { dispatcherFor } from './tls.js';
 
-export interface RedfishEndpoint {
-  /** The service's base URL, e.g. https://10.0.0.5 (no path, no credentials). */
-  readonly url: string;
-  readonly username: string;
-  readonly password: string;
-  /**
-   * `auto` (default): a session where the service root links one (Links.Sessions), else, or when that login
-   * fails, Basic; `session`: always a session; `basic`: credentials on every call.
-   */
-  readonly auth?: AuthMode;
-  /** Per call, including reading the body; default 10 s (real BMCs take seconds to log in). */
-  readonly timeoutMs?: number;
-  /** Extra tries of a GET after a network error, a timeout or a 5xx; default 2. */
-  readonly retries?: number;
-  readonly tls?: TlsOptions;
-  /** How the endpoint is named in messages; default its origin. */
-  readonly name?: string;
-  /** Where `auto` says which authentication it chose and why. */
-  readonly log?: (entry: { readonly level: 'info' | 'warn' | 'error'; readonly msg: string; readonly [key: string]: unknown }) => void;
-}
-
-export type AuthMode = 'auto' | 'session' | 'basic';
-
-/** The authentication in use, and why: `drivers check` and the log show it. */
-export interface AuthChoice {
-  readonly mode: 'session' | 'basic';
-  readonly why: string;
-}
+export type { About, AuthChoice, AuthMode, Json, RedfishEndpoint, Reply } from './redfish-endpoint.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 const STANDARD_SESSIONS = '/redfish/v1/SessionService/Sessions';
-
-export type Json = Record<string, unknown>;
-
-/** Whom a call is about, for error messages: a blade, or the endpoint itself. */
-export interface About {
-  readonly blade?: string;
-}
-
-export interface Reply {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly body: Json | null;
-}
 
 export class RedfishClient {
   readonly name: string;
@@ -296,47 +258,4 @@ function sessionsLink(text: string): string | null {
   } catch {
     return null;
   }
-}
-
-export function subject(endpoint: string, about: About): string {
-  return about.blade !== undefined ? `blade ${about.blade}` : endpoint;
-}
-
-async function readText(response: Response, path: string, endpoint: string, about: About, timeoutMs: number): Promise<string> {
-  try {
-    return await response.text();
-  } catch (error) {
-    throw failure(error, path, endpoint, about, timeoutMs);
-  }
-}
-
-async function refused(response: Response, path: string, endpoint: string, about: About): Promise<RedfishError> {
-  await response.body?.cancel();
-  return new RedfishError('auth', `${subject(endpoint, about)}: ${path} refused the credentials (401)`, about.blade ?? null, path, 401);
-}
-
-function httpError(status: number, body: Json | null, path: string, endpoint: string, about: About): RedfishError {
-  const error = body?.['error'];
-  const message = typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string' ? `: ${error.message.slice(0, 200)}` : '';
-  const what = status === 404 ? 'not found' : `HTTP ${status}`;
-  return new RedfishError('http', `${subject(endpoint, about)}: ${path} answered ${what}${message}`, about.blade ?? null, path, status);
-}
-
-const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|ERR_SSL/;
-
-/** Turns what fetch throws into a RedfishError that says what happened, from codes only (no URL, no header). */
-function failure(error: unknown, path: string, endpoint: string, about: About, timeoutMs: number): RedfishError {
-  if (error instanceof RedfishError) return error;
-  const who = subject(endpoint, about);
-  const blade = about.blade ?? null;
-  const name = error instanceof Error ? error.name : '';
-  if (name === 'TimeoutError') return new RedfishError('timeout', `${who}: ${path}: no answer within ${timeoutMs} ms`, blade, path);
-  if (name === 'AbortError') return new RedfishError('unreachable', `${who}: ${path}: request aborted`, blade, path);
-  const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  const code = typeof cause?.code === 'string' ? cause.code : '';
-  if (TLS_CODES.test(code)) {
-    return new RedfishError('tls', `${endpoint}: TLS certificate not trusted (${code}); set tls.caFile to the service's CA, or tls.insecure in a lab`, blade, path);
-  }
-  const detail = code || (typeof cause?.message === 'string' ? cause.message : error instanceof Error ? error.message : 'connection failed');
-  return new RedfishError('unreachable', `${who}: not reachable (${detail}) at ${path}`, blade, path);
 }

@@ -178,8 +178,7 @@ export async function* serverSentEvents(
       const { value, done } = await reader.read();
       if (done) return;
       buffer += decoder.decode(value, { stream: true });
-      let newline: number;
-      while ((newline = buffer.search(/\r\n|\r|\n/)) >= 0) {
+      for (let newline = buffer.search(/\r\n|\r|\n/); newline >= 0; newline = buffer.search(/\r\n|\r|\n/)) {
         // A CR at the very end may be the first half of a CRLF split across chunks: wait for the next one.
         if (buffer[newline] === '\r' && newline === buffer.length - 1) break;
         const line = buffer.slice(0, newline);

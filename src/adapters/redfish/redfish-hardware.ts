@@ -248,7 +248,7 @@ export class RedfishHardware implements HardwarePort {
 
   async #system(blade: string): Promise<RedfishSystem> {
     const path = await this.#pathOf(blade);
-    let body;
+    let body: Awaited<ReturnType<RedfishClient['get']>>;
     try {
       body = await this.#client.get(path, { blade });
     } catch (error) {

@@ -1,7 +1,7 @@
 // A Task monitor followed to its end: an action answered 202 with a Location is done when the monitor stops
 // answering 202 or the Task it shows reaches a final TaskState; an Exception, Killed or Cancelled task is a failure
 // that carries the task's own messages.
-import type { About, Json, RedfishClient } from './redfish-client.js';
+import type { About, Json, RedfishClient, Reply } from './redfish-client.js';
 import { RedfishError } from './redfish-error.js';
 
 const FAILED = new Set(['Exception', 'Killed', 'Cancelled', 'Interrupted']);
@@ -19,7 +19,7 @@ export async function followTask(client: RedfishClient, monitor: string, about: 
   const until = Date.now() + o.deadlineMs;
   let wait = o.pollMs ?? 100;
   for (;;) {
-    let reply;
+    let reply: Reply | null;
     try {
       reply = await client.request('GET', monitor, undefined, about);
     } catch (error) {

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { RedfishHardware } from '../../adapters/redfish/redfish-hardware.js';
+import type { Discovery } from '../../adapters/redfish/redfish-inventory.js';
 import { redfishEndpoint, secretOf } from '../../app/config.js';
 import type { Resources } from '../../core/model.js';
 import { CliError } from '../cli-error.js';
@@ -85,7 +86,7 @@ async function checkEndpoint(r: z.infer<typeof redfishEndpoint>, index: number):
     } catch (error) {
       return fail(`service root or login: ${error instanceof Error ? error.message : String(error)}`);
     }
-    let found;
+    let found: Discovery;
     try {
       found = await port.discover();
     } catch (error) {

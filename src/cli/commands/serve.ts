@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ConfigError, loadConfig, parseConfig, type ServeConfig } from '../../app/config.js';
 import { createLogger } from '../../app/logging.js';
-import { startServe } from '../../app/serve.js';
+import { startServe, type ServeHandles } from '../../app/serve.js';
 import { ownerOnlyFiles } from '../../app/private-files.js';
 import { CliError } from '../cli-error.js';
 
@@ -59,7 +59,7 @@ export function registerServe(cli: Command): void {
       ownerOnlyFiles();
       const config = await configFrom(flags);
       const logger = createLogger({ level: config.log.level, format: flags.logFormat ?? config.log.format ?? (process.stdout.isTTY ? 'text' : 'json') });
-      let handles;
+      let handles: ServeHandles;
       try {
         handles = await startServe({ config, dataDir: resolve(config.data), logger, ...(flags.db !== undefined ? { dbField: '--db' } : {}) });
       } catch (error) {

@@ -45,7 +45,7 @@ interface ErrorBody {
 export async function call<T>(remote: Remote, method: string, path: string, body?: unknown): Promise<T> {
   const response = await send(remote, method, path, body, 'application/json');
   const text = await response.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   try {
     parsed = text === '' ? undefined : JSON.parse(text);
   } catch {

@@ -55,7 +55,7 @@ export function plainPlanCascade(input: CascadeInput): CascadePlan {
   for (const workload of [...input.workloads].sort(byId)) {
     if (workload.state !== 'running' || workload.blade === null) continue;
     const blade = bladeById.get(workload.blade);
-    if (!blade || blade.state !== 'active') continue;
+    if (blade?.state !== 'active') continue;
     const floors = floorsOf(workload, policy);
     const fit = memo.fit(blade.resources, workload.requirements, floors);
     if (isExact(fit)) continue;
@@ -88,7 +88,9 @@ export function plainPlanCascade(input: CascadeInput): CascadePlan {
     for (const { shape, cost } of targets) for (const col of shapes[shape]!.members) problem.addEdge(col, [0, cost, 1, sizes[col]!]);
   });
   const choice = new Int32Array(movable.length).fill(-1);
-  if (rows.length > 0) problem.solve().forEach((col, row) => (choice[rows[row]!] = col));
+  if (rows.length > 0) problem.solve().forEach((col, row) => {
+      choice[rows[row]!] = col;
+    });
 
   const taken = new Map<string, string>();
   movable.forEach((m, row) => {

@@ -87,7 +87,7 @@ export class Detail {
   }
 
   private bladeActions(b: Blade): (HTMLElement | null)[] {
-    const out: (HTMLElement | null)[] = [button('Add to what-if', { class: 'secondary', 'data-whatif-pick': b.id }, () => (this.hooks.addToWhatIf(b.id), this.dialog.close()))];
+    const out: (HTMLElement | null)[] = [button('Add to what-if', { class: 'secondary', 'data-whatif-pick': b.id }, () => { this.hooks.addToWhatIf(b.id); this.dialog.close(); })];
     if (!this.canAct) return out; // a viewer sees no action it could not take
     const path = `/api/v1/blades/${encodeURIComponent(b.id)}`;
     const emulator = this.session.emulator;

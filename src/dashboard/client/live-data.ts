@@ -137,15 +137,15 @@ export class LiveData {
     const api = this.api;
     const d = this.data;
     const work: Promise<void>[] = [];
-    if (which.has('blades')) work.push(api.all<Blade>('/api/v1/blades').then((x) => void (d.blades = x)));
-    if (which.has('workloads')) work.push(api.all<Workload>('/api/v1/workloads').then((x) => void (d.workloads = x)));
-    if (which.has('pool')) work.push(api.get<{ items: Blade[] }>('/api/v1/pool').then((x) => void (d.pool = x.items)));
-    if (which.has('candidates')) work.push(api.get<Candidates>('/api/v1/candidates').then((x) => void (d.candidates = x)));
-    if (which.has('status')) work.push(api.get<StatusView>('/api/v1/status').then((x) => void (d.status = x)));
-    if (which.has('proposals')) work.push(api.get<{ items: Proposal[] }>('/api/v1/proposals').then((x) => void (d.proposals = x.items)));
+    if (which.has('blades')) work.push(api.all<Blade>('/api/v1/blades').then((x) => { d.blades = x; }));
+    if (which.has('workloads')) work.push(api.all<Workload>('/api/v1/workloads').then((x) => { d.workloads = x; }));
+    if (which.has('pool')) work.push(api.get<{ items: Blade[] }>('/api/v1/pool').then((x) => { d.pool = x.items; }));
+    if (which.has('candidates')) work.push(api.get<Candidates>('/api/v1/candidates').then((x) => { d.candidates = x; }));
+    if (which.has('status')) work.push(api.get<StatusView>('/api/v1/status').then((x) => { d.status = x; }));
+    if (which.has('proposals')) work.push(api.get<{ items: Proposal[] }>('/api/v1/proposals').then((x) => { d.proposals = x.items; }));
     if (which.has('transfers')) {
       work.push(
-        api.get<{ items: Transfer[] }>('/api/v1/transfers?order=desc&limit=15').then((x) => void (d.recent = x.items)),
+        api.get<{ items: Transfer[] }>('/api/v1/transfers?order=desc&limit=15').then((x) => { d.recent = x.items; }),
         api.get<{ items: Transfer[] }>('/api/v1/transfers?open=true&limit=1000').then(async (x) => {
           // A handful at a time at most (policy.maxConcurrentTransfers): one detail read each, for the steps.
           const details = await Promise.all(x.items.slice(0, 50).map((t) => api.get<TransferDetail>(`/api/v1/transfers/${encodeURIComponent(t.id)}`).catch(() => ({ ...t, steps: [] }))));

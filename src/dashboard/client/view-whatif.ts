@@ -38,7 +38,7 @@ export class WhatIf {
       h('label', { for: 'whatif-blade' }, 'If these blades failed now: '),
       select,
       button('Add', { class: 'secondary', 'data-whatif': 'add' }, () => select.value && this.pick(select.value)),
-      h('span', { class: 'chips' }, ...[...this.picked].map((id) => button(`${id} ×`, { class: 'chip', title: `remove ${id}` }, () => (this.picked.delete(id), this.renderPicker())))),
+      h('span', { class: 'chips' }, ...[...this.picked].map((id) => button(`${id} ×`, { class: 'chip', title: `remove ${id}` }, () => { this.picked.delete(id); this.renderPicker(); }))),
       button('Plan', { 'data-whatif': 'plan', disabled: this.picked.size === 0 }, () => void this.plan()),
     );
   }

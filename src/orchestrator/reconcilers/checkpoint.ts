@@ -21,7 +21,7 @@ export class CheckpointReconciler implements Reconciler {
   async checkpoint(workload: string, actor: string): Promise<number | null> {
     const { store, workloads, clock } = this.c.o;
     const w = await store.workload(workload);
-    if (!w || w.state !== 'running' || w.blade === null) return null;
+    if (w?.state !== 'running' || w.blade === null) return null;
     const snapshot = await withDeadline(clock, workloads.checkpoint(workload, w.blade), this.c.timing.callMs, `checkpoint of ${workload}`);
     await store.commit({
       checkpoints: [{ ...snapshot, takenAt: clock.now() }],

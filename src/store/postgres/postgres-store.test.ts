@@ -108,7 +108,10 @@ describe.skipIf(skip !== null)('PostgresStore on a throwaway cluster', () => {
       expect([result, attempts]).toStrictEqual([1, 2]);
       // A statement the server refuses is no lost connection: it is not retried.
       attempts = 0;
-      await expect(inTransaction(pool, 'BEGIN', async (client) => (attempts++, client.query('SELECT * FROM nowhere')))).rejects.toThrow(/nowhere/);
+      await expect(inTransaction(pool, 'BEGIN', async (client) => {
+        attempts++;
+        return client.query('SELECT * FROM nowhere');
+      })).rejects.toThrow(/nowhere/);
       expect(attempts).toBe(1);
       await pool.end();
     });
