@@ -7,6 +7,7 @@ import type { ChaosViolation } from './invariants.js';
 import { runSchedule, type ReplayCounts, type RunResult } from './run.js';
 import { ACTION_KINDS, generateSchedule, type ActionKind, type Schedule } from './schedule.js';
 import { shrinkSchedule } from './shrink.js';
+import { withOperatorMix } from './operator-actions.js';
 
 export interface CampaignOptions {
   readonly runs: number;
@@ -18,6 +19,8 @@ export interface CampaignOptions {
   /** Shrink failing runs and write replay files here; null: neither. */
   readonly replayDir: string | null;
   readonly onProgress?: (p: Progress) => void;
+  /** Add the operator mix (operator-actions.ts) to every generated schedule. */
+  readonly operators?: boolean;
 }
 
 export interface Progress {
@@ -83,7 +86,8 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
     o.onProgress?.({ done, runs: o.runs, faults: Object.values(faults).reduce((a, b) => a + b, 0), kills, violations, errors, elapsedMs: Date.now() - t0 });
 
   const one = async (index: number): Promise<void> => {
-    const schedule = o.replay ?? generateSchedule(o.seed + index);
+    const generated = () => (o.operators ? withOperatorMix(generateSchedule(o.seed + index)) : generateSchedule(o.seed + index));
+    const schedule = o.replay ?? generated();
     const result = await runSchedule(schedule, { keepFailed: true });
     durations.push(result.durationMs);
     kills += result.kills;
@@ -91,7 +95,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
     replays.identical += result.replays.identical;
     replays.different += result.replays.different;
     replays.unavailable += result.replays.unavailable;
-    for (const [kind, n] of Object.entries(result.applied)) if (kind !== 'kill') faults[kind as Exclude<ActionKind, 'kill'>] += n;
+    for (const [kind, n] of Object.entries(result.applied)) if (kind !== 'kill') faults[kind as Exclude<ActionKind, 'kill'>] = (faults[kind as Exclude<ActionKind, 'kill'>] ?? 0) + n;
     violations += result.violations.length;
     for (const v of result.violations) byRule[v.rule] = (byRule[v.rule] ?? 0) + 1;
     if (result.error !== null) errors++;

@@ -6,7 +6,13 @@ import { releasing } from '../transfer-machine.js';
 
 type Status = { power: 'on' | 'off' | 'unknown'; health: BladeRecord['health'] };
 
+/** Status reads at once: enough that a few hung BMCs hold up no other blade, few enough not to flood the drivers. */
+const READS_AT_ONCE = 4;
+
 export class BladeReconciler implements Reconciler {
+  private reading = 0;
+  private readonly waiting: (() => void)[] = [];
+
   constructor(
     private readonly c: ControllerContext,
     private readonly pollMs: number,
@@ -30,10 +36,15 @@ export class BladeReconciler implements Reconciler {
   private async read(id: string): Promise<Status | null> {
     const { store, hardware, clock } = this.c.o;
     if (!(await store.blade(id))) return null;
+    while (this.reading >= READS_AT_ONCE) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.reading++;
     try {
       return await withDeadline(clock, hardware.status(id), this.c.timing.callMs, `status of ${id}`);
     } catch {
       return { power: 'unknown', health: 'unreachable' };
+    } finally {
+      this.reading--;
+      this.waiting.shift()?.();
     }
   }
 
