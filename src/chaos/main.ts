@@ -106,6 +106,7 @@ function textSummary(s: CampaignSummary): string {
     `controller kills (SIGKILL): ${s.kills}`,
     `blades the first start missed and rediscovery found: ${s.lateSetups} run(s)`,
     `decisions replayed from their stored rounds: ${s.replays.identical} identical, ${s.replays.different} different, ${s.replays.unavailable} without a round`,
+    `operator answers: ${s.operatorAnswers.total} (5xx ${s.operatorAnswers.serverErrors}, unanswered ${s.operatorAnswers.unanswered}); while BMCs hung ${s.operatorAnswers.whileHung}, p50 ${s.operatorAnswers.hungMs.p50} ms, p95 ${s.operatorAnswers.hungMs.p95} ms, max ${s.operatorAnswers.hungMs.max} ms`,
     `invariant violations: ${s.violations}${s.harnessErrors > 0 ? `; harness errors: ${s.harnessErrors}` : ''}`,
   ];
   for (const f of s.failed) {

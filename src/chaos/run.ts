@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { AuditEvent } from '../ports/store.js';
 import { ControllerProcess } from './controller-process.js';
 import { checkRun, type ChaosViolation, type RunRecords, type StoreRecords } from './invariants.js';
-import { answerViolations, healthyFailed } from './invariants-operator.js';
+import { answerViolations, healthyFailed, HUNG_ANSWER_MS } from './invariants-operator.js';
 import { isOperatorAction, OperatorDesk, type OperatorAnswer } from './operator-actions.js';
 import type { Action, ActionKind, Schedule } from './schedule.js';
 import { readStore, type ReplayCounts } from './run-store.js';
@@ -18,6 +18,8 @@ export interface RunOptions {
   readonly settleTimeoutMs?: number;
   /** Keep the run's directory (store, config) when it fails. */
   readonly keepFailed?: boolean;
+  /** Hold the operator mix's answers to HUNG_ANSWER_MS while BMCs hang (campaigns; CI tests assert no timing). */
+  readonly timed?: boolean;
 }
 
 export interface RunResult {
@@ -98,7 +100,7 @@ export async function runSchedule(schedule: Schedule, options: RunOptions = {}):
     }
     const records: RunRecords = { history: site.world.history(), world: finalWorld(site), store, quiesced };
     const operatorMix = schedule.actions.some(isOperatorAction);
-    const violations = [...checkRun(records), ...(operatorMix ? [...answerViolations(player.desk.answers), ...healthyFailed(store)] : [])];
+    const violations = [...checkRun(records), ...(operatorMix ? [...answerViolations(player.desk.answers, options.timed ? HUNG_ANSWER_MS : null), ...healthyFailed(store)] : [])];
     failed = violations.length > 0;
     // What the checks read, beside the store, for whoever debugs the run.
     if (failed && options.keepFailed) writeFileSync(join(site.dir, 'records.json'), JSON.stringify({ schedule, violations, ...records }, null, 1));
