@@ -7,6 +7,7 @@ import type { ChaosViolation } from './invariants.js';
 import { runSchedule, type ReplayCounts, type RunResult } from './run.js';
 import { ACTION_KINDS, generateSchedule, type ActionKind, type Schedule } from './schedule.js';
 import { shrinkSchedule } from './shrink.js';
+import { withOperatorMix, type OperatorAnswer } from './operator-actions.js';
 
 export interface CampaignOptions {
   readonly runs: number;
@@ -18,6 +19,8 @@ export interface CampaignOptions {
   /** Shrink failing runs and write replay files here; null: neither. */
   readonly replayDir: string | null;
   readonly onProgress?: (p: Progress) => void;
+  /** Add the operator mix (operator-actions.ts) to every generated schedule. */
+  readonly operators?: boolean;
 }
 
 export interface Progress {
@@ -58,6 +61,8 @@ export interface CampaignSummary {
   readonly lateSetups: number;
   /** Every decision of every run replayed from its stored round. */
   readonly replays: ReplayCounts;
+  /** The operator mix's API answers: how many, 5xx and unanswered, and latencies while BMCs hung (ms). */
+  readonly operatorAnswers: AnswerFigures;
   readonly failed: readonly FailedRun[];
   readonly durationMs: number;
   readonly runMs: { readonly mean: number; readonly p50: number; readonly p95: number; readonly max: number };
@@ -79,19 +84,22 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
   const replays = { identical: 0, different: 0, unavailable: 0 };
   let done = 0;
   let next = 0;
+  const answers: OperatorAnswer[] = [];
   const progress = () =>
     o.onProgress?.({ done, runs: o.runs, faults: Object.values(faults).reduce((a, b) => a + b, 0), kills, violations, errors, elapsedMs: Date.now() - t0 });
 
   const one = async (index: number): Promise<void> => {
-    const schedule = o.replay ?? generateSchedule(o.seed + index);
-    const result = await runSchedule(schedule, { keepFailed: true });
+    const generated = () => (o.operators ? withOperatorMix(generateSchedule(o.seed + index)) : generateSchedule(o.seed + index));
+    const schedule = o.replay ?? generated();
+    const result = await runSchedule(schedule, { keepFailed: true, timed: true });
+    for (const a of result.answers) answers.push(a);
     durations.push(result.durationMs);
     kills += result.kills;
     if (result.lateSetup) lateSetups++;
     replays.identical += result.replays.identical;
     replays.different += result.replays.different;
     replays.unavailable += result.replays.unavailable;
-    for (const [kind, n] of Object.entries(result.applied)) if (kind !== 'kill') faults[kind as Exclude<ActionKind, 'kill'>] += n;
+    for (const [kind, n] of Object.entries(result.applied)) if (kind !== 'kill') faults[kind as Exclude<ActionKind, 'kill'>] = (faults[kind as Exclude<ActionKind, 'kill'>] ?? 0) + n;
     violations += result.violations.length;
     for (const v of result.violations) byRule[v.rule] = (byRule[v.rule] ?? 0) + 1;
     if (result.error !== null) errors++;
@@ -127,6 +135,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
     harnessErrors: errors,
     lateSetups,
     replays,
+    operatorAnswers: answerFigures(answers),
     failed: failed.sort((a, b) => a.seed - b.seed),
     durationMs: Date.now() - t0,
     runMs: { mean: Math.round(sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length)), p50: at(0.5), p95: at(0.95), max: sorted.at(-1) ?? 0 },
@@ -148,4 +157,24 @@ async function report(schedule: Schedule, result: RunResult, replayDir: string |
   const file = join(replayDir, `cascade-chaos-seed-${schedule.seed}.json`);
   writeFileSync(file, `${JSON.stringify(minimal, null, 2)}\n`);
   return { ...base, replayFile: file, replayCommand: `npm run chaos -- --replay ${file}`, shrunkTo: minimal.actions.length };
+}
+
+export interface AnswerFigures {
+  readonly total: number;
+  readonly serverErrors: number;
+  readonly unanswered: number;
+  readonly whileHung: number;
+  readonly hungMs: { readonly p50: number; readonly p95: number; readonly max: number };
+}
+
+function answerFigures(answers: readonly OperatorAnswer[]): AnswerFigures {
+  const hung = answers.filter((a) => a.hungBmcs > 0 && a.status !== null).map((a) => a.ms).sort((a, b) => a - b);
+  const at = (q: number) => hung[Math.min(hung.length - 1, Math.floor(q * hung.length))] ?? 0;
+  return {
+    total: answers.length,
+    serverErrors: answers.filter((a) => a.status !== null && a.status >= 500).length,
+    unanswered: answers.filter((a) => a.status === null).length,
+    whileHung: hung.length,
+    hungMs: { p50: at(0.5), p95: at(0.95), max: hung.at(-1) ?? 0 },
+  };
 }

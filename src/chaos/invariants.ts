@@ -8,7 +8,7 @@ import type { Policy } from '../core/model.js';
 import { planPlacements, type PlacementRequest } from '../core/placement.js';
 import type { AuditEvent, BladeRecord, TransferRecord, WorkloadRecord } from '../ports/store.js';
 
-export type InvariantRule = 'placement' | 'two-blades' | 'counter' | 'fence' | 'audit' | 'cascade-left' | 'not-quiesced';
+export type InvariantRule = 'placement' | 'two-blades' | 'counter' | 'fence' | 'audit' | 'cascade-left' | 'not-quiesced' | 'operator-answer' | 'healthy-failed';
 
 export interface ChaosViolation {
   readonly rule: InvariantRule;

@@ -18,6 +18,7 @@ const optionsSchema = z.object({
   replay: z.string().min(1).optional(),
   replayDir: z.string().min(1).default(tmpdir()),
   shrink: z.boolean().default(true),
+  operators: z.boolean().default(false),
 });
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -31,6 +32,7 @@ async function main(argv: readonly string[]): Promise<number> {
     .option('--replay <file>', 'play this schedule (a replay file a failing run wrote) instead of generated ones')
     .option('--replay-dir <dir>', 'where failing runs write their shrunk replay files', tmpdir())
     .option('--no-shrink', 'report failing runs without shrinking them')
+    .option('--operators', 'add the operator mix (maintenance, repairs, withdrawals, unknown submits, policy, tokens, bad bodies)')
     .exitOverride();
   try {
     cli.parse(argv, { from: 'user' });
@@ -70,7 +72,7 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`${line}\n`);
     }
   };
-  const summary = await runCampaign({ runs, seed: o.seed, parallel: o.parallel, ...(replay ? { replay } : {}), replayDir: o.shrink ? o.replayDir : null, onProgress });
+  const summary = await runCampaign({ runs, seed: o.seed, parallel: o.parallel, ...(replay ? { replay } : {}), replayDir: o.shrink ? o.replayDir : null, onProgress, operators: o.operators });
   if (tty) process.stderr.write('\n');
   if (o.out !== undefined) writeFileSync(o.out, `${JSON.stringify(summary, null, 2)}\n`);
   process.stdout.write(o.json ? `${JSON.stringify(summary, null, 2)}\n` : textSummary(summary));
@@ -104,6 +106,7 @@ function textSummary(s: CampaignSummary): string {
     `controller kills (SIGKILL): ${s.kills}`,
     `blades the first start missed and rediscovery found: ${s.lateSetups} run(s)`,
     `decisions replayed from their stored rounds: ${s.replays.identical} identical, ${s.replays.different} different, ${s.replays.unavailable} without a round`,
+    `operator answers: ${s.operatorAnswers.total} (5xx ${s.operatorAnswers.serverErrors}, unanswered ${s.operatorAnswers.unanswered}); while BMCs hung ${s.operatorAnswers.whileHung}, p50 ${s.operatorAnswers.hungMs.p50} ms, p95 ${s.operatorAnswers.hungMs.p95} ms, max ${s.operatorAnswers.hungMs.max} ms`,
     `invariant violations: ${s.violations}${s.harnessErrors > 0 ? `; harness errors: ${s.harnessErrors}` : ''}`,
   ];
   for (const f of s.failed) {

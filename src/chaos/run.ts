@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { AuditEvent } from '../ports/store.js';
 import { ControllerProcess } from './controller-process.js';
 import { checkRun, type ChaosViolation, type RunRecords, type StoreRecords } from './invariants.js';
+import { answerViolations, healthyFailed, HUNG_ANSWER_MS } from './invariants-operator.js';
+import { isOperatorAction, OperatorDesk, type OperatorAnswer } from './operator-actions.js';
 import type { Action, ActionKind, Schedule } from './schedule.js';
 import { readStore, type ReplayCounts } from './run-store.js';
 import { startSite, type Site } from './site.js';
@@ -16,6 +18,8 @@ export interface RunOptions {
   readonly settleTimeoutMs?: number;
   /** Keep the run's directory (store, config) when it fails. */
   readonly keepFailed?: boolean;
+  /** Hold the operator mix's answers to HUNG_ANSWER_MS while BMCs hang (campaigns; CI tests assert no timing). */
+  readonly timed?: boolean;
 }
 
 export interface RunResult {
@@ -35,6 +39,8 @@ export interface RunResult {
   readonly lateSetup: boolean;
   /** Every decision of the run (transfer.created, cascade.proposed) recomputed from its stored round. */
   readonly replays: ReplayCounts;
+  /** The operator mix's API answers (status, latency), when the schedule had one. */
+  readonly answers: readonly OperatorAnswer[];
 }
 
 const NO_REPLAYS: ReplayCounts = { identical: 0, different: 0, unavailable: 0 };
@@ -75,6 +81,7 @@ export async function runSchedule(schedule: Schedule, options: RunOptions = {}):
       else skipped++;
     }
     await player.heal();
+    if (schedule.actions.some(isOperatorAction)) await player.desk.clearMaintenance();
     const deadline = Date.now() + (options.settleTimeoutMs ?? 40_000);
     let quiesced = false;
     let store: StoreRecords;
@@ -92,15 +99,16 @@ export async function runSchedule(schedule: Schedule, options: RunOptions = {}):
       await controller.start();
     }
     const records: RunRecords = { history: site.world.history(), world: finalWorld(site), store, quiesced };
-    const violations = checkRun(records);
+    const operatorMix = schedule.actions.some(isOperatorAction);
+    const violations = [...checkRun(records), ...(operatorMix ? [...answerViolations(player.desk.answers, options.timed ? HUNG_ANSWER_MS : null), ...healthyFailed(store)] : [])];
     failed = violations.length > 0;
     // What the checks read, beside the store, for whoever debugs the run.
     if (failed && options.keepFailed) writeFileSync(join(site.dir, 'records.json'), JSON.stringify({ schedule, violations, ...records }, null, 1));
-    return { seed: schedule.seed, violations, applied, skipped, kills: controller.kills, durationMs: Date.now() - started, error: null, tail: failed ? [...controller.tail] : [], dir: failed && options.keepFailed ? site.dir : null, lateSetup, replays };
+    return { seed: schedule.seed, violations, applied, skipped, kills: controller.kills, durationMs: Date.now() - started, error: null, tail: failed ? [...controller.tail] : [], dir: failed && options.keepFailed ? site.dir : null, lateSetup, replays, answers: player.desk.answers };
   } catch (error) {
     failed = true;
     const message = error instanceof Error ? error.message : String(error);
-    return { seed: schedule.seed, violations: [], applied, skipped, kills: controller.kills, durationMs: Date.now() - started, error: message, tail: [...controller.tail], dir: options.keepFailed ? site.dir : null, lateSetup, replays: NO_REPLAYS };
+    return { seed: schedule.seed, violations: [], applied, skipped, kills: controller.kills, durationMs: Date.now() - started, error: message, tail: [...controller.tail], dir: options.keepFailed ? site.dir : null, lateSetup, replays: NO_REPLAYS, answers: [] };
   } finally {
     await controller.stop().catch(() => undefined);
     await site.close(failed && options.keepFailed === true);
@@ -112,11 +120,14 @@ class Player {
   /** Start, kill and restart happen one at a time. */
   #lifecycle: Promise<void> = Promise.resolve();
   readonly #heals = new Map<string, NodeJS.Timeout>();
+  readonly desk: OperatorDesk;
 
   constructor(
     private readonly site: Site,
     private readonly controller: ControllerProcess,
-  ) {}
+  ) {
+    this.desk = new OperatorDesk(site, () => controller.apiUrl);
+  }
 
   async play(actions: readonly Action[]): Promise<[Action, boolean][]> {
     const t0 = Date.now();
@@ -205,6 +216,8 @@ class Player {
           await this.controller.start();
           return true;
         });
+      default:
+        return this.desk.apply(a);
     }
   }
 

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { createRandom, type Random } from '../sim/random.js';
 import { idSchema, withNumericQuantities } from '../wire/ids.js';
+import { operatorActionSchema } from './operator-actions.js';
 
 const id = idSchema;
 const resources = withNumericQuantities(z.record(z.string().min(1), z.union([z.number().min(0), z.string()])));
@@ -40,12 +41,12 @@ export const scheduleSchema = z.object({
   seed: z.number().int().min(0),
   blades: z.array(siteBladeSchema).min(1),
   workloads: z.array(siteWorkloadSchema),
-  actions: z.array(actionSchema),
+  actions: z.array(z.union([actionSchema, operatorActionSchema])),
 });
 
 export type SiteBlade = z.infer<typeof siteBladeSchema>;
 export type SiteWorkload = z.infer<typeof siteWorkloadSchema>;
-export type Action = z.infer<typeof actionSchema>;
+export type Action = z.infer<typeof scheduleSchema>['actions'][number];
 export type ActionKind = Action['kind'];
 export type Schedule = z.infer<typeof scheduleSchema>;
 
@@ -170,6 +171,6 @@ function newRequirements(r: Random): Record<string, number> {
 /** How many of each kind a schedule holds (for the campaign's figures). */
 export function countKinds(actions: readonly Action[]): Record<ActionKind, number> {
   const counts = Object.fromEntries(ACTION_KINDS.map((k) => [k, 0])) as Record<ActionKind, number>;
-  for (const a of actions) counts[a.kind]++;
+  for (const a of actions) counts[a.kind] = (counts[a.kind] ?? 0) + 1;
   return counts;
 }

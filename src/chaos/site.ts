@@ -28,6 +28,8 @@ export interface Site {
   readonly env: Readonly<Record<string, string>>;
   /** An operator token for the controller's API. */
   readonly token: string;
+  /** An admin token (policy changes, token revocation in the operator mix). */
+  readonly adminToken: string;
   close(keepFiles: boolean): Promise<void>;
 }
 
@@ -44,7 +46,7 @@ export async function startSite(schedule: Schedule): Promise<Site> {
   const dataDir = join(dir, 'data');
   const config = join(dir, 'serve.yaml');
   writeFileSync(config, configText(emulator.url, db));
-  const token = await operatorToken(db);
+  const [token, adminToken] = await operatorToken(db);
   return {
     world,
     emulator,
@@ -54,6 +56,7 @@ export async function startSite(schedule: Schedule): Promise<Site> {
     config,
     env: { CHAOS_REDFISH_USER: emulator.credentials.username, CHAOS_REDFISH_PASSWORD: emulator.credentials.password, CHAOS_CONTROL_TOKEN: emulator.controlToken ?? '' },
     token,
+    adminToken,
     async close(keepFiles) {
       await emulator.close();
       if (!keepFiles) rmSync(dir, { recursive: true, force: true });
@@ -75,13 +78,14 @@ function configText(url: string, db: string): string {
 }
 
 /** Written straight into the store before the first start, as `cascade token create --db` would. */
-async function operatorToken(db: string): Promise<string> {
+async function operatorToken(db: string): Promise<[string, string]> {
   const store = SqliteStore.open(db);
   try {
     await store.migrate();
     const made = newToken('operator', 'chaos', Date.now());
-    await store.commit({ tokens: [made.record] });
-    return made.secret;
+    const admin = newToken('admin', 'chaos-admin', Date.now());
+    await store.commit({ tokens: [made.record, admin.record] });
+    return [made.secret, admin.secret];
   } finally {
     await store.close();
   }

@@ -13,9 +13,14 @@ interface Heartbeat {
   readonly liveness: Liveness;
 }
 
+/** Status reads at once: enough that a few hung BMCs hold up no other blade, few enough not to flood the drivers. */
+const READS_AT_ONCE = 4;
+
 export class BladeReconciler implements Reconciler {
   readonly #detector = new Map<string, DetectorState>();
   readonly #alarms = new DetectionAlarms();
+  private reading = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(
     private readonly c: ControllerContext,
@@ -112,12 +117,17 @@ export class BladeReconciler implements Reconciler {
   /** The blade's status, or why there is none: refused credentials apart from every other management-path fault. */
   private async read(id: string): Promise<BladeObservation> {
     const { hardware, clock } = this.c.o;
+    while (this.reading >= READS_AT_ONCE) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.reading++;
     try {
       const s = await withDeadline(clock, hardware.status(id), this.c.timing.callMs, `status of ${id}`);
       return { kind: 'status', power: s.power, health: s.health, ...(s.state === undefined ? {} : { state: s.state }) };
     } catch (error) {
       const code = (error as { readonly code?: unknown } | null)?.code === 'auth' ? 'auth' : 'path';
       return { kind: 'error', code, message: error instanceof Error ? error.message : String(error) };
+    } finally {
+      this.reading--;
+      this.waiting.shift()?.();
     }
   }
 
