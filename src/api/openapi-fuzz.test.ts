@@ -32,13 +32,13 @@ const IDS = ['A', 'B', 'C', 'D', 'W1', 'W2', 'W3', 'ghost', 'nope', '1', '2', '0
 const BAD = [null, true, -1, 1.5, '', 'x'.repeat(300), [], {}, '\u0000'];
 
 /** Values a JSON Schema (the subset zod writes) accepts; ids come from a pool so that some exist. */
-function valueOf(s: Schema, name = ''): fc.Arbitrary<unknown> {
+function valueFor(s: Schema, name = ''): fc.Arbitrary<unknown> {
   if (Array.isArray(s['enum'])) return fc.constantFrom(...(s['enum'] as unknown[]));
   if ('const' in s) return fc.constant(s['const']);
   const union = (s['anyOf'] ?? s['oneOf']) as Schema[] | undefined;
-  if (union) return fc.oneof(...union.map((u) => valueOf(u, name)));
+  if (union) return fc.oneof(...union.map((u) => valueFor(u, name)));
   const type = Array.isArray(s['type']) ? (s['type'] as string[]) : [s['type'] as string | undefined];
-  if (type.length > 1) return fc.oneof(...type.map((one) => valueOf({ ...s, type: one }, name)));
+  if (type.length > 1) return fc.oneof(...type.map((one) => valueFor({ ...s, type: one }, name)));
   switch (type[0]) {
     case 'string':
       if (/id$|^id$|workload|blade/i.test(name)) return fc.constantFrom(...IDS);
@@ -54,15 +54,15 @@ function valueOf(s: Schema, name = ''): fc.Arbitrary<unknown> {
     case 'null':
       return fc.constant(null);
     case 'array':
-      return fc.array(valueOf((s['items'] as Schema | undefined) ?? {}, name), { maxLength: Math.min(3, (s['maxItems'] as number | undefined) ?? 3) });
+      return fc.array(valueFor((s['items'] as Schema | undefined) ?? {}, name), { maxLength: Math.min(3, (s['maxItems'] as number | undefined) ?? 3) });
     case 'object': {
       const props = (s['properties'] ?? {}) as Record<string, Schema>;
       if (Object.keys(props).length === 0 && typeof s['additionalProperties'] === 'object') {
         const keys = fc.constantFrom('storageTB', 'memoryGiB', 'cpuCount', 'cpuArch');
-        return fc.dictionary(keys, valueOf(s['additionalProperties'] as Schema, name), { maxKeys: 3 });
+        return fc.dictionary(keys, valueFor(s['additionalProperties'] as Schema, name), { maxKeys: 3 });
       }
       const required = (s['required'] ?? []) as string[];
-      const entries = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, valueOf(v, k)]));
+      const entries = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, valueFor(v, k)]));
       return fc.record(entries, { requiredKeys: required.filter((k) => k in entries) });
     }
     default:
@@ -72,7 +72,7 @@ function valueOf(s: Schema, name = ''): fc.Arbitrary<unknown> {
 
 /** The valid value, or the same with one part broken: a required key dropped, an unknown one added, a wrong type. */
 function bodyOf(s: Schema): fc.Arbitrary<unknown> {
-  const valid = valueOf(s);
+  const valid = valueFor(s);
   const broken = fc.tuple(valid, fc.constantFrom(...BAD), fc.nat()).map(([v, bad, n]) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return bad;
     const keys = Object.keys(v);
@@ -97,8 +97,8 @@ function requestOf(operation: Operation): fc.Arbitrary<Drawn> {
   const parameters = (operation.op['parameters'] ?? []) as { name: string; in: string; required: boolean; schema: Schema }[];
   const path = parameters.filter((p) => p.in === 'path');
   const query = parameters.filter((p) => p.in === 'query');
-  const pathValues = fc.tuple(...path.map((p) => valueOf(p.schema, p.name).map(String)));
-  const queryValues = fc.tuple(...query.map((p) => fc.option(valueOf(p.schema, p.name), { nil: undefined })));
+  const pathValues = fc.tuple(...path.map((p) => valueFor(p.schema, p.name).map(String)));
+  const queryValues = fc.tuple(...query.map((p) => fc.option(valueFor(p.schema, p.name), { nil: undefined })));
   const content = (operation.op['requestBody'] as { content?: Record<string, { schema: Schema }> } | undefined)?.content;
   const schema = content?.['application/json']?.schema;
   const body = schema ? fc.option(bodyOf(schema), { nil: undefined, freq: 8 }) : fc.constant(undefined);
@@ -106,7 +106,7 @@ function requestOf(operation: Operation): fc.Arbitrary<Drawn> {
   const role = fc.oneof({ weight: 4, arbitrary: fc.constant(wanted === 'public' ? null : (wanted as TokenRole)) }, { weight: 1, arbitrary: fc.constantFrom(...roles) });
   return fc.tuple(pathValues, queryValues, body, role, fc.boolean()).map(([pv, qv, b, as, knows]) => {
     let url = operation.path;
-    path.forEach((p, i) => (url = url.replace(`{${p.name}}`, encodeURIComponent(pv[i]!))));
+    for (const [i, p] of path.entries()) url = url.replace(`{${p.name}}`, encodeURIComponent(pv[i]!));
     const pairs = query.flatMap((p, i) => (qv[i] === undefined ? [] : [`${p.name}=${encodeURIComponent(String(qv[i]))}`]));
     if (pairs.length > 0) url += `?${pairs.join('&')}`;
     const id = typeof b === 'object' && b !== null && 'id' in b && typeof b.id === 'string' ? b.id : null;

@@ -41,10 +41,10 @@ export function settle(blades: readonly ScenarioBlade[], workloads: readonly Sce
     const key = `${workload.pinned === true ? 'pinned:' : ''}${needId(workload.requirements, floors)}:${shapeId(blade.resources)}`;
     let list = preferences.get(key);
     if (list === undefined) {
-      const fit = (resources: Resources): Fit => memo.fit(resources, workload.requirements, floors);
-      const now = fit(blade.resources);
-      const better = workload.pinned === true ? [] : [...shapes].filter(([, other]) => worthwhile(now, fit(other.resources), policy));
-      const rank = ([, b]: [number, ScenarioBlade]): [number, number] => [fit(b.resources).cost, bladeSize(b.resources)];
+      const fitOn = (resources: Resources): Fit => memo.fit(resources, workload.requirements, floors);
+      const now = fitOn(blade.resources);
+      const better = workload.pinned === true ? [] : [...shapes].filter(([, other]) => worthwhile(now, fitOn(other.resources), policy));
+      const rank = ([, b]: [number, ScenarioBlade]): [number, number] => [fitOn(b.resources).cost, bladeSize(b.resources)];
       list = better
         .sort((x, y) => rank(x)[0] - rank(y)[0] || rank(x)[1] - rank(y)[1] || x[0] - y[0])
         .map(([shape]) => shape);

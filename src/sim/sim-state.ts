@@ -138,7 +138,10 @@ export class SimState {
    */
   enterPoolAfterBurnIn(blade: SimBlade): void {
     const seconds = this.policy.repairBurnInSeconds ?? 0;
-    if (seconds <= 0) return this.enterPool(blade);
+    if (seconds <= 0) {
+      this.enterPool(blade);
+      return;
+    }
     blade.state = 'standby';
     const until = this.now + seconds;
     this.burningIn.set(blade.id, until);
