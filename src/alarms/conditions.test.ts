@@ -1,3 +1,4 @@
+// Alarm conditions derived from stored state: which ones hold, with what message and severity.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../core/model.js';
 import type { BladeRecord, TransferRecord, WorkloadRecord } from '../ports/store.js';

@@ -1,3 +1,4 @@
+// The alarm record each alarm event leaves: raised, acknowledged, cleared, and raised again.
 import { describe, expect, it } from 'vitest';
 import type { AlarmRecord, AuditEvent } from '../ports/store.js';
 import { applyAlarmEvent } from './projection.js';

@@ -1,3 +1,4 @@
+// The failure detector's verdicts: what each observation says, and when suspect becomes failed.
 import { describe, expect, it } from 'vitest';
 import { observe, verdictOf, type DetectionSettings, type DetectorState, type Liveness, type VerdictWithReason } from './verdict.js';
 
