@@ -5,7 +5,11 @@ import { defineConfig } from 'vitest/config';
 // end-to-end tests under test/ run dist/, which a mutant of src/ never reaches, so they would only cost time.
 export default defineConfig({
   // Property tests run fewer cases per mutant (src/testing/fast-check-for-mutation.ts).
-  resolve: { alias: [{ find: /^fast-check$/, replacement: resolve(import.meta.dirname, 'src/testing/fast-check-for-mutation.ts') }] },
+  resolve: {
+    alias: [
+      { find: /^fast-check$/, replacement: resolve(import.meta.dirname, 'src/testing/fast-check-for-mutation.ts') },
+    ],
+  },
   test: {
     // scripts/mutation.mjs names each target's tests; these are all of them.
     include: process.env.MUTATION_TESTS?.split(',') ?? [

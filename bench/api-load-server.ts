@@ -23,7 +23,8 @@ const arg = (name: string, fallback: number): number => {
 };
 const count = arg('--blades', 10_000);
 const t0 = Date.now();
-const phase = (what: string): void => void process.stderr.write(`  server: ${what} at ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+const phase = (what: string): void =>
+  void process.stderr.write(`  server: ${what} at ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
 const scenario = generateScenario({ blades: count, seed: 7 });
 const placed = scenario.workloads.filter((w) => w.blade !== null);
 
@@ -31,7 +32,12 @@ const world = new FakeWorld({
   tickMs: 1_000,
   powerDelayMs: 5,
   unreachableDelayMs: 20,
-  blades: scenario.blades.map((b) => ({ id: b.id, resources: b.resources, ...(b.location ? { location: b.location } : {}), power: b.state === 'active' ? ('on' as const) : ('off' as const) })),
+  blades: scenario.blades.map((b) => ({
+    id: b.id,
+    resources: b.resources,
+    ...(b.location ? { location: b.location } : {}),
+    power: b.state === 'active' ? ('on' as const) : ('off' as const),
+  })),
   workloads: placed.map((w) => ({ id: w.id, requirements: w.requirements, blade: w.blade! })),
 });
 
@@ -39,8 +45,25 @@ phase('world made');
 const dir = mkdtempSync(join(tmpdir(), 'cascade-bench-api-'));
 const store = SqliteStore.open(join(dir, 'cascade.db'));
 await store.migrate();
-const blades: BladeRecord[] = scenario.blades.map((b) => ({ id: b.id, resources: b.resources, state: b.state, ...(b.location ? { location: b.location } : {}), power: b.state === 'active' ? 'on' : 'off', health: 'ok', endpoint: 'fake' }));
-const workloads: WorkloadRecord[] = placed.map((w) => ({ id: w.id, requirements: w.requirements, source: w.source, priority: w.priority, blade: w.blade, state: 'running', movedAt: null, pendingReason: null }));
+const blades: BladeRecord[] = scenario.blades.map((b) => ({
+  id: b.id,
+  resources: b.resources,
+  state: b.state,
+  ...(b.location ? { location: b.location } : {}),
+  power: b.state === 'active' ? 'on' : 'off',
+  health: 'ok',
+  endpoint: 'fake',
+}));
+const workloads: WorkloadRecord[] = placed.map((w) => ({
+  id: w.id,
+  requirements: w.requirements,
+  source: w.source,
+  priority: w.priority,
+  blade: w.blade,
+  state: 'running',
+  movedAt: null,
+  pendingReason: null,
+}));
 const viewer = newToken('viewer', 'bench-viewer', Date.now());
 const operator = newToken('operator', 'bench-operator', Date.now());
 await store.commit({ blades, workloads, tokens: [viewer.record, operator.record] });
@@ -65,7 +88,9 @@ phase('controller idle');
 const api = createApi({ controller, store, commits });
 const url = await api.app.listen({ host: '127.0.0.1', port: 0 });
 const standby = blades.filter((b) => b.state === 'standby').length;
-process.stdout.write(`READY ${JSON.stringify({ url, viewer: viewer.secret, operator: operator.secret, blades: blades.length, workloads: workloads.length, standby })}\n`);
+process.stdout.write(
+  `READY ${JSON.stringify({ url, viewer: viewer.secret, operator: operator.secret, blades: blades.length, workloads: workloads.length, standby })}\n`,
+);
 
 async function settle(): Promise<void> {
   for (;;) {
@@ -82,7 +107,11 @@ async function settle(): Promise<void> {
 /** Fails `n` active blades, one every `intervalMs`, and reports once every failover has ended. */
 async function failBlades(n: number, intervalMs: number): Promise<void> {
   const before = (await store.transfers()).length;
-  const targets = placed.slice(0, placed.length).filter((_, i) => i % Math.max(1, Math.floor(placed.length / n)) === 0).slice(0, n).map((w) => w.blade!);
+  const targets = placed
+    .slice(0, placed.length)
+    .filter((_, i) => i % Math.max(1, Math.floor(placed.length / n)) === 0)
+    .slice(0, n)
+    .map((w) => w.blade!);
   const started = Date.now();
   for (const blade of targets) {
     world.failBlade(blade);
@@ -91,7 +120,9 @@ async function failBlades(n: number, intervalMs: number): Promise<void> {
   await settle();
   const transfers = (await store.transfers()).slice(before);
   const last = await lastSeq(store);
-  process.stdout.write(`SETTLED ${JSON.stringify({ failed: targets.length, transfers: transfers.length, failovers: transfers.filter((t) => t.kind === 'failover').length, cascades: transfers.filter((t) => t.kind === 'cascade').length, seconds: (Date.now() - started) / 1000, lastSeq: last })}\n`);
+  process.stdout.write(
+    `SETTLED ${JSON.stringify({ failed: targets.length, transfers: transfers.length, failovers: transfers.filter((t) => t.kind === 'failover').length, cascades: transfers.filter((t) => t.kind === 'cascade').length, seconds: (Date.now() - started) / 1000, lastSeq: last })}\n`,
+  );
 }
 
 for await (const line of createInterface({ input: process.stdin })) {

@@ -48,7 +48,11 @@ interface HttpRow {
   readonly kib: number;
 }
 
-const server = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/api-load-server.ts'), '--blades', String(BLADES)], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+const server = spawn(
+  process.execPath,
+  ['--import', 'tsx', join(ROOT, 'bench/api-load-server.ts'), '--blades', String(BLADES)],
+  { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] },
+);
 const lines = createInterface({ input: server.stdout })[Symbol.asyncIterator]();
 async function expectLine<T>(prefix: string): Promise<T> {
   for (;;) {
@@ -62,19 +66,41 @@ const say = (text: string): void => void process.stderr.write(`${text}\n`);
 const started = Date.now();
 say(`starting a controller with ${BLADES} blades ...`);
 const ready = await expectLine<Ready>('READY');
-say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${ready.blades} blades, ${ready.workloads} workloads, ${ready.standby} standby`);
+say(
+  `ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${ready.blades} blades, ${ready.workloads} workloads, ${ready.standby} standby`,
+);
 const auth = { authorization: `Bearer ${ready.viewer}` };
 
 async function load(name: string, path: string): Promise<HttpRow> {
   say(`autocannon ${path}, ${CONNECTIONS} connections, ${SECONDS} s ...`);
-  const r = await autocannon({ url: `${ready.url}${path}`, connections: CONNECTIONS, duration: SECONDS, headers: auth });
-  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, requests: r.requests.total, non2xx: r.non2xx, errors: r.errors, kib: r.throughput.average / 1024 };
+  const r = await autocannon({
+    url: `${ready.url}${path}`,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    headers: auth,
+  });
+  return {
+    name,
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    max: r.latency.max,
+    requests: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    kib: r.throughput.average / 1024,
+  };
 }
 
 // Warm up the JIT and the statement cache.
-for (let i = 0; i < 20; i++) await (await fetch(`${ready.url}/api/v1/blades?limit=1000`, { headers: auth })).arrayBuffer();
+for (let i = 0; i < 20; i++)
+  await (await fetch(`${ready.url}/api/v1/blades?limit=1000`, { headers: auth })).arrayBuffer();
 
-const idle = [await load('GET /api/v1/blades (page of 100)', '/api/v1/blades'), await load('GET /api/v1/blades?limit=1000', '/api/v1/blades?limit=1000'), await load('GET /api/v1/blades?state=standby&chassis=c010', '/api/v1/blades?state=standby&chassis=c010')];
+const idle = [
+  await load('GET /api/v1/blades (page of 100)', '/api/v1/blades'),
+  await load('GET /api/v1/blades?limit=1000', '/api/v1/blades?limit=1000'),
+  await load('GET /api/v1/blades?state=standby&chassis=c010', '/api/v1/blades?state=standby&chassis=c010'),
+];
 
 // --- the event stream: SUBSCRIBERS readers, then failures, with GET load alongside ---
 interface Subscriber {
@@ -88,7 +114,10 @@ const subscribers: Subscriber[] = await Promise.all(
   Array.from({ length: SUBSCRIBERS }, async () => {
     const sub: Subscriber = { abort: new AbortController(), seqs: [], latencies: [], connectMs: 0 };
     const t0 = performance.now();
-    const response = await fetch(`${ready.url}/api/v1/events`, { headers: { ...auth, accept: 'text/event-stream' }, signal: sub.abort.signal });
+    const response = await fetch(`${ready.url}/api/v1/events`, {
+      headers: { ...auth, accept: 'text/event-stream' },
+      signal: sub.abort.signal,
+    });
     sub.connectMs = performance.now() - t0;
     void (async () => {
       try {
@@ -108,15 +137,25 @@ const subscribers: Subscriber[] = await Promise.all(
 say(`failing ${FAILURES} blades over ${SECONDS} s while GET load runs ...`);
 const failing = expectLine<Settled>('SETTLED');
 server.stdin.write(`fail ${FAILURES} ${Math.round((SECONDS * 1000) / FAILURES)}\n`);
-const busy = await load('GET /api/v1/blades (page of 100), while failovers run and 100 streams are open', '/api/v1/blades');
+const busy = await load(
+  'GET /api/v1/blades (page of 100), while failovers run and 100 streams are open',
+  '/api/v1/blades',
+);
 const settled = await failing;
 const deadline = Date.now() + 30_000;
-while (subscribers.some((s) => (s.seqs.at(-1) ?? 0) < settled.lastSeq) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+while (subscribers.some((s) => (s.seqs.at(-1) ?? 0) < settled.lastSeq) && Date.now() < deadline)
+  await new Promise((resolve) => setTimeout(resolve, 50));
 for (const s of subscribers) s.abort.abort();
 
 const all = subscribers.flatMap((s) => s.latencies).sort((a, b) => a - b);
-const pct = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] ?? NaN;
-const complete = subscribers.filter((s) => (s.seqs.at(-1) ?? 0) >= settled.lastSeq && new Set(s.seqs).size === s.seqs.length && s.seqs.every((seq, i) => i === 0 || seq > s.seqs[i - 1]!)).length;
+const pct = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] ?? NaN;
+const complete = subscribers.filter(
+  (s) =>
+    (s.seqs.at(-1) ?? 0) >= settled.lastSeq &&
+    new Set(s.seqs).size === s.seqs.length &&
+    s.seqs.every((seq, i) => i === 0 || seq > s.seqs[i - 1]!),
+).length;
 const perSubscriber = subscribers[0]?.seqs.length ?? 0;
 const connects = subscribers.map((s) => s.connectMs).sort((a, b) => a - b);
 const stream = {
@@ -132,12 +171,16 @@ const stream = {
 };
 server.stdin.write('quit\n');
 
-const fmt = (x: number, digits = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (x: number, digits = 0): string =>
+  x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.versions.node}`;
 const httpTable = [
   '| request | req/s | p50 ms | p99 ms | max ms | requests | non-2xx | KiB/s |',
   '|---|---:|---:|---:|---:|---:|---:|---:|',
-  ...[...idle, busy].map((r) => `| ${r.name} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt(r.requests)} | ${r.non2xx + r.errors} | ${fmt(r.kib)} |`),
+  ...[...idle, busy].map(
+    (r) =>
+      `| ${r.name} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt(r.requests)} | ${r.non2xx + r.errors} | ${fmt(r.kib)} |`,
+  ),
 ].join('\n');
 const section = `## HTTP API under load
 
@@ -176,14 +219,17 @@ What the figures say:
 `;
 
 process.stdout.write(`${section}\n`);
-if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify({ ready, idle, busy, settled, stream }, null, 2)}\n`);
+if (process.argv.includes('--json'))
+  process.stdout.write(`${JSON.stringify({ ready, idle, busy, settled, stream }, null, 2)}\n`);
 if (process.argv.includes('--write-docs')) {
   const file = join(ROOT, 'docs/performance.md');
   const start = '<!-- api-load:start -->';
   const end = '<!-- api-load:end -->';
   const current = await readFile(file, 'utf8').catch(() => '# Performance\n');
   const block = `${start}\n${section}${end}\n`;
-  const next = current.includes(start) ? current.replace(new RegExp(`${start}[\\s\\S]*?${end}\\n?`), block) : `${current.trimEnd()}\n\n${block}`;
+  const next = current.includes(start)
+    ? current.replace(new RegExp(`${start}[\\s\\S]*?${end}\\n?`), block)
+    : `${current.trimEnd()}\n\n${block}`;
   await writeFile(file, next);
   say(`wrote the section to ${file}`);
 }

@@ -17,12 +17,15 @@ function cascade(candidates: number, runs: number, family: HardwareFamily, stand
   const before = rss();
   // Three rounds first, untimed: the figures are for a warm planner (JIT-compiled), as in a controller that has been
   // running; the first rounds of a fresh process take two to four times as long.
-  for (let warm = 0; warm < 3; warm++) planCascade({ ...input, policy: DEFAULT_POLICY, slots: DEFAULT_POLICY.maxConcurrentTransfers });
+  for (let warm = 0; warm < 3; warm++)
+    planCascade({ ...input, policy: DEFAULT_POLICY, slots: DEFAULT_POLICY.maxConcurrentTransfers });
   const ms: number[] = [];
   let moves = 0;
   let deferred = 0;
   for (let run = 0; run < runs; run++) {
-    const round = time(() => planCascade({ ...input, policy: DEFAULT_POLICY, slots: DEFAULT_POLICY.maxConcurrentTransfers }));
+    const round = time(() =>
+      planCascade({ ...input, policy: DEFAULT_POLICY, slots: DEFAULT_POLICY.maxConcurrentTransfers }),
+    );
     ms.push(round.ms);
     moves = round.value.moves.length;
     deferred = round.value.deferred.length;

@@ -22,7 +22,10 @@ export function runProcess(command: string, args: readonly string[], timeoutMs =
   return new Promise((resolve, reject) => {
     execFile(file, argv, { timeout: timeoutMs, maxBuffer: 1024 * 2 ** 20 }, (error, stdout, stderr) => {
       const ms = now() - start;
-      if (error !== null) return reject(new Error(`${command} ${args.join(' ')}: ${stderr.trim().split('\n').slice(-2).join(' ') || error.message}`));
+      if (error !== null)
+        return reject(
+          new Error(`${command} ${args.join(' ')}: ${stderr.trim().split('\n').slice(-2).join(' ') || error.message}`),
+        );
       const kib = timed ? Number(stderr.trim().split('\n').at(-1)) : Number.NaN;
       resolve({ ms, peakRssMiB: Number.isFinite(kib) ? sig(kib / 1024, 3) : null, stdout });
     });
@@ -61,7 +64,12 @@ export interface PlanRow {
 }
 
 /** `cascade plan FILE --fail ID --json` on `failing` blades in turn; medians over the runs. */
-export async function cliPlan(file: string, blades: number, format: 'json' | 'yaml', failing: readonly string[]): Promise<PlanRow> {
+export async function cliPlan(
+  file: string,
+  blades: number,
+  format: 'json' | 'yaml',
+  failing: readonly string[],
+): Promise<PlanRow> {
   const ms: number[] = [];
   const rss: number[] = [];
   for (const id of failing) {
@@ -69,5 +77,11 @@ export async function cliPlan(file: string, blades: number, format: 'json' | 'ya
     ms.push(run.ms);
     if (run.peakRssMiB !== null) rss.push(run.peakRssMiB);
   }
-  return { blades, format, runs: failing.length, medianMs: sig(median(ms), 3), peakRssMiB: rss.length === 0 ? null : Math.max(...rss) };
+  return {
+    blades,
+    format,
+    runs: failing.length,
+    medianMs: sig(median(ms), 3),
+    peakRssMiB: rss.length === 0 ? null : Math.max(...rss),
+  };
 }

@@ -29,7 +29,12 @@ function requestsFor(dc: DataCenter, hosts: readonly number[]): PlacementRequest
   return hosts.map((i) => {
     const blade = dc.active[i]!;
     const workload: Workload = dc.hosted[i]!;
-    return { workload, kind: 'failover', from: blade.id, before: fitOf(blade.resources, workload.requirements, DEFAULT_POLICY.weights) };
+    return {
+      workload,
+      kind: 'failover',
+      from: blade.id,
+      before: fitOf(blade.resources, workload.requirements, DEFAULT_POLICY.weights),
+    };
   });
 }
 
@@ -50,7 +55,13 @@ function standbyIn(dc: DataCenter, hosts: readonly number[]): Blade[] {
   return dc.standby.filter((blade) => blade.location?.chassis === chassis);
 }
 
-export function failoverLatency(size: number, chassis: boolean, decisions: number, runs: number, plainDecisions: number): FailoverRow {
+export function failoverLatency(
+  size: number,
+  chassis: boolean,
+  decisions: number,
+  runs: number,
+  plainDecisions: number,
+): FailoverRow {
   const dc = dataCenter(size, 1);
   const build = time(() => StandbyIndex.of(dc.standby));
   const index = build.value;

@@ -1,7 +1,14 @@
 // Generated inputs for the benchmarks: the simulator's data-center mix (src/sim/generate.ts), as planner inputs.
 import { fitOf, isExact } from '../src/core/fit.js';
 import { DEFAULT_POLICY, type Blade, type Workload } from '../src/core/model.js';
-import { bladeProfile as generatedProfile, generateScenario, newWorkload, resourcesOf, variedProfile, variedWorkload } from '../src/sim/generate.js';
+import {
+  bladeProfile as generatedProfile,
+  generateScenario,
+  newWorkload,
+  resourcesOf,
+  variedProfile,
+  variedWorkload,
+} from '../src/sim/generate.js';
 import { createRandom } from '../src/sim/random.js';
 
 export interface DataCenter {
@@ -16,11 +23,29 @@ export interface DataCenter {
 /** A settled data center of `size` blades, 10% standby, with no events: what a failover decision starts from. */
 export function dataCenter(size: number, seed: number, settled = true): DataCenter {
   const scenario = generateScenario({ blades: size, seed, years: 0, settled });
-  const blades: Blade[] = scenario.blades.map((b) => ({ id: b.id, resources: b.resources, state: b.state, ...(b.location ? { location: b.location } : {}) }));
-  const workloads: Workload[] = scenario.workloads.map((w) => ({ id: w.id, requirements: w.requirements, source: w.source, priority: w.priority, blade: w.blade, state: 'running' }));
+  const blades: Blade[] = scenario.blades.map((b) => ({
+    id: b.id,
+    resources: b.resources,
+    state: b.state,
+    ...(b.location ? { location: b.location } : {}),
+  }));
+  const workloads: Workload[] = scenario.workloads.map((w) => ({
+    id: w.id,
+    requirements: w.requirements,
+    source: w.source,
+    priority: w.priority,
+    blade: w.blade,
+    state: 'running',
+  }));
   const byBlade = new Map(workloads.map((w) => [w.blade!, w]));
   const active = blades.filter((b) => byBlade.has(b.id));
-  return { blades, workloads, standby: blades.filter((b) => b.state === 'standby'), active, hosted: active.map((b) => byBlade.get(b.id)!) };
+  return {
+    blades,
+    workloads,
+    standby: blades.filter((b) => b.state === 'standby'),
+    active,
+    hosted: active.map((b) => byBlade.get(b.id)!),
+  };
 }
 
 /**
@@ -44,12 +69,23 @@ export function cascadeInstance(
   while (workloads.length < candidates) {
     const profile = bladeProfile(random);
     const bladeId = id('a', workloads.length);
-    const drawn = family === 'varied' ? variedWorkload(random, id('w', workloads.length), profile, bladeId) : newWorkload(random, id('w', workloads.length), profile, bladeId);
+    const drawn =
+      family === 'varied'
+        ? variedWorkload(random, id('w', workloads.length), profile, bladeId)
+        : newWorkload(random, id('w', workloads.length), profile, bladeId);
     const resources = resourcesOf(profile);
     if (isExact(fitOf(resources, drawn.requirements, DEFAULT_POLICY.weights))) continue;
     blades.push({ id: bladeId, resources, state: 'active' });
-    workloads.push({ id: drawn.id, requirements: drawn.requirements, source: 'declared', priority: drawn.priority, blade: bladeId, state: 'running' });
+    workloads.push({
+      id: drawn.id,
+      requirements: drawn.requirements,
+      source: 'declared',
+      priority: drawn.priority,
+      blade: bladeId,
+      state: 'running',
+    });
   }
-  for (let n = 0; n < standbyCount; n++) blades.push({ id: id('s', n), resources: resourcesOf(bladeProfile(random)), state: 'standby' });
+  for (let n = 0; n < standbyCount; n++)
+    blades.push({ id: id('s', n), resources: resourcesOf(bladeProfile(random)), state: 'standby' });
   return { blades, workloads };
 }

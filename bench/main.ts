@@ -17,7 +17,13 @@ import { ganetiN1, survivabilityAtScale, type GanetiN1Row, type SurvivabilityRow
 import { cascadeRounds, simulatedYear, type CascadeRow, type SimulationRow } from './throughput.js';
 
 export interface BenchResults {
-  readonly machine: { readonly cpu: string; readonly cores: number; readonly memoryGiB: number; readonly node: string; readonly platform: string };
+  readonly machine: {
+    readonly cpu: string;
+    readonly cores: number;
+    readonly memoryGiB: number;
+    readonly node: string;
+    readonly platform: string;
+  };
   readonly quick: boolean;
   readonly startedAt: string;
   readonly seconds: number;
@@ -28,7 +34,11 @@ export interface BenchResults {
   readonly peers: readonly PeerRow[];
   readonly survivability: readonly SurvivabilityRow[];
   readonly survivabilityPeer: readonly GanetiN1Row[];
-  readonly cli: { readonly start: StartRow | null; readonly plans: readonly PlanRow[]; readonly simulations: readonly PlanRow[] };
+  readonly cli: {
+    readonly start: StartRow | null;
+    readonly plans: readonly PlanRow[];
+    readonly simulations: readonly PlanRow[];
+  };
   /** The machine's load average (1, 5, 15 minutes) when the run started and when it ended: it is shared. */
   readonly load: { readonly start: readonly number[]; readonly end: readonly number[] };
   readonly targets: readonly { readonly target: string; readonly measured: string; readonly met: boolean | null }[];
@@ -68,7 +78,21 @@ function parseArgs(argv: readonly string[]): Options {
 /** The full plan fits the issue's 10 minutes on a 2-core machine; --quick is about a minute. */
 function plan(quick: boolean) {
   return quick
-    ? { runs: 5, failoverSizes: [1000, 10_000, 100_000], decisions: 100, plainDecisions: 5, cascadeSizes: [100, 1000], varied: [[1000, 250]], cliPlanSizes: [], cliSimulate: [], quality: [200, 500], seeds: [1, 2, 3], simulation: [10_000], simRuns: 3, peerSizes: { pacemaker: [100], 'pacemaker-pool': [100, 1000], ganeti: [100, 1000] } }
+    ? {
+        runs: 5,
+        failoverSizes: [1000, 10_000, 100_000],
+        decisions: 100,
+        plainDecisions: 5,
+        cascadeSizes: [100, 1000],
+        varied: [[1000, 250]],
+        cliPlanSizes: [],
+        cliSimulate: [],
+        quality: [200, 500],
+        seeds: [1, 2, 3],
+        simulation: [10_000],
+        simRuns: 3,
+        peerSizes: { pacemaker: [100], 'pacemaker-pool': [100, 1000], ganeti: [100, 1000] },
+      }
     : {
         runs: 5,
         failoverSizes: [1000, 10_000, 100_000],
@@ -76,7 +100,11 @@ function plan(quick: boolean) {
         plainDecisions: 20,
         cascadeSizes: [100, 1000, 10_000],
         // Varied hardware, candidates x standby: the scarce pool and the full one.
-        varied: [[1000, 250], [10_000, 2500], [10_000, 10_000]],
+        varied: [
+          [1000, 250],
+          [10_000, 2500],
+          [10_000, 10_000],
+        ],
         cliPlanSizes: [100_000],
         cliSimulate: [100_000],
         quality: [200, 500, 1000],
@@ -86,7 +114,11 @@ function plan(quick: boolean) {
         // The whole-cluster CIB stops at 300 blades and the pool-only one at 10,000: one decision takes about 100 s
         // beyond (1,000 blades whole, 100,000 blades pool-only; docs/performance.md), so 5 runs would take most of
         // the 10 minutes, and the smaller sizes underestimate that growth.
-        peerSizes: { pacemaker: [100, 300], 'pacemaker-pool': [100, 300, 1000, 10_000], ganeti: [100, 1000, 10_000, 100_000] },
+        peerSizes: {
+          pacemaker: [100, 300],
+          'pacemaker-pool': [100, 300, 1000, 10_000],
+          ganeti: [100, 1000, 10_000, 100_000],
+        },
       };
 }
 
@@ -101,7 +133,9 @@ async function main(): Promise<void> {
   for (const size of p.failoverSizes) {
     for (const chassis of [false, true]) {
       progress.step(`failover latency: ${size} blades, ${chassis ? 'a chassis of 14' : 'one blade'} failing`);
-      failover.push(failoverLatency(size, chassis, chassis ? Math.ceil(p.decisions / 4) : p.decisions, p.runs, p.plainDecisions));
+      failover.push(
+        failoverLatency(size, chassis, chassis ? Math.ceil(p.decisions / 4) : p.decisions, p.runs, p.plainDecisions),
+      );
     }
   }
   const cascade: CascadeRow[] = [];
@@ -133,21 +167,36 @@ async function main(): Promise<void> {
     for (const size of p.peerSizes[peer]) {
       const previous = peers.filter((r) => r.peer === peer).at(-1);
       if (previous !== undefined && previous.status !== 'ok') {
-        const why = previous.status.startsWith('skipped') ? previous.status : `skipped: ${previous.status} at ${previous.blades} blades`;
+        const why = previous.status.startsWith('skipped')
+          ? previous.status
+          : `skipped: ${previous.status} at ${previous.blades} blades`;
         peers.push({ peer, blades: size, runs: 0, status: why });
         continue;
       }
       // Peers are run only where they can finish: the time per decision at this size is estimated from the sizes
       // measured so far (quadratic until two sizes give an exponent), and larger ones get fewer runs or none.
-      const estimate = estimatePeerMs(peers.filter((r) => r.peer === peer && r.peerMs !== undefined), size);
+      const estimate = estimatePeerMs(
+        peers.filter((r) => r.peer === peer && r.peerMs !== undefined),
+        size,
+      );
       if (estimate > 120_000) {
-        peers.push({ peer, blades: size, runs: 0, status: `skipped: about ${Math.round(estimate / 1000)} s per decision expected from the smaller sizes, over the 2-minute limit` });
+        peers.push({
+          peer,
+          blades: size,
+          runs: 0,
+          status: `skipped: about ${Math.round(estimate / 1000)} s per decision expected from the smaller sizes, over the 2-minute limit`,
+        });
         continue;
       }
       // Every reported figure is a median of p.runs runs: a size whose runs would take more than 3 minutes together
       // is skipped rather than run fewer times.
       if (estimate * p.runs > 180_000) {
-        peers.push({ peer, blades: size, runs: 0, status: `skipped: ${p.runs} runs of about ${Math.round(estimate / 1000)} s each (expected from the smaller sizes) would take over 3 minutes` });
+        peers.push({
+          peer,
+          blades: size,
+          runs: 0,
+          status: `skipped: ${p.runs} runs of about ${Math.round(estimate / 1000)} s each (expected from the smaller sizes) would take over 3 minutes`,
+        });
         continue;
       }
       progress.step(`peer ${peer}: ${size} blades, ${p.runs} failovers`);
@@ -173,7 +222,13 @@ async function main(): Promise<void> {
   progress.done();
 
   const results: BenchResults = {
-    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}` },
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+    },
     quick: options.quick,
     startedAt: new Date(started).toISOString(),
     seconds: Math.round((Date.now() - started) / 1000),
@@ -188,7 +243,11 @@ async function main(): Promise<void> {
     load: { start: loadAtStart, end: loadavg().map((x) => sig(x, 3)) },
     targets: [
       ...targets(failover, cascade, quality, simulation, peers, cli),
-      ...survivability.map((r) => ({ target: `${r.check} at ${r.blades.toLocaleString('en-US')} blades < ${r.limitMs} ms`, measured: `${r.medianMs} ms`, met: r.medianMs < r.limitMs })),
+      ...survivability.map((r) => ({
+        target: `${r.check} at ${r.blades.toLocaleString('en-US')} blades < ${r.limitMs} ms`,
+        measured: `${r.medianMs} ms`,
+        met: r.medianMs < r.limitMs,
+      })),
     ],
   };
   if (options.report !== null) {
@@ -202,12 +261,21 @@ function estimatePeerMs(measured: readonly PeerRow[], size: number): number {
   const last = measured.at(-1);
   if (last === undefined) return 0;
   const before = measured.at(-2);
-  const exponent = before === undefined ? 2 : Math.max(1, Math.log(last.peerMs! / before.peerMs!) / Math.log(last.blades / before.blades));
+  const exponent =
+    before === undefined
+      ? 2
+      : Math.max(1, Math.log(last.peerMs! / before.peerMs!) / Math.log(last.blades / before.blades));
   return last.peerMs! * (size / last.blades) ** exponent;
 }
 
 /** `cascade --version`, then `plan` and `simulate` at the sizes given, from JSON and YAML files as generate writes them. */
-async function wholeProcessCli(planSizes: readonly number[], simulateSizes: readonly number[], startRuns: number, runs: number, progress: Progress): Promise<BenchResults['cli']> {
+async function wholeProcessCli(
+  planSizes: readonly number[],
+  simulateSizes: readonly number[],
+  startRuns: number,
+  runs: number,
+  progress: Progress,
+): Promise<BenchResults['cli']> {
   const start = await cliStart(startRuns);
   const plans: PlanRow[] = [];
   const simulations: PlanRow[] = [];
@@ -235,7 +303,13 @@ async function wholeProcessCli(planSizes: readonly number[], simulateSizes: read
         ms.push(r.ms);
         peak = Math.max(peak, r.peakRssMiB ?? 0);
       }
-      simulations.push({ blades: size, format: 'json', runs, medianMs: sig(median(ms), 3), peakRssMiB: peak === 0 ? null : peak });
+      simulations.push({
+        blades: size,
+        format: 'json',
+        runs,
+        medianMs: sig(median(ms), 3),
+        peakRssMiB: peak === 0 ? null : peak,
+      });
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -253,40 +327,82 @@ function targets(
 ): BenchResults['targets'] {
   const out: { target: string; measured: string; met: boolean | null }[] = [];
   const start = cli.start;
-  out.push({ target: 'cascade --version < 80 ms (whole process)', measured: start ? `${start.versionMs} ms (node -e 0: ${start.nodeMs} ms)` : 'not run', met: start ? start.versionMs < 80 : null });
-  for (const [size, limit, text] of [[100, 2, 'within 2x of'], [1000, 1, 'no slower than'], [10_000, 0.01, 'at least 100x faster than']] as const) {
+  out.push({
+    target: 'cascade --version < 80 ms (whole process)',
+    measured: start ? `${start.versionMs} ms (node -e 0: ${start.nodeMs} ms)` : 'not run',
+    met: start ? start.versionMs < 80 : null,
+  });
+  for (const [size, limit, text] of [
+    [100, 2, 'within 2x of'],
+    [1000, 1, 'no slower than'],
+    [10_000, 0.01, 'at least 100x faster than'],
+  ] as const) {
     const row = peers.find((r) => r.peer === 'ganeti' && r.blades === size && r.processRatio !== undefined);
     out.push({
       target: `cascade plan --fail --json ${text} hail at ${size.toLocaleString('en-US')} blades (both whole processes)`,
-      measured: row ? `${row.cascadeProcessMs} ms against ${row.peerMs} ms (hail / cascade ${row.processRatio}x)` : 'not run',
+      measured: row
+        ? `${row.cascadeProcessMs} ms against ${row.peerMs} ms (hail / cascade ${row.processRatio}x)`
+        : 'not run',
       met: row ? row.cascadeProcessMs! <= limit * row.peerMs! : null,
     });
   }
   for (const format of ['json', 'yaml'] as const) {
     const row = cli.plans.find((r) => r.blades === 100_000 && r.format === format);
-    out.push({ target: `cascade plan at 100,000 blades (${format}) < 2 s and < 600 MiB`, measured: row ? `${(row.medianMs / 1000).toFixed(2)} s, ${row.peakRssMiB ?? '?'} MiB` : 'not run', met: row ? row.medianMs < 2000 && (row.peakRssMiB ?? 0) < 600 : null });
+    out.push({
+      target: `cascade plan at 100,000 blades (${format}) < 2 s and < 600 MiB`,
+      measured: row ? `${(row.medianMs / 1000).toFixed(2)} s, ${row.peakRssMiB ?? '?'} MiB` : 'not run',
+      met: row ? row.medianMs < 2000 && (row.peakRssMiB ?? 0) < 600 : null,
+    });
   }
   for (const standby of [2500, 10_000]) {
     const row = cascade.find((r) => r.family === 'varied' && r.candidates === 10_000 && r.standby === standby);
-    out.push({ target: `cascade round on varied hardware, 10,000 x ${standby.toLocaleString('en-US')} < 1 s`, measured: row ? `${row.medianMs} ms` : 'not run', met: row ? row.medianMs < 1000 : null });
+    out.push({
+      target: `cascade round on varied hardware, 10,000 x ${standby.toLocaleString('en-US')} < 1 s`,
+      measured: row ? `${row.medianMs} ms` : 'not run',
+      met: row ? row.medianMs < 1000 : null,
+    });
   }
   const wholeYear = cli.simulations.find((r) => r.blades === 100_000);
-  out.push({ target: 'cascade simulate of a year of 100,000 blades from a file < 20 s and < 1.5 GiB', measured: wholeYear ? `${(wholeYear.medianMs / 1000).toFixed(1)} s, ${wholeYear.peakRssMiB ?? '?'} MiB` : 'not run', met: wholeYear ? wholeYear.medianMs < 20_000 && (wholeYear.peakRssMiB ?? 0) < 1536 : null });
+  out.push({
+    target: 'cascade simulate of a year of 100,000 blades from a file < 20 s and < 1.5 GiB',
+    measured: wholeYear ? `${(wholeYear.medianMs / 1000).toFixed(1)} s, ${wholeYear.peakRssMiB ?? '?'} MiB` : 'not run',
+    met: wholeYear ? wholeYear.medianMs < 20_000 && (wholeYear.peakRssMiB ?? 0) < 1536 : null,
+  });
   const single = failover.find((r) => r.blades === 100_000 && r.failing === 1);
-  out.push({ target: 'failover p99 < 1 ms at 100,000 blades (one failure)', measured: single ? `${single.p99Ms} ms` : 'not run', met: single ? single.p99Ms < 1 : null });
-  for (const [size, limit] of [[1000, 100], [10_000, 10_000]] as const) {
+  out.push({
+    target: 'failover p99 < 1 ms at 100,000 blades (one failure)',
+    measured: single ? `${single.p99Ms} ms` : 'not run',
+    met: single ? single.p99Ms < 1 : null,
+  });
+  for (const [size, limit] of [
+    [1000, 100],
+    [10_000, 10_000],
+  ] as const) {
     const row = cascade.find((r) => r.family === 'generated' && r.candidates === size);
-    out.push({ target: `cascade round ${size} x ${size} < ${limit} ms`, measured: row ? `${row.medianMs} ms` : 'not run', met: row ? row.medianMs < limit : null });
+    out.push({
+      target: `cascade round ${size} x ${size} < ${limit} ms`,
+      measured: row ? `${row.medianMs} ms` : 'not run',
+      met: row ? row.medianMs < limit : null,
+    });
   }
   const gaps = quality.filter((q) => q.gapToOptimum !== null).map((q) => q.gapToOptimum!);
-  const placedOk = quality.every((q) => q.placed === undefined || q.placed.optimum === null || q.placed.cascade === q.placed.optimum);
+  const placedOk = quality.every(
+    (q) => q.placed === undefined || q.placed.optimum === null || q.placed.cascade === q.placed.optimum,
+  );
   out.push({
     target: 'total cost equal to the optimum within 1e-6 on every instance',
-    measured: gaps.length === 0 ? 'no optimum (HiGHS unavailable)' : `max gap ${Math.max(...gaps).toExponential(2)} over ${gaps.length} instances`,
+    measured:
+      gaps.length === 0
+        ? 'no optimum (HiGHS unavailable)'
+        : `max gap ${Math.max(...gaps).toExponential(2)} over ${gaps.length} instances`,
     met: gaps.length === 0 ? null : Math.max(...gaps) <= 1e-6 && placedOk,
   });
   const year = simulation.find((s) => s.blades === 100_000);
-  out.push({ target: 'simulated year of 100,000 blades < 30 s and < 2 GiB', measured: year ? `${(year.medianMs / 1000).toFixed(1)} s, ${year.peakRssMiB} MiB` : 'not run', met: year ? year.medianMs < 30_000 && year.peakRssMiB < 2048 : null });
+  out.push({
+    target: 'simulated year of 100,000 blades < 30 s and < 2 GiB',
+    measured: year ? `${(year.medianMs / 1000).toFixed(1)} s, ${year.peakRssMiB} MiB` : 'not run',
+    met: year ? year.medianMs < 30_000 && year.peakRssMiB < 2048 : null,
+  });
   return out;
 }
 

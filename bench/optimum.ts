@@ -34,7 +34,9 @@ export function highs(): Promise<Highs | null> {
     // Our narrow view of its result: the package's own types describe every field HiGHS can return.
     .then(async (module: unknown) => (await (module as { default: () => Promise<unknown> }).default()) as Highs)
     .catch((error: unknown) => {
-      process.stderr.write(`bench: HiGHS unavailable (${error instanceof Error ? error.message : String(error)}); npm install --save-dev highs\n`);
+      process.stderr.write(
+        `bench: HiGHS unavailable (${error instanceof Error ? error.message : String(error)}); npm install --save-dev highs\n`,
+      );
       return null;
     });
   return solver;
@@ -53,7 +55,11 @@ export function assignmentLp(pairs: readonly Pair[], sense: 'minimize' | 'maximi
     columns.set(pair.column, [...(columns.get(pair.column) ?? []), i]);
   });
   const term = (i: number): string => `x${i}`;
-  const lines = [sense === 'minimize' ? 'Minimize' : 'Maximize', ` obj: ${pairs.map((p, i) => `${p.cost >= 0 ? '+' : '-'} ${Math.abs(p.cost)} ${term(i)}`).join(' ') || '0 x0'}`, 'Subject To'];
+  const lines = [
+    sense === 'minimize' ? 'Minimize' : 'Maximize',
+    ` obj: ${pairs.map((p, i) => `${p.cost >= 0 ? '+' : '-'} ${Math.abs(p.cost)} ${term(i)}`).join(' ') || '0 x0'}`,
+    'Subject To',
+  ];
   for (const [row, members] of rows) lines.push(` r${row}: ${members.map(term).join(' + ')} <= 1`);
   for (const [column, members] of columns) lines.push(` c${column}: ${members.map(term).join(' + ')} <= 1`);
   if (count !== undefined && pairs.length > 0) lines.push(` n: ${pairs.map((_, i) => term(i)).join(' + ')} = ${count}`);
@@ -65,7 +71,11 @@ export function assignmentLp(pairs: readonly Pair[], sense: 'minimize' | 'maximi
   return lines.join('\n');
 }
 
-export async function solveAssignment(pairs: readonly Pair[], sense: 'minimize' | 'maximize', count?: number): Promise<LpSolution | null> {
+export async function solveAssignment(
+  pairs: readonly Pair[],
+  sense: 'minimize' | 'maximize',
+  count?: number,
+): Promise<LpSolution | null> {
   const solver = await highs();
   if (solver === null) return null;
   if (pairs.length === 0) return { objective: 0, chosen: [] };

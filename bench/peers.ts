@@ -19,7 +19,10 @@ export const PEERS = {
   pacemaker: { binary: '/usr/sbin/crm_simulate', install: 'apt-get install -y pacemaker-cli-utils' },
   /** Only the standby pool and the failing blades in the CIB: the same choice, far faster (peer-inputs.ts). */
   'pacemaker-pool': { binary: '/usr/sbin/crm_simulate', install: 'apt-get install -y pacemaker-cli-utils' },
-  ganeti: { binary: '/usr/lib/ganeti/3.0/usr/lib/ganeti/iallocators/hail', install: 'apt-get install -y ganeti-htools-3.0' },
+  ganeti: {
+    binary: '/usr/lib/ganeti/3.0/usr/lib/ganeti/iallocators/hail',
+    install: 'apt-get install -y ganeti-htools-3.0',
+  },
 } as const;
 export type PeerName = keyof typeof PEERS;
 
@@ -63,8 +66,10 @@ function run(binary: string, args: readonly string[]): Promise<{ stdout: string;
   const start = now();
   return new Promise((resolve, reject) => {
     execFile(binary, args, { timeout: TIMEOUT_MS, maxBuffer: 512 * 2 ** 20 }, (error, stdout, stderr) => {
-      if (error !== null && (error.killed || error.signal !== null)) reject(new Error(`timed out after ${TIMEOUT_MS / 1000} s`));
-      else if (error !== null && stdout === '') reject(new Error(`${binary} failed: ${stderr.split('\n')[0] ?? error.message}`));
+      if (error !== null && (error.killed || error.signal !== null))
+        reject(new Error(`timed out after ${TIMEOUT_MS / 1000} s`));
+      else if (error !== null && stdout === '')
+        reject(new Error(`${binary} failed: ${stderr.split('\n')[0] ?? error.message}`));
       else resolve({ stdout, ms: now() - start });
     });
   });
@@ -75,7 +80,10 @@ export async function peerFailovers(peer: PeerName, size: number, runs: number):
   if (!peerInstalled(peer)) return { ...base, status: `not installed (${PEERS[peer].install})` };
   const dc = dataCenter(size, 1);
   const hosted = new Map(dc.active.map((blade, i) => [blade.id, dc.hosted[i]!]));
-  const failing = picks(runs, dc.active.length, 77 + size).map((i) => ({ blade: dc.active[i]!, workload: dc.hosted[i]! }));
+  const failing = picks(runs, dc.active.length, 77 + size).map((i) => ({
+    blade: dc.active[i]!,
+    workload: dc.hosted[i]!,
+  }));
   const index = StandbyIndex.of(dc.standby);
   const dir = await mkdtemp(join(tmpdir(), `cascade-bench-${peer}-`));
   const peerMs: number[] = [];
@@ -95,19 +103,36 @@ export async function peerFailovers(peer: PeerName, size: number, runs: number):
   const pacemakerScope = peer === 'pacemaker' ? 'cluster' : peer === 'pacemaker-pool' ? 'pool' : null;
   try {
     const cib = join(dir, 'cib.xml');
-    if (pacemakerScope !== null) await writeFile(cib, pacemakerCib(dc.blades, hosted, failing.map((f) => f.workload), pacemakerScope));
+    if (pacemakerScope !== null)
+      await writeFile(
+        cib,
+        pacemakerCib(
+          dc.blades,
+          hosted,
+          failing.map((f) => f.workload),
+          pacemakerScope,
+        ),
+      );
     for (const [n, { blade, workload }] of failing.entries()) {
       const start = now();
-      const plan = planPlacements([{ workload, kind: 'failover', from: blade.id, before: null }], index, DEFAULT_POLICY);
+      const plan = planPlacements(
+        [{ workload, kind: 'failover', from: blade.id, before: null }],
+        index,
+        DEFAULT_POLICY,
+      );
       cascadeMs.push(now() - start);
       const ours = plan.placements[0]?.after.surplus ?? Number.NaN;
-      const chosen = pacemakerScope !== null ? await pacemaker(cib, blade.id, workload, peerMs) : await ganeti(dir, n, dc, hosted, blade.id, workload, peerMs);
+      const chosen =
+        pacemakerScope !== null
+          ? await pacemaker(cib, blade.id, workload, peerMs)
+          : await ganeti(dir, n, dc, hosted, blade.id, workload, peerMs);
       choices.push(chosen);
       const whole = await cascadeProcess(['plan', scenarioFile, '--fail', blade.id, '--json']);
       processMs.push(whole.ms);
       if (whole.peakRssMiB !== null) processRss.push(whole.peakRssMiB);
       const wholeChoice = (JSON.parse(whole.stdout) as { placements: { to: string }[] }).placements[0]?.to;
-      if (wholeChoice !== plan.placements[0]?.to) throw new Error(`cascade plan chose ${wholeChoice} where the planner chose ${plan.placements[0]?.to}`);
+      if (wholeChoice !== plan.placements[0]?.to)
+        throw new Error(`cascade plan chose ${wholeChoice} where the planner chose ${plan.placements[0]?.to}`);
       const theirs = chosen === null ? null : surplusOn(dc.blades.find((b) => b.id === chosen)?.resources, workload);
       cascadeSurplus.push(ours);
       if (theirs === null) {
@@ -151,7 +176,12 @@ function surplusOn(resources: Workload['requirements'] | undefined, workload: Wo
   return fit.feasible ? fit.surplus : null;
 }
 
-async function pacemaker(cib: string, failedBlade: string, workload: Workload, times: number[]): Promise<string | null> {
+async function pacemaker(
+  cib: string,
+  failedBlade: string,
+  workload: Workload,
+  times: number[],
+): Promise<string | null> {
   const { stdout, ms } = await run(PEERS.pacemaker.binary, ['-x', cib, '-S', `--node-fail=${failedBlade}`]);
   times.push(ms);
   return pacemakerChoice(stdout, workload.id);
@@ -169,8 +199,14 @@ async function ganeti(
   const file = join(dir, `request-${n}.json`);
   await writeFile(file, ganetiRequest(dc.blades, hosted, failedBlade, workload));
   // hail knows no CPU architecture: it may only choose among the standby blades of the workload's.
-  const allowed = dc.standby.filter((b) => b.resources['cpuArch'] === workload.requirements['cpuArch']).map((b) => b.id);
-  const { stdout, ms } = await run(PEERS.ganeti.binary, ['--no-capacity-checks', `--restrict-allocation-to=${allowed.join(',')}`, file]);
+  const allowed = dc.standby
+    .filter((b) => b.resources['cpuArch'] === workload.requirements['cpuArch'])
+    .map((b) => b.id);
+  const { stdout, ms } = await run(PEERS.ganeti.binary, [
+    '--no-capacity-checks',
+    `--restrict-allocation-to=${allowed.join(',')}`,
+    file,
+  ]);
   times.push(ms);
   return ganetiChoice(stdout);
 }

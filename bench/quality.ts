@@ -69,7 +69,12 @@ export async function failoverQuality(size: number, seed: number): Promise<Quali
   const chassis = dc.active[0]!.location?.chassis;
   const hosts = dc.active.flatMap((blade, i) => (blade.location?.chassis === chassis ? [i] : []));
   const pool = dc.standby.filter((blade) => blade.location?.chassis !== chassis);
-  const requests: PlacementRequest[] = hosts.map((i) => ({ workload: dc.hosted[i]!, kind: 'failover', from: dc.active[i]!.id, before: null }));
+  const requests: PlacementRequest[] = hosts.map((i) => ({
+    workload: dc.hosted[i]!,
+    kind: 'failover',
+    from: dc.active[i]!.id,
+    before: null,
+  }));
 
   const plan = planPlacements(requests, pool, policy);
   const cascade = plan.placements.reduce((sum, p) => sum + p.after.cost, 0);
@@ -78,7 +83,9 @@ export async function failoverQuality(size: number, seed: number): Promise<Quali
   const taken = new Set<string>();
   let greedy = 0;
   let greedyPlaced = 0;
-  for (const request of [...requests].sort((a, b) => b.workload.priority - a.workload.priority || (a.workload.id < b.workload.id ? -1 : 1))) {
+  for (const request of [...requests].sort(
+    (a, b) => b.workload.priority - a.workload.priority || (a.workload.id < b.workload.id ? -1 : 1),
+  )) {
     const offers = pool
       .filter((b) => !taken.has(b.id))
       .map((blade) => ({ blade, fit: fit(blade, request.workload), size: bladeSize(blade.resources) }))
@@ -108,7 +115,10 @@ export async function failoverQuality(size: number, seed: number): Promise<Quali
         if (f.feasible && !usedAbove.has(blade.id)) pairs.push({ row, column, cost: f.cost });
       });
     });
-    const most = await solveAssignment(pairs.map((p) => ({ ...p, cost: 1 })), 'maximize');
+    const most = await solveAssignment(
+      pairs.map((p) => ({ ...p, cost: 1 })),
+      'maximize',
+    );
     const count = most === null ? 0 : Math.round(most.objective);
     const best = most === null ? null : await solveAssignment(pairs, 'minimize', count);
     if (best === null || optimum === null) {
@@ -128,7 +138,16 @@ export async function failoverQuality(size: number, seed: number): Promise<Quali
   };
 }
 
-function row(kind: QualityRow['kind'], blades: number, seed: number, rows: number, columns: number, cascade: number, greedy: number, optimum: number | null): QualityRow {
+function row(
+  kind: QualityRow['kind'],
+  blades: number,
+  seed: number,
+  rows: number,
+  columns: number,
+  cascade: number,
+  greedy: number,
+  optimum: number | null,
+): QualityRow {
   return {
     kind,
     blades,

@@ -8,10 +8,16 @@ const child = fileURLToPath(new URL('./child.ts', import.meta.url));
 
 function runChild(args: readonly string[]): Promise<Record<string, number>> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', child, ...args], { maxBuffer: 16 * 2 ** 20 }, (error, stdout, stderr) => {
-      if (error !== null) reject(new Error(`bench child ${args.join(' ')}: ${stderr.trim().split('\n').slice(-3).join(' ')}`));
-      else resolve(JSON.parse(stdout) as Record<string, number>);
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', child, ...args],
+      { maxBuffer: 16 * 2 ** 20 },
+      (error, stdout, stderr) => {
+        if (error !== null)
+          reject(new Error(`bench child ${args.join(' ')}: ${stderr.trim().split('\n').slice(-3).join(' ')}`));
+        else resolve(JSON.parse(stdout) as Record<string, number>);
+      },
+    );
   });
 }
 
@@ -31,7 +37,12 @@ export interface CascadeRow {
   readonly deferred: number;
 }
 
-export async function cascadeRounds(candidates: number, runs: number, family: HardwareFamily = 'generated', standby = candidates): Promise<CascadeRow> {
+export async function cascadeRounds(
+  candidates: number,
+  runs: number,
+  family: HardwareFamily = 'generated',
+  standby = candidates,
+): Promise<CascadeRow> {
   const r = await runChild(['cascade', String(candidates), String(runs), family, String(standby)]);
   const ms = r['ms'] as unknown as number[];
   return {

@@ -78,7 +78,9 @@ function mutateList(target) {
 function expandBraces(glob) {
   const m = /\{([^}]*)\}/.exec(glob);
   if (!m) return [glob];
-  return m[1].split(',').flatMap((alt) => expandBraces(glob.slice(0, m.index) + alt + glob.slice(m.index + m[0].length)));
+  return m[1]
+    .split(',')
+    .flatMap((alt) => expandBraces(glob.slice(0, m.index) + alt + glob.slice(m.index + m[0].length)));
 }
 
 function globToRegExp(glob) {
@@ -114,14 +116,19 @@ for (const name of chosen) {
   const run = spawnSync(
     'npx',
     [
-      'stryker', 'run',
-      '--mutate', mutate.join(','),
+      'stryker',
+      'run',
+      '--mutate',
+      mutate.join(','),
       // Stryker reuses a static mutant's old result even when new tests would kill it: --force runs every mutant.
       ...(force ? ['--force'] : []),
     ],
     // The tests go to vitest's include (vitest.mutation.config.ts), not to --testFiles: with --testFiles, Stryker 9.6
     // activates a static mutant (module-level code, e.g. every zod schema) only after its module loaded, so it survives.
-    { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, MUTATION_REPORT_DIR: dir, MUTATION_TESTS: tests.join(',') } },
+    {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, MUTATION_REPORT_DIR: dir, MUTATION_TESTS: tests.join(',') },
+    },
   );
   writeFileSync(join(dir, 'seconds.txt'), `${Math.round((Date.now() - started) / 1000)}\n`);
   if (run.status !== 0) {
@@ -161,8 +168,10 @@ function summarise() {
   for (const [folder, r] of [...rows].sort()) {
     const total = r.killed + r.survived + r.noCoverage;
     const score = total === 0 ? 100 : (100 * r.killed) / total;
-    console.log(`  ${folder.padEnd(36)} ${score.toFixed(1).padStart(5)}%  ${r.killed}/${total} killed, ${r.survived} survived, ` +
-      `${r.noCoverage} not covered${r.errors ? `, ${r.errors} compile or runtime errors` : ''}`);
+    console.log(
+      `  ${folder.padEnd(36)} ${score.toFixed(1).padStart(5)}%  ${r.killed}/${total} killed, ${r.survived} survived, ` +
+        `${r.noCoverage} not covered${r.errors ? `, ${r.errors} compile or runtime errors` : ''}`,
+    );
   }
   if (process.env.MUTATION_SURVIVORS) for (const [, r] of rows) for (const s of r.survivors) console.log(`    ${s}`);
 }

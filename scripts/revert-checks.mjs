@@ -22,19 +22,29 @@ for (const check of CHECKS.filter((c) => !only || c.name.includes(only))) {
     check.edits.forEach((edit, i) => {
       const text = readFileSync(files[i], 'utf8');
       const count = text.split(edit.find).length - 1;
-      if (count !== 1) throw new Error(`${edit.file}: expected the fix's text once, found it ${count} times: ${edit.find}`);
+      if (count !== 1)
+        throw new Error(`${edit.file}: expected the fix's text once, found it ${count} times: ${edit.find}`);
       writeFileSync(files[i], text.replace(edit.find, edit.revert));
     });
     const started = Date.now();
     // The JSON report tells a failing test from a run that failed for another reason (no test files, a crash).
     const report = join(mkdtempSync(join(tmpdir(), 'cascade-revert-')), 'report.json');
     spawnSync('npx', ['vitest', 'run', '--reporter=json', `--outputFile=${report}`, ...check.tests], {
-      cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true' },
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, CI: 'true' },
     });
-    const counts = existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')) : { numFailedTests: 0, numTotalTests: 0 };
+    const counts = existsSync(report)
+      ? JSON.parse(readFileSync(report, 'utf8'))
+      : { numFailedTests: 0, numTotalTests: 0 };
     outcome = {
-      name: check.name, bullet: check.bullet, tests: check.tests, seconds: Math.round((Date.now() - started) / 100) / 10,
-      caught: counts.numFailedTests > 0, failedTests: counts.numFailedTests, ranTests: counts.numTotalTests,
+      name: check.name,
+      bullet: check.bullet,
+      tests: check.tests,
+      seconds: Math.round((Date.now() - started) / 100) / 10,
+      caught: counts.numFailedTests > 0,
+      failedTests: counts.numFailedTests,
+      ranTests: counts.numTotalTests,
     };
   } catch (error) {
     outcome = { name: check.name, bullet: check.bullet, tests: check.tests, caught: false, error: String(error) };
@@ -45,11 +55,18 @@ for (const check of CHECKS.filter((c) => !only || c.name.includes(only))) {
   }
   results.push(outcome);
   if (!json) {
-    const what = outcome.error ? `ERROR ${outcome.error}` : outcome.caught ? `caught (${outcome.failedTests} of ${outcome.ranTests} tests failed)` : 'NOT CAUGHT';
+    const what = outcome.error
+      ? `ERROR ${outcome.error}`
+      : outcome.caught
+        ? `caught (${outcome.failedTests} of ${outcome.ranTests} tests failed)`
+        : 'NOT CAUGHT';
     process.stdout.write(`${outcome.caught ? 'ok  ' : 'FAIL'} ${check.name}: ${what}\n`);
   }
 }
 
 if (json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-else process.stdout.write(`${results.filter((r) => r.caught).length} of ${results.length} reverted fixes caught by their tests\n`);
+else
+  process.stdout.write(
+    `${results.filter((r) => r.caught).length} of ${results.length} reverted fixes caught by their tests\n`,
+  );
 process.exit(results.every((r) => r.caught) ? 0 : 1);

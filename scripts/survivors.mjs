@@ -10,6 +10,8 @@ for (const [path, file] of Object.entries(report.files)) {
     if (m.status !== 'Survived' && m.status !== 'NoCoverage') continue;
     const { line, column } = m.location.start;
     const code = lines[line - 1].trim().slice(0, 110);
-    console.log(`${path}:${line}:${column} ${m.status} ${m.mutatorName} -> ${(m.replacement ?? '').slice(0, 70)}\n    ${code}`);
+    console.log(
+      `${path}:${line}:${column} ${m.status} ${m.mutatorName} -> ${(m.replacement ?? '').slice(0, 70)}\n    ${code}`,
+    );
   }
 }

@@ -33,7 +33,9 @@ describe('cascade at scale', () => {
     expect((await cascade('generate', '--blades', '2000', '--seed', '2', '--json', '-o', file)).code).toBe(0);
     const summary = await cascade('plan', file, '--fail', 'b0001', 'b0002', 'b0003');
     const all = await cascade('plan', file, '--fail', 'b0001', 'b0002', 'b0003', '--all');
-    const candidates = (JSON.parse((await cascade('plan', file, '--fail', 'b0001', '--json')).stdout) as { candidates: unknown[] }).candidates;
+    const candidates = (
+      JSON.parse((await cascade('plan', file, '--fail', 'b0001', '--json')).stdout) as { candidates: unknown[] }
+    ).candidates;
     expect(summary.code).toBe(0);
     expect(summary.stdout).toContain('what if b0001, b0002, b0003 fail?');
     expect(summary.stdout).toMatch(/Candidates before \(active blades that do not fit exactly\): \d+/);

@@ -11,7 +11,15 @@ describe('cascade simulate', () => {
     const { code, stdout } = await cascade('simulate', 'examples/four-servers.yaml', '--json');
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as {
-      transfers: { at: number; workload: string; from: string; to: string; kind: string; before: object; after: object }[];
+      transfers: {
+        at: number;
+        workload: string;
+        from: string;
+        to: string;
+        kind: string;
+        before: object;
+        after: object;
+      }[];
       placements: Record<string, string | null>;
       blades: Record<string, string>;
       metrics: { failovers: number; cascades: number };
@@ -80,10 +88,22 @@ describe('malformed scenarios: one clear line, exit code 2, no stack trace', () 
   const cases: [string, string, RegExp][] = [
     ['bad YAML', 'blades: [ { id: A', /bad-yaml\.yaml: .*YAML.*line/i],
     ['missing id', 'blades:\n  - { resources: { storageTB: 1 } }\n', /missing-id\.yaml: blades\[0\]\.id: /],
-    ['negative quantity', 'blades:\n  - { id: A, resources: { memoryGiB: -1 } }\n', /negative-quantity\.yaml: blades\[0\]\.resources\.memoryGiB: .*>= 0/],
+    [
+      'negative quantity',
+      'blades:\n  - { id: A, resources: { memoryGiB: -1 } }\n',
+      /negative-quantity\.yaml: blades\[0\]\.resources\.memoryGiB: .*>= 0/,
+    ],
     ['unknown event', `${base}events:\n  - { at: 5, explode: A }\n`, /unknown-event\.yaml: events\[0\]: unknown event/],
-    ['duplicate id', `${base}  - { id: W1, requirements: { storageTB: 1 } }\n`, /duplicate-id\.yaml: workloads\[1\]\.id: duplicate/],
-    ['workload on an unknown blade', 'blades: []\nworkloads:\n  - { id: W1, requirements: { storageTB: 1 }, blade: Z }\n', /workload-on-an-unknown-blade\.yaml: workloads\[0\]\.blade: .*"Z"/],
+    [
+      'duplicate id',
+      `${base}  - { id: W1, requirements: { storageTB: 1 } }\n`,
+      /duplicate-id\.yaml: workloads\[1\]\.id: duplicate/,
+    ],
+    [
+      'workload on an unknown blade',
+      'blades: []\nworkloads:\n  - { id: W1, requirements: { storageTB: 1 }, blade: Z }\n',
+      /workload-on-an-unknown-blade\.yaml: workloads\[0\]\.blade: .*"Z"/,
+    ],
   ];
   for (const [name, text, expected] of cases) {
     it(name, async () => {

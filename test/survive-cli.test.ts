@@ -25,7 +25,9 @@ describe('cascade survive', () => {
     expect(code).toBe(0);
     const lines = stdout.split('\n');
     expect(lines[0]).toMatch(/^chassis-power-loss: 22 workloads running, 6 standby blades, checked in /);
-    expect(lines[2]).toMatch(/^survives any 2 blade failures; does not survive chassis c01 \(8 workloads left without a blade: cache priority 1 /);
+    expect(lines[2]).toMatch(
+      /^survives any 2 blade failures; does not survive chassis c01 \(8 workloads left without a blade: cache priority 1 /,
+    );
     expect(stdout).toMatch(/^chassis +2 +1 +2 +2 +0 +2 +2 fail$/m);
     expect(stdout).toContain('unprotected workloads (no standby blade could ever take them): none');
   });
@@ -35,10 +37,18 @@ describe('cascade survive', () => {
     await writeFile(file, FEEDS);
     const { code, stdout } = await cascade('survive', file, '--domain', 'powerFeed', 'blade', '--k', '1', '--json');
     expect(code).toBe(0);
-    const report = JSON.parse(stdout) as { verdict: string; kinds: { kind: string; survives: number; weakest: { domains: string[] }[] }[] };
-    expect(report.kinds.map((k) => [k.kind, k.survives])).toEqual([['powerFeed', 0], ['blade', 1]]);
+    const report = JSON.parse(stdout) as {
+      verdict: string;
+      kinds: { kind: string; survives: number; weakest: { domains: string[] }[] }[];
+    };
+    expect(report.kinds.map((k) => [k.kind, k.survives])).toEqual([
+      ['powerFeed', 0],
+      ['blade', 1],
+    ]);
     expect(report.kinds[0]!.weakest[0]!.domains).toEqual(['A']);
-    expect(report.verdict).toBe('survives any 1 blade failure; does not survive powerFeed A (arm-db priority 3 has no cpuArch aarch64 standby left)');
+    expect(report.verdict).toBe(
+      'survives any 1 blade failure; does not survive powerFeed A (arm-db priority 3 has no cpuArch aarch64 standby left)',
+    );
   });
 
   it('refuses a bad --k with exit 2', async () => {
@@ -55,8 +65,12 @@ describe('cascade plan --maintenance', () => {
     const { code, stdout } = await cascade('plan', file, '--maintenance', 'c2');
     expect(code).toBe(0);
     expect(stdout).toContain('feeds: maintenance on 2 blades (a2, x2)');
-    expect(stdout).toContain('now:   survives any 1 blade failure and any 1 chassis failure; does not survive chassis c1 + chassis c2');
-    expect(stdout).toMatch(/^after: does not survive chassis c1 \(2 workloads left without a blade: arm-db priority 3 has no standby blade left; also web\); unprotected: arm-db/m);
+    expect(stdout).toContain(
+      'now:   survives any 1 blade failure and any 1 chassis failure; does not survive chassis c1 + chassis c2',
+    );
+    expect(stdout).toMatch(
+      /^after: does not survive chassis c1 \(2 workloads left without a blade: arm-db priority 3 has no standby blade left; also web\); unprotected: arm-db/m,
+    );
   });
 
   it('names a target that matches nothing', async () => {

@@ -1,5 +1,9 @@
 // The shape of a revert check, for the test that keeps the list honest.
-export interface RevertEdit { readonly file: string; readonly find: string; readonly revert: string }
+export interface RevertEdit {
+  readonly file: string;
+  readonly find: string;
+  readonly revert: string;
+}
 export interface RevertCheck {
   readonly name: string;
   /** The defect, in the words of its report. */

@@ -43,11 +43,12 @@ export class AlarmMonitor {
   start(): void {
     this.stopped = false;
     void this.follow();
-    this.stopListening = this.o.commits?.onCommit((events) => {
-      // Its own raises and clears need no second look; anything else may change a condition.
-      if (events.every((e) => e.type.startsWith('alarm.'))) return;
-      this.soon();
-    }) ?? null;
+    this.stopListening =
+      this.o.commits?.onCommit((events) => {
+        // Its own raises and clears need no second look; anything else may change a condition.
+        if (events.every((e) => e.type.startsWith('alarm.'))) return;
+        this.soon();
+      }) ?? null;
     this.timer = setInterval(() => this.soon(), this.o.everyMs ?? 5_000);
     this.timer.unref();
     this.soon();
@@ -107,7 +108,13 @@ export class AlarmMonitor {
         await new Promise((resolve) => setTimeout(resolve, 1_000).unref());
       }
     }
-    await followLog(this.o.store, this.o.tail, from, (page) => this.project(page), () => this.stopped);
+    await followLog(
+      this.o.store,
+      this.o.tail,
+      from,
+      (page) => this.project(page),
+      () => this.stopped,
+    );
   }
 
   private async run(): Promise<void> {
@@ -123,24 +130,39 @@ export class AlarmMonitor {
     ]);
     const now = this.o.clock.now();
     const conditions = alarmConditions({
-      blades, workloads, open, now,
+      blades,
+      workloads,
+      open,
+      now,
       policy: this.o.policy() ?? DEFAULT_POLICY,
       stuckAfterMs: this.o.stuckAfterMs ?? 300_000,
       ...(lease === undefined ? {} : { lease }),
       ...(this.o.leaderlessAfterMs === undefined ? {} : { leaderlessAfterMs: this.o.leaderlessAfterMs }),
     }).filter((c) => leads || c.kind === 'leadership.lost');
     // A standby answers only for leadership; everything else is the leader's to raise and clear.
-    const mine = (kind: string): boolean => (leads ? DERIVED_KINDS.includes(kind as never) : kind === 'leadership.lost');
+    const mine = (kind: string): boolean =>
+      leads ? DERIVED_KINDS.includes(kind as never) : kind === 'leadership.lost';
     const openIds = new Set(alarms.map((a) => a.id));
     const present = new Set(conditions.map((c) => alarmId(c.kind, c.subject)));
     const events: NewAuditEvent[] = [];
     for (const c of conditions) {
       if (openIds.has(alarmId(c.kind, c.subject))) continue;
-      events.push(alarmEvent('alarm.raised', now, DERIVED_ACTOR, c.subject, { kind: c.kind, message: c.message, severity: c.severity }));
+      events.push(
+        alarmEvent('alarm.raised', now, DERIVED_ACTOR, c.subject, {
+          kind: c.kind,
+          message: c.message,
+          severity: c.severity,
+        }),
+      );
     }
     for (const a of alarms) {
       if (!mine(a.kind) || present.has(a.id)) continue;
-      events.push(alarmEvent('alarm.cleared', now, DERIVED_ACTOR, a.subject, { kind: a.kind, message: `${a.message} (resolved)` }));
+      events.push(
+        alarmEvent('alarm.cleared', now, DERIVED_ACTOR, a.subject, {
+          kind: a.kind,
+          message: `${a.message} (resolved)`,
+        }),
+      );
     }
     if (events.length === 0 || this.stopped) return;
     await this.project(await store.commit({ events }));

@@ -17,7 +17,14 @@ export interface AlarmCondition {
 }
 
 /** The kinds this function decides: the monitor clears an open alarm of these kinds once its condition is gone. */
-export const DERIVED_KINDS: readonly AlarmKind[] = ['pool.empty', 'workload.down', 'workload.unplaceable', 'transfer.stuck', 'fence.unconfirmed', 'leadership.lost'];
+export const DERIVED_KINDS: readonly AlarmKind[] = [
+  'pool.empty',
+  'workload.down',
+  'workload.unplaceable',
+  'transfer.stuck',
+  'fence.unconfirmed',
+  'leadership.lost',
+];
 
 export interface ConditionInput {
   readonly blades: readonly BladeRecord[];
@@ -38,7 +45,9 @@ export interface ConditionInput {
 const FENCING_STEPS: ReadonlySet<StepName> = new Set(['fence', 'unwind', 'release']);
 
 /** The step a transfer is on, since when (the first attempt of its latest run), and the last error it met. */
-export function currentStep(steps: readonly StepRecord[]): { readonly name: StepName; readonly since: number; readonly error: string | null } | null {
+export function currentStep(
+  steps: readonly StepRecord[],
+): { readonly name: StepName; readonly since: number; readonly error: string | null } | null {
   const last = steps.at(-1);
   if (!last) return null;
   let since = last.startedAt;
@@ -56,35 +65,73 @@ export function alarmConditions(input: ConditionInput): AlarmCondition[] {
   const pending = input.workloads.filter((w) => w.state === 'pending');
   if (pool.length === 0 && input.workloads.some((w) => w.state !== 'finished')) {
     const down = pending.length > 0 ? `; ${pending.length} workload(s) waiting for one` : '';
-    out.push({ kind: 'pool.empty', subject: 'pool', severity: 'warning', message: `no standby blade can take a workload: the next failure leaves its workload down${down}` });
+    out.push({
+      kind: 'pool.empty',
+      subject: 'pool',
+      severity: 'warning',
+      message: `no standby blade can take a workload: the next failure leaves its workload down${down}`,
+    });
   }
   const failingOver = new Map(input.open.filter((t) => t.kind === 'failover').map((t) => [t.workload, t]));
   for (const w of input.workloads) {
     const t = failingOver.get(w.id);
     if (w.state === 'pending') {
-      out.push({ kind: 'workload.down', subject: w.id, severity: 'critical', message: `${w.id} is down: ${w.pendingReason ?? 'waiting for a blade'}` });
+      out.push({
+        kind: 'workload.down',
+        subject: w.id,
+        severity: 'critical',
+        message: `${w.id} is down: ${w.pendingReason ?? 'waiting for a blade'}`,
+      });
       if (pool.length > 0 && !pool.some((b) => fitOf(b.resources, w.requirements, input.policy.weights).feasible)) {
-        out.push({ kind: 'workload.unplaceable', subject: w.id, severity: 'critical', message: `no standby blade can take ${w.id}: ${unplaceableReason(w, pool, input.policy)}` });
+        out.push({
+          kind: 'workload.unplaceable',
+          subject: w.id,
+          severity: 'critical',
+          message: `no standby blade can take ${w.id}: ${unplaceableReason(w, pool, input.policy)}`,
+        });
       }
     } else if (w.state === 'transferring' && t) {
-      out.push({ kind: 'workload.down', subject: w.id, severity: 'critical', message: `${w.id} is down: failing over ${t.from ?? '-'} -> ${t.to}` });
+      out.push({
+        kind: 'workload.down',
+        subject: w.id,
+        severity: 'critical',
+        message: `${w.id} is down: failing over ${t.from ?? '-'} -> ${t.to}`,
+      });
     }
   }
   for (const t of input.open) {
     const step = currentStep(t.steps);
     if (t.status === 'waiting' && (step === null || FENCING_STEPS.has(step.name) || /fence/i.test(t.reason ?? ''))) {
-      out.push({ kind: 'fence.unconfirmed', subject: t.id, severity: 'critical', message: `${t.workload}: ${t.reason ?? `waiting on ${step?.name ?? 'its first step'}`}; confirm the old blade is off` });
+      out.push({
+        kind: 'fence.unconfirmed',
+        subject: t.id,
+        severity: 'critical',
+        message: `${t.workload}: ${t.reason ?? `waiting on ${step?.name ?? 'its first step'}`}; confirm the old blade is off`,
+      });
     } else if (t.status === 'running' && step !== null && input.now - step.since > input.stuckAfterMs) {
       const error = step.error === null ? '' : `; last error: ${step.error}`;
       const minutes = Math.floor((input.now - step.since) / 60_000);
-      out.push({ kind: 'transfer.stuck', subject: t.id, severity: 'warning', message: `${t.kind} of ${t.workload} on ${step.name} for ${minutes > 0 ? `${minutes} min` : `${Math.round((input.now - step.since) / 1000)} s`}${error}` });
+      out.push({
+        kind: 'transfer.stuck',
+        subject: t.id,
+        severity: 'warning',
+        message: `${t.kind} of ${t.workload} on ${step.name} for ${minutes > 0 ? `${minutes} min` : `${Math.round((input.now - step.since) / 1000)} s`}${error}`,
+      });
     }
   }
   const lease = input.lease;
   if (lease !== undefined) {
     const lapsedFor = lease === null ? Infinity : input.now - lease.expiresAt;
     if ((lease === null || lease.remainingMs <= 0) && lapsedFor > (input.leaderlessAfterMs ?? 30_000)) {
-      out.push({ kind: 'leadership.lost', subject: lease?.name ?? 'controller', severity: 'critical', message: lease === null ? 'no controller has ever held the lease' : `no controller leads: the lease of ${lease.holder} lapsed and no standby took it` });
+      out.push({
+        kind: 'leadership.lost',
+        subject: lease?.name ?? 'controller',
+        severity: 'critical',
+        message:
+          lease === null
+            ? 'no controller has ever held the lease'
+            : `no controller leads: the lease of ${lease.holder} lapsed and no standby took it`,
+      });
     }
   }
   return out;

@@ -25,14 +25,28 @@ export function applyAlarmEvent(current: AlarmRecord | null, e: AuditEvent): Ala
   if (!isAlarmEvent(e) || typeof kind !== 'string' || !isAlarmKind(kind)) return current;
   if (current !== null && e.seq <= current.seq) return current;
   const message = typeof e.data['message'] === 'string' ? e.data['message'] : kind;
-  const severity = e.data['severity'] === 'warning' || e.data['severity'] === 'critical' ? e.data['severity'] : (DEFAULT_SEVERITY[kind] ?? 'critical');
+  const severity =
+    e.data['severity'] === 'warning' || e.data['severity'] === 'critical'
+      ? e.data['severity']
+      : (DEFAULT_SEVERITY[kind] ?? 'critical');
   const open = current !== null && current.clearedAt === null;
   if (e.type === 'alarm.raised') {
     // Raised again while open: the newest message, the first time.
     if (open) return { ...current, message, severity, seq: e.seq };
     return {
-      id: alarmId(kind, e.subject), kind, subject: e.subject, severity, message, raisedAt: e.at, raisedBy: e.actor,
-      acknowledgedAt: null, acknowledgedBy: null, note: null, clearedAt: null, clearedBy: null, seq: e.seq,
+      id: alarmId(kind, e.subject),
+      kind,
+      subject: e.subject,
+      severity,
+      message,
+      raisedAt: e.at,
+      raisedBy: e.actor,
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      note: null,
+      clearedAt: null,
+      clearedBy: null,
+      seq: e.seq,
     };
   }
   if (!open) return current;

@@ -10,7 +10,8 @@ export function registerAlarmGauges(registry: Registry, store: Store): void {
     const open = await store.alarms({ open: true });
     gauge.reset();
     for (const kind of ALARM_KINDS) for (const severity of ['critical', 'warning']) gauge.set({ kind, severity }, 0);
-    for (const a of open) if (!unacknowledgedOnly || a.acknowledgedAt === null) gauge.inc({ kind: a.kind, severity: a.severity });
+    for (const a of open)
+      if (!unacknowledgedOnly || a.acknowledgedAt === null) gauge.inc({ kind: a.kind, severity: a.severity });
   };
   new Gauge({
     name: 'cascade_open_alarms',

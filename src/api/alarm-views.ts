@@ -27,10 +27,16 @@ export const alarmQuery = z.strictObject({
 
 /** `${kind}/${subject}`, percent-encoded in the path (the slash as %2F). */
 export const alarmParams = z.strictObject({
-  id: z.string().min(3, { error: 'expected an alarm id such as pool.empty/pool' }).max(300, { error: 'expected at most 300 characters' }).regex(/^[a-z]+\.[a-z]+\/.+$/, { error: 'expected an alarm id such as pool.empty/pool' }),
+  id: z
+    .string()
+    .min(3, { error: 'expected an alarm id such as pool.empty/pool' })
+    .max(300, { error: 'expected at most 300 characters' })
+    .regex(/^[a-z]+\.[a-z]+\/.+$/, { error: 'expected an alarm id such as pool.empty/pool' }),
 });
 
-export const acknowledgeBody = z.strictObject({ note: z.string({ error: 'expected a string' }).max(500, { error: 'expected at most 500 characters' }).optional() });
+export const acknowledgeBody = z.strictObject({
+  note: z.string({ error: 'expected a string' }).max(500, { error: 'expected at most 500 characters' }).optional(),
+});
 
 export function toAlarmView(a: AlarmRecord): AlarmRecordView {
   const { seq: _seq, ...view } = a;

@@ -31,9 +31,12 @@ const TWO_BLADES = {
   workloads: [{ id: 'W1', requirements: { memoryGiB: 64 }, blade: 'A' }],
 };
 
-const alarms = async (h: ApiHarness, state = 'open'): Promise<Alarm[]> => ((await h.request('GET', `/api/v1/alarms?state=${state}`, { as: 'viewer' })).body as { items: Alarm[] }).items;
-const ids = async (h: ApiHarness, state = 'open'): Promise<string[]> => (await alarms(h, state)).map((a) => a.id).sort();
-const status = async (h: ApiHarness): Promise<OperatorStatus> => (await h.request('GET', '/api/v1/status', { as: 'viewer' })).body as OperatorStatus;
+const alarms = async (h: ApiHarness, state = 'open'): Promise<Alarm[]> =>
+  ((await h.request('GET', `/api/v1/alarms?state=${state}`, { as: 'viewer' })).body as { items: Alarm[] }).items;
+const ids = async (h: ApiHarness, state = 'open'): Promise<string[]> =>
+  (await alarms(h, state)).map((a) => a.id).sort();
+const status = async (h: ApiHarness): Promise<OperatorStatus> =>
+  (await h.request('GET', '/api/v1/status', { as: 'viewer' })).body as OperatorStatus;
 
 describe('alarms', () => {
   it('are raised when the pool empties and a workload goes down, and cleared when a blade comes back', async () => {
@@ -76,25 +79,55 @@ describe('alarms', () => {
   it('are acknowledged by an operator with a note, not by a viewer, and not once cleared', async () => {
     t = await apiHarness(TWO_BLADES, { emulator: true });
     await t.h.settle();
-    await t.h.store.commit({ events: [alarmEvent('alarm.raised', Date.now(), 'driver:redfish', 'enc-a', { kind: 'endpoint.unreachable', message: 'enc-a: connection refused' })] });
-    await eventually(async () => (await ids(t!)).includes('endpoint.unreachable/enc-a'), 5_000, 'the event-raised alarm');
+    await t.h.store.commit({
+      events: [
+        alarmEvent('alarm.raised', Date.now(), 'driver:redfish', 'enc-a', {
+          kind: 'endpoint.unreachable',
+          message: 'enc-a: connection refused',
+        }),
+      ],
+    });
+    await eventually(
+      async () => (await ids(t!)).includes('endpoint.unreachable/enc-a'),
+      5_000,
+      'the event-raised alarm',
+    );
     const path = `/api/v1/alarms/${encodeURIComponent('endpoint.unreachable/enc-a')}/acknowledge`;
     expect((await t.request('POST', path, { as: 'viewer' })).status).toBe(403);
     const acked = await t.request('POST', path, { as: 'operator', body: { note: 'cabling being checked' } });
     expect(acked.status).toBe(200);
-    expect(acked.body).toMatchObject({ acknowledgedBy: 'token:operator-1', note: 'cabling being checked', clearedAt: null });
+    expect(acked.body).toMatchObject({
+      acknowledgedBy: 'token:operator-1',
+      note: 'cabling being checked',
+      clearedAt: null,
+    });
     const unacked = (await t.request('GET', '/metrics', { as: 'viewer' })).text;
     expect(unacked).toContain('cascade_unacknowledged_alarms{kind="endpoint.unreachable",severity="critical"} 0');
     expect(unacked).toContain('cascade_open_alarms{kind="endpoint.unreachable",severity="critical"} 1');
 
     // Derived alarms never clear what a detector raised; its own clear does.
-    await t.h.store.commit({ events: [alarmEvent('alarm.cleared', Date.now(), 'driver:redfish', 'enc-a', { kind: 'endpoint.unreachable', message: 'enc-a answers again' })] });
+    await t.h.store.commit({
+      events: [
+        alarmEvent('alarm.cleared', Date.now(), 'driver:redfish', 'enc-a', {
+          kind: 'endpoint.unreachable',
+          message: 'enc-a answers again',
+        }),
+      ],
+    });
     await eventually(async () => !(await ids(t!)).includes('endpoint.unreachable/enc-a'), 5_000, 'the clear');
     expect((await t.request('POST', path, { as: 'operator' })).status).toBe(409);
-    const unknown = await t.request('POST', `/api/v1/alarms/${encodeURIComponent('pool.empty/pool')}/acknowledge`, { as: 'operator' });
+    const unknown = await t.request('POST', `/api/v1/alarms/${encodeURIComponent('pool.empty/pool')}/acknowledge`, {
+      as: 'operator',
+    });
     expect(unknown.status).toBe(404);
-    expect((await t.request('POST', '/api/v1/alarms/nonsense/acknowledge', { as: 'operator' })).body).toMatchObject({ error: { field: 'params.id' } });
-    const types = ((await t.request('GET', '/api/v1/events?after=0&limit=1000', { as: 'viewer' })).body as { items: { type: string; actor: string }[] }).items.filter((e) => e.type.startsWith('alarm.'));
+    expect((await t.request('POST', '/api/v1/alarms/nonsense/acknowledge', { as: 'operator' })).body).toMatchObject({
+      error: { field: 'params.id' },
+    });
+    const types = (
+      (await t.request('GET', '/api/v1/events?after=0&limit=1000', { as: 'viewer' })).body as {
+        items: { type: string; actor: string }[];
+      }
+    ).items.filter((e) => e.type.startsWith('alarm.'));
     expect(types).toContainEqual(expect.objectContaining({ type: 'alarm.acknowledged', actor: 'token:operator-1' }));
   });
 });

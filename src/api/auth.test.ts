@@ -15,7 +15,12 @@ afterEach(async () => {
   t = null;
 });
 
-const BELOW: Readonly<Record<TokenRole | 'public', readonly TokenRole[]>> = { public: [], viewer: [], operator: ['viewer'], admin: ['viewer', 'operator'] };
+const BELOW: Readonly<Record<TokenRole | 'public', readonly TokenRole[]>> = {
+  public: [],
+  viewer: [],
+  operator: ['viewer'],
+  admin: ['viewer', 'operator'],
+};
 
 /** A concrete URL for a route pattern: ids that need not exist, since the refusal comes first. */
 function concrete(path: string): string {
@@ -26,7 +31,13 @@ describe('roles', () => {
   it('every route but /healthz answers 401 without a token or with a bad one, and 403 to each lower role; nothing changes', async () => {
     t = await apiHarness(FOUR_SERVERS, { emulator: true });
     await t.h.settle();
-    const before = { events: await t.h.events(), blades: await t.h.store.blades(), workloads: await t.h.store.workloads(), policy: await t.h.store.policy(), tokens: await t.h.store.tokens() };
+    const before = {
+      events: await t.h.events(),
+      blades: await t.h.store.blades(),
+      workloads: await t.h.store.workloads(),
+      policy: await t.h.store.policy(),
+      tokens: await t.h.store.tokens(),
+    };
     const body = { on: true, id: 'W9', requirements: { storageTB: 1 }, fail: ['A'], role: 'viewer', minImprovement: 1 };
     let checked = 0;
     for (const r of t.api.routes) {
@@ -44,7 +55,11 @@ describe('roles', () => {
         const bad = await t.request(r.method, url, { as: { raw }, ...send });
         expect(bad.status, `${r.method} ${r.path} with token "${raw}"`).toBe(401);
       }
-      const basic = await t.request(r.method, url, { as: null, headers: { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` }, ...send });
+      const basic = await t.request(r.method, url, {
+        as: null,
+        headers: { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` },
+        ...send,
+      });
       expect(basic.status).toBe(401);
       for (const role of BELOW[r.access]) {
         const low = await t.request(r.method, url, { as: role, ...send });
@@ -55,7 +70,12 @@ describe('roles', () => {
     }
     expect(checked).toBe(t.api.routes.length - 1);
     expect(await t.h.events()).toEqual(before.events);
-    expect({ blades: await t.h.store.blades(), workloads: await t.h.store.workloads(), policy: await t.h.store.policy(), tokens: await t.h.store.tokens() }).toEqual({ blades: before.blades, workloads: before.workloads, policy: before.policy, tokens: before.tokens });
+    expect({
+      blades: await t.h.store.blades(),
+      workloads: await t.h.store.workloads(),
+      policy: await t.h.store.policy(),
+      tokens: await t.h.store.tokens(),
+    }).toEqual({ blades: before.blades, workloads: before.workloads, policy: before.policy, tokens: before.tokens });
     // The emulator hook was never reached: A still runs W1.
     expect(t.h.world.runningOn('W1')).toEqual(['A']);
   });
@@ -72,10 +92,15 @@ describe('roles', () => {
     t = await apiHarness(FOUR_SERVERS);
     await t.h.settle();
     t.h.world.addWorkload({ id: 'W2', requirements: { storageTB: 300 } });
-    await t.request('POST', '/api/v1/workloads', { as: 'operator', body: { id: 'W2', requirements: { storageTB: 300 } } });
+    await t.request('POST', '/api/v1/workloads', {
+      as: 'operator',
+      body: { id: 'W2', requirements: { storageTB: 300 } },
+    });
     await t.request('PUT', '/api/v1/blades/D/maintenance', { as: 'operator', body: { on: true } });
     await t.request('PATCH', '/api/v1/policy', { as: 'admin', body: { cooldownSeconds: 5 } });
-    const byApi = (await t.h.events()).filter((e) => ['workload.submitted', 'blade.maintenance', 'policy.changed'].includes(e.type));
+    const byApi = (await t.h.events()).filter((e) =>
+      ['workload.submitted', 'blade.maintenance', 'policy.changed'].includes(e.type),
+    );
     expect(byApi.map((e) => [e.type, e.actor])).toEqual([
       ['workload.submitted', 'token:operator-1'],
       ['blade.maintenance', 'token:operator-1'],
@@ -87,7 +112,8 @@ describe('roles', () => {
 describe('failed logins', () => {
   it('are limited per address (429 with Retry-After), while a valid token keeps working', async () => {
     t = await apiHarness(FOUR_SERVERS, { failedLogins: { max: 5, windowMs: 60_000 } });
-    for (let i = 0; i < 5; i++) expect((await t.request('GET', '/api/v1/blades', { as: { raw: `cascade_${'y'.repeat(43)}` } })).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await t.request('GET', '/api/v1/blades', { as: { raw: `cascade_${'y'.repeat(43)}` } })).status).toBe(401);
     const limited = await t.request('GET', '/api/v1/blades', { as: { raw: `cascade_${'y'.repeat(43)}` } });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -105,19 +131,25 @@ describe('TLS', () => {
     t = await apiHarness(FOUR_SERVERS, { tls: { cert: ca, key: readFileSync(join(dir, 'test-tls.key')) } });
     expect(t.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const answer = await new Promise<{ status: number; body: string; protocol: string }>((resolve, reject) => {
-      const req = httpsRequest(`${t!.url}/api/v1/blades/A`, { ca, headers: { authorization: `Bearer ${t!.tokens.viewer}` } }, (res) => {
-        const protocol = (res.socket as TLSSocket).getProtocol() ?? '';
-        let body = '';
-        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, protocol }));
-      });
+      const req = httpsRequest(
+        `${t!.url}/api/v1/blades/A`,
+        { ca, headers: { authorization: `Bearer ${t!.tokens.viewer}` } },
+        (res) => {
+          const protocol = (res.socket as TLSSocket).getProtocol() ?? '';
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body, protocol }));
+        },
+      );
       req.on('error', reject);
       req.end();
     });
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body)).toMatchObject({ id: 'A' });
     expect(answer.protocol).toMatch(/^TLSv1\.[23]$/);
-    await expect(fetch(`${t.url.replace('https:', 'http:')}/healthz`, { signal: AbortSignal.timeout(5_000) })).rejects.toThrow();
+    await expect(
+      fetch(`${t.url.replace('https:', 'http:')}/healthz`, { signal: AbortSignal.timeout(5_000) }),
+    ).rejects.toThrow();
   });
 });
 
@@ -127,21 +159,63 @@ describe('driver credentials', () => {
   it('never appear in an answer, the event stream or a log line, wherever they were planted', async () => {
     t = await apiHarness(FOUR_SERVERS, {
       secrets: [SECRET],
-      emulator: { failBlade: () => Promise.reject(new Error(`POST https://admin:${SECRET}@10.0.0.5/redfish/v1/Systems/A/Actions/ComputerSystem.Reset: 500`)) },
+      emulator: {
+        failBlade: () =>
+          Promise.reject(
+            new Error(`POST https://admin:${SECRET}@10.0.0.5/redfish/v1/Systems/A/Actions/ComputerSystem.Reset: 500`),
+          ),
+      },
     });
     await t.h.settle();
     // Planted where a careless driver could leave them: an endpoint URL, a step error, event data.
     const a = await t.h.store.blade('A');
     await t.h.store.commit({
       blades: [{ ...a!, endpoint: `redfish:https://admin:${SECRET}@10.0.0.5` }],
-      transfers: [transfer('T-leak', { workload: 'W1', status: 'aborted', steps: [{ name: 'fence', status: 'failed', attempt: 1, startedAt: 1, endedAt: 2, error: `basic auth admin:${SECRET} refused`, output: null }] })],
-      events: [{ at: Date.now(), actor: 'driver:redfish', type: 'transfer.step.failed', subject: 'T-leak', data: { error: `password=${SECRET}`, json: JSON.stringify({ password: SECRET }) } }],
+      transfers: [
+        transfer('T-leak', {
+          workload: 'W1',
+          status: 'aborted',
+          steps: [
+            {
+              name: 'fence',
+              status: 'failed',
+              attempt: 1,
+              startedAt: 1,
+              endedAt: 2,
+              error: `basic auth admin:${SECRET} refused`,
+              output: null,
+            },
+          ],
+        }),
+      ],
+      events: [
+        {
+          at: Date.now(),
+          actor: 'driver:redfish',
+          type: 'transfer.step.failed',
+          subject: 'T-leak',
+          data: { error: `password=${SECRET}`, json: JSON.stringify({ password: SECRET }) },
+        },
+      ],
     });
     const answers: string[] = [];
     const get = async (path: string): Promise<void> => {
       answers.push((await t!.request('GET', path, { as: 'admin' })).text);
     };
-    for (const path of ['/api/v1/blades', '/api/v1/blades/A', '/api/v1/pool', '/api/v1/transfers', '/api/v1/transfers/T-leak', '/api/v1/events?after=0&limit=1000', '/api/v1/workloads/W1', '/api/v1/candidates', '/metrics', '/openapi.json', '/readyz']) await get(path);
+    for (const path of [
+      '/api/v1/blades',
+      '/api/v1/blades/A',
+      '/api/v1/pool',
+      '/api/v1/transfers',
+      '/api/v1/transfers/T-leak',
+      '/api/v1/events?after=0&limit=1000',
+      '/api/v1/workloads/W1',
+      '/api/v1/candidates',
+      '/metrics',
+      '/openapi.json',
+      '/readyz',
+    ])
+      await get(path);
     const failed = await t.request('POST', '/api/v1/blades/A/fail', { as: 'operator' });
     expect(failed.status).toBe(500);
     answers.push(failed.text);
@@ -165,11 +239,17 @@ describe('driver credentials', () => {
 /** Reads an event stream until it has been quiet briefly, then hangs up. */
 async function readStream(t: ApiHarness, path: string): Promise<string> {
   const controller = new AbortController();
-  const response = await fetch(`${t.url}${path}`, { headers: { authorization: `Bearer ${t.tokens.viewer}`, accept: 'text/event-stream' }, signal: controller.signal });
+  const response = await fetch(`${t.url}${path}`, {
+    headers: { authorization: `Bearer ${t.tokens.viewer}`, accept: 'text/event-stream' },
+    signal: controller.signal,
+  });
   const reader = response.body!.getReader();
   let text = '';
   for (;;) {
-    const next = await Promise.race([reader.read(), new Promise<null>((resolve) => setTimeout(() => resolve(null), 300))]);
+    const next = await Promise.race([
+      reader.read(),
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), 300)),
+    ]);
     if (next === null || next.done) break;
     text += Buffer.from(next.value).toString();
   }

@@ -85,10 +85,26 @@ export interface StateReader {
   invalidate(): void;
 }
 
-export function stateReader(store: Store, commits: CommitFeed | undefined, clock: Clock, staleMs = 1_000, maxAgeMs = 1_000): StateReader {
+export function stateReader(
+  store: Store,
+  commits: CommitFeed | undefined,
+  clock: Clock,
+  staleMs = 1_000,
+  maxAgeMs = 1_000,
+): StateReader {
   const read = async (): Promise<StateSnapshot> => {
-    const [blades, workloads, open] = await Promise.all([store.blades(), store.workloads(), store.transfers({ open: true })]);
-    return { blades, bladeById: new Map(blades.map((b) => [b.id, b])), workloads, open, occupants: occupants(workloads, open) };
+    const [blades, workloads, open] = await Promise.all([
+      store.blades(),
+      store.workloads(),
+      store.transfers({ open: true }),
+    ]);
+    return {
+      blades,
+      bladeById: new Map(blades.map((b) => [b.id, b])),
+      workloads,
+      open,
+      occupants: occupants(workloads, open),
+    };
   };
   let version = 0;
   commits?.onCommit(() => {
@@ -99,7 +115,8 @@ export function stateReader(store: Store, commits: CommitFeed | undefined, clock
     const now = clock.now();
     if (cached && !cached.done) return cached.snapshot; // one read in flight serves everyone who asks meanwhile
     const age = cached ? now - cached.at : Infinity;
-    const fresh = cached !== null && commits !== undefined && age < maxAgeMs && (cached.version === version || age < staleMs);
+    const fresh =
+      cached !== null && commits !== undefined && age < maxAgeMs && (cached.version === version || age < staleMs);
     if (fresh) return cached!.snapshot;
     // Tagged with the version it started under: a commit during the read counts as newer than it.
     const entry = { version, at: now, done: false, snapshot: read() };

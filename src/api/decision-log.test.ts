@@ -9,7 +9,14 @@ function log(n: number, extra: AuditEvent[] = []): { store: Store; reads: () => 
   let seq = 0;
   for (let i = 0; i < n; i++) {
     seq += i % 7 === 0 ? 2 : 1;
-    events.push({ seq, at: 1_000_000 + i * 10, actor: 'controller', type: 'workload.checkpointed', subject: `W${i % 50}`, data: {} });
+    events.push({
+      seq,
+      at: 1_000_000 + i * 10,
+      actor: 'controller',
+      type: 'workload.checkpointed',
+      subject: `W${i % 50}`,
+      data: {},
+    });
   }
   for (const e of extra) {
     const at = events.findIndex((x) => x.seq > e.seq);
@@ -44,7 +51,14 @@ const transfer = (id: string, createdAt: number): TransferRecord => ({
 describe('creationEvent', () => {
   it('finds the transfer.created event of a transfer in a log of 100,000 events with a few dozen reads', async () => {
     // Event 80,000 of the log (seq 91,430) happened at 1,800,000: replace it with the decision.
-    const decided: AuditEvent = { seq: 91_430, at: 1_800_000, actor: 'controller', type: 'transfer.created', subject: 'failover-1', data: { runnersUp: [] } };
+    const decided: AuditEvent = {
+      seq: 91_430,
+      at: 1_800_000,
+      actor: 'controller',
+      type: 'transfer.created',
+      subject: 'failover-1',
+      data: { runnersUp: [] },
+    };
     const { store, reads, head } = log(100_000, [decided]);
     expect(await creationEvent(store, head, transfer('failover-1', 1_800_000))).toEqual(decided);
     expect(reads()).toBeLessThan(40);

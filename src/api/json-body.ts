@@ -6,12 +6,18 @@ const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Parses a JSON body; a syntax error names `body`, a forbidden key names its own path (`body.requirements.__proto__`). */
 export function parseJsonBody(text: string): unknown {
-  if (text.trim() === '') throw new ApiError(400, 'invalid', 'body: empty, but content-type is application/json', 'body');
+  if (text.trim() === '')
+    throw new ApiError(400, 'invalid', 'body: empty, but content-type is application/json', 'body');
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new ApiError(400, 'invalid', `body: not valid JSON (${error instanceof Error ? error.message : String(error)})`, 'body');
+    throw new ApiError(
+      400,
+      'invalid',
+      `body: not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+      'body',
+    );
   }
   const forbidden = forbiddenKey(value, 'body');
   if (forbidden !== null) throw new ApiError(400, 'invalid', `${forbidden}: this key is not allowed`, forbidden);

@@ -35,10 +35,27 @@ export class ControllerMetrics {
   ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'cascade_process_' });
-    this.failovers = new Counter({ name: 'cascade_failovers_total', help: 'Failovers completed since this process started', registers });
-    this.cascades = new Counter({ name: 'cascade_cascades_total', help: 'Cascades completed since this process started', registers });
-    this.placements = new Counter({ name: 'cascade_placements_total', help: 'First placements of new workloads completed', registers });
-    this.aborted = new Counter({ name: 'cascade_transfers_aborted_total', help: 'Transfers aborted, by kind', labelNames: ['kind'], registers });
+    this.failovers = new Counter({
+      name: 'cascade_failovers_total',
+      help: 'Failovers completed since this process started',
+      registers,
+    });
+    this.cascades = new Counter({
+      name: 'cascade_cascades_total',
+      help: 'Cascades completed since this process started',
+      registers,
+    });
+    this.placements = new Counter({
+      name: 'cascade_placements_total',
+      help: 'First placements of new workloads completed',
+      registers,
+    });
+    this.aborted = new Counter({
+      name: 'cascade_transfers_aborted_total',
+      help: 'Transfers aborted, by kind',
+      labelNames: ['kind'],
+      registers,
+    });
     this.durations = new Histogram({
       name: 'cascade_transfer_duration_seconds',
       help: 'From a transfer’s creation to its end, by kind and outcome',
@@ -46,19 +63,39 @@ export class ControllerMetrics {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800],
       registers,
     });
-    this.driverErrors = new Counter({ name: 'cascade_driver_errors_total', help: 'Driver calls that failed during a transfer step (retried or final), by step', labelNames: ['step'], registers });
+    this.driverErrors = new Counter({
+      name: 'cascade_driver_errors_total',
+      help: 'Driver calls that failed during a transfer step (retried or final), by step',
+      labelNames: ['step'],
+      registers,
+    });
 
     const figures = coalesce(() => this.figures());
     const gauge = (name: string, help: string, pick: (f: StateFigures) => number): void => {
-      new Gauge({ name, help, registers, collect: async function (this: Gauge) { this.set(pick(await figures())); } });
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect: async function (this: Gauge) {
+          this.set(pick(await figures()));
+        },
+      });
     };
     gauge('cascade_standby_pool_blades', 'Blades in the standby pool', (f) => f.pool);
-    gauge('cascade_candidates', 'Active blades whose resources do not fit their workload exactly (Table 3)', (f) => f.candidates);
+    gauge(
+      'cascade_candidates',
+      'Active blades whose resources do not fit their workload exactly (Table 3)',
+      (f) => f.candidates,
+    );
     gauge('cascade_total_surplus', 'Sum of the surplus of every running workload on its blade', (f) => f.surplus);
     gauge('cascade_total_deficit', 'Sum of the deficit of every running workload on its blade', (f) => f.deficit);
     gauge('cascade_pending_workloads', 'Workloads waiting for a blade', (f) => f.pending);
     gauge('cascade_open_transfers', 'Transfers running or waiting', (f) => f.open);
-    gauge('cascade_open_proposals', 'Cascades proposed or approved, not yet started (requireApproval)', () => this.controller.proposals().filter((p) => p.status === 'proposed' || p.status === 'approved').length);
+    gauge(
+      'cascade_open_proposals',
+      'Cascades proposed or approved, not yet started (requireApproval)',
+      () => this.controller.proposals().filter((p) => p.status === 'proposed' || p.status === 'approved').length,
+    );
     new Gauge({
       name: 'cascade_blades',
       help: 'Blades by state',
@@ -112,7 +149,11 @@ export class ControllerMetrics {
     } else {
       this.aborted.inc({ kind });
     }
-    if (t) this.durations.observe({ kind, outcome: e.type === 'transfer.done' ? 'done' : 'aborted' }, Math.max(0, e.at - t.createdAt) / 1000);
+    if (t)
+      this.durations.observe(
+        { kind, outcome: e.type === 'transfer.done' ? 'done' : 'aborted' },
+        Math.max(0, e.at - t.createdAt) / 1000,
+      );
   }
 
   private async figures(): Promise<StateFigures> {
@@ -132,6 +173,14 @@ export class ControllerMetrics {
       deficit += fit.deficit;
       if (blade.state === 'active' && !(fit.feasible && fit.deficit === 0 && fit.surplus === 0)) candidates++;
     }
-    return { pool: byState['standby'] ?? 0, candidates, surplus, deficit, pending: workloads.filter((w) => w.state === 'pending').length, open: open.length, byState };
+    return {
+      pool: byState['standby'] ?? 0,
+      candidates,
+      surplus,
+      deficit,
+      pending: workloads.filter((w) => w.state === 'pending').length,
+      open: open.length,
+      byState,
+    };
   }
 }

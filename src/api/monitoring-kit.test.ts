@@ -25,7 +25,10 @@ const skip = requiredPeer('promtool check rules', await promtool());
 
 /** Names in a PromQL expression that are metrics: identifiers not followed by "(" and not label names or keywords. */
 function metricNames(expr: string): string[] {
-  const noStrings = expr.replace(/"[^"]*"/g, '""').replace(/\{[^}]*\}/g, '{}').replace(/\[[^\]]*\]/g, '[]');
+  const noStrings = expr
+    .replace(/"[^"]*"/g, '""')
+    .replace(/\{[^}]*\}/g, '{}')
+    .replace(/\[[^\]]*\]/g, '[]');
   const withoutGrouping = noStrings.replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, '');
   const keywords = new Set(['and', 'or', 'unless', 'bool', 'offset']);
   const names: string[] = [];
@@ -67,15 +70,21 @@ describe('the monitoring kit', () => {
   });
 
   it('alerts only on metrics the controller exports', async () => {
-    const rules = YAML.parse(await readFile(RULES, 'utf8')) as { groups: { rules: { alert: string; expr: string }[] }[] };
+    const rules = YAML.parse(await readFile(RULES, 'utf8')) as {
+      groups: { rules: { alert: string; expr: string }[] }[];
+    };
     const exprs = rules.groups.flatMap((g) => g.rules.map((r) => r.expr));
     expect(exprs.length).toBeGreaterThan(5);
     expect(unknownIn(exprs)).toStrictEqual([]);
-    expect(metricNames('sum by (kind) (rate(cascade_nope_total{a="b"}[5m])) > 0')).toStrictEqual(['cascade_nope_total']);
+    expect(metricNames('sum by (kind) (rate(cascade_nope_total{a="b"}[5m])) > 0')).toStrictEqual([
+      'cascade_nope_total',
+    ]);
   });
 
   it('has a Grafana dashboard whose queries use only exported metrics', async () => {
-    const dashboard = JSON.parse(await readFile(join(KIT, 'grafana-dashboard.json'), 'utf8')) as { panels: { title: string; targets: { expr: string }[] }[] };
+    const dashboard = JSON.parse(await readFile(join(KIT, 'grafana-dashboard.json'), 'utf8')) as {
+      panels: { title: string; targets: { expr: string }[] }[];
+    };
     const exprs = dashboard.panels.flatMap((p) => p.targets.map((x) => x.expr));
     expect(exprs.length).toBeGreaterThan(10);
     expect(unknownIn(exprs)).toStrictEqual([]);

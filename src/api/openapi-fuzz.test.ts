@@ -21,8 +21,12 @@ let operations: Operation[] = [];
 beforeAll(async () => {
   t = await apiHarness(FOUR_SERVERS, { emulator: true });
   await t.h.settle();
-  const doc = (await t.request('GET', '/openapi.json', { as: 'viewer' })).body as { paths: Record<string, Record<string, Schema>> };
-  operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ method: method.toUpperCase(), path, op })));
+  const doc = (await t.request('GET', '/openapi.json', { as: 'viewer' })).body as {
+    paths: Record<string, Record<string, Schema>>;
+  };
+  operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.entries(ops).map(([method, op]) => ({ method: method.toUpperCase(), path, op })),
+  );
 });
 afterAll(async () => {
   await t.stop();
@@ -42,19 +46,26 @@ function valueFor(s: Schema, name = ''): fc.Arbitrary<unknown> {
   switch (type[0]) {
     case 'string':
       if (/id$|^id$|workload|blade/i.test(name)) return fc.constantFrom(...IDS);
-      return fc.string({ minLength: (s['minLength'] as number | undefined) ?? 0, maxLength: Math.min(12, (s['maxLength'] as number | undefined) ?? 12) });
+      return fc.string({
+        minLength: (s['minLength'] as number | undefined) ?? 0,
+        maxLength: Math.min(12, (s['maxLength'] as number | undefined) ?? 12),
+      });
     case 'integer':
     case 'number': {
       const min = (s['minimum'] as number | undefined) ?? ((s['exclusiveMinimum'] as number | undefined) ?? -1) + 1;
       const max = Math.min((s['maximum'] as number | undefined) ?? min + 1000, min + 100_000);
-      return type[0] === 'integer' ? fc.integer({ min: Math.ceil(min), max: Math.floor(max) }) : fc.double({ min, max, noNaN: true });
+      return type[0] === 'integer'
+        ? fc.integer({ min: Math.ceil(min), max: Math.floor(max) })
+        : fc.double({ min, max, noNaN: true });
     }
     case 'boolean':
       return fc.boolean();
     case 'null':
       return fc.constant(null);
     case 'array':
-      return fc.array(valueFor((s['items'] as Schema | undefined) ?? {}, name), { maxLength: Math.min(3, (s['maxItems'] as number | undefined) ?? 3) });
+      return fc.array(valueFor((s['items'] as Schema | undefined) ?? {}, name), {
+        maxLength: Math.min(3, (s['maxItems'] as number | undefined) ?? 3),
+      });
     case 'object': {
       const props = (s['properties'] ?? {}) as Record<string, Schema>;
       if (Object.keys(props).length === 0 && typeof s['additionalProperties'] === 'object') {
@@ -94,20 +105,31 @@ interface Drawn {
 const roles: (TokenRole | null)[] = ['viewer', 'operator', 'admin', null];
 
 function requestOf(operation: Operation): fc.Arbitrary<Drawn> {
-  const parameters = (operation.op['parameters'] ?? []) as { name: string; in: string; required: boolean; schema: Schema }[];
+  const parameters = (operation.op['parameters'] ?? []) as {
+    name: string;
+    in: string;
+    required: boolean;
+    schema: Schema;
+  }[];
   const path = parameters.filter((p) => p.in === 'path');
   const query = parameters.filter((p) => p.in === 'query');
   const pathValues = fc.tuple(...path.map((p) => valueFor(p.schema, p.name).map(String)));
   const queryValues = fc.tuple(...query.map((p) => fc.option(valueFor(p.schema, p.name), { nil: undefined })));
-  const content = (operation.op['requestBody'] as { content?: Record<string, { schema: Schema }> } | undefined)?.content;
+  const content = (operation.op['requestBody'] as { content?: Record<string, { schema: Schema }> } | undefined)
+    ?.content;
   const schema = content?.['application/json']?.schema;
   const body = schema ? fc.option(bodyOf(schema), { nil: undefined, freq: 8 }) : fc.constant(undefined);
   const wanted = operation.op['x-required-role'] as string;
-  const role = fc.oneof({ weight: 4, arbitrary: fc.constant(wanted === 'public' ? null : (wanted as TokenRole)) }, { weight: 1, arbitrary: fc.constantFrom(...roles) });
+  const role = fc.oneof(
+    { weight: 4, arbitrary: fc.constant(wanted === 'public' ? null : (wanted as TokenRole)) },
+    { weight: 1, arbitrary: fc.constantFrom(...roles) },
+  );
   return fc.tuple(pathValues, queryValues, body, role, fc.boolean()).map(([pv, qv, b, as, knows]) => {
     let url = operation.path;
     for (const [i, p] of path.entries()) url = url.replace(`{${p.name}}`, encodeURIComponent(pv[i]!));
-    const pairs = query.flatMap((p, i) => (qv[i] === undefined ? [] : [`${p.name}=${encodeURIComponent(String(qv[i]))}`]));
+    const pairs = query.flatMap((p, i) =>
+      qv[i] === undefined ? [] : [`${p.name}=${encodeURIComponent(String(qv[i]))}`],
+    );
     if (pairs.length > 0) url += `?${pairs.join('&')}`;
     const id = typeof b === 'object' && b !== null && 'id' in b && typeof b.id === 'string' ? b.id : null;
     return { operation, url, options: { as, ...(b === undefined ? {} : { body: b }) }, known: knows ? id : null };
@@ -133,20 +155,29 @@ describe('an OpenAPI-driven stateful fuzz', () => {
   it('answers 600 requests drawn from the document with documented statuses and bodies; refusals change nothing', async () => {
     const ajv = new Ajv2020({ strict: false, allErrors: false, validateFormats: false });
     // The event stream never ends, and injected faults (a hung BMC) are the chaos harness's: left out here.
-    const drawn = fc.constantFrom(...operations.filter((o) => o.path !== '/api/v1/events' && !o.path.endsWith('/faults'))).chain(requestOf);
+    const drawn = fc
+      .constantFrom(...operations.filter((o) => o.path !== '/api/v1/events' && !o.path.endsWith('/faults')))
+      .chain(requestOf);
     const statuses = new Map<number, number>();
     let changed = 0;
     await fc.assert(
       fc.asyncProperty(drawn, async (r) => {
-        if (r.known !== null && r.operation.path === '/api/v1/workloads' && !t.h.world.workload(r.known)) t.h.world.addWorkload({ id: r.known, requirements: {} });
+        if (r.known !== null && r.operation.path === '/api/v1/workloads' && !t.h.world.workload(r.known))
+          t.h.world.addWorkload({ id: r.known, requirements: {} });
         await within(10_000, t.h.controller.idle(), `the controller to go idle before ${r.operation.method} ${r.url}`);
-        if (process.env['FUZZ_DEBUG']) console.log(r.operation.method, r.url, JSON.stringify(r.options.body ?? null).slice(0, 200));
+        if (process.env['FUZZ_DEBUG'])
+          console.log(r.operation.method, r.url, JSON.stringify(r.options.body ?? null).slice(0, 200));
         const before = await stateOf(t.h);
         const reply = await t.request(r.operation.method, r.url, r.options);
         statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
         const what = `${r.operation.method} ${r.url} ${JSON.stringify(r.options.body ?? null)} -> ${reply.status} ${reply.text.slice(0, 300)}`;
-        const documented = (r.operation.op['responses'] ?? {}) as Record<string, { content?: Record<string, { schema?: Schema }> }>;
-        expect(String(reply.status) in documented || SHARED.has(reply.status), `undocumented status: ${what}`).toBe(true);
+        const documented = (r.operation.op['responses'] ?? {}) as Record<
+          string,
+          { content?: Record<string, { schema?: Schema }> }
+        >;
+        expect(String(reply.status) in documented || SHARED.has(reply.status), `undocumented status: ${what}`).toBe(
+          true,
+        );
         const schema = documented[String(reply.status)]?.content?.['application/json']?.schema;
         if (schema && reply.body !== undefined) {
           const validate = ajv.compile(schema);
@@ -160,8 +191,14 @@ describe('an OpenAPI-driven stateful fuzz', () => {
       }),
       { numRuns: Number(process.env['FUZZ_RUNS'] ?? 600), endOnFailure: true },
     );
-    console.log(`openapi fuzz: ${[...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}: ${n}`).join(', ')}; ${changed} changes`);
+    console.log(
+      `openapi fuzz: ${[...statuses]
+        .sort(([a], [b]) => a - b)
+        .map(([s, n]) => `${s}: ${n}`)
+        .join(', ')}; ${changed} changes`,
+    );
     expect(changed).toBeGreaterThan(10);
-    for (const status of [200, 400, 401, 403, 404]) expect(statuses.get(status) ?? 0, `answers with ${status}`).toBeGreaterThan(0);
+    for (const status of [200, 400, 401, 403, 404])
+      expect(statuses.get(status) ?? 0, `answers with ${status}`).toBeGreaterThan(0);
   }, 300_000);
 });

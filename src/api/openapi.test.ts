@@ -24,7 +24,10 @@ afterAll(async () => {
   await t.stop();
 });
 
-const operations = (): [string, string, Operation][] => Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => [path, method, op] as [string, string, Operation]));
+const operations = (): [string, string, Operation][] =>
+  Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.entries(ops).map(([method, op]) => [path, method, op] as [string, string, Operation]),
+  );
 
 describe('/openapi.json', () => {
   it('validates against the OpenAPI 3.1 specification', async () => {
@@ -40,13 +43,16 @@ describe('/openapi.json', () => {
   });
 
   it('documents every route once, with its path parameters, and unique operation ids', () => {
-    const documented = operations().map(([path, method]) => `${method.toUpperCase()} ${path}`).sort();
+    const documented = operations()
+      .map(([path, method]) => `${method.toUpperCase()} ${path}`)
+      .sort();
     const served = t.api.routes.map((r) => `${r.method} ${r.path.replace(/:([A-Za-z]+)/g, '{$1}')}`).sort();
     expect(documented).toEqual(served);
     const ids = operations().map(([, , op]) => op.operationId);
     expect(new Set(ids).size).toBe(ids.length);
     for (const [path, , op] of operations()) {
-      for (const name of [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1])) expect(op.parameters.some((p) => p.in === 'path' && p.name === name)).toBe(true);
+      for (const name of [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]))
+        expect(op.parameters.some((p) => p.in === 'path' && p.name === name)).toBe(true);
     }
   });
 
@@ -70,7 +76,9 @@ describe('/openapi.json', () => {
     await t.request('POST', '/api/v1/blades/A/fail', { as: 'operator' });
     await eventually(async () => (await t.h.store.workload('W1'))?.blade === 'C', 5000, 'failover');
     await t.h.settle();
-    const transfer = ((await t.request('GET', '/api/v1/transfers', { as: 'viewer' })).body as { items: { id: string }[] }).items[0]!.id;
+    const transfer = (
+      (await t.request('GET', '/api/v1/transfers', { as: 'viewer' })).body as { items: { id: string }[] }
+    ).items[0]!.id;
     const ajv = new Ajv2020({ strict: false });
     const checks: [string, string, string, unknown?][] = [
       ['get', '/api/v1/blades', '/api/v1/blades'],
@@ -89,14 +97,18 @@ describe('/openapi.json', () => {
       ['get', '/readyz', '/readyz'],
     ];
     for (const [method, path, url, body] of checks) {
-      const reply = await t.request(method.toUpperCase(), url, { as: 'admin', ...(body === undefined ? {} : { body }) });
+      const reply = await t.request(method.toUpperCase(), url, {
+        as: 'admin',
+        ...(body === undefined ? {} : { body }),
+      });
       expect(reply.status, url).toBe(200);
       const schema = doc.paths[path]![method]!.responses['200']!.content!['application/json']!.schema;
       const validate = ajv.compile(schema);
       expect(validate(reply.body) ? [] : validate.errors, url).toEqual([]);
     }
     const error = await t.request('GET', '/api/v1/blades/nope', { as: 'viewer' });
-    const errorSchema = doc.paths['/api/v1/blades/{id}']!['get']!.responses['404']!.content!['application/json']!.schema;
+    const errorSchema =
+      doc.paths['/api/v1/blades/{id}']!['get']!.responses['404']!.content!['application/json']!.schema;
     expect(ajv.compile(errorSchema)(error.body)).toBe(true);
   });
 });
@@ -128,8 +140,18 @@ describe('/openapi.json: policy bounds', () => {
     const body = doc.paths['/api/v1/policy']!['patch']!.requestBody!.content['application/json']!.schema;
     const props = body['properties'] as Record<string, Json>;
     expect(Object.keys(props).sort()).toEqual([
-      'admission', 'cascadeWindows', 'cooldownSeconds', 'hardKeys', 'maxConcurrentTransfers', 'minImprovement', 'repairBurnInSeconds',
-      'replanSeconds', 'requireApproval', 'survivability', 'transferSeconds', 'weights',
+      'admission',
+      'cascadeWindows',
+      'cooldownSeconds',
+      'hardKeys',
+      'maxConcurrentTransfers',
+      'minImprovement',
+      'repairBurnInSeconds',
+      'replanSeconds',
+      'requireApproval',
+      'survivability',
+      'transferSeconds',
+      'weights',
     ]);
     expect(unbounded(body, 'policy', [])).toEqual([]);
     expect(props['cooldownSeconds']).toMatchObject({ minimum: 0, maximum: 86_400 });

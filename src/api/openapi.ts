@@ -32,7 +32,13 @@ function parameters(spec: AnyRoute): Json[] {
   add('path', spec.params);
   add('query', spec.query);
   if (spec.id === 'events') {
-    out.push({ name: 'Last-Event-ID', in: 'header', required: false, description: 'Resume a stream after this seq', schema: { type: 'string', pattern: '^[0-9]+$' } });
+    out.push({
+      name: 'Last-Event-ID',
+      in: 'header',
+      required: false,
+      description: 'Resume a stream after this seq',
+      schema: { type: 'string', pattern: '^[0-9]+$' },
+    });
   }
   return out;
 }
@@ -40,7 +46,10 @@ function parameters(spec: AnyRoute): Json[] {
 function response(r: ResponseSpec): Json {
   const content: Json = {};
   if (r.schema) content[r.contentType ?? 'application/json'] = { schema: jsonSchema(r.schema, 'output') };
-  if (r.alternative) content[r.alternative.contentType] = r.alternative.schema ? { schema: jsonSchema(r.alternative.schema, 'output') } : { schema: { type: 'string' } };
+  if (r.alternative)
+    content[r.alternative.contentType] = r.alternative.schema
+      ? { schema: jsonSchema(r.alternative.schema, 'output') }
+      : { schema: { type: 'string' } };
   return { description: r.description, ...(Object.keys(content).length > 0 ? { content } : {}) };
 }
 
@@ -66,7 +75,10 @@ function operation(spec: AnyRoute): Json {
     responses,
   };
   if (spec.body && spec.body !== noBody) {
-    op['requestBody'] = { required: !spec.body.safeParse(undefined).success, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } };
+    op['requestBody'] = {
+      required: !spec.body.safeParse(undefined).success,
+      content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } },
+    };
   }
   return op;
 }
@@ -86,7 +98,11 @@ export function openApiDocument(routes: readonly AnyRoute[], version: string): J
         'The control plane of a blade-server data center: failover to the best-fitting standby blade, then cascades to better blades. ' +
         'Every route but /healthz needs a bearer token; roles are viewer < operator < admin (x-required-role on each operation).',
     },
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token made by `cascade token create --role ROLE`' } } },
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'A token made by `cascade token create --role ROLE`' },
+      },
+    },
     security: [{ bearer: [] }],
     paths,
   };

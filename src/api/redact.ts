@@ -46,7 +46,10 @@ export function redactingLogger(options: LoggerOptions = {}): Logger {
   return pino(
     {
       level: options.level ?? 'info',
-      redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.password', '*.token'], censor: REDACTED },
+      redact: {
+        paths: ['req.headers.authorization', 'headers.authorization', '*.password', '*.token'],
+        censor: REDACTED,
+      },
     },
     redactingDestination(options.destination ?? destination(1), redact),
   );

@@ -55,7 +55,11 @@ export interface Handled {
 const NO_PARAMS = z.strictObject({});
 const NO_QUERY = z.strictObject({});
 
-export interface RouteSpec<P extends z.ZodType = typeof NO_PARAMS, Q extends z.ZodType = typeof NO_QUERY, B extends z.ZodType = typeof noBody> {
+export interface RouteSpec<
+  P extends z.ZodType = typeof NO_PARAMS,
+  Q extends z.ZodType = typeof NO_QUERY,
+  B extends z.ZodType = typeof noBody,
+> {
   /** The OpenAPI operationId. */
   readonly id: string;
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -79,9 +83,11 @@ export interface RouteSpec<P extends z.ZodType = typeof NO_PARAMS, Q extends z.Z
 export type AnyRoute = RouteSpec<z.ZodType, z.ZodType, z.ZodType>;
 
 /** Identity, for type inference of the handler's input from the schemas. */
-export function route<P extends z.ZodType = typeof NO_PARAMS, Q extends z.ZodType = typeof NO_QUERY, B extends z.ZodType = typeof noBody>(
-  spec: RouteSpec<P, Q, B>,
-): AnyRoute {
+export function route<
+  P extends z.ZodType = typeof NO_PARAMS,
+  Q extends z.ZodType = typeof NO_QUERY,
+  B extends z.ZodType = typeof noBody,
+>(spec: RouteSpec<P, Q, B>): AnyRoute {
   return spec as unknown as AnyRoute;
 }
 
@@ -96,10 +102,20 @@ export function authorize(request: FastifyRequest, access: Access): void {
   if (access === 'public') return;
   const principal = request.principal;
   if (!principal) {
-    throw new ApiError(401, 'unauthenticated', request.badToken ? 'the bearer token is unknown, revoked or malformed' : 'a bearer token is required (Authorization: Bearer <token>)');
+    throw new ApiError(
+      401,
+      'unauthenticated',
+      request.badToken
+        ? 'the bearer token is unknown, revoked or malformed'
+        : 'a bearer token is required (Authorization: Bearer <token>)',
+    );
   }
   if (!allows(principal.token.role, access)) {
-    throw new ApiError(403, 'forbidden', `this needs the ${access} role; token ${principal.token.name} has ${principal.token.role}`);
+    throw new ApiError(
+      403,
+      'forbidden',
+      `this needs the ${access} role; token ${principal.token.name} has ${principal.token.role}`,
+    );
   }
 }
 

@@ -16,7 +16,13 @@ const QUANTITY = 'expected 0, or a number from 0.001 to 1e15';
 
 describe('resources (requirements and blade resources)', () => {
   it('accepts 0 and quantities from 0.001 to 1e15, and non-empty attributes up to 256 characters', () => {
-    expect(s.resources.parse({ a: 0, b: 0.001, c: 1e15, d: 'x', e: 'y'.repeat(256) })).toEqual({ a: 0, b: 0.001, c: 1e15, d: 'x', e: 'y'.repeat(256) });
+    expect(s.resources.parse({ a: 0, b: 0.001, c: 1e15, d: 'x', e: 'y'.repeat(256) })).toEqual({
+      a: 0,
+      b: 0.001,
+      c: 1e15,
+      d: 'x',
+      e: 'y'.repeat(256),
+    });
   });
 
   it.each([
@@ -29,7 +35,10 @@ describe('resources (requirements and blade resources)', () => {
   });
 
   it('says what a value may be when it is neither a quantity nor an attribute', () => {
-    expect(problem(s.resources, { memoryGiB: true })).toEqual({ path: 'memoryGiB', message: `${QUANTITY}, or a non-empty string` });
+    expect(problem(s.resources, { memoryGiB: true })).toEqual({
+      path: 'memoryGiB',
+      message: `${QUANTITY}, or a non-empty string`,
+    });
   });
 
   it('refuses an empty or over-long attribute, an empty or over-long key, and more than 64 keys', () => {
@@ -42,7 +51,10 @@ describe('resources (requirements and blade resources)', () => {
     const keys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 1]));
     expect(problem(s.resources, keys(64))).toBeNull();
     expect(problem(s.resources, keys(65))).toEqual({ path: '', message: 'expected at most 64 keys' });
-    expect(problem(s.resources, 'memoryGiB=4')).toEqual({ path: '', message: 'expected a mapping of resource names to values' });
+    expect(problem(s.resources, 'memoryGiB=4')).toEqual({
+      path: '',
+      message: 'expected a mapping of resource names to values',
+    });
   });
 });
 
@@ -83,24 +95,44 @@ describe('policyPatch: bounds for a live controller', () => {
 
   it('refuses a cascade window the planner could not read, naming the window', () => {
     for (const window of ['monday 22:00', 'xyz 22:00-06:00', 'mon 25:00-06:00', 'mon 10:60-11:00', 'mon 24:00-01:00']) {
-      expect(problem(s.policyPatch, { cascadeWindows: ['* 01:00-02:00', window] }), window).toEqual({ path: 'cascadeWindows.1', message: 'expected a window such as "mon-fri 22:00-06:00" or "* 01:00-05:00" (UTC)' });
+      expect(problem(s.policyPatch, { cascadeWindows: ['* 01:00-02:00', window] }), window).toEqual({
+        path: 'cascadeWindows.1',
+        message: 'expected a window such as "mon-fri 22:00-06:00" or "* 01:00-05:00" (UTC)',
+      });
     }
   });
 
   it('gives the same range when a policy value is not a number at all', () => {
-    expect(problem(s.policyPatch, { minImprovement: 'x' })).toEqual({ path: 'minImprovement', message: 'expected a number >= 0' });
-    expect(problem(s.policyPatch, { maxConcurrentTransfers: 'x' })).toEqual({ path: 'maxConcurrentTransfers', message: 'expected an integer >= 1' });
+    expect(problem(s.policyPatch, { minImprovement: 'x' })).toEqual({
+      path: 'minImprovement',
+      message: 'expected a number >= 0',
+    });
+    expect(problem(s.policyPatch, { maxConcurrentTransfers: 'x' })).toEqual({
+      path: 'maxConcurrentTransfers',
+      message: 'expected an integer >= 1',
+    });
   });
 
   it('bounds weights from 0 to 1000 per key, and names the key', () => {
     expect(problem(s.policyPatch, { weights: { memoryGiB: 0, storageTB: 1000 } })).toBeNull();
-    expect(problem(s.policyPatch, { weights: { memoryGiB: -1 } })).toEqual({ path: 'weights.memoryGiB', message: 'expected a number >= 0' });
-    expect(problem(s.policyPatch, { weights: { memoryGiB: 1001 } })).toEqual({ path: 'weights.memoryGiB', message: 'expected a number <= 1000' });
-    expect(problem(s.policyPatch, { weights: [] })).toEqual({ path: 'weights', message: 'expected a mapping of resource names to weights' });
+    expect(problem(s.policyPatch, { weights: { memoryGiB: -1 } })).toEqual({
+      path: 'weights.memoryGiB',
+      message: 'expected a number >= 0',
+    });
+    expect(problem(s.policyPatch, { weights: { memoryGiB: 1001 } })).toEqual({
+      path: 'weights.memoryGiB',
+      message: 'expected a number <= 1000',
+    });
+    expect(problem(s.policyPatch, { weights: [] })).toEqual({
+      path: 'weights',
+      message: 'expected a mapping of resource names to weights',
+    });
   });
 
   it('refuses a misspelt key, naming the keys allowed', () => {
-    expect(problem(s.policyPatch, { minImprovment: 1 })?.message).toMatch(/^unknown key; expected one of weights, minImprovement/);
+    expect(problem(s.policyPatch, { minImprovment: 1 })?.message).toMatch(
+      /^unknown key; expected one of weights, minImprovement/,
+    );
   });
 });
 
@@ -123,17 +155,31 @@ describe('ids, queries and bodies', () => {
       after: 'B',
     });
     for (const bad of ['0', '1001', '2.5', 'ten']) {
-      expect(problem(s.bladeQuery, { limit: bad })).toEqual({ path: 'limit', message: 'expected an integer from 1 to 1000' });
+      expect(problem(s.bladeQuery, { limit: bad })).toEqual({
+        path: 'limit',
+        message: 'expected an integer from 1 to 1000',
+      });
     }
-    expect(problem(s.bladeQuery, { state: 'busy' })).toEqual({ path: 'state', message: 'expected one of active, standby, failed, maintenance' });
-    expect(problem(s.bladeQuery, { health: 'bad' })).toEqual({ path: 'health', message: 'expected one of ok, warning, critical, unreachable' });
-    expect(problem(s.workloadQuery, { state: 'x' })).toEqual({ path: 'state', message: 'expected one of running, pending, transferring, finished' });
+    expect(problem(s.bladeQuery, { state: 'busy' })).toEqual({
+      path: 'state',
+      message: 'expected one of active, standby, failed, maintenance',
+    });
+    expect(problem(s.bladeQuery, { health: 'bad' })).toEqual({
+      path: 'health',
+      message: 'expected one of ok, warning, critical, unreachable',
+    });
+    expect(problem(s.workloadQuery, { state: 'x' })).toEqual({
+      path: 'state',
+      message: 'expected one of running, pending, transferring, finished',
+    });
     expect(problem(s.bladeQuery, { sort: 'id' })?.path).toBe('');
   });
 
   it('filters transfers by open, kind, status and order (asc by default)', () => {
     expect(s.transferQuery.parse({})).toEqual({ order: 'asc', limit: 100 });
-    expect(s.transferQuery.parse({ open: 'true', kind: 'cascade', status: 'waiting', order: 'desc', workload: 'W1' })).toMatchObject({
+    expect(
+      s.transferQuery.parse({ open: 'true', kind: 'cascade', status: 'waiting', order: 'desc', workload: 'W1' }),
+    ).toMatchObject({
       open: 'true',
       kind: 'cascade',
       status: 'waiting',
@@ -141,8 +187,14 @@ describe('ids, queries and bodies', () => {
     });
     expect(problem(s.transferQuery, { open: 'yes' })).toEqual({ path: 'open', message: 'expected true or false' });
     expect(s.transferQuery.parse({ open: 'false', order: 'asc' })).toMatchObject({ open: 'false', order: 'asc' });
-    expect(problem(s.transferQuery, { kind: 'move' })).toEqual({ path: 'kind', message: 'expected one of failover, cascade, place' });
-    expect(problem(s.transferQuery, { status: 'x' })).toEqual({ path: 'status', message: 'expected one of running, waiting, done, aborted' });
+    expect(problem(s.transferQuery, { kind: 'move' })).toEqual({
+      path: 'kind',
+      message: 'expected one of failover, cascade, place',
+    });
+    expect(problem(s.transferQuery, { status: 'x' })).toEqual({
+      path: 'status',
+      message: 'expected one of running, waiting, done, aborted',
+    });
     expect(problem(s.transferQuery, { order: 'up' })).toEqual({ path: 'order', message: 'expected asc or desc' });
   });
 
@@ -153,39 +205,71 @@ describe('ids, queries and bodies', () => {
     expect(problem(s.eventQuery, { after: '1.5' })).toEqual({ path: 'after', message: 'expected an integer >= 0' });
     expect(problem(s.eventQuery, { after: 'x' })).toEqual({ path: 'after', message: 'expected an integer >= 0' });
     for (const key of ['limit', 'last']) {
-      for (const bad of ['0', '1001', '1.5', 'x']) expect(problem(s.eventQuery, { [key]: bad })).toEqual({ path: key, message: 'expected an integer from 1 to 1000' });
+      for (const bad of ['0', '1001', '1.5', 'x'])
+        expect(problem(s.eventQuery, { [key]: bad })).toEqual({
+          path: key,
+          message: 'expected an integer from 1 to 1000',
+        });
     }
   });
 
   it('takes proposal ids from 1, and statuses by name', () => {
     expect(s.proposalParams.parse({ id: '1' })).toEqual({ id: 1 });
-    for (const bad of ['0', '1.5', 'x']) expect(problem(s.proposalParams, { id: bad })).toEqual({ path: 'id', message: 'expected a proposal id (an integer)' });
+    for (const bad of ['0', '1.5', 'x'])
+      expect(problem(s.proposalParams, { id: bad })).toEqual({
+        path: 'id',
+        message: 'expected a proposal id (an integer)',
+      });
     expect(s.proposalQuery.parse({ status: 'expired' })).toEqual({ status: 'expired' });
-    expect(problem(s.proposalQuery, { status: 'open' })).toEqual({ path: 'status', message: 'expected one of proposed, approved, rejected, started, expired' });
+    expect(problem(s.proposalQuery, { status: 'open' })).toEqual({
+      path: 'status',
+      message: 'expected one of proposed, approved, rejected, started, expired',
+    });
   });
 
   it('checks the request bodies field by field', () => {
     expect(problem(s.maintenanceBody, { on: 'yes' })).toEqual({ path: 'on', message: 'expected true or false' });
     expect(s.submitBody.parse({ id: 'W1', priority: 2 })).toEqual({ id: 'W1', priority: 2 });
-    expect(problem(s.submitBody, { id: 'W1', priority: 'high' })).toEqual({ path: 'priority', message: 'expected a number' });
+    expect(problem(s.submitBody, { id: 'W1', priority: 'high' })).toEqual({
+      path: 'priority',
+      message: 'expected a number',
+    });
     expect(problem(s.requirementsBody, { requirements: { memoryGiB: 5e-324 } })?.path).toBe('requirements.memoryGiB');
     expect(problem(s.planBody, { fail: [] })).toEqual({ path: 'fail', message: 'expected at least one blade id' });
     expect(problem(s.planBody, { fail: 'A' })).toEqual({ path: 'fail', message: 'expected a list of blade ids' });
     expect(problem(s.planBody, { fail: Array.from({ length: 10_000 }, (_, i) => `B${i}`) })).toBeNull();
-    expect(problem(s.planBody, { fail: Array.from({ length: 10_001 }, (_, i) => `B${i}`) })).toEqual({ path: 'fail', message: 'expected at most 10000 blade ids' });
+    expect(problem(s.planBody, { fail: Array.from({ length: 10_001 }, (_, i) => `B${i}`) })).toEqual({
+      path: 'fail',
+      message: 'expected at most 10000 blade ids',
+    });
     expect(problem(s.rejectBody, { reason: 'r'.repeat(500) })).toBeNull();
-    expect(problem(s.rejectBody, { reason: 'r'.repeat(501) })).toEqual({ path: 'reason', message: 'expected at most 500 characters' });
+    expect(problem(s.rejectBody, { reason: 'r'.repeat(501) })).toEqual({
+      path: 'reason',
+      message: 'expected at most 500 characters',
+    });
     expect(problem(s.rejectBody, { reason: 5 })).toEqual({ path: 'reason', message: 'expected a string' });
-    expect(problem(s.idParams, { id: '' })).toEqual({ path: 'id', message: 'expected 1 to 256 letters, digits, or . _ : -' });
+    expect(problem(s.idParams, { id: '' })).toEqual({
+      path: 'id',
+      message: 'expected 1 to 256 letters, digits, or . _ : -',
+    });
     expect(s.noBody.parse(undefined)).toBeUndefined();
     expect(problem(s.noBody, { force: true })?.path).toBe('');
   });
 
   it('issues tokens for a known role, named by 1 to 64 plain characters', () => {
-    expect(s.tokenBody.parse({ role: 'operator', name: 'alice@ops.example-1_x' })).toEqual({ role: 'operator', name: 'alice@ops.example-1_x' });
-    expect(problem(s.tokenBody, { role: 'root' })).toEqual({ path: 'role', message: 'expected one of viewer, operator, admin' });
+    expect(s.tokenBody.parse({ role: 'operator', name: 'alice@ops.example-1_x' })).toEqual({
+      role: 'operator',
+      name: 'alice@ops.example-1_x',
+    });
+    expect(problem(s.tokenBody, { role: 'root' })).toEqual({
+      path: 'role',
+      message: 'expected one of viewer, operator, admin',
+    });
     for (const bad of ['', 'a b', 'x'.repeat(65), 'semi;colon']) {
-      expect(problem(s.tokenBody, { role: 'viewer', name: bad })).toEqual({ path: 'name', message: 'expected 1 to 64 letters, digits, or . _ @ -' });
+      expect(problem(s.tokenBody, { role: 'viewer', name: bad })).toEqual({
+        path: 'name',
+        message: 'expected 1 to 64 letters, digits, or . _ @ -',
+      });
     }
     expect(problem(s.tokenBody, { role: 'viewer', name: 'x'.repeat(64) })).toBeNull();
     expect(problem(s.tokenBody, { role: 'viewer', name: 5 })).toEqual({ path: 'name', message: 'expected a name' });

@@ -12,14 +12,21 @@ import { policySchema } from '../wire/policy.js';
 
 const QUANTITY = 'expected 0, or a number from 0.001 to 1e15';
 const quantity = z.number({ error: QUANTITY }).refine((v) => v === 0 || (v >= 1e-3 && v <= 1e15), { error: QUANTITY });
-const attribute = z.string({ error: 'expected a non-empty string' }).min(1, { error: 'expected a non-empty string' }).max(256, { error: 'expected at most 256 characters' });
-const resourceKey = z.string().min(1, { error: 'expected a non-empty key' }).max(64, { error: 'expected a key of at most 64 characters' });
+const attribute = z
+  .string({ error: 'expected a non-empty string' })
+  .min(1, { error: 'expected a non-empty string' })
+  .max(256, { error: 'expected at most 256 characters' });
+const resourceKey = z
+  .string()
+  .min(1, { error: 'expected a non-empty key' })
+  .max(64, { error: 'expected a key of at most 64 characters' });
 
 /** Resources or requirements: a number is a quantity, a string an attribute (DESIGN section 2). */
 export const resources = withNumericQuantities(
-  z.record(resourceKey, z.union([quantity, attribute], { error: `${QUANTITY}, or a non-empty string` }), { error: 'expected a mapping of resource names to values' }),
+  z.record(resourceKey, z.union([quantity, attribute], { error: `${QUANTITY}, or a non-empty string` }), {
+    error: 'expected a mapping of resource names to values',
+  }),
 ).refine((r) => Object.keys(r).length <= 64, { error: 'expected at most 64 keys' });
-
 
 /** The one policy schema (strict: a misspelt key names itself), shared with scenario and site files. */
 export const policyPatch = policySchema;
@@ -33,7 +40,12 @@ const resourcesView = z.record(z.string(), z.union([z.number(), z.string()]));
 // --- requests ---
 
 /** Blade and workload lists page by id: `after` is the last id of the previous page. */
-const limit = z.coerce.number({ error: 'expected an integer from 1 to 1000' }).int({ error: 'expected an integer from 1 to 1000' }).min(1, { error: 'expected an integer from 1 to 1000' }).max(1000, { error: 'expected an integer from 1 to 1000' }).default(100);
+const limit = z.coerce
+  .number({ error: 'expected an integer from 1 to 1000' })
+  .int({ error: 'expected an integer from 1 to 1000' })
+  .min(1, { error: 'expected an integer from 1 to 1000' })
+  .max(1000, { error: 'expected an integer from 1 to 1000' })
+  .default(100);
 const bool = z.enum(['true', 'false'], { error: 'expected true or false' });
 
 export const bladeStates = ['active', 'standby', 'failed', 'maintenance'] as const;
@@ -75,10 +87,24 @@ export const transferQuery = z.strictObject({
 
 export const eventQuery = z.strictObject({
   /** Events with a seq greater than this. */
-  after: z.coerce.number({ error: 'expected an integer >= 0' }).int({ error: 'expected an integer >= 0' }).min(0, { error: 'expected an integer >= 0' }).default(0),
-  limit: z.coerce.number({ error: 'expected an integer from 1 to 1000' }).int({ error: 'expected an integer from 1 to 1000' }).min(1, { error: 'expected an integer from 1 to 1000' }).max(1000, { error: 'expected an integer from 1 to 1000' }).default(100),
+  after: z.coerce
+    .number({ error: 'expected an integer >= 0' })
+    .int({ error: 'expected an integer >= 0' })
+    .min(0, { error: 'expected an integer >= 0' })
+    .default(0),
+  limit: z.coerce
+    .number({ error: 'expected an integer from 1 to 1000' })
+    .int({ error: 'expected an integer from 1 to 1000' })
+    .min(1, { error: 'expected an integer from 1 to 1000' })
+    .max(1000, { error: 'expected an integer from 1 to 1000' })
+    .default(100),
   /** Instead of `after`: the latest this many events (by seq), oldest first. */
-  last: z.coerce.number({ error: 'expected an integer from 1 to 1000' }).int({ error: 'expected an integer from 1 to 1000' }).min(1, { error: 'expected an integer from 1 to 1000' }).max(1000, { error: 'expected an integer from 1 to 1000' }).optional(),
+  last: z.coerce
+    .number({ error: 'expected an integer from 1 to 1000' })
+    .int({ error: 'expected an integer from 1 to 1000' })
+    .min(1, { error: 'expected an integer from 1 to 1000' })
+    .max(1000, { error: 'expected an integer from 1 to 1000' })
+    .optional(),
 });
 
 export const proposalQuery = z.strictObject({
@@ -86,12 +112,17 @@ export const proposalQuery = z.strictObject({
 });
 
 export const proposalParams = z.strictObject({
-  id: z.coerce.number({ error: 'expected a proposal id (an integer)' }).int({ error: 'expected a proposal id (an integer)' }).min(1, { error: 'expected a proposal id (an integer)' }),
+  id: z.coerce
+    .number({ error: 'expected a proposal id (an integer)' })
+    .int({ error: 'expected a proposal id (an integer)' })
+    .min(1, { error: 'expected a proposal id (an integer)' }),
 });
 
 export const maintenanceBody = z.strictObject({ on: z.boolean({ error: 'expected true or false' }) });
 /** fence confirm and blade clear: why the operator vouches for it, recorded in the audit log. */
-export const overrideBody = z.strictObject({ reason: z.string({ error: 'expected a reason' }).trim().min(1, 'expected a reason').max(500) });
+export const overrideBody = z.strictObject({
+  reason: z.string({ error: 'expected a reason' }).trim().min(1, 'expected a reason').max(500),
+});
 
 export const submitBody = z.strictObject({
   id,
@@ -110,14 +141,22 @@ export const submitBody = z.strictObject({
 export const requirementsBody = z.strictObject({ requirements: resources });
 
 export const planBody = z.strictObject({
-  fail: z.array(id, { error: 'expected a list of blade ids' }).min(1, { error: 'expected at least one blade id' }).max(10_000, { error: 'expected at most 10000 blade ids' }),
+  fail: z
+    .array(id, { error: 'expected a list of blade ids' })
+    .min(1, { error: 'expected at least one blade id' })
+    .max(10_000, { error: 'expected at most 10000 blade ids' }),
 });
 
-export const rejectBody = z.strictObject({ reason: z.string({ error: 'expected a string' }).max(500, { error: 'expected at most 500 characters' }).optional() });
+export const rejectBody = z.strictObject({
+  reason: z.string({ error: 'expected a string' }).max(500, { error: 'expected at most 500 characters' }).optional(),
+});
 
 export const tokenBody = z.strictObject({
   role: z.enum(roles, { error: `expected one of ${roles.join(', ')}` }),
-  name: z.string({ error: 'expected a name' }).regex(/^[A-Za-z0-9._@-]{1,64}$/, { error: 'expected 1 to 64 letters, digits, or . _ @ -' }).optional(),
+  name: z
+    .string({ error: 'expected a name' })
+    .regex(/^[A-Za-z0-9._@-]{1,64}$/, { error: 'expected 1 to 64 letters, digits, or . _ @ -' })
+    .optional(),
 });
 
 /** Actions without a body accept none, or an empty JSON object. */
@@ -134,7 +173,13 @@ const mismatch = z.object({
   floor: z.number().optional(),
 });
 
-export const fit = z.object({ deficit: z.number(), surplus: z.number(), cost: z.number(), feasible: z.boolean(), mismatches: z.array(mismatch) });
+export const fit = z.object({
+  deficit: z.number(),
+  surplus: z.number(),
+  cost: z.number(),
+  feasible: z.boolean(),
+  mismatches: z.array(mismatch),
+});
 
 /** `label`: the slot as the enclosure prints it ("Blade 1"), when the driver knows it. */
 const location = z.object({ chassis: z.string(), slot: z.number(), label: z.string().optional() }).nullable();
@@ -185,11 +230,27 @@ export const stepView = z.object({
   /** A fence that confirmed: the level, its device, what it answered and read, and every level tried before it. */
   fence: z
     .object({
-      level: z.string(), device: z.string(), address: z.string().optional(), answer: z.string(), reading: z.string(), at: z.number(),
-      attempts: z.array(z.object({
-        level: z.string(), device: z.string(), address: z.string(), answer: z.string().nullable(), reading: z.string().nullable(),
-        confirmed: z.boolean(), error: z.string().nullable(), at: z.number(), endedAt: z.number(),
-      })).optional(),
+      level: z.string(),
+      device: z.string(),
+      address: z.string().optional(),
+      answer: z.string(),
+      reading: z.string(),
+      at: z.number(),
+      attempts: z
+        .array(
+          z.object({
+            level: z.string(),
+            device: z.string(),
+            address: z.string(),
+            answer: z.string().nullable(),
+            reading: z.string().nullable(),
+            confirmed: z.boolean(),
+            error: z.string().nullable(),
+            at: z.number(),
+            endedAt: z.number(),
+          }),
+        )
+        .optional(),
     })
     .optional(),
 });
@@ -224,7 +285,12 @@ export const workloadDetail = workloadView.extend({
   transfers: z.array(transferBrief),
 });
 
-const runnerUp = z.object({ blade: z.string(), fit, lost: z.enum(['infeasible', 'worse-fit', 'tie-break', 'taken', 'not-worthwhile']), takenBy: z.string().optional() });
+const runnerUp = z.object({
+  blade: z.string(),
+  fit,
+  lost: z.enum(['infeasible', 'worse-fit', 'tie-break', 'taken', 'not-worthwhile']),
+  takenBy: z.string().optional(),
+});
 
 export const placement = z.object({
   workload: z.string(),
@@ -258,7 +324,14 @@ export const poolView = z.object({ items: z.array(bladeView), size: z.number() }
 export const planView = z.object({
   fail: z.array(z.string()),
   placements: z.array(placement),
-  pending: z.array(z.object({ workload: z.string(), from: z.string().nullable(), reason: z.enum(['no-standby', 'no-feasible-standby', 'lower-priority']), detail: z.string() })),
+  pending: z.array(
+    z.object({
+      workload: z.string(),
+      from: z.string().nullable(),
+      reason: z.enum(['no-standby', 'no-feasible-standby', 'lower-priority']),
+      detail: z.string(),
+    }),
+  ),
   rounds: z.array(z.array(cascadeMove)),
   truncated: z.boolean(),
   /** The standby pool once everything above happened. */
@@ -275,7 +348,9 @@ export const policyView = z.object({
   transferSeconds: z.number(),
   requireApproval: z.boolean(),
   survivability: z.object({ k: z.number(), domains: z.array(z.string()) }).optional(),
-  admission: z.object({ mode: z.enum(['off', 'warn', 'enforce']), k: z.number(), domains: z.array(z.string()) }).optional(),
+  admission: z
+    .object({ mode: z.enum(['off', 'warn', 'enforce']), k: z.number(), domains: z.array(z.string()) })
+    .optional(),
   hardKeys: z.array(z.string()).optional(),
   repairBurnInSeconds: z.number().optional(),
   cascadeWindows: z.array(z.string()).optional(),
@@ -283,7 +358,14 @@ export const policyView = z.object({
   cascadesOpen: z.boolean().optional(),
 });
 
-export const eventView = z.object({ seq: z.number(), at: z.number(), actor: z.string(), type: z.string(), subject: z.string(), data: z.record(z.string(), z.unknown()) });
+export const eventView = z.object({
+  seq: z.number(),
+  at: z.number(),
+  actor: z.string(),
+  type: z.string(),
+  subject: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
 
 export const eventPage = z.object({
   items: z.array(eventView),
@@ -308,7 +390,13 @@ export const proposalView = z.object({
   reason: z.string().nullable(),
 });
 
-export const tokenView = z.object({ id: z.string(), name: z.string(), role: z.enum(roles), createdAt: z.number(), revokedAt: z.number().nullable() });
+export const tokenView = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(roles),
+  createdAt: z.number(),
+  revokedAt: z.number().nullable(),
+});
 export const newTokenView = tokenView.extend({ token: z.string() });
 
 export function page<T extends z.ZodType>(item: T) {

@@ -1,7 +1,14 @@
 // The HTTP API: builds the Fastify app (routes, tokens and roles, the failed-login limiter, TLS,
 // redaction, metrics, the OpenAPI document) around a running Controller. The composition root listens.
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { Controller } from '../orchestrator/controller.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { CommitFeed } from '../ports/commit-feed.js';
@@ -71,7 +78,11 @@ export interface ApiOptions {
    * Alarm records: a transfer on one step longer than `stuckAfterMs` is stuck (default 5 min); with several
    * controllers, `lease` reads the leadership lease so a standby can say that no one leads.
    */
-  readonly alarms?: { readonly stuckAfterMs?: number; readonly everyMs?: number; readonly lease?: () => Promise<LeaseView | null> };
+  readonly alarms?: {
+    readonly stuckAfterMs?: number;
+    readonly everyMs?: number;
+    readonly lease?: () => Promise<LeaseView | null>;
+  };
 }
 
 export interface Api {
@@ -144,12 +155,17 @@ export function createApi(options: ApiOptions): Api {
     forceCloseConnections: true,
     // Errors Fastify raises before routing (a malformed URL, a bad header) get the same error shape.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
-      const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      const status =
+        typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500
+          ? error.statusCode
+          : 400;
       void reply.code(status).send({ error: { code: 'invalid', message: `path: ${error.message}`, field: 'path' } });
     },
   };
   const logging = options.logger ? { loggerInstance: options.logger } : { logger: false };
-  const app = (options.tls ? Fastify({ ...base, ...logging, https: { cert: options.tls.cert, key: options.tls.key } }) : Fastify({ ...base, ...logging })) as unknown as FastifyInstance;
+  const app = (options.tls
+    ? Fastify({ ...base, ...logging, https: { cert: options.tls.cert, key: options.tls.key } })
+    : Fastify({ ...base, ...logging })) as unknown as FastifyInstance;
 
   const routes: AnyRoute[] = [];
   const document = (): unknown => openApiDocument(routes, API_VERSION);
@@ -200,14 +216,20 @@ export function createApi(options: ApiOptions): Api {
     timeWindow: failed.windowMs,
     // Only requests without a valid token count: the limiter meters failed logins, not traffic.
     allowList: (request) => request.principal !== null || request.routeOptions.config.access === 'public',
-    errorResponseBuilder: (_request, context) => new ApiError(429, 'rate-limited', `too many requests without a valid token from this address; retry in ${context.after}`),
+    errorResponseBuilder: (_request, context) =>
+      new ApiError(
+        429,
+        'rate-limited',
+        `too many requests without a valid token from this address; retry in ${context.after}`,
+      ),
   });
 
   void app.register(async (api) => {
     mount(api, routes, () => ctx.state.invalidate());
     api.setNotFoundHandler({ preHandler: api.rateLimit() }, async (request) => {
       // Unknown paths reveal nothing to a caller without a token.
-      if (!request.principal) throw new ApiError(401, 'unauthenticated', 'a bearer token is required (Authorization: Bearer <token>)');
+      if (!request.principal)
+        throw new ApiError(401, 'unauthenticated', 'a bearer token is required (Authorization: Bearer <token>)');
       throw new ApiError(404, 'not-found', `no route ${request.method} ${request.url.split('?')[0]}`);
     });
   });
@@ -224,7 +246,16 @@ export function createApi(options: ApiOptions): Api {
   app.addHook('onResponse', async (request, reply) => {
     const changes = request.method !== 'GET' && request.method !== 'HEAD';
     if (changes || reply.statusCode >= 500) {
-      request.log.info({ actor: request.principal?.actor ?? 'anonymous', method: request.method, route: request.routeOptions.url ?? 'unknown', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'api request');
+      request.log.info(
+        {
+          actor: request.principal?.actor ?? 'anonymous',
+          method: request.method,
+          route: request.routeOptions.url ?? 'unknown',
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
+        'api request',
+      );
     }
   });
 

@@ -20,7 +20,10 @@ interface Subscription {
   close(): void;
 }
 
-async function subscribe(api: ApiHarness, options: { lastEventId?: string; query?: string } = {}): Promise<Subscription> {
+async function subscribe(
+  api: ApiHarness,
+  options: { lastEventId?: string; query?: string } = {},
+): Promise<Subscription> {
   const abort = new AbortController();
   const headers: Record<string, string> = { authorization: `Bearer ${api.tokens.viewer}`, accept: 'text/event-stream' };
   if (options.lastEventId !== undefined) headers['last-event-id'] = options.lastEventId;
@@ -62,10 +65,16 @@ describe('GET /api/v1/events as text/event-stream', () => {
     const first = await subscribe(t);
     await t.request('PUT', '/api/v1/blades/B/maintenance', { as: 'operator', body: { on: true } });
     await t.request('PUT', '/api/v1/blades/B/maintenance', { as: 'operator', body: { on: false } });
-    await eventually(() => first.events.filter((e) => e.type === 'blade.maintenance').length === 2, 3000, 'two maintenance events');
+    await eventually(
+      () => first.events.filter((e) => e.type === 'blade.maintenance').length === 2,
+      3000,
+      'two maintenance events',
+    );
     await t.h.settle();
     // Only what happened after subscribing, each once, in order, with id = seq.
-    expect(first.events.map((e) => e.seq)).toEqual((await eventsAfter(t, start)).map((e) => e.seq).slice(0, first.events.length));
+    expect(first.events.map((e) => e.seq)).toEqual(
+      (await eventsAfter(t, start)).map((e) => e.seq).slice(0, first.events.length),
+    );
     expect(first.ids).toEqual(first.events.map((e) => String(e.seq)));
     const last = first.events.at(-1)!.seq;
     first.close();
@@ -123,7 +132,8 @@ describe('GET /api/v1/events as text/event-stream', () => {
     await t.h.settle();
     const expected = await eventsAfter(t, start);
     await eventually(() => subs.every((s) => s.events.length >= expected.length), 5000, 'every subscriber caught up');
-    for (const s of subs) expect(s.events.slice(0, expected.length).map((e) => e.seq)).toEqual(expected.map((e) => e.seq));
+    for (const s of subs)
+      expect(s.events.slice(0, expected.length).map((e) => e.seq)).toEqual(expected.map((e) => e.seq));
     expect(expected.map((e) => e.type)).toContain('transfer.done');
     for (const s of subs) s.close();
   });

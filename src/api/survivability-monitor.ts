@@ -124,10 +124,12 @@ export class SurvivabilityMonitor {
       return snapshot;
     })();
     this.running = run;
-    void run.finally(() => {
-      this.running = null;
-      if (this.dirty && this.o.watch === true) this.schedule();
-    }).catch(() => undefined);
+    void run
+      .finally(() => {
+        this.running = null;
+        if (this.dirty && this.o.watch === true) this.schedule();
+      })
+      .catch(() => undefined);
     return run;
   }
 

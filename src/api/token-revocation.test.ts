@@ -18,7 +18,9 @@ describe('token revocation from outside the API', () => {
     const now = Date.now();
     const events = await t.h.store.commit({
       tokens: [{ ...operator!, revokedAt: now }],
-      events: [{ at: now, actor: 'operator:cli', type: 'token.revoked', subject: operator!.id, data: { name: 'operator-1' } }],
+      events: [
+        { at: now, actor: 'operator:cli', type: 'token.revoked', subject: operator!.id, data: { name: 'operator-1' } },
+      ],
     });
     const revokedAt = events.at(-1)!.seq;
     // The same tail wakes the event stream's readers: once it has moved past the revocation, the cache heard it.

@@ -10,7 +10,10 @@ import type { bladeView, stepView, transferView, workloadView } from './schemas.
 export type BladeView = z.infer<typeof bladeView>;
 /** The zod shapes with the core's readonly Fit, which the planner's results already are. */
 export type WorkloadView = Omit<z.infer<typeof workloadView>, 'fit'> & { readonly fit: Fit | null };
-export type TransferView = Omit<z.infer<typeof transferView>, 'before' | 'after'> & { readonly before: Fit | null; readonly after: Fit };
+export type TransferView = Omit<z.infer<typeof transferView>, 'before' | 'after'> & {
+  readonly before: Fit | null;
+  readonly after: Fit;
+};
 export type StepView = z.infer<typeof stepView>;
 
 /**
@@ -23,9 +26,13 @@ export function redactEndpoint(endpoint: string): string {
 }
 
 /** Which workload is on (or moving onto) each blade. */
-export function occupants(workloads: readonly WorkloadRecord[], open: readonly TransferRecord[] = []): Map<string, string> {
+export function occupants(
+  workloads: readonly WorkloadRecord[],
+  open: readonly TransferRecord[] = [],
+): Map<string, string> {
   const on = new Map<string, string>();
-  for (const w of workloads) if (w.blade !== null && (w.state === 'running' || w.state === 'transferring')) on.set(w.blade, w.id);
+  for (const w of workloads)
+    if (w.blade !== null && (w.state === 'running' || w.state === 'transferring')) on.set(w.blade, w.id);
   for (const t of open) if (!on.has(t.to)) on.set(t.to, t.workload);
   return on;
 }
@@ -37,7 +44,9 @@ export function toBladeView(b: BladeRecord, workload: string | null): BladeView 
     state: b.state,
     power: b.power,
     health: b.health,
-    location: b.location ? { chassis: b.location.chassis, slot: b.location.slot, ...(b.location.label ? { label: b.location.label } : {}) } : null,
+    location: b.location
+      ? { chassis: b.location.chassis, slot: b.location.slot, ...(b.location.label ? { label: b.location.label } : {}) }
+      : null,
     ...(b.name ? { name: b.name } : {}),
     endpoint: redactEndpoint(b.endpoint),
     workload,
@@ -52,7 +61,11 @@ export function fitOn(w: WorkloadRecord, blades: ReadonlyMap<string, BladeRecord
   return blade ? fitOf(blade.resources, w.requirements, policy.weights, floorsOf(w, policy)) : null;
 }
 
-export function toWorkloadView(w: WorkloadRecord, blades: ReadonlyMap<string, BladeRecord>, policy: Policy): WorkloadView {
+export function toWorkloadView(
+  w: WorkloadRecord,
+  blades: ReadonlyMap<string, BladeRecord>,
+  policy: Policy,
+): WorkloadView {
   return {
     id: w.id,
     requirements: w.requirements,
@@ -75,7 +88,10 @@ export function toWorkloadView(w: WorkloadRecord, blades: ReadonlyMap<string, Bl
 export function mergeSteps(steps: readonly StepRecord[]): StepView[] {
   const out: StepView[] = [];
   for (const s of steps) {
-    const open = s.status === 'started' ? undefined : findLast(out, (v) => v.name === s.name && v.attempt === s.attempt && v.status === 'started');
+    const open =
+      s.status === 'started'
+        ? undefined
+        : findLast(out, (v) => v.name === s.name && v.attempt === s.attempt && v.status === 'started');
     const endedAt = s.endedAt;
     if (open) {
       open.status = s.status;
@@ -88,7 +104,15 @@ export function mergeSteps(steps: readonly StepRecord[]): StepView[] {
         open.fence = { ...proof, ...(attempts ? { attempts: [...attempts] } : {}) };
       }
     } else {
-      out.push({ name: s.name, attempt: s.attempt, status: s.status, startedAt: s.startedAt, endedAt, durationMs: endedAt === null ? null : endedAt - s.startedAt, error: s.error });
+      out.push({
+        name: s.name,
+        attempt: s.attempt,
+        status: s.status,
+        startedAt: s.startedAt,
+        endedAt,
+        durationMs: endedAt === null ? null : endedAt - s.startedAt,
+        error: s.error,
+      });
     }
   }
   return out;
@@ -119,7 +143,12 @@ export function brief(t: TransferRecord): Pick<TransferView, 'id' | 'kind' | 'fr
 }
 
 /** One page of a list sorted by `key`: items after the cursor, at most `limit`, and the next cursor. */
-export function pageAfter<T>(items: readonly T[], key: (item: T) => string, after: string | undefined, limit: number): { items: T[]; next: string | null; total: number } {
+export function pageAfter<T>(
+  items: readonly T[],
+  key: (item: T) => string,
+  after: string | undefined,
+  limit: number,
+): { items: T[]; next: string | null; total: number } {
   let start = 0;
   if (after !== undefined) {
     start = items.findIndex((item) => key(item) > after);

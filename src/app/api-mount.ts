@@ -53,13 +53,23 @@ export async function mountApi(o: {
   await api.app.listen({ host, port });
   // Alarm changes out to webhooks and alert scripts, from the log's head now: the past is not sent again.
   const notifier = o.config.notifications
-    ? new Notifier({ store: o.store, tail: api.tail, clock: systemClock, config: o.config.notifications, leads: () => o.controller.isRunning(), log: (level, message) => o.logger[level](message) })
+    ? new Notifier({
+        store: o.store,
+        tail: api.tail,
+        clock: systemClock,
+        config: o.config.notifications,
+        leads: () => o.controller.isRunning(),
+        log: (level, message) => o.logger[level](message),
+      })
     : null;
   notifier?.start(api.tail.head());
   const bound = (api.app.server.address() as AddressInfo).port;
   const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${bound}`;
   if (!tls && host !== '127.0.0.1' && host !== '::1' && host !== 'localhost') {
-    o.logger.warn({ host }, 'the API listens beyond this machine without TLS: bearer tokens cross the network in clear (set listen.api.tls)');
+    o.logger.warn(
+      { host },
+      'the API listens beyond this machine without TLS: bearer tokens cross the network in clear (set listen.api.tls)',
+    );
   }
   o.logger.info({ url, openapi: `${url}/openapi.json` }, `API listening on ${url}`);
   return {
@@ -85,13 +95,15 @@ function secretsOf(config: ServeConfig, emulator: Emulator | null): string[] {
   config.redfish.forEach((r, index) => {
     add(() => secretOf(r, 'password', `redfish[${index}]`));
   });
-  if (config.workloads?.token !== undefined || config.workloads?.tokenEnv !== undefined) add(() => secretOf(config.workloads!, 'token', 'workloads'));
+  if (config.workloads?.token !== undefined || config.workloads?.tokenEnv !== undefined)
+    add(() => secretOf(config.workloads!, 'token', 'workloads'));
   // The BMCs' IPMI passwords (from passwordEnv/passwordFile), redacted like the others.
   if (config.ipmi) {
     const ipmi = parseIpmiConfig(config.ipmi);
     if (ipmi.ok) for (const blade of ipmi.value.blades) secrets.push(blade.bmc.password);
   }
-  if (config.push?.secret !== undefined || config.push?.secretEnv !== undefined) add(() => secretOf(config.push!, 'secret', 'push'));
+  if (config.push?.secret !== undefined || config.push?.secretEnv !== undefined)
+    add(() => secretOf(config.push!, 'secret', 'push'));
   if (emulator) {
     secrets.push(emulator.credentials.password);
     if (emulator.controlToken) secrets.push(emulator.controlToken);

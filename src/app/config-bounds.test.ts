@@ -57,12 +57,25 @@ describe('serve configuration bounds', () => {
     expect(refusal(withValue(path, min))).toBeNull();
     if (max !== null) expect(refusal(withValue(path, max))).toBeNull();
     expect(refusal(withValue(path, min - 1))).toMatch(new RegExp(`^cascade\\.yaml: ${path.replace(/\./g, '\\.')}: `));
-    if (max !== null) expect(refusal(withValue(path, max + 1))).toMatch(new RegExp(`^cascade\\.yaml: ${path.replace(/\./g, '\\.')}: `));
-    if (integer) expect(refusal(withValue(path, min + 0.5))).toMatch(new RegExp(`^cascade\\.yaml: ${path.replace(/\./g, '\\.')}: `));
+    if (max !== null)
+      expect(refusal(withValue(path, max + 1))).toMatch(new RegExp(`^cascade\\.yaml: ${path.replace(/\./g, '\\.')}: `));
+    if (integer)
+      expect(refusal(withValue(path, min + 0.5))).toMatch(
+        new RegExp(`^cascade\\.yaml: ${path.replace(/\./g, '\\.')}: `),
+      );
   });
 
   it('refuses empty strings where a name or path is needed, naming the field', () => {
-    for (const path of ['data', 'db', 'ha.holder', 'emulator.scenario', 'emulator.username', 'emulator.password', 'listen.api.host', 'emulator.host']) {
+    for (const path of [
+      'data',
+      'db',
+      'ha.holder',
+      'emulator.scenario',
+      'emulator.username',
+      'emulator.password',
+      'listen.api.host',
+      'emulator.host',
+    ]) {
       expect(refusal(withValue(path, ''))).toMatch(new RegExp(`^cascade\\.yaml: ${path.replace(/\./g, '\\.')}: `));
     }
     expect(refusal({ db: '   ' })).toBe('cascade.yaml: db: expected a SQLite file path or a postgres:// URL');
@@ -80,10 +93,16 @@ describe('serve configuration bounds', () => {
   });
 
   it('checks Redfish endpoints: an http(s) URL without credentials in it, an auth kind, retries 0 to 5', () => {
-    const endpoint = (extra: Record<string, unknown>) => ({ emulator: { enabled: false }, workloads: { emulatorUrl: 'http://127.0.0.1:1' }, redfish: [{ url: 'https://bmc.example', ...extra }] });
+    const endpoint = (extra: Record<string, unknown>) => ({
+      emulator: { enabled: false },
+      workloads: { emulatorUrl: 'http://127.0.0.1:1' },
+      redfish: [{ url: 'https://bmc.example', ...extra }],
+    });
     expect(refusal(endpoint({ auth: 'basic', retries: 0, timeoutMs: 0 }))).toBeNull();
     expect(refusal(endpoint({ retries: 5, timeoutMs: 120_000, tls: { insecure: true } }))).toBeNull();
-    expect(refusal(endpoint({ url: 'ftp://bmc.example' }))).toBe('cascade.yaml: redfish.0.url: expected an http(s) URL');
+    expect(refusal(endpoint({ url: 'ftp://bmc.example' }))).toBe(
+      'cascade.yaml: redfish.0.url: expected an http(s) URL',
+    );
     expect(refusal(endpoint({ url: 'https://root:calvin@bmc.example' }))).toBe(
       'cascade.yaml: redfish.0.url: put credentials in username/password (or their Env), not in the URL',
     );
@@ -91,7 +110,9 @@ describe('serve configuration bounds', () => {
     expect(refusal(endpoint({ retries: 6 }))).toMatch(/^cascade\.yaml: redfish\.0\.retries: /);
     expect(refusal(endpoint({ retries: -1 }))).toMatch(/^cascade\.yaml: redfish\.0\.retries: /);
     expect(refusal(endpoint({ timeoutMs: 120_001 }))).toMatch(/^cascade\.yaml: redfish\.0\.timeoutMs: /);
-    expect(refusal(endpoint({ passwordEnv: '1BAD' }))).toBe('cascade.yaml: redfish.0.passwordEnv: expected an environment variable name');
+    expect(refusal(endpoint({ passwordEnv: '1BAD' }))).toBe(
+      'cascade.yaml: redfish.0.passwordEnv: expected an environment variable name',
+    );
     expect(refusal(endpoint({ passwordEnv: '_GOOD_1' }))).toBeNull();
     expect(refusal(endpoint({ name: '' }))).toMatch(/^cascade\.yaml: redfish\.0\.name: /);
     expect(refusal(endpoint({ tls: { caFile: '' } }))).toMatch(/^cascade\.yaml: redfish\.0\.tls\.caFile: /);
@@ -121,16 +142,28 @@ describe('serve configuration bounds', () => {
       log: { level: 'info' },
     });
     expect(parseConfig({ ha: {}, listen: {} }, 'x')).toMatchObject({ ha: { enabled: false, leaseTtlMs: 15_000 } });
-    const endpoint = parseConfig({ redfish: [{ url: 'http://bmc.example' }], workloads: { emulatorUrl: 'http://127.0.0.1:1' } }, 'x').redfish[0];
+    const endpoint = parseConfig(
+      { redfish: [{ url: 'http://bmc.example' }], workloads: { emulatorUrl: 'http://127.0.0.1:1' } },
+      'x',
+    ).redfish[0];
     expect(endpoint).toMatchObject({ auth: 'auto', timeoutMs: 10_000, retries: 1 });
-    expect(parseConfig({ redfish: [{ url: 'http://bmc.example', tls: {} }], workloads: { emulatorUrl: 'http://127.0.0.1:1' } }, 'x').redfish[0]?.tls).toEqual({ insecure: false });
+    expect(
+      parseConfig(
+        { redfish: [{ url: 'http://bmc.example', tls: {} }], workloads: { emulatorUrl: 'http://127.0.0.1:1' } },
+        'x',
+      ).redfish[0]?.tls,
+    ).toEqual({ insecure: false });
   });
 
   it('takes a secret from the file, else from the named variable, and says where it looked', () => {
     expect(secretOf({ password: 'p' }, 'password', 'redfish.0', {})).toBe('p');
     expect(secretOf({ passwordEnv: 'PW' }, 'password', 'redfish.0', { PW: 'q' })).toBe('q');
-    expect(() => secretOf({ passwordEnv: 'PW' }, 'password', 'redfish.0', { PW: '' })).toThrow('redfish.0.passwordEnv: environment variable PW is not set');
-    expect(() => secretOf({ passwordEnv: 'PW' }, 'password', 'redfish.0', {})).toThrow('redfish.0.passwordEnv: environment variable PW is not set');
+    expect(() => secretOf({ passwordEnv: 'PW' }, 'password', 'redfish.0', { PW: '' })).toThrow(
+      'redfish.0.passwordEnv: environment variable PW is not set',
+    );
+    expect(() => secretOf({ passwordEnv: 'PW' }, 'password', 'redfish.0', {})).toThrow(
+      'redfish.0.passwordEnv: environment variable PW is not set',
+    );
     expect(() => secretOf({}, 'password', 'redfish.0', {})).toThrow('redfish.0: give password or passwordEnv');
   });
 });

@@ -25,7 +25,9 @@ describe('serve configuration', () => {
 
   it('turns the emulator off by default when Redfish endpoints are given, and then needs a workload driver', () => {
     const redfish = [{ url: 'https://10.0.0.5', username: 'admin', passwordEnv: 'BMC_PASSWORD' }];
-    expect(fail({ redfish })).toBe('cascade.yaml: workloads: with the emulator off, name the hypervisor: a libvirt: section, or the emulator\'s API (workloads.emulatorUrl)');
+    expect(fail({ redfish })).toBe(
+      "cascade.yaml: workloads: with the emulator off, name the hypervisor: a libvirt: section, or the emulator's API (workloads.emulatorUrl)",
+    );
     const config = parseConfig({ redfish, workloads: { emulatorUrl: 'http://127.0.0.1:9000' } }, 'x');
     expect(config.emulator.enabled).toBe(false);
     expect(config.redfish[0]).toMatchObject({ auth: 'auto', timeoutMs: 10_000, retries: 1 });
@@ -37,25 +39,36 @@ describe('serve configuration', () => {
     );
     expect(fail({ emulator: { chassis: 0 } })).toMatch(/^cascade.yaml: emulator.chassis: /);
     expect(fail({ emulator: { chasis: 2 } })).toMatch(/^cascade.yaml: emulator: .*chasis/);
-    expect(fail({ redfish: [{ url: 'ftp://x', username: 'a', password: 'b' }] })).toMatch(/^cascade.yaml: redfish.0.url: expected an http\(s\) URL/);
-    expect(fail({ redfish: [{ url: 'https://x', passwordEnv: 'not a name' }] })).toMatch(/^cascade.yaml: redfish.0.passwordEnv: expected an environment variable name/);
+    expect(fail({ redfish: [{ url: 'ftp://x', username: 'a', password: 'b' }] })).toMatch(
+      /^cascade.yaml: redfish.0.url: expected an http\(s\) URL/,
+    );
+    expect(fail({ redfish: [{ url: 'https://x', passwordEnv: 'not a name' }] })).toMatch(
+      /^cascade.yaml: redfish.0.passwordEnv: expected an environment variable name/,
+    );
   });
 
   it('takes secrets from the environment, and never shows them in a message', () => {
     const holder = { username: 'admin', passwordEnv: 'CASCADE_TEST_BMC_PASSWORD' };
     expect(secretOf(holder, 'password', 'redfish[0]', { CASCADE_TEST_BMC_PASSWORD: 's3cret' })).toBe('s3cret');
-    expect(() => secretOf(holder, 'password', 'redfish[0]', {})).toThrow('redfish[0].passwordEnv: environment variable CASCADE_TEST_BMC_PASSWORD is not set');
+    expect(() => secretOf(holder, 'password', 'redfish[0]', {})).toThrow(
+      'redfish[0].passwordEnv: environment variable CASCADE_TEST_BMC_PASSWORD is not set',
+    );
     expect(() => secretOf({}, 'password', 'redfish[0]', {})).toThrow('redfish[0]: give password or passwordEnv');
   });
 
-  it('reads YAML and resolves relative paths from the file\'s folder', async () => {
+  it("reads YAML and resolves relative paths from the file's folder", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cascade-config-'));
     try {
       writeFileSync(join(dir, 'c.yaml'), 'emulator:\n  scenario: dc.yaml\n  powerDelayMs: 100\n');
-      expect((await loadConfig(join(dir, 'c.yaml'))).emulator).toMatchObject({ scenario: join(dir, 'dc.yaml'), powerDelayMs: 100 });
+      expect((await loadConfig(join(dir, 'c.yaml'))).emulator).toMatchObject({
+        scenario: join(dir, 'dc.yaml'),
+        powerDelayMs: 100,
+      });
       writeFileSync(join(dir, 'bad.yaml'), 'emulator: [1, 2\n');
       await expect(loadConfig(join(dir, 'bad.yaml'))).rejects.toThrow(/bad.yaml: not YAML/);
-      await expect(loadConfig(join(dir, 'missing.yaml'))).rejects.toThrow(/missing.yaml: cannot read the file \(ENOENT\)/);
+      await expect(loadConfig(join(dir, 'missing.yaml'))).rejects.toThrow(
+        /missing.yaml: cannot read the file \(ENOENT\)/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -64,7 +77,11 @@ describe('serve configuration', () => {
 
 describe('detection', () => {
   it('defaults to failAfterMs 10 s, and names the field of a bad value', () => {
-    expect(parseConfig({}, 'defaults').detection).toEqual({ failAfterMs: 10_000, suspectAlarmMs: 30_000, consecutive: 2 });
+    expect(parseConfig({}, 'defaults').detection).toEqual({
+      failAfterMs: 10_000,
+      suspectAlarmMs: 30_000,
+      consecutive: 2,
+    });
     expect(fail({ detection: { failAfterMs: -1 } })).toMatch(/^cascade\.yaml: detection\.failAfterMs: /);
     expect(fail({ detection: { consecutive: 0 } })).toMatch(/^cascade\.yaml: detection\.consecutive: /);
     expect(fail({ detection: { suspectAlarmMs: 'soon' } })).toMatch(/^cascade\.yaml: detection\.suspectAlarmMs: /);

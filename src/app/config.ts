@@ -27,7 +27,10 @@ export const redfishEndpoint = z
       .string()
       .url()
       .refine((u) => /^https?:/.test(u), 'expected an http(s) URL')
-      .refine((u) => !new URL(u).username && !new URL(u).password, 'put credentials in username/password (or their Env), not in the URL'),
+      .refine(
+        (u) => !new URL(u).username && !new URL(u).password,
+        'put credentials in username/password (or their Env), not in the URL',
+      ),
     /** `auto`: a session where the service root links one, else (or when the login fails) Basic. */
     auth: z.enum(['auto', 'session', 'basic']).default('auto'),
     /** Per call; real BMCs take seconds to log in or to answer a busy Systems collection. */
@@ -35,19 +38,43 @@ export const redfishEndpoint = z
     /** How long a Reset answered 202 may run, its Task monitor followed (default 60 s). */
     taskMs: ms(600_000).optional(),
     retries: z.number().int().min(0).max(5).default(1),
-    tls: z.object({ caFile: z.string().min(1).optional(), insecure: z.boolean().default(false) }).strict().optional(),
+    tls: z
+      .object({ caFile: z.string().min(1).optional(), insecure: z.boolean().default(false) })
+      .strict()
+      .optional(),
   })
-  .extend({ username: secretText.optional(), usernameEnv: envName.optional(), password: secretText.optional(), passwordEnv: envName.optional() })
+  .extend({
+    username: secretText.optional(),
+    usernameEnv: envName.optional(),
+    password: secretText.optional(),
+    passwordEnv: envName.optional(),
+  })
   .strict();
 
 /** Where Redfish services push their events (EventDestination subscriptions); off when absent. */
 const push = z
   .object({
-    listen: z.object({ host: host.default('127.0.0.1'), port, path: z.string().regex(/^\/[A-Za-z0-9/_-]*$/, 'expected a path such as /redfish/events').default('/redfish/events') }).strict(),
+    listen: z
+      .object({
+        host: host.default('127.0.0.1'),
+        port,
+        path: z
+          .string()
+          .regex(/^\/[A-Za-z0-9/_-]*$/, 'expected a path such as /redfish/events')
+          .default('/redfish/events'),
+      })
+      .strict(),
     /** How the BMCs reach this listener, when not http(s)://host:port (a NAT, the name in the certificate). */
-    url: z.string().url().refine((u) => /^https?:/.test(u), 'expected an http(s) URL').optional(),
+    url: z
+      .string()
+      .url()
+      .refine((u) => /^https?:/.test(u), 'expected an http(s) URL')
+      .optional(),
     /** PEM files; with them the listener speaks HTTPS. Relative to the config file. */
-    tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).strict().optional(),
+    tls: z
+      .object({ certFile: z.string().min(1), keyFile: z.string().min(1) })
+      .strict()
+      .optional(),
     /** Where the BMC puts the secret: the subscription's Context (every service has it) or an HTTP header. */
     secretIn: z.enum(['context', 'header']).default('context'),
   })
@@ -98,7 +125,11 @@ export const configSchema = z
     db: z.string().trim().min(1, 'expected a SQLite file path or a postgres:// URL').optional(),
     /** Several controllers on one store; only the lease holder reconciles (see README, "Several controllers"). */
     ha: z
-      .object({ enabled: z.boolean().default(false), leaseTtlMs: z.number().int().min(1_000).max(600_000).default(15_000), holder: z.string().min(1).max(200).optional() })
+      .object({
+        enabled: z.boolean().default(false),
+        leaseTtlMs: z.number().int().min(1_000).max(600_000).default(15_000),
+        holder: z.string().min(1).max(200).optional(),
+      })
       .strict()
       .default({ enabled: false, leaseTtlMs: 15_000 }),
     listen: z
@@ -108,7 +139,10 @@ export const configSchema = z
             host: host.default('127.0.0.1'),
             port: port.default(8080),
             /** PEM files; with them the API speaks HTTPS only. Relative to the config file. */
-            tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).strict().optional(),
+            tls: z
+              .object({ certFile: z.string().min(1), keyFile: z.string().min(1) })
+              .strict()
+              .optional(),
           })
           .strict()
           .default({ host: '127.0.0.1', port: 8080 }),
@@ -119,7 +153,10 @@ export const configSchema = z
     redfish: z.array(redfishEndpoint).default([]),
     push: push.optional(),
     /** The hypervisor and SAN API when the emulator is off: today only the emulator's own (a remote one). */
-    workloads: z.object({ emulatorUrl: z.string().url(), token: secretText.optional(), tokenEnv: envName.optional() }).strict().optional(),
+    workloads: z
+      .object({ emulatorUrl: z.string().url(), token: secretText.optional(), tokenEnv: envName.optional() })
+      .strict()
+      .optional(),
     /** Blades over IPMI and workloads as libvirt domains; checked by the drivers' own schemas (driver-sections.ts). */
     ipmi: z.unknown().optional(),
     libvirt: z.unknown().optional(),
@@ -155,12 +192,22 @@ export const configSchema = z
     /** Where alarm changes are sent (webhooks, alert scripts); none when absent. */
     notifications: notificationsSchema.optional(),
     /** A running transfer on one step for longer than this raises transfer.stuck. */
-    alarms: z.object({ transferStuckSeconds: z.number().int().min(1).max(86_400).default(300) }).strict().default({ transferStuckSeconds: 300 }),
-    log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info'), format: z.enum(['json', 'text']).optional() }).strict().default({ level: 'info' }),
+    alarms: z
+      .object({ transferStuckSeconds: z.number().int().min(1).max(86_400).default(300) })
+      .strict()
+      .default({ transferStuckSeconds: 300 }),
+    log: z
+      .object({
+        level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+        format: z.enum(['json', 'text']).optional(),
+      })
+      .strict()
+      .default({ level: 'info' }),
   })
   .strict();
 
-export type ServeConfig = Omit<z.infer<typeof configSchema>, 'ipmi' | 'libvirt' | 'fencing'> & DriverSections & { readonly fencing?: FencingSection };
+export type ServeConfig = Omit<z.infer<typeof configSchema>, 'ipmi' | 'libvirt' | 'fencing'> &
+  DriverSections & { readonly fencing?: FencingSection };
 export type RedfishConfig = z.infer<typeof redfishEndpoint>;
 
 export class ConfigError extends Error {}
@@ -181,23 +228,51 @@ export function parseConfig(raw: unknown, origin: string, baseDir?: string): Ser
   const fencing = config.fencing === undefined ? null : checkFencing(config.fencing);
   if (fencing && !fencing.ok) throw new ConfigError(`${origin}: ${fencing.message}`);
   const enabled = config.emulator.enabled ?? (config.redfish.length === 0 && !ipmi);
-  if (!enabled && config.redfish.length === 0 && !ipmi) throw new ConfigError(`${origin}: redfish: no endpoints, and the emulator is disabled: nothing to manage`);
-  if (ipmi && (enabled || config.redfish.length > 0)) throw new ConfigError(`${origin}: ipmi: cannot be combined with redfish endpoints or the emulator (emulator.enabled: false)`);
-  if (libvirt && enabled) throw new ConfigError(`${origin}: libvirt: the emulator runs its own workloads: set emulator.enabled: false`);
+  if (!enabled && config.redfish.length === 0 && !ipmi)
+    throw new ConfigError(`${origin}: redfish: no endpoints, and the emulator is disabled: nothing to manage`);
+  if (ipmi && (enabled || config.redfish.length > 0))
+    throw new ConfigError(
+      `${origin}: ipmi: cannot be combined with redfish endpoints or the emulator (emulator.enabled: false)`,
+    );
+  if (libvirt && enabled)
+    throw new ConfigError(`${origin}: libvirt: the emulator runs its own workloads: set emulator.enabled: false`);
   if (!enabled && !config.workloads && !libvirt) {
-    throw new ConfigError(`${origin}: workloads: with the emulator off, name the hypervisor: a libvirt: section, or the emulator's API (workloads.emulatorUrl)`);
+    throw new ConfigError(
+      `${origin}: workloads: with the emulator off, name the hypervisor: a libvirt: section, or the emulator's API (workloads.emulatorUrl)`,
+    );
   }
-  const at = (path: string | undefined): string | undefined => (path === undefined || isAbsolute(path) || !baseDir ? path : resolve(baseDir, path));
+  const at = (path: string | undefined): string | undefined =>
+    path === undefined || isAbsolute(path) || !baseDir ? path : resolve(baseDir, path);
   const { ipmi: _rawIpmi, libvirt: _rawLibvirt, fencing: _rawFencing, ...rest } = config;
   return {
     ...rest,
     ...drivers.value,
     ...(fencing?.ok ? { fencing: fencing.value } : {}),
-    emulator: { ...config.emulator, enabled, ...(config.emulator.scenario ? { scenario: at(config.emulator.scenario) } : {}) },
+    emulator: {
+      ...config.emulator,
+      enabled,
+      ...(config.emulator.scenario ? { scenario: at(config.emulator.scenario) } : {}),
+    },
     redfish: config.redfish.map((r) => (r.tls?.caFile ? { ...r, tls: { ...r.tls, caFile: at(r.tls.caFile) } } : r)),
-    ...(config.push?.tls ? { push: { ...config.push, tls: { certFile: at(config.push.tls.certFile)!, keyFile: at(config.push.tls.keyFile)! } } } : {}),
+    ...(config.push?.tls
+      ? {
+          push: {
+            ...config.push,
+            tls: { certFile: at(config.push.tls.certFile)!, keyFile: at(config.push.tls.keyFile)! },
+          },
+        }
+      : {}),
     // The API's certificate and key, from the config file's folder like every other path.
-    ...(config.listen.api.tls ? { listen: { api: { ...config.listen.api, tls: { certFile: at(config.listen.api.tls.certFile)!, keyFile: at(config.listen.api.tls.keyFile)! } } } } : {}),
+    ...(config.listen.api.tls
+      ? {
+          listen: {
+            api: {
+              ...config.listen.api,
+              tls: { certFile: at(config.listen.api.tls.certFile)!, keyFile: at(config.listen.api.tls.keyFile)! },
+            },
+          },
+        }
+      : {}),
   };
 }
 
@@ -206,25 +281,35 @@ export async function loadConfig(file: string): Promise<ServeConfig> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(`${file}: cannot read the file (${error instanceof Error && 'code' in error ? String(error.code) : 'unreadable'})`);
+    throw new ConfigError(
+      `${file}: cannot read the file (${error instanceof Error && 'code' in error ? String(error.code) : 'unreadable'})`,
+    );
   }
   let raw: unknown;
   try {
     raw = YAML.parse(text);
   } catch (error) {
-    throw new ConfigError(`${file}: not YAML (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+    throw new ConfigError(
+      `${file}: not YAML (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`,
+    );
   }
   return parseConfig(raw, file, dirname(resolve(file)));
 }
 
 /** A secret from the file or the environment; the message names where it was looked for, never its value. */
-export function secretOf(holder: Readonly<Record<string, unknown>>, what: string, where: string, env: NodeJS.ProcessEnv = process.env): string {
+export function secretOf(
+  holder: Readonly<Record<string, unknown>>,
+  what: string,
+  where: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   const inline = holder[what];
   if (typeof inline === 'string') return inline;
   const variable = holder[`${what}Env`];
   if (typeof variable === 'string') {
     const value = env[variable];
-    if (value === undefined || value === '') throw new ConfigError(`${where}.${what}Env: environment variable ${variable} is not set`);
+    if (value === undefined || value === '')
+      throw new ConfigError(`${where}.${what}Env: environment variable ${variable} is not set`);
     return value;
   }
   throw new ConfigError(`${where}: give ${what} or ${what}Env`);

@@ -17,12 +17,23 @@ export interface DataCenterPlan {
   readonly fencing: ReadonlyMap<string, readonly FenceLevel[]>;
 }
 
-export function generatedDataCenter(options: { chassis: number; bladesPerChassis: number; seed: number }): DataCenterPlan {
-  const scenario = generateScenario({ blades: options.chassis * options.bladesPerChassis, seed: options.seed, years: 0 });
+export function generatedDataCenter(options: {
+  chassis: number;
+  bladesPerChassis: number;
+  seed: number;
+}): DataCenterPlan {
+  const scenario = generateScenario({
+    blades: options.chassis * options.bladesPerChassis,
+    seed: options.seed,
+    years: 0,
+  });
   // The generator packs 14 blades a chassis; lay them out by the configured enclosure size instead.
   const blades = scenario.blades.map((b, n) => ({
     ...b,
-    location: { chassis: `c${String(Math.floor(n / options.bladesPerChassis) + 1).padStart(2, '0')}`, slot: (n % options.bladesPerChassis) + 1 },
+    location: {
+      chassis: `c${String(Math.floor(n / options.bladesPerChassis) + 1).padStart(2, '0')}`,
+      slot: (n % options.bladesPerChassis) + 1,
+    },
   }));
   return fromScenario({ ...scenario, blades });
 }
@@ -47,7 +58,9 @@ export function fromScenario(scenario: Scenario): DataCenterPlan {
     blades,
     workloads,
     priorities: new Map(scenario.workloads.map((w) => [w.id, w.priority])),
-    toPlace: scenario.workloads.filter((w) => !w.blade).map((w) => ({ id: w.id, requirements: w.requirements, priority: w.priority })),
+    toPlace: scenario.workloads
+      .filter((w) => !w.blade)
+      .map((w) => ({ id: w.id, requirements: w.requirements, priority: w.priority })),
     fencing: new Map(scenario.blades.flatMap((b) => (b.fencing ? [[b.id, b.fencing] as const] : []))),
   };
 }

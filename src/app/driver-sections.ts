@@ -20,14 +20,18 @@ export interface DriverSections {
  * Passwords are not read here: only when serve builds the driver, so a config can be checked without them.
  * Returns one line naming the field, or the sections.
  */
-export function checkDriverSections(raw: { ipmi?: unknown; libvirt?: unknown }, baseDir?: string): { ok: true; value: DriverSections } | { ok: false; message: string } {
+export function checkDriverSections(
+  raw: { ipmi?: unknown; libvirt?: unknown },
+  baseDir?: string,
+): { ok: true; value: DriverSections } | { ok: false; message: string } {
   const at = (path: string): string => (isAbsolute(path) || !baseDir ? path : resolve(baseDir, path));
   let ipmi: IpmiSection | undefined;
   let libvirt: LibvirtSection | undefined;
   if (raw.ipmi !== undefined) {
     const parsed = parseSection(ipmiConfigSchema, raw.ipmi, ['ipmi']);
     if (!parsed.ok) return { ok: false, message: formatConfigError(parsed.error) };
-    const file = <T extends { passwordFile?: string | undefined }>(c: T): T => (c.passwordFile ? { ...c, passwordFile: at(c.passwordFile) } : c);
+    const file = <T extends { passwordFile?: string | undefined }>(c: T): T =>
+      c.passwordFile ? { ...c, passwordFile: at(c.passwordFile) } : c;
     const v = parsed.value;
     ipmi = {
       ...v,
@@ -46,12 +50,18 @@ export function checkDriverSections(raw: { ipmi?: unknown; libvirt?: unknown }, 
 /** The blades' BMCs over IPMI; the password is read now (environment or a 0600 file) and never logged. */
 export function ipmiHardware(section: IpmiSection): { ok: true; value: IpmiHardware } | { ok: false; message: string } {
   const parsed = parseIpmiConfig(section);
-  return parsed.ok ? { ok: true, value: new IpmiHardware(parsed.value) } : { ok: false, message: formatConfigError(parsed.error) };
+  return parsed.ok
+    ? { ok: true, value: new IpmiHardware(parsed.value) }
+    : { ok: false, message: formatConfigError(parsed.error) };
 }
 
-export function libvirtWorkloads(section: LibvirtSection): { ok: true; value: LibvirtWorkloads } | { ok: false; message: string } {
+export function libvirtWorkloads(
+  section: LibvirtSection,
+): { ok: true; value: LibvirtWorkloads } | { ok: false; message: string } {
   const parsed = parseLibvirtConfig(section);
-  return parsed.ok ? { ok: true, value: new LibvirtWorkloads(parsed.value) } : { ok: false, message: formatConfigError(parsed.error) };
+  return parsed.ok
+    ? { ok: true, value: new LibvirtWorkloads(parsed.value) }
+    : { ok: false, message: formatConfigError(parsed.error) };
 }
 
 /**

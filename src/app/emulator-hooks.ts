@@ -21,7 +21,12 @@ export interface RepairAnswer {
 }
 
 /** A repaired blade is also the operator's word to the controller; its refusal is logged and returned, not thrown. */
-export async function tellController(controller: RepairingController, blade: string, actor: string, log: HookLog): Promise<RepairAnswer> {
+export async function tellController(
+  controller: RepairingController,
+  blade: string,
+  actor: string,
+  log: HookLog,
+): Promise<RepairAnswer> {
   try {
     await controller.repair(blade, actor);
     log.info({ blade, actor }, `blade ${blade} repaired by ${actor}: back to the standby pool`);
@@ -34,7 +39,12 @@ export async function tellController(controller: RepairingController, blade: str
   }
 }
 
-export function emulatorApiHooks(world: FakeWorld, faults: FaultInjector, controller: RepairingController, log: HookLog): EmulatorHooks {
+export function emulatorApiHooks(
+  world: FakeWorld,
+  faults: FaultInjector,
+  controller: RepairingController,
+  log: HookLog,
+): EmulatorHooks {
   // The controller may also manage real blades (redfish: next to the emulator): those the emulator cannot touch.
   const emulated = (blade: string): void => {
     if (!world.blade(blade)) throw new ActionError('conflict', `blade ${blade} is not in the emulated data center`);
@@ -46,7 +56,10 @@ export function emulatorApiHooks(world: FakeWorld, faults: FaultInjector, contro
     },
     injectFault: (blade, fault) => {
       emulated(blade);
-      return faults.inject(blade, fault.kind === 'network-loss' ? { kind: fault.kind, hang: fault.hang } : { kind: fault.kind });
+      return faults.inject(
+        blade,
+        fault.kind === 'network-loss' ? { kind: fault.kind, hang: fault.hang } : { kind: fault.kind },
+      );
     },
     repairBlade: async (blade, actor) => {
       emulated(blade);

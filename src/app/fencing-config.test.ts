@@ -7,20 +7,36 @@ const device = { name: 'san-a', tgt: { controlPort: 9, initiators: { A: 'iqn.202
 
 describe('fencing configuration', () => {
   it('accepts all four levels and keeps them in order', () => {
-    const config = parseConfig({
-      fencing: {
-        devices: [device, { name: 'enc-a', redfish: { url: 'https://enc-a.example', username: 'u', password: 'p' } }],
-        blades: { A: [{ level: 'bmc' }, { level: 'enclosure', device: 'enc-a', chassis: 'Blade1' }, { level: 'pdu', device: 'enc-a', outlet: 'pdu1/4' }, { level: 'storage', device: 'san-a', initiator: 'iqn.2026-12.site:a' }] },
-        bootStorage: 'san-a',
+    const config = parseConfig(
+      {
+        fencing: {
+          devices: [device, { name: 'enc-a', redfish: { url: 'https://enc-a.example', username: 'u', password: 'p' } }],
+          blades: {
+            A: [
+              { level: 'bmc' },
+              { level: 'enclosure', device: 'enc-a', chassis: 'Blade1' },
+              { level: 'pdu', device: 'enc-a', outlet: 'pdu1/4' },
+              { level: 'storage', device: 'san-a', initiator: 'iqn.2026-12.site:a' },
+            ],
+          },
+          bootStorage: 'san-a',
+        },
       },
-    }, 'site.yaml');
+      'site.yaml',
+    );
     expect(config.fencing?.blades['A']?.map((l) => l.level)).toEqual(['bmc', 'enclosure', 'pdu', 'storage']);
   });
 
   it.each([
     [{ blades: { A: [{ level: 'psu' }] } }, 'site.yaml: fencing.blades.A[0]'],
-    [{ devices: [device], blades: { A: [{ level: 'storage', device: 'san-a', initiator: 'iqn.2026-12.site:zz' }] } }, 'fencing.blades.A[0].initiator: iqn.2026-12.site:zz is not in'],
-    [{ devices: [device], blades: { A: [{ level: 'enclosure', device: 'san-a', chassis: 'x' }] } }, 'fencing.blades.A[0].device: san-a is a tgt SAN'],
+    [
+      { devices: [device], blades: { A: [{ level: 'storage', device: 'san-a', initiator: 'iqn.2026-12.site:zz' }] } },
+      'fencing.blades.A[0].initiator: iqn.2026-12.site:zz is not in',
+    ],
+    [
+      { devices: [device], blades: { A: [{ level: 'enclosure', device: 'san-a', chassis: 'x' }] } },
+      'fencing.blades.A[0].device: san-a is a tgt SAN',
+    ],
     [{ blades: { A: [{ level: 'bmc' }, { level: 'bmc' }] } }, 'fencing.blades.A[1]: the same level twice'],
     [{ devices: [{ name: 'x' }] }, 'fencing.devices[0]: give exactly one of redfish or tgt'],
     [{ bootStorage: 'nope' }, 'fencing.bootStorage: nope is not a tgt device with targets'],

@@ -12,7 +12,9 @@ import type { FenceDevice, FenceLevel } from '../ports/fencing.js';
 import type { HardwarePort } from '../ports/hardware.js';
 import { redfishEndpoint, secretOf } from './config.js';
 
-const iqn = nonEmpty.regex(/^(iqn\.\d{4}-\d{2}\.[^\s]+|eui\.[0-9A-Fa-f]{16})$/, { error: 'expected an iSCSI name (iqn.YYYY-MM.domain:name)' });
+const iqn = nonEmpty.regex(/^(iqn\.\d{4}-\d{2}\.[^\s]+|eui\.[0-9A-Fa-f]{16})$/, {
+  error: 'expected an iSCSI name (iqn.YYYY-MM.domain:name)',
+});
 
 const tgtDevice = strict({
   /** tgtd's control port (tgtd -C); it names a local socket, so tgtadm runs on the SAN's own host. */
@@ -31,12 +33,20 @@ const device = strict({
   tgt: tgtDevice.optional(),
 }).refine((d) => (d.redfish === undefined) !== (d.tgt === undefined), { error: 'give exactly one of redfish or tgt' });
 
-const level = z.discriminatedUnion('level', [
-  strict({ level: z.literal('bmc') }),
-  strict({ level: z.literal('enclosure'), device: nonEmpty, chassis: nonEmpty }),
-  strict({ level: z.literal('pdu'), device: nonEmpty, outlet: nonEmpty.regex(/^[^/\s]+\/[^/\s]+$/, { error: 'expected PDU/OUTLET, e.g. pdu-a/3' }) }),
-  strict({ level: z.literal('storage'), device: nonEmpty, initiator: iqn }),
-], { error: 'expected a level: bmc, enclosure, pdu or storage' });
+const level = z.discriminatedUnion(
+  'level',
+  [
+    strict({ level: z.literal('bmc') }),
+    strict({ level: z.literal('enclosure'), device: nonEmpty, chassis: nonEmpty }),
+    strict({
+      level: z.literal('pdu'),
+      device: nonEmpty,
+      outlet: nonEmpty.regex(/^[^/\s]+\/[^/\s]+$/, { error: 'expected PDU/OUTLET, e.g. pdu-a/3' }),
+    }),
+    strict({ level: z.literal('storage'), device: nonEmpty, initiator: iqn }),
+  ],
+  { error: 'expected a level: bmc, enclosure, pdu or storage' },
+);
 
 export const fencingSchema = strict({
   devices: z.array(device).default([]),
@@ -68,9 +78,13 @@ export function checkFencing(raw: unknown): { ok: true; value: FencingSection } 
       if (l.level === 'bmc') continue;
       const d = devices.get(l.device);
       if (!d) return { ok: false, message: `${where}.device: no device named ${l.device} in fencing.devices` };
-      if (d.tgt && l.level !== 'storage') return { ok: false, message: `${where}.device: ${l.device} is a tgt SAN: it can only be a storage level` };
+      if (d.tgt && l.level !== 'storage')
+        return { ok: false, message: `${where}.device: ${l.device} is a tgt SAN: it can only be a storage level` };
       if (l.level === 'storage' && d.tgt && !Object.values(d.tgt.initiators).includes(l.initiator)) {
-        return { ok: false, message: `${where}.initiator: ${l.initiator} is not in fencing.devices[${l.device}].tgt.initiators` };
+        return {
+          ok: false,
+          message: `${where}.initiator: ${l.initiator} is not in fencing.devices[${l.device}].tgt.initiators`,
+        };
       }
     }
   }
@@ -93,21 +107,45 @@ export function fencingDevices(section: FencingSection): FencingDevices {
       const where = `fencing.devices[${i}].redfish`;
       const r = d.redfish;
       const client = new RedfishClient({
-        url: r.url, name: d.name, username: secretOf(r, 'username', where), password: secretOf(r, 'password', where),
-        auth: r.auth, timeoutMs: r.timeoutMs, retries: r.retries, ...(r.tls ? { tls: { insecure: r.tls.insecure } } : {}),
+        url: r.url,
+        name: d.name,
+        username: secretOf(r, 'username', where),
+        password: secretOf(r, 'password', where),
+        auth: r.auth,
+        timeoutMs: r.timeoutMs,
+        retries: r.retries,
+        ...(r.tls ? { tls: { insecure: r.tls.insecure } } : {}),
       });
       byName.set(d.name, { client });
     }
     if (d.tgt) {
       const t = d.tgt;
-      byName.set(d.name, { tgt: new TgtSan({ name: d.name, controlPort: t.controlPort, initiators: t.initiators, ...(t.tgtadm ? { tgtadm: t.tgtadm } : {}), ...(t.targets ? { targets: t.targets } : {}) }) });
+      byName.set(d.name, {
+        tgt: new TgtSan({
+          name: d.name,
+          controlPort: t.controlPort,
+          initiators: t.initiators,
+          ...(t.tgtadm ? { tgtadm: t.tgtadm } : {}),
+          ...(t.targets ? { targets: t.targets } : {}),
+        }),
+      });
     }
   }
-  return { byName, close: async () => { for (const d of byName.values()) await d.client?.close(); } };
+  return {
+    byName,
+    close: async () => {
+      for (const d of byName.values()) await d.client?.close();
+    },
+  };
 }
 
 /** The device and address of one configured level. */
-export function levelOf(l: LevelConfig, blade: string, devices: FencingDevices, hardware: HardwarePort): BladeFenceLevel {
+export function levelOf(
+  l: LevelConfig,
+  blade: string,
+  devices: FencingDevices,
+  hardware: HardwarePort,
+): BladeFenceLevel {
   if (l.level === 'bmc') return { device: new BmcFence(hardware), address: blade };
   const d = devices.byName.get(l.device)!;
   const device = deviceFor(l.level, l.device, d);
@@ -116,21 +154,36 @@ export function levelOf(l: LevelConfig, blade: string, devices: FencingDevices, 
 }
 
 const made = new WeakMap<object, Map<FenceLevel, FenceDevice>>();
-function deviceFor(kind: Exclude<FenceLevel, 'bmc'>, name: string, d: { client?: RedfishClient; tgt?: TgtSan }): FenceDevice {
+function deviceFor(
+  kind: Exclude<FenceLevel, 'bmc'>,
+  name: string,
+  d: { client?: RedfishClient; tgt?: TgtSan },
+): FenceDevice {
   if (d.tgt) return d.tgt;
   const client = d.client!;
   const cache = made.get(client) ?? new Map<FenceLevel, FenceDevice>();
   made.set(client, cache);
   let device = cache.get(kind);
   if (!device) {
-    device = kind === 'enclosure' ? new RedfishEnclosureFence(`enclosure ${name}`, client) : kind === 'pdu' ? new RedfishPduFence(`pdu ${name}`, client) : new RedfishSanFence(`san ${name}`, client);
+    device =
+      kind === 'enclosure'
+        ? new RedfishEnclosureFence(`enclosure ${name}`, client)
+        : kind === 'pdu'
+          ? new RedfishPduFence(`pdu ${name}`, client)
+          : new RedfishSanFence(`san ${name}`, client);
     cache.set(kind, device);
   }
   return device;
 }
 
 /** The topology serve hands the controller: the configured levels of a blade, or none (its BMC alone). */
-export function fencingTopology(section: FencingSection, devices: FencingDevices, hardware: HardwarePort): FencingTopology {
-  const levels = new Map(Object.entries(section.blades).map(([blade, ls]) => [blade, ls.map((l) => levelOf(l, blade, devices, hardware))]));
+export function fencingTopology(
+  section: FencingSection,
+  devices: FencingDevices,
+  hardware: HardwarePort,
+): FencingTopology {
+  const levels = new Map(
+    Object.entries(section.blades).map(([blade, ls]) => [blade, ls.map((l) => levelOf(l, blade, devices, hardware))]),
+  );
   return (blade) => levels.get(blade) ?? [];
 }

@@ -12,7 +12,14 @@ let drivers: RedfishHardware[] = [];
 
 beforeEach(async () => {
   emulators = await Promise.all(
-    [['a1', 'a2'], ['b1']].map((ids) => startEmulator({ world: new FakeWorld({ blades: ids.map((id) => ({ id, resources: { memoryGiB: 64 }, power: 'off' as const })) }), credentials })),
+    [['a1', 'a2'], ['b1']].map((ids) =>
+      startEmulator({
+        world: new FakeWorld({
+          blades: ids.map((id) => ({ id, resources: { memoryGiB: 64 }, power: 'off' as const })),
+        }),
+        credentials,
+      }),
+    ),
   );
 });
 afterEach(async () => {
@@ -22,7 +29,9 @@ afterEach(async () => {
 });
 
 const fleet = (): { fleet: HardwareFleet; services: RedfishHardware[] } => {
-  const services = emulators.map((e, i) => new RedfishHardware({ url: e.url, ...credentials, name: `lab${i + 1}`, timeoutMs: 2_000, retries: 0 }));
+  const services = emulators.map(
+    (e, i) => new RedfishHardware({ url: e.url, ...credentials, name: `lab${i + 1}`, timeoutMs: 2_000, retries: 0 }),
+  );
   drivers.push(...services);
   return { fleet: new HardwareFleet(services), services };
 };

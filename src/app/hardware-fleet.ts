@@ -17,7 +17,9 @@ export class HardwareFleet implements HardwarePort {
     for (const [index, list] of lists.entries()) {
       const service = this.services[index]!;
       if (list.status === 'rejected') {
-        this.warn(`inventory of ${service.name} failed: ${list.reason instanceof Error ? list.reason.message : String(list.reason)}`);
+        this.warn(
+          `inventory of ${service.name} failed: ${list.reason instanceof Error ? list.reason.message : String(list.reason)}`,
+        );
         continue;
       }
       for (const blade of list.value) {
@@ -79,7 +81,10 @@ export class HardwareFleet implements HardwarePort {
     // Not seen yet: a fresh inventory finds who has it; unknown everywhere is the caller's error.
     await this.inventory();
     const found = this.#owner.get(blade);
-    if (!found) throw new Error(`blade ${blade}: unknown to every Redfish service (${this.services.map((s) => s.name).join(', ')})`);
+    if (!found)
+      throw new Error(
+        `blade ${blade}: unknown to every Redfish service (${this.services.map((s) => s.name).join(', ')})`,
+      );
     return found;
   }
 }

@@ -17,19 +17,38 @@ const REDACT = ['password', 'token', 'authorization', '*.password', '*.token', '
 export function createLogger(o: LogOptions): Logger {
   const out = o.stream ?? process.stdout;
   const destination = o.format === 'json' ? out : textLines(out);
-  return pino({ level: o.level, base: null, timestamp: pino.stdTimeFunctions.isoTime, redact: { paths: REDACT, censor: '[redacted]' } }, destination);
+  return pino(
+    {
+      level: o.level,
+      base: null,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: REDACT, censor: '[redacted]' },
+    },
+    destination,
+  );
 }
 
 /** Adapts the controller's and the drivers' log callbacks to the logger. */
 export function logTo(logger: Logger, bindings: Record<string, unknown> = {}) {
-  return (entry: { readonly level: 'info' | 'warn' | 'error'; readonly msg: string; readonly [key: string]: unknown }): void => {
+  return (entry: {
+    readonly level: 'info' | 'warn' | 'error';
+    readonly msg: string;
+    readonly [key: string]: unknown;
+  }): void => {
     const { level, msg, ...fields } = entry;
     logger[level]({ ...bindings, ...fields }, msg);
   };
 }
 
 const SKIP = new Set(['level', 'time', 'msg']);
-const LEVELS: Readonly<Record<number, string>> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO ', 40: 'WARN ', 50: 'ERROR', 60: 'FATAL' };
+const LEVELS: Readonly<Record<number, string>> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO ',
+  40: 'WARN ',
+  50: 'ERROR',
+  60: 'FATAL',
+};
 
 /** `12:00:01.234 INFO  step fence succeeded workload=w0001 from=b0001 to=b0042`: pino's JSON lines, for people. */
 function textLines(out: NodeJS.WritableStream): Writable {
@@ -43,7 +62,9 @@ function textLines(out: NodeJS.WritableStream): Writable {
           const fields = Object.entries(record)
             .filter(([key, value]) => !SKIP.has(key) && value !== null && value !== undefined)
             .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
-          out.write(`${time} ${LEVELS[Number(record['level'])] ?? 'INFO '} ${String(record['msg'] ?? '')}${fields.length ? ` ${fields.join(' ')}` : ''}\n`);
+          out.write(
+            `${time} ${LEVELS[Number(record['level'])] ?? 'INFO '} ${String(record['msg'] ?? '')}${fields.length ? ` ${fields.join(' ')}` : ''}\n`,
+          );
         } catch {
           out.write(`${line}\n`);
         }

@@ -11,15 +11,29 @@ import { writeTestHosts, type TestHosts } from '../adapters/libvirt/testing/test
 import { peersInstalled } from '../adapters/testing/real-peers.js';
 import { runCli } from '../cli/testing/run-cli.js';
 
-const installed = peersInstalled('cascade serve with the ipmi and libvirt drivers', ['ipmi_sim', 'ipmitool', 'virsh'], 'openipmi ipmitool libvirt-clients');
+const installed = peersInstalled(
+  'cascade serve with the ipmi and libvirt drivers',
+  ['ipmi_sim', 'ipmitool', 'virsh'],
+  'openipmi ipmitool libvirt-clients',
+);
 const ROOT = resolve(import.meta.dirname, '../..');
 const BLADES = ['b1', 'b2', 'b3'] as const;
 const PASSWORD_ENV = 'CASCADE_E2E_IPMI_PASSWORD';
 /** What cascade serve printed, for the assertions and for a failure's message. */
 let logs = '';
 
-interface BladeView { id: string; state: string; power: string; workload: string | null }
-interface WorkloadView { id: string; blade: string | null; state: string; requirements: Record<string, number | string> }
+interface BladeView {
+  id: string;
+  state: string;
+  power: string;
+  workload: string | null;
+}
+interface WorkloadView {
+  id: string;
+  blade: string | null;
+  state: string;
+  requirements: Record<string, number | string>;
+}
 
 /** Polls until `check` returns a value; a generous bound, since the machine is shared (no timing is asserted). */
 async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
@@ -47,12 +61,17 @@ describe.skipIf(!installed)('cascade serve with ipmi: and libvirt: sections', ()
     return (await response.json()) as T;
   };
   const blades = async (): Promise<BladeView[]> => (await get<{ items: BladeView[] }>('/api/v1/blades')).items;
-  const workloads = async (): Promise<WorkloadView[]> => (await get<{ items: WorkloadView[] }>('/api/v1/workloads')).items;
+  const workloads = async (): Promise<WorkloadView[]> =>
+    (await get<{ items: WorkloadView[] }>('/api/v1/workloads')).items;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cascade-serve-drivers-'));
     for (const id of BLADES) bmcs.set(id, await startSimBmc({ id, dir, power: id === 'b1' ? 'on' : 'off' }));
-    hosts = writeTestHosts([{ blade: 'b1', domains: [{ name: 'db', memoryGiB: 8, vcpus: 2 }] }, { blade: 'b2' }, { blade: 'b3' }]);
+    hosts = writeTestHosts([
+      { blade: 'b1', domains: [{ name: 'db', memoryGiB: 8, vcpus: 2 }] },
+      { blade: 'b2' },
+      { blade: 'b3' },
+    ]);
     const site = join(dir, 'site.yaml');
     writeFileSync(
       site,
@@ -82,14 +101,23 @@ describe.skipIf(!installed)('cascade serve with ipmi: and libvirt: sections', ()
     expect(created.code).toBe(0);
     token = (JSON.parse(created.out) as { token: string }).token;
 
-    serve = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'serve', '--config', site, '--log-format', 'json'], {
-      cwd: ROOT,
-      env: { ...process.env, [PASSWORD_ENV]: 'secret' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    serve = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'serve', '--config', site, '--log-format', 'json'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, [PASSWORD_ENV]: 'secret' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     serve.stdout!.setEncoding('utf8').on('data', (chunk: string) => (logs += chunk));
     serve.stderr!.setEncoding('utf8').on('data', (chunk: string) => (logs += chunk));
-    api = await until('the API', async () => /API listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(logs)?.[1] ?? (serve?.exitCode !== null ? 'exited' : undefined));
+    api = await until(
+      'the API',
+      async () =>
+        /API listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(logs)?.[1] ??
+        (serve?.exitCode !== null ? 'exited' : undefined),
+    );
     if (api === 'exited') throw new Error(`cascade serve exited: ${logs}`);
   }, 120_000);
 
@@ -118,10 +146,29 @@ describe.skipIf(!installed)('cascade serve with ipmi: and libvirt: sections', ()
   it('moves the domain to another blade when its blade loses power (save on b1, restore elsewhere)', async () => {
     // Pull b1's power behind the controller's back, as a PSU failure would: the IPMI poller reports it.
     const bmc = bmcs.get('b1')!;
-    const off = spawnSync('ipmitool', ['-I', 'lanplus', '-H', '127.0.0.1', '-p', String(bmc.port), '-U', bmc.username, '-E', '-C', '3', 'chassis', 'power', 'off'], {
-      env: { ...process.env, IPMI_PASSWORD: bmc.password },
-      encoding: 'utf8',
-    });
+    const off = spawnSync(
+      'ipmitool',
+      [
+        '-I',
+        'lanplus',
+        '-H',
+        '127.0.0.1',
+        '-p',
+        String(bmc.port),
+        '-U',
+        bmc.username,
+        '-E',
+        '-C',
+        '3',
+        'chassis',
+        'power',
+        'off',
+      ],
+      {
+        env: { ...process.env, IPMI_PASSWORD: bmc.password },
+        encoding: 'utf8',
+      },
+    );
     expect(off.status, off.stderr).toBe(0);
     const moved = await until('db on another blade', async () => {
       const db = (await workloads()).find((w) => w.id === 'db');
@@ -133,6 +180,7 @@ describe.skipIf(!installed)('cascade serve with ipmi: and libvirt: sections', ()
     expect(after.find((b) => b.id === 'b1')?.state).toBe('failed');
     // The test driver keeps a domain running when its blade's power goes (it knows nothing of IPMI), so the failover
     // could capture it: virsh save on b1, fence b1 and power the target on over IPMI, virsh restore there.
-    for (const step of ['capture', 'fence', 'start', 'restore', 'verify']) expect(logs).toMatch(new RegExp(`"kind":"failover","from":"b1".*"msg":"step ${step} succeeded"`));
+    for (const step of ['capture', 'fence', 'start', 'restore', 'verify'])
+      expect(logs).toMatch(new RegExp(`"kind":"failover","from":"b1".*"msg":"step ${step} succeeded"`));
   }, 150_000);
 });

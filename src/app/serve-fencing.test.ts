@@ -36,39 +36,71 @@ async function start(enclosureFault: 'none' | 'ignore'): Promise<ServeHandles> {
     {
       listen: { api: { port: 0 } },
       emulator: { scenario: join(dir, 'site.yaml'), powerDelayMs: 50, unreachableDelayMs: 50 },
-      controller: { pollMs: 100, callMs: 500, powerPollMs: 20, stepMs: 3_000, backoffMs: 20, maxBackoffMs: 200, discoverMs: 0 },
+      controller: {
+        pollMs: 100,
+        callMs: 500,
+        powerPollMs: 20,
+        stepMs: 3_000,
+        backoffMs: 20,
+        maxBackoffMs: 200,
+        discoverMs: 0,
+      },
     },
     'test',
   );
-  const logger = createLogger({ level: 'warn', format: 'json', stream: new Writable({ write: (_c, _e, done) => done() }) });
+  const logger = createLogger({
+    level: 'warn',
+    format: 'json',
+    stream: new Writable({ write: (_c, _e, done) => done() }),
+  });
   const s = await startServe({ config, dataDir: join(dir, 'data'), logger });
   serve = s;
   s.emulator!.fencing.set('enclosure', 'A', enclosureFault);
-  await eventually(async () => (await s.store.workload('W1'))?.state === 'running', (yes) => yes, 10_000, 'W1 adopted');
+  await eventually(
+    async () => (await s.store.workload('W1'))?.state === 'running',
+    (yes) => yes,
+    10_000,
+    'W1 adopted',
+  );
   return s;
 }
 
 describe('serve: fencing levels over the emulator', () => {
-  for (const [fault, level] of [['none', 'enclosure'], ['ignore', 'storage']] as const) {
+  for (const [fault, level] of [
+    ['none', 'enclosure'],
+    ['ignore', 'storage'],
+  ] as const) {
     it(`with A's BMC hung${fault === 'ignore' ? ' and its enclosure answering but doing nothing' : ''}, A is fenced by ${level} and W1 moves to B`, async () => {
       const s = await start(fault);
       // A's BMC hangs and W1 dies with A: the detector fails A only once W1's own heartbeat is gone too.
       s.emulator!.faults.inject('A', { kind: 'network-loss', hang: true });
       s.emulator!.faults.inject('A', { kind: 'workload-crash' });
-      await eventually(async () => (await s.store.workload('W1'))?.blade === 'B' && (await s.store.workload('W1'))?.state === 'running', (yes) => yes, 20_000, 'W1 on B');
+      await eventually(
+        async () =>
+          (await s.store.workload('W1'))?.blade === 'B' && (await s.store.workload('W1'))?.state === 'running',
+        (yes) => yes,
+        20_000,
+        'W1 on B',
+      );
       expect(s.emulator!.world.runningOn('W1')).toEqual(['B']);
       const [t] = await s.store.transfers();
-      const attempts = (await s.store.events(0, 100_000)).filter((e) => e.type === 'transfer.fence.attempt' && e.subject === t!.id);
+      const attempts = (await s.store.events(0, 100_000)).filter(
+        (e) => e.type === 'transfer.fence.attempt' && e.subject === t!.id,
+      );
       const confirmed = attempts.find((e) => e.data['confirmed'] === true);
       expect(confirmed?.data).toMatchObject({ level, blade: 'A' });
-      expect(String(confirmed?.data['reading'])).toMatch(level === 'enclosure' ? /Chassis Blade-A PowerState Off/ : /in no connection/);
+      expect(String(confirmed?.data['reading'])).toMatch(
+        level === 'enclosure' ? /Chassis Blade-A PowerState Off/ : /in no connection/,
+      );
       expect(attempts[0]?.data).toMatchObject({ level: 'bmc', confirmed: false });
       // What `cascade transfers ID` and the API show: the fence step with its proof.
       const view = mergeSteps(t!.steps).find((v) => v.name === 'fence' && v.status === 'succeeded');
       expect(view?.fence).toMatchObject({ level, reading: confirmed?.data['reading'] });
       expect(view?.fence?.attempts?.[0]).toMatchObject({ level: 'bmc', confirmed: false });
       if (level === 'storage') {
-        expect(attempts.find((e) => e.data['level'] === 'enclosure')?.data['error']).toMatch(/answered .* but its read shows Chassis Blade-A PowerState On/);
+        expect(attempts.find((e) => e.data['level'] === 'enclosure')?.data['error']).toMatch(
+          /answered .* but its read shows Chassis Blade-A PowerState On/,
+        );
         expect(s.emulator!.world.attachedTo('W1')).toBe('B');
       }
     });

@@ -20,17 +20,28 @@ export interface ServeFencing {
   close(): Promise<void>;
 }
 
-export function serveFencing(config: ServeConfig, hardware: HardwarePort, emulator: Emulator | null, scenario: ReadonlyMap<string, readonly FenceLevel[]>): ServeFencing {
+export function serveFencing(
+  config: ServeConfig,
+  hardware: HardwarePort,
+  emulator: Emulator | null,
+  scenario: ReadonlyMap<string, readonly FenceLevel[]>,
+): ServeFencing {
   const section = config.fencing;
   const devices = section ? fencingDevices(section) : null;
   const site = section && devices ? fencingTopology(section, devices, hardware) : null;
-  const client = emulator ? new RedfishClient({ url: emulator.url, ...emulator.credentials, name: 'emulator', timeoutMs: 3_000, retries: 1 }) : null;
-  const emulated = emulator && client ? emulatedTopology(emulator, client, hardware, scenario, config.emulator.fencing ?? null) : null;
-  const topology: FencingTopology | null = site || emulated ? (blade) => {
-    const own = site?.(blade) ?? [];
-    return own.length > 0 ? own : (emulated?.(blade) ?? []);
-  } : null;
-  const boot = section?.bootStorage ? devices?.byName.get(section.bootStorage)?.tgt ?? null : null;
+  const client = emulator
+    ? new RedfishClient({ url: emulator.url, ...emulator.credentials, name: 'emulator', timeoutMs: 3_000, retries: 1 })
+    : null;
+  const emulated =
+    emulator && client ? emulatedTopology(emulator, client, hardware, scenario, config.emulator.fencing ?? null) : null;
+  const topology: FencingTopology | null =
+    site || emulated
+      ? (blade) => {
+          const own = site?.(blade) ?? [];
+          return own.length > 0 ? own : (emulated?.(blade) ?? []);
+        }
+      : null;
+  const boot = section?.bootStorage ? (devices?.byName.get(section.bootStorage)?.tgt ?? null) : null;
   return {
     topology,
     bootStorage: boot,

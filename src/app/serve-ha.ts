@@ -31,7 +31,10 @@ export async function startServeHa(o: {
     lease: { ttlMs: o.lease.ttlMs, ...(o.lease.holder === undefined ? {} : { holder: o.lease.holder }) },
     onLeading: async (controller, term) => {
       await o.onLeading(controller);
-      logger.info({ holder: ha.holder, epoch: term.lease.epoch }, `leading (epoch ${term.lease.epoch}): this controller reconciles`);
+      logger.info(
+        { holder: ha.holder, epoch: term.lease.epoch },
+        `leading (epoch ${term.lease.epoch}): this controller reconciles`,
+      );
     },
     onStandby: (reason) => logger.info({ holder: ha.holder, reason }, `standing by: ${reason}`),
   });
@@ -55,7 +58,11 @@ export async function startServeHa(o: {
   const notLeader = async (): Promise<never> => {
     const lease = await ha.currentLease().catch(() => null);
     const leader = lease !== null && lease.remainingMs > 0 ? lease.holder : null;
-    throw new ApiError(503, 'not-leader', `this controller (${ha.holder}) stands by; ${leader ? `the leader is ${leader}` : 'no controller leads right now'}: send actions there`);
+    throw new ApiError(
+      503,
+      'not-leader',
+      `this controller (${ha.holder}) stands by; ${leader ? `the leader is ${leader}` : 'no controller leads right now'}: send actions there`,
+    );
   };
   // A Proxy, not a copy: the API reaches whichever Controller leads at the moment of each request.
   const controller = new Proxy(Object.create(null) as Controller, {

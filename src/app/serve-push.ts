@@ -16,8 +16,13 @@ export interface ServePush {
 }
 
 export async function startServePush(section: NonNullable<ServeConfig['push']>, logger: Logger): Promise<ServePush> {
-  const secret = section.secret !== undefined || section.secretEnv !== undefined ? secretOf(section, 'secret', 'push') : randomBytes(24).toString('hex');
-  const tls = section.tls ? { cert: await pem(section.tls.certFile, 'certFile'), key: await pem(section.tls.keyFile, 'keyFile') } : undefined;
+  const secret =
+    section.secret !== undefined || section.secretEnv !== undefined
+      ? secretOf(section, 'secret', 'push')
+      : randomBytes(24).toString('hex');
+  const tls = section.tls
+    ? { cert: await pem(section.tls.certFile, 'certFile'), key: await pem(section.tls.keyFile, 'keyFile') }
+    : undefined;
   let receiver: PushReceiver;
   try {
     receiver = await startPushReceiver({
@@ -30,13 +35,25 @@ export async function startServePush(section: NonNullable<ServeConfig['push']>, 
       log: (level, msg) => logger[level](msg),
     });
   } catch (error) {
-    throw new ConfigError(`push.listen: cannot listen on ${section.listen.host}:${section.listen.port} (${error instanceof Error ? error.message : String(error)})`);
+    throw new ConfigError(
+      `push.listen: cannot listen on ${section.listen.host}:${section.listen.port} (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   if (!tls && section.listen.host !== '127.0.0.1' && section.listen.host !== '::1') {
-    logger.warn({ url: receiver.url }, 'push events arrive without TLS: the secret crosses the network in clear (set push.tls)');
+    logger.warn(
+      { url: receiver.url },
+      'push events arrive without TLS: the secret crosses the network in clear (set push.tls)',
+    );
   }
-  logger.info({ url: `${receiver.url}${section.listen.path}` }, `push events listener on ${receiver.url}${section.listen.path}`);
-  return { receiver, secret, optionsFor: (name) => ({ destination: receiver.destinationOf(name), secret, secretIn: section.secretIn }) };
+  logger.info(
+    { url: `${receiver.url}${section.listen.path}` },
+    `push events listener on ${receiver.url}${section.listen.path}`,
+  );
+  return {
+    receiver,
+    secret,
+    optionsFor: (name) => ({ destination: receiver.destinationOf(name), secret, secretIn: section.secretIn }),
+  };
 }
 
 async function pem(file: string, field: string): Promise<string> {

@@ -56,7 +56,16 @@ async function start(mockupPassword: string): Promise<{ status: number; checks: 
     },
     'test',
   );
-  const logger = createLogger({ level: 'info', format: 'json', stream: new Writable({ write: (chunk, _e, done) => { lines.push(String(chunk)); done(); } }) });
+  const logger = createLogger({
+    level: 'info',
+    format: 'json',
+    stream: new Writable({
+      write: (chunk, _e, done) => {
+        lines.push(String(chunk));
+        done();
+      },
+    }),
+  });
   serve = await startServe({ config, dataDir: join(dir, 'data'), logger });
   const reply = await fetch(`${serve.api.url}/readyz`, { headers: { authorization: `Bearer ${token.secret}` } });
   return { status: reply.status, checks: ((await reply.json()) as { checks: Record<string, string> }).checks };

@@ -18,12 +18,17 @@ export async function writeServeState(dataDir: string, state: ServeState): Promi
 }
 
 /** The running serve's state, or a message saying why there is none to talk to. */
-export async function readServeState(dataDir: string): Promise<{ ok: true; state: ServeState } | { ok: false; message: string }> {
+export async function readServeState(
+  dataDir: string,
+): Promise<{ ok: true; state: ServeState } | { ok: false; message: string }> {
   let text: string;
   try {
     text = await readFile(stateFile(dataDir), 'utf8');
   } catch {
-    return { ok: false, message: `no running cascade serve found: ${stateFile(dataDir)} is missing (start one with "cascade serve", or pass its --data)` };
+    return {
+      ok: false,
+      message: `no running cascade serve found: ${stateFile(dataDir)} is missing (start one with "cascade serve", or pass its --data)`,
+    };
   }
   try {
     const parsed = stateSchema.safeParse(JSON.parse(text));

@@ -65,16 +65,23 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
   await privateDirectory(dataDir);
   const closers: (() => Promise<void>)[] = [];
   const close = async (): Promise<void> => {
-    for (const closer of closers.reverse()) await closer().catch((error: unknown) => logger.error({ error: String(error) }, 'while stopping'));
+    for (const closer of closers.reverse())
+      await closer().catch((error: unknown) => logger.error({ error: String(error) }, 'while stopping'));
   };
   try {
     // Several controllers cannot share an emulator living inside one of them (it dies with its host).
     if (config.ha.enabled && config.emulator.enabled) {
-      throw new ConfigError('ha: HA mode needs shared hardware: configure redfish endpoints and workloads.emulatorUrl (an external emulator), not the embedded emulator');
+      throw new ConfigError(
+        'ha: HA mode needs shared hardware: configure redfish endpoints and workloads.emulatorUrl (an external emulator), not the embedded emulator',
+      );
     }
     let controller: Controller | null = null;
     const started = config.emulator.enabled ? await startEmulated(config, dataDir, logger, () => controller) : null;
-    if (started) closers.push(() => started.emulator.close(), async () => clearInterval(started.compaction));
+    if (started)
+      closers.push(
+        () => started.emulator.close(),
+        async () => clearInterval(started.compaction),
+      );
     const emulator = started?.emulator ?? null;
 
     // Blades over IPMI (ipmi:) instead of Redfish and the emulator; workloads as libvirt domains (libvirt:),
@@ -86,14 +93,22 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
     const fleet = config.ipmi ? null : new HardwareFleet(services, (msg) => logger.warn(msg));
     if (fleet) closers.push(() => fleet.close());
     const hardware: HardwarePort = fleet ?? orConfigError(ipmiHardware(config.ipmi!));
-    const endpoint = emulator ? { url: emulator.url, token: emulator.controlToken } : config.libvirt && !config.workloads ? null : remoteWorkloads(config);
+    const endpoint = emulator
+      ? { url: emulator.url, token: emulator.controlToken }
+      : config.libvirt && !config.workloads
+        ? null
+        : remoteWorkloads(config);
     const libvirt = config.libvirt ? orConfigError(libvirtWorkloads(config.libvirt)) : null;
     if (libvirt) closers.push(() => libvirt.close());
     const workloads = libvirt ?? new EmulatedWorkloads(endpoint!);
     // Fencing levels per blade (fencing: and the emulator's own devices); boot LUNs through a tgt SAN when named.
     const fencing = serveFencing(config, hardware, emulator, started?.fencing ?? new Map());
     closers.push(() => fencing.close());
-    const storage: StoragePort = fencing.bootStorage ?? (endpoint ? new EmulatedStorage(endpoint) : new SharedDiskStorage(config.libvirt?.hosts.map((h) => h.blade) ?? []));
+    const storage: StoragePort =
+      fencing.bootStorage ??
+      (endpoint
+        ? new EmulatedStorage(endpoint)
+        : new SharedDiskStorage(config.libvirt?.hosts.map((h) => h.blade) ?? []));
 
     // The store a --db value or config.db names (openStore), else SQLite in the data directory.
     const db = config.db ?? join(dataDir, 'cascade.db');
@@ -119,17 +134,27 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
       discovery: { everyMs: c.discoverMs, running: () => runningWorkloads(workloads, started?.plan ?? null) },
     };
     // Discovery adopts what already runs on the blades it finds, in the same step (no plan sees a busy blade as free).
-    const discoverAndAdopt = async (leader: Controller): Promise<Discovered> => leader.discover('controller', await runningWorkloads(workloads, started?.plan ?? null));
+    const discoverAndAdopt = async (leader: Controller): Promise<Discovered> =>
+      leader.discover('controller', await runningWorkloads(workloads, started?.plan ?? null));
     const adoptAndPlace = async (leader: Controller): Promise<void> => {
       const firstStart = (await store.workloads()).length === 0;
       const found = await discoverAndAdopt(leader);
-      if (found.blades.length > 0) logger.info({ blades: found.blades.length, adopted: found.adopted.length }, `discovered ${found.blades.length} blade(s), adopted ${found.adopted.length} running workload(s)`);
+      if (found.blades.length > 0)
+        logger.info(
+          { blades: found.blades.length, adopted: found.adopted.length },
+          `discovered ${found.blades.length} blade(s), adopted ${found.adopted.length} running workload(s)`,
+        );
       for (const w of firstStart ? (started?.plan?.toPlace ?? []) : []) await leader.submit(w, 'controller');
     };
     // With --ha the HaController runs a Controller only while it holds the lease (serve-ha.ts).
     let ha: ServeHa | null = null;
     if (config.ha.enabled) {
-      const h = await startServeHa({ options: controllerOptions, lease: { ttlMs: config.ha.leaseTtlMs, ...(config.ha.holder === undefined ? {} : { holder: config.ha.holder }) }, logger, onLeading: adoptAndPlace });
+      const h = await startServeHa({
+        options: controllerOptions,
+        lease: { ttlMs: config.ha.leaseTtlMs, ...(config.ha.holder === undefined ? {} : { holder: config.ha.holder }) },
+        logger,
+        onLeading: adoptAndPlace,
+      });
       ha = h;
       controller = h.controller;
       // Bounded like the plain controller's stop; a leader releases its lease so a standby takes over at once.
@@ -138,7 +163,9 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
       controller = await Controller.start(controllerOptions);
       const plain = controller;
       // Stop the controller first (bounded: a step stuck on a hung call must not keep Ctrl-C waiting).
-      closers.push(() => Promise.race([plain.stop(), new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref())]));
+      closers.push(() =>
+        Promise.race([plain.stop(), new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref())]),
+      );
       await adoptAndPlace(controller);
     }
     // Rediscovery is the controller's (a key on its queue, every discoverMs); a new blade's event asks for one now.
@@ -149,20 +176,54 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
     });
     closers.push(async () => stopWatching());
 
-    await writeServeState(dataDir, { pid: process.pid, startedAt: new Date().toISOString(), emulator: emulator ? { url: emulator.url, token: emulator.controlToken } : null });
+    await writeServeState(dataDir, {
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      emulator: emulator ? { url: emulator.url, token: emulator.controlToken } : null,
+    });
     closers.unshift(() => removeServeState(dataDir, process.pid));
     // The HTTP API; closed first on the way out (closers run last-in, first-out).
     const lease = ha ? { lease: () => ha!.ha.currentLease() } : {};
-    const api = await mountApi({ config, controller, store, commits, logger, emulator, ...lease, ...(fleet ? { endpoints: () => fleet.readiness() } : {}) });
+    const api = await mountApi({
+      config,
+      controller,
+      store,
+      commits,
+      logger,
+      emulator,
+      ...lease,
+      ...(fleet ? { endpoints: () => fleet.readiness() } : {}),
+    });
     closers.push(() => api.close());
 
     const blades = await store.blades();
     const count = (state: string) => blades.filter((b) => b.state === state).length;
     logger.info(
-      { blades: blades.length, active: count('active'), standby: count('standby'), failed: count('failed'), workloads: (await store.workloads()).length, emulator: emulator?.url ?? null, store: redactUrl(db), ha: ha?.ha.holder ?? null },
+      {
+        blades: blades.length,
+        active: count('active'),
+        standby: count('standby'),
+        failed: count('failed'),
+        workloads: (await store.workloads()).length,
+        emulator: emulator?.url ?? null,
+        store: redactUrl(db),
+        ha: ha?.ha.holder ?? null,
+      },
       'ready',
     );
-    return { config, dataDir, emulator, controller, store, hardware, workloads, storage, logger, api: { host: config.listen.api.host, port: api.port, url: api.url }, close };
+    return {
+      config,
+      dataDir,
+      emulator,
+      controller,
+      store,
+      hardware,
+      workloads,
+      storage,
+      logger,
+      api: { host: config.listen.api.host, port: api.port, url: api.url },
+      close,
+    };
   } catch (error) {
     await close();
     throw error;
@@ -172,12 +233,22 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
 /** openStore, its refusal of the value turned into a one-line configuration error (no password in it). */
 function openServeStore(db: string, field: string, leaseTtlMs: number | null): LeasedStore {
   // With HA on PostgreSQL, a frozen leader must not hold the lease row for longer than a fraction of the lease.
-  const postgres = leaseTtlMs === null ? {} : { postgres: { idleInTransactionMs: Math.min(5_000, Math.floor(leaseTtlMs / 2)), leaseLockTimeoutMs: Math.min(2_000, Math.floor(leaseTtlMs / 3)) } };
+  const postgres =
+    leaseTtlMs === null
+      ? {}
+      : {
+          postgres: {
+            idleInTransactionMs: Math.min(5_000, Math.floor(leaseTtlMs / 2)),
+            leaseLockTimeoutMs: Math.min(2_000, Math.floor(leaseTtlMs / 3)),
+          },
+        };
   try {
     return openStore(db, postgres, field);
   } catch (error) {
     if (error instanceof StoreUrlError) throw new ConfigError(error.message);
-    throw new ConfigError(`${field}: cannot open the store ${JSON.stringify(redactUrl(db))} (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+    throw new ConfigError(
+      `${field}: cannot open the store ${JSON.stringify(redactUrl(db))} (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`,
+    );
   }
 }
 
@@ -189,7 +260,12 @@ async function startEmulated(
   dataDir: string,
   logger: Logger,
   controller: () => Controller | null,
-): Promise<{ emulator: Emulator; plan: DataCenterPlan | null; compaction: NodeJS.Timeout; fencing: DataCenterPlan['fencing'] }> {
+): Promise<{
+  emulator: Emulator;
+  plan: DataCenterPlan | null;
+  compaction: NodeJS.Timeout;
+  fencing: DataCenterPlan['fencing'];
+}> {
   const e = config.emulator;
   const file = join(dataDir, 'world.json');
   let world: FakeWorld;
@@ -200,10 +276,28 @@ async function startEmulated(
     logger.info({ file }, 'emulated data center resumed');
   } else {
     plan = e.scenario ? await scenarioPlan(e.scenario) : generatedDataCenter(e);
-    world = new FakeWorld({ file, tickMs: e.tickMs, powerDelayMs: e.powerDelayMs, unreachableDelayMs: e.unreachableDelayMs, blades: plan.blades, workloads: plan.workloads });
-    logger.info({ file, blades: plan.blades.length, workloads: plan.workloads.length, from: e.scenario ?? `generated (seed ${e.seed})` }, 'emulated data center created');
+    world = new FakeWorld({
+      file,
+      tickMs: e.tickMs,
+      powerDelayMs: e.powerDelayMs,
+      unreachableDelayMs: e.unreachableDelayMs,
+      blades: plan.blades,
+      workloads: plan.workloads,
+    });
+    logger.info(
+      {
+        file,
+        blades: plan.blades.length,
+        workloads: plan.workloads.length,
+        from: e.scenario ?? `generated (seed ${e.seed})`,
+      },
+      'emulated data center created',
+    );
   }
-  const password = e.password !== undefined || e.passwordEnv !== undefined ? secretOf(e, 'password', 'emulator') : randomBytes(12).toString('hex');
+  const password =
+    e.password !== undefined || e.passwordEnv !== undefined
+      ? secretOf(e, 'password', 'emulator')
+      : randomBytes(12).toString('hex');
   const emulator = await startEmulator({
     world,
     host: e.host,
@@ -217,7 +311,10 @@ async function startEmulated(
       },
     },
   });
-  logger.info({ url: emulator.url, redfish: `${emulator.url}/redfish/v1`, control: `${emulator.url}/emulator/v1` }, `emulator listening on ${emulator.url}`);
+  logger.info(
+    { url: emulator.url, redfish: `${emulator.url}/redfish/v1`, control: `${emulator.url}/emulator/v1` },
+    `emulator listening on ${emulator.url}`,
+  );
   const compaction = setInterval(() => world.compact(KEEP), 60_000);
   compaction.unref();
   // A resumed world has no plan: the scenario's fencing levels are read again (they are configuration, not state).
@@ -229,7 +326,10 @@ async function startEmulated(
 function remoteWorkloads(config: ServeConfig): { url: string; token: string | null } {
   const w = config.workloads;
   if (!w) throw new ConfigError('workloads: with the emulator off, name the hypervisor API (workloads.emulatorUrl)');
-  return { url: w.emulatorUrl, token: w.token !== undefined || w.tokenEnv !== undefined ? secretOf(w, 'token', 'workloads') : null };
+  return {
+    url: w.emulatorUrl,
+    token: w.token !== undefined || w.tokenEnv !== undefined ? secretOf(w, 'token', 'workloads') : null,
+  };
 }
 
 async function scenarioPlan(file: string): Promise<DataCenterPlan> {
@@ -238,7 +338,12 @@ async function scenarioPlan(file: string): Promise<DataCenterPlan> {
   return fromScenario(loaded.scenario);
 }
 
-async function redfishServices(config: ServeConfig, emulator: Emulator | null, logger: Logger, push: ServePush | null): Promise<RedfishHardware[]> {
+async function redfishServices(
+  config: ServeConfig,
+  emulator: Emulator | null,
+  logger: Logger,
+  push: ServePush | null,
+): Promise<RedfishHardware[]> {
   const services: RedfishHardware[] = [];
   // Each service hears its own pushed events; the receiver routes them by the endpoint's name.
   const withPush = (service: RedfishHardware): RedfishHardware => {
@@ -248,7 +353,17 @@ async function redfishServices(config: ServeConfig, emulator: Emulator | null, l
   };
   if (emulator) {
     const log = logTo(logger, { endpoint: 'emulator' });
-    withPush(new RedfishHardware({ url: emulator.url, ...emulator.credentials, name: 'emulator', timeoutMs: 3_000, retries: 1, log, ...(push ? { push: push.optionsFor('emulator') } : {}) }));
+    withPush(
+      new RedfishHardware({
+        url: emulator.url,
+        ...emulator.credentials,
+        name: 'emulator',
+        timeoutMs: 3_000,
+        retries: 1,
+        log,
+        ...(push ? { push: push.optionsFor('emulator') } : {}),
+      }),
+    );
   }
   for (const [index, r] of config.redfish.entries()) {
     const where = `redfish[${index}]`;
@@ -261,7 +376,8 @@ async function redfishServices(config: ServeConfig, emulator: Emulator | null, l
         throw new ConfigError(`${where}.tls.caFile: cannot read ${r.tls.caFile}`);
       }
     }
-    if (r.tls?.insecure) logger.warn({ endpoint: name }, `${name}: TLS verification is off (tls.insecure): for a lab only`);
+    if (r.tls?.insecure)
+      logger.warn({ endpoint: name }, `${name}: TLS verification is off (tls.insecure): for a lab only`);
     withPush(
       new RedfishHardware({
         url: r.url,
@@ -282,13 +398,24 @@ async function redfishServices(config: ServeConfig, emulator: Emulator | null, l
 }
 
 /** What the hypervisor runs, and where: adopted on the first start, with the plan's priorities. */
-async function runningWorkloads(workloads: { list(): Promise<readonly { id: string; state: string; blade: string | null }[]> }, plan: DataCenterPlan | null): Promise<{ id: string; blade: string; priority: number }[]> {
-  return (await workloads.list()).flatMap((w) => (w.state === 'running' && w.blade !== null ? [{ id: w.id, blade: w.blade, priority: plan?.priorities.get(w.id) ?? 0 }] : []));
+async function runningWorkloads(
+  workloads: { list(): Promise<readonly { id: string; state: string; blade: string | null }[]> },
+  plan: DataCenterPlan | null,
+): Promise<{ id: string; blade: string; priority: number }[]> {
+  return (await workloads.list()).flatMap((w) =>
+    w.state === 'running' && w.blade !== null
+      ? [{ id: w.id, blade: w.blade, priority: plan?.priorities.get(w.id) ?? 0 }]
+      : [],
+  );
 }
 
 /** The optional step deadline and backoff of the configuration, over the live timing's. */
 function stepTiming(c: ServeConfig['controller']): { stepMs?: number; backoffMs?: number; maxBackoffMs?: number } {
-  return { ...(c.stepMs === undefined ? {} : { stepMs: c.stepMs }), ...(c.backoffMs === undefined ? {} : { backoffMs: c.backoffMs }), ...(c.maxBackoffMs === undefined ? {} : { maxBackoffMs: c.maxBackoffMs }) };
+  return {
+    ...(c.stepMs === undefined ? {} : { stepMs: c.stepMs }),
+    ...(c.backoffMs === undefined ? {} : { backoffMs: c.backoffMs }),
+    ...(c.maxBackoffMs === undefined ? {} : { maxBackoffMs: c.maxBackoffMs }),
+  };
 }
 
 /** A driver section that parsed but cannot be used (a password not set or a file readable by others). */

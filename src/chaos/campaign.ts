@@ -66,14 +66,23 @@ export interface CampaignSummary {
   readonly failed: readonly FailedRun[];
   readonly durationMs: number;
   readonly runMs: { readonly mean: number; readonly p50: number; readonly p95: number; readonly max: number };
-  readonly machine: { readonly cpus: number; readonly cpuModel: string; readonly memoryGiB: number; readonly os: string; readonly node: string };
+  readonly machine: {
+    readonly cpus: number;
+    readonly cpuModel: string;
+    readonly memoryGiB: number;
+    readonly os: string;
+    readonly node: string;
+  };
   readonly startedAt: string;
 }
 
 export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> {
   const startedAt = new Date();
   const t0 = Date.now();
-  const faults = Object.fromEntries(ACTION_KINDS.filter((k) => k !== 'kill').map((k) => [k, 0])) as Record<Exclude<ActionKind, 'kill'>, number>;
+  const faults = Object.fromEntries(ACTION_KINDS.filter((k) => k !== 'kill').map((k) => [k, 0])) as Record<
+    Exclude<ActionKind, 'kill'>,
+    number
+  >;
   const byRule: Record<string, number> = {};
   const failed: FailedRun[] = [];
   const durations: number[] = [];
@@ -86,10 +95,19 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
   let next = 0;
   const answers: OperatorAnswer[] = [];
   const progress = () =>
-    o.onProgress?.({ done, runs: o.runs, faults: Object.values(faults).reduce((a, b) => a + b, 0), kills, violations, errors, elapsedMs: Date.now() - t0 });
+    o.onProgress?.({
+      done,
+      runs: o.runs,
+      faults: Object.values(faults).reduce((a, b) => a + b, 0),
+      kills,
+      violations,
+      errors,
+      elapsedMs: Date.now() - t0,
+    });
 
   const one = async (index: number): Promise<void> => {
-    const generated = () => (o.operators ? withOperatorMix(generateSchedule(o.seed + index)) : generateSchedule(o.seed + index));
+    const generated = () =>
+      o.operators ? withOperatorMix(generateSchedule(o.seed + index)) : generateSchedule(o.seed + index);
     const schedule = o.replay ?? generated();
     const result = await runSchedule(schedule, { keepFailed: true, timed: true });
     for (const a of result.answers) answers.push(a);
@@ -99,7 +117,9 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
     replays.identical += result.replays.identical;
     replays.different += result.replays.different;
     replays.unavailable += result.replays.unavailable;
-    for (const [kind, n] of Object.entries(result.applied)) if (kind !== 'kill') faults[kind as Exclude<ActionKind, 'kill'>] = (faults[kind as Exclude<ActionKind, 'kill'>] ?? 0) + n;
+    for (const [kind, n] of Object.entries(result.applied))
+      if (kind !== 'kill')
+        faults[kind as Exclude<ActionKind, 'kill'>] = (faults[kind as Exclude<ActionKind, 'kill'>] ?? 0) + n;
     violations += result.violations.length;
     for (const v of result.violations) byRule[v.rule] = (byRule[v.rule] ?? 0) + 1;
     if (result.error !== null) errors++;
@@ -114,7 +134,16 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
         // The harness itself broke (e.g. no free port): count it, report it, go on.
         errors++;
         done++;
-        failed.push({ seed: o.replay?.seed ?? o.seed + index, violations: [], error: error instanceof Error ? error.message : String(error), replayFile: null, replayCommand: null, shrunkTo: null, actions: 0, tail: [] });
+        failed.push({
+          seed: o.replay?.seed ?? o.seed + index,
+          violations: [],
+          error: error instanceof Error ? error.message : String(error),
+          replayFile: null,
+          replayCommand: null,
+          shrunkTo: null,
+          actions: 0,
+          tail: [],
+        });
         progress();
       });
     }
@@ -138,25 +167,49 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
     operatorAnswers: answerFigures(answers),
     failed: failed.sort((a, b) => a.seed - b.seed),
     durationMs: Date.now() - t0,
-    runMs: { mean: Math.round(sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length)), p50: at(0.5), p95: at(0.95), max: sorted.at(-1) ?? 0 },
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), os: `${platform()} ${release()}`, node: process.version },
+    runMs: {
+      mean: Math.round(sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length)),
+      p50: at(0.5),
+      p95: at(0.95),
+      max: sorted.at(-1) ?? 0,
+    },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      os: `${platform()} ${release()}`,
+      node: process.version,
+    },
     startedAt: startedAt.toISOString(),
   };
 }
 
 /** A failing run: shrink its schedule (violations only: a harness error is no invariant to keep failing) and save it. */
 async function report(schedule: Schedule, result: RunResult, replayDir: string | null): Promise<FailedRun> {
-  const base = { seed: schedule.seed, violations: result.violations, error: result.error, actions: schedule.actions.length, tail: result.tail.slice(-40) };
+  const base = {
+    seed: schedule.seed,
+    violations: result.violations,
+    error: result.error,
+    actions: schedule.actions.length,
+    tail: result.tail.slice(-40),
+  };
   if (replayDir === null) return { ...base, replayFile: null, replayCommand: null, shrunkTo: null };
   let minimal = schedule;
   if (result.violations.length > 0) {
     const rules = new Set(result.violations.map((v) => v.rule));
-    const shrunk = await shrinkSchedule(schedule, async (s) => (await runSchedule(s)).violations.some((v) => rules.has(v.rule)));
+    const shrunk = await shrinkSchedule(schedule, async (s) =>
+      (await runSchedule(s)).violations.some((v) => rules.has(v.rule)),
+    );
     minimal = shrunk.schedule;
   }
   const file = join(replayDir, `cascade-chaos-seed-${schedule.seed}.json`);
   writeFileSync(file, `${JSON.stringify(minimal, null, 2)}\n`);
-  return { ...base, replayFile: file, replayCommand: `npm run chaos -- --replay ${file}`, shrunkTo: minimal.actions.length };
+  return {
+    ...base,
+    replayFile: file,
+    replayCommand: `npm run chaos -- --replay ${file}`,
+    shrunkTo: minimal.actions.length,
+  };
 }
 
 export interface AnswerFigures {
@@ -168,7 +221,10 @@ export interface AnswerFigures {
 }
 
 function answerFigures(answers: readonly OperatorAnswer[]): AnswerFigures {
-  const hung = answers.filter((a) => a.hungBmcs > 0 && a.status !== null).map((a) => a.ms).sort((a, b) => a - b);
+  const hung = answers
+    .filter((a) => a.hungBmcs > 0 && a.status !== null)
+    .map((a) => a.ms)
+    .sort((a, b) => a - b);
   const at = (q: number) => hung[Math.min(hung.length - 1, Math.floor(q * hung.length))] ?? 0;
   return {
     total: answers.length,

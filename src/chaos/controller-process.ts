@@ -51,11 +51,15 @@ export class ControllerProcess {
   /** Starts it and resolves once it logged `ready` (its API listening); rejects if it exits first or takes too long. */
   async start(timeoutMs = 30_000): Promise<void> {
     if (this.#current) throw new Error('the controller is already running');
-    const child = spawn(process.execPath, [CASCADE_BIN, 'serve', '--config', this.launch.config, '--data', this.launch.dataDir, '--port', '0'], {
-      cwd: ROOT,
-      env: { ...process.env, ...this.launch.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [CASCADE_BIN, 'serve', '--config', this.launch.config, '--data', this.launch.dataDir, '--port', '0'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ...this.launch.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.#starts++;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     const incarnation: Incarnation = { child, exited, apiUrl: null };
@@ -67,7 +71,10 @@ export class ControllerProcess {
     };
     createInterface({ input: child.stderr! }).on('line', (line) => remember(`[stderr] ${line}`));
     const ready = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the controller was not ready within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`the controller was not ready within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       void exited.then(() => {
         clearTimeout(timer);
         reject(new Error('the controller exited before it was ready'));

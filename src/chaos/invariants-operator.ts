@@ -7,13 +7,30 @@ import type { OperatorAnswer } from './operator-actions.js';
 export const HUNG_ANSWER_MS = 1_000;
 
 /** `maxHungMs`: the latency bound while BMCs hang, checked in campaigns (null in CI, where tests assert no timing). */
-export function answerViolations(answers: readonly OperatorAnswer[], maxHungMs: number | null = null): ChaosViolation[] {
+export function answerViolations(
+  answers: readonly OperatorAnswer[],
+  maxHungMs: number | null = null,
+): ChaosViolation[] {
   const found: ChaosViolation[] = [];
   for (const a of answers) {
-    if (a.status === null) found.push({ rule: 'operator-answer', subject: a.request, message: `${a.kind}: ${a.request} was never answered` });
-    else if (a.status >= 500) found.push({ rule: 'operator-answer', subject: a.request, message: `${a.kind}: ${a.request} answered ${a.status}` });
+    if (a.status === null)
+      found.push({
+        rule: 'operator-answer',
+        subject: a.request,
+        message: `${a.kind}: ${a.request} was never answered`,
+      });
+    else if (a.status >= 500)
+      found.push({
+        rule: 'operator-answer',
+        subject: a.request,
+        message: `${a.kind}: ${a.request} answered ${a.status}`,
+      });
     else if (maxHungMs !== null && a.hungBmcs > 0 && a.ms > maxHungMs) {
-      found.push({ rule: 'operator-answer', subject: a.request, message: `${a.kind}: ${a.request} took ${a.ms} ms while ${a.hungBmcs} BMC(s) hung` });
+      found.push({
+        rule: 'operator-answer',
+        subject: a.request,
+        message: `${a.kind}: ${a.request} took ${a.ms} ms while ${a.hungBmcs} BMC(s) hung`,
+      });
     }
   }
   return found;
@@ -31,7 +48,11 @@ export function healthyFailed(store: StoreRecords): ChaosViolation[] {
   for (const e of store.events) {
     const reason = typeof e.data['reason'] === 'string' ? e.data['reason'] : null;
     if (e.type !== 'blade.failed' || reason === null || !WORKLOAD_FAULT.test(reason)) continue;
-    found.push({ rule: 'healthy-failed', subject: e.subject, message: `blade ${e.subject} was failed for a workload's fault: ${reason}` });
+    found.push({
+      rule: 'healthy-failed',
+      subject: e.subject,
+      message: `blade ${e.subject} was failed for a workload's fault: ${reason}`,
+    });
   }
   return found;
 }

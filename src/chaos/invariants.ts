@@ -8,7 +8,16 @@ import type { Policy } from '../core/model.js';
 import { planPlacements, type PlacementRequest } from '../core/placement.js';
 import type { AuditEvent, BladeRecord, TransferRecord, WorkloadRecord } from '../ports/store.js';
 
-export type InvariantRule = 'placement' | 'two-blades' | 'counter' | 'fence' | 'audit' | 'cascade-left' | 'not-quiesced' | 'operator-answer' | 'healthy-failed';
+export type InvariantRule =
+  | 'placement'
+  | 'two-blades'
+  | 'counter'
+  | 'fence'
+  | 'audit'
+  | 'cascade-left'
+  | 'not-quiesced'
+  | 'operator-answer'
+  | 'healthy-failed';
 
 export interface ChaosViolation {
   readonly rule: InvariantRule;
@@ -42,7 +51,15 @@ export interface RunRecords {
 /** Every invariant over one run's records. */
 export function checkRun(r: RunRecords): ChaosViolation[] {
   return [
-    ...(r.quiesced ? [] : [{ rule: 'not-quiesced' as const, subject: 'controller', message: 'the controller did not settle (open transfers or a changing log) before the deadline' }]),
+    ...(r.quiesced
+      ? []
+      : [
+          {
+            rule: 'not-quiesced' as const,
+            subject: 'controller',
+            message: 'the controller did not settle (open transfers or a changing log) before the deadline',
+          },
+        ]),
     ...placementViolations(r.store.workloads, r.store.blades, r.world),
     ...twoBladeRuns(r.history),
     ...counterViolations(r.history, committedCheckpoints(r.store)),
@@ -58,7 +75,11 @@ export function checkRun(r: RunRecords): ChaosViolation[] {
  * the emulator runs it on) or is pending with a recorded reason and runs nowhere; a finished one runs nowhere; no
  * blade hosts two; nothing runs that the controller does not know.
  */
-export function placementViolations(workloads: readonly WorkloadRecord[], blades: readonly BladeRecord[], world: readonly FinalWorkload[]): ChaosViolation[] {
+export function placementViolations(
+  workloads: readonly WorkloadRecord[],
+  blades: readonly BladeRecord[],
+  world: readonly FinalWorkload[],
+): ChaosViolation[] {
   const found: ChaosViolation[] = [];
   const v = (subject: string, message: string) => found.push({ rule: 'placement', subject, message });
   const bladeById = new Map(blades.map((b) => [b.id, b]));
@@ -69,7 +90,8 @@ export function placementViolations(workloads: readonly WorkloadRecord[], blades
     if (w.state === 'running') {
       if (w.blade === null) v(w.id, `${w.id} is running on no blade`);
       else {
-        if (on.length !== 1 || on[0] !== w.blade) v(w.id, `${w.id} is running on ${w.blade} in the store, but the emulator runs it on [${on.join(', ')}]`);
+        if (on.length !== 1 || on[0] !== w.blade)
+          v(w.id, `${w.id} is running on ${w.blade} in the store, but the emulator runs it on [${on.join(', ')}]`);
         const b = bladeById.get(w.blade);
         if (b?.state !== 'active') v(w.id, `${w.id} runs on ${w.blade}, which is ${b?.state ?? 'unknown'}, not active`);
         const other = hosts.get(w.blade);
@@ -77,10 +99,12 @@ export function placementViolations(workloads: readonly WorkloadRecord[], blades
         hosts.set(w.blade, w.id);
       }
     } else if (w.state === 'pending') {
-      if (w.pendingReason === null || w.pendingReason.trim() === '') v(w.id, `${w.id} is pending with no recorded reason`);
+      if (w.pendingReason === null || w.pendingReason.trim() === '')
+        v(w.id, `${w.id} is pending with no recorded reason`);
       // A workload whose blade was declared failed may still run there until the failover fences it: safe, and
       // what the controller expects. Anywhere else it would be lost track of.
-      if (on.some((b) => b !== w.blade)) v(w.id, `${w.id} is pending in the store (blade ${w.blade ?? 'none'}) but runs on [${on.join(', ')}]`);
+      if (on.some((b) => b !== w.blade))
+        v(w.id, `${w.id} is pending in the store (blade ${w.blade ?? 'none'}) but runs on [${on.join(', ')}]`);
     } else if (w.state === 'finished') {
       if (on.length > 0) v(w.id, `${w.id} is finished but still runs on [${on.join(', ')}]`);
     } else {
@@ -88,7 +112,9 @@ export function placementViolations(workloads: readonly WorkloadRecord[], blades
     }
   }
   const known = new Set(workloads.map((w) => w.id));
-  for (const w of world) if (!known.has(w.id) && w.runningOn.length > 0) v(w.id, `${w.id} runs on [${w.runningOn.join(', ')}] but the controller does not know it`);
+  for (const w of world)
+    if (!known.has(w.id) && w.runningOn.length > 0)
+      v(w.id, `${w.id} runs on [${w.runningOn.join(', ')}] but the controller does not know it`);
   return found;
 }
 
@@ -101,11 +127,19 @@ export function twoBladeRuns(history: readonly HistoryEntry[]): ChaosViolation[]
     if (e.kind === 'started') {
       const run = open.get(e.workload);
       if (run && run.blade !== e.blade) {
-        found.push({ rule: 'two-blades', subject: e.workload, message: `${e.workload} started on ${e.blade} at ${e.at} while its run on ${run.blade} (since ${run.since}) had not ended` });
+        found.push({
+          rule: 'two-blades',
+          subject: e.workload,
+          message: `${e.workload} started on ${e.blade} at ${e.at} while its run on ${run.blade} (since ${run.since}) had not ended`,
+        });
       }
       const other = occupant.get(e.blade);
       if (other !== undefined && other !== e.workload && open.get(other)?.blade === e.blade) {
-        found.push({ rule: 'two-blades', subject: e.blade, message: `${e.workload} started on ${e.blade} at ${e.at} while ${other} ran there` });
+        found.push({
+          rule: 'two-blades',
+          subject: e.blade,
+          message: `${e.workload} started on ${e.blade} at ${e.at} while ${other} ran there`,
+        });
       }
       open.set(e.workload, { blade: e.blade, since: e.at });
       occupant.set(e.blade, e.workload);
@@ -116,7 +150,11 @@ export function twoBladeRuns(history: readonly HistoryEntry[]): ChaosViolation[]
       occupant.set(e.to, e.workload);
     } else if (e.kind === 'refused' && e.reason === 'running-elsewhere' && e.workload !== null) {
       // The emulator refused a second start; real hardware would not have.
-      found.push({ rule: 'two-blades', subject: e.workload, message: `${e.op} of ${e.workload} on ${e.blade ?? '?'} at ${e.at} while it ran elsewhere (refused by the emulator)` });
+      found.push({
+        rule: 'two-blades',
+        subject: e.workload,
+        message: `${e.op} of ${e.workload} on ${e.blade ?? '?'} at ${e.at} while it ran elsewhere (refused by the emulator)`,
+      });
     }
   }
   return found;
@@ -185,15 +223,29 @@ export function fenceRule(history: readonly HistoryEntry[]): ChaosViolation[] {
         if (e.power !== 'on') break;
         for (const [workload, blade] of attached) {
           const last = lastBlade.get(workload);
-          if (blade === e.blade && last !== undefined && last !== e.blade && !captured.has(workload) && unfenced(last)) {
-            found.push({ rule: 'fence', subject: workload, message: `${e.blade}, holding ${workload}'s boot storage, was powered on at ${e.at} while ${last}, where ${workload} last ran, was faulty and not yet fenced` });
+          if (
+            blade === e.blade &&
+            last !== undefined &&
+            last !== e.blade &&
+            !captured.has(workload) &&
+            unfenced(last)
+          ) {
+            found.push({
+              rule: 'fence',
+              subject: workload,
+              message: `${e.blade}, holding ${workload}'s boot storage, was powered on at ${e.at} while ${last}, where ${workload} last ran, was faulty and not yet fenced`,
+            });
           }
         }
         break;
       case 'started': {
         const last = lastBlade.get(e.workload);
         if (last !== undefined && last !== e.blade && !captured.has(e.workload) && unfenced(last)) {
-          found.push({ rule: 'fence', subject: e.workload, message: `${e.workload} started on ${e.blade} at ${e.at} while ${last}, where it last ran, was faulty and not yet fenced` });
+          found.push({
+            rule: 'fence',
+            subject: e.workload,
+            message: `${e.workload} started on ${e.blade} at ${e.at} while ${last}, where it last ran, was faulty and not yet fenced`,
+          });
         }
         lastBlade.set(e.workload, e.blade);
         captured.delete(e.workload);
@@ -220,7 +272,12 @@ export function fenceOrder(transfers: readonly TransferRecord[]): ChaosViolation
     if (t.kind !== 'failover') continue;
     const start = t.steps.findIndex((s) => s.name === 'start');
     const fenced = t.steps.findIndex((s) => s.name === 'fence' && s.status === 'succeeded');
-    if (start >= 0 && (fenced < 0 || fenced > start)) found.push({ rule: 'fence', subject: t.id, message: `failover ${t.id} of ${t.workload} started ${t.to} before the fence of ${t.from ?? '?'} succeeded` });
+    if (start >= 0 && (fenced < 0 || fenced > start))
+      found.push({
+        rule: 'fence',
+        subject: t.id,
+        message: `failover ${t.id} of ${t.workload} started ${t.to} before the fence of ${t.from ?? '?'} succeeded`,
+      });
   }
   return found;
 }
@@ -229,7 +286,10 @@ export function fenceOrder(transfers: readonly TransferRecord[]): ChaosViolation
 export interface Committed {
   readonly ids: ReadonlySet<string>;
   /** workload -> (blade, sequence, when committed) of checkpoints known only from the audit log. */
-  readonly logged: ReadonlyMap<string, readonly { readonly blade: string; readonly sequence: number; readonly at: number }[]>;
+  readonly logged: ReadonlyMap<
+    string,
+    readonly { readonly blade: string; readonly sequence: number; readonly at: number }[]
+  >;
 }
 
 /** The checkpoints the controller committed: periodic snapshots (audit log) and captured state (transfer steps). */
@@ -238,7 +298,8 @@ export function committedCheckpoints(store: Pick<StoreRecords, 'events' | 'trans
   const logged = new Map<string, { blade: string; sequence: number; at: number }[]>();
   for (const e of store.events) {
     const { blade, sequence } = e.data;
-    if (e.type === 'workload.checkpointed' && typeof blade === 'string' && typeof sequence === 'number') logged.set(e.subject, [...(logged.get(e.subject) ?? []), { blade, sequence, at: e.at }]);
+    if (e.type === 'workload.checkpointed' && typeof blade === 'string' && typeof sequence === 'number')
+      logged.set(e.subject, [...(logged.get(e.subject) ?? []), { blade, sequence, at: e.at }]);
   }
   for (const t of store.transfers) {
     for (const s of t.steps) {
@@ -273,7 +334,9 @@ export function counterViolations(history: readonly HistoryEntry[], committed: C
   const isCommitted = (e: Extract<HistoryEntry, { kind: 'checkpoint' }>): boolean => {
     if (committed.ids.has(e.checkpoint)) return true;
     const nextStart = (starts.get(e.workload) ?? []).find((at) => at > e.at) ?? Infinity;
-    return (committed.logged.get(e.workload) ?? []).some((c) => c.blade === e.blade && c.sequence === e.sequence && c.at >= e.at && c.at < nextStart);
+    return (committed.logged.get(e.workload) ?? []).some(
+      (c) => c.blade === e.blade && c.sequence === e.sequence && c.at >= e.at && c.at < nextStart,
+    );
   };
   const saved = new Map<string, number>();
   const stopped = new Map<string, { at: number; sequence: number; saved: number }>();
@@ -288,9 +351,17 @@ export function counterViolations(history: readonly HistoryEntry[], committed: C
       stopped.delete(e.workload);
       if (last === undefined || e.how === 'initial') continue;
       if (e.sequence > last.sequence) {
-        found.push({ rule: 'counter', subject: e.workload, message: `${e.workload} ${e.how}d on ${e.blade} at sequence ${e.sequence}, ahead of ${last.sequence} where it stopped (a gap)` });
+        found.push({
+          rule: 'counter',
+          subject: e.workload,
+          message: `${e.workload} ${e.how}d on ${e.blade} at sequence ${e.sequence}, ahead of ${last.sequence} where it stopped (a gap)`,
+        });
       } else if (e.sequence < last.saved) {
-        found.push({ rule: 'counter', subject: e.workload, message: `${e.workload} ${e.how}d on ${e.blade} at sequence ${e.sequence}, behind its last committed checkpoint ${last.saved} (it stopped at ${last.sequence})` });
+        found.push({
+          rule: 'counter',
+          subject: e.workload,
+          message: `${e.workload} ${e.how}d on ${e.blade} at sequence ${e.sequence}, behind its last committed checkpoint ${last.saved} (it stopped at ${last.sequence})`,
+        });
       }
     }
   }
@@ -302,27 +373,59 @@ export function counterViolations(history: readonly HistoryEntry[], committed: C
  * closed; and every time the emulator saw a workload start or arrive on a blade after its first start, a transfer of
  * that workload to (or back to) that blade had been created before.
  */
-export function auditViolations(history: readonly HistoryEntry[], transfers: readonly TransferRecord[], events: readonly AuditEvent[]): ChaosViolation[] {
+export function auditViolations(
+  history: readonly HistoryEntry[],
+  transfers: readonly TransferRecord[],
+  events: readonly AuditEvent[],
+): ChaosViolation[] {
   const found: ChaosViolation[] = [];
   const byType = (type: string) => new Map(events.filter((e) => e.type === type).map((e) => [e.subject, e]));
   const created = byType('transfer.created');
   const done = byType('transfer.done');
   const aborted = byType('transfer.aborted');
   for (const t of transfers) {
-    if (!created.has(t.id)) found.push({ rule: 'audit', subject: t.id, message: `transfer ${t.id} (${t.kind} of ${t.workload}) has no transfer.created event` });
-    if (t.status === 'done' && !done.has(t.id)) found.push({ rule: 'audit', subject: t.id, message: `transfer ${t.id} is done but the log has no transfer.done` });
-    if (t.status === 'aborted' && !aborted.has(t.id)) found.push({ rule: 'audit', subject: t.id, message: `transfer ${t.id} is aborted but the log has no transfer.aborted` });
+    if (!created.has(t.id))
+      found.push({
+        rule: 'audit',
+        subject: t.id,
+        message: `transfer ${t.id} (${t.kind} of ${t.workload}) has no transfer.created event`,
+      });
+    if (t.status === 'done' && !done.has(t.id))
+      found.push({
+        rule: 'audit',
+        subject: t.id,
+        message: `transfer ${t.id} is done but the log has no transfer.done`,
+      });
+    if (t.status === 'aborted' && !aborted.has(t.id))
+      found.push({
+        rule: 'audit',
+        subject: t.id,
+        message: `transfer ${t.id} is aborted but the log has no transfer.aborted`,
+      });
   }
   const createdAt = new Map<string, { workload: string; blades: readonly (string | null)[]; at: number }[]>();
   for (const t of transfers) {
     const at = created.get(t.id)?.at ?? t.createdAt;
-    createdAt.set(t.workload, [...(createdAt.get(t.workload) ?? []), { workload: t.workload, blades: [t.to, t.from], at }]);
+    createdAt.set(t.workload, [
+      ...(createdAt.get(t.workload) ?? []),
+      { workload: t.workload, blades: [t.to, t.from], at },
+    ]);
   }
-  const accounted = (workload: string, blade: string, at: number) => (createdAt.get(workload) ?? []).some((t) => t.blades.includes(blade) && t.at <= at);
+  const accounted = (workload: string, blade: string, at: number) =>
+    (createdAt.get(workload) ?? []).some((t) => t.blades.includes(blade) && t.at <= at);
   for (const e of history) {
-    const arrival = e.kind === 'started' && e.how !== 'initial' ? { workload: e.workload, blade: e.blade } : e.kind === 'migrated' ? { workload: e.workload, blade: e.to } : null;
+    const arrival =
+      e.kind === 'started' && e.how !== 'initial'
+        ? { workload: e.workload, blade: e.blade }
+        : e.kind === 'migrated'
+          ? { workload: e.workload, blade: e.to }
+          : null;
     if (arrival && !accounted(arrival.workload, arrival.blade, e.at)) {
-      found.push({ rule: 'audit', subject: arrival.workload, message: `${arrival.workload} arrived on ${arrival.blade} at ${e.at} with no transfer of it to that blade in the log` });
+      found.push({
+        rule: 'audit',
+        subject: arrival.workload,
+        message: `${arrival.workload} arrived on ${arrival.blade} at ${e.at} with no transfer of it to that blade in the log`,
+      });
     }
   }
   return found;
@@ -331,9 +434,18 @@ export function auditViolations(history: readonly HistoryEntry[], transfers: rea
 /** On the final state, the core planners propose nothing: no worthwhile cascade, no pending workload that fits a standby blade. */
 export function cascadesLeft(store: Pick<StoreRecords, 'blades' | 'workloads' | 'policy'>): ChaosViolation[] {
   const found: ChaosViolation[] = [];
-  const plan = planCascade({ blades: store.blades, workloads: store.workloads, policy: store.policy, slots: store.policy.maxConcurrentTransfers });
+  const plan = planCascade({
+    blades: store.blades,
+    workloads: store.workloads,
+    policy: store.policy,
+    slots: store.policy.maxConcurrentTransfers,
+  });
   for (const m of [...plan.moves, ...plan.deferred]) {
-    found.push({ rule: 'cascade-left', subject: m.workload, message: `a worthwhile cascade was left undone: ${m.workload} ${m.from ?? '?'} -> ${m.to} (saving ${m.saving})` });
+    found.push({
+      rule: 'cascade-left',
+      subject: m.workload,
+      message: `a worthwhile cascade was left undone: ${m.workload} ${m.from ?? '?'} -> ${m.to} (saving ${m.saving})`,
+    });
   }
   const requests: PlacementRequest[] = store.workloads
     .filter((w) => w.state === 'pending')
@@ -341,7 +453,11 @@ export function cascadesLeft(store: Pick<StoreRecords, 'blades' | 'workloads' | 
   if (requests.length > 0) {
     const standby = store.blades.filter((b) => b.state === 'standby');
     for (const p of planPlacements(requests, standby, store.policy).placements) {
-      found.push({ rule: 'cascade-left', subject: p.workload, message: `${p.workload} is pending while standby blade ${p.to} could take it` });
+      found.push({
+        rule: 'cascade-left',
+        subject: p.workload,
+        message: `${p.workload} is pending while standby blade ${p.to} could take it`,
+      });
     }
   }
   return found;

@@ -11,7 +11,12 @@ import { scheduleSchema, type Schedule } from './schedule.js';
 
 const optionsSchema = z.object({
   runs: z.coerce.number().int().min(1).max(1_000_000).optional(),
-  seed: z.coerce.number().int().min(0).max(2 ** 31).default(1),
+  seed: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31)
+    .default(1),
   parallel: z.coerce.number().int().min(1).max(64).default(2),
   json: z.boolean().default(false),
   out: z.string().min(1).optional(),
@@ -23,7 +28,9 @@ const optionsSchema = z.object({
 
 async function main(argv: readonly string[]): Promise<number> {
   const cli = new Command('chaos')
-    .description('Randomized faults against the real controller (a child process) and an emulated data center; checks the invariants after each run')
+    .description(
+      'Randomized faults against the real controller (a child process) and an emulated data center; checks the invariants after each run',
+    )
     .option('--runs <n>', 'how many runs (default 10; with --replay 3)')
     .option('--seed <s>', 'run i plays the schedule of seed + i', '1')
     .option('--parallel <p>', 'runs at once', '2')
@@ -32,13 +39,19 @@ async function main(argv: readonly string[]): Promise<number> {
     .option('--replay <file>', 'play this schedule (a replay file a failing run wrote) instead of generated ones')
     .option('--replay-dir <dir>', 'where failing runs write their shrunk replay files', tmpdir())
     .option('--no-shrink', 'report failing runs without shrinking them')
-    .option('--operators', 'add the operator mix (maintenance, repairs, withdrawals, unknown submits, policy, tokens, bad bodies)')
+    .option(
+      '--operators',
+      'add the operator mix (maintenance, repairs, withdrawals, unknown submits, policy, tokens, bad bodies)',
+    )
     .exitOverride();
   try {
     cli.parse(argv, { from: 'user' });
   } catch (error) {
     // Commander printed the help, or what was wrong with the arguments.
-    return error instanceof CommanderError && (error.code === 'commander.helpDisplayed' || error.code === 'commander.help') ? 0 : 2;
+    return error instanceof CommanderError &&
+      (error.code === 'commander.helpDisplayed' || error.code === 'commander.help')
+      ? 0
+      : 2;
   }
   const parsed = optionsSchema.safeParse(cli.opts());
   if (!parsed.success) {
@@ -72,7 +85,15 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`${line}\n`);
     }
   };
-  const summary = await runCampaign({ runs, seed: o.seed, parallel: o.parallel, ...(replay ? { replay } : {}), replayDir: o.shrink ? o.replayDir : null, onProgress, operators: o.operators });
+  const summary = await runCampaign({
+    runs,
+    seed: o.seed,
+    parallel: o.parallel,
+    ...(replay ? { replay } : {}),
+    replayDir: o.shrink ? o.replayDir : null,
+    onProgress,
+    operators: o.operators,
+  });
   if (tty) process.stderr.write('\n');
   if (o.out !== undefined) writeFileSync(o.out, `${JSON.stringify(summary, null, 2)}\n`);
   process.stdout.write(o.json ? `${JSON.stringify(summary, null, 2)}\n` : textSummary(summary));
@@ -102,7 +123,9 @@ function loadReplay(file: string): Schedule | string {
 function textSummary(s: CampaignSummary): string {
   const lines = [
     `chaos: ${s.runs} runs from seed ${s.seed} (${s.parallel} at a time) in ${Math.round(s.durationMs / 1000)} s; a run took ${s.runMs.p50} ms (median), ${s.runMs.p95} ms (p95)`,
-    `faults and actions: ${s.faultsTotal} (${Object.entries(s.faults).map(([k, n]) => `${k} ${n}`).join(', ')})`,
+    `faults and actions: ${s.faultsTotal} (${Object.entries(s.faults)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')})`,
     `controller kills (SIGKILL): ${s.kills}`,
     `blades the first start missed and rediscovery found: ${s.lateSetups} run(s)`,
     `decisions replayed from their stored rounds: ${s.replays.identical} identical, ${s.replays.different} different, ${s.replays.unavailable} without a round`,

@@ -15,7 +15,12 @@ export const operatorActionSchema = z.discriminatedUnion('kind', [
   z.object({ at, kind: z.literal('op-withdraw'), workload: id }),
   z.object({ at, kind: z.literal('op-submit-unknown'), workload: id }),
   z.object({ at, kind: z.literal('op-approve'), proposal: z.number().int().min(1).max(1_000) }),
-  z.object({ at, kind: z.literal('op-policy'), minImprovement: z.number().min(0).max(1), maxConcurrentTransfers: z.number().int().min(1).max(8) }),
+  z.object({
+    at,
+    kind: z.literal('op-policy'),
+    minImprovement: z.number().min(0).max(1),
+    maxConcurrentTransfers: z.number().int().min(1).max(8),
+  }),
   z.object({ at, kind: z.literal('op-revoke-token') }),
   z.object({ at, kind: z.literal('op-bad-body'), variant: z.number().int().min(0).max(5) }),
 ]);
@@ -37,7 +42,10 @@ export interface OperatorAnswer {
 export function withOperatorMix(schedule: Schedule, count = 8, durationMs = 2_000): Schedule {
   const r = createRandom(schedule.seed * 7919 + 17);
   const blades = schedule.blades.map((b) => b.id);
-  const workloads = [...schedule.workloads.map((w) => w.id), ...schedule.actions.flatMap((a) => (a.kind === 'submit' ? [a.workload] : []))];
+  const workloads = [
+    ...schedule.workloads.map((w) => w.id),
+    ...schedule.actions.flatMap((a) => (a.kind === 'submit' ? [a.workload] : [])),
+  ];
   const added: OperatorAction[] = [];
   for (let n = 0; n < count; n++) {
     const t = 200 + r.int(Math.max(1, durationMs - 200));
@@ -88,10 +96,25 @@ export function isOperatorAction(a: { readonly kind: string }): a is OperatorAct
 const BAD_BODIES: readonly { path: string; method: string; body: string; type: string }[] = [
   { method: 'POST', path: '/api/v1/workloads', body: '{"id":', type: 'application/json' },
   { method: 'POST', path: '/api/v1/workloads', body: 'id=w1', type: 'text/plain' },
-  { method: 'POST', path: '/api/v1/workloads', body: '{"__proto__":{"admin":true},"id":"x"}', type: 'application/json' },
+  {
+    method: 'POST',
+    path: '/api/v1/workloads',
+    body: '{"__proto__":{"admin":true},"id":"x"}',
+    type: 'application/json',
+  },
   { method: 'PUT', path: '/api/v1/blades/b101/maintenance', body: '{"on":"yes"}', type: 'application/json' },
-  { method: 'PATCH', path: '/api/v1/policy', body: '{"transferSeconds":511245,"cooldownSeconds":9.9e8}', type: 'application/json' },
-  { method: 'PUT', path: '/api/v1/workloads/w01/requirements', body: '{"requirements":{"memoryGiB":-5}}', type: 'application/json' },
+  {
+    method: 'PATCH',
+    path: '/api/v1/policy',
+    body: '{"transferSeconds":511245,"cooldownSeconds":9.9e8}',
+    type: 'application/json',
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/workloads/w01/requirements',
+    body: '{"requirements":{"memoryGiB":-5}}',
+    type: 'application/json',
+  },
 ];
 
 /** Answers the operator mix asked for in one run. */
@@ -117,7 +140,12 @@ export class OperatorDesk {
         return status !== null;
       }
       case 'op-submit-unknown':
-        return (await this.call(a.kind, 'POST', '/api/v1/workloads', { id: a.workload, requirements: { memoryGiB: 32 } })) !== null;
+        return (
+          (await this.call(a.kind, 'POST', '/api/v1/workloads', {
+            id: a.workload,
+            requirements: { memoryGiB: 32 },
+          })) !== null
+        );
       case 'op-approve':
         return (await this.call(a.kind, 'POST', `/api/v1/proposals/${a.proposal}/approve`)) !== null;
       case 'op-policy': {
@@ -125,10 +153,18 @@ export class OperatorDesk {
         return (await this.call(a.kind, 'PATCH', '/api/v1/policy', body, this.site.adminToken)) !== null;
       }
       case 'op-revoke-token': {
-        const made = await this.exchange(a.kind, 'POST', '/api/v1/tokens', JSON.stringify({ role: 'viewer', name: `chaos-${a.at}` }), this.site.adminToken);
+        const made = await this.exchange(
+          a.kind,
+          'POST',
+          '/api/v1/tokens',
+          JSON.stringify({ role: 'viewer', name: `chaos-${a.at}` }),
+          this.site.adminToken,
+        );
         const tokenId = (made?.body as { token?: { id?: string } } | undefined)?.token?.id;
         if (typeof tokenId !== 'string') return made !== null;
-        return (await this.call(a.kind, 'DELETE', `/api/v1/tokens/${tokenId}`, undefined, this.site.adminToken)) !== null;
+        return (
+          (await this.call(a.kind, 'DELETE', `/api/v1/tokens/${tokenId}`, undefined, this.site.adminToken)) !== null
+        );
       }
       case 'op-bad-body': {
         const bad = BAD_BODIES[a.variant % BAD_BODIES.length]!;
@@ -142,15 +178,31 @@ export class OperatorDesk {
   async clearMaintenance(): Promise<void> {
     const listed = await this.exchange('op-maintenance', 'GET', '/api/v1/blades?state=maintenance&limit=1000');
     const items = ((listed?.body as { items?: { id: string }[] } | undefined)?.items ?? []).map((b) => b.id);
-    for (const blade of items) await this.call('op-maintenance', 'PUT', `/api/v1/blades/${blade}/maintenance`, { on: false });
+    for (const blade of items)
+      await this.call('op-maintenance', 'PUT', `/api/v1/blades/${blade}/maintenance`, { on: false });
   }
 
-  call(kind: OperatorAnswer['kind'], method: string, path: string, body?: unknown, token?: string): Promise<number | null> {
-    return this.exchange(kind, method, path, body === undefined ? undefined : JSON.stringify(body), token).then((r) => r?.status ?? null);
+  call(
+    kind: OperatorAnswer['kind'],
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+  ): Promise<number | null> {
+    return this.exchange(kind, method, path, body === undefined ? undefined : JSON.stringify(body), token).then(
+      (r) => r?.status ?? null,
+    );
   }
 
   /** One request, retried while the controller is down (killed by the schedule); the answer that came is recorded. */
-  async exchange(kind: OperatorAnswer['kind'], method: string, path: string, body?: string, token = this.site.token, type = 'application/json'): Promise<{ status: number; body: unknown } | null> {
+  async exchange(
+    kind: OperatorAnswer['kind'],
+    method: string,
+    path: string,
+    body?: string,
+    token = this.site.token,
+    type = 'application/json',
+  ): Promise<{ status: number; body: unknown } | null> {
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       const url = this.apiUrl();
@@ -168,7 +220,13 @@ export class OperatorDesk {
           signal: AbortSignal.timeout(10_000),
         });
         const text = await response.text();
-        this.answers.push({ kind, request: `${method} ${path}`, status: response.status, ms: Math.round(performance.now() - started), hungBmcs });
+        this.answers.push({
+          kind,
+          request: `${method} ${path}`,
+          status: response.status,
+          ms: Math.round(performance.now() - started),
+          hungBmcs,
+        });
         let parsed: unknown = null;
         try {
           parsed = JSON.parse(text);

@@ -22,7 +22,13 @@ export async function readStore(db: string): Promise<{ store: StoreRecords; repl
       events.push(...page);
       if (page.length < 1_000) break;
     }
-    const records = { blades: await store.blades(), workloads: await store.workloads(), transfers: await store.transfers(), events, policy: (await store.policy()) ?? DEFAULT_POLICY };
+    const records = {
+      blades: await store.blades(),
+      workloads: await store.workloads(),
+      transfers: await store.transfers(),
+      events,
+      policy: (await store.policy()) ?? DEFAULT_POLICY,
+    };
     return { store: records, replays: await replayAll(store, events) };
   } finally {
     await store.close();

@@ -70,7 +70,10 @@ export async function runSchedule(schedule: Schedule, options: RunOptions = {}):
       lateSetup = true;
       const deadline = Date.now() + SETUP_TIMEOUT_MS;
       while (!(await setupComplete(site, controller, schedule))) {
-        if (Date.now() >= deadline) throw new Error(`setup incomplete: after ${SETUP_TIMEOUT_MS} ms the controller still did not know every blade and workload`);
+        if (Date.now() >= deadline)
+          throw new Error(
+            `setup incomplete: after ${SETUP_TIMEOUT_MS} ms the controller still did not know every blade and workload`,
+          );
         await sleep(100);
       }
     }
@@ -95,20 +98,57 @@ export async function runSchedule(schedule: Schedule, options: RunOptions = {}):
       // by the stop, or ended during it with nobody left to plan what it freed: not quiet after all. Start it again
       // and wait for it to end.
       const late = store.events.some((e) => e.seq > quiet.seen && e.type !== 'workload.checkpointed');
-      if (!quiesced || (!late && !store.transfers.some((t) => t.status === 'running' || t.status === 'waiting')) || Date.now() >= deadline) break;
+      if (
+        !quiesced ||
+        (!late && !store.transfers.some((t) => t.status === 'running' || t.status === 'waiting')) ||
+        Date.now() >= deadline
+      )
+        break;
       await controller.start();
     }
     const records: RunRecords = { history: site.world.history(), world: finalWorld(site), store, quiesced };
     const operatorMix = schedule.actions.some(isOperatorAction);
-    const violations = [...checkRun(records), ...(operatorMix ? [...answerViolations(player.desk.answers, options.timed ? HUNG_ANSWER_MS : null), ...healthyFailed(store)] : [])];
+    const violations = [
+      ...checkRun(records),
+      ...(operatorMix
+        ? [...answerViolations(player.desk.answers, options.timed ? HUNG_ANSWER_MS : null), ...healthyFailed(store)]
+        : []),
+    ];
     failed = violations.length > 0;
     // What the checks read, beside the store, for whoever debugs the run.
-    if (failed && options.keepFailed) writeFileSync(join(site.dir, 'records.json'), JSON.stringify({ schedule, violations, ...records }, null, 1));
-    return { seed: schedule.seed, violations, applied, skipped, kills: controller.kills, durationMs: Date.now() - started, error: null, tail: failed ? [...controller.tail] : [], dir: failed && options.keepFailed ? site.dir : null, lateSetup, replays, answers: player.desk.answers };
+    if (failed && options.keepFailed)
+      writeFileSync(join(site.dir, 'records.json'), JSON.stringify({ schedule, violations, ...records }, null, 1));
+    return {
+      seed: schedule.seed,
+      violations,
+      applied,
+      skipped,
+      kills: controller.kills,
+      durationMs: Date.now() - started,
+      error: null,
+      tail: failed ? [...controller.tail] : [],
+      dir: failed && options.keepFailed ? site.dir : null,
+      lateSetup,
+      replays,
+      answers: player.desk.answers,
+    };
   } catch (error) {
     failed = true;
     const message = error instanceof Error ? error.message : String(error);
-    return { seed: schedule.seed, violations: [], applied, skipped, kills: controller.kills, durationMs: Date.now() - started, error: message, tail: [...controller.tail], dir: options.keepFailed ? site.dir : null, lateSetup, replays: NO_REPLAYS, answers: [] };
+    return {
+      seed: schedule.seed,
+      violations: [],
+      applied,
+      skipped,
+      kills: controller.kills,
+      durationMs: Date.now() - started,
+      error: message,
+      tail: [...controller.tail],
+      dir: options.keepFailed ? site.dir : null,
+      lateSetup,
+      replays: NO_REPLAYS,
+      answers: [],
+    };
   } finally {
     await controller.stop().catch(() => undefined);
     await site.close(failed && options.keepFailed === true);
@@ -170,10 +210,13 @@ class Player {
       case 'network-loss': {
         world.setReachable(a.blade, false, { hang: a.hang });
         clearTimeout(this.#heals.get(a.blade));
-        this.#heals.set(a.blade, setTimeout(() => {
-          this.#heals.delete(a.blade);
-          world.setReachable(a.blade, true);
-        }, a.forMs));
+        this.#heals.set(
+          a.blade,
+          setTimeout(() => {
+            this.#heals.delete(a.blade);
+            world.setReachable(a.blade, true);
+          }, a.forMs),
+        );
         return true;
       }
       case 'flap':
@@ -188,7 +231,13 @@ class Player {
       case 'add-blade': {
         if (world.blade(a.blade.id)) return false;
         const b = a.blade;
-        world.addBlade({ id: b.id, resources: b.resources, location: { chassis: b.chassis, slot: b.slot }, power: b.power, powerDelayMs: b.powerDelayMs });
+        world.addBlade({
+          id: b.id,
+          resources: b.resources,
+          location: { chassis: b.chassis, slot: b.slot },
+          power: b.power,
+          powerDelayMs: b.powerDelayMs,
+        });
         return true;
       }
       case 'repair':
@@ -197,8 +246,13 @@ class Player {
         return (await this.#api('POST', `/api/v1/blades/${a.blade}/repair`)) !== null;
       case 'submit': {
         // The workload exists on the hypervisor (stopped) before the controller is asked to place it.
-        if (!world.workload(a.workload)) world.addWorkload({ id: a.workload, requirements: a.requirements, source: 'declared' });
-        const status = await this.#api('POST', '/api/v1/workloads', { id: a.workload, requirements: a.requirements, priority: a.priority });
+        if (!world.workload(a.workload))
+          world.addWorkload({ id: a.workload, requirements: a.requirements, source: 'declared' });
+        const status = await this.#api('POST', '/api/v1/workloads', {
+          id: a.workload,
+          requirements: a.requirements,
+          priority: a.priority,
+        });
         return status === 201 || status === 409;
       }
       case 'finish': {
@@ -242,7 +296,10 @@ class Player {
       try {
         const response = await fetch(`${url}${path}`, {
           method,
-          headers: { authorization: `Bearer ${this.site.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          headers: {
+            authorization: `Bearer ${this.site.token}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
           signal: AbortSignal.timeout(10_000),
         });
@@ -258,9 +315,13 @@ class Player {
 
 async function setupComplete(site: Site, controller: ControllerProcess, schedule: Schedule): Promise<boolean> {
   const headers = { authorization: `Bearer ${site.token}` };
-  const total = async (path: string) => ((await (await fetch(`${controller.apiUrl ?? ''}${path}`, { headers })).json()) as { total?: number }).total;
+  const total = async (path: string) =>
+    ((await (await fetch(`${controller.apiUrl ?? ''}${path}`, { headers })).json()) as { total?: number }).total;
   try {
-    return (await total('/api/v1/blades?limit=1')) === schedule.blades.length && (await total('/api/v1/workloads?limit=1')) === schedule.workloads.length;
+    return (
+      (await total('/api/v1/blades?limit=1')) === schedule.blades.length &&
+      (await total('/api/v1/workloads?limit=1')) === schedule.workloads.length
+    );
   } catch {
     return false;
   }
@@ -268,7 +329,11 @@ async function setupComplete(site: Site, controller: ControllerProcess, schedule
 
 /** Quiet: no open transfer, and nothing but checkpoints in the audit log for QUIET_MS. */
 /** Whether the system went quiet in time, and the last event seq seen by then. */
-async function waitQuiet(site: Site, controller: ControllerProcess, timeoutMs: number): Promise<{ quiet: boolean; seen: number }> {
+async function waitQuiet(
+  site: Site,
+  controller: ControllerProcess,
+  timeoutMs: number,
+): Promise<{ quiet: boolean; seen: number }> {
   const deadline = Date.now() + timeoutMs;
   const headers = { authorization: `Bearer ${site.token}` };
   let seen = 0;
@@ -278,9 +343,14 @@ async function waitQuiet(site: Site, controller: ControllerProcess, timeoutMs: n
     const url = controller.apiUrl;
     if (url === null) return { quiet: false, seen };
     try {
-      const open = (await (await fetch(`${url}/api/v1/transfers?open=true&limit=1`, { headers })).json()) as { total: number };
+      const open = (await (await fetch(`${url}/api/v1/transfers?open=true&limit=1`, { headers })).json()) as {
+        total: number;
+      };
       for (;;) {
-        const page = (await (await fetch(`${url}/api/v1/events?after=${seen}&limit=1000`, { headers })).json()) as { items: AuditEvent[]; more: boolean };
+        const page = (await (await fetch(`${url}/api/v1/events?after=${seen}&limit=1000`, { headers })).json()) as {
+          items: AuditEvent[];
+          more: boolean;
+        };
         for (const e of page.items) if (e.type !== 'workload.checkpointed') lastChange = Date.now();
         seen = page.items.at(-1)?.seq ?? seen;
         if (!page.more) break;

@@ -35,20 +35,31 @@ describe('schedules', () => {
 
 describe('shrinking', () => {
   it('drops every action the failure does not need', async () => {
-    const s: Schedule = { ...generateSchedule(3), actions: Array.from({ length: 12 }, (_, i) => ({ at: i * 10, kind: 'kill' as const, restartAfterMs: i })) };
+    const s: Schedule = {
+      ...generateSchedule(3),
+      actions: Array.from({ length: 12 }, (_, i) => ({ at: i * 10, kind: 'kill' as const, restartAfterMs: i })),
+    };
     // The failure needs the actions restarting after 3 and 8 ms, together.
-    const fails = async (c: Schedule) => [3, 8].every((n) => c.actions.some((a) => a.kind === 'kill' && a.restartAfterMs === n));
+    const fails = async (c: Schedule) =>
+      [3, 8].every((n) => c.actions.some((a) => a.kind === 'kill' && a.restartAfterMs === n));
     const { schedule } = await shrinkSchedule(s, fails, { tries: 1, budget: 200 });
     expect(schedule.actions.map((a) => (a.kind === 'kill' ? a.restartAfterMs : -1))).toEqual([3, 8]);
   });
 
   it('keeps an action when the smaller schedule passed every try, and stops at its budget', async () => {
-    const s: Schedule = { ...generateSchedule(3), actions: Array.from({ length: 8 }, (_, i) => ({ at: i, kind: 'kill' as const, restartAfterMs: i })) };
+    const s: Schedule = {
+      ...generateSchedule(3),
+      actions: Array.from({ length: 8 }, (_, i) => ({ at: i, kind: 'kill' as const, restartAfterMs: i })),
+    };
     let runs = 0;
-    const result = await shrinkSchedule(s, async () => {
-      runs++;
-      return false;
-    }, { tries: 2, budget: 5 });
+    const result = await shrinkSchedule(
+      s,
+      async () => {
+        runs++;
+        return false;
+      },
+      { tries: 2, budget: 5 },
+    );
     expect(result.schedule.actions).toHaveLength(8);
     expect(result.runs).toBe(5);
     expect(runs).toBe(5);

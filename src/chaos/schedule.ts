@@ -26,12 +26,24 @@ export const actionSchema = z.discriminatedUnion('kind', [
   z.object({ at, kind: z.literal('chassis-power-loss'), chassis: id }),
   z.object({ at, kind: z.literal('memory-fault'), blade: id }),
   z.object({ at, kind: z.literal('network-loss'), blade: id, hang: z.boolean(), forMs: span }),
-  z.object({ at, kind: z.literal('flap'), blade: id, times: z.number().int().min(1).max(20), periodMs: z.number().int().min(10).max(10_000) }),
+  z.object({
+    at,
+    kind: z.literal('flap'),
+    blade: id,
+    times: z.number().int().min(1).max(20),
+    periodMs: z.number().int().min(10).max(10_000),
+  }),
   z.object({ at, kind: z.literal('slow'), blade: id, delayMs: span, forMs: span }),
   z.object({ at, kind: z.literal('malformed'), blade: id, forMs: span }),
   z.object({ at, kind: z.literal('add-blade'), blade: siteBladeSchema }),
   z.object({ at, kind: z.literal('repair'), blade: id }),
-  z.object({ at, kind: z.literal('submit'), workload: id, requirements: resources, priority: z.number().int().min(0).max(10) }),
+  z.object({
+    at,
+    kind: z.literal('submit'),
+    workload: id,
+    requirements: resources,
+    priority: z.number().int().min(0).max(10),
+  }),
   z.object({ at, kind: z.literal('finish'), workload: id }),
   z.object({ at, kind: z.literal('kill'), restartAfterMs: z.number().int().min(0).max(60_000) }),
 ]);
@@ -72,19 +84,29 @@ export function generateSchedule(seed: number, shape: ScheduleShape = DEFAULT_SH
   const r = createRandom(seed);
   const blades: SiteBlade[] = [];
   for (let c = 1; c <= shape.chassis; c++) {
-    for (let s = 1; s <= shape.bladesPerChassis; s++) blades.push(newBlade(r, `b${c}${String(s).padStart(2, '0')}`, `c${c}`, s, 'on'));
+    for (let s = 1; s <= shape.bladesPerChassis; s++)
+      blades.push(newBlade(r, `b${c}${String(s).padStart(2, '0')}`, `c${c}`, s, 'on'));
   }
   // About two thirds run a workload; the rest are the cold standby pool (powered off).
   const hosts = r.shuffled(blades).slice(0, Math.round(blades.length * 0.65));
-  const workloads: SiteWorkload[] = hosts.map((b, n) => ({ id: `w${String(n + 1).padStart(2, '0')}`, requirements: newRequirements(r), blade: b.id }));
+  const workloads: SiteWorkload[] = hosts.map((b, n) => ({
+    id: `w${String(n + 1).padStart(2, '0')}`,
+    requirements: newRequirements(r),
+    blade: b.id,
+  }));
   const hosting = new Set(hosts.map((b) => b.id));
   const site = blades.map((b) => (hosting.has(b.id) ? b : { ...b, power: 'off' as const }));
 
   const bladeIds = site.map((b) => b.id);
   const workloadIds = workloads.map((w) => w.id);
   const chassis = [...new Set(site.map((b) => b.chassis))];
-  const count = Math.max(1, Math.ceil(shape.maxActions / 3) + r.int(shape.maxActions - Math.ceil(shape.maxActions / 3) + 1));
-  const times = Array.from({ length: count }, () => 200 + r.int(Math.max(1, shape.durationMs - 200))).sort((a, b) => a - b);
+  const count = Math.max(
+    1,
+    Math.ceil(shape.maxActions / 3) + r.int(shape.maxActions - Math.ceil(shape.maxActions / 3) + 1),
+  );
+  const times = Array.from({ length: count }, () => 200 + r.int(Math.max(1, shape.durationMs - 200))).sort(
+    (a, b) => a - b,
+  );
   const actions: Action[] = [];
   let added = 0;
   let submitted = 0;
@@ -129,7 +151,13 @@ export function generateSchedule(seed: number, shape: ScheduleShape = DEFAULT_SH
         break;
       case 'add-blade': {
         added++;
-        const fresh = newBlade(r, `n${String(added).padStart(2, '0')}`, r.pick(chassis), shape.bladesPerChassis + added, 'off');
+        const fresh = newBlade(
+          r,
+          `n${String(added).padStart(2, '0')}`,
+          r.pick(chassis),
+          shape.bladesPerChassis + added,
+          'off',
+        );
         bladeIds.push(fresh.id);
         actions.push({ at: t, kind, blade: fresh });
         break;
@@ -165,7 +193,11 @@ function newBlade(r: Random, bladeId: string, chassis: string, slot: number, pow
 }
 
 function newRequirements(r: Random): Record<string, number> {
-  return { memoryGiB: r.pick([32, 48, 64, 96, 128, 200]), cpuCount: r.pick([8, 16, 24, 32]), storageTB: r.pick([1, 2, 4]) };
+  return {
+    memoryGiB: r.pick([32, 48, 64, 96, 128, 200]),
+    cpuCount: r.pick([8, 16, 24, 32]),
+    storageTB: r.pick([1, 2, 4]),
+  };
 }
 
 /** How many of each kind a schedule holds (for the campaign's figures). */

@@ -10,7 +10,11 @@ export interface ShrinkOptions {
   readonly budget?: number;
 }
 
-export async function shrinkSchedule(schedule: Schedule, fails: (s: Schedule) => Promise<boolean>, options: ShrinkOptions = {}): Promise<{ schedule: Schedule; runs: number }> {
+export async function shrinkSchedule(
+  schedule: Schedule,
+  fails: (s: Schedule) => Promise<boolean>,
+  options: ShrinkOptions = {},
+): Promise<{ schedule: Schedule; runs: number }> {
   const tries = options.tries ?? 2;
   const budget = options.budget ?? 40;
   let runs = 0;
@@ -26,7 +30,10 @@ export async function shrinkSchedule(schedule: Schedule, fails: (s: Schedule) =>
   while (runs < budget && current.actions.length > 0) {
     let removed = false;
     for (let start = 0; start < current.actions.length && runs < budget; ) {
-      const candidate = { ...current, actions: [...current.actions.slice(0, start), ...current.actions.slice(start + chunk)] };
+      const candidate = {
+        ...current,
+        actions: [...current.actions.slice(0, start), ...current.actions.slice(start + chunk)],
+      };
       if (await stillFails(candidate)) {
         current = candidate;
         removed = true;

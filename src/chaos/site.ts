@@ -13,7 +13,16 @@ import type { Schedule } from './schedule.js';
 export const CHAOS_TIMING = {
   tickMs: 5,
   unreachableDelayMs: 100,
-  controller: { pollMs: 150, checkpointMs: 400, discoverMs: 500, callMs: 600, powerPollMs: 25, stepMs: 2_000, backoffMs: 20, maxBackoffMs: 200 },
+  controller: {
+    pollMs: 150,
+    checkpointMs: 400,
+    discoverMs: 500,
+    callMs: 600,
+    powerPollMs: 25,
+    stepMs: 2_000,
+    backoffMs: 20,
+    maxBackoffMs: 200,
+  },
   redfishTimeoutMs: 600,
 } as const;
 
@@ -37,7 +46,13 @@ export async function startSite(schedule: Schedule): Promise<Site> {
   const world = new FakeWorld({
     tickMs: CHAOS_TIMING.tickMs,
     unreachableDelayMs: CHAOS_TIMING.unreachableDelayMs,
-    blades: schedule.blades.map((b) => ({ id: b.id, resources: b.resources, location: { chassis: b.chassis, slot: b.slot }, power: b.power, powerDelayMs: b.powerDelayMs })),
+    blades: schedule.blades.map((b) => ({
+      id: b.id,
+      resources: b.resources,
+      location: { chassis: b.chassis, slot: b.slot },
+      power: b.power,
+      powerDelayMs: b.powerDelayMs,
+    })),
     workloads: schedule.workloads.map((w) => ({ id: w.id, requirements: w.requirements, blade: w.blade })),
   });
   const emulator = await startEmulator({ world });
@@ -54,7 +69,11 @@ export async function startSite(schedule: Schedule): Promise<Site> {
     db,
     dataDir,
     config,
-    env: { CHAOS_REDFISH_USER: emulator.credentials.username, CHAOS_REDFISH_PASSWORD: emulator.credentials.password, CHAOS_CONTROL_TOKEN: emulator.controlToken ?? '' },
+    env: {
+      CHAOS_REDFISH_USER: emulator.credentials.username,
+      CHAOS_REDFISH_PASSWORD: emulator.credentials.password,
+      CHAOS_CONTROL_TOKEN: emulator.controlToken ?? '',
+    },
     token,
     adminToken,
     async close(keepFiles) {

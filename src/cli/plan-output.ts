@@ -27,7 +27,10 @@ export interface WhatIfReport {
 
 export function whatIfFromScenario(scenario: Scenario, fail: readonly string[]): WhatIfReport {
   const blades: Blade[] = scenario.blades.map((b) => ({ ...b }));
-  const workloads: Workload[] = scenario.workloads.map((w) => ({ ...w, state: w.blade === null ? 'pending' : 'running' }));
+  const workloads: Workload[] = scenario.workloads.map((w) => ({
+    ...w,
+    state: w.blade === null ? 'pending' : 'running',
+  }));
   const candidates = findCandidates(blades, workloads, scenario.policy);
   const result = planWhatIf({ blades, workloads, policy: scenario.policy, fail });
   return {
@@ -37,8 +40,13 @@ export function whatIfFromScenario(scenario: Scenario, fail: readonly string[]):
     placements: result.placements,
     pending: result.pending,
     rounds: result.rounds,
-    pool: result.blades.filter((b) => b.state === 'standby').map((b) => b.id).sort(),
-    placementsAfter: Object.fromEntries(result.workloads.filter((w) => w.state !== 'finished').map((w) => [w.id, w.blade])),
+    pool: result.blades
+      .filter((b) => b.state === 'standby')
+      .map((b) => b.id)
+      .sort(),
+    placementsAfter: Object.fromEntries(
+      result.workloads.filter((w) => w.state !== 'finished').map((w) => [w.id, w.blade]),
+    ),
     rules: rulesOf(scenario),
     pinned: scenario.workloads.filter((w) => w.pinned === true).map((w) => w.id),
   };
@@ -53,14 +61,20 @@ export function rulesOf(scenario: Pick<Scenario, 'policy' | 'workloads'>): strin
   }
   for (const w of scenario.workloads) {
     if (w.minimum === undefined) continue;
-    out.push(`${w.id} minimum: ${Object.entries(w.minimum).map(([k, v]) => `${k} >= ${v}`).join(', ')}`);
+    out.push(
+      `${w.id} minimum: ${Object.entries(w.minimum)
+        .map(([k, v]) => `${k} >= ${v}`)
+        .join(', ')}`,
+    );
   }
   const pinned = scenario.workloads.filter((w) => w.pinned === true).map((w) => w.id);
   if (pinned.length > 0) out.push(`pinned (never cascaded, still failed over): ${pinned.join(', ')}`);
   const burnIn = policy.repairBurnInSeconds ?? 0;
   if (burnIn > 0) out.push(`burn-in: a repaired or added blade enters the pool after ${burnIn} s healthy`);
   if ((policy.cascadeWindows ?? []).length > 0) {
-    out.push(`cascade windows (UTC): ${policy.cascadeWindows!.join('; ')}; outside them cascades are proposed, not run`);
+    out.push(
+      `cascade windows (UTC): ${policy.cascadeWindows!.join('; ')}; outside them cascades are proposed, not run`,
+    );
   }
   return out;
 }
@@ -103,7 +117,10 @@ function printSummary(r: WhatIfReport): string {
     out.push(`  ${p.workload}  pending${p.from ? ` (from ${p.from})` : ''}: ${p.reason}: ${p.detail}`);
   }
   more(out, r.pending.length);
-  out.push('', `Cascade chain: ${moves === 0 ? 'no worthwhile move' : `${moves} move${moves === 1 ? '' : 's'} in ${r.rounds.length} round${r.rounds.length === 1 ? '' : 's'}`}`);
+  out.push(
+    '',
+    `Cascade chain: ${moves === 0 ? 'no worthwhile move' : `${moves} move${moves === 1 ? '' : 's'} in ${r.rounds.length} round${r.rounds.length === 1 ? '' : 's'}`}`,
+  );
   let shown = 0;
   r.rounds.forEach((round, i) => {
     for (const m of round) {
@@ -133,7 +150,9 @@ function oneLine(p: Placement): string {
 }
 
 function title(r: WhatIfReport): string {
-  return r.fail.length > 0 ? `${r.scenario}: what if ${r.fail.join(', ')} fail${r.fail.length === 1 ? 's' : ''}?` : `${r.scenario}: the plan as it stands`;
+  return r.fail.length > 0
+    ? `${r.scenario}: what if ${r.fail.join(', ')} fail${r.fail.length === 1 ? 's' : ''}?`
+    : `${r.scenario}: the plan as it stands`;
 }
 
 function printAll(r: WhatIfReport): string {
@@ -144,7 +163,8 @@ function printAll(r: WhatIfReport): string {
   for (const p of r.placements) out.push(...decision(p));
   if (r.pending.length > 0) {
     out.push('', 'Pending:');
-    for (const p of r.pending) out.push(`  ${p.workload}${p.from ? ` (from ${p.from})` : ''}: ${p.reason}: ${p.detail}`);
+    for (const p of r.pending)
+      out.push(`  ${p.workload}${p.from ? ` (from ${p.from})` : ''}: ${p.reason}: ${p.detail}`);
   }
   out.push('', 'Cascades, round by round (a blade freed in one round may be taken in the next):');
   if (r.rounds.length === 0) out.push('  none: no worthwhile move');

@@ -24,10 +24,14 @@ workloads:
 
   it('lists each rule, and a floor as the reason a blade lost', () => {
     const text = printPlan(whatIfFromScenario(s, ['A']), { all: true });
-    expect(text).toContain('Policy rules:\n  hard floors: memoryGiB (a blade offering less is infeasible)\n  W minimum: memoryGiB >= 600\n');
+    expect(text).toContain(
+      'Policy rules:\n  hard floors: memoryGiB (a blade offering less is infeasible)\n  W minimum: memoryGiB >= 600\n',
+    );
     expect(text).toContain('  pinned (never cascaded, still failed over): Q\n');
     expect(text).toContain('  burn-in: a repaired or added blade enters the pool after 600 s healthy\n');
-    expect(text).toContain('  cascade windows (UTC): mon-fri 22:00-06:00; outside them cascades are proposed, not run\n');
+    expect(text).toContain(
+      '  cascade windows (UTC): mon-fri 22:00-06:00; outside them cascades are proposed, not run\n',
+    );
     expect(text).toContain('  W  failover  A -> S1T');
     expect(text).toContain('S512 memoryGiB: hard floor 600, offers 512 (short by 88) (infeasible)');
     expect(text).toContain('  Q on P: ');

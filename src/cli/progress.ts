@@ -1,6 +1,9 @@
 // A progress bar on stderr for long runs; silent when stderr is not a terminal.
 
-export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr): (done: number, total: number) => void {
+export function progressBar(
+  label: string,
+  stream: NodeJS.WriteStream = process.stderr,
+): (done: number, total: number) => void {
   if (!stream.isTTY) return () => {};
   const started = Date.now();
   return (done, total) => {

@@ -15,6 +15,8 @@ describe('simulate capacity', () => {
   it('refuses one that does not, naming what it can take and how to give it more', () => {
     const heap = 200 * HEAP_BYTES_PER_BLADE;
     const problem = capacityProblem(scenario, heap);
-    expect(problem).toMatch(/^3\d\d blades is more than this process can simulate in its \d+ MiB heap \(about 0\); run it with NODE_OPTIONS=--max-old-space-size=1024$/);
+    expect(problem).toMatch(
+      /^3\d\d blades is more than this process can simulate in its \d+ MiB heap \(about 0\); run it with NODE_OPTIONS=--max-old-space-size=1024$/,
+    );
   });
 });

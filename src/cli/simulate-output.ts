@@ -9,13 +9,23 @@ export function printSimulation(report: SimulationReport): string {
   out.push(
     table(
       ['at', 'workload', 'kind', 'from', 'to', 'before', 'after', 'outcome'],
-      report.transfers.map((t) => [duration(t.at), t.workload, t.drain ? 'drain' : t.kind, t.from ?? '-', t.to, shortFit(t.before), shortFit(t.after), t.outcome]),
+      report.transfers.map((t) => [
+        duration(t.at),
+        t.workload,
+        t.drain ? 'drain' : t.kind,
+        t.from ?? '-',
+        t.to,
+        shortFit(t.before),
+        shortFit(t.after),
+        t.outcome,
+      ]),
     ),
     '',
   );
   if (report.pending.length > 0) {
     out.push('Pending at the end:');
-    for (const p of report.pending) out.push(`  ${p.workload}${p.from ? ` (from ${p.from})` : ''}: ${p.reason}: ${p.detail}`);
+    for (const p of report.pending)
+      out.push(`  ${p.workload}${p.from ? ` (from ${p.from})` : ''}: ${p.reason}: ${p.detail}`);
     out.push('');
   }
   const byState = new Map<string, string[]>();

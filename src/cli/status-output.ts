@@ -36,19 +36,44 @@ export function printStatus(s: OperatorStatus): string {
     if (items.length === 0) return;
     lines.push('', `${title}:`, ...items.map((i) => `  * ${i}`));
   };
-  section('DOWN', s.down.map((d) => `${d.workload} (priority ${d.priority}) ${d.state}${d.forMs === null ? '' : ` for ${humanDuration(d.forMs)}`}: ${d.reason}`));
-  section('Impaired (running short)', s.impaired.map((i) => `${i.workload} on ${i.blade}: ${i.short.map((x) => `${x.key} ${number(x.offered)} of ${number(x.required)}`).join(', ')}`));
-  section('Unprotected (no standby blade could take them)', s.unprotected.map((u) => `${u.workload} on ${u.blade}: needs ${u.needs}`));
-  section('Open alarms', s.alarms.map((a) => {
-    const ack = a.acknowledgedBy === null ? '' : ` [acknowledged by ${a.acknowledgedBy}${a.note ? `: ${a.note}` : ''}]`;
-    return `${a.severity.toUpperCase()} ${a.id} since ${clock(a.raisedAt)}: ${a.message}${ack}`;
-  }));
-  section('Transfers in progress', s.transfers.map((t) => {
-    const step = t.step === null ? 'not started' : `${t.step}${t.stepForMs === null ? '' : ` for ${humanDuration(t.stepForMs)}`}`;
-    const why = t.status === 'waiting' ? `; WAITING: ${t.reason ?? 'no reason given'}` : '';
-    const error = t.lastError === null ? '' : `; last error: ${t.lastError}`;
-    return `${t.kind} ${t.workload} ${t.from ?? '-'} -> ${t.to}: ${step}${why}${error} (${t.id})`;
-  }));
+  section(
+    'DOWN',
+    s.down.map(
+      (d) =>
+        `${d.workload} (priority ${d.priority}) ${d.state}${d.forMs === null ? '' : ` for ${humanDuration(d.forMs)}`}: ${d.reason}`,
+    ),
+  );
+  section(
+    'Impaired (running short)',
+    s.impaired.map(
+      (i) =>
+        `${i.workload} on ${i.blade}: ${i.short.map((x) => `${x.key} ${number(x.offered)} of ${number(x.required)}`).join(', ')}`,
+    ),
+  );
+  section(
+    'Unprotected (no standby blade could take them)',
+    s.unprotected.map((u) => `${u.workload} on ${u.blade}: needs ${u.needs}`),
+  );
+  section(
+    'Open alarms',
+    s.alarms.map((a) => {
+      const ack =
+        a.acknowledgedBy === null ? '' : ` [acknowledged by ${a.acknowledgedBy}${a.note ? `: ${a.note}` : ''}]`;
+      return `${a.severity.toUpperCase()} ${a.id} since ${clock(a.raisedAt)}: ${a.message}${ack}`;
+    }),
+  );
+  section(
+    'Transfers in progress',
+    s.transfers.map((t) => {
+      const step =
+        t.step === null
+          ? 'not started'
+          : `${t.step}${t.stepForMs === null ? '' : ` for ${humanDuration(t.stepForMs)}`}`;
+      const why = t.status === 'waiting' ? `; WAITING: ${t.reason ?? 'no reason given'}` : '';
+      const error = t.lastError === null ? '' : `; last error: ${t.lastError}`;
+      return `${t.kind} ${t.workload} ${t.from ?? '-'} -> ${t.to}: ${step}${why}${error} (${t.id})`;
+    }),
+  );
   if (s.survivability) lines.push('', `Survivability: ${s.survivability.verdict}`);
   return `${lines.join('\n')}\n`;
 }
@@ -56,7 +81,12 @@ export function printStatus(s: OperatorStatus): string {
 export function printAlarms(items: OperatorStatus['alarms']): string {
   if (items.length === 0) return 'No alarms.\n';
   const rows = items.map((a) => {
-    const state = a.clearedAt !== null ? `cleared ${clock(a.clearedAt)} by ${a.clearedBy ?? '?'}` : a.acknowledgedBy !== null ? `acknowledged by ${a.acknowledgedBy}` : 'OPEN';
+    const state =
+      a.clearedAt !== null
+        ? `cleared ${clock(a.clearedAt)} by ${a.clearedBy ?? '?'}`
+        : a.acknowledgedBy !== null
+          ? `acknowledged by ${a.acknowledgedBy}`
+          : 'OPEN';
     return `${a.severity.toUpperCase().padEnd(8)} ${a.id}\n         raised ${clock(a.raisedAt)} by ${a.raisedBy}; ${state}\n         ${a.message}${a.note ? `\n         note: ${a.note}` : ''}`;
   });
   return `${rows.join('\n')}\n`;

@@ -50,7 +50,9 @@ describe('admit', () => {
 
   it('refuses a policy change only when the new policy itself loses a combination (weights do not change feasibility)', () => {
     const state = { blades, workloads, policy: policy('enforce') };
-    expect(admit(state, { kind: 'policy', policy: { ...policy('enforce'), weights: { memoryGiB: 5 } } }).outcome).toBe('accept');
+    expect(admit(state, { kind: 'policy', policy: { ...policy('enforce'), weights: { memoryGiB: 5 } } }).outcome).toBe(
+      'accept',
+    );
   });
 
   it('never refuses a failover, whatever it costs the level', () => {
@@ -64,7 +66,10 @@ describe('admit', () => {
         const all = states.map((s, i) => arm(`b${i}`, s, `c${i % 2}`));
         const hosted = all.filter((b) => b.state === 'active').map((b, i) => running(`w${i}`, b.id));
         const fail = failing.map((i) => `b${i % all.length}`);
-        const verdict = admit({ blades: all, workloads: hosted, policy: policy(mode) }, { kind: 'failover', blades: fail });
+        const verdict = admit(
+          { blades: all, workloads: hosted, policy: policy(mode) },
+          { kind: 'failover', blades: fail },
+        );
         expect(verdict.outcome).toBe('accept');
       }),
       { numRuns: 200 },
@@ -74,10 +79,16 @@ describe('admit', () => {
 
 describe('maintenanceWhatIf', () => {
   it('answers what a chassis drain leaves: the moves, and the survivability after', () => {
-    const state = { blades: [...blades, arm('b4', 'active', 'c3')], workloads: [...workloads, running('w4', 'b4')], policy: DEFAULT_POLICY };
+    const state = {
+      blades: [...blades, arm('b4', 'active', 'c3')],
+      workloads: [...workloads, running('w4', 'b4')],
+      policy: DEFAULT_POLICY,
+    };
     const result = maintenanceWhatIf(state, ['b3', 'b4'], 1);
     expect(result.drain.moves).toEqual([{ workload: 'w4', from: 'b4', to: 'b2' }]);
     expect(result.before.kinds.find((k) => k.kind === 'blade')!.survives).toBe(1);
-    expect(result.after.verdict).toMatch(/^does not survive blade b1 \(w1 priority 3 has no standby blade left\); unprotected: w1/);
+    expect(result.after.verdict).toMatch(
+      /^does not survive blade b1 \(w1 priority 3 has no standby blade left\); unprotected: w1/,
+    );
   });
 });

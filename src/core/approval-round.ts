@@ -105,7 +105,18 @@ export function approvalRound(input: ApprovalRoundInput): ApprovalRound {
     slots--;
     taken.add(p.to);
     starting.add(p.workload);
-    start.push({ proposal: p.id, move: { workload: p.workload, kind: 'cascade', from: p.from, to: p.to, before: check.before, after: check.after, runnersUp: [] } });
+    start.push({
+      proposal: p.id,
+      move: {
+        workload: p.workload,
+        kind: 'cascade',
+        from: p.from,
+        to: p.to,
+        before: check.before,
+        after: check.after,
+        runnersUp: [],
+      },
+    });
   }
 
   const expiring = new Set(expire.map((x) => x.proposal.id));
@@ -133,7 +144,12 @@ export function keyOf(m: MoveKey): string {
 }
 
 /** Checks an open proposal against the state of now: the fits it would have, or why it cannot happen. */
-function recheck(p: Proposal, w: Workload | undefined, blades: ReadonlyMap<string, RoundBlade>, policy: Policy): { before: Fit; after: Fit } | string {
+function recheck(
+  p: Proposal,
+  w: Workload | undefined,
+  blades: ReadonlyMap<string, RoundBlade>,
+  policy: Policy,
+): { before: Fit; after: Fit } | string {
   if (w?.state !== 'running') return `workload ${p.workload} is ${w ? w.state : 'gone'}`;
   if (w.blade !== p.from) return `workload ${p.workload} is no longer on ${p.from}`;
   const source = blades.get(p.from);
@@ -142,6 +158,7 @@ function recheck(p: Proposal, w: Workload | undefined, blades: ReadonlyMap<strin
   if (!target || !isEligible(target)) return `blade ${p.to} is no longer a healthy standby blade`;
   const before = fitOf(source.resources, w.requirements, policy.weights, floorsOf(w, policy));
   const after = fitOf(target.resources, w.requirements, policy.weights, floorsOf(w, policy));
-  if (!worthwhile(before, after, policy)) return `no longer worthwhile: ${p.to} does not beat ${p.from} by the policy's margin`;
+  if (!worthwhile(before, after, policy))
+    return `no longer worthwhile: ${p.to} does not beat ${p.from} by the policy's margin`;
   return { before, after };
 }

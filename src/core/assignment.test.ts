@@ -65,22 +65,30 @@ function solve(instance: Instance): Int32Array {
   return problem.solve();
 }
 
-const cost = fc.tuple(fc.integer({ min: 0, max: 1 }), fc.integer({ min: -20, max: 50 }), fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 5 }));
+const cost = fc.tuple(
+  fc.integer({ min: 0, max: 1 }),
+  fc.integer({ min: -20, max: 50 }),
+  fc.integer({ min: 0, max: 1 }),
+  fc.integer({ min: 0, max: 5 }),
+);
 
-const instance = fc
-  .integer({ min: 1, max: 6 })
-  .chain((columns) =>
-    fc.record({
-      columns: fc.constant(columns),
-      rows: fc.array(
-        fc.record({
-          fallback: cost,
-          edges: fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: columns - 1 }), cost), { selector: (e) => e[0], maxLength: columns }).map((e) => new Map(e)),
-        }),
-        { minLength: 1, maxLength: 6 },
-      ),
-    }),
-  ) as fc.Arbitrary<Instance>;
+const instance = fc.integer({ min: 1, max: 6 }).chain((columns) =>
+  fc.record({
+    columns: fc.constant(columns),
+    rows: fc.array(
+      fc.record({
+        fallback: cost,
+        edges: fc
+          .uniqueArray(fc.tuple(fc.integer({ min: 0, max: columns - 1 }), cost), {
+            selector: (e) => e[0],
+            maxLength: columns,
+          })
+          .map((e) => new Map(e)),
+      }),
+      { minLength: 1, maxLength: 6 },
+    ),
+  }),
+) as fc.Arbitrary<Instance>;
 
 describe('AssignmentProblem', () => {
   it('takes the fallback when nothing else exists', () => {

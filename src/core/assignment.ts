@@ -242,4 +242,3 @@ class ColumnScan implements ColumnQueue {
     return col;
   }
 }
-

@@ -53,7 +53,8 @@ export function canonicalize(s: Solved): void {
     const cached = tightCache[row];
     if (cached !== undefined) return cached;
     const out: number[] = [];
-    for (let e = rowStart[row]!; e < rowStart[row + 1]!; e++) if (tight(row, edgeColumn[e]!, edgeCost, e * K)) out.push(edgeColumn[e]!);
+    for (let e = rowStart[row]!; e < rowStart[row + 1]!; e++)
+      if (tight(row, edgeColumn[e]!, edgeCost, e * K)) out.push(edgeColumn[e]!);
     if (tight(row, realColumns + row, fallback, row * K)) out.push(realColumns + row);
     out.sort((a, b) => a - b);
     tightCache[row] = out;
@@ -96,7 +97,8 @@ export function canonicalize(s: Solved): void {
         endViaSink = true;
         return true;
       }
-      for (let z = 0; z < columns; z++) if (z !== old && colRow[z]! >= 0 && zeroPotential(z)) reach(colRow[z]!, z, FROM_SINK);
+      for (let z = 0; z < columns; z++)
+        if (z !== old && colRow[z]! >= 0 && zeroPotential(z)) reach(colRow[z]!, z, FROM_SINK);
       return false;
     };
     let closed = arrive(target, i);

@@ -20,10 +20,17 @@ interface OracleFit {
  * DESIGN section 3: per required quantity, weight * shortfall / required (deficit) or weight * excess / required;
  * a hard floor (a hard key's requirement, or the workload's minimum, which wins) not met makes it infeasible.
  */
-function oracleFit(offered: Resources, required: Resources, weights: Readonly<Record<string, number>>, w?: Workload, hardKeys: readonly string[] = []): OracleFit {
+function oracleFit(
+  offered: Resources,
+  required: Resources,
+  weights: Readonly<Record<string, number>>,
+  w?: Workload,
+  hardKeys: readonly string[] = [],
+): OracleFit {
   let feasible = true;
   const floors = new Map<string, number>();
-  for (const key of hardKeys) if (typeof required[key] === 'number' && (required[key] as number) > 0) floors.set(key, required[key] as number);
+  for (const key of hardKeys)
+    if (typeof required[key] === 'number' && (required[key] as number) > 0) floors.set(key, required[key] as number);
   for (const [key, value] of Object.entries(w?.minimum ?? {})) if (value > 0) floors.set(key, value);
   for (const [key, floor] of floors) {
     const have = offered[key];
@@ -65,7 +72,12 @@ function oracleCandidates(blades: readonly Blade[], workloads: readonly Workload
   return workloads
     .filter((w) => {
       const b = blades.find((x) => x.id === w.blade);
-      return w.state === 'running' && b !== undefined && b.state === 'active' && !isExact(oracleFit(b.resources, w.requirements, policy.weights, w, policy.hardKeys));
+      return (
+        w.state === 'running' &&
+        b !== undefined &&
+        b.state === 'active' &&
+        !isExact(oracleFit(b.resources, w.requirements, policy.weights, w, policy.hardKeys))
+      );
     })
     .map((w) => w.id)
     .sort();
@@ -79,8 +91,17 @@ function oracleOptimum(blades: readonly Blade[], workloads: readonly Workload[],
   const standby = blades.filter((b) => b.state === 'standby');
   const rows = oracleCandidates(blades, workloads, policy).map((id) => {
     const w = workloads.find((x) => x.id === id)!;
-    const here = oracleFit(blades.find((b) => b.id === w.blade)!.resources, w.requirements, policy.weights, w, policy.hardKeys);
-    return { here, there: standby.map((b) => oracleFit(b.resources, w.requirements, policy.weights, w, policy.hardKeys)) };
+    const here = oracleFit(
+      blades.find((b) => b.id === w.blade)!.resources,
+      w.requirements,
+      policy.weights,
+      w,
+      policy.hardKeys,
+    );
+    return {
+      here,
+      there: standby.map((b) => oracleFit(b.resources, w.requirements, policy.weights, w, policy.hardKeys)),
+    };
   });
   let best: [number, number] = [Infinity, Infinity];
   const used = new Set<number>();
@@ -124,13 +145,25 @@ const dataCenter = fc
         state: fc.constantFrom<WorkloadState>('running', 'running', 'running', 'pending', 'transferring', 'finished'),
         on: fc.nat(),
         // A floor of its own, below, at or above its requirement, on a key it requires or not.
-        minimum: fc.option(fc.record({ key: fc.constantFrom('memoryGiB', 'storageTB', 'gpuCount'), value: fc.integer({ min: 1, max: 48 }) }), { nil: undefined }),
+        minimum: fc.option(
+          fc.record({
+            key: fc.constantFrom('memoryGiB', 'storageTB', 'gpuCount'),
+            value: fc.integer({ min: 1, max: 48 }),
+          }),
+          { nil: undefined },
+        ),
       }),
       { maxLength: 8 },
     ),
     minImprovement: fc.constantFrom(0, 0.05, 0.2, 0.34, 0.5, 1),
     weights: fc.record({ memoryGiB: fc.constantFrom(0.5, 1, 3), storageTB: fc.constantFrom(1, 2) }),
-    hardKeys: fc.constantFrom<string[] | undefined>(undefined, [], ['memoryGiB'], ['memoryGiB', 'cpuArch'], ['storageTB']),
+    hardKeys: fc.constantFrom<string[] | undefined>(
+      undefined,
+      [],
+      ['memoryGiB'],
+      ['memoryGiB', 'cpuArch'],
+      ['storageTB'],
+    ),
   })
   .map(({ blades, workloads, minImprovement, weights, hardKeys }) => {
     const bs: Blade[] = blades.map((b, i) => ({
@@ -144,9 +177,21 @@ const dataCenter = fc
     workloads.forEach((w, i) => {
       if (free.length === 0) return;
       const host = free.splice(w.on % free.length, 1)[0]!;
-      const requirements: Resources = { memoryGiB: w.memoryGiB, storageTB: w.storageTB, ...(w.arch ? { cpuArch: w.arch } : {}) };
+      const requirements: Resources = {
+        memoryGiB: w.memoryGiB,
+        storageTB: w.storageTB,
+        ...(w.arch ? { cpuArch: w.arch } : {}),
+      };
       const minimum = w.minimum === undefined ? {} : { minimum: { [w.minimum.key]: w.minimum.value } };
-      ws.push({ id: `W${i}`, requirements, source: 'declared', priority: 0, blade: host.id, state: w.state, ...minimum });
+      ws.push({
+        id: `W${i}`,
+        requirements,
+        source: 'declared',
+        priority: 0,
+        blade: host.id,
+        state: w.state,
+        ...minimum,
+      });
     });
     const policy: Policy = {
       weights,
@@ -202,7 +247,13 @@ describe('planCascade against an independent oracle', () => {
             total += after.get(id)!;
             continue;
           }
-          const here = oracleFit(blades.find((b) => b.id === w.blade)!.resources, w.requirements, policy.weights, w, policy.hardKeys);
+          const here = oracleFit(
+            blades.find((b) => b.id === w.blade)!.resources,
+            w.requirements,
+            policy.weights,
+            w,
+            policy.hardKeys,
+          );
           total += here.cost;
           if (!here.feasible) stays++;
         }
@@ -224,7 +275,12 @@ describe('planCascade against an independent oracle', () => {
       { id: 'W', requirements: { storageTB: 200 }, source: 'declared', priority: 0, blade: 'B', state: 'running' },
     ];
     const moved = (minImprovement: number, weights: Record<string, number> = {}): string[] =>
-      planCascade({ blades, workloads, policy: { ...dataCenterPolicy(), minImprovement, weights }, slots: 4 }).moves.map((m) => m.to);
+      planCascade({
+        blades,
+        workloads,
+        policy: { ...dataCenterPolicy(), minImprovement, weights },
+        slots: 4,
+      }).moves.map((m) => m.to);
     expect(moved(0.25)).toEqual(['C']);
     expect(moved(0.26)).toEqual([]);
     expect(moved(0.5, { storageTB: 2 })).toEqual(['C']);

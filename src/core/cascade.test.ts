@@ -17,7 +17,9 @@ describe('planCascade: candidates and moves', () => {
       policy: DEFAULT_POLICY,
       slots: 4,
     });
-    expect(plan.candidates).toEqual([{ workload: 'W2', blade: 'B', fit: expect.objectContaining({ surplus: 1.5 }), frozen: false }]);
+    expect(plan.candidates).toEqual([
+      { workload: 'W2', blade: 'B', fit: expect.objectContaining({ surplus: 1.5 }), frozen: false },
+    ]);
   });
 
   it('moves W1 from B to the better C (DESIGN section 1, step 2)', () => {
@@ -27,7 +29,9 @@ describe('planCascade: candidates and moves', () => {
       policy: DEFAULT_POLICY,
       slots: 4,
     });
-    expect(plan.moves).toEqual([expect.objectContaining({ workload: 'W1', kind: 'cascade', from: 'B', to: 'C', saving: 1 })]);
+    expect(plan.moves).toEqual([
+      expect.objectContaining({ workload: 'W1', kind: 'cascade', from: 'B', to: 'C', saving: 1 }),
+    ]);
   });
 
   it('does not hop for crumbs: a saving below minImprovement stays', () => {
@@ -75,7 +79,11 @@ describe('planCascade: candidates and moves', () => {
         blade('Y', { memoryGiB: 10 }),
         blade('Z', { memoryGiB: 10 }),
       ],
-      workloads: [workload('W1', { memoryGiB: 10 }, 'A'), workload('W2', { memoryGiB: 10 }, 'B'), workload('W3', { memoryGiB: 10 }, 'C')],
+      workloads: [
+        workload('W1', { memoryGiB: 10 }, 'A'),
+        workload('W2', { memoryGiB: 10 }, 'B'),
+        workload('W3', { memoryGiB: 10 }, 'C'),
+      ],
       policy: DEFAULT_POLICY,
       slots: 2,
     });
@@ -88,7 +96,11 @@ describe('planCascade: candidates and moves', () => {
 
   it('prefers removing a deficit to removing any surplus', () => {
     const plan = planCascade({
-      blades: [blade('A', { memoryGiB: 5 }, 'active'), blade('B', { memoryGiB: 1000 }, 'active'), blade('C', { memoryGiB: 10 })],
+      blades: [
+        blade('A', { memoryGiB: 5 }, 'active'),
+        blade('B', { memoryGiB: 1000 }, 'active'),
+        blade('C', { memoryGiB: 10 }),
+      ],
       workloads: [workload('W1', { memoryGiB: 10 }, 'A'), workload('W2', { memoryGiB: 10 }, 'B')],
       policy: DEFAULT_POLICY,
       slots: 4,
@@ -105,7 +117,9 @@ describe('planWhatIf: the four-server example as a chain', () => {
       policy: DEFAULT_POLICY,
       fail: ['A'],
     });
-    expect(result.placements).toEqual([expect.objectContaining({ workload: 'W1', kind: 'failover', from: 'A', to: 'B' })]);
+    expect(result.placements).toEqual([
+      expect.objectContaining({ workload: 'W1', kind: 'failover', from: 'A', to: 'B' }),
+    ]);
     expect(result.rounds).toEqual([]);
   });
 
@@ -120,7 +134,10 @@ describe('planWhatIf: the four-server example as a chain', () => {
       policy: DEFAULT_POLICY,
       fail: [],
     });
-    expect(result.rounds.map((r) => r.map((m) => `${m.workload}:${m.from}->${m.to}`))).toEqual([['W1:B->C'], ['W2:D->B']]);
+    expect(result.rounds.map((r) => r.map((m) => `${m.workload}:${m.from}->${m.to}`))).toEqual([
+      ['W1:B->C'],
+      ['W2:D->B'],
+    ]);
     expect(result.truncated).toBe(false);
   });
 });
@@ -137,11 +154,19 @@ const arb = fc
       }),
       { minLength: 1, maxLength: 14 },
     ),
-    needs: fc.array(fc.record({ memoryGiB: fc.integer({ min: 1, max: 6 }).map((x) => x * 8), storageTB: fc.integer({ min: 1, max: 4 }) }), { maxLength: 14 }),
+    needs: fc.array(
+      fc.record({
+        memoryGiB: fc.integer({ min: 1, max: 6 }).map((x) => x * 8),
+        storageTB: fc.integer({ min: 1, max: 4 }),
+      }),
+      { maxLength: 14 },
+    ),
     minImprovement: fc.constantFrom(0, 0.05, 0.5),
   })
   .map(({ blades, needs, minImprovement }) => {
-    const bs: Blade[] = blades.map((b, i) => blade(`B${i}`, { memoryGiB: b.memoryGiB, storageTB: b.storageTB, cpuArch: b.arch }, b.state));
+    const bs: Blade[] = blades.map((b, i) =>
+      blade(`B${i}`, { memoryGiB: b.memoryGiB, storageTB: b.storageTB, cpuArch: b.arch }, b.state),
+    );
     const actives = bs.filter((b) => b.state === 'active');
     const ws: Workload[] = actives.map((b, i) => {
       const need = needs[i] ?? { memoryGiB: 8, storageTB: 1 };
@@ -150,7 +175,11 @@ const arb = fc
     return { blades: bs, workloads: ws, policy: policyWith({ minImprovement }) };
   });
 
-function bruteForceCost(input: { blades: Blade[]; workloads: Workload[]; policy: ReturnType<typeof policyWith> }): number {
+function bruteForceCost(input: {
+  blades: Blade[];
+  workloads: Workload[];
+  policy: ReturnType<typeof policyWith>;
+}): number {
   const standby = input.blades.filter((b) => b.state === 'standby');
   const rows = input.workloads.map((w) => {
     const here = fitOf(input.blades.find((b) => b.id === w.blade)!.resources, w.requirements, input.policy.weights);
@@ -220,7 +249,10 @@ describe('planCascade: properties', () => {
         expect(result.truncated).toBe(false);
         for (const round of result.rounds) for (const m of round) expect(m.saving).toBeGreaterThan(0);
         // The final placement leaves no worthwhile cascade undone.
-        expect(planCascade({ blades: result.blades, workloads: result.workloads, policy: input.policy, slots: Infinity }).moves).toEqual([]);
+        expect(
+          planCascade({ blades: result.blades, workloads: result.workloads, policy: input.policy, slots: Infinity })
+            .moves,
+        ).toEqual([]);
       }),
       { numRuns: 300 },
     );

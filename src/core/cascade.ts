@@ -105,7 +105,10 @@ export function planCascade(input: CascadeInput): CascadePlan {
           // Staying on a blade that is infeasible for it (an attribute differs, a hard floor is not met) counts as
           // unplaced: any feasible move beats it, however cheap its cost of staying looks.
           fallback: [fit.feasible ? 0 : 1, costUnits(fit.cost), 0, sizeUnits(bladeSize(blade.resources))],
-          edges: targets.map((t) => ({ group: t.shape, cost: [0, costUnits(t.fit.cost), 1, sizes[shapes[t.shape]!.members[0]!]!] as const })),
+          edges: targets.map((t) => ({
+            group: t.shape,
+            cost: [0, costUnits(t.fit.cost), 1, sizes[shapes[t.shape]!.members[0]!]!] as const,
+          })),
         });
       }
       classOf.set(key, c);
@@ -131,7 +134,12 @@ export function planCascade(input: CascadeInput): CascadePlan {
   let index: StandbyIndex | undefined;
   const explainMove = (m: (typeof movable)[number], chosen: Offer): RunnerUp[] => {
     index ??= StandbyIndex.of(standby, memo);
-    const query = { requirements: m.workload.requirements, weights: policy.weights, floors: m.floors, infeasible: true };
+    const query = {
+      requirements: m.workload.requirements,
+      weights: policy.weights,
+      floors: m.floors,
+      infeasible: true,
+    };
     const ranked = topOffers(index, query, RUNNERS_UP + 1);
     return explainRunnersUp(chosen, ranked, taken, m.workload.id);
   };
@@ -140,16 +148,25 @@ export function planCascade(input: CascadeInput): CascadePlan {
     const col = choice[row]!;
     if (col < 0) return;
     const blade = standby[col]!;
-    const chosen: Offer = { blade, fit: memo.fit(blade.resources, m.workload.requirements, m.floors), size: bladeSize(blade.resources) };
-    all.push(lazyRunnersUp({
-      workload: m.workload.id,
-      kind: 'cascade',
-      from: m.blade.id,
-      to: blade.id,
-      before: m.fit,
-      after: chosen.fit,
-      saving: m.fit.cost - chosen.fit.cost,
-    }, () => explainMove(m, chosen)));
+    const chosen: Offer = {
+      blade,
+      fit: memo.fit(blade.resources, m.workload.requirements, m.floors),
+      size: bladeSize(blade.resources),
+    };
+    all.push(
+      lazyRunnersUp(
+        {
+          workload: m.workload.id,
+          kind: 'cascade',
+          from: m.blade.id,
+          to: blade.id,
+          before: m.fit,
+          after: chosen.fit,
+          saving: m.fit.cost - chosen.fit.cost,
+        },
+        () => explainMove(m, chosen),
+      ),
+    );
   });
   all.sort((a, b) => b.saving - a.saving || (a.workload < b.workload ? -1 : 1));
   const slots = Math.max(0, Math.floor(input.slots));

@@ -55,32 +55,40 @@ function solve(columns: number, rows: readonly Row[]): Int32Array {
 }
 
 // Costs close together, so that rows want the same few columns and the solver must augment through its rivals.
-const cost = fc.tuple(fc.constant(0), fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 3 }));
+const cost = fc.tuple(
+  fc.constant(0),
+  fc.integer({ min: 0, max: 12 }),
+  fc.integer({ min: 0, max: 1 }),
+  fc.integer({ min: 0, max: 3 }),
+);
 
-const wide = fc.integer({ min: 65, max: 90 }).chain((columns) =>
-  fc.record({
-    columns: fc.constant(columns),
-    rows: fc.array(
-      fc.record({
-        fallback: fc.tuple(fc.constant(1), fc.integer({ min: 0, max: 12 }), fc.constant(0), fc.constant(0)),
-        // Every column but a few: well above the quarter of all pairs that makes the instance dense.
-        missing: fc.uniqueArray(fc.integer({ min: 0, max: columns - 1 }), { maxLength: 8 }),
-        costs: fc.array(cost, { minLength: columns, maxLength: columns }),
-      }),
-      { minLength: 2, maxLength: 6 },
-    ),
-  }),
-).map(({ columns, rows }) => ({
-  columns,
-  rows: rows.map(({ fallback, missing, costs }): Row => {
-    const skip = new Set(missing);
-    const edges = new Map<number, Cost>();
-    costs.forEach((c, col) => {
-      if (!skip.has(col)) edges.set(col, c);
-    });
-    return { fallback, edges };
-  }),
-}));
+const wide = fc
+  .integer({ min: 65, max: 90 })
+  .chain((columns) =>
+    fc.record({
+      columns: fc.constant(columns),
+      rows: fc.array(
+        fc.record({
+          fallback: fc.tuple(fc.constant(1), fc.integer({ min: 0, max: 12 }), fc.constant(0), fc.constant(0)),
+          // Every column but a few: well above the quarter of all pairs that makes the instance dense.
+          missing: fc.uniqueArray(fc.integer({ min: 0, max: columns - 1 }), { maxLength: 8 }),
+          costs: fc.array(cost, { minLength: columns, maxLength: columns }),
+        }),
+        { minLength: 2, maxLength: 6 },
+      ),
+    }),
+  )
+  .map(({ columns, rows }) => ({
+    columns,
+    rows: rows.map(({ fallback, missing, costs }): Row => {
+      const skip = new Set(missing);
+      const edges = new Map<number, Cost>();
+      costs.forEach((c, col) => {
+        if (!skip.has(col)) edges.set(col, c);
+      });
+      return { fallback, edges };
+    }),
+  }));
 
 describe('AssignmentProblem on wide dense instances', () => {
   it('reaches the optimal total, on distinct allowed columns', () => {

@@ -32,11 +32,18 @@ describe('fitOf (DESIGN section 3)', () => {
   });
 
   it('ignores keys only the blade has and requirements of zero', () => {
-    expect(fitOf({ storageTB: 100, gpuCount: 8 }, { storageTB: 100, memoryGiB: 0 })).toMatchObject({ deficit: 0, surplus: 0 });
+    expect(fitOf({ storageTB: 100, gpuCount: 8 }, { storageTB: 100, memoryGiB: 0 })).toMatchObject({
+      deficit: 0,
+      surplus: 0,
+    });
   });
 
   it('applies weights per key', () => {
-    const fit = fitOf({ memoryGiB: 20, storageTB: 300 }, { memoryGiB: 10, storageTB: 200 }, { memoryGiB: 2, storageTB: 0.5 });
+    const fit = fitOf(
+      { memoryGiB: 20, storageTB: 300 },
+      { memoryGiB: 10, storageTB: 200 },
+      { memoryGiB: 2, storageTB: 0.5 },
+    );
     expect(fit.surplus).toBeCloseTo(2 * 1 + 0.5 * 0.5);
   });
 
@@ -46,7 +53,13 @@ describe('fitOf (DESIGN section 3)', () => {
 });
 
 describe('isWorthwhile (the cascade margin)', () => {
-  const f = (deficit: number, surplus: number) => ({ deficit, surplus, cost: 1e6 * deficit + surplus, feasible: true, mismatches: [] });
+  const f = (deficit: number, surplus: number) => ({
+    deficit,
+    surplus,
+    cost: 1e6 * deficit + surplus,
+    feasible: true,
+    mismatches: [],
+  });
 
   it('takes any lower deficit', () => {
     expect(isWorthwhile(f(0.5, 0), f(0.25, 3), 0.05)).toBe(true);

@@ -12,7 +12,13 @@ interface Grouped {
   rowClass: number[];
 }
 
-const cost = (fitMin: number) => fc.tuple(fc.integer({ min: 0, max: 1 }), fc.integer({ min: fitMin, max: 30 }), fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 3 }));
+const cost = (fitMin: number) =>
+  fc.tuple(
+    fc.integer({ min: 0, max: 1 }),
+    fc.integer({ min: fitMin, max: 30 }),
+    fc.integer({ min: 0, max: 1 }),
+    fc.integer({ min: 0, max: 3 }),
+  );
 
 /** Columns dealt into groups at random (so a group's members are not contiguous), rows dealt into classes. */
 const grouped = (maxColumns: number, maxRows: number, fitMin: number, costs = cost(fitMin)): fc.Arbitrary<Grouped> =>
@@ -25,7 +31,12 @@ const grouped = (maxColumns: number, maxRows: number, fitMin: number, costs = co
         classes: fc.array(
           fc.record({
             fallback: costs,
-            edges: fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: groupCount - 1 }), costs), { selector: (e) => e[0], maxLength: groupCount }).map((e) => new Map(e)),
+            edges: fc
+              .uniqueArray(fc.tuple(fc.integer({ min: 0, max: groupCount - 1 }), costs), {
+                selector: (e) => e[0],
+                maxLength: groupCount,
+              })
+              .map((e) => new Map(e)),
           }),
           { minLength: classCount, maxLength: classCount },
         ),
@@ -95,7 +106,8 @@ function bruteForce(inst: Grouped): number[] {
     if (row === inst.rowClass.length) {
       const t = total(inst, choice);
       const ranks = choice.map((c) => (c < 0 ? Number.MAX_SAFE_INTEGER : c));
-      if (best === null || (lexCompare(t, best.total) || lexCompare(ranks, best.ranks)) < 0) best = { total: t, ranks, choice: [...choice] };
+      if (best === null || (lexCompare(t, best.total) || lexCompare(ranks, best.ranks)) < 0)
+        best = { total: t, ranks, choice: [...choice] };
       return;
     }
     for (let col = -1; col < inst.columns; col++) {
@@ -146,7 +158,12 @@ describe('GroupedAssignment', () => {
   });
 
   it('agrees with brute force, and so does the per-row solver, when costs take few values (ties everywhere)', () => {
-    const few = fc.tuple(fc.integer({ min: 0, max: 1 }), fc.integer({ min: -2, max: 3 }), fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 1 }));
+    const few = fc.tuple(
+      fc.integer({ min: 0, max: 1 }),
+      fc.integer({ min: -2, max: 3 }),
+      fc.integer({ min: 0, max: 1 }),
+      fc.integer({ min: 0, max: 1 }),
+    );
     fc.assert(
       fc.property(grouped(6, 6, -2, few), (inst) => {
         const best = bruteForce(inst);

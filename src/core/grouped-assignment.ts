@@ -26,7 +26,8 @@ export class GroupedAssignment {
   addGroup(members: readonly number[]): number {
     for (let i = 0; i < members.length; i++) {
       const col = members[i]!;
-      if (col < 0 || col >= this.columns || (i > 0 && col <= members[i - 1]!)) throw new RangeError(`group member ${col} out of range or out of order`);
+      if (col < 0 || col >= this.columns || (i > 0 && col <= members[i - 1]!))
+        throw new RangeError(`group member ${col} out of range or out of order`);
     }
     this.groupMembers.push(members);
     return this.groupMembers.length - 1;
@@ -81,7 +82,13 @@ export class GroupedAssignment {
     supply.forEach((s, c) => {
       capacity[real + c] = s;
     });
-    const transport = { supply, capacity, edgeStart, edgeGroup: Int32Array.from(edgeGroup), edgeCost: Float64Array.from(edgeCost) };
+    const transport = {
+      supply,
+      capacity,
+      edgeStart,
+      edgeGroup: Int32Array.from(edgeGroup),
+      edgeCost: Float64Array.from(edgeCost),
+    };
     const flow = solveTransport(transport);
     return canonicalColumns(transport, flow, this.groupMembers, rowClass);
   }
@@ -96,7 +103,12 @@ export class GroupedAssignment {
  * brings one there. A group found unreachable for a class stays unreachable as rows settle (the flows left can
  * only shrink, and rows of a class are interchangeable), so each (class, group) pair fails at most once.
  */
-function canonicalColumns(p: Transport, solved: TransportFlow, members: readonly (readonly number[])[], rowClass: ArrayLike<number>): Int32Array {
+function canonicalColumns(
+  p: Transport,
+  solved: TransportFlow,
+  members: readonly (readonly number[])[],
+  rowClass: ArrayLike<number>,
+): Int32Array {
   const { supply, capacity, edgeStart, edgeGroup, edgeCost } = p;
   const { flow, used, potential: pi } = solved;
   const classes = supply.length;
@@ -138,7 +150,8 @@ function canonicalColumns(p: Transport, solved: TransportFlow, members: readonly
 
   const settled = new Int32Array(groups); // columns of each group handed out, lowest first
   const closed = new Uint8Array(edgeGroup.length); // (class, group) pairs no optimal completion can use
-  const nextColumn = (g: number): number => (g >= real ? Number.MAX_SAFE_INTEGER : settled[g]! < members[g]!.length ? members[g]![settled[g]!]! : -1);
+  const nextColumn = (g: number): number =>
+    g >= real ? Number.MAX_SAFE_INTEGER : settled[g]! < members[g]!.length ? members[g]![settled[g]!]! : -1;
 
   // Breadth-first search state: nodes are classes [0, classes), groups [classes, classes + groups), the sink.
   const nodes = classes + groups + 1;
@@ -176,7 +189,8 @@ function canonicalColumns(p: Transport, solved: TransportFlow, members: readonly
         continue;
       }
       if (node < classes) {
-        for (let e = edgeStart[node]!; e < edgeStart[node + 1]!; e++) if (tight[e]) visit(classes + edgeGroup[e]!, node, e);
+        for (let e = edgeStart[node]!; e < edgeStart[node + 1]!; e++)
+          if (tight[e]) visit(classes + edgeGroup[e]!, node, e);
         continue;
       }
       const g = node - classes;
@@ -196,7 +210,8 @@ function canonicalColumns(p: Transport, solved: TransportFlow, members: readonly
     }
     if (found < 0) {
       // Every group reached is as unreachable for c as the target: close them all.
-      for (let e = edgeStart[c]!; e < edgeStart[c + 1]!; e++) if (seen[classes + edgeGroup[e]!] === stamp) closed[e] = 1;
+      for (let e = edgeStart[c]!; e < edgeStart[c + 1]!; e++)
+        if (seen[classes + edgeGroup[e]!] === stamp) closed[e] = 1;
       return false;
     }
     // Apply the cycle: c enters target, ..., c leaves the group of `found`.
@@ -206,9 +221,11 @@ function canonicalColumns(p: Transport, solved: TransportFlow, members: readonly
     while (node !== start) {
       const from = back[node]!;
       const by = via[node]!;
-      if (node === sinkIndex) used[by]!++; // the group `by` passed one unit on to the sink
+      if (node === sinkIndex)
+        used[by]!++; // the group `by` passed one unit on to the sink
       else if (from === sinkIndex) used[node - classes]!--;
-      else if (node < classes) flow[by]!--; // a unit of class `node` left group `from`
+      else if (node < classes)
+        flow[by]!--; // a unit of class `node` left group `from`
       else flow[by]!++; // a unit of class `from` entered group `node`
       node = from;
     }
@@ -220,7 +237,8 @@ function canonicalColumns(p: Transport, solved: TransportFlow, members: readonly
   for (let r = 0; r < rowClass.length; r++) {
     const c = rowClass[r]!;
     order.length = 0;
-    for (let e = edgeStart[c]!; e < edgeStart[c + 1]!; e++) if (tight[e] && !closed[e] && nextColumn(edgeGroup[e]!) >= 0) order.push(e);
+    for (let e = edgeStart[c]!; e < edgeStart[c + 1]!; e++)
+      if (tight[e] && !closed[e] && nextColumn(edgeGroup[e]!) >= 0) order.push(e);
     order.sort((a, b) => nextColumn(edgeGroup[a]!) - nextColumn(edgeGroup[b]!));
     let chosen = -1;
     for (const e of order) {

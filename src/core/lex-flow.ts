@@ -76,7 +76,8 @@ export function solveTransport(t: Transport): TransportFlow {
   const cheapest = new Float64Array(K);
   const edgeArc = new Int32Array(edges);
   for (let c = 0; c < m; c++) {
-    for (let e = t.edgeStart[c]!; e < t.edgeStart[c + 1]!; e++) edgeArc[e] = arc(classNode(c), groupNode(m, t.edgeGroup[e]!), t.supply[c]!, t.edgeCost, e * K);
+    for (let e = t.edgeStart[c]!; e < t.edgeStart[c + 1]!; e++)
+      edgeArc[e] = arc(classNode(c), groupNode(m, t.edgeGroup[e]!), t.supply[c]!, t.edgeCost, e * K);
   }
   const groupArc = new Int32Array(g);
   for (let j = 0; j < g; j++) groupArc[j] = arc(groupNode(m, j), sink, t.capacity[j]!, null, 0);
@@ -253,4 +254,3 @@ export function lexLess(a: Float64Array, ao: number, b: Float64Array, bo: number
 function copy(target: Float64Array, to: number, source: Float64Array, from: number): void {
   for (let k = 0; k < K; k++) target[to + k] = source[from + k]!;
 }
-

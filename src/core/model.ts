@@ -79,8 +79,15 @@ export interface AdmissionPolicy extends SurvivabilityPolicy {
   readonly mode: AdmissionMode;
 }
 
-export const DEFAULT_SURVIVABILITY: SurvivabilityPolicy = Object.freeze({ k: 2, domains: Object.freeze(['blade', 'chassis']) });
-export const DEFAULT_ADMISSION: AdmissionPolicy = Object.freeze({ mode: 'off', k: 1, domains: Object.freeze(['blade', 'chassis']) });
+export const DEFAULT_SURVIVABILITY: SurvivabilityPolicy = Object.freeze({
+  k: 2,
+  domains: Object.freeze(['blade', 'chassis']),
+});
+export const DEFAULT_ADMISSION: AdmissionPolicy = Object.freeze({
+  mode: 'off',
+  k: 1,
+  domains: Object.freeze(['blade', 'chassis']),
+});
 
 export const DEFAULT_POLICY: Policy = Object.freeze({
   weights: Object.freeze({}),

@@ -40,7 +40,11 @@ export function sizeUnits(size: number): number {
  * `standby` is the pool as a list, or as an index the caller keeps up to date (no scan of the pool per
  * decision: the 100,000-blade case). Either way the decisions are the same; the index is only faster.
  */
-export function planPlacements(requests: readonly PlacementRequest[], standby: readonly Blade[] | StandbyIndex, policy: Policy): PlacementPlan {
+export function planPlacements(
+  requests: readonly PlacementRequest[],
+  standby: readonly Blade[] | StandbyIndex,
+  policy: Policy,
+): PlacementPlan {
   const index = standby instanceof StandbyIndex ? standby : StandbyIndex.of(standby);
   const taken = new Map<string, string>(); // blade id -> workload id
   const placements: Placement[] = [];
@@ -83,7 +87,12 @@ const PENDING_COST: Cost = [1, 0, 0, 0];
  * of a shape (the lowest ids win the final tie-break), and a request whose own n best blades are all taken
  * in some assignment still has one of them free, so a blade ranked after its n best never beats them.
  */
-function solveGroup(group: readonly PlacementRequest[], index: StandbyIndex, taken: ReadonlyMap<string, string>, policy: Policy): (Offer | undefined)[] {
+function solveGroup(
+  group: readonly PlacementRequest[],
+  index: StandbyIndex,
+  taken: ReadonlyMap<string, string>,
+  policy: Policy,
+): (Offer | undefined)[] {
   const skip = (blade: Blade): boolean => taken.has(blade.id);
   const rows = group.map((request) => {
     const floors = floorsOf(request.workload, policy);
@@ -91,13 +100,16 @@ function solveGroup(group: readonly PlacementRequest[], index: StandbyIndex, tak
     return topOffers(index, query, group.length);
   });
   // Columns in id order, as in a solver over the whole id-sorted pool, so its tie-break on columns is the one on ids.
-  const columns = [...new Set(rows.flat().map((offer) => offer.blade))].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const columns = [...new Set(rows.flat().map((offer) => offer.blade))].sort((a, b) =>
+    a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+  );
   const columnOf = new Map(columns.map((blade, i) => [blade.id, i]));
   const problem = new AssignmentProblem(columns.length);
   for (const offers of rows) {
     problem.addRow(PENDING_COST);
     const sorted = [...offers].sort((a, b) => columnOf.get(a.blade.id)! - columnOf.get(b.blade.id)!);
-    for (const offer of sorted) problem.addEdge(columnOf.get(offer.blade.id)!, [0, costUnits(offer.fit.cost), 0, sizeUnits(offer.size)]);
+    for (const offer of sorted)
+      problem.addEdge(columnOf.get(offer.blade.id)!, [0, costUnits(offer.fit.cost), 0, sizeUnits(offer.size)]);
   }
   const solution = problem.solve();
   return rows.map((offers, row) => {
@@ -109,7 +121,9 @@ function solveGroup(group: readonly PlacementRequest[], index: StandbyIndex, tak
 /** Highest priority first; inside a priority in workload-id order (the solver's row order). */
 function byPriority(requests: readonly PlacementRequest[]): PlacementRequest[][] {
   const sorted = [...requests].sort(
-    (a, b) => b.workload.priority - a.workload.priority || (a.workload.id < b.workload.id ? -1 : a.workload.id > b.workload.id ? 1 : 0),
+    (a, b) =>
+      b.workload.priority - a.workload.priority ||
+      (a.workload.id < b.workload.id ? -1 : a.workload.id > b.workload.id ? 1 : 0),
   );
   const groups: PlacementRequest[][] = [];
   for (const request of sorted) {
@@ -121,12 +135,22 @@ function byPriority(requests: readonly PlacementRequest[]): PlacementRequest[][]
 }
 
 /** The best few blades this workload did not get, and why each lost. */
-export function runnersUp(chosen: Offer, offers: readonly Offer[], taken: ReadonlyMap<string, string>, workload: string): RunnerUp[] {
+export function runnersUp(
+  chosen: Offer,
+  offers: readonly Offer[],
+  taken: ReadonlyMap<string, string>,
+  workload: string,
+): RunnerUp[] {
   return explainRunnersUp(chosen, [...offers].sort(rankFeasibleFirst), taken, workload);
 }
 
 /** `ranked` is in rankFeasibleFirst order and holds at least RUNNERS_UP + 1 offers when the pool does. */
-export function explainRunnersUp(chosen: Offer, ranked: readonly Offer[], taken: ReadonlyMap<string, string>, workload: string): RunnerUp[] {
+export function explainRunnersUp(
+  chosen: Offer,
+  ranked: readonly Offer[],
+  taken: ReadonlyMap<string, string>,
+  workload: string,
+): RunnerUp[] {
   const others = ranked.filter((o) => o.blade.id !== chosen.blade.id).slice(0, RUNNERS_UP);
   return others.map((o) => {
     const holder = taken.get(o.blade.id);
@@ -138,7 +162,12 @@ export function explainRunnersUp(chosen: Offer, ranked: readonly Offer[], taken:
   });
 }
 
-function pendingOf(request: PlacementRequest, index: StandbyIndex, taken: ReadonlyMap<string, string>, policy: Policy): Pending {
+function pendingOf(
+  request: PlacementRequest,
+  index: StandbyIndex,
+  taken: ReadonlyMap<string, string>,
+  policy: Policy,
+): Pending {
   const base = { workload: request.workload.id, from: request.from };
   const requirements = request.workload.requirements;
   const floors = floorsOf(request.workload, policy);
@@ -153,7 +182,9 @@ function pendingOf(request: PlacementRequest, index: StandbyIndex, taken: Readon
       const detail = `no standby blade meets the hard floor ${first.key} >= ${first.floor} (${example})`;
       return { ...base, reason: 'no-feasible-standby', detail };
     }
-    const why = first ? `${first.key} ${String(first.required)} (e.g. ${lowest.id} offers ${String(first.offered ?? 'none')})` : 'its attributes';
+    const why = first
+      ? `${first.key} ${String(first.required)} (e.g. ${lowest.id} offers ${String(first.offered ?? 'none')})`
+      : 'its attributes';
     return { ...base, reason: 'no-feasible-standby', detail: `no standby blade offers ${why}` };
   }
   // The solver places as many as it can, so every blade that fits a pending workload is taken: the holders are

@@ -9,13 +9,41 @@ import { policyWith, type Policy } from './model.js';
 import { decideRound, type RoundSnapshot, type RoundWorkload } from './round.js';
 import { checkSurvivability } from './survivability.js';
 
-const blade = (id: string, memoryGiB: number, state: RoundBlade['state'] = 'standby', extra: Partial<RoundBlade> = {}): RoundBlade => ({
-  id, resources: { memoryGiB }, state, health: 'ok', ...extra,
+const blade = (
+  id: string,
+  memoryGiB: number,
+  state: RoundBlade['state'] = 'standby',
+  extra: Partial<RoundBlade> = {},
+): RoundBlade => ({
+  id,
+  resources: { memoryGiB },
+  state,
+  health: 'ok',
+  ...extra,
 });
-const workload = (id: string, memoryGiB: number, at: string | null, extra: Partial<RoundWorkload> = {}): RoundWorkload => ({
-  id, requirements: { memoryGiB }, source: 'declared', priority: 0, blade: at, state: at === null ? 'pending' : 'running', movedAt: null, ...extra,
+const workload = (
+  id: string,
+  memoryGiB: number,
+  at: string | null,
+  extra: Partial<RoundWorkload> = {},
+): RoundWorkload => ({
+  id,
+  requirements: { memoryGiB },
+  source: 'declared',
+  priority: 0,
+  blade: at,
+  state: at === null ? 'pending' : 'running',
+  movedAt: null,
+  ...extra,
 });
-const snapshot = (s: Partial<RoundSnapshot>): RoundSnapshot => ({ blades: [], workloads: [], transfers: [], proposals: [], rejected: [], ...s });
+const snapshot = (s: Partial<RoundSnapshot>): RoundSnapshot => ({
+  blades: [],
+  workloads: [],
+  transfers: [],
+  proposals: [],
+  rejected: [],
+  ...s,
+});
 const HOUR = 3_600_000;
 
 describe('hard floors', () => {
@@ -28,7 +56,9 @@ describe('hard floors', () => {
     expect(describeFit(hard)).toBe('memoryGiB: hard floor 768, offers 512 (short by 256)');
     // A minimum of its own lowers the floor below the requirement; a blade between them runs it with a deficit.
     const floor = { ...w, minimum: { memoryGiB: 384 } };
-    expect(fitOf({ memoryGiB: 512 }, w.requirements, {}, floorsOf(floor, policyWith({ hardKeys: ['memoryGiB'] }))).feasible).toBe(true);
+    expect(
+      fitOf({ memoryGiB: 512 }, w.requirements, {}, floorsOf(floor, policyWith({ hardKeys: ['memoryGiB'] }))).feasible,
+    ).toBe(true);
     // A minimum on a key the workload does not otherwise require still counts.
     const gpu = { ...w, minimum: { gpuCount: 1 } };
     expect(fitOf({ memoryGiB: 1024 }, w.requirements, {}, floorsOf(gpu, policyWith({}))).feasible).toBe(false);
@@ -36,20 +66,41 @@ describe('hard floors', () => {
 
   it('leave a workload no blade can take pending with that reason, and take it when a blade meets the floor', () => {
     const policy = policyWith({ hardKeys: ['memoryGiB'] });
-    const pending = decideRound(snapshot({ blades: [blade('S64', 64), blade('S512', 512)], workloads: [workload('W', 768, null)] }), policy, 0);
+    const pending = decideRound(
+      snapshot({ blades: [blade('S64', 64), blade('S512', 512)], workloads: [workload('W', 768, null)] }),
+      policy,
+      0,
+    );
     expect(pending.placements).toEqual([]);
-    expect(pending.pending).toEqual([{
-      workload: 'W', from: null, reason: 'no-feasible-standby', detail: 'no standby blade meets the hard floor memoryGiB >= 768 (e.g. S512 offers 512)',
-    }]);
-    const soft = decideRound(snapshot({ blades: [blade('S64', 64), blade('S512', 512)], workloads: [workload('W', 768, null)] }), policyWith({}), 0);
+    expect(pending.pending).toEqual([
+      {
+        workload: 'W',
+        from: null,
+        reason: 'no-feasible-standby',
+        detail: 'no standby blade meets the hard floor memoryGiB >= 768 (e.g. S512 offers 512)',
+      },
+    ]);
+    const soft = decideRound(
+      snapshot({ blades: [blade('S64', 64), blade('S512', 512)], workloads: [workload('W', 768, null)] }),
+      policyWith({}),
+      0,
+    );
     expect(soft.placements.map((p) => p.to)).toEqual(['S512']);
-    const placed = decideRound(snapshot({ blades: [blade('S512', 512), blade('S1T', 1024)], workloads: [workload('W', 768, null)] }), policy, 0);
+    const placed = decideRound(
+      snapshot({ blades: [blade('S512', 512), blade('S1T', 1024)], workloads: [workload('W', 768, null)] }),
+      policy,
+      0,
+    );
     expect(placed.placements.map((p) => p.to)).toEqual(['S1T']);
   });
 
   it('move a workload off a blade below its floor even when staying costs less, and show runners-up as infeasible', () => {
     const policy = policyWith({ hardKeys: ['memoryGiB'] });
-    const d = decideRound(snapshot({ blades: [blade('A', 512, 'active'), blade('B', 4096)], workloads: [workload('W', 768, 'A')] }), policy, 0);
+    const d = decideRound(
+      snapshot({ blades: [blade('A', 512, 'active'), blade('B', 4096)], workloads: [workload('W', 768, 'A')] }),
+      policy,
+      0,
+    );
     expect(d.cascades.map((c) => `${c.move.from}->${c.move.to}`)).toEqual(['A->B']);
   });
 
@@ -67,14 +118,25 @@ describe('burn-in', () => {
   const repaired = blade('R', 256, 'standby', { burnInSince: 1_000_000 });
 
   it('keeps a repaired blade out of the pool until it stayed that long, and wakes the planner then', () => {
-    const during = decideRound(snapshot({ blades: [repaired], workloads: [workload('W', 256, null)] }), policy, 1_000_000 + 599_999);
+    const during = decideRound(
+      snapshot({ blades: [repaired], workloads: [workload('W', 256, null)] }),
+      policy,
+      1_000_000 + 599_999,
+    );
     expect(during.placements).toEqual([]);
     expect(during.excluded).toEqual([{ blade: 'R', reason: 'burn-in' }]);
     expect(during.wakeAt).toBe(1_600_000);
-    const after = decideRound(snapshot({ blades: [repaired], workloads: [workload('W', 256, null)] }), policy, 1_600_000);
+    const after = decideRound(
+      snapshot({ blades: [repaired], workloads: [workload('W', 256, null)] }),
+      policy,
+      1_600_000,
+    );
     expect(after.placements.map((p) => p.to)).toEqual(['R']);
     // Without a burn-in in the policy, the same blade is a target at once.
-    expect(decideRound(snapshot({ blades: [repaired], workloads: [workload('W', 256, null)] }), policyWith({}), 1_000_001).placements).toHaveLength(1);
+    expect(
+      decideRound(snapshot({ blades: [repaired], workloads: [workload('W', 256, null)] }), policyWith({}), 1_000_001)
+        .placements,
+    ).toHaveLength(1);
   });
 });
 
@@ -82,7 +144,10 @@ describe('cascade windows', () => {
   // 1970-01-05 was a Monday.
   const monday = 4 * 24 * HOUR;
   const policy = policyWith({ cascadeWindows: ['mon-fri 22:00-06:00'] });
-  const state = snapshot({ blades: [blade('A', 512, 'active'), blade('B', 256), blade('F', 256, 'failed')], workloads: [workload('W', 256, 'A')] });
+  const state = snapshot({
+    blades: [blade('A', 512, 'active'), blade('B', 256), blade('F', 256, 'failed')],
+    workloads: [workload('W', 256, 'A')],
+  });
 
   it('reads days and times, across midnight and the week end', () => {
     expect(parseWindow('sat,sun 00:00-24:00')?.days).toEqual(new Set([6, 0]));
@@ -108,7 +173,14 @@ describe('cascade windows', () => {
   });
 
   it('never hold a failover', () => {
-    const d = decideRound(snapshot({ blades: [blade('F', 256, 'failed'), blade('B', 256)], workloads: [workload('W', 256, 'F', { state: 'pending' })] }), policy, monday + 12 * HOUR);
+    const d = decideRound(
+      snapshot({
+        blades: [blade('F', 256, 'failed'), blade('B', 256)],
+        workloads: [workload('W', 256, 'F', { state: 'pending' })],
+      }),
+      policy,
+      monday + 12 * HOUR,
+    );
     expect(d.placements.map((p) => `${p.kind} ${p.to}`)).toEqual(['failover B']);
   });
 
@@ -116,22 +188,46 @@ describe('cascade windows', () => {
     const approval = policyWith({ cascadeWindows: ['mon-fri 22:00-06:00'], requireApproval: true });
     const d = decideRound(state, approval, monday + 12 * HOUR);
     expect(d.propose.map((m) => m.to)).toEqual(['B']);
-    const proposal = { id: 1, workload: 'W', from: 'A', to: 'B', before: null, after: null, saving: 1, proposedAt: 0, status: 'approved' as const,
-      decidedBy: 'op', decidedAt: 1, transfer: null, reason: null };
+    const proposal = {
+      id: 1,
+      workload: 'W',
+      from: 'A',
+      to: 'B',
+      before: null,
+      after: null,
+      saving: 1,
+      proposedAt: 0,
+      status: 'approved' as const,
+      decidedBy: 'op',
+      decidedAt: 1,
+      transfer: null,
+      reason: null,
+    };
     expect(decideRound({ ...state, proposals: [proposal] }, approval, monday + 12 * HOUR).cascades).toEqual([]);
-    expect(decideRound({ ...state, proposals: [proposal] }, approval, monday + 22 * HOUR).cascades.map((c) => c.proposal)).toEqual([1]);
+    expect(
+      decideRound({ ...state, proposals: [proposal] }, approval, monday + 22 * HOUR).cascades.map((c) => c.proposal),
+    ).toEqual([1]);
   });
 });
 
 describe('pinned workloads', () => {
   it('are never cascaded, are listed as frozen candidates, and still fail over', () => {
     const pinned = workload('W', 256, 'A', { pinned: true });
-    const d = decideRound(snapshot({ blades: [blade('A', 512, 'active'), blade('B', 256)], workloads: [pinned] }), policyWith({}), 0);
+    const d = decideRound(
+      snapshot({ blades: [blade('A', 512, 'active'), blade('B', 256)], workloads: [pinned] }),
+      policyWith({}),
+      0,
+    );
     expect(d.cascades).toEqual([]);
     expect(d.candidates.map((c) => [c.workload, c.frozen])).toEqual([['W', true]]);
-    const failed = decideRound(snapshot({
-      blades: [blade('A', 512, 'failed'), blade('B', 256)], workloads: [{ ...pinned, state: 'pending' }],
-    }), policyWith({}), 0);
+    const failed = decideRound(
+      snapshot({
+        blades: [blade('A', 512, 'failed'), blade('B', 256)],
+        workloads: [{ ...pinned, state: 'pending' }],
+      }),
+      policyWith({}),
+      0,
+    );
     expect(failed.placements.map((p) => `${p.kind} ${p.to}`)).toEqual(['failover B']);
   });
 });

@@ -38,7 +38,8 @@ export interface OfferQuery {
  */
 export function topOffers(index: StandbyIndex, query: OfferQuery, count: number): Offer[] {
   const offers = topOf(index, query, count, true);
-  if (query.infeasible === true && offers.length < count) offers.push(...topOf(index, query, count - offers.length, false));
+  if (query.infeasible === true && offers.length < count)
+    offers.push(...topOf(index, query, count - offers.length, false));
   return offers;
 }
 
@@ -56,7 +57,12 @@ function topOf(index: StandbyIndex, query: OfferQuery, count: number, feasible: 
   const offers: Offer[] = [];
   let last: { shape: PoolShape; fit: Fit } | undefined;
   for (const entry of ranked) {
-    if (offers.length >= count && last !== undefined && (entry.fit.cost !== last.fit.cost || entry.shape.size !== last.shape.size)) break;
+    if (
+      offers.length >= count &&
+      last !== undefined &&
+      (entry.fit.cost !== last.fit.cost || entry.shape.size !== last.shape.size)
+    )
+      break;
     let taken = 0;
     for (const blade of entry.shape.blades) {
       if (taken >= count) break;

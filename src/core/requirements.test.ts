@@ -7,20 +7,28 @@ const samples = Array.from({ length: 20 }, (_, i) => ({ memoryGiB: 10 + i, cpuCo
 
 describe('deriveRequirements', () => {
   it('takes declared VM metadata first', () => {
-    expect(deriveRequirements({ declared: { requirements: { memoryGiB: 20 }, source: 'vm-metadata' }, samples, host })).toEqual({
+    expect(
+      deriveRequirements({ declared: { requirements: { memoryGiB: 20 }, source: 'vm-metadata' }, samples, host }),
+    ).toEqual({
       requirements: { memoryGiB: 20 },
       source: 'vm-metadata',
     });
   });
 
   it('measures a high percentile times the headroom, keeping the host attributes', () => {
-    const derived = deriveRequirements({ declared: null, samples, host }, { percentile: 95, headroom: 1.5, minSamples: 10 });
+    const derived = deriveRequirements(
+      { declared: null, samples, host },
+      { percentile: 95, headroom: 1.5, minSamples: 10 },
+    );
     // 95th percentile of 10..29 (nearest rank 19) is 28; of the cpu samples 1..4 it is 4.
     expect(derived).toEqual({ requirements: { cpuArch: 'x86_64', cpuCount: 6, memoryGiB: 42 }, source: 'measured' });
   });
 
   it('falls back to the host blade when there are too few samples', () => {
-    expect(deriveRequirements({ declared: null, samples: samples.slice(0, 3), host })).toEqual({ requirements: host, source: 'host' });
+    expect(deriveRequirements({ declared: null, samples: samples.slice(0, 3), host })).toEqual({
+      requirements: host,
+      source: 'host',
+    });
   });
 
   it('knows nothing without any source', () => {

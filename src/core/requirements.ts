@@ -30,14 +30,19 @@ export interface DerivedRequirements {
  * samples give measured quantities (the host's attributes kept, since a VM cannot change its
  * CPU architecture by being busy). Otherwise the host's resources: the workload ran there.
  */
-export function deriveRequirements(inputs: RequirementInputs, policy: MeasurePolicy = DEFAULT_MEASURE): DerivedRequirements | null {
+export function deriveRequirements(
+  inputs: RequirementInputs,
+  policy: MeasurePolicy = DEFAULT_MEASURE,
+): DerivedRequirements | null {
   if (inputs.declared) return { requirements: inputs.declared.requirements, source: inputs.declared.source };
   if (inputs.samples.length >= policy.minSamples) {
     const measured: Record<string, number | string> = {};
     if (inputs.host) for (const [k, v] of Object.entries(inputs.host)) if (typeof v === 'string') measured[k] = v;
     const keys = new Set(inputs.samples.flatMap((s) => Object.keys(s)));
     for (const key of [...keys].sort()) {
-      const values = inputs.samples.map((s) => s[key]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0);
+      const values = inputs.samples
+        .map((s) => s[key])
+        .filter((v): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0);
       if (values.length === 0) continue;
       measured[key] = round3(percentile(values, policy.percentile) * policy.headroom);
     }

@@ -3,7 +3,15 @@ import { approvalRound, type MoveKey, type Proposal } from './approval-round.js'
 import { planCascade, type CascadeMove, type Candidate } from './cascade.js';
 import type { Pending, Placement } from './decision.js';
 import { cascadesOpen, nextOpening } from './cascade-windows.js';
-import { burnInEnd, cooldownEnd, coolingDown, eligibility, exclusionOf, type Excluded, type RoundBlade } from './eligibility.js';
+import {
+  burnInEnd,
+  cooldownEnd,
+  coolingDown,
+  eligibility,
+  exclusionOf,
+  type Excluded,
+  type RoundBlade,
+} from './eligibility.js';
 import { fitOf } from './fit.js';
 import { floorsOf } from './floors.js';
 import type { Policy, Workload } from './model.js';
@@ -88,7 +96,12 @@ export function decideRound(snapshot: RoundSnapshot, policy: Policy, now: number
     .map((w) => {
       const source = w.blade ? blades.get(w.blade) : undefined;
       return source
-        ? { workload: w, kind: 'failover' as const, from: source.id, before: fitOf(source.resources, w.requirements, policy.weights, floorsOf(w, policy)) }
+        ? {
+            workload: w,
+            kind: 'failover' as const,
+            from: source.id,
+            before: fitOf(source.resources, w.requirements, policy.weights, floorsOf(w, policy)),
+          }
         : { workload: w, kind: 'place' as const, from: null, before: null };
     });
   const placed = requests.length > 0 ? planPlacements(requests, targets(), policy) : { placements: [], pending: [] };
@@ -98,13 +111,24 @@ export function decideRound(snapshot: RoundSnapshot, policy: Policy, now: number
   const drains = drainRequests.length > 0 ? planPlacements(drainRequests, targets(), policy).placements : [];
   drains.forEach(reserve);
 
-  const slots = Math.max(0, policy.maxConcurrentTransfers - snapshot.transfers.length - placed.placements.length - drains.length);
-  const cooling = new Set(snapshot.workloads.filter((w) => !busy.has(w.id) && coolingDown(w.movedAt, policy, now)).map((w) => w.id));
+  const slots = Math.max(
+    0,
+    policy.maxConcurrentTransfers - snapshot.transfers.length - placed.placements.length - drains.length,
+  );
+  const cooling = new Set(
+    snapshot.workloads.filter((w) => !busy.has(w.id) && coolingDown(w.movedAt, policy, now)).map((w) => w.id),
+  );
   const frozen = new Set([...busy, ...cooling]);
   // Only eligible standby blades are cascade targets; the others host nothing, so leaving them out loses no source.
   const open = new Set(targets().map((b) => b.id));
   const visible = [...blades.values()].filter((b) => b.state !== 'standby' || open.has(b.id));
-  const cascade = planCascade({ blades: visible, workloads: snapshot.workloads.filter((w) => !busy.has(w.id)), policy, slots, frozen });
+  const cascade = planCascade({
+    blades: visible,
+    workloads: snapshot.workloads.filter((w) => !busy.has(w.id)),
+    policy,
+    slots,
+    frozen,
+  });
   const movedAt = new Map(snapshot.workloads.map((w) => [w.id, w.movedAt]));
   let wakeAt: number | null = null;
   for (const c of cascade.candidates) {
@@ -123,32 +147,63 @@ export function decideRound(snapshot: RoundSnapshot, policy: Policy, now: number
   }
 
   const base = {
-    placements: placed.placements, pending: placed.pending, drains, candidates: cascade.candidates, deferred: cascade.deferred, wakeAt, excluded,
+    placements: placed.placements,
+    pending: placed.pending,
+    drains,
+    candidates: cascade.candidates,
+    deferred: cascade.deferred,
+    wakeAt,
+    excluded,
     cascadesOpen: windowOpen,
   };
   if (!policy.requireApproval) {
     const expire = snapshot.proposals.map((proposal) => ({ proposal, reason: 'approval is no longer required' }));
     // Outside the windows the moves are shown (cascade plan, the API), never started; failovers above never wait.
     if (!windowOpen) return { ...base, cascades: [], held: cascade.moves, propose: [], expire };
-    return { ...base, cascades: cascade.moves.map((move) => ({ move, proposal: null })), held: [], propose: [], expire };
+    return {
+      ...base,
+      cascades: cascade.moves.map((move) => ({ move, proposal: null })),
+      held: [],
+      propose: [],
+      expire,
+    };
   }
   const round = approvalRound({
-    open: snapshot.proposals, rejected: snapshot.rejected, blades, workloads: snapshot.workloads, busy, cooling, policy, slots,
+    open: snapshot.proposals,
+    rejected: snapshot.rejected,
+    blades,
+    workloads: snapshot.workloads,
+    busy,
+    cooling,
+    policy,
+    slots,
     moves: [...cascade.moves, ...cascade.deferred],
   });
   // Approved proposals outside the windows stay approved and start when one opens.
-  const start = windowOpen ? round.start.map((s) => ({ move: { ...s.move, saving: savingOf(s.move) }, proposal: s.proposal })) : [];
+  const start = windowOpen
+    ? round.start.map((s) => ({ move: { ...s.move, saving: savingOf(s.move) }, proposal: s.proposal }))
+    : [];
   return { ...base, cascades: start, held: [], propose: round.propose, expire: round.expire };
 }
 
 /** Running workloads on blades in maintenance: each asks for the best target, even a worse one. */
-function drainsOf(workloads: readonly RoundWorkload[], blades: ReadonlyMap<string, RoundBlade>, busy: ReadonlySet<string>, policy: Policy): PlacementRequest[] {
+function drainsOf(
+  workloads: readonly RoundWorkload[],
+  blades: ReadonlyMap<string, RoundBlade>,
+  busy: ReadonlySet<string>,
+  policy: Policy,
+): PlacementRequest[] {
   const requests: PlacementRequest[] = [];
   for (const w of workloads) {
     if (w.state !== 'running' || busy.has(w.id) || w.blade === null) continue;
     const blade = blades.get(w.blade);
     if (blade?.state !== 'maintenance') continue;
-    requests.push({ workload: w, kind: 'cascade', from: w.blade, before: fitOf(blade.resources, w.requirements, policy.weights, floorsOf(w, policy)) });
+    requests.push({
+      workload: w,
+      kind: 'cascade',
+      from: w.blade,
+      before: fitOf(blade.resources, w.requirements, policy.weights, floorsOf(w, policy)),
+    });
   }
   return requests;
 }

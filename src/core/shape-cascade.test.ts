@@ -21,14 +21,21 @@ const needs = fc.record({
 });
 
 const cascadeInput = fc
-  .tuple(fc.array(resources, { minLength: 10, maxLength: 40 }), fc.array(resources, { minLength: 10, maxLength: 40 }), fc.array(needs, { minLength: 40, maxLength: 40 }))
+  .tuple(
+    fc.array(resources, { minLength: 10, maxLength: 40 }),
+    fc.array(resources, { minLength: 10, maxLength: 40 }),
+    fc.array(needs, { minLength: 40, maxLength: 40 }),
+  )
   .chain(([active, standby, workloadNeeds]) =>
     fc.tuple(
       fc.constant(active),
       fc.constant(standby),
       fc.constant(workloadNeeds),
       // Ids shuffled, so id order is not input order.
-      fc.shuffledSubarray([...Array(100).keys()], { minLength: active.length + standby.length, maxLength: active.length + standby.length }),
+      fc.shuffledSubarray([...Array(100).keys()], {
+        minLength: active.length + standby.length,
+        maxLength: active.length + standby.length,
+      }),
       fc.shuffledSubarray([...Array(100).keys()], { minLength: active.length, maxLength: active.length }),
       fc.constantFrom(0, 0.05, 0.5),
       fc.integer({ min: 0, max: 6 }),
@@ -40,7 +47,14 @@ const cascadeInput = fc
       ...standby.map((r, i): Blade => ({ id: `B${bladeIds[active.length + i]}`, resources: r, state: 'standby' })),
     ];
     const workloads = active.map(
-      (_, i): Workload => ({ id: `W${workloadIds[i]}`, requirements: workloadNeeds[i]!, source: 'declared', priority: 0, blade: blades[i]!.id, state: 'running' }),
+      (_, i): Workload => ({
+        id: `W${workloadIds[i]}`,
+        requirements: workloadNeeds[i]!,
+        source: 'declared',
+        priority: 0,
+        blade: blades[i]!.id,
+        state: 'running',
+      }),
     );
     return { blades, workloads, policy: policyWith({ minImprovement }), slots };
   });
@@ -56,7 +70,12 @@ describe('planCascade over blade shapes', () => {
   });
 });
 
-const cost = fc.tuple(fc.constant(0), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 3 }));
+const cost = fc.tuple(
+  fc.constant(0),
+  fc.integer({ min: 0, max: 20 }),
+  fc.integer({ min: 0, max: 1 }),
+  fc.integer({ min: 0, max: 3 }),
+);
 const classInstance: fc.Arbitrary<ClassInstance> = fc
   .tuple(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }))
   .chain(([columns, groupCount, classCount]) =>
@@ -65,7 +84,10 @@ const classInstance: fc.Arbitrary<ClassInstance> = fc
       classes: fc.array(
         fc.record({
           fallback: cost,
-          edges: fc.uniqueArray(fc.record({ group: fc.integer({ min: 0, max: groupCount - 1 }), cost }), { selector: (e) => e.group, maxLength: groupCount }),
+          edges: fc.uniqueArray(fc.record({ group: fc.integer({ min: 0, max: groupCount - 1 }), cost }), {
+            selector: (e) => e.group,
+            maxLength: groupCount,
+          }),
         }),
         { minLength: classCount, maxLength: classCount },
       ),

@@ -115,7 +115,12 @@ export class StandbyIndex {
   }
 
   /** Fits remembered per (requirements, shape) for one set of weights, across every decision on this index. */
-  fit(shape: PoolShape, requirements: Resources, weights: Readonly<Record<string, number>>, floors?: Readonly<Record<string, number>>): Fit {
+  fit(
+    shape: PoolShape,
+    requirements: Resources,
+    weights: Readonly<Record<string, number>>,
+    floors?: Readonly<Record<string, number>>,
+  ): Fit {
     let memo = this.memo ?? this.memos.get(weights);
     if (memo === undefined) {
       memo = new FitMemo(weights);

@@ -31,7 +31,12 @@ export function decideCombination(
     for (const workload of situation.hosted.get(blade) ?? []) {
       const c = situation.classOf.get(workload.id)!;
       demand.set(c, (demand.get(c) ?? 0) + 1);
-      const before = fitOf(bladeById.get(blade)!.resources, workload.requirements, policy.weights, floorsOf(workload, policy));
+      const before = fitOf(
+        bladeById.get(blade)!.resources,
+        workload.requirements,
+        policy.weights,
+        floorsOf(workload, policy),
+      );
       requests.push({ workload, kind: 'failover', from: blade, before });
     }
   }

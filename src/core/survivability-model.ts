@@ -44,7 +44,11 @@ export function isProtectable(workload: Workload, bladeById: ReadonlyMap<string,
   return blade !== undefined && blade.state === 'active';
 }
 
-export function situationOf(blades: readonly Blade[], workloads: readonly Workload[], policy: Pick<Policy, 'hardKeys'> = {}): Situation {
+export function situationOf(
+  blades: readonly Blade[],
+  workloads: readonly Workload[],
+  policy: Pick<Policy, 'hardKeys'> = {},
+): Situation {
   const bladeById = new Map(blades.map((b) => [b.id, b]));
   const pool = blades.filter((b) => inPlay(b) && b.state === 'standby').sort((a, b) => byId(a.id, b.id));
   const floored = workloads.some((w) => floorsOf(w, policy) !== NO_FLOORS);
@@ -87,7 +91,9 @@ export function situationOf(blades: readonly Blade[], workloads: readonly Worklo
     let index = bySignature.get(signature);
     if (index === undefined) {
       const fits = (g: number): boolean =>
-        floored ? fitOf(groupResources[g]!, workload.requirements, {}, floors).feasible : admits(groupAttributes[g]!, wants);
+        floored
+          ? fitOf(groupResources[g]!, workload.requirements, {}, floors).feasible
+          : admits(groupAttributes[g]!, wants);
       const usable = groups.flatMap((_, g) => (fits(g) ? [g] : []));
       const key = usable.join(',');
       index = usable.length === 0 ? -1 : classIndex.get(key);
@@ -143,8 +149,12 @@ function signatureOf(attributes: Readonly<Record<string, string>>): string {
 }
 
 function labelOf(wants: Readonly<Record<string, string>>, floors: Readonly<Record<string, number>>): string {
-  const entries = Object.entries(wants).sort(([a], [b]) => byId(a, b)).map(([k, v]) => `${k} ${v}`);
-  const mins = Object.entries(floors).sort(([a], [b]) => byId(a, b)).map(([k, v]) => `${k} >= ${v}`);
+  const entries = Object.entries(wants)
+    .sort(([a], [b]) => byId(a, b))
+    .map(([k, v]) => `${k} ${v}`);
+  const mins = Object.entries(floors)
+    .sort(([a], [b]) => byId(a, b))
+    .map(([k, v]) => `${k} >= ${v}`);
   const all = [...entries, ...mins];
   return all.length === 0 ? 'any' : all.join(', ');
 }

@@ -56,7 +56,12 @@ export function drain(state: DataCenterState, targets: readonly string[]): Drain
   const requests: PlacementRequest[] = state.workloads
     .filter((w) => (w.state === 'running' || w.state === 'transferring') && w.blade !== null && out.has(w.blade))
     .map((w) => {
-      const before = fitOf(bladeById.get(w.blade!)!.resources, w.requirements, state.policy.weights, floorsOf(w, state.policy));
+      const before = fitOf(
+        bladeById.get(w.blade!)!.resources,
+        w.requirements,
+        state.policy.weights,
+        floorsOf(w, state.policy),
+      );
       return { workload: w, kind: 'cascade', from: w.blade, before };
     });
   const pool = state.blades.filter((b) => b.state === 'standby' && !out.has(b.id));

@@ -130,16 +130,28 @@ export function replan(
   const requests: PlacementRequest[] = [];
   for (const blade of failing) {
     for (const workload of situation.hosted.get(blade) ?? []) {
-      const before = fitOf(bladeById.get(blade)!.resources, workload.requirements, policy.weights, floorsOf(workload, policy));
+      const before = fitOf(
+        bladeById.get(blade)!.resources,
+        workload.requirements,
+        policy.weights,
+        floorsOf(workload, policy),
+      );
       requests.push({ workload, kind: 'failover', from: blade, before });
     }
   }
-  const plan = planPlacements(requests, situation.pool.filter((b) => !out.has(b.id)), policy);
+  const plan = planPlacements(
+    requests,
+    situation.pool.filter((b) => !out.has(b.id)),
+    policy,
+  );
   const priority = new Map(requests.map((r) => [r.workload.id, r.workload.priority]));
   const left = plan.pending
     .map((p) => ({ workload: p.workload, priority: priority.get(p.workload)!, reason: p.reason, detail: p.detail }))
     .sort((a, b) => b.priority - a.priority || (a.workload < b.workload ? -1 : 1));
-  const impaired = plan.placements.filter((p) => p.after.deficit > 0).map((p) => p.workload).sort();
+  const impaired = plan.placements
+    .filter((p) => p.after.deficit > 0)
+    .map((p) => p.workload)
+    .sort();
   return { left, impaired };
 }
 

@@ -1,6 +1,13 @@
 // The failure detector's verdicts: what each observation says, and when suspect becomes failed.
 import { describe, expect, it } from 'vitest';
-import { observe, verdictOf, type DetectionSettings, type DetectorState, type Liveness, type VerdictWithReason } from './verdict.js';
+import {
+  observe,
+  verdictOf,
+  type DetectionSettings,
+  type DetectorState,
+  type Liveness,
+  type VerdictWithReason,
+} from './verdict.js';
 
 const ok = { kind: 'status', power: 'on', health: 'ok', state: 'Enabled' } as const;
 const timeout = { kind: 'error', code: 'path', message: 'timeout after 2000 ms' } as const;
@@ -23,7 +30,10 @@ describe('verdictOf', () => {
     expect(verdictOf(ok, true)).toMatchObject({ verdict: 'healthy' });
     expect(verdictOf({ ...ok, health: 'warning' }, true)).toEqual({ verdict: 'degraded', reason: 'Health Warning' });
     expect(verdictOf({ ...ok, health: 'critical' }, true)).toEqual({ verdict: 'failed', reason: 'Health Critical' });
-    expect(verdictOf({ ...ok, power: 'off', state: 'Absent' }, false)).toEqual({ verdict: 'failed', reason: 'State Absent' });
+    expect(verdictOf({ ...ok, power: 'off', state: 'Absent' }, false)).toEqual({
+      verdict: 'failed',
+      reason: 'State Absent',
+    });
     expect(verdictOf({ ...ok, power: 'off', state: 'UnavailableOffline' }, false).verdict).toBe('failed');
     expect(verdictOf({ ...ok, power: 'off' }, true)).toEqual({ verdict: 'failed', reason: 'powered off while active' });
     expect(verdictOf({ ...ok, power: 'off' }, false).verdict).toBe('healthy');

@@ -40,7 +40,11 @@ export interface DetectionSettings {
   readonly consecutive: number;
 }
 
-export const DEFAULT_DETECTION: DetectionSettings = Object.freeze({ failAfterMs: 10_000, suspectAlarmMs: 30_000, consecutive: 2 });
+export const DEFAULT_DETECTION: DetectionSettings = Object.freeze({
+  failAfterMs: 10_000,
+  suspectAlarmMs: 30_000,
+  consecutive: 2,
+});
 
 /** States a BMC reports for a blade that cannot run anything. */
 const GONE_STATES = new Set(['Absent', 'UnavailableOffline']);
@@ -57,14 +61,19 @@ export function verdictOf(seen: BladeObservation, active: boolean): VerdictWithR
   const state = seen.state ?? null;
   if (state !== null && GONE_STATES.has(state)) {
     // A pulled blade has no power; one that says both is a confused BMC, not evidence.
-    if (seen.power === 'on') return { verdict: 'suspect', reason: `contradictory reply: PowerState On and State ${state}` };
+    if (seen.power === 'on')
+      return { verdict: 'suspect', reason: `contradictory reply: PowerState On and State ${state}` };
     return { verdict: 'failed', reason: `State ${state}` };
   }
-  if (seen.health === 'unreachable') return { verdict: 'suspect', reason: 'management path: the controller did not answer' };
+  if (seen.health === 'unreachable')
+    return { verdict: 'suspect', reason: 'management path: the controller did not answer' };
   if (seen.health === 'critical') return { verdict: 'failed', reason: 'Health Critical' };
   if (active && seen.power === 'off') return { verdict: 'failed', reason: 'powered off while active' };
   if (seen.health === 'warning') return { verdict: 'degraded', reason: 'Health Warning' };
-  return { verdict: 'healthy', reason: seen.power === 'unknown' ? 'answers; power not reported' : 'answers; Health OK' };
+  return {
+    verdict: 'healthy',
+    reason: seen.power === 'unknown' ? 'answers; power not reported' : 'answers; Health OK',
+  };
 }
 
 /** What the detector remembers about one blade between observations. */
@@ -116,15 +125,25 @@ export function observe(
   const livenessLostSince = seen.verdict === 'suspect' && lost ? (prev?.livenessLostSince ?? now) : null;
   const streak = prev && prev.pending === seen.verdict ? prev.streak + 1 : 1;
   const alarmed = suspectSince !== null && now - suspectSince >= settings.suspectAlarmMs;
-  const base = { suspectSince, livenessLostSince, pending: seen.verdict, streak, alarmed: alarmed || (suspectSince !== null && prev?.alarmed === true) };
+  const base = {
+    suspectSince,
+    livenessLostSince,
+    pending: seen.verdict,
+    streak,
+    alarmed: alarmed || (suspectSince !== null && prev?.alarmed === true),
+  };
   const to = (verdict: Verdict, reason: string): DetectorState => ({ ...base, verdict, reason, since: now });
   const keep = (): DetectorState => (prev ? { ...prev, ...base } : to(seen.verdict, seen.reason));
   let next: DetectorState;
   if (prev === null) next = to(seen.verdict, seen.reason);
-  else if (prev.verdict === 'failed') next = keep(); // only an operator (repair, clear) ends a failure
+  else if (prev.verdict === 'failed')
+    next = keep(); // only an operator (repair, clear) ends a failure
   else if (seen.verdict === 'failed' || seen.verdict === 'credentials') next = to(seen.verdict, seen.reason);
   else if (seen.verdict === 'suspect') {
-    const both = suspectSince !== null && livenessLostSince !== null && now - Math.max(suspectSince, livenessLostSince) >= settings.failAfterMs;
+    const both =
+      suspectSince !== null &&
+      livenessLostSince !== null &&
+      now - Math.max(suspectSince, livenessLostSince) >= settings.failAfterMs;
     if (both && streak >= settings.consecutive) next = to('failed', `${seen.reason}; and ${liveness!.reason}`);
     else if (prev.verdict === 'suspect') next = { ...keep(), reason: seen.reason };
     else next = to('suspect', seen.reason);

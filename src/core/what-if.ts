@@ -28,7 +28,12 @@ export interface WhatIf {
 
 export function planWhatIf(input: WhatIfInput, maxRounds = 1000): WhatIf {
   // The chain at one instant, to its end: no slot limit, no cooldown, and no one to approve.
-  const policy: Policy = { ...input.policy, maxConcurrentTransfers: Infinity, cooldownSeconds: 0, requireApproval: false };
+  const policy: Policy = {
+    ...input.policy,
+    maxConcurrentTransfers: Infinity,
+    cooldownSeconds: 0,
+    requireApproval: false,
+  };
   const failing = new Set(input.fail);
   const blades = new Map(input.blades.map((b) => [b.id, failing.has(b.id) ? { ...b, state: 'failed' as const } : b]));
   const workloads = new Map<string, RoundWorkload>();
@@ -44,7 +49,11 @@ export function planWhatIf(input: WhatIfInput, maxRounds = 1000): WhatIf {
   let pending: readonly Pending[] = [];
   let truncated = true;
   for (let round = 0; round <= maxRounds; round++) {
-    const d = decideRound({ blades: [...blades.values()], workloads: [...workloads.values()], transfers: [], proposals: [], rejected: [] }, policy, 0);
+    const d = decideRound(
+      { blades: [...blades.values()], workloads: [...workloads.values()], transfers: [], proposals: [], rejected: [] },
+      policy,
+      0,
+    );
     pending = d.pending;
     const placed = [...d.placements, ...d.drains];
     // Cascades are planned once the failovers have landed, so a workload just placed may cascade in the next round.
@@ -58,7 +67,8 @@ export function planWhatIf(input: WhatIfInput, maxRounds = 1000): WhatIf {
     for (const p of [...placed, ...moves]) {
       blades.set(p.to, { ...blades.get(p.to)!, state: 'active' });
       // A drained blade stays in maintenance; a cascade's source returns to the pool.
-      if (p.from !== null && blades.get(p.from)?.state === 'active') blades.set(p.from, { ...blades.get(p.from)!, state: 'standby' });
+      if (p.from !== null && blades.get(p.from)?.state === 'active')
+        blades.set(p.from, { ...blades.get(p.from)!, state: 'standby' });
       workloads.set(p.workload, { ...workloads.get(p.workload)!, blade: p.to, state: 'running' });
     }
   }

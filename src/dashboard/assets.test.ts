@@ -43,7 +43,10 @@ describe('mountDashboard', () => {
     const js = await server.inject({ url: '/dashboard/js/main.js' });
     expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(js.headers['cache-control']).toBe('no-cache');
-    const again = await server.inject({ url: '/dashboard/js/main.js', headers: { 'if-none-match': String(js.headers.etag) } });
+    const again = await server.inject({
+      url: '/dashboard/js/main.js',
+      headers: { 'if-none-match': String(js.headers.etag) },
+    });
     expect(again.statusCode).toBe(304);
     expect(again.body).toBe('');
     const head = await server.inject({ method: 'HEAD', url: '/dashboard/dashboard.css' });
@@ -52,7 +55,13 @@ describe('mountDashboard', () => {
 
   it('serves nothing but the build’s files of known types', async () => {
     const server = app();
-    for (const url of ['/dashboard/notes.txt', '/dashboard/js/../static/index.html', '/dashboard/..%2F..%2Fpackage.json', '/dashboard/js/%2e%2e%2fassets.ts', '/dashboard/nope.js']) {
+    for (const url of [
+      '/dashboard/notes.txt',
+      '/dashboard/js/../static/index.html',
+      '/dashboard/..%2F..%2Fpackage.json',
+      '/dashboard/js/%2e%2e%2fassets.ts',
+      '/dashboard/nope.js',
+    ]) {
       expect((await server.inject({ url })).statusCode, url).toBe(404);
     }
   });

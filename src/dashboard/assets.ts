@@ -25,7 +25,8 @@ const TYPES: Readonly<Record<string, string>> = {
  * runs, so even a string that escaped escaping could not execute.
  */
 const SECURITY: Readonly<Record<string, string>> = {
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
@@ -49,7 +50,10 @@ export function loadAssets(dir: string): Map<string, Asset> {
     const body = readFileSync(file);
     assets.set(path, { body, type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` });
   };
-  for (const [sub, prefix] of [['static', ''], ['js', 'js/']] as const) {
+  for (const [sub, prefix] of [
+    ['static', ''],
+    ['js', 'js/'],
+  ] as const) {
     const folder = join(dir, sub);
     if (!existsSync(folder)) continue;
     for (const name of readdirSync(folder)) add(`${prefix}${name}`, join(folder, name));
@@ -57,18 +61,26 @@ export function loadAssets(dir: string): Map<string, Asset> {
   return assets;
 }
 
-export function mountDashboard(app: FastifyInstance, options: { readonly dir?: string; readonly warn?: (message: string) => void } = {}): void {
+export function mountDashboard(
+  app: FastifyInstance,
+  options: { readonly dir?: string; readonly warn?: (message: string) => void } = {},
+): void {
   const dir = options.dir ?? defaultAssetDir();
   const assets = loadAssets(dir);
-  if (!assets.has('index.html')) options.warn?.(`the dashboard is not built (${dir} has no index.html): run npm run build`);
+  if (!assets.has('index.html'))
+    options.warn?.(`the dashboard is not built (${dir} has no index.html): run npm run build`);
   const config = { access: 'public' as const };
 
   const send = (request: FastifyRequest, reply: FastifyReply, path: string): FastifyReply => {
     void reply.headers(SECURITY);
     const asset = assets.get(path);
     if (!asset) {
-      const missing = path === 'index.html' ? 'the dashboard is not built: run npm run build' : `no file /dashboard/${path}`;
-      return reply.code(path === 'index.html' ? 503 : 404).type('text/plain; charset=utf-8').send(missing);
+      const missing =
+        path === 'index.html' ? 'the dashboard is not built: run npm run build' : `no file /dashboard/${path}`;
+      return reply
+        .code(path === 'index.html' ? 503 : 404)
+        .type('text/plain; charset=utf-8')
+        .send(missing);
     }
     // Revalidate every time: a new build shows at the next load, and an unchanged file costs a 304.
     void reply.header('cache-control', 'no-cache').header('etag', asset.etag);
@@ -79,6 +91,10 @@ export function mountDashboard(app: FastifyInstance, options: { readonly dir?: s
   app.get('/', { config }, async (_request, reply) => reply.redirect('/dashboard/', 302));
   app.get('/dashboard', { config }, async (_request, reply) => reply.redirect('/dashboard/', 301));
   app.get('/dashboard/', { config }, async (request, reply) => send(request, reply, 'index.html'));
-  app.get<{ Params: { file: string } }>('/dashboard/:file', { config }, async (request, reply) => send(request, reply, request.params.file));
-  app.get<{ Params: { file: string } }>('/dashboard/js/:file', { config }, async (request, reply) => send(request, reply, `js/${request.params.file}`));
+  app.get<{ Params: { file: string } }>('/dashboard/:file', { config }, async (request, reply) =>
+    send(request, reply, request.params.file),
+  );
+  app.get<{ Params: { file: string } }>('/dashboard/js/:file', { config }, async (request, reply) =>
+    send(request, reply, `js/${request.params.file}`),
+  );
 }

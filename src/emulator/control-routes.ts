@@ -29,7 +29,10 @@ export interface ControlHooks {
    * An operator repaired a blade: the world is fixed, and the controller (in the same process) is told.
    * Returns what the controller said, or null when there is no controller to tell.
    */
-  readonly onRepair?: (blade: string, actor: string) => Promise<{ readonly accepted: boolean; readonly message: string } | null>;
+  readonly onRepair?: (
+    blade: string,
+    actor: string,
+  ) => Promise<{ readonly accepted: boolean; readonly message: string } | null>;
 }
 
 export interface ControlOptions {
@@ -54,7 +57,9 @@ export function controlRoutes(app: FastifyInstance, o: ControlOptions): void {
     const given = Buffer.from(request.headers.authorization ?? '');
     const wanted = Buffer.from(`Bearer ${o.token}`);
     if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
-      return reply.code(401).send({ error: { code: 'unauthorized', message: 'the control API needs the bearer token from serve.json' } });
+      return reply
+        .code(401)
+        .send({ error: { code: 'unauthorized', message: 'the control API needs the bearer token from serve.json' } });
     }
   });
 
@@ -63,10 +68,18 @@ export function controlRoutes(app: FastifyInstance, o: ControlOptions): void {
     try {
       return await work();
     } catch (error) {
-      if (error instanceof BadRequest) return reply.code(400).send({ error: { code: 'bad-request', field: error.field, message: error.message } });
+      if (error instanceof BadRequest)
+        return reply.code(400).send({ error: { code: 'bad-request', field: error.field, message: error.message } });
       if (error instanceof DriverError) {
-        const status = error.code === 'unknown-blade' || error.code === 'unknown-workload' ? 404 : error.code === 'unreachable' ? 503 : 409;
-        return reply.code(status).send({ error: { code: error.code, message: error.message, blade: error.blade, workload: error.workload } });
+        const status =
+          error.code === 'unknown-blade' || error.code === 'unknown-workload'
+            ? 404
+            : error.code === 'unreachable'
+              ? 503
+              : 409;
+        return reply
+          .code(status)
+          .send({ error: { code: error.code, message: error.message, blade: error.blade, workload: error.workload } });
       }
       throw error;
     }
@@ -87,18 +100,26 @@ export function controlRoutes(app: FastifyInstance, o: ControlOptions): void {
   app.post(`${CONTROL}/workloads`, async (request, reply) =>
     handle(reply, () => {
       const body = parse(addWorkloadBody, request.body);
-      if (world.workload(body.id)) throw new DriverError('already-running', `workload ${body.id}: already exists`, null, body.id);
+      if (world.workload(body.id))
+        throw new DriverError('already-running', `workload ${body.id}: already exists`, null, body.id);
       if (body.blade !== undefined) needBlade(body.blade);
       try {
         world.addWorkload({ ...body, source: body.source === undefined ? 'declared' : body.source });
       } catch (error) {
         // The world refuses a start on a blade that is off or busy.
-        throw new DriverError('blade-busy', error instanceof Error ? error.message : String(error), body.blade ?? null, body.id);
+        throw new DriverError(
+          'blade-busy',
+          error instanceof Error ? error.message : String(error),
+          body.blade ?? null,
+          body.id,
+        );
       }
       return reply.code(201).send(world.workload(body.id));
     }),
   );
-  app.get<Params>(`${CONTROL}/workloads/:id`, async (request, reply) => handle(reply, () => workloads.status(request.params.id)));
+  app.get<Params>(`${CONTROL}/workloads/:id`, async (request, reply) =>
+    handle(reply, () => workloads.status(request.params.id)),
+  );
   // The hypervisor's heartbeat: answered by the world itself, not through the blade's BMC, so a BMC fault leaves it.
   app.get<Params>(`${CONTROL}/workloads/:id/liveness`, async (request) => workloads.liveness(request.params.id));
   app.get<Params>(`${CONTROL}/workloads/:id/declared`, async (request, reply) =>
@@ -141,7 +162,9 @@ export function controlRoutes(app: FastifyInstance, o: ControlOptions): void {
   );
 
   // --- the emulated SAN: boot LUN and identity of a workload ---
-  app.get<Params>(`${CONTROL}/storage/:id`, async (request) => ({ blade: await storage.attachedTo(request.params.id) }));
+  app.get<Params>(`${CONTROL}/storage/:id`, async (request) => ({
+    blade: await storage.attachedTo(request.params.id),
+  }));
   app.put<Params>(`${CONTROL}/storage/:id`, async (request, reply) =>
     handle(reply, async () => {
       await storage.attach(request.params.id, parse(bladeBody, request.body).blade);
@@ -153,7 +176,10 @@ export function controlRoutes(app: FastifyInstance, o: ControlOptions): void {
   app.post(`${CONTROL}/blades`, async (request, reply) =>
     handle(reply, () => {
       const body = parse(addBladeBody, request.body);
-      if (world.blade(body.id)) return reply.code(409).send({ error: { code: 'blade-exists', field: 'id', message: `blade ${body.id} already exists` } });
+      if (world.blade(body.id))
+        return reply
+          .code(409)
+          .send({ error: { code: 'blade-exists', field: 'id', message: `blade ${body.id} already exists` } });
       const holder = body.location ? world.bladeAt(body.location) : undefined;
       if (holder !== undefined) {
         const message = `slot ${body.location!.slot} of chassis ${body.location!.chassis} already holds ${holder}`;
@@ -198,7 +224,12 @@ export function controlRoutes(app: FastifyInstance, o: ControlOptions): void {
       const { forMs } = parse(outageBody, request.body);
       if (forMs === 0) faults.service.restore();
       else faults.service.outage(forMs);
-      return { done: forMs === 0 ? 'the Redfish service answers again' : `the Redfish service drops every connection for ${forMs} ms` };
+      return {
+        done:
+          forMs === 0
+            ? 'the Redfish service answers again'
+            : `the Redfish service drops every connection for ${forMs} ms`,
+      };
     }),
   );
   app.post(`${CONTROL}/redfish/password`, async (request, reply) =>
@@ -210,8 +241,15 @@ export function controlRoutes(app: FastifyInstance, o: ControlOptions): void {
   app.post<Params>(`${CONTROL}/chassis/:id/power-loss`, async (request, reply) =>
     handle(reply, () => {
       const blades = faults.chassisPowerLoss(request.params.id);
-      if (blades.length === 0) return reply.code(404).send({ error: { code: 'unknown-chassis', message: `chassis ${request.params.id}: no blades there` } });
-      return { chassis: request.params.id, blades, done: `chassis ${request.params.id} lost power: ${blades.length} blades off` };
+      if (blades.length === 0)
+        return reply
+          .code(404)
+          .send({ error: { code: 'unknown-chassis', message: `chassis ${request.params.id}: no blades there` } });
+      return {
+        chassis: request.params.id,
+        blades,
+        done: `chassis ${request.params.id} lost power: ${blades.length} blades off`,
+      };
     }),
   );
 }

@@ -1,12 +1,19 @@
 // The emulator's JSON control API (not Redfish): request bodies, validated with zod, and how a bad one is answered.
 import { z } from 'zod';
 
-const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected an id of letters, digits, ".", "_" or "-" (at most 64)');
+const id = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected an id of letters, digits, ".", "_" or "-" (at most 64)');
 const resources = z.record(z.string().min(1), z.union([z.number().min(0), z.string()]));
 
 export const bladeBody = z.object({ blade: id });
 export const moveBody = z.object({ from: id, to: id });
-export const checkpointBody = z.object({ workload: id, blade: z.string(), sequence: z.number().int().min(0), data: z.string() });
+export const checkpointBody = z.object({
+  workload: id,
+  blade: z.string(),
+  sequence: z.number().int().min(0),
+  data: z.string(),
+});
 export const restoreBody = z.object({ blade: id, checkpoint: checkpointBody });
 
 export const addBladeBody = z.object({
@@ -45,7 +52,11 @@ export const faultBody = z.discriminatedUnion('kind', [
     periodMs: z.number().int().min(10).max(600_000).default(1_000),
   }),
   /** The BMC answers Redfish `delayMs` late, for `forMs` (a congested management network). */
-  z.object({ kind: z.literal('slow'), delayMs: z.number().int().min(1).max(600_000).default(500), forMs: z.number().int().min(1).max(3_600_000).default(10_000) }),
+  z.object({
+    kind: z.literal('slow'),
+    delayMs: z.number().int().min(1).max(600_000).default(500),
+    forMs: z.number().int().min(1).max(3_600_000).default(10_000),
+  }),
   /** The BMC answers Redfish with garbage (cut-off JSON, wrong types, an HTML error page), for `forMs`. */
   z.object({ kind: z.literal('malformed'), forMs: z.number().int().min(1).max(3_600_000).default(10_000) }),
   /** The System's Status.State: Absent (pulled: it loses power too), UnavailableOffline, or back to Enabled. */
@@ -62,7 +73,12 @@ export type Fault = z.infer<typeof faultBody>;
 export const outageBody = z.object({ forMs: z.number().int().min(0).max(3_600_000) }).strict();
 export const passwordBody = z.object({ password: z.string().min(1).max(256) }).strict();
 
-export const repairBody = z.object({ actor: z.string().regex(/^operator(:[\w.@-]{1,64})?$/, 'expected "operator" or "operator:NAME"').default('operator:cli') });
+export const repairBody = z.object({
+  actor: z
+    .string()
+    .regex(/^operator(:[\w.@-]{1,64})?$/, 'expected "operator" or "operator:NAME"')
+    .default('operator:cli'),
+});
 
 export const migrationQuery = z.object({ from: id, to: id });
 

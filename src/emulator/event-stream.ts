@@ -53,13 +53,23 @@ export class RedfishEventStream {
   attach(response: ServerResponse, lastEventId: string | undefined): void {
     if (!this.#enabled) {
       response.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '5' });
-      response.end(JSON.stringify({ error: { code: 'Base.1.16.0.ServiceTemporarilyUnavailable', message: 'The event stream is not available.' } }));
+      response.end(
+        JSON.stringify({
+          error: { code: 'Base.1.16.0.ServiceTemporarilyUnavailable', message: 'The event stream is not available.' },
+        }),
+      );
       return;
     }
-    response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    response.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
     response.write(':\n\n');
     const after = Number(lastEventId);
-    if (lastEventId !== undefined && Number.isInteger(after)) for (const sent of this.#recent) if (sent.id > after) response.write(sent.text);
+    if (lastEventId !== undefined && Number.isInteger(after))
+      for (const sent of this.#recent) if (sent.id > after) response.write(sent.text);
     this.#clients.add(response);
     response.on('close', () => this.#clients.delete(response));
   }
@@ -80,7 +90,12 @@ export class RedfishEventStream {
     // A dead BMC says nothing: unreachability is found by the client's own calls timing out.
     if (record === null) return;
     const id = this.#next++;
-    const payload: Json = { '@odata.type': '#Event.v1_7_0.Event', Id: String(id), Name: 'Cascade emulator event', Events: [{ EventId: String(id), ...record }] };
+    const payload: Json = {
+      '@odata.type': '#Event.v1_7_0.Event',
+      Id: String(id),
+      Name: 'Cascade emulator event',
+      Events: [{ EventId: String(id), ...record }],
+    };
     const sent: Sent = { id, text: `id: ${id}\ndata: ${JSON.stringify(payload)}\n\n` };
     this.#recent.push(sent);
     if (this.#recent.length > REPLAY) this.#recent.shift();
@@ -116,7 +131,12 @@ export function eventRecord(event: HardwareEvent): Json | null {
     case 'health': {
       if (event.health === 'unreachable') return null;
       const severity = SEVERITY[event.health];
-      return message(`ResourceStatusChanged${severity}`, severity, `The health of resource '${origin}' has changed to ${severity}.`, [origin]);
+      return message(
+        `ResourceStatusChanged${severity}`,
+        severity,
+        `The health of resource '${origin}' has changed to ${severity}.`,
+        [origin],
+      );
     }
     case 'added':
       return message('ResourceCreated', 'OK', 'The resource was created successfully.', []);

@@ -7,7 +7,10 @@ import { ROOT, type Json } from './redfish-view.js';
 export const SUBSCRIPTIONS = `${ROOT}/EventService/Subscriptions`;
 
 const destination = z.object({
-  Destination: z.string().url().refine((u) => /^https?:/.test(u), 'expected an http(s) URL'),
+  Destination: z
+    .string()
+    .url()
+    .refine((u) => /^https?:/.test(u), 'expected an http(s) URL'),
   Context: z.string().max(256).optional(),
   Protocol: z.literal('Redfish').optional(),
   EventTypes: z.array(z.string()).optional(),
@@ -36,7 +39,12 @@ export class EventSubscriptions {
     if (!parsed.success) return { error: parsed.error.issues[0]?.path.map(String).join('.') || 'Destination' };
     const id = String(this.#next++);
     const headers = Object.assign({}, ...(parsed.data.HttpHeaders ?? [])) as Record<string, string>;
-    this.#subscriptions.set(id, { id, destination: parsed.data.Destination, context: parsed.data.Context ?? null, headers });
+    this.#subscriptions.set(id, {
+      id,
+      destination: parsed.data.Destination,
+      context: parsed.data.Context ?? null,
+      headers,
+    });
     return { id, view: this.view(id)! };
   }
 
@@ -70,7 +78,13 @@ export class EventSubscriptions {
     for (const s of this.#subscriptions.values()) {
       const body = JSON.stringify({ ...payload, Context: s.context });
       const headers = { ...s.headers, 'Content-Type': 'application/json' };
-      fetch(s.destination, { method: 'POST', headers, body, redirect: 'error', signal: AbortSignal.timeout(2_000) }).then(
+      fetch(s.destination, {
+        method: 'POST',
+        headers,
+        body,
+        redirect: 'error',
+        signal: AbortSignal.timeout(2_000),
+      }).then(
         (reply) => {
           if (reply.ok) this.delivered++;
           else this.failed++;

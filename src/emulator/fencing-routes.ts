@@ -15,13 +15,16 @@ export const initiatorOf = (blade: string): string => `iqn.2026-12.io.cascade.em
 
 const resetBody = z.object({ ResetType: z.string() });
 const outletBody = z.object({ PowerState: z.enum(['On', 'Off']) });
-const connectionBody = z.object({ Links: z.object({ InitiatorEndpoints: z.array(z.object({ '@odata.id': z.string() })) }) });
+const connectionBody = z.object({
+  Links: z.object({ InitiatorEndpoints: z.array(z.object({ '@odata.id': z.string() })) }),
+});
 
 const ref = (path: string): Json => ({ '@odata.id': path });
 const endpointPath = (blade: string): string => `${SAN}/Endpoints/${encodeURIComponent(blade)}`;
 
 export function fencingRoutes(app: FastifyInstance, world: FakeWorld, faults: FenceFaults): void {
-  const bladeOfChassis = (id: string): FakeBladeView | undefined => (id.startsWith('Blade-') ? world.blade(id.slice('Blade-'.length)) : undefined);
+  const bladeOfChassis = (id: string): FakeBladeView | undefined =>
+    id.startsWith('Blade-') ? world.blade(id.slice('Blade-'.length)) : undefined;
   const bladeInSlot = (pdu: string, outlet: string): FakeBladeView | undefined => {
     const slot = Number(outlet);
     const id = Number.isInteger(slot) ? world.bladeAt({ chassis: pdu, slot }) : undefined;
@@ -30,7 +33,9 @@ export function fencingRoutes(app: FastifyInstance, world: FakeWorld, faults: Fe
   /** True when the device answers for this blade; otherwise the reply is sent (503: the device does not answer). */
   const answers = (level: FenceDeviceLevel, blade: string, reply: FastifyReply): boolean => {
     if (faults.of(level, blade) !== 'unreachable') return true;
-    void reply.code(503).send(redfishError('ServiceTemporarilyUnavailable', `The ${level} device does not answer for ${blade}.`));
+    void reply
+      .code(503)
+      .send(redfishError('ServiceTemporarilyUnavailable', `The ${level} device does not answer for ${blade}.`));
     return false;
   };
 
@@ -46,35 +51,71 @@ export function fencingRoutes(app: FastifyInstance, world: FakeWorld, faults: Fe
     const blade = bladeOfChassis(request.params.id);
     if (!blade) return notFound(reply, request);
     const body = resetBody.safeParse(request.body);
-    if (!body.success) return reply.code(400).send(redfishError('ActionParameterMissing', 'The action Chassis.Reset requires the parameter ResetType.'));
+    if (!body.success)
+      return reply
+        .code(400)
+        .send(redfishError('ActionParameterMissing', 'The action Chassis.Reset requires the parameter ResetType.'));
     const type = body.data.ResetType;
     if (type !== 'ForceOff' && type !== 'On') {
-      return reply.code(400).send(redfishError('ActionParameterNotSupported', `The parameter ResetType has the value ${JSON.stringify(type)}, not one of ForceOff, On.`));
+      return reply
+        .code(400)
+        .send(
+          redfishError(
+            'ActionParameterNotSupported',
+            `The parameter ResetType has the value ${JSON.stringify(type)}, not one of ForceOff, On.`,
+          ),
+        );
     }
     if (faults.of('enclosure', blade.id) !== 'ignore') world.requestPower(blade.id, type === 'On' ? 'on' : 'off');
     return reply.code(204).send();
   });
 
   // --- one switched PDU per enclosure, one outlet per slot ---
-  const pdus = (): string[] => [...new Set(world.bladeIds().flatMap((id) => world.blade(id)?.location?.chassis ?? []))].sort();
+  const pdus = (): string[] =>
+    [...new Set(world.bladeIds().flatMap((id) => world.blade(id)?.location?.chassis ?? []))].sort();
   app.get(`${ROOT}/PowerEquipment`, async () => ({
-    '@odata.id': `${ROOT}/PowerEquipment`, '@odata.type': '#PowerEquipment.v1_2_1.PowerEquipment', Id: 'PowerEquipment',
-    Name: 'Power equipment', RackPDUs: ref(RACK_PDUS),
+    '@odata.id': `${ROOT}/PowerEquipment`,
+    '@odata.type': '#PowerEquipment.v1_2_1.PowerEquipment',
+    Id: 'PowerEquipment',
+    Name: 'Power equipment',
+    RackPDUs: ref(RACK_PDUS),
   }));
-  app.get(RACK_PDUS, async () => collection(RACK_PDUS, 'PowerDistribution', 'Rack PDUs', pdus().map((p) => `${RACK_PDUS}/${encodeURIComponent(p)}`)));
+  app.get(RACK_PDUS, async () =>
+    collection(
+      RACK_PDUS,
+      'PowerDistribution',
+      'Rack PDUs',
+      pdus().map((p) => `${RACK_PDUS}/${encodeURIComponent(p)}`),
+    ),
+  );
   app.get<{ Params: { pdu: string } }>(`${RACK_PDUS}/:pdu`, async (request, reply) => {
     const pdu = request.params.pdu;
     if (!pdus().includes(pdu)) return notFound(reply, request);
     const path = `${RACK_PDUS}/${encodeURIComponent(pdu)}`;
-    return { '@odata.id': path, '@odata.type': '#PowerDistribution.v1_3_1.PowerDistribution', Id: pdu, Name: `PDU of ${pdu}`, EquipmentType: 'RackPDU', Outlets: ref(`${path}/Outlets`) };
+    return {
+      '@odata.id': path,
+      '@odata.type': '#PowerDistribution.v1_3_1.PowerDistribution',
+      Id: pdu,
+      Name: `PDU of ${pdu}`,
+      EquipmentType: 'RackPDU',
+      Outlets: ref(`${path}/Outlets`),
+    };
   });
   const slotsOf = (pdu: string): number[] =>
-    world.bladeIds().flatMap((id) => (world.blade(id)?.location?.chassis === pdu ? [world.blade(id)!.location!.slot] : [])).sort((a, b) => a - b);
+    world
+      .bladeIds()
+      .flatMap((id) => (world.blade(id)?.location?.chassis === pdu ? [world.blade(id)!.location!.slot] : []))
+      .sort((a, b) => a - b);
   app.get<{ Params: { pdu: string } }>(`${RACK_PDUS}/:pdu/Outlets`, async (request, reply) => {
     const pdu = request.params.pdu;
     if (!pdus().includes(pdu)) return notFound(reply, request);
     const path = `${RACK_PDUS}/${encodeURIComponent(pdu)}/Outlets`;
-    return collection(path, 'Outlet', 'Outlets', slotsOf(pdu).map((s) => `${path}/${s}`));
+    return collection(
+      path,
+      'Outlet',
+      'Outlets',
+      slotsOf(pdu).map((s) => `${path}/${s}`),
+    );
   });
   type OutletRequest = FastifyRequest<{ Params: { pdu: string; outlet: string } }>;
   app.get(`${RACK_PDUS}/:pdu/Outlets/:outlet`, async (request: OutletRequest, reply) => {
@@ -83,9 +124,18 @@ export function fencingRoutes(app: FastifyInstance, world: FakeWorld, faults: Fe
     if (!answers('pdu', blade.id, reply)) return reply;
     const path = `${RACK_PDUS}/${encodeURIComponent(request.params.pdu)}/Outlets/${request.params.outlet}`;
     return {
-      '@odata.id': path, '@odata.type': '#Outlet.v1_4_3.Outlet', Id: request.params.outlet, Name: `Outlet ${request.params.outlet}`,
-      PowerState: blade.outletOff ? 'Off' : 'On', Links: { BranchCircuit: ref(`${RACK_PDUS}/${encodeURIComponent(request.params.pdu)}`) },
-      Actions: { '#Outlet.PowerControl': { target: `${path}/Actions/Outlet.PowerControl`, 'PowerState@Redfish.AllowableValues': ['On', 'Off'] } },
+      '@odata.id': path,
+      '@odata.type': '#Outlet.v1_4_3.Outlet',
+      Id: request.params.outlet,
+      Name: `Outlet ${request.params.outlet}`,
+      PowerState: blade.outletOff ? 'Off' : 'On',
+      Links: { BranchCircuit: ref(`${RACK_PDUS}/${encodeURIComponent(request.params.pdu)}`) },
+      Actions: {
+        '#Outlet.PowerControl': {
+          target: `${path}/Actions/Outlet.PowerControl`,
+          'PowerState@Redfish.AllowableValues': ['On', 'Off'],
+        },
+      },
     };
   });
   app.post(`${RACK_PDUS}/:pdu/Outlets/:outlet/Actions/Outlet.PowerControl`, async (request: OutletRequest, reply) => {
@@ -93,25 +143,45 @@ export function fencingRoutes(app: FastifyInstance, world: FakeWorld, faults: Fe
     if (!blade) return notFound(reply, request);
     if (!answers('pdu', blade.id, reply)) return reply;
     const body = outletBody.safeParse(request.body);
-    if (!body.success) return reply.code(400).send(redfishError('ActionParameterMissing', 'The action Outlet.PowerControl requires PowerState On or Off.'));
-    if (faults.of('pdu', blade.id) !== 'ignore') world.setOutlet(blade.id, body.data.PowerState === 'On' ? 'on' : 'off');
+    if (!body.success)
+      return reply
+        .code(400)
+        .send(redfishError('ActionParameterMissing', 'The action Outlet.PowerControl requires PowerState On or Off.'));
+    if (faults.of('pdu', blade.id) !== 'ignore')
+      world.setOutlet(blade.id, body.data.PowerState === 'On' ? 'on' : 'off');
     return reply.code(204).send();
   });
 
   // --- the SAN: an endpoint per blade's initiator, a connection per workload's boot volume ---
-  app.get(`${SAN}/Endpoints`, async () => collection(`${SAN}/Endpoints`, 'Endpoint', 'Endpoints', world.bladeIds().map(endpointPath)));
+  app.get(`${SAN}/Endpoints`, async () =>
+    collection(`${SAN}/Endpoints`, 'Endpoint', 'Endpoints', world.bladeIds().map(endpointPath)),
+  );
   app.get<{ Params: { id: string } }>(`${SAN}/Endpoints/:id`, async (request, reply) => {
     const blade = world.blade(request.params.id);
     if (!blade) return notFound(reply, request);
     if (!answers('storage', blade.id, reply)) return reply;
     return {
-      '@odata.id': endpointPath(blade.id), '@odata.type': '#Endpoint.v1_8_0.Endpoint', Id: blade.id, Name: `Initiator of ${blade.id}`,
-      EntityRole: 'Initiator', Identifiers: [{ DurableName: initiatorOf(blade.id), DurableNameFormat: 'iQN' }],
-      ConnectedEntities: [{ EntityType: 'StorageInitiator', EntityLink: ref(`${ROOT}/Chassis/${encodeURIComponent(bladeChassisId(blade.id))}`) }],
+      '@odata.id': endpointPath(blade.id),
+      '@odata.type': '#Endpoint.v1_8_0.Endpoint',
+      Id: blade.id,
+      Name: `Initiator of ${blade.id}`,
+      EntityRole: 'Initiator',
+      Identifiers: [{ DurableName: initiatorOf(blade.id), DurableNameFormat: 'iQN' }],
+      ConnectedEntities: [
+        {
+          EntityType: 'StorageInitiator',
+          EntityLink: ref(`${ROOT}/Chassis/${encodeURIComponent(bladeChassisId(blade.id))}`),
+        },
+      ],
     };
   });
   app.get(`${SAN}/Connections`, async () =>
-    collection(`${SAN}/Connections`, 'Connection', 'Connections', world.workloadIds().map((w) => `${SAN}/Connections/${encodeURIComponent(w)}`)),
+    collection(
+      `${SAN}/Connections`,
+      'Connection',
+      'Connections',
+      world.workloadIds().map((w) => `${SAN}/Connections/${encodeURIComponent(w)}`),
+    ),
   );
   app.get<{ Params: { id: string } }>(`${SAN}/Connections/:id`, async (request, reply) => {
     const workload = request.params.id;
@@ -119,9 +189,17 @@ export function fencingRoutes(app: FastifyInstance, world: FakeWorld, faults: Fe
     const blade = world.attachedTo(workload);
     if (blade !== null && !answers('storage', blade, reply)) return reply;
     return {
-      '@odata.id': `${SAN}/Connections/${encodeURIComponent(workload)}`, '@odata.type': '#Connection.v1_3_0.Connection', Id: workload,
-      Name: `Boot volume of ${workload}`, ConnectionType: 'Storage',
-      VolumeInfo: [{ AccessCapabilities: ['Read', 'Write'], Volume: ref(`${ROOT}/Storage/SAN/Volumes/${encodeURIComponent(workload)}`) }],
+      '@odata.id': `${SAN}/Connections/${encodeURIComponent(workload)}`,
+      '@odata.type': '#Connection.v1_3_0.Connection',
+      Id: workload,
+      Name: `Boot volume of ${workload}`,
+      ConnectionType: 'Storage',
+      VolumeInfo: [
+        {
+          AccessCapabilities: ['Read', 'Write'],
+          Volume: ref(`${ROOT}/Storage/SAN/Volumes/${encodeURIComponent(workload)}`),
+        },
+      ],
       Links: { InitiatorEndpoints: blade === null ? [] : [ref(endpointPath(blade))] },
     };
   });
@@ -130,11 +208,14 @@ export function fencingRoutes(app: FastifyInstance, world: FakeWorld, faults: Fe
     const workload = request.params.id;
     if (!world.workload(workload)) return notFound(reply, request);
     const body = connectionBody.safeParse(request.body);
-    if (!body.success) return reply.code(400).send(redfishError('PropertyMissing', 'Links.InitiatorEndpoints is required.'));
+    if (!body.success)
+      return reply.code(400).send(redfishError('PropertyMissing', 'Links.InitiatorEndpoints is required.'));
     const blade = world.attachedTo(workload);
     const kept = body.data.Links.InitiatorEndpoints.map((e) => e['@odata.id']);
     if (kept.some((path) => blade === null || path !== endpointPath(blade))) {
-      return reply.code(400).send(redfishError('PropertyValueNotInList', 'Only removing initiators is supported here.'));
+      return reply
+        .code(400)
+        .send(redfishError('PropertyValueNotInList', 'Only removing initiators is supported here.'));
     }
     if (blade !== null && kept.length === 0) {
       if (!answers('storage', blade, reply)) return reply;
@@ -145,5 +226,7 @@ export function fencingRoutes(app: FastifyInstance, world: FakeWorld, faults: Fe
 }
 
 function notFound(reply: FastifyReply, request: FastifyRequest): FastifyReply {
-  return reply.code(404).send(redfishError('ResourceNotFound', `The resource at ${request.url.split('?')[0]} was not found.`));
+  return reply
+    .code(404)
+    .send(redfishError('ResourceNotFound', `The resource at ${request.url.split('?')[0]} was not found.`));
 }

@@ -65,7 +65,9 @@ export function redfishRoutes(app: FastifyInstance, o: RedfishServiceOptions): v
     if (request.method === 'POST' && path.replace(/\/$/, '') === `${ROOT}/SessionService/Sessions`) return;
     if (!sessions.authorized(request.headers)) {
       reply.header('WWW-Authenticate', 'Basic realm="Cascade emulator"');
-      return reply.code(401).send(redfishError('NoValidSession', 'There is no valid session established with the implementation.'));
+      return reply
+        .code(401)
+        .send(redfishError('NoValidSession', 'There is no valid session established with the implementation.'));
     }
   });
 
@@ -75,15 +77,25 @@ export function redfishRoutes(app: FastifyInstance, o: RedfishServiceOptions): v
   // --- sessions ---
   app.get(`${ROOT}/SessionService`, async () => sessionService(sessions.timeoutSeconds));
   app.get(`${ROOT}/SessionService/Sessions`, async () =>
-    collection(`${ROOT}/SessionService/Sessions`, 'Session', 'Sessions', sessions.ids().map((id) => `${ROOT}/SessionService/Sessions/${id}`)),
+    collection(
+      `${ROOT}/SessionService/Sessions`,
+      'Session',
+      'Sessions',
+      sessions.ids().map((id) => `${ROOT}/SessionService/Sessions/${id}`),
+    ),
   );
   app.post(`${ROOT}/SessionService/Sessions`, async (request, reply) => {
     const body = loginBody.safeParse(request.body);
-    if (!body.success) return reply.code(400).send(redfishError('PropertyMissing', 'UserName and Password are required.'));
+    if (!body.success)
+      return reply.code(400).send(redfishError('PropertyMissing', 'UserName and Password are required.'));
     const created = sessions.login(body.data.UserName, body.data.Password);
     if (!created) return reply.code(401).send(redfishError('NoValidSession', 'Invalid user name or password.'));
     const location = `${ROOT}/SessionService/Sessions/${created.id}`;
-    return reply.code(201).header('X-Auth-Token', created.token).header('Location', location).send(session(created.id, created.user));
+    return reply
+      .code(201)
+      .header('X-Auth-Token', created.token)
+      .header('Location', location)
+      .send(session(created.id, created.user));
   });
   app.get<{ Params: { id: string } }>(`${ROOT}/SessionService/Sessions/:id`, async (request, reply) => {
     const user = sessions.user(request.params.id);
@@ -94,9 +106,18 @@ export function redfishRoutes(app: FastifyInstance, o: RedfishServiceOptions): v
   );
 
   // --- systems: one per blade, answered by the blade's own BMC ---
-  app.get(`${ROOT}/Systems`, async () => collection(`${ROOT}/Systems`, 'ComputerSystem', 'Computer Systems', world.bladeIds().map(systemPath)));
+  app.get(`${ROOT}/Systems`, async () =>
+    collection(`${ROOT}/Systems`, 'ComputerSystem', 'Computer Systems', world.bladeIds().map(systemPath)),
+  );
   type SystemRequest = FastifyRequest<{ Params: { id: string; sub?: string } }>;
-  const onBlade = (handler: (blade: FakeBladeView, request: SystemRequest, reply: FastifyReply) => Json | FastifyReply | Promise<FastifyReply>) =>
+  const onBlade =
+    (
+      handler: (
+        blade: FakeBladeView,
+        request: SystemRequest,
+        reply: FastifyReply,
+      ) => Json | FastifyReply | Promise<FastifyReply>,
+    ) =>
     async (request: SystemRequest, reply: FastifyReply) => {
       const blade = world.blade(request.params.id);
       if (!blade) return notFound(reply, request.url);
@@ -104,38 +125,83 @@ export function redfishRoutes(app: FastifyInstance, o: RedfishServiceOptions): v
       if (o.replies && (await o.replies.apply(blade.id, reply))) return reply;
       return handler(blade, request, reply);
     };
-  app.get(`${ROOT}/Systems/:id`, onBlade((blade) => (o.service ? o.service.patchSystem(blade.id, computerSystem(blade)) : computerSystem(blade))));
-  app.get(`${ROOT}/Systems/:id/Processors`, onBlade((blade) => {
-    const path = `${systemPath(blade.id)}/Processors`;
-    return collection(path, 'Processor', 'Processors', processorIds(blade).map((id) => `${path}/${id}`));
-  }));
-  app.get(`${ROOT}/Systems/:id/Processors/:sub`, onBlade((blade, request, reply) =>
-    processorIds(blade).includes(request.params.sub ?? '') ? processor(blade, request.params.sub ?? '') : notFound(reply, request.url),
-  ));
-  app.get(`${ROOT}/Systems/:id/Storage`, onBlade((blade) => {
-    const path = `${systemPath(blade.id)}/Storage`;
-    return collection(path, 'Storage', 'Storage', storageIds(blade).map((id) => `${path}/${id}`));
-  }));
-  app.get(`${ROOT}/Systems/:id/Storage/:sub`, onBlade((blade, request, reply) =>
-    storageIds(blade).includes(request.params.sub ?? '') ? storage(blade) : notFound(reply, request.url),
-  ));
-  app.get(`${ROOT}/Systems/:id/Storage/:sub/Drives/0`, onBlade((blade, request, reply) =>
-    storageIds(blade).includes(request.params.sub ?? '') ? drive(blade) : notFound(reply, request.url),
-  ));
-  app.post(`${ROOT}/Systems/:id/Actions/ComputerSystem.Reset`, onBlade((blade, request, reply) => {
-    const body = resetBody.safeParse(request.body);
-    if (!body.success) return reply.code(400).send(redfishError('ActionParameterMissing', 'The action ComputerSystem.Reset requires the parameter ResetType.'));
-    const type = body.data.ResetType;
-    if (type === 'On') world.requestPower(blade.id, 'on');
-    else if (type === 'ForceOff' || type === 'GracefulShutdown') world.requestPower(blade.id, 'off');
-    else if (type === 'ForceRestart') world.restartBlade(blade.id);
-    else {
-      const allowed = RESET_TYPES.join(', ');
-      return reply.code(400).send(redfishError('ActionParameterNotSupported', `The parameter ResetType has the value ${JSON.stringify(type)}, not one of ${allowed}.`));
-    }
-    // Accepted: the power changes after the blade's delay; clients confirm by reading PowerState.
-    return reply.code(204).send();
-  }));
+  app.get(
+    `${ROOT}/Systems/:id`,
+    onBlade((blade) => (o.service ? o.service.patchSystem(blade.id, computerSystem(blade)) : computerSystem(blade))),
+  );
+  app.get(
+    `${ROOT}/Systems/:id/Processors`,
+    onBlade((blade) => {
+      const path = `${systemPath(blade.id)}/Processors`;
+      return collection(
+        path,
+        'Processor',
+        'Processors',
+        processorIds(blade).map((id) => `${path}/${id}`),
+      );
+    }),
+  );
+  app.get(
+    `${ROOT}/Systems/:id/Processors/:sub`,
+    onBlade((blade, request, reply) =>
+      processorIds(blade).includes(request.params.sub ?? '')
+        ? processor(blade, request.params.sub ?? '')
+        : notFound(reply, request.url),
+    ),
+  );
+  app.get(
+    `${ROOT}/Systems/:id/Storage`,
+    onBlade((blade) => {
+      const path = `${systemPath(blade.id)}/Storage`;
+      return collection(
+        path,
+        'Storage',
+        'Storage',
+        storageIds(blade).map((id) => `${path}/${id}`),
+      );
+    }),
+  );
+  app.get(
+    `${ROOT}/Systems/:id/Storage/:sub`,
+    onBlade((blade, request, reply) =>
+      storageIds(blade).includes(request.params.sub ?? '') ? storage(blade) : notFound(reply, request.url),
+    ),
+  );
+  app.get(
+    `${ROOT}/Systems/:id/Storage/:sub/Drives/0`,
+    onBlade((blade, request, reply) =>
+      storageIds(blade).includes(request.params.sub ?? '') ? drive(blade) : notFound(reply, request.url),
+    ),
+  );
+  app.post(
+    `${ROOT}/Systems/:id/Actions/ComputerSystem.Reset`,
+    onBlade((blade, request, reply) => {
+      const body = resetBody.safeParse(request.body);
+      if (!body.success)
+        return reply
+          .code(400)
+          .send(
+            redfishError('ActionParameterMissing', 'The action ComputerSystem.Reset requires the parameter ResetType.'),
+          );
+      const type = body.data.ResetType;
+      if (type === 'On') world.requestPower(blade.id, 'on');
+      else if (type === 'ForceOff' || type === 'GracefulShutdown') world.requestPower(blade.id, 'off');
+      else if (type === 'ForceRestart') world.restartBlade(blade.id);
+      else {
+        const allowed = RESET_TYPES.join(', ');
+        return reply
+          .code(400)
+          .send(
+            redfishError(
+              'ActionParameterNotSupported',
+              `The parameter ResetType has the value ${JSON.stringify(type)}, not one of ${allowed}.`,
+            ),
+          );
+      }
+      // Accepted: the power changes after the blade's delay; clients confirm by reading PowerState.
+      return reply.code(204).send();
+    }),
+  );
 
   // --- chassis: enclosures and the blades in their slots, answered by the enclosure manager ---
   const bladesByEnclosure = (): Map<string, FakeBladeView[]> => {
@@ -165,14 +231,28 @@ export function redfishRoutes(app: FastifyInstance, o: RedfishServiceOptions): v
 
   // --- events ---
   app.get(`${ROOT}/EventService`, async () => eventService());
-  app.get(SUBSCRIPTIONS, async () => collection(SUBSCRIPTIONS, 'EventDestination', 'Event subscriptions', o.subscriptions.ids().map((id) => `${SUBSCRIPTIONS}/${id}`)));
+  app.get(SUBSCRIPTIONS, async () =>
+    collection(
+      SUBSCRIPTIONS,
+      'EventDestination',
+      'Event subscriptions',
+      o.subscriptions.ids().map((id) => `${SUBSCRIPTIONS}/${id}`),
+    ),
+  );
   app.post(SUBSCRIPTIONS, async (request, reply) => {
-    if (o.subscriptions.refuse) return reply.code(501).send(redfishError('ActionNotSupported', 'This service takes no event subscriptions.'));
+    if (o.subscriptions.refuse)
+      return reply.code(501).send(redfishError('ActionNotSupported', 'This service takes no event subscriptions.'));
     const created = o.subscriptions.create(request.body);
-    if ('error' in created) return reply.code(400).send(redfishError('PropertyValueFormatError', `The value of the property ${created.error} is not valid.`));
+    if ('error' in created)
+      return reply
+        .code(400)
+        .send(redfishError('PropertyValueFormatError', `The value of the property ${created.error} is not valid.`));
     return reply.code(201).header('Location', `${SUBSCRIPTIONS}/${created.id}`).send(created.view);
   });
-  app.get<{ Params: { id: string } }>(`${SUBSCRIPTIONS}/:id`, async (request, reply) => o.subscriptions.view(request.params.id) ?? notFound(reply, request.url));
+  app.get<{ Params: { id: string } }>(
+    `${SUBSCRIPTIONS}/:id`,
+    async (request, reply) => o.subscriptions.view(request.params.id) ?? notFound(reply, request.url),
+  );
   app.delete<{ Params: { id: string } }>(`${SUBSCRIPTIONS}/:id`, async (request, reply) =>
     o.subscriptions.delete(request.params.id) ? reply.code(204).send() : notFound(reply, request.url),
   );
@@ -191,7 +271,12 @@ function notFound(reply: FastifyReply, url: string): FastifyReply {
  * True when the blade's BMC answers. One that is cut off never answers: it holds the request until the client gives
  * up (hang), or drops the connection after the world's unreachable delay (reject); then false, nothing sent.
  */
-async function answerLikeTheBmc(blade: FakeBladeView, world: FakeWorld, request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+async function answerLikeTheBmc(
+  blade: FakeBladeView,
+  world: FakeWorld,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<boolean> {
   if (blade.reachable === 'yes') return true;
   reply.hijack();
   const socket = request.raw.socket;

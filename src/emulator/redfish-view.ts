@@ -13,7 +13,8 @@ export const systemPath = (id: string): string => `${ROOT}/Systems/${encodeURICo
 export const enclosurePath = (chassis: string): string => `${ROOT}/Chassis/${encodeURIComponent(chassis)}`;
 /** A blade's own chassis; the enclosure it sits in is another Chassis resource. */
 export const bladeChassisId = (blade: string): string => `Blade-${blade}`;
-export const bladeChassisPath = (blade: string): string => `${ROOT}/Chassis/${encodeURIComponent(bladeChassisId(blade))}`;
+export const bladeChassisPath = (blade: string): string =>
+  `${ROOT}/Chassis/${encodeURIComponent(bladeChassisId(blade))}`;
 
 export function serviceRoot(uuid: string): Json {
   return {
@@ -89,7 +90,12 @@ export function computerSystem(blade: FakeBladeView): Json {
   const processorSummary: Json = { Status: { State: 'Enabled', Health: 'OK' } };
   const threads = number(blade, 'cpuThreads');
   // Threads only where the blade has them: what discovery reads back is exactly the blade's resources.
-  if (cores !== undefined) Object.assign(processorSummary, { Count: sockets(blade), CoreCount: cores, ...(threads === undefined ? {} : { LogicalProcessorCount: threads }) });
+  if (cores !== undefined)
+    Object.assign(processorSummary, {
+      Count: sockets(blade),
+      CoreCount: cores,
+      ...(threads === undefined ? {} : { LogicalProcessorCount: threads }),
+    });
   if (model !== undefined) processorSummary['Model'] = model;
   return {
     '@odata.id': path,
@@ -105,9 +111,16 @@ export function computerSystem(blade: FakeBladeView): Json {
     PowerState: powerStateOf(blade),
     Status: status(blade),
     ProcessorSummary: processorSummary,
-    MemorySummary: { TotalSystemMemoryGiB: number(blade, 'memoryGiB') ?? 0, Status: { State: 'Enabled', Health: 'OK' } },
+    MemorySummary: {
+      TotalSystemMemoryGiB: number(blade, 'memoryGiB') ?? 0,
+      Status: { State: 'Enabled', Health: 'OK' },
+    },
     // Blades boot from their SAN LUN (the emulated storage driver maps it); no one-time override.
-    Boot: { BootSourceOverrideEnabled: 'Disabled', BootSourceOverrideTarget: 'None', 'BootSourceOverrideTarget@Redfish.AllowableValues': ['None', 'Pxe', 'Hdd', 'RemoteDrive'] },
+    Boot: {
+      BootSourceOverrideEnabled: 'Disabled',
+      BootSourceOverrideTarget: 'None',
+      'BootSourceOverrideTarget@Redfish.AllowableValues': ['None', 'Pxe', 'Hdd', 'RemoteDrive'],
+    },
     Processors: ref(`${path}/Processors`),
     // A blade described without local storage has no storage controller to show.
     ...(number(blade, 'storageTB') === undefined ? {} : { Storage: ref(`${path}/Storage`) }),
@@ -124,13 +137,23 @@ export function computerSystem(blade: FakeBladeView): Json {
 /** The CPUs, one per socket, then one Processor of type GPU per `gpuCount`. */
 export function processorIds(blade: FakeBladeView): string[] {
   const gpus = Math.max(0, Math.floor(number(blade, 'gpuCount') ?? 0));
-  return [...Array.from({ length: sockets(blade) }, (_, i) => `CPU${i + 1}`), ...Array.from({ length: gpus }, (_, i) => `GPU${i + 1}`)];
+  return [
+    ...Array.from({ length: sockets(blade) }, (_, i) => `CPU${i + 1}`),
+    ...Array.from({ length: gpus }, (_, i) => `GPU${i + 1}`),
+  ];
 }
 
 export function processor(blade: FakeBladeView, id: string): Json {
   if (id.startsWith('GPU')) {
     const path = `${systemPath(blade.id)}/Processors/${id}`;
-    return { '@odata.id': path, '@odata.type': '#Processor.v1_18_0.Processor', Id: id, Name: `Accelerator ${id}`, ProcessorType: 'GPU', Status: { State: 'Enabled', Health: 'OK' } };
+    return {
+      '@odata.id': path,
+      '@odata.type': '#Processor.v1_18_0.Processor',
+      Id: id,
+      Name: `Accelerator ${id}`,
+      ProcessorType: 'GPU',
+      Status: { State: 'Enabled', Health: 'OK' },
+    };
   }
   const cores = number(blade, 'cpuCount');
   const threads = number(blade, 'cpuThreads');
@@ -205,7 +228,15 @@ export function bladeChassis(blade: FakeBladeView): Json {
     PowerState: powerStateOf(blade),
     Status: status(blade),
     ...(location
-      ? { Location: { PartLocation: { ServiceLabel: `Slot ${location.slot}`, LocationType: 'Slot', LocationOrdinalValue: location.slot } } }
+      ? {
+          Location: {
+            PartLocation: {
+              ServiceLabel: `Slot ${location.slot}`,
+              LocationType: 'Slot',
+              LocationOrdinalValue: location.slot,
+            },
+          },
+        }
       : {}),
     Links: {
       ComputerSystems: [ref(systemPath(blade.id))],

@@ -12,7 +12,12 @@ let emulator: Emulator;
 const basic = { Authorization: `Basic ${Buffer.from('admin:secret-10').toString('base64')}` };
 
 beforeEach(async () => {
-  const world = new FakeWorld({ blades: [{ id: 'b1', resources: { memoryGiB: 64 } }, { id: 'b2', resources: { memoryGiB: 64 } }] });
+  const world = new FakeWorld({
+    blades: [
+      { id: 'b1', resources: { memoryGiB: 64 } },
+      { id: 'b2', resources: { memoryGiB: 64 } },
+    ],
+  });
   emulator = await startEmulator({ world, credentials: { username: 'admin', password: 'secret-10' } });
 });
 afterEach(() => emulator.close());
@@ -36,12 +41,23 @@ describe('reply faults', () => {
     expect([...bodies].some((b) => b.includes('PowerState'))).toBe(true);
     expect(await (await system('b2')).json()).toMatchObject({ Id: 'b2', PowerState: 'On' });
     // The window ends by itself: b1 answers a usable body again (how soon depends on the machine, so no time is checked).
-    await eventually(async () => (await (await system('b1')).text()).includes('"Id":"b1"'), 5_000, 'b1 to answer normally');
+    await eventually(
+      async () => (await (await system('b1')).text()).includes('"Id":"b1"'),
+      5_000,
+      'b1 to answer normally',
+    );
     expect(await (await system('b1')).json()).toMatchObject({ Id: 'b1', PowerState: 'On' });
   });
 
   it('makes the Redfish driver fail with an error for a malformed system, never a made-up status', async () => {
-    const driver = new RedfishHardware({ url: emulator.url, username: 'admin', password: 'secret-10', name: 'emulator', timeoutMs: 1_000, retries: 0 });
+    const driver = new RedfishHardware({
+      url: emulator.url,
+      username: 'admin',
+      password: 'secret-10',
+      name: 'emulator',
+      timeoutMs: 1_000,
+      retries: 0,
+    });
     try {
       expect(await driver.status('b1')).toMatchObject({ power: 'on', health: 'ok' });
       await fault('b1', { kind: 'malformed', forMs: 5_000 });

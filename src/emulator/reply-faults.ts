@@ -8,7 +8,11 @@ interface Window {
 }
 
 /** What a garbled reply looks like: cut-off JSON, a wrong type, or a body that is not JSON at all (in turn). */
-const GARBLED = ['{"@odata.id": "/redfish/v1/Systems/', '{"PowerState": 42, "Status": "On"}', '<html><body>502 Bad Gateway</body></html>'] as const;
+const GARBLED = [
+  '{"@odata.id": "/redfish/v1/Systems/',
+  '{"PowerState": 42, "Status": "On"}',
+  '<html><body>502 Bad Gateway</body></html>',
+] as const;
 
 export class ReplyFaults {
   readonly #slow = new Map<string, Window>();

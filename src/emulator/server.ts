@@ -50,7 +50,9 @@ export async function startEmulator(o: EmulatorOptions): Promise<Emulator> {
   // forceCloseConnections: held connections (dead BMCs, event streams) must not keep close() waiting.
   const options = { logger: false, forceCloseConnections: true, routerOptions: { ignoreTrailingSlash: true } } as const;
   // The routes take the plain server's type; HTTPS changes only the transport.
-  const app = (o.tls ? Fastify({ ...options, https: { key: o.tls.key, cert: o.tls.cert } }) : Fastify(options)) as unknown as FastifyInstance;
+  const app = (o.tls
+    ? Fastify({ ...options, https: { key: o.tls.key, cert: o.tls.cert } })
+    : Fastify(options)) as unknown as FastifyInstance;
   const events = new RedfishEventStream(o.world, o.heartbeatMs);
   const subscriptions = new EventSubscriptions();
   events.onPayload((payload) => subscriptions.publish(payload));
@@ -62,17 +64,29 @@ export async function startEmulator(o: EmulatorOptions): Promise<Emulator> {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     // Malformed JSON and the like: the client's mistake, said in the dialect of the API it called.
     const message = status === 500 ? 'internal error' : error.message;
-    if (request.url.startsWith(CONTROL)) return reply.code(status).send({ error: { code: status === 500 ? 'internal' : 'bad-request', message } });
+    if (request.url.startsWith(CONTROL))
+      return reply.code(status).send({ error: { code: status === 500 ? 'internal' : 'bad-request', message } });
     return reply.code(status).send(redfishError(status === 500 ? 'InternalError' : 'MalformedJSON', message));
   });
   app.setNotFoundHandler((request, reply) => {
-    if (request.url.startsWith(CONTROL)) return reply.code(404).send({ error: { code: 'not-found', message: `no such endpoint: ${request.method} ${request.url}` } });
+    if (request.url.startsWith(CONTROL))
+      return reply
+        .code(404)
+        .send({ error: { code: 'not-found', message: `no such endpoint: ${request.method} ${request.url}` } });
     return reply.code(404).send(redfishError('ResourceNotFound', `The resource at ${request.url} was not found.`));
   });
 
   const fencing = new FenceFaults();
   fencingRoutes(app, o.world, fencing);
-  redfishRoutes(app, { world: o.world, sessions, events, subscriptions, uuid: uuidOf('service-root'), replies: faults.replies, service: faults.service });
+  redfishRoutes(app, {
+    world: o.world,
+    sessions,
+    events,
+    subscriptions,
+    uuid: uuidOf('service-root'),
+    replies: faults.replies,
+    service: faults.service,
+  });
   controlRoutes(app, { world: o.world, faults, fencing, token: controlToken, hooks: o.hooks ?? {} });
 
   const address = await app.listen({ host: o.host ?? '127.0.0.1', port: o.port ?? 0 });

@@ -52,6 +52,10 @@ export class ServiceFaults {
     if (!fault) return system;
     const status = (system['Status'] ?? {}) as Json;
     const gone = fault.state === 'Absent' || fault.state === 'UnavailableOffline';
-    return { ...system, Status: { ...status, State: fault.state }, ...(gone && !fault.contradictory ? { PowerState: 'Off' } : {}) };
+    return {
+      ...system,
+      Status: { ...status, State: fault.state },
+      ...(gone && !fault.contradictory ? { PowerState: 'Off' } : {}),
+    };
   }
 }

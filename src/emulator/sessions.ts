@@ -34,7 +34,12 @@ export class SessionTable {
   login(user: unknown, password: unknown): { id: string; token: string; user: string } | null {
     if (typeof user !== 'string' || typeof password !== 'string') return null;
     if (!same(user, this.credentials.username) || !same(password, this.credentials.password)) return null;
-    const session: Session = { id: String(this.#next++), token: randomBytes(24).toString('hex'), user, lastUsed: this.now() };
+    const session: Session = {
+      id: String(this.#next++),
+      token: randomBytes(24).toString('hex'),
+      user,
+      lastUsed: this.now(),
+    };
     this.#sessions.set(session.id, session);
     return session;
   }
@@ -77,7 +82,10 @@ export class SessionTable {
     const decoded = Buffer.from(authorization.slice(6), 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 0) return false;
-    return same(decoded.slice(0, colon), this.credentials.username) && same(decoded.slice(colon + 1), this.credentials.password);
+    return (
+      same(decoded.slice(0, colon), this.credentials.username) &&
+      same(decoded.slice(colon + 1), this.credentials.password)
+    );
   }
 
   #expire(): void {

@@ -24,8 +24,17 @@ beforeAll(async () => {
   const world = new FakeWorld({
     powerDelayMs: 100,
     blades: [
-      { id: 'b1', resources: { memoryGiB: 256, cpuCount: 32, storageTB: 4, cpuArch: 'x86_64' }, location: { chassis: 'c1', slot: 1 } },
-      { id: 'b2', resources: { memoryGiB: 128, cpuCount: 16, storageTB: 2, cpuArch: 'aarch64' }, location: { chassis: 'c1', slot: 2 }, power: 'off' },
+      {
+        id: 'b1',
+        resources: { memoryGiB: 256, cpuCount: 32, storageTB: 4, cpuArch: 'x86_64' },
+        location: { chassis: 'c1', slot: 1 },
+      },
+      {
+        id: 'b2',
+        resources: { memoryGiB: 128, cpuCount: 16, storageTB: 2, cpuArch: 'aarch64' },
+        location: { chassis: 'c1', slot: 2 },
+        power: 'off',
+      },
     ],
   });
   emulator = await startEmulator({ world });
@@ -35,14 +44,35 @@ afterAll(() => emulator.close());
 describe.skipIf(!hasSushy)('the emulator read by python3-sushy', () => {
   it('lists systems, chassis, resets and storage, and powers a blade on', async () => {
     const { stdout } = await run(PYTHON, [join(import.meta.dirname, 'testing', 'sushy_crosscheck.py')], {
-      env: { PATH: process.env['PATH'] ?? '', REDFISH_URL: emulator.url, REDFISH_USER: emulator.credentials.username, REDFISH_PASSWORD: emulator.credentials.password },
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        REDFISH_URL: emulator.url,
+        REDFISH_USER: emulator.credentials.username,
+        REDFISH_PASSWORD: emulator.credentials.password,
+      },
       timeout: 30_000,
     });
     expect(JSON.parse(stdout)).toEqual({
       version: '1.17.0',
       systems: {
-        b1: { power: 'On', health: 'OK', memoryGiB: 256, architecture: 'x86', resets: ['ForceOff', 'ForceRestart', 'GracefulShutdown', 'On'], drives: [4e12], chassis: ['Blade-b1'] },
-        b2: { power: 'Off', health: 'OK', memoryGiB: 128, architecture: 'ARM', resets: ['ForceOff', 'ForceRestart', 'GracefulShutdown', 'On'], drives: [2e12], chassis: ['Blade-b2'] },
+        b1: {
+          power: 'On',
+          health: 'OK',
+          memoryGiB: 256,
+          architecture: 'x86',
+          resets: ['ForceOff', 'ForceRestart', 'GracefulShutdown', 'On'],
+          drives: [4e12],
+          chassis: ['Blade-b1'],
+        },
+        b2: {
+          power: 'Off',
+          health: 'OK',
+          memoryGiB: 128,
+          architecture: 'ARM',
+          resets: ['ForceOff', 'ForceRestart', 'GracefulShutdown', 'On'],
+          drives: [2e12],
+          chassis: ['Blade-b2'],
+        },
       },
       chassis: { c1: 'Enclosure', 'Blade-b1': 'Blade', 'Blade-b2': 'Blade' },
       b2AfterOn: 'On',

@@ -5,7 +5,12 @@ import type { AuditEvent } from '../ports/store.js';
 export interface Notice {
   readonly event: AuditEvent;
   /** For alarm events: the alarm's id, kind, severity and message, from the event itself. */
-  readonly alarm: { readonly id: string; readonly kind: string; readonly severity: string; readonly message: string } | null;
+  readonly alarm: {
+    readonly id: string;
+    readonly kind: string;
+    readonly severity: string;
+    readonly message: string;
+  } | null;
 }
 
 export function noticeOf(event: AuditEvent): Notice {
@@ -16,7 +21,12 @@ export function noticeOf(event: AuditEvent): Notice {
   return {
     event,
     alarm: isAlarm
-      ? { id: `${kind}/${event.subject}`, kind, severity: typeof severity === 'string' ? severity : 'critical', message: typeof message === 'string' ? message : kind }
+      ? {
+          id: `${kind}/${event.subject}`,
+          kind,
+          severity: typeof severity === 'string' ? severity : 'critical',
+          message: typeof message === 'string' ? message : kind,
+        }
       : null,
   };
 }
@@ -31,7 +41,12 @@ export function statusOf(n: Notice): 'firing' | 'resolved' | 'acknowledged' | 'e
 
 export function jsonBody(n: Notice): unknown {
   const { seq, at, type, actor, subject, data } = n.event;
-  return { source: 'cascade', status: statusOf(n), event: { seq, at: new Date(at).toISOString(), type, actor, subject, data }, alarm: n.alarm };
+  return {
+    source: 'cascade',
+    status: statusOf(n),
+    event: { seq, at: new Date(at).toISOString(), type, actor, subject, data },
+    alarm: n.alarm,
+  };
 }
 
 /**
@@ -46,7 +61,11 @@ export function alertmanagerBody(n: Notice, receiver: string): unknown {
     severity: n.alarm?.severity ?? 'info',
     source: 'cascade',
   };
-  const annotations: Record<string, string> = { summary: n.alarm?.message ?? n.event.type, event: n.event.type, actor: n.event.actor };
+  const annotations: Record<string, string> = {
+    summary: n.alarm?.message ?? n.event.type,
+    event: n.event.type,
+    actor: n.event.actor,
+  };
   if (n.event.type === 'alarm.acknowledged') annotations['acknowledged_by'] = n.event.actor;
   const at = new Date(n.event.at).toISOString();
   const alert = {

@@ -45,12 +45,20 @@ async function receiver(failures: number): Promise<{ url: string; bodies: unknow
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, bodies, attempts: () => attempts };
 }
 
-async function started(config: unknown): Promise<{ store: SqliteStore; notifier: Notifier; events: () => Promise<AuditEvent[]> }> {
+async function started(
+  config: unknown,
+): Promise<{ store: SqliteStore; notifier: Notifier; events: () => Promise<AuditEvent[]> }> {
   const store = SqliteStore.open(':memory:');
   await store.migrate();
   const tail = new LogTail(store, undefined, 20);
   await tail.start();
-  const notifier = new Notifier({ store, tail, clock: systemClock, config: notificationsSchema.parse(config), leads: () => true });
+  const notifier = new Notifier({
+    store,
+    tail,
+    clock: systemClock,
+    config: notificationsSchema.parse(config),
+    leads: () => true,
+  });
   notifier.start(0);
   cleanups.push(async () => {
     notifier.stop();
@@ -67,30 +75,66 @@ describe('notifications', () => {
     const dir = await mkdtemp(join(tmpdir(), 'cascade-notify-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     const script = join(dir, 'alert.sh');
-    await writeFile(script, `#!/bin/sh\nenv | grep '^CASCADE_alert_' | sort >> "${join(dir, 'seen')}"\necho --- >> "${join(dir, 'seen')}"\n`);
+    await writeFile(
+      script,
+      `#!/bin/sh\nenv | grep '^CASCADE_alert_' | sort >> "${join(dir, 'seen')}"\necho --- >> "${join(dir, 'seen')}"\n`,
+    );
     await chmod(script, 0o755);
     const { store, notifier, events } = await started({
-      webhooks: [{ name: 'ops', url: flaky.url }, { name: 'am', url: alertmanager.url, format: 'alertmanager' }],
+      webhooks: [
+        { name: 'ops', url: flaky.url },
+        { name: 'am', url: alertmanager.url, format: 'alertmanager' },
+      ],
       scripts: [{ name: 'pager', path: script, recipient: 'oncall@example.org' }],
       retry: { attempts: 4, backoffMs: 10, maxBackoffMs: 40 },
     });
-    const raised = alarmEvent('alarm.raised', Date.UTC(2026, 11, 2), 'controller', 'W1', { kind: 'workload.down', message: 'W1 is down: no standby', severity: 'critical' });
-    const cleared = alarmEvent('alarm.cleared', Date.UTC(2026, 11, 2, 0, 5), 'controller', 'W1', { kind: 'workload.down', message: 'W1 runs again' });
-    await store.commit({ events: [raised, { at: 1, actor: 'controller', type: 'blade.failed', subject: 'A', data: {} }] });
+    const raised = alarmEvent('alarm.raised', Date.UTC(2026, 11, 2), 'controller', 'W1', {
+      kind: 'workload.down',
+      message: 'W1 is down: no standby',
+      severity: 'critical',
+    });
+    const cleared = alarmEvent('alarm.cleared', Date.UTC(2026, 11, 2, 0, 5), 'controller', 'W1', {
+      kind: 'workload.down',
+      message: 'W1 runs again',
+    });
+    await store.commit({
+      events: [raised, { at: 1, actor: 'controller', type: 'blade.failed', subject: 'A', data: {} }],
+    });
     await store.commit({ events: [cleared] });
-    await eventually(async () => (await events()).filter((e) => e.type === 'notification.delivered').length === 6, 10_000, 'six deliveries');
+    await eventually(
+      async () => (await events()).filter((e) => e.type === 'notification.delivered').length === 6,
+      10_000,
+      'six deliveries',
+    );
     await notifier.idle();
 
     expect(flaky.attempts()).toBe(4); // two refused, then the raise and the clear
     expect(flaky.bodies).toMatchObject([
-      { source: 'cascade', status: 'firing', event: { type: 'alarm.raised', subject: 'W1' }, alarm: { id: 'workload.down/W1', severity: 'critical', message: 'W1 is down: no standby' } },
+      {
+        source: 'cascade',
+        status: 'firing',
+        event: { type: 'alarm.raised', subject: 'W1' },
+        alarm: { id: 'workload.down/W1', severity: 'critical', message: 'W1 is down: no standby' },
+      },
       { status: 'resolved', event: { type: 'alarm.cleared' } },
     ]);
     expect(alertmanager.bodies[0]).toMatchObject({
-      version: '4', status: 'firing', receiver: 'am',
-      alerts: [{ status: 'firing', labels: { alertname: 'workload.down', subject: 'W1', severity: 'critical' }, annotations: { summary: 'W1 is down: no standby' }, startsAt: '2026-12-02T00:00:00.000Z' }],
+      version: '4',
+      status: 'firing',
+      receiver: 'am',
+      alerts: [
+        {
+          status: 'firing',
+          labels: { alertname: 'workload.down', subject: 'W1', severity: 'critical' },
+          annotations: { summary: 'W1 is down: no standby' },
+          startsAt: '2026-12-02T00:00:00.000Z',
+        },
+      ],
     });
-    expect(alertmanager.bodies[1]).toMatchObject({ status: 'resolved', alerts: [{ endsAt: '2026-12-02T00:05:00.000Z' }] });
+    expect(alertmanager.bodies[1]).toMatchObject({
+      status: 'resolved',
+      alerts: [{ endsAt: '2026-12-02T00:05:00.000Z' }],
+    });
 
     const seen = (await readFile(join(dir, 'seen'), 'utf8')).split('---\n');
     expect(seen[0]).toContain('CASCADE_alert_kind=alarm.raised\n');
@@ -102,10 +146,23 @@ describe('notifications', () => {
 
     const log = (await events()).filter((e) => e.type.startsWith('notification.'));
     const retries = log.filter((e) => e.type === 'notification.retry');
-    expect(retries.map((e) => [e.subject, e.data['attempt'], e.data['retryInMs']])).toStrictEqual([['ops', 1, 10], ['ops', 2, 20]]);
+    expect(retries.map((e) => [e.subject, e.data['attempt'], e.data['retryInMs']])).toStrictEqual([
+      ['ops', 1, 10],
+      ['ops', 2, 20],
+    ]);
     expect(retries[0]!.data['error']).toMatch(/answered 500$/);
-    expect(log.filter((e) => e.type === 'notification.delivered').map((e) => `${e.subject}:${String(e.data['type'])}:${String(e.data['attempt'])}`).sort()).toStrictEqual([
-      'am:alarm.cleared:1', 'am:alarm.raised:1', 'ops:alarm.cleared:1', 'ops:alarm.raised:3', 'pager:alarm.cleared:1', 'pager:alarm.raised:1',
+    expect(
+      log
+        .filter((e) => e.type === 'notification.delivered')
+        .map((e) => `${e.subject}:${String(e.data['type'])}:${String(e.data['attempt'])}`)
+        .sort(),
+    ).toStrictEqual([
+      'am:alarm.cleared:1',
+      'am:alarm.raised:1',
+      'ops:alarm.cleared:1',
+      'ops:alarm.raised:3',
+      'pager:alarm.cleared:1',
+      'pager:alarm.raised:1',
     ]);
   });
 
@@ -115,12 +172,24 @@ describe('notifications', () => {
     const script = join(dir, 'hang.sh');
     await writeFile(script, '#!/bin/sh\nexec sleep 30\n');
     await chmod(script, 0o755);
-    const { store, notifier, events } = await started({ scripts: [{ name: 'slow', path: script, timeoutMs: 200 }], retry: { attempts: 2, backoffMs: 10 } });
-    await store.commit({ events: [alarmEvent('alarm.raised', 1, 'controller', 'pool', { kind: 'pool.empty', message: 'no spare' })] });
-    await eventually(async () => (await events()).some((e) => e.type === 'notification.failed'), 10_000, 'the final failure');
+    const { store, notifier, events } = await started({
+      scripts: [{ name: 'slow', path: script, timeoutMs: 200 }],
+      retry: { attempts: 2, backoffMs: 10 },
+    });
+    await store.commit({
+      events: [alarmEvent('alarm.raised', 1, 'controller', 'pool', { kind: 'pool.empty', message: 'no spare' })],
+    });
+    await eventually(
+      async () => (await events()).some((e) => e.type === 'notification.failed'),
+      10_000,
+      'the final failure',
+    );
     await notifier.idle();
     const failed = (await events()).find((e) => e.type === 'notification.failed')!;
-    expect(failed).toMatchObject({ subject: 'slow', data: { attempt: 2, alarm: 'pool.empty/pool', error: `${script} killed after 200 ms` } });
+    expect(failed).toMatchObject({
+      subject: 'slow',
+      data: { attempt: 2, alarm: 'pool.empty/pool', error: `${script} killed after 200 ms` },
+    });
   });
 
   it('are configured with every field checked by name', () => {
@@ -129,9 +198,13 @@ describe('notifications', () => {
       return r.success ? 'ok' : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     };
     expect(bad({ webhooks: [{ name: 'a', url: 'ftp://x' }] })).toBe('webhooks.0.url: expected an http(s) URL');
-    expect(bad({ scripts: [{ name: 'a', path: 'alert.sh' }] })).toBe('scripts.0.path: expected an absolute path to an executable');
+    expect(bad({ scripts: [{ name: 'a', path: 'alert.sh' }] })).toBe(
+      'scripts.0.path: expected an absolute path to an executable',
+    );
     expect(bad({ webhooks: [{ name: 'a', url: 'http://x', format: 'slack' }] })).toMatch(/^webhooks\.0\.format: /);
-    expect(bad({ webhooks: [{ name: 'a', url: 'http://x' }], scripts: [{ name: 'a', path: '/bin/true' }] })).toBe('scripts.0.name: expected a name no other destination has ("a" is taken)');
+    expect(bad({ webhooks: [{ name: 'a', url: 'http://x' }], scripts: [{ name: 'a', path: '/bin/true' }] })).toBe(
+      'scripts.0.name: expected a name no other destination has ("a" is taken)',
+    );
     expect(bad({ retry: { attempts: 0 } })).toMatch(/^retry\.attempts: /);
     expect(bad({ webhooks: [{ name: 'a', url: 'http://x', colour: 'red' }] })).toMatch(/colour/);
   });

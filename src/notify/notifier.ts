@@ -40,7 +40,13 @@ export class Notifier {
   start(from: number): void {
     if (this.destinations.length === 0) return;
     this.stopped = false;
-    void followLog(this.o.store, this.o.tail, from, async (page) => this.hear(page), () => this.stopped);
+    void followLog(
+      this.o.store,
+      this.o.tail,
+      from,
+      async (page) => this.hear(page),
+      () => this.stopped,
+    );
   }
 
   stop(): void {
@@ -67,7 +73,12 @@ export class Notifier {
 
   private async deliver(d: Destination, n: Notice): Promise<void> {
     const { attempts, backoffMs, maxBackoffMs } = this.o.config.retry;
-    const about = { destination: d.name, seq: n.event.seq, type: n.event.type, ...(n.alarm ? { alarm: n.alarm.id } : {}) };
+    const about = {
+      destination: d.name,
+      seq: n.event.seq,
+      type: n.event.type,
+      ...(n.alarm ? { alarm: n.alarm.id } : {}),
+    };
     for (let attempt = 1; attempt <= attempts && !this.stopped; attempt++) {
       try {
         await d.deliver(n);
@@ -76,7 +87,10 @@ export class Notifier {
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         if (attempt === attempts) {
-          this.o.log?.('warn', `notification to ${d.name} of event ${n.event.seq} failed ${attempts} time(s): ${message}`);
+          this.o.log?.(
+            'warn',
+            `notification to ${d.name} of event ${n.event.seq} failed ${attempts} time(s): ${message}`,
+          );
           await this.record('notification.failed', d.name, { ...about, attempt, error: message });
           return;
         }
@@ -107,7 +121,12 @@ function webhook(w: WebhookConfig): Destination {
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(w.timeoutMs),
       }).catch((error: unknown) => {
-        const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
+        const cause =
+          error instanceof Error && error.cause instanceof Error
+            ? error.cause.message
+            : error instanceof Error
+              ? error.message
+              : String(error);
         throw new Error(`POST ${redactUrl(w.url)}: ${cause}`);
       });
       await response.arrayBuffer().catch(() => undefined);
@@ -124,12 +143,23 @@ function alertScript(s: ScriptConfig): Destination {
       // The event only, no secret of the controller's environment; PATH so a shell script finds its tools.
       const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...scriptEnvironment(n, s.recipient) };
       return new Promise((resolve, reject) => {
-        execFile(s.path, [], { env, timeout: s.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024 }, (error, _stdout, stderr) => {
-          if (error === null) return resolve();
-          const killed = 'killed' in error && error.killed === true;
-          const detail = killed ? `killed after ${s.timeoutMs} ms` : `exited ${String((error as { code?: unknown }).code ?? 'abnormally')}`;
-          reject(new Error(`${s.path} ${detail}${stderr.trim() ? `: ${stderr.trim().split('\n').at(-1)!.slice(0, 200)}` : ''}`));
-        });
+        execFile(
+          s.path,
+          [],
+          { env, timeout: s.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024 },
+          (error, _stdout, stderr) => {
+            if (error === null) return resolve();
+            const killed = 'killed' in error && error.killed === true;
+            const detail = killed
+              ? `killed after ${s.timeoutMs} ms`
+              : `exited ${String((error as { code?: unknown }).code ?? 'abnormally')}`;
+            reject(
+              new Error(
+                `${s.path} ${detail}${stderr.trim() ? `: ${stderr.trim().split('\n').at(-1)!.slice(0, 200)}` : ''}`,
+              ),
+            );
+          },
+        );
       });
     },
   };

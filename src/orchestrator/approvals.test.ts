@@ -28,7 +28,12 @@ async function failedOverWithBetterBlade(): Promise<Harness> {
   });
   await made.settle();
   made.world.failBlade('A');
-  await eventually(async () => (await made.store.workload('W1'))?.blade === 'B' && (await made.store.transfers({ open: true })).length === 0, 5000, 'failover to B');
+  await eventually(
+    async () =>
+      (await made.store.workload('W1'))?.blade === 'B' && (await made.store.transfers({ open: true })).length === 0,
+    5000,
+    'failover to B',
+  );
   made.world.addBlade({ id: 'C', resources: { storageTB: 300 }, power: 'off' });
   await made.controller.discover();
   await made.settle();
@@ -45,7 +50,9 @@ describe('controller: cascades wait for approval when the policy asks for it', (
     await h.settle();
     const proposed = await ofType('cascade.proposed');
     expect(proposed.map((e) => [e.subject, e.data['from'], e.data['to']])).toEqual([['W1', 'B', 'C']]);
-    expect(h.controller.proposals()).toMatchObject([{ id: proposed[0]!.seq, workload: 'W1', from: 'B', to: 'C', status: 'proposed' }]);
+    expect(h.controller.proposals()).toMatchObject([
+      { id: proposed[0]!.seq, workload: 'W1', from: 'B', to: 'C', status: 'proposed' },
+    ]);
     expect((await h.store.workload('W1'))?.blade).toBe('B');
   });
 
@@ -59,7 +66,11 @@ describe('controller: cascades wait for approval when the policy asks for it', (
     const created = (await ofType('transfer.created')).find((e) => e.data['kind'] === 'cascade');
     expect(created?.data['proposal']).toBe(proposal!.id);
     expect((await ofType('cascade.approved'))[0]?.actor).toBe('token:alice');
-    expect(h.controller.proposals()[0]).toMatchObject({ status: 'started', transfer: created?.subject, decidedBy: 'token:alice' });
+    expect(h.controller.proposals()[0]).toMatchObject({
+      status: 'started',
+      transfer: created?.subject,
+      decidedBy: 'token:alice',
+    });
     await expect(h.controller.approve(proposal!.id)).rejects.toMatchObject({ code: 'conflict' });
   });
 
@@ -70,7 +81,11 @@ describe('controller: cascades wait for approval when the policy asks for it', (
     await h.controller.discover();
     await h.settle();
     expect(await ofType('cascade.proposed')).toHaveLength(1);
-    expect(h.controller.proposals()[0]).toMatchObject({ status: 'rejected', reason: 'change freeze', decidedBy: 'token:bob' });
+    expect(h.controller.proposals()[0]).toMatchObject({
+      status: 'rejected',
+      reason: 'change freeze',
+      decidedBy: 'token:bob',
+    });
     expect((await h.store.workload('W1'))?.blade).toBe('B');
     const missing = h.controller.approve(999_999);
     await expect(missing).rejects.toBeInstanceOf(ActionError);
@@ -92,9 +107,31 @@ describe('controller: cascades wait for approval when the policy asks for it', (
     const [proposal] = h.controller.proposals();
     // Approve on a stopped controller's log: the approval event lands, but no plan runs before the restart.
     await h.controller.stop();
-    await h.store.commit({ events: [{ at: Date.now(), actor: 'token:carol', type: 'cascade.approved', subject: 'W1', data: { proposal: proposal!.id, from: 'B', to: 'C' } }] });
-    extra = await Controller.start({ store: h.store, ...fakePorts(h.world), clock: systemClock, timing: TEST_TIMING, policy: policyWith({ cooldownSeconds: 0 }), pollMs: 20 });
-    await eventually(async () => (await h!.store.workload('W1'))?.blade === 'C' && (await h!.store.transfers({ open: true })).length === 0, 5000, 'cascade to C after restart');
+    await h.store.commit({
+      events: [
+        {
+          at: Date.now(),
+          actor: 'token:carol',
+          type: 'cascade.approved',
+          subject: 'W1',
+          data: { proposal: proposal!.id, from: 'B', to: 'C' },
+        },
+      ],
+    });
+    extra = await Controller.start({
+      store: h.store,
+      ...fakePorts(h.world),
+      clock: systemClock,
+      timing: TEST_TIMING,
+      policy: policyWith({ cooldownSeconds: 0 }),
+      pollMs: 20,
+    });
+    await eventually(
+      async () =>
+        (await h!.store.workload('W1'))?.blade === 'C' && (await h!.store.transfers({ open: true })).length === 0,
+      5000,
+      'cascade to C after restart',
+    );
     expect(extra.proposals()[0]).toMatchObject({ id: proposal!.id, status: 'started', decidedBy: 'token:carol' });
   });
 
@@ -124,7 +161,9 @@ describe('controller: new requirements for a workload', () => {
     const changed = await h.controller.setRequirements('W1', { storageTB: 200 }, 'token:ops');
     expect(changed).toMatchObject({ requirements: { storageTB: 200 }, source: 'declared' });
     await eventually(async () => (await h!.store.workload('W1'))?.blade === 'B', 5000, 'cascade to the exact fit');
-    expect((await ofType('workload.requirements')).map((e) => [e.actor, e.data])).toEqual([['token:ops', { before: { storageTB: 500 }, after: { storageTB: 200 } }]]);
+    expect((await ofType('workload.requirements')).map((e) => [e.actor, e.data])).toEqual([
+      ['token:ops', { before: { storageTB: 500 }, after: { storageTB: 200 } }],
+    ]);
     await expect(h.controller.setRequirements('nobody', { storageTB: 1 })).rejects.toMatchObject({ code: 'not-found' });
   });
 });

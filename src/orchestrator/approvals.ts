@@ -11,9 +11,22 @@ const fitData = z.object({
   surplus: z.number(),
   cost: z.number(),
   feasible: z.boolean(),
-  mismatches: z.array(z.object({ key: z.string(), kind: z.enum(['attribute', 'quantity']), required: z.union([z.number(), z.string()]), offered: z.union([z.number(), z.string(), z.null()]) })),
+  mismatches: z.array(
+    z.object({
+      key: z.string(),
+      kind: z.enum(['attribute', 'quantity']),
+      required: z.union([z.number(), z.string()]),
+      offered: z.union([z.number(), z.string(), z.null()]),
+    }),
+  ),
 });
-const proposedData = z.object({ from: z.string(), to: z.string(), saving: z.number(), before: fitData.nullish(), after: fitData.nullish() });
+const proposedData = z.object({
+  from: z.string(),
+  to: z.string(),
+  saving: z.number(),
+  before: fitData.nullish(),
+  after: fitData.nullish(),
+});
 const decisionData = z.object({ proposal: z.number().int(), reason: z.string().nullish() });
 
 /** Closed proposals kept for the API's listing; open ones are always kept. */
@@ -43,14 +56,26 @@ export class ProposalBook {
         const d = proposedData.safeParse(e.data);
         if (!d.success) continue;
         this.open.set(e.seq, {
-          id: e.seq, workload: e.subject, from: d.data.from, to: d.data.to, before: d.data.before ?? null, after: d.data.after ?? null,
-          saving: d.data.saving, proposedAt: e.at, status: 'proposed', decidedBy: null, decidedAt: null, transfer: null, reason: null,
+          id: e.seq,
+          workload: e.subject,
+          from: d.data.from,
+          to: d.data.to,
+          before: d.data.before ?? null,
+          after: d.data.after ?? null,
+          saving: d.data.saving,
+          proposedAt: e.at,
+          status: 'proposed',
+          decidedBy: null,
+          decidedAt: null,
+          transfer: null,
+          reason: null,
         });
       } else if (e.type === 'cascade.approved' || e.type === 'cascade.rejected' || e.type === 'cascade.expired') {
         const d = decisionData.safeParse(e.data);
         const p = d.success ? this.open.get(d.data.proposal) : undefined;
         if (!d.success || !p) continue;
-        const status = e.type === 'cascade.approved' ? 'approved' : e.type === 'cascade.rejected' ? 'rejected' : 'expired';
+        const status =
+          e.type === 'cascade.approved' ? 'approved' : e.type === 'cascade.rejected' ? 'rejected' : 'expired';
         const decided: Proposal = { ...p, status, decidedBy: e.actor, decidedAt: e.at, reason: d.data.reason ?? null };
         if (status === 'approved') this.open.set(p.id, decided);
         else this.close(decided);

@@ -8,7 +8,11 @@ export interface BladeRefresh {
   /** Records to write: every known blade whose resources, name or location changed. */
   readonly records: BladeRecord[];
   /** Blades whose resources changed, with before and after, for the audit log. */
-  readonly resized: { readonly blade: string; readonly before: BladeRecord['resources']; readonly after: BladeRecord['resources'] }[];
+  readonly resized: {
+    readonly blade: string;
+    readonly before: BladeRecord['resources'];
+    readonly after: BladeRecord['resources'];
+  }[];
 }
 
 export function refreshBlades(stored: readonly BladeRecord[], listed: readonly BladeInventory[]): BladeRefresh {
@@ -22,12 +26,13 @@ export function refreshBlades(stored: readonly BladeRecord[], listed: readonly B
     const next: BladeRecord = {
       ...rest,
       resources: seen.resources,
-      ...(seen.location ?? was.location ? { location: seen.location ?? was.location! } : {}),
-      ...(seen.name ?? was.name ? { name: seen.name ?? was.name! } : {}),
+      ...((seen.location ?? was.location) ? { location: seen.location ?? was.location! } : {}),
+      ...((seen.name ?? was.name) ? { name: seen.name ?? was.name! } : {}),
     };
     if (same(next, was)) continue;
     records.push(next);
-    if (!same(seen.resources, was.resources)) resized.push({ blade: seen.id, before: was.resources, after: seen.resources });
+    if (!same(seen.resources, was.resources))
+      resized.push({ blade: seen.id, before: was.resources, after: seen.resources });
   }
   return { records, resized };
 }
@@ -38,5 +43,9 @@ function same(a: unknown, b: unknown): boolean {
 
 function sorted(value: unknown): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  return Object.fromEntries(Object.entries(value).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([k, v]) => [k, sorted(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+      .map(([k, v]) => [k, sorted(v)]),
+  );
 }

@@ -22,7 +22,11 @@ describe('chaos regressions', () => {
       ],
       workloads: [{ id: 'W1', requirements: { storageTB: 200 }, blade: 'B' }],
     });
-    await eventually(async () => (await h!.store.transfers({ open: true })).some((t) => t.kind === 'cascade'), 5_000, 'the cascade B -> C');
+    await eventually(
+      async () => (await h!.store.transfers({ open: true })).some((t) => t.kind === 'cascade'),
+      5_000,
+      'the cascade B -> C',
+    );
     h.world.losePower('B');
     await h.settle(10_000);
     const transfers = await h.store.transfers();
@@ -51,7 +55,11 @@ describe('chaos regressions', () => {
       },
     });
     await h.controller.checkpoint('W1');
-    await eventually(async () => (await h!.store.transfers()).some((t) => t.kind === 'cascade' && t.status === 'aborted'), 10_000, 'the cascade to give up');
+    await eventually(
+      async () => (await h!.store.transfers()).some((t) => t.kind === 'cascade' && t.status === 'aborted'),
+      10_000,
+      'the cascade to give up',
+    );
     await eventually(async () => (await h!.store.transfers({ open: true })).length === 0, 10_000, 'no open transfer');
     const [cascade] = await h.store.transfers();
     expect(cascade).toMatchObject({ kind: 'cascade', from: 'B', to: 'C', status: 'aborted' });
@@ -59,7 +67,10 @@ describe('chaos regressions', () => {
     expect(await h.store.workload('W1')).toMatchObject({ state: 'running', blade: 'B' });
     expect(h.world.runningOn('W1')).toEqual(['B']);
     expect(await h.store.blade('C')).toMatchObject({ state: 'failed' });
-    const restart = h.world.history().filter((e) => e.kind === 'started' && e.workload === 'W1').at(-1);
+    const restart = h.world
+      .history()
+      .filter((e) => e.kind === 'started' && e.workload === 'W1')
+      .at(-1);
     expect(restart).toMatchObject({ blade: 'B', how: 'restore' });
     expect(historyViolations(h.world.history()).filter((v) => v.rule !== 'sequence-gap')).toEqual([]);
   });
@@ -72,9 +83,17 @@ describe('chaos regressions', () => {
       ],
       workloads: [{ id: 'W1', requirements: { storageTB: 200 }, blade: 'B' }],
     });
-    await eventually(async () => (await h!.store.transfers({ open: true })).some((t) => t.kind === 'cascade'), 5_000, 'the cascade B -> C');
+    await eventually(
+      async () => (await h!.store.transfers({ open: true })).some((t) => t.kind === 'cascade'),
+      5_000,
+      'the cascade B -> C',
+    );
     h.world.refusePowerOn('C'); // its power supply died while it was off: the power-on never comes
-    await eventually(async () => (await h!.store.transfers()).some((t) => t.status === 'aborted'), 10_000, 'the cascade to give up');
+    await eventually(
+      async () => (await h!.store.transfers()).some((t) => t.status === 'aborted'),
+      10_000,
+      'the cascade to give up',
+    );
     await h.settle(10_000);
     // A replan or two later, still only the one attempt: C is failed until someone repairs it.
     await h.planRound();
@@ -92,21 +111,71 @@ describe('chaos regressions', () => {
   it('a cascade whose source and target both fail after the workload left the source fences the target and fails over (it used to roll back onto the dead source)', () => {
     const fit = { deficit: 0, surplus: 0, cost: 0, feasible: true, mismatches: [] };
     const cascade = (steps: [StepName, StepRecord['status']][]): TransferRecord => ({
-      id: 't1', kind: 'cascade', workload: 'W1', from: 'A', to: 'B', before: fit, after: fit, status: 'running', reason: null, drain: false,
-      steps: steps.map(([name, status], i) => ({ name, status, attempt: 1, startedAt: i, endedAt: i, error: status === 'failed' ? 'boom' : null, output: name === 'move' && status === 'succeeded' ? '{"mode":"checkpoint"}' : null })),
-      createdAt: 0, updatedAt: 0,
+      id: 't1',
+      kind: 'cascade',
+      workload: 'W1',
+      from: 'A',
+      to: 'B',
+      before: fit,
+      after: fit,
+      status: 'running',
+      reason: null,
+      drain: false,
+      steps: steps.map(([name, status], i) => ({
+        name,
+        status,
+        attempt: 1,
+        startedAt: i,
+        endedAt: i,
+        error: status === 'failed' ? 'boom' : null,
+        output: name === 'move' && status === 'succeeded' ? '{"mode":"checkpoint"}' : null,
+      })),
+      createdAt: 0,
+      updatedAt: 0,
     });
-    const ran = (...names: StepName[]) => names.flatMap((n): [StepName, StepRecord['status']][] => [[n, 'started'], [n, 'succeeded']]);
-    const verifyFailed = cascade([...ran('prepare', 'move', 'switch', 'restore'), ['verify', 'started'], ['verify', 'failed']]);
+    const ran = (...names: StepName[]) =>
+      names.flatMap((n): [StepName, StepRecord['status']][] => [
+        [n, 'started'],
+        [n, 'succeeded'],
+      ]);
+    const verifyFailed = cascade([
+      ...ran('prepare', 'move', 'switch', 'restore'),
+      ['verify', 'started'],
+      ['verify', 'failed'],
+    ]);
     expect(nextCommand(verifyFailed)).toMatchObject({ type: 'run', step: 'rollback' });
     expect(nextCommand(verifyFailed, { sourceFailed: true })).toMatchObject({ type: 'run', step: 'unwind' });
-    const rolling = cascade([...ran('prepare', 'move', 'switch', 'restore'), ['verify', 'started'], ['verify', 'failed'], ['rollback', 'started']]);
+    const rolling = cascade([
+      ...ran('prepare', 'move', 'switch', 'restore'),
+      ['verify', 'started'],
+      ['verify', 'failed'],
+      ['rollback', 'started'],
+    ]);
     expect(nextCommand(rolling, { sourceFailed: true })).toMatchObject({ type: 'run', step: 'unwind' });
-    const unwound = cascade([...ran('prepare', 'move', 'switch', 'restore'), ['verify', 'started'], ['verify', 'failed'], ...ran('unwind')]);
-    expect(nextCommand(unwound, { sourceFailed: true })).toMatchObject({ type: 'abort', targetFailed: true, replan: true, toFailover: true });
-    const rolledBack = cascade([...ran('prepare', 'move', 'switch', 'restore'), ['verify', 'started'], ['verify', 'failed'], ...ran('rollback')]);
+    const unwound = cascade([
+      ...ran('prepare', 'move', 'switch', 'restore'),
+      ['verify', 'started'],
+      ['verify', 'failed'],
+      ...ran('unwind'),
+    ]);
+    expect(nextCommand(unwound, { sourceFailed: true })).toMatchObject({
+      type: 'abort',
+      targetFailed: true,
+      replan: true,
+      toFailover: true,
+    });
+    const rolledBack = cascade([
+      ...ran('prepare', 'move', 'switch', 'restore'),
+      ['verify', 'started'],
+      ['verify', 'failed'],
+      ...ran('rollback'),
+    ]);
     expect(nextCommand(rolledBack)).toMatchObject({ type: 'abort', replan: false });
-    expect(nextCommand(rolledBack, { sourceFailed: true })).toMatchObject({ type: 'abort', replan: true, toFailover: true });
+    expect(nextCommand(rolledBack, { sourceFailed: true })).toMatchObject({
+      type: 'abort',
+      replan: true,
+      toFailover: true,
+    });
   });
 
   it('a failed blade that a failover is still fencing cannot be repaired back into the pool (its late power-off killed the next workload)', async () => {
@@ -120,8 +189,15 @@ describe('chaos regressions', () => {
     await h.settle();
     h.world.setReachable('A', false); // the fence cannot be confirmed: the failover waits
     h.world.losePower('A'); // W1's heartbeat stops with it, so A is failed, not only suspect
-    await eventually(async () => (await h!.store.transfers({ open: true })).some((t) => t.kind === 'failover' && t.from === 'A'), 5_000, 'the failover from A');
-    await expect(h.controller.repair('A', 'operator:test')).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('still in transfer') });
+    await eventually(
+      async () => (await h!.store.transfers({ open: true })).some((t) => t.kind === 'failover' && t.from === 'A'),
+      5_000,
+      'the failover from A',
+    );
+    await expect(h.controller.repair('A', 'operator:test')).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('still in transfer'),
+    });
     expect(await h.store.blade('A')).toMatchObject({ state: 'failed' });
     h.world.setReachable('A', true);
     await h.settle(10_000);
@@ -147,9 +223,20 @@ describe('chaos regressions', () => {
         };
       },
     });
-    await eventually(async () => (await h!.store.transfers()).some((t) => t.kind === 'cascade' && t.status === 'aborted'), 10_000, 'the cascade to give up');
-    await eventually(async () => (await h!.store.transfers({ open: true })).length === 0 && (await h!.store.workload('W1'))?.state === 'pending', 10_000, 'W1 pending, nothing open').catch(async (e: unknown) => {
-      throw new Error(`${String(e)}: ${JSON.stringify(await h!.store.transfers())} ${JSON.stringify(await h!.store.workload('W1'))}`);
+    await eventually(
+      async () => (await h!.store.transfers()).some((t) => t.kind === 'cascade' && t.status === 'aborted'),
+      10_000,
+      'the cascade to give up',
+    );
+    await eventually(
+      async () =>
+        (await h!.store.transfers({ open: true })).length === 0 && (await h!.store.workload('W1'))?.state === 'pending',
+      10_000,
+      'W1 pending, nothing open',
+    ).catch(async (e: unknown) => {
+      throw new Error(
+        `${String(e)}: ${JSON.stringify(await h!.store.transfers())} ${JSON.stringify(await h!.store.workload('W1'))}`,
+      );
     });
     expect(await h.store.blade('B')).toMatchObject({ state: 'failed' });
     expect(await h.store.blade('C')).toMatchObject({ state: 'failed' });
@@ -158,7 +245,10 @@ describe('chaos regressions', () => {
   });
 
   it('repairing the powered-off blade a pending workload failed with frees it: placed again from its checkpoint, never fenced later under another workload', async () => {
-    h = await harness({ blades: [{ id: 'A', resources: { memoryGiB: 64 } }], workloads: [{ id: 'W1', requirements: { memoryGiB: 64 }, blade: 'A' }] });
+    h = await harness({
+      blades: [{ id: 'A', resources: { memoryGiB: 64 } }],
+      workloads: [{ id: 'W1', requirements: { memoryGiB: 64 }, blade: 'A' }],
+    });
     await h.settle();
     const saved = await h.controller.checkpoint('W1');
     h.world.failBlade('A'); // off, critical; no standby: W1 waits, still naming A for its fence
@@ -168,7 +258,10 @@ describe('chaos regressions', () => {
     await h.controller.repair('A', 'operator:test');
     await h.settle(10_000);
     expect(await h.store.workload('W1')).toMatchObject({ state: 'running', blade: 'A' });
-    const restart = h.world.history().filter((e) => e.kind === 'started' && e.workload === 'W1').at(-1);
+    const restart = h.world
+      .history()
+      .filter((e) => e.kind === 'started' && e.workload === 'W1')
+      .at(-1);
     expect(restart).toMatchObject({ blade: 'A', how: 'restore', sequence: saved });
     expect((await h.store.transfers()).at(-1)).toMatchObject({ kind: 'place', to: 'A', status: 'done' });
   });
@@ -180,13 +273,19 @@ describe('chaos regressions', () => {
       // W1's heartbeat path is cut as well: A is failed, and nothing proves W1 is off.
       prepare: (world, ports) => {
         const liveness = ports.workloads.liveness.bind(ports.workloads);
-        ports.workloads.liveness = async (w) => (world.blade('A')?.reachable === 'yes' ? liveness(w) : { alive: false, blade: null, reason: `${w}: no heartbeat` });
+        ports.workloads.liveness = async (w) =>
+          world.blade('A')?.reachable === 'yes'
+            ? liveness(w)
+            : { alive: false, blade: null, reason: `${w}: no heartbeat` };
       },
     });
     await h.settle();
     h.world.setReachable('A', false);
     await eventually(async () => (await h!.store.workload('W1'))?.state === 'pending', 5_000, 'W1 pending');
-    await expect(h.controller.repair('A', 'operator:test')).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('may still run W1') });
+    await expect(h.controller.repair('A', 'operator:test')).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('may still run W1'),
+    });
   });
 
   it('a cascade by checkpoint whose target died right after an unrecorded restore rolls back from the quiesced state (resume was refused for ever)', async () => {
@@ -209,12 +308,23 @@ describe('chaos regressions', () => {
         };
       },
     });
-    await eventually(async () => (await h!.store.transfers()).some((t) => t.kind === 'cascade' && t.status === 'aborted'), 10_000, 'the cascade to give up');
+    await eventually(
+      async () => (await h!.store.transfers()).some((t) => t.kind === 'cascade' && t.status === 'aborted'),
+      10_000,
+      'the cascade to give up',
+    );
     expect(await h.store.workload('W1')).toMatchObject({ state: 'running', blade: 'B' });
     expect(h.world.runningOn('W1')).toEqual(['B']);
     const captured = h.world.history().find((e) => e.kind === 'stopped' && e.workload === 'W1' && e.why === 'captured');
-    const back = h.world.history().filter((e) => e.kind === 'started' && e.workload === 'W1').at(-1);
-    expect(back).toMatchObject({ blade: 'B', how: 'restore', sequence: captured?.kind === 'stopped' ? captured.sequence : -1 });
+    const back = h.world
+      .history()
+      .filter((e) => e.kind === 'started' && e.workload === 'W1')
+      .at(-1);
+    expect(back).toMatchObject({
+      blade: 'B',
+      how: 'restore',
+      sequence: captured?.kind === 'stopped' ? captured.sequence : -1,
+    });
   });
 
   it('a blade observation does not write back a blade state that changed during its status call (a finished cascade’s target went back to failed)', async () => {
@@ -245,7 +355,11 @@ describe('chaos regressions', () => {
     // Meanwhile a transfer ends with a workload on A: the blade is active now.
     await h.store.commit({ blades: [{ ...(await h.store.blade('A'))!, state: 'active' }] });
     release();
-    await eventually(async () => (await h!.store.blade('A'))?.health === 'warning', 5_000, 'the observation to be written');
+    await eventually(
+      async () => (await h!.store.blade('A'))?.health === 'warning',
+      5_000,
+      'the observation to be written',
+    );
     expect(await h.store.blade('A')).toMatchObject({ state: 'active', health: 'warning' });
   });
 
@@ -268,13 +382,24 @@ describe('chaos regressions', () => {
         };
       },
     });
-    await eventually(async () => (await h!.store.transfers()).some((t) => t.kind === 'cascade' && t.status === 'aborted'), 20_000, 'the cascade to give up');
+    await eventually(
+      async () => (await h!.store.transfers()).some((t) => t.kind === 'cascade' && t.status === 'aborted'),
+      20_000,
+      'the cascade to give up',
+    );
     // Another try at C (not yet known dead) may follow; it fails on C's power and rolls back too.
     await eventually(async () => (await h!.store.transfers({ open: true })).length === 0, 20_000, 'no open transfer');
     expect(await h.store.workload('W1')).toMatchObject({ state: 'running', blade: 'B' });
     expect(h.world.runningOn('W1')).toEqual(['B']);
     // Back on B from its latest stored checkpoint (none here, so a cold start): the live state died with C.
-    const back = h.world.history().filter((e) => e.kind === 'started' && e.workload === 'W1').at(-1);
-    expect(back).toMatchObject({ blade: 'B', how: 'restore', sequence: (await h.store.latestCheckpoint('W1'))?.sequence ?? 0 });
+    const back = h.world
+      .history()
+      .filter((e) => e.kind === 'started' && e.workload === 'W1')
+      .at(-1);
+    expect(back).toMatchObject({
+      blade: 'B',
+      how: 'restore',
+      sequence: (await h.store.latestCheckpoint('W1'))?.sequence ?? 0,
+    });
   });
 });

@@ -51,8 +51,22 @@ describe('controller: the four-server example through the executor (DESIGN secti
       ['cascade', 'C', 'A', 'done'],
     ]);
     // Every step was written before and after it ran, in order.
-    expect(transfers[0]!.steps.filter((s) => s.status === 'succeeded').map((s) => s.name)).toEqual(['capture', 'fence', 'attach', 'start', 'restore', 'verify']);
-    expect(transfers[1]!.steps.filter((s) => s.status === 'succeeded').map((s) => s.name)).toEqual(['prepare', 'move', 'switch', 'restore', 'verify', 'release']);
+    expect(transfers[0]!.steps.filter((s) => s.status === 'succeeded').map((s) => s.name)).toEqual([
+      'capture',
+      'fence',
+      'attach',
+      'start',
+      'restore',
+      'verify',
+    ]);
+    expect(transfers[1]!.steps.filter((s) => s.status === 'succeeded').map((s) => s.name)).toEqual([
+      'prepare',
+      'move',
+      'switch',
+      'restore',
+      'verify',
+      'release',
+    ]);
 
     const events = await h.events();
     const types = events.map((e) => e.type);
@@ -61,7 +75,9 @@ describe('controller: the four-server example through the executor (DESIGN secti
     expect(events.filter((e) => e.type === 'transfer.done').map((e) => e.subject)).toEqual(transfers.map((t) => t.id));
     for (const t of transfers) {
       const mine = events.filter((e) => e.subject === t.id && e.type.startsWith('transfer.step.'));
-      expect(mine.filter((e) => e.type === 'transfer.step.started')).toHaveLength(t.steps.filter((s) => s.status === 'started').length);
+      expect(mine.filter((e) => e.type === 'transfer.step.started')).toHaveLength(
+        t.steps.filter((s) => s.status === 'started').length,
+      );
     }
     expect(events.find((e) => e.type === 'blade.repaired')!.actor).toBe('operator');
 
@@ -93,10 +109,19 @@ describe('controller: requirements from the three sources', () => {
         { id: 'host', requirements: { memoryGiB: 1 }, source: null, blade: 'C' },
       ],
     });
-    expect(await h.store.workload('declared')).toMatchObject({ source: 'vm-metadata', requirements: { memoryGiB: 60 } });
+    expect(await h.store.workload('declared')).toMatchObject({
+      source: 'vm-metadata',
+      requirements: { memoryGiB: 60 },
+    });
     // The 95th percentile of 10..29 is 28; times the default headroom of 1.2.
-    expect(await h.store.workload('measured')).toMatchObject({ source: 'measured', requirements: { memoryGiB: 33.6, cpuArch: 'x86_64' } });
-    expect(await h.store.workload('host')).toMatchObject({ source: 'host', requirements: { memoryGiB: 256, cpuArch: 'x86_64' } });
+    expect(await h.store.workload('measured')).toMatchObject({
+      source: 'measured',
+      requirements: { memoryGiB: 33.6, cpuArch: 'x86_64' },
+    });
+    expect(await h.store.workload('host')).toMatchObject({
+      source: 'host',
+      requirements: { memoryGiB: 256, cpuArch: 'x86_64' },
+    });
     const adopted = (await h.events()).filter((e) => e.type === 'workload.adopted');
     expect(adopted.map((e) => e.data.source)).toEqual(['vm-metadata', 'measured', 'host']);
   });

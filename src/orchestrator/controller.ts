@@ -5,7 +5,15 @@ import type { Proposal } from '../core/approval-round.js';
 import { DEFAULT_POLICY, type Policy, type Resources } from '../core/model.js';
 import type { WorkloadRecord } from '../ports/store.js';
 import { ProposalBook } from './approvals.js';
-import { EVERY, serializer, type ControllerContext, type ControllerOptions, type Discovered, type Reconciler, type RunningWorkload } from './controller-context.js';
+import {
+  EVERY,
+  serializer,
+  type ControllerContext,
+  type ControllerOptions,
+  type Discovered,
+  type Reconciler,
+  type RunningWorkload,
+} from './controller-context.js';
 import { LIVE_TIMING } from './deadline.js';
 import { OperatorCommands } from './operator-commands.js';
 import { Overrides } from './overrides.js';
@@ -34,13 +42,28 @@ export class Controller {
 
   private constructor(o: ControllerOptions) {
     const log = o.log ?? (() => {});
-    const queue = new WorkQueue((key) => this.sync(key).then((requeueMs) => { o.onSynced?.(key); return requeueMs; }), o.clock, (key, error, retryInMs) =>
-      log({ level: 'warn', msg: 'sync failed; will retry', key, error: error.message, retryInMs }),
+    const queue = new WorkQueue(
+      (key) =>
+        this.sync(key).then((requeueMs) => {
+          o.onSynced?.(key);
+          return requeueMs;
+        }),
+      o.clock,
+      (key, error, retryInMs) =>
+        log({ level: 'warn', msg: 'sync failed; will retry', key, error: error.message, retryInMs }),
     );
     const serial = serializer();
     this.c = {
-      o, queue, log, serial, timing: o.timing ?? LIVE_TIMING, approvals: new ProposalBook(), policy: LIVE_POLICY, running: false,
-      fenceConfirmations: new Map(), moves: new Map(),
+      o,
+      queue,
+      log,
+      serial,
+      timing: o.timing ?? LIVE_TIMING,
+      approvals: new ProposalBook(),
+      policy: LIVE_POLICY,
+      running: false,
+      fenceConfirmations: new Map(),
+      moves: new Map(),
       event: (actor, type, subject, data) => ({ at: o.clock.now(), actor, type, subject, data }),
     };
     this.commands = new OperatorCommands(this.c);
@@ -73,7 +96,8 @@ export class Controller {
     controller.unsubscribe = options.hardware.subscribe((e) => c.queue.add(`blade:${e.blade}`));
     const open = await store.transfers({ open: true });
     for (const t of open) c.queue.add(`transfer:${t.id}`);
-    if (open.length > 0) c.log({ level: 'info', msg: `resuming ${open.length} unfinished transfer(s)`, transfers: open.map((t) => t.id) });
+    if (open.length > 0)
+      c.log({ level: 'info', msg: `resuming ${open.length} unfinished transfer(s)`, transfers: open.map((t) => t.id) });
     for (const b of await store.blades()) c.queue.add(`blade:${b.id}`);
     c.queue.add('plan');
     // The sweeps: each queues every record of its kind and asks to come back after its period.
@@ -125,7 +149,16 @@ export class Controller {
   }
 
   /** A new workload to place; requirements may come from its driver instead of the caller. */
-  submit(w: { id: string; requirements?: Resources; priority?: number; minimum?: Readonly<Record<string, number>>; pinned?: boolean }, actor = 'operator'): Promise<void> {
+  submit(
+    w: {
+      id: string;
+      requirements?: Resources;
+      priority?: number;
+      minimum?: Readonly<Record<string, number>>;
+      pinned?: boolean;
+    },
+    actor = 'operator',
+  ): Promise<void> {
     return this.commands.submit(w, actor);
   }
 

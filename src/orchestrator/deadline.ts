@@ -34,7 +34,13 @@ export interface RetryTiming {
   readonly pollMs: number;
 }
 
-export const LIVE_TIMING: RetryTiming = { callMs: 10_000, stepMs: 120_000, backoffMs: 500, maxBackoffMs: 10_000, pollMs: 1_000 };
+export const LIVE_TIMING: RetryTiming = {
+  callMs: 10_000,
+  stepMs: 120_000,
+  backoffMs: 500,
+  maxBackoffMs: 10_000,
+  pollMs: 1_000,
+};
 
 /**
  * Runs `attempt` until it succeeds or the step deadline passes, backing off exponentially between

@@ -39,7 +39,14 @@ afterEach(async () => {
 async function start(blades: FakeBladeSpec[], workloads: FakeWorkloadSpec[]): Promise<Rig> {
   const world = new FakeWorld({ powerDelayMs: 5, unreachableDelayMs: 5, blades, workloads });
   const emulator = await startEmulator({ world, credentials: { username: 'admin', password: 'secret-d' } });
-  const driver = new RedfishHardware({ url: emulator.url, username: 'admin', password: 'secret-d', name: 'enc-a', timeoutMs: 800, retries: 0 });
+  const driver = new RedfishHardware({
+    url: emulator.url,
+    username: 'admin',
+    password: 'secret-d',
+    name: 'enc-a',
+    timeoutMs: 800,
+    retries: 0,
+  });
   const store = SqliteStore.open(':memory:');
   const endpoint = { url: emulator.url, token: emulator.controlToken };
   const controller = await Controller.start({
@@ -69,7 +76,9 @@ const inject = (r: Rig, blade: string, fault: Record<string, unknown>): string =
 
 /** What the world did to a workload: any stop, capture or move of it. */
 const disturbed = (r: Rig, workload: string) =>
-  r.world.history().filter((e) => (e.kind === 'stopped' || e.kind === 'migrated') && 'workload' in e && e.workload === workload);
+  r.world
+    .history()
+    .filter((e) => (e.kind === 'stopped' || e.kind === 'migrated') && 'workload' in e && e.workload === workload);
 
 const alarms = async (r: Rig, type: 'alarm.raised' | 'alarm.cleared', kind: string) =>
   (await r.events()).filter((e) => e.type === type && (e.data as { kind?: string }).kind === kind);
@@ -92,16 +101,43 @@ const twoActiveOneStandby = (): Promise<Rig> =>
 describe('failure detection over Redfish', () => {
   it('a whole-service outage: one endpoint alarm, blades suspect, nothing moves, all back to normal on its own', async () => {
     const r = await twoActiveOneStandby();
-    await eventually(() => verdictOf(r, 'b3'), (v) => v === 'healthy', 5_000, 'b3 observed');
+    await eventually(
+      () => verdictOf(r, 'b3'),
+      (v) => v === 'healthy',
+      5_000,
+      'b3 observed',
+    );
     r.emulator.faults.service.outage(60_000);
-    await eventually(() => alarms(r, 'alarm.raised', 'endpoint.unreachable'), (a) => a.length > 0, 5_000, 'the endpoint alarm');
-    for (const b of ['b1', 'b2', 'b3']) await eventually(() => verdictOf(r, b), (v) => v === 'suspect', 5_000, `${b} suspect`);
+    await eventually(
+      () => alarms(r, 'alarm.raised', 'endpoint.unreachable'),
+      (a) => a.length > 0,
+      5_000,
+      'the endpoint alarm',
+    );
+    for (const b of ['b1', 'b2', 'b3'])
+      await eventually(
+        () => verdictOf(r, b),
+        (v) => v === 'suspect',
+        5_000,
+        `${b} suspect`,
+      );
     // The outage goes on for many failure windows (and past the suspect alarm's delay) before the service returns.
     await new Promise((resolve) => setTimeout(resolve, 15 * DETECTION.failAfterMs));
     expect((await r.store.blades()).map((b) => b.verdict)).toEqual(['suspect', 'suspect', 'suspect']);
     r.emulator.faults.service.restore();
-    await eventually(() => alarms(r, 'alarm.cleared', 'endpoint.unreachable'), (a) => a.length > 0, 10_000, 'the alarm cleared');
-    for (const b of ['b1', 'b2', 'b3']) await eventually(() => verdictOf(r, b), (v) => v === 'healthy', 5_000, `${b} healthy again`);
+    await eventually(
+      () => alarms(r, 'alarm.cleared', 'endpoint.unreachable'),
+      (a) => a.length > 0,
+      10_000,
+      'the alarm cleared',
+    );
+    for (const b of ['b1', 'b2', 'b3'])
+      await eventually(
+        () => verdictOf(r, b),
+        (v) => v === 'healthy',
+        5_000,
+        `${b} healthy again`,
+      );
     expect(await r.store.transfers()).toEqual([]);
     expect(disturbed(r, 'W1')).toEqual([]);
     expect(disturbed(r, 'W2')).toEqual([]);
@@ -113,14 +149,44 @@ describe('failure detection over Redfish', () => {
 
   it('a changed BMC password: one credentials alarm, nothing moves; fixing the BMC clears it', async () => {
     const r = await twoActiveOneStandby();
-    await eventually(() => verdictOf(r, 'b1'), (v) => v === 'healthy', 5_000, 'b1 observed');
+    await eventually(
+      () => verdictOf(r, 'b1'),
+      (v) => v === 'healthy',
+      5_000,
+      'b1 observed',
+    );
     r.emulator.faults.service.changePassword('rotated');
-    await eventually(() => alarms(r, 'alarm.raised', 'credentials.refused'), (a) => a.length > 0, 5_000, 'the credentials alarm');
-    for (const b of ['b1', 'b2', 'b3']) await eventually(() => verdictOf(r, b), (v) => v === 'credentials', 5_000, `${b} credentials`);
-    expect((await r.store.blades()).map((b) => [b.state, b.power])).toEqual([['active', 'on'], ['active', 'on'], ['standby', 'off']]);
+    await eventually(
+      () => alarms(r, 'alarm.raised', 'credentials.refused'),
+      (a) => a.length > 0,
+      5_000,
+      'the credentials alarm',
+    );
+    for (const b of ['b1', 'b2', 'b3'])
+      await eventually(
+        () => verdictOf(r, b),
+        (v) => v === 'credentials',
+        5_000,
+        `${b} credentials`,
+      );
+    expect((await r.store.blades()).map((b) => [b.state, b.power])).toEqual([
+      ['active', 'on'],
+      ['active', 'on'],
+      ['standby', 'off'],
+    ]);
     r.emulator.faults.service.changePassword('secret-d');
-    await eventually(() => alarms(r, 'alarm.cleared', 'credentials.refused'), (a) => a.length > 0, 5_000, 'the alarm cleared');
-    await eventually(() => verdictOf(r, 'b1'), (v) => v === 'healthy', 5_000, 'b1 healthy again');
+    await eventually(
+      () => alarms(r, 'alarm.cleared', 'credentials.refused'),
+      (a) => a.length > 0,
+      5_000,
+      'the alarm cleared',
+    );
+    await eventually(
+      () => verdictOf(r, 'b1'),
+      (v) => v === 'healthy',
+      5_000,
+      'b1 healthy again',
+    );
     expect(await alarms(r, 'alarm.raised', 'credentials.refused')).toHaveLength(1);
     expect(await r.store.transfers()).toEqual([]);
     expect(disturbed(r, 'W1')).toEqual([]);
@@ -136,10 +202,20 @@ describe('failure detection over Redfish', () => {
       [{ id: 'W1', requirements: { memoryGiB: 64 }, blade: 'b1' }],
     );
     inject(r, 'b3', { kind: 'state', state: 'Absent', contradictory: false });
-    await eventually(() => r.store.blade('b3'), (b) => b?.state === 'failed', 5_000, 'b3 out of the pool');
+    await eventually(
+      () => r.store.blade('b3'),
+      (b) => b?.state === 'failed',
+      5_000,
+      'b3 out of the pool',
+    );
     expect(await r.store.blade('b3')).toMatchObject({ verdict: 'failed', verdictReason: 'State Absent' });
     inject(r, 'b1', { kind: 'state', state: 'Absent', contradictory: false });
-    await eventually(() => r.store.workload('W1'), (w) => w?.state === 'running' && w.blade === 'b4', 10_000, 'W1 on b4');
+    await eventually(
+      () => r.store.workload('W1'),
+      (w) => w?.state === 'running' && w.blade === 'b4',
+      10_000,
+      'W1 on b4',
+    );
     const transfers = await r.store.transfers();
     expect(transfers.map((t) => [t.kind, t.from, t.to, t.status])).toEqual([['failover', 'b1', 'b4', 'done']]);
     expect(r.world.runningOn('W1')).toEqual(['b4']);
@@ -148,9 +224,19 @@ describe('failure detection over Redfish', () => {
   it('a reply that contradicts itself (PowerState On, State Absent) is suspect: nothing moves', async () => {
     const r = await twoActiveOneStandby();
     inject(r, 'b1', { kind: 'state', state: 'Absent', contradictory: true });
-    await eventually(() => r.store.blade('b1'), (b) => b?.verdict === 'suspect', 5_000, 'b1 suspect');
+    await eventually(
+      () => r.store.blade('b1'),
+      (b) => b?.verdict === 'suspect',
+      5_000,
+      'b1 suspect',
+    );
     expect((await r.store.blade('b1'))?.verdictReason).toBe('contradictory reply: PowerState On and State Absent');
-    await eventually(() => alarms(r, 'alarm.raised', 'blade.suspect'), (a) => a.length > 0, 5_000, 'the suspect alarm');
+    await eventually(
+      () => alarms(r, 'alarm.raised', 'blade.suspect'),
+      (a) => a.length > 0,
+      5_000,
+      'the suspect alarm',
+    );
     expect(await r.store.transfers()).toEqual([]);
     expect(disturbed(r, 'W1')).toEqual([]);
     expect((await r.store.blade('b1'))?.state).toBe('active');
@@ -159,18 +245,37 @@ describe('failure detection over Redfish', () => {
   it('blade clear forgets a stale verdict; the next observation decides afresh', async () => {
     const r = await twoActiveOneStandby();
     inject(r, 'b3', { kind: 'network-loss', hang: false });
-    await eventually(() => verdictOf(r, 'b3'), (v) => v === 'suspect', 5_000, 'b3 suspect');
+    await eventually(
+      () => verdictOf(r, 'b3'),
+      (v) => v === 'suspect',
+      5_000,
+      'b3 suspect',
+    );
     r.world.setReachable('b3', true);
     await r.controller.clearBlade('b3', 'the BMC was reset', 'operator:ana');
-    expect((await r.events()).find((e) => e.type === 'blade.cleared')).toMatchObject({ actor: 'operator:ana', subject: 'b3', data: { reason: 'the BMC was reset', verdict: 'suspect' } });
-    await eventually(() => verdictOf(r, 'b3'), (v) => v === 'healthy', 5_000, 'b3 healthy');
+    expect((await r.events()).find((e) => e.type === 'blade.cleared')).toMatchObject({
+      actor: 'operator:ana',
+      subject: 'b3',
+      data: { reason: 'the BMC was reset', verdict: 'suspect' },
+    });
+    await eventually(
+      () => verdictOf(r, 'b3'),
+      (v) => v === 'healthy',
+      5_000,
+      'b3 healthy',
+    );
     await expect(r.controller.clearBlade('nope', 'x', 'operator:ana')).rejects.toMatchObject({ code: 'not-found' });
   });
 
   it('BMC hung and workload alive: nothing moves, an alarm', async () => {
     const r = await twoActiveOneStandby();
     inject(r, 'b1', { kind: 'network-loss', hang: true });
-    await eventually(() => alarms(r, 'alarm.raised', 'blade.suspect'), (a) => a.some((e) => e.subject === 'b1'), 5_000, 'the alarm on b1');
+    await eventually(
+      () => alarms(r, 'alarm.raised', 'blade.suspect'),
+      (a) => a.some((e) => e.subject === 'b1'),
+      5_000,
+      'the alarm on b1',
+    );
     expect((await r.store.blade('b1'))?.verdict).toBe('suspect');
     expect(await r.store.transfers()).toEqual([]);
     expect(disturbed(r, 'W1')).toEqual([]);
@@ -181,22 +286,43 @@ describe('failure detection over Redfish', () => {
     const r = await twoActiveOneStandby();
     inject(r, 'b1', { kind: 'network-loss', hang: true });
     inject(r, 'b1', { kind: 'power-loss' });
-    await eventually(() => r.store.blade('b1'), (b) => b?.state === 'failed', 5_000, 'b1 failed');
+    await eventually(
+      () => r.store.blade('b1'),
+      (b) => b?.state === 'failed',
+      5_000,
+      'b1 failed',
+    );
     expect((await r.store.blade('b1'))?.verdictReason).toMatch(/management path: .*; and .*W1 has no heartbeat/);
-    await eventually(() => r.store.transfers({ open: true }), (t) => t.some((x) => x.status === 'waiting'), 20_000, 'the failover waits');
+    await eventually(
+      () => r.store.transfers({ open: true }),
+      (t) => t.some((x) => x.status === 'waiting'),
+      20_000,
+      'the failover waits',
+    );
     expect(r.world.runningOn('W1')).toEqual([]);
     expect(r.world.blade('b3')?.power).toBe('off');
     expect((await r.events()).some((e) => e.type === 'alert')).toBe(true);
 
     // The operator checked that b1 is off: on that word the failover proceeds and completes.
     await r.controller.confirmFence('b1', 'checked at the rack: b1 is dark', 'operator:ana');
-    await eventually(() => r.store.workload('W1'), (w) => w?.state === 'running' && w.blade === 'b3', 20_000, 'W1 on b3');
+    await eventually(
+      () => r.store.workload('W1'),
+      (w) => w?.state === 'running' && w.blade === 'b3',
+      20_000,
+      'W1 on b3',
+    );
     const [t] = await r.store.transfers();
     const fence = t!.steps.filter((s) => s.name === 'fence').at(-1)!;
     expect(fence.status).toBe('succeeded');
-    expect(JSON.parse(fence.output!)).toMatchObject({ fence: { level: 'operator', by: 'operator:ana', reason: 'checked at the rack: b1 is dark' } });
+    expect(JSON.parse(fence.output!)).toMatchObject({
+      fence: { level: 'operator', by: 'operator:ana', reason: 'checked at the rack: b1 is dark' },
+    });
     const confirmed = (await r.events()).find((e) => e.type === 'fence.confirmed');
-    expect(confirmed).toMatchObject({ actor: 'operator:ana', subject: 'b1', data: { reason: 'checked at the rack: b1 is dark' } });
+    expect(confirmed).toMatchObject({
+      actor: 'operator:ana',
+      subject: 'b1',
+      data: { reason: 'checked at the rack: b1 is dark' },
+    });
     expect(r.world.runningOn('W1')).toEqual(['b3']);
   });
 });

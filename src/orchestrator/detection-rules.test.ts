@@ -30,7 +30,12 @@ describe('detection rules', () => {
     await h.controller.maintenance('A', true, 'operator:test');
     await eventually(async () => (await h!.store.transfers({ open: true })).some((t) => t.drain), 3_000, 'the drain');
     h.world.failBlade('A');
-    await eventually(async () => (await h!.store.workload('W1'))?.state === 'running' && (await h!.store.workload('W1'))?.blade === 'B', 8_000, 'W1 on B');
+    await eventually(
+      async () =>
+        (await h!.store.workload('W1'))?.state === 'running' && (await h!.store.workload('W1'))?.blade === 'B',
+      8_000,
+      'W1 on B',
+    );
     await h.settle(8_000);
     const transfers = await h.store.transfers();
     expect(transfers.map((t) => [t.kind, t.from, t.to, t.status])).toEqual([
@@ -43,14 +48,37 @@ describe('detection rules', () => {
     expect(historyViolations(h.world.history()).filter((v) => v.rule !== 'sequence-gap')).toEqual([]);
   });
 
-  for (const [verdict, stops] of [['suspect', false], ['failed', true]] as const) {
+  for (const [verdict, stops] of [
+    ['suspect', false],
+    ['failed', true],
+  ] as const) {
     it(`a failover's capture from a ${verdict} source ${stops ? 'stops the workload there' : 'takes a snapshot and leaves it running'}`, async () => {
-      const world = new FakeWorld({ blades: [{ id: 'A', resources: { memoryGiB: 64 } }, { id: 'B', resources: { memoryGiB: 64 } }], workloads: [{ id: 'W1', requirements: { memoryGiB: 64 }, blade: 'A' }] });
+      const world = new FakeWorld({
+        blades: [
+          { id: 'A', resources: { memoryGiB: 64 } },
+          { id: 'B', resources: { memoryGiB: 64 } },
+        ],
+        workloads: [{ id: 'W1', requirements: { memoryGiB: 64 }, blade: 'A' }],
+      });
       const store = SqliteStore.open(':memory:');
       await store.migrate();
-      const a: BladeRecord = { id: 'A', resources: { memoryGiB: 64 }, state: 'failed', power: 'on', health: 'ok', endpoint: 'fake', verdict, verdictReason: 'test' };
+      const a: BladeRecord = {
+        id: 'A',
+        resources: { memoryGiB: 64 },
+        state: 'failed',
+        power: 'on',
+        health: 'ok',
+        endpoint: 'fake',
+        verdict,
+        verdictReason: 'test',
+      };
       await store.commit({ blades: [a] });
-      const out = await runStep('capture', transfer('failover', []), () => null, { ...fakePorts(world), store, clock: systemClock, timing: TEST_TIMING });
+      const out = await runStep('capture', transfer('failover', []), () => null, {
+        ...fakePorts(world),
+        store,
+        clock: systemClock,
+        timing: TEST_TIMING,
+      });
       expect(out.source).toBe('live');
       expect(world.runningOn('W1')).toEqual(stops ? [] : ['A']);
       expect(world.history().some((e) => e.kind === 'stopped')).toBe(stops);

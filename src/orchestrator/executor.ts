@@ -30,7 +30,10 @@ export class Executor {
       const transfer = await this.ports.store.transfer(id);
       if (!transfer) throw new Error(`transfer ${id} not found`);
       const source = transfer.from === null ? null : await this.ports.store.blade(transfer.from);
-      const command = nextCommand(transfer, { sourceFailed: source?.state === 'failed', withdrawn: await this.withdrawn(transfer) });
+      const command = nextCommand(transfer, {
+        sourceFailed: source?.state === 'failed',
+        withdrawn: await this.withdrawn(transfer),
+      });
       switch (command.type) {
         case 'none':
           return transfer;
@@ -66,9 +69,25 @@ export class Executor {
 
   private async run(transfer: TransferRecord, step: StepName, attempt: number): Promise<void> {
     const { store, clock } = this.ports;
-    const started: StepRecord = { name: step, status: 'started', attempt, startedAt: clock.now(), endedAt: null, error: null, output: null };
-    let current: TransferRecord = { ...transfer, status: 'running', steps: [...transfer.steps, started], updatedAt: clock.now() };
-    await store.commit({ transfers: [current], events: [this.event(current, 'transfer.step.started', { step, attempt })] });
+    const started: StepRecord = {
+      name: step,
+      status: 'started',
+      attempt,
+      startedAt: clock.now(),
+      endedAt: null,
+      error: null,
+      output: null,
+    };
+    let current: TransferRecord = {
+      ...transfer,
+      status: 'running',
+      steps: [...transfer.steps, started],
+      updatedAt: clock.now(),
+    };
+    await store.commit({
+      transfers: [current],
+      events: [this.event(current, 'transfer.step.started', { step, attempt })],
+    });
     this.hooks.onStep?.(current, started);
 
     let ended: StepRecord;
@@ -84,7 +103,9 @@ export class Executor {
             reasons.add(error.message);
             this.hooks.onRetry?.(current, step, error, tries);
           }
-          await store.commit({ events: [this.event(current, 'transfer.step.retry', { step, tries, error: error.message })] });
+          await store.commit({
+            events: [this.event(current, 'transfer.step.retry', { step, tries, error: error.message })],
+          });
         },
         // A workload the driver does not know, or whose state it cannot use, stays so however long one waits.
         (error) => faultOf(error) === 'workload',
@@ -93,17 +114,40 @@ export class Executor {
     } catch (raw) {
       const message = raw instanceof Error ? raw.message : String(raw);
       const fault: StepOutput | null = faultOf(raw) === 'workload' ? { fault: 'workload' } : null;
-      ended = { ...started, status: 'failed', endedAt: clock.now(), error: message, output: fault === null ? null : JSON.stringify(fault) };
+      ended = {
+        ...started,
+        status: 'failed',
+        endedAt: clock.now(),
+        error: message,
+        output: fault === null ? null : JSON.stringify(fault),
+      };
     }
-    current = { ...current, steps: [...current.steps, ended], reason: ended.error ?? current.reason, updatedAt: clock.now() };
-    const checkpoint = output?.checkpoint && (step === 'capture' || step === 'move') && output.source !== 'stored' && output.source !== 'none'
-      ? [{ ...output.checkpoint, takenAt: clock.now() }]
-      : [];
-    const events = [this.event(current, `transfer.step.${ended.status}`, { step, attempt, ...(ended.error ? { error: ended.error } : {}) })];
+    current = {
+      ...current,
+      steps: [...current.steps, ended],
+      reason: ended.error ?? current.reason,
+      updatedAt: clock.now(),
+    };
+    const checkpoint =
+      output?.checkpoint &&
+      (step === 'capture' || step === 'move') &&
+      output.source !== 'stored' &&
+      output.source !== 'none'
+        ? [{ ...output.checkpoint, takenAt: clock.now() }]
+        : [];
+    const events = [
+      this.event(current, `transfer.step.${ended.status}`, {
+        step,
+        attempt,
+        ...(ended.error ? { error: ended.error } : {}),
+      }),
+    ];
     const fenced = output?.fence;
     if (step === 'fence' && fenced && transfer.steps.some((s) => s.name === 'fence' && s.status === 'failed')) {
       const message = `${fenced.level} (${fenced.device}) confirmed ${transfer.from ?? ''} is off: ${fenced.reading}`;
-      events.push(alarmEvent('alarm.cleared', clock.now(), 'controller', transfer.id, { kind: 'fence.unconfirmed', message }));
+      events.push(
+        alarmEvent('alarm.cleared', clock.now(), 'controller', transfer.id, { kind: 'fence.unconfirmed', message }),
+      );
     }
     await store.commit({ transfers: [current], checkpoints: checkpoint, events });
     this.hooks.onStep?.(current, ended);
@@ -140,7 +184,8 @@ export class Executor {
     const workload = await this.workload(transfer);
     const target = await store.blade(transfer.to);
     const blades: BladeRecord[] = [];
-    if (target) blades.push({ ...target, state: targetFailed ? 'failed' : target.state === 'active' ? 'standby' : target.state });
+    if (target)
+      blades.push({ ...target, state: targetFailed ? 'failed' : target.state === 'active' ? 'standby' : target.state });
     // A failover that gives up keeps its source as the workload's blade, so the next attempt
     // fences and captures from it again; a cascade leaves the workload running on its source. A workload fault holds
     // the workload pending (the planner leaves it alone) with the driver's reason, until an operator acts on it.
@@ -153,7 +198,8 @@ export class Executor {
     const aborted: TransferRecord = { ...transfer, status: 'aborted', reason, updatedAt: now };
     const fault = command.workloadFault ? { fault: 'workload' } : command.withdrawn ? { withdrawn: true } : {};
     const events: NewAuditEvent[] = [this.event(aborted, 'transfer.aborted', { reason, targetFailed, ...fault })];
-    if (targetFailed) events.push({ at: now, actor: 'controller', type: 'blade.failed', subject: transfer.to, data: { reason } });
+    if (targetFailed)
+      events.push({ at: now, actor: 'controller', type: 'blade.failed', subject: transfer.to, data: { reason } });
     await store.commit({ transfers: [aborted], blades, workloads: [after], events });
     return aborted;
   }
@@ -163,7 +209,14 @@ export class Executor {
     const waiting: TransferRecord = { ...transfer, status: 'waiting', reason, updatedAt: clock.now() };
     const events = [this.event(waiting, 'alert', { step, reason })];
     // The reason names each fencing level's last error: what the operator reads before `fence confirm`.
-    if (step === 'fence') events.push(alarmEvent('alarm.raised', clock.now(), 'controller', transfer.id, { kind: 'fence.unconfirmed', message: reason, severity: 'critical' }));
+    if (step === 'fence')
+      events.push(
+        alarmEvent('alarm.raised', clock.now(), 'controller', transfer.id, {
+          kind: 'fence.unconfirmed',
+          message: reason,
+          severity: 'critical',
+        }),
+      );
     await store.commit({ transfers: [waiting], events });
     return waiting;
   }
@@ -180,7 +233,13 @@ export class Executor {
   }
 
   private event(t: TransferRecord, type: AuditEventType, data: Record<string, unknown>): NewAuditEvent {
-    return { at: this.ports.clock.now(), actor: 'controller', type, subject: t.id, data: { workload: t.workload, ...data } };
+    return {
+      at: this.ports.clock.now(),
+      actor: 'controller',
+      type,
+      subject: t.id,
+      data: { workload: t.workload, ...data },
+    };
   }
 }
 

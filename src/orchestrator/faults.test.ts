@@ -24,7 +24,8 @@ async function aOnBStandby(): Promise<Harness> {
   return made;
 }
 
-const noDoubleRuns = () => expect(historyViolations(h!.world.history()).filter((v) => v.rule !== 'sequence-gap')).toEqual([]);
+const noDoubleRuns = () =>
+  expect(historyViolations(h!.world.history()).filter((v) => v.rule !== 'sequence-gap')).toEqual([]);
 
 describe('faults during transfers', () => {
   it('a target that fails during a failover is powered off and the next best blade is chosen', async () => {
@@ -57,7 +58,11 @@ describe('faults during transfers', () => {
     // The BMC stops answering and W1's heartbeat stops too: A is failed, but it must be fenced before B starts W1.
     h.world.setReachable('A', false);
     h.world.losePower('A');
-    await eventually(async () => (await h!.store.transfers({ open: true })).some((t) => t.status === 'waiting'), 5000, 'a waiting transfer');
+    await eventually(
+      async () => (await h!.store.transfers({ open: true })).some((t) => t.status === 'waiting'),
+      5000,
+      'a waiting transfer',
+    );
     const [waiting] = await h.store.transfers({ open: true });
     expect(waiting!.reason).toMatch(/fence not confirmed: .*A.*not reachable/);
     expect((await h.events()).some((e) => e.type === 'alert' && e.subject === waiting!.id)).toBe(true);
@@ -80,7 +85,11 @@ describe('faults during transfers', () => {
       ],
       workloads: [{ id: 'W1', requirements: { storageTB: 200 }, blade: 'B' }],
     });
-    await eventually(async () => (await h!.store.transfers({ open: true })).some((t) => t.kind === 'cascade'), 3000, 'a cascade');
+    await eventually(
+      async () => (await h!.store.transfers({ open: true })).some((t) => t.kind === 'cascade'),
+      3000,
+      'a cascade',
+    );
     h.world.checkpoint('W1');
     h.world.failBlade('B');
     await h.settle(8000);
@@ -100,14 +109,20 @@ describe('faults during transfers', () => {
     // A's BMC accepts connections and never answers: every call must be cut by its deadline.
     h.world.setReachable('A', false, { hang: true });
     h.world.losePower('A'); // and W1 is silent: suspect and liveness lost make A failed
-    await eventually(async () => (await h!.store.transfers()).some((t) => t.status === 'waiting'), 8000, 'the failover to wait');
+    await eventually(
+      async () => (await h!.store.transfers()).some((t) => t.status === 'waiting'),
+      8000,
+      'the failover to wait',
+    );
     const [t] = await h.store.transfers();
     const failed = t!.steps.find((s) => s.name === 'fence' && s.status === 'failed')!;
     expect(failed.error).toBe('power state of A: no answer within 200 ms');
     const retries = (await h.events()).filter((e) => e.type === 'transfer.step.retry' && e.subject === t!.id);
     expect(retries.length).toBeGreaterThan(1);
     // Every retry is in the audit log; the log says each reason once per step, at warn.
-    expect(h.logs.filter((l) => l.msg === `step fence retrying: ${failed.error}`).map((l) => l.level)).toEqual(['warn']);
+    expect(h.logs.filter((l) => l.msg === `step fence retrying: ${failed.error}`).map((l) => l.level)).toEqual([
+      'warn',
+    ]);
     expect(h.logs.some((l) => l.msg === 'step fence failed' && l.error === failed.error)).toBe(true);
     expect(t!.reason).toBe('fence not confirmed: power state of A: no answer within 200 ms');
     expect(h.world.blade('B')!.power).toBe('off');

@@ -61,7 +61,10 @@ function scripted(name: string, script: readonly Behaviour[], world: World): Fen
 const timing: RetryTiming = { callMs: 20, stepMs: 100, backoffMs: 5, maxBackoffMs: 10, pollMs: 5 };
 
 /** Drives a failover's record through the machine, the fence step for real over the devices, the others succeeding. */
-async function drive(levels: readonly BladeFenceLevel[], world: World): Promise<{ violations: string[]; record: TransferRecord }> {
+async function drive(
+  levels: readonly BladeFenceLevel[],
+  world: World,
+): Promise<{ violations: string[]; record: TransferRecord }> {
   const clock = instantClock();
   let record = transfer('failover', []);
   const violations: string[] = [];
@@ -73,9 +76,18 @@ async function drive(levels: readonly BladeFenceLevel[], world: World): Promise<
     if (command.type === 'complete' || command.type === 'none' || command.type === 'abort') break;
     // A waiting fence is retried later, as the transfer reconciler does.
     const step = command.step;
-    const started: StepRecord = { name: step, status: 'started', attempt: command.attempt, startedAt: clock.now(), endedAt: null, error: null, output: null };
+    const started: StepRecord = {
+      name: step,
+      status: 'started',
+      attempt: command.attempt,
+      startedAt: clock.now(),
+      endedAt: null,
+      error: null,
+      output: null,
+    };
     write(started);
-    if ((step === 'attach' || step === 'start' || step === 'restore') && !world.cut) violations.push(`${step} ran while the source was not cut off`);
+    if ((step === 'attach' || step === 'start' || step === 'restore') && !world.cut)
+      violations.push(`${step} ran while the source was not cut off`);
     if (step !== 'fence') {
       write({ ...started, status: 'succeeded', endedAt: clock.now() });
       continue;
@@ -95,22 +107,25 @@ async function drive(levels: readonly BladeFenceLevel[], world: World): Promise<
 describe('fencing levels over the transfer machine (property)', () => {
   it('never starts the target before a level really cut the source off, whatever the levels do', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.array(behaviour, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 4 }), async (scripts) => {
-        const world: World = { cut: false };
-        const levels = scripts.map((script, i) => ({ device: scripted(`level-${i}`, script, world), address: 'A' }));
-        const { violations, record } = await drive(levels, world);
-        expect(violations).toEqual([]);
-        const fence = record.steps.find((s) => s.name === 'fence' && s.status === 'succeeded');
-        const started = record.steps.some((s) => s.name === 'start');
-        expect(started, 'the target starts only after a confirmed fence').toBe(started && fence !== undefined);
-        if (fence) {
-          const proof = parseStepOutput(fence.output).fence!;
-          const confirming = proof.attempts?.filter((a) => a.confirmed) ?? [];
-          // Exactly one confirmation, the last attempt: later levels are not tried once one confirmed.
-          expect(confirming.map((a) => a.device)).toEqual([proof.device]);
-          expect(proof.attempts?.at(-1)?.device).toBe(proof.device);
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(fc.array(behaviour, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 4 }),
+        async (scripts) => {
+          const world: World = { cut: false };
+          const levels = scripts.map((script, i) => ({ device: scripted(`level-${i}`, script, world), address: 'A' }));
+          const { violations, record } = await drive(levels, world);
+          expect(violations).toEqual([]);
+          const fence = record.steps.find((s) => s.name === 'fence' && s.status === 'succeeded');
+          const started = record.steps.some((s) => s.name === 'start');
+          expect(started, 'the target starts only after a confirmed fence').toBe(started && fence !== undefined);
+          if (fence) {
+            const proof = parseStepOutput(fence.output).fence!;
+            const confirming = proof.attempts?.filter((a) => a.confirmed) ?? [];
+            // Exactly one confirmation, the last attempt: later levels are not tried once one confirmed.
+            expect(confirming.map((a) => a.device)).toEqual([proof.device]);
+            expect(proof.attempts?.at(-1)?.device).toBe(proof.device);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

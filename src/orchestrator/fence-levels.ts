@@ -66,7 +66,11 @@ export class FenceUnconfirmed extends Error {
   }
 }
 
-export async function fenceThroughLevels(blade: string, levels: readonly BladeFenceLevel[], run: FenceRun): Promise<FenceProof> {
+export async function fenceThroughLevels(
+  blade: string,
+  levels: readonly BladeFenceLevel[],
+  run: FenceRun,
+): Promise<FenceProof> {
   if (levels.length === 0) throw new Error(`${blade} has no fencing level`);
   const attempts: FenceAttempt[] = [];
   for (const level of levels) {
@@ -75,7 +79,15 @@ export async function fenceThroughLevels(blade: string, levels: readonly BladeFe
     await run.record?.(attempt);
     if (attempt.confirmed) {
       const { device, address, answer, reading, at } = attempt;
-      return { level: attempt.level, device, address, answer: answer ?? 'already fenced', reading: reading ?? '', at, attempts };
+      return {
+        level: attempt.level,
+        device,
+        address,
+        answer: answer ?? 'already fenced',
+        reading: reading ?? '',
+        at,
+        attempts,
+      };
     }
   }
   throw new FenceUnconfirmed(blade, attempts);
@@ -84,16 +96,31 @@ export async function fenceThroughLevels(blade: string, levels: readonly BladeFe
 async function tryLevel({ device, address }: BladeFenceLevel, run: FenceRun): Promise<FenceAttempt> {
   const { clock, timing, call } = run;
   const at = clock.now();
-  const read = (): Promise<FenceReading> => call(device.read(address), device.level === 'bmc' ? `power state of ${address}` : `${device.name}: read ${address}`);
+  const read = (): Promise<FenceReading> =>
+    call(
+      device.read(address),
+      device.level === 'bmc' ? `power state of ${address}` : `${device.name}: read ${address}`,
+    );
   let answer: string | null = null;
   let reading: FenceReading | null = null;
   const ended = (confirmed: boolean, error: string | null): FenceAttempt => ({
-    level: device.level, device: device.name, address, answer, reading: reading?.shows ?? null, confirmed, error, at, endedAt: clock.now(),
+    level: device.level,
+    device: device.name,
+    address,
+    answer,
+    reading: reading?.shows ?? null,
+    confirmed,
+    error,
+    at,
+    endedAt: clock.now(),
   });
   try {
     reading = await read();
     if (reading.fenced) return ended(true, null);
-    answer = await call(device.fence(address), device.level === 'bmc' ? `power off ${address}` : `${device.name}: fence ${address}`);
+    answer = await call(
+      device.fence(address),
+      device.level === 'bmc' ? `power off ${address}` : `${device.name}: fence ${address}`,
+    );
     const until = clock.now() + timing.callMs;
     for (;;) {
       await clock.sleep(timing.pollMs);
@@ -101,9 +128,10 @@ async function tryLevel({ device, address }: BladeFenceLevel, run: FenceRun): Pr
       if (reading.fenced) return ended(true, null);
       if (clock.now() >= until) {
         // Said done, reads otherwise: never a confirmation.
-        const error = device.level === 'bmc'
-          ? `${address} did not confirm power off (still ${reading.shows.split(' ').pop() ?? 'on'})`
-          : `${device.name} answered "${answer}" but its read shows ${reading.shows}`;
+        const error =
+          device.level === 'bmc'
+            ? `${address} did not confirm power off (still ${reading.shows.split(' ').pop() ?? 'on'})`
+            : `${device.name} answered "${answer}" but its read shows ${reading.shows}`;
         return ended(false, error);
       }
     }

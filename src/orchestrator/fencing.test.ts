@@ -31,14 +31,19 @@ async function withLevels(): Promise<{ h: Harness; d: Devices }> {
       const bmc = new BmcFence(ports.hardware);
       devices = { pdu: new FakePdu('pdu-a', world), san: new FakeSan('san-a', world) };
       const d = devices;
-      return (blade) => [{ device: bmc, address: blade }, { device: d.pdu, address: blade }, { device: d.san, address: blade }];
+      return (blade) => [
+        { device: bmc, address: blade },
+        { device: d.pdu, address: blade },
+        { device: d.san, address: blade },
+      ];
     },
   });
   await made.settle();
   return { h: made, d: devices! };
 }
 
-const noDoubleRuns = () => expect(historyViolations(h!.world.history()).filter((v) => v.rule !== 'sequence-gap')).toEqual([]);
+const noDoubleRuns = () =>
+  expect(historyViolations(h!.world.history()).filter((v) => v.rule !== 'sequence-gap')).toEqual([]);
 
 describe('fencing levels', () => {
   it('a hung BMC is passed by the next level: the failover completes, its proof in the record and the audit log', async () => {
@@ -52,11 +57,18 @@ describe('fencing levels', () => {
     expect(t).toMatchObject({ kind: 'failover', from: 'A', to: 'B', status: 'done' });
     const proof = outputOf(t!, 'fence')!.fence!;
     expect(proof).toMatchObject({ level: 'pdu', device: 'pdu-a', address: 'A', reading: 'outlet of A Off' });
-    expect(proof.attempts?.map((a) => [a.level, a.confirmed])).toEqual([['bmc', false], ['pdu', true]]);
+    expect(proof.attempts?.map((a) => [a.level, a.confirmed])).toEqual([
+      ['bmc', false],
+      ['pdu', true],
+    ]);
     expect(proof.attempts?.[0]?.error).toBe('power state of A: no answer within 200 ms');
     const attempts = (await h.events()).filter((e) => e.type === 'transfer.fence.attempt' && e.subject === t!.id);
     expect(attempts.map((e) => e.data['level'])).toEqual(['bmc', 'pdu']);
-    expect(attempts[1]!.data).toMatchObject({ confirmed: true, reading: 'outlet of A Off', answer: 'outlet off accepted' });
+    expect(attempts[1]!.data).toMatchObject({
+      confirmed: true,
+      reading: 'outlet of A Off',
+      answer: 'outlet off accepted',
+    });
     expect(h.world.blade('A')!.power).toBe('off');
     expect(h.world.runningOn('W1')).toEqual(['B']);
     noDoubleRuns();
@@ -89,7 +101,11 @@ describe('fencing levels', () => {
     // A's BMC hangs and W1 dies with A: the detector fails A only once W1's own heartbeat is gone too.
     h.world.setReachable('A', false, { hang: true });
     h.world.losePower('A');
-    await eventually(async () => (await h!.store.transfers()).some((t) => t.status === 'waiting'), 8_000, 'the failover to wait');
+    await eventually(
+      async () => (await h!.store.transfers()).some((t) => t.status === 'waiting'),
+      8_000,
+      'the failover to wait',
+    );
     const [t] = await h.store.transfers();
     const raised = (await h.events()).find((e) => e.type === 'alarm.raised' && e.subject === t!.id);
     expect(raised?.data).toMatchObject({ kind: 'fence.unconfirmed', severity: 'critical' });
@@ -103,7 +119,11 @@ describe('fencing levels', () => {
 
     made.d.san.mode = 'ok';
     await eventually(async () => (await h!.store.workload('W1'))?.blade === 'B', 8_000, 'W1 on B');
-    expect((await h.events()).some((e) => e.type === 'alarm.cleared' && e.subject === t!.id && e.data['kind'] === 'fence.unconfirmed')).toBe(true);
+    expect(
+      (await h.events()).some(
+        (e) => e.type === 'alarm.cleared' && e.subject === t!.id && e.data['kind'] === 'fence.unconfirmed',
+      ),
+    ).toBe(true);
     expect(h.world.runningOn('W1')).toEqual(['B']);
     noDoubleRuns();
   });

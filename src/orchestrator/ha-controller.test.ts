@@ -80,11 +80,21 @@ describe('HaController', () => {
     expect(await second.currentLease()).toMatchObject({ holder: 'first', epoch: 1 });
 
     world.failBlade('A');
-    await eventually(() => logs.some((e) => e.holder === 'first' && e.msg === 'step attach started'), 5_000, 'the failover to reach attach');
+    await eventually(
+      () => logs.some((e) => e.holder === 'first' && e.msg === 'step attach started'),
+      5_000,
+      'the failover to reach attach',
+    );
     await first.stop();
     await eventually(() => second.leader() !== null, 5_000, 'the second controller to take over');
     expect(await second.currentLease()).toMatchObject({ holder: 'second', epoch: 2 });
-    await eventually(async () => (await second.store.transfers({ open: true })).length === 0 && (await second.store.workload('W1'))?.blade === 'B', 10_000, 'the failover to finish');
+    await eventually(
+      async () =>
+        (await second.store.transfers({ open: true })).length === 0 &&
+        (await second.store.workload('W1'))?.blade === 'B',
+      10_000,
+      'the failover to finish',
+    );
 
     expect(world.runningOn('W1')).toStrictEqual(['B']);
     expect(twoBladeViolations(world.history())).toStrictEqual([]);
@@ -110,7 +120,9 @@ describe('fencing and the lease guard', () => {
     const { store, stale, current } = await twoTerms();
     const refused: FencedError[] = [];
     const fenced = fencedStore(store, stale, (e) => refused.push(e));
-    const error = await fenced.commit({ events: [{ at: 1, actor: 'controller', type: 'x', subject: 'y', data: {} }] }).catch((e: unknown) => e);
+    const error = await fenced
+      .commit({ events: [{ at: 1, actor: 'controller', type: 'x', subject: 'y', data: {} }] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FencedError);
     expect(error).toMatchObject({ reason: 'superseded', decidedBy: 'store', currentEpoch: current.epoch });
     expect(refused).toHaveLength(1);
@@ -121,18 +133,25 @@ describe('fencing and the lease guard', () => {
   it("a live term's commit lands", async () => {
     const { store, current } = await twoTerms();
     const fenced = fencedStore(store, new Term(current, performance.now() + 60_000), () => {});
-    expect(await fenced.commit({ events: [{ at: 1, actor: 'controller', type: 'x', subject: 'y', data: {} }] })).toHaveLength(1);
+    expect(
+      await fenced.commit({ events: [{ at: 1, actor: 'controller', type: 'x', subject: 'y', data: {} }] }),
+    ).toHaveLength(1);
   });
 
   it('driver calls are refused once the term ran out, and the expiry is reported', async () => {
     const world = twoBladeWorld();
-    const term = new Term({ name: 'controller', holder: 'me', epoch: 1, acquiredAt: 0, renewedAt: 0, expiresAt: 0 }, performance.now() + 60_000);
+    const term = new Term(
+      { name: 'controller', holder: 'me', epoch: 1, acquiredAt: 0, renewedAt: 0, expiresAt: 0 },
+      performance.now() + 60_000,
+    );
     const expired: Term[] = [];
     const live = guardPorts(fakePorts(world), term, (t) => expired.push(t));
     expect(await live.hardware.status('A')).toMatchObject({ power: 'on' });
     term.markLost();
     await expect(live.hardware.setPower('A', 'off')).rejects.toBeInstanceOf(NotLeaderError);
-    await expect(live.workloads.capture('W1', 'A')).rejects.toThrow(/workloads.capture: this controller no longer holds the lease/);
+    await expect(live.workloads.capture('W1', 'A')).rejects.toThrow(
+      /workloads.capture: this controller no longer holds the lease/,
+    );
     await expect(live.storage.attach('W1', 'B')).rejects.toBeInstanceOf(NotLeaderError);
     expect(expired).toHaveLength(3);
     expect(world.blade('A')?.power).toBe('on');
@@ -144,7 +163,14 @@ describe('fencing and the lease guard', () => {
     stops.push(() => store.close());
     await store.migrate();
     const events: string[] = [];
-    const leader = new Leadership({ store, holder: 'a', ttlMs: 2_000, renewEveryMs: 100, onGained: (t) => void events.push(`gained ${t.lease.epoch}`), onLost: (_t, why) => void events.push(`lost: ${why}`) });
+    const leader = new Leadership({
+      store,
+      holder: 'a',
+      ttlMs: 2_000,
+      renewEveryMs: 100,
+      onGained: (t) => void events.push(`gained ${t.lease.epoch}`),
+      onLost: (_t, why) => void events.push(`lost: ${why}`),
+    });
     leader.start();
     stops.push(() => leader.stop());
     await eventually(() => leader.current() !== null, 5_000, 'a to lead');

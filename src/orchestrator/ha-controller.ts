@@ -82,11 +82,23 @@ export class HaController {
     const log = this.o.log ?? ((_: LogEntry) => {});
     const lose = (reason: string): void => this.leadership.lose(term, reason);
     const store = fencedStore(this.o.store, term, (error) => {
-      log({ level: 'warn', msg: 'write refused', code: error.code, reason: error.reason, decidedBy: error.decidedBy, lease: error.fence.lease, epoch: error.fence.epoch, currentEpoch: error.currentEpoch });
+      log({
+        level: 'warn',
+        msg: 'write refused',
+        code: error.code,
+        reason: error.reason,
+        decidedBy: error.decidedBy,
+        lease: error.fence.lease,
+        epoch: error.fence.epoch,
+        currentEpoch: error.currentEpoch,
+      });
       lose(error.message);
     });
     const expired = (): void => lose('the lease ran out by the local clock');
-    const drivers = { ...guardPorts(this.o, term, expired), ...(this.o.fencing ? { fencing: guardFencing(this.o.fencing, term, expired) } : {}) };
+    const drivers = {
+      ...guardPorts(this.o, term, expired),
+      ...(this.o.fencing ? { fencing: guardFencing(this.o.fencing, term, expired) } : {}),
+    };
     let controller: Controller;
     try {
       controller = await Controller.start({ ...this.o, ...drivers, store });
@@ -110,6 +122,9 @@ export class HaController {
     this.leading = null;
     // In-flight work ends on its own: its driver calls and writes are refused from now on. Wait for
     // it, but not for ever: a write hanging on an unreachable database must not block the next term.
-    await Promise.race([leading.controller.stop(), new Promise((resolve) => setTimeout(resolve, this.leadership.ttlMs).unref())]);
+    await Promise.race([
+      leading.controller.stop(),
+      new Promise((resolve) => setTimeout(resolve, this.leadership.ttlMs).unref()),
+    ]);
   }
 }

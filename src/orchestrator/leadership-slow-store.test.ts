@@ -52,7 +52,10 @@ async function sqlite(): Promise<SqliteStore> {
   const dir = mkdtempSync(join(tmpdir(), 'cascade-lease-'));
   const store = SqliteStore.open(join(dir, 'cascade.db'));
   await store.migrate();
-  stops.push(() => rmSync(dir, { recursive: true, force: true }), () => store.close());
+  stops.push(
+    () => rmSync(dir, { recursive: true, force: true }),
+    () => store.close(),
+  );
   return store;
 }
 
@@ -80,7 +83,13 @@ describe('leadership on a slow store', () => {
   it('still gives the lease up when the store says it was taken over', async () => {
     const store = await sqlite();
     const events: string[] = [];
-    const leader = new Leadership({ store, holder: 'a', ttlMs: 1_500, onGained: () => {}, onLost: (_t, why) => void events.push(why) });
+    const leader = new Leadership({
+      store,
+      holder: 'a',
+      ttlMs: 1_500,
+      onGained: () => {},
+      onLost: (_t, why) => void events.push(why),
+    });
     leader.start();
     stops.push(() => leader.stop());
     await eventually(() => leader.current() !== null, 10_000, 'a to lead');

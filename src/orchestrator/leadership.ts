@@ -135,7 +135,14 @@ export class Leadership {
     if (this.term === term) this.term = null;
     this.clearWatchdog();
     this.notBefore = performance.now() + this.renewEveryMs;
-    this.log({ level: 'warn', msg: 'leadership lost', lease: this.name, holder: this.o.holder, epoch: term.lease.epoch, reason });
+    this.log({
+      level: 'warn',
+      msg: 'leadership lost',
+      lease: this.name,
+      holder: this.o.holder,
+      epoch: term.lease.epoch,
+      reason,
+    });
     term.released = bounded(this.o.store.releaseLease(term.lease), this.ttlMs / 2).then(
       () => true,
       () => false,
@@ -217,7 +224,13 @@ export class Leadership {
       renewed = await bounded(this.o.store.renewLease(term.lease, this.ttlMs), this.renewEveryMs);
     } catch (error) {
       if (term.lost) return;
-      this.log({ level: 'warn', msg: 'lease renewal failed; retrying while the lease runs', lease: this.name, error: messageOf(error), remainingMs: Math.round(term.remainingMs()) });
+      this.log({
+        level: 'warn',
+        msg: 'lease renewal failed; retrying while the lease runs',
+        lease: this.name,
+        error: messageOf(error),
+        remainingMs: Math.round(term.remainingMs()),
+      });
       await this.sleep(Math.min(this.renewEveryMs / 4, term.remainingMs()));
       return; // still due: run() calls renew() again at once
     }
@@ -280,7 +293,10 @@ export class Leadership {
  */
 function bounded<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => setImmediate(() => reject(new Error(`no answer from the store within ${Math.round(ms)} ms`))), ms);
+    const timer = setTimeout(
+      () => setImmediate(() => reject(new Error(`no answer from the store within ${Math.round(ms)} ms`))),
+      ms,
+    );
     promise.then(
       (value) => {
         clearTimeout(timer);
@@ -297,4 +313,3 @@ function bounded<T>(promise: Promise<T>, ms: number): Promise<T> {
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
-

@@ -40,10 +40,19 @@ export function guardFencing(fencing: FencingTopology, term: Term, onExpired: (t
     onExpired(term);
     throw new NotLeaderError(what);
   };
-  return (blade) => fencing(blade).map((level) => ({ ...level, device: guard(level.device, `fencing ${level.device.name}`, check, []) }));
+  return (blade) =>
+    fencing(blade).map((level) => ({
+      ...level,
+      device: guard(level.device, `fencing ${level.device.name}`, check, []),
+    }));
 }
 
-function guard<T extends object>(port: T, name: string, check: (what: string) => void, unguarded: readonly string[]): T {
+function guard<T extends object>(
+  port: T,
+  name: string,
+  check: (what: string) => void,
+  unguarded: readonly string[],
+): T {
   return new Proxy(port, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);

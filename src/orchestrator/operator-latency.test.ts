@@ -39,6 +39,10 @@ describe('operator actions while BMCs hang', () => {
     expect(await h.store.blade('M')).toMatchObject({ state: 'standby' });
     expect(await h.store.blade('S')).toMatchObject({ state: 'maintenance' });
     // And the observations do end, each declaring its blade unreachable.
-    await eventually(() => h!.rounds('blade:X') > seen.x && h!.rounds('blade:Y') > seen.y, 10_000, 'the hung observations to time out');
+    await eventually(
+      () => h!.rounds('blade:X') > seen.x && h!.rounds('blade:Y') > seen.y,
+      10_000,
+      'the hung observations to time out',
+    );
   }, 20_000);
 });

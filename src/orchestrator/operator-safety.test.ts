@@ -41,7 +41,13 @@ describe('operator safety', () => {
   });
 
   it('a maintenance blade an open transfer aims at comes back active, not into the pool', async () => {
-    h = await harness({ blades: [{ id: 'A', resources: { storageTB: 200 } }, { id: 'T', resources: { storageTB: 200 } }], pollMs: 0 });
+    h = await harness({
+      blades: [
+        { id: 'A', resources: { storageTB: 200 } },
+        { id: 'T', resources: { storageTB: 200 } },
+      ],
+      pollMs: 0,
+    });
     await h.controller.maintenance('T', true);
     await h.store.commit({ transfers: [openPlace('W9', 'T')] });
     await h.controller.maintenance('T', false);
@@ -58,7 +64,18 @@ describe('operator safety', () => {
     // A place of W2 aimed at B is open (the store as a past mistake left it); finishing W1 must leave B to it.
     h.world.addWorkload({ id: 'W2', requirements: { storageTB: 200 } });
     await h.store.commit({
-      workloads: [{ id: 'W2', requirements: { storageTB: 200 }, source: 'declared', priority: 0, blade: null, state: 'transferring', movedAt: null, pendingReason: null }],
+      workloads: [
+        {
+          id: 'W2',
+          requirements: { storageTB: 200 },
+          source: 'declared',
+          priority: 0,
+          blade: null,
+          state: 'transferring',
+          movedAt: null,
+          pendingReason: null,
+        },
+      ],
       transfers: [openPlace('W2', 'B')],
     });
     await h.controller.finish('W1');
@@ -68,14 +85,29 @@ describe('operator safety', () => {
     h.world.addWorkload({ id: 'W3', requirements: { storageTB: 200 } });
     await h.controller.submit({ id: 'W3', requirements: { storageTB: 200 } });
     await h.planRound();
-    await eventually(async () => (await h!.store.workload('W3'))?.pendingReason != null, 5_000, 'W3 pending with a reason');
+    await eventually(
+      async () => (await h!.store.workload('W3'))?.pendingReason != null,
+      5_000,
+      'W3 pending with a reason',
+    );
     expect((await h.store.transfers()).filter((t) => t.to === 'B').map((t) => t.workload)).toEqual(['W2']);
   });
 });
 
 function openPlace(workload: string, to: string): TransferRecord {
   return {
-    id: `place-${workload}`, kind: 'place', workload, from: null, to, before: null, after: { deficit: 0, surplus: 0, cost: 0, feasible: true, mismatches: [] }, status: 'running', reason: null,
-    drain: false, steps: [], createdAt: Date.now(), updatedAt: Date.now(),
+    id: `place-${workload}`,
+    kind: 'place',
+    workload,
+    from: null,
+    to,
+    before: null,
+    after: { deficit: 0, surplus: 0, cost: 0, feasible: true, mismatches: [] },
+    status: 'running',
+    reason: null,
+    drain: false,
+    steps: [],
+    createdAt: Date.now(),
+    updatedAt: Date.now(),
   };
 }

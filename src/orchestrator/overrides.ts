@@ -21,11 +21,14 @@ export class Overrides {
     const { store } = c.o;
     return c.serial(async () => {
       const b = await mustBlade(store, blade);
-      if (b.state !== 'failed') throw new ActionError('conflict', `blade ${blade} is ${b.state}; only a failed blade's fence can be confirmed`);
+      if (b.state !== 'failed')
+        throw new ActionError('conflict', `blade ${blade} is ${b.state}; only a failed blade's fence can be confirmed`);
       const at = c.o.clock.now();
       c.fenceConfirmations.set(blade, { by: actor, reason, at });
       const waiting = (await store.transfers({ open: true })).filter((t) => t.kind === 'failover' && t.from === blade);
-      await store.commit({ events: [c.event(actor, 'fence.confirmed', blade, { reason, transfers: waiting.map((t) => t.id) })] });
+      await store.commit({
+        events: [c.event(actor, 'fence.confirmed', blade, { reason, transfers: waiting.map((t) => t.id) })],
+      });
       c.log({ level: 'warn', msg: `fence of ${blade} confirmed by ${actor}: ${reason}` });
       for (const t of waiting) c.queue.add(`transfer:${t.id}`);
       return { transfers: waiting.map((t) => t.id) };
@@ -41,9 +44,13 @@ export class Overrides {
     const { store } = c.o;
     return c.serial(async () => {
       const b = await mustBlade(store, blade);
-      if (b.state === 'failed') throw new ActionError('conflict', `blade ${blade} is failed; repair it instead of clearing it`);
+      if (b.state === 'failed')
+        throw new ActionError('conflict', `blade ${blade} is failed; repair it instead of clearing it`);
       const { verdict: _verdict, verdictReason: _reason, ...rest } = b;
-      const events = [...this.forgetVerdict(blade), c.event(actor, 'blade.cleared', blade, { reason, verdict: b.verdict ?? null })];
+      const events = [
+        ...this.forgetVerdict(blade),
+        c.event(actor, 'blade.cleared', blade, { reason, verdict: b.verdict ?? null }),
+      ];
       await store.commit({ blades: [rest], events });
       c.queue.add(`blade:${blade}`);
       c.queue.add('plan');

@@ -12,14 +12,19 @@ afterEach(async () => {
 
 describe('controller: policy rules', () => {
   it('keeps a workload below every hard floor pending with the floor as reason, and places it on a blade that meets it', async () => {
-    h = await harness({ blades: [{ id: 'S512', resources: { memoryGiB: 512 }, power: 'off' }], policy: { hardKeys: ['memoryGiB'] } });
+    h = await harness({
+      blades: [{ id: 'S512', resources: { memoryGiB: 512 }, power: 'off' }],
+      policy: { hardKeys: ['memoryGiB'] },
+    });
     await h.settle();
     h.world.addWorkload({ id: 'W', requirements: { memoryGiB: 768 } });
     await h.controller.submit({ id: 'W', requirements: { memoryGiB: 768 } }, 'operator:test');
     await h.planRound();
     await h.settle();
     expect(await h.store.workload('W')).toMatchObject({
-      state: 'pending', pendingReason: 'no-feasible-standby: no standby blade meets the hard floor memoryGiB >= 768 (e.g. S512 offers 512)',
+      state: 'pending',
+      pendingReason:
+        'no-feasible-standby: no standby blade meets the hard floor memoryGiB >= 768 (e.g. S512 offers 512)',
     });
     h.world.addBlade({ id: 'S1T', resources: { memoryGiB: 1024 }, power: 'off' });
     await h.controller.discover();
@@ -29,13 +34,21 @@ describe('controller: policy rules', () => {
 
   it('does not fail back onto a repaired blade during its burn-in, and records when the burn-in started', async () => {
     h = await harness({
-      blades: [{ id: 'A', resources: { storageTB: 200 } }, { id: 'B', resources: { storageTB: 500 }, power: 'off' }],
+      blades: [
+        { id: 'A', resources: { storageTB: 200 } },
+        { id: 'B', resources: { storageTB: 500 }, power: 'off' },
+      ],
       workloads: [{ id: 'W1', requirements: { storageTB: 200 }, blade: 'A' }],
       policy: { repairBurnInSeconds: 3600 },
     });
     await h.settle();
     h.world.failBlade('A');
-    await eventually(async () => (await h!.store.workload('W1'))?.blade === 'B' && (await h!.store.workload('W1'))?.state === 'running', 5_000, 'W1 on B');
+    await eventually(
+      async () =>
+        (await h!.store.workload('W1'))?.blade === 'B' && (await h!.store.workload('W1'))?.state === 'running',
+      5_000,
+      'W1 on B',
+    );
     await h.settle();
     h.world.repairBlade('A');
     const before = Date.now();
@@ -55,7 +68,10 @@ describe('controller: policy rules', () => {
 
   it('fails a pinned workload over but never cascades it', async () => {
     h = await harness({
-      blades: [{ id: 'S5', resources: { storageTB: 500 }, power: 'off' }, { id: 'S2', resources: { storageTB: 200 }, power: 'off' }],
+      blades: [
+        { id: 'S5', resources: { storageTB: 500 }, power: 'off' },
+        { id: 'S2', resources: { storageTB: 200 }, power: 'off' },
+      ],
     });
     await h.settle();
     h.world.addWorkload({ id: 'P', requirements: { storageTB: 200 } });
@@ -63,7 +79,11 @@ describe('controller: policy rules', () => {
     await eventually(async () => (await h!.store.workload('P'))?.state === 'running', 5_000, 'P running');
     expect(await h.store.workload('P')).toMatchObject({ pinned: true, blade: 'S2' });
     h.world.failBlade('S2');
-    await eventually(async () => (await h!.store.workload('P'))?.blade === 'S5' && (await h!.store.workload('P'))?.state === 'running', 5_000, 'P on S5');
+    await eventually(
+      async () => (await h!.store.workload('P'))?.blade === 'S5' && (await h!.store.workload('P'))?.state === 'running',
+      5_000,
+      'P on S5',
+    );
     await h.settle();
     h.world.addBlade({ id: 'S2b', resources: { storageTB: 200 }, power: 'off' });
     await h.controller.discover();

@@ -32,16 +32,34 @@ beforeEach(async () => {
     ],
   });
   emulator = await startEmulator({ world, credentials: { username: 'admin', password: 'secret-rd' } });
-  driver = new RedfishHardware({ url: emulator.url, username: 'admin', password: 'secret-rd', name: 'emulator', timeoutMs: 1_000, retries: 0 });
+  driver = new RedfishHardware({
+    url: emulator.url,
+    username: 'admin',
+    password: 'secret-rd',
+    name: 'emulator',
+    timeoutMs: 1_000,
+    retries: 0,
+  });
   store = SqliteStore.open(':memory:');
   const { workloads, storage } = fakePorts(world);
   // What serve hands discovery: the workloads the hypervisors run, and where.
-  running = async () => world.workloadIds().flatMap((id) => {
-    const w = world.workload(id);
-    return w?.state === 'running' && w.blade !== null ? [{ id, blade: w.blade }] : [];
-  });
+  running = async () =>
+    world.workloadIds().flatMap((id) => {
+      const w = world.workload(id);
+      return w?.state === 'running' && w.blade !== null ? [{ id, blade: w.blade }] : [];
+    });
   logged.length = 0;
-  controller = await Controller.start({ store, hardware: driver, workloads, storage, clock: systemClock, timing: TEST_TIMING, policy: policyWith({ cooldownSeconds: 0 }), log: (e) => logged.push(e), pollMs: 20 });
+  controller = await Controller.start({
+    store,
+    hardware: driver,
+    workloads,
+    storage,
+    clock: systemClock,
+    timing: TEST_TIMING,
+    policy: policyWith({ cooldownSeconds: 0 }),
+    log: (e) => logged.push(e),
+    pollMs: 20,
+  });
 });
 afterEach(async () => {
   await controller.stop();
@@ -65,11 +83,19 @@ describe('rediscovery', () => {
     expect(await store.blade('b2')).toMatchObject({ state: 'active', resources: { memoryGiB: 128 } });
     // Adopted where it ran: never stopped, never started again.
     expect(emulator.world.runningOn('W2')).toEqual(['b2']);
-    expect(emulator.world.history().filter((e) => e.kind === 'started' && e.workload === 'W2').map((e) => e.kind === 'started' && e.how)).toEqual(['initial']);
+    expect(
+      emulator.world
+        .history()
+        .filter((e) => e.kind === 'started' && e.workload === 'W2')
+        .map((e) => e.kind === 'started' && e.how),
+    ).toEqual(['initial']);
 
     // Nothing new: nothing added, nothing adopted twice.
     expect(await controller.discover('controller', await running())).toEqual({ blades: [], adopted: [] });
-    expect((await store.events(0, 1_000)).filter((e) => e.type === 'workload.adopted').map((e) => e.subject)).toEqual(['W1', 'W2']);
+    expect((await store.events(0, 1_000)).filter((e) => e.type === 'workload.adopted').map((e) => e.subject)).toEqual([
+      'W1',
+      'W2',
+    ]);
   });
 
   it('does not adopt an unknown workload onto a blade that already runs one, and says so once', async () => {
@@ -79,7 +105,9 @@ describe('rediscovery', () => {
     expect(await controller.discover('controller', stray)).toEqual({ blades: [], adopted: [] });
     expect(await store.workload('W9')).toBeNull();
     expect(await store.workload('W1')).toMatchObject({ state: 'running', blade: 'b1' });
-    expect(logged.filter((e) => e.msg.includes('not adopting W9'))).toEqual([expect.objectContaining({ level: 'warn', msg: 'not adopting W9: its blade b1 is active' })]);
+    expect(logged.filter((e) => e.msg.includes('not adopting W9'))).toEqual([
+      expect.objectContaining({ level: 'warn', msg: 'not adopting W9: its blade b1 is active' }),
+    ]);
   });
 
   it('lets the Redfish driver list only the blades the caller does not know, and still manage the others', async () => {

@@ -36,18 +36,40 @@ export function encodeRound(snapshot: RoundSnapshot, policy: Policy): string {
     const base = [b.id, shape(b.resources), b.state, b.health ?? null];
     return b.power === undefined && b.verdict === undefined ? base : [...base, b.power ?? null, b.verdict ?? null];
   });
-  const workloads = snapshot.workloads.map((w) => [w.id, shape(w.requirements), w.priority, w.blade, w.state, w.movedAt, w.source]);
+  const workloads = snapshot.workloads.map((w) => [
+    w.id,
+    shape(w.requirements),
+    w.priority,
+    w.blade,
+    w.state,
+    w.movedAt,
+    w.source,
+  ]);
   const transfers = snapshot.transfers.map((t) => [t.workload, t.from, t.to]);
   // Policy rules per record, written only when some record has one, so older rounds keep their bodies and hashes.
   const rules: Record<string, unknown> = {};
-  const burnIn = Object.fromEntries(snapshot.blades.flatMap((b) => (typeof b.burnInSince === 'number' ? [[b.id, b.burnInSince]] : [])));
-  const minimum = Object.fromEntries(snapshot.workloads.flatMap((w) => (w.minimum === undefined ? [] : [[w.id, w.minimum]])));
+  const burnIn = Object.fromEntries(
+    snapshot.blades.flatMap((b) => (typeof b.burnInSince === 'number' ? [[b.id, b.burnInSince]] : [])),
+  );
+  const minimum = Object.fromEntries(
+    snapshot.workloads.flatMap((w) => (w.minimum === undefined ? [] : [[w.id, w.minimum]])),
+  );
   const pinned = snapshot.workloads.filter((w) => w.pinned === true).map((w) => w.id);
   if (Object.keys(burnIn).length > 0) rules.burnInSince = burnIn;
   if (Object.keys(minimum).length > 0) rules.minimum = minimum;
   if (pinned.length > 0) rules.pinned = pinned;
   const extra = Object.keys(rules).length > 0 ? { rules } : {};
-  return JSON.stringify({ v: 1, policy, shapes, blades, workloads, transfers, proposals: snapshot.proposals, rejected: snapshot.rejected, ...extra });
+  return JSON.stringify({
+    v: 1,
+    policy,
+    shapes,
+    blades,
+    workloads,
+    transfers,
+    proposals: snapshot.proposals,
+    rejected: snapshot.rejected,
+    ...extra,
+  });
 }
 
 export function roundRecord(snapshot: RoundSnapshot, policy: Policy, at: number): RoundRecord {
@@ -56,37 +78,81 @@ export function roundRecord(snapshot: RoundSnapshot, policy: Policy, at: number)
 }
 
 const fit = z.object({
-  deficit: z.number(), surplus: z.number(), cost: z.number(), feasible: z.boolean(),
-  mismatches: z.array(z.object({ key: z.string(), kind: z.enum(['attribute', 'quantity']), required: z.union([z.number(), z.string()]), offered: z.union([z.number(), z.string(), z.null()]), floor: z.number().optional() })),
+  deficit: z.number(),
+  surplus: z.number(),
+  cost: z.number(),
+  feasible: z.boolean(),
+  mismatches: z.array(
+    z.object({
+      key: z.string(),
+      kind: z.enum(['attribute', 'quantity']),
+      required: z.union([z.number(), z.string()]),
+      offered: z.union([z.number(), z.string(), z.null()]),
+      floor: z.number().optional(),
+    }),
+  ),
 });
-const bladeTuple = z.tuple([z.string(), z.number().int(), z.enum(['active', 'standby', 'failed', 'maintenance']), z.enum(['ok', 'warning', 'critical', 'unreachable']).nullable()]);
+const bladeTuple = z.tuple([
+  z.string(),
+  z.number().int(),
+  z.enum(['active', 'standby', 'failed', 'maintenance']),
+  z.enum(['ok', 'warning', 'critical', 'unreachable']).nullable(),
+]);
 const POWERS = ['on', 'off', 'unknown'] as const;
 const resources = z.record(z.string(), z.union([z.number(), z.string()]));
 const body = z.object({
   v: z.literal(1),
   policy: z.object({
-    weights: z.record(z.string(), z.number()), minImprovement: z.number(), maxConcurrentTransfers: z.number(), cooldownSeconds: z.number(),
-    replanSeconds: z.number(), transferSeconds: z.number(), requireApproval: z.boolean(),
-    hardKeys: z.array(z.string()).optional(), repairBurnInSeconds: z.number().optional(), cascadeWindows: z.array(z.string()).optional(),
+    weights: z.record(z.string(), z.number()),
+    minImprovement: z.number(),
+    maxConcurrentTransfers: z.number(),
+    cooldownSeconds: z.number(),
+    replanSeconds: z.number(),
+    transferSeconds: z.number(),
+    requireApproval: z.boolean(),
+    hardKeys: z.array(z.string()).optional(),
+    repairBurnInSeconds: z.number().optional(),
+    cascadeWindows: z.array(z.string()).optional(),
   }),
   shapes: z.array(resources),
   blades: z.array(z.union([bladeTuple, bladeTuple.rest(z.string().nullable())])),
-  workloads: z.array(z.tuple([
-    z.string(), z.number().int(), z.number(), z.string().nullable(), z.enum(['running', 'pending', 'transferring', 'finished']), z.number().nullable(),
-    z.enum(['declared', 'vm-metadata', 'measured', 'host']),
-  ])),
+  workloads: z.array(
+    z.tuple([
+      z.string(),
+      z.number().int(),
+      z.number(),
+      z.string().nullable(),
+      z.enum(['running', 'pending', 'transferring', 'finished']),
+      z.number().nullable(),
+      z.enum(['declared', 'vm-metadata', 'measured', 'host']),
+    ]),
+  ),
   transfers: z.array(z.tuple([z.string(), z.string().nullable(), z.string()])),
-  proposals: z.array(z.object({
-    id: z.number(), workload: z.string(), from: z.string(), to: z.string(), before: fit.nullable(), after: fit.nullable(), saving: z.number(), proposedAt: z.number(),
-    status: z.enum(['proposed', 'approved', 'rejected', 'started', 'expired']), decidedBy: z.string().nullable(), decidedAt: z.number().nullable(),
-    transfer: z.string().nullable(), reason: z.string().nullable(),
-  })),
+  proposals: z.array(
+    z.object({
+      id: z.number(),
+      workload: z.string(),
+      from: z.string(),
+      to: z.string(),
+      before: fit.nullable(),
+      after: fit.nullable(),
+      saving: z.number(),
+      proposedAt: z.number(),
+      status: z.enum(['proposed', 'approved', 'rejected', 'started', 'expired']),
+      decidedBy: z.string().nullable(),
+      decidedAt: z.number().nullable(),
+      transfer: z.string().nullable(),
+      reason: z.string().nullable(),
+    }),
+  ),
   rejected: z.array(z.object({ workload: z.string(), from: z.string(), to: z.string() })),
-  rules: z.object({
-    burnInSince: z.record(z.string(), z.number()).optional(),
-    minimum: z.record(z.string(), z.record(z.string(), z.number())).optional(),
-    pinned: z.array(z.string()).optional(),
-  }).optional(),
+  rules: z
+    .object({
+      burnInSince: z.record(z.string(), z.number()).optional(),
+      minimum: z.record(z.string(), z.record(z.string(), z.number())).optional(),
+      pinned: z.array(z.string()).optional(),
+    })
+    .optional(),
 });
 
 export function decodeRound(text: string): { readonly snapshot: RoundSnapshot; readonly policy: Policy } {
@@ -100,15 +166,24 @@ export function decodeRound(text: string): { readonly snapshot: RoundSnapshot; r
   const minimum = d.rules?.minimum ?? {};
   const pinned = new Set(d.rules?.pinned ?? []);
   const blades: RoundBlade[] = d.blades.map(([id, s, state, health, power, verdict]) => ({
-    id, resources: shape(s), state,
+    id,
+    resources: shape(s),
+    state,
     ...(health === null ? {} : { health }),
     ...(power === undefined || power === null ? {} : { power: z.enum(POWERS).parse(power) }),
     ...(verdict === undefined || verdict === null ? {} : { verdict: z.enum(VERDICTS).parse(verdict) }),
     ...(burnIn[id] === undefined ? {} : { burnInSince: burnIn[id] }),
   }));
   const workloads: RoundWorkload[] = d.workloads.map(([id, s, priority, blade, state, movedAt, source]) => ({
-    id, requirements: shape(s), priority, blade, state, movedAt, source,
-    ...(minimum[id] === undefined ? {} : { minimum: minimum[id] }), ...(pinned.has(id) ? { pinned: true } : {}),
+    id,
+    requirements: shape(s),
+    priority,
+    blade,
+    state,
+    movedAt,
+    source,
+    ...(minimum[id] === undefined ? {} : { minimum: minimum[id] }),
+    ...(pinned.has(id) ? { pinned: true } : {}),
   }));
   const transfers = d.transfers.map(([workload, from, to]) => ({ workload, from, to }));
   return { snapshot: { blades, workloads, transfers, proposals: d.proposals, rejected: d.rejected }, policy: d.policy };
@@ -143,11 +218,23 @@ export function outcomeFor(decision: RoundDecision, workload: string): Outcome {
 
 /** A placement without a cascade's `saving`, as the events record it. */
 function plain(p: Placement): Placement {
-  return { workload: p.workload, kind: p.kind, from: p.from, to: p.to, before: p.before, after: p.after, runnersUp: p.runnersUp };
+  return {
+    workload: p.workload,
+    kind: p.kind,
+    from: p.from,
+    to: p.to,
+    before: p.before,
+    after: p.after,
+    runnersUp: p.runnersUp,
+  };
 }
 
 /** Recomputes a stored round; `policy` replaces the one it was decided under (a what-if on the past). */
-export function replayRound(record: RoundRecord, ref: RoundRef, policy?: Policy): { readonly decision: RoundDecision; readonly policy: Policy } {
+export function replayRound(
+  record: RoundRecord,
+  ref: RoundRef,
+  policy?: Policy,
+): { readonly decision: RoundDecision; readonly policy: Policy } {
   const stored = decodeRound(record.body);
   const used = policy ?? stored.policy;
   return { decision: decideRound(stored.snapshot, used, ref.now), policy: used };
@@ -162,11 +249,35 @@ export function sameAsRecorded(event: AuditEvent, outcome: Outcome): boolean {
   const p = outcome.placement;
   const d = event.data;
   if (event.type === 'cascade.proposed') {
-    return outcome.type === 'propose' && d['from'] === p.from && d['to'] === p.to && JSON.stringify(d['after']) === JSON.stringify(p.after) && JSON.stringify(d['before']) === JSON.stringify(p.before);
+    return (
+      outcome.type === 'propose' &&
+      d['from'] === p.from &&
+      d['to'] === p.to &&
+      JSON.stringify(d['after']) === JSON.stringify(p.after) &&
+      JSON.stringify(d['before']) === JSON.stringify(p.before)
+    );
   }
   if (outcome.type !== 'start') return false;
-  const recorded = { kind: d['kind'], workload: d['workload'], from: d['from'], to: d['to'], before: d['before'], after: d['after'], drain: d['drain'], runnersUp: d['runnersUp'] };
-  const replayed = { kind: p.kind, workload: p.workload, from: p.from, to: p.to, before: p.before, after: p.after, drain: outcome.drain, runnersUp: p.runnersUp };
+  const recorded = {
+    kind: d['kind'],
+    workload: d['workload'],
+    from: d['from'],
+    to: d['to'],
+    before: d['before'],
+    after: d['after'],
+    drain: d['drain'],
+    runnersUp: d['runnersUp'],
+  };
+  const replayed = {
+    kind: p.kind,
+    workload: p.workload,
+    from: p.from,
+    to: p.to,
+    before: p.before,
+    after: p.after,
+    drain: outcome.drain,
+    runnersUp: p.runnersUp,
+  };
   return JSON.stringify(recorded) === JSON.stringify(replayed);
 }
 
@@ -184,9 +295,14 @@ export type Replay =
     };
 
 /** Replays the round behind a transfer.created or cascade.proposed event; `other` is a patch over its policy. */
-export async function replayEvent(store: { round(hash: string): Promise<RoundRecord | null> }, event: AuditEvent, other?: Partial<Policy>): Promise<Replay> {
+export async function replayEvent(
+  store: { round(hash: string): Promise<RoundRecord | null> },
+  event: AuditEvent,
+  other?: Partial<Policy>,
+): Promise<Replay> {
   const ref = roundRefOf(event);
-  if (ref === null) return { available: false, reason: 'the decision was recorded without its round (an older controller)' };
+  if (ref === null)
+    return { available: false, reason: 'the decision was recorded without its round (an older controller)' };
   const record = await store.round(ref.hash);
   if (record === null) return { available: false, reason: `the round ${ref.hash.slice(0, 12)} is no longer stored` };
   const workload = event.type === 'cascade.proposed' ? event.subject : String(event.data['workload']);

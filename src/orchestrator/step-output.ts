@@ -16,18 +16,32 @@ export interface StepOutput {
 }
 
 const fenceAttempt = z.object({
-  level: z.string(), device: z.string(), address: z.string(), answer: z.string().nullable(), reading: z.string().nullable(),
-  confirmed: z.boolean(), error: z.string().nullable(), at: z.number(), endedAt: z.number(),
+  level: z.string(),
+  device: z.string(),
+  address: z.string(),
+  answer: z.string().nullable(),
+  reading: z.string().nullable(),
+  confirmed: z.boolean(),
+  error: z.string().nullable(),
+  at: z.number(),
+  endedAt: z.number(),
 });
 // Loose: an operator's confirmation (level "operator") may say more than a device's proof.
 const fenceProof = z.looseObject({
-  level: z.string(), device: z.string(), address: z.string().optional(), answer: z.string(), reading: z.string(), at: z.number(),
+  level: z.string(),
+  device: z.string(),
+  address: z.string().optional(),
+  answer: z.string(),
+  reading: z.string(),
+  at: z.number(),
   attempts: z.array(fenceAttempt).optional(),
 });
 
 // Loose: a driver's checkpoint may carry more than the port names, and restore() must get it back whole.
 const stepOutput = z.looseObject({
-  checkpoint: z.looseObject({ workload: z.string(), blade: z.string(), sequence: z.number(), data: z.string() }).optional(),
+  checkpoint: z
+    .looseObject({ workload: z.string(), blade: z.string(), sequence: z.number(), data: z.string() })
+    .optional(),
   source: z.enum(['live', 'stored', 'none']).optional(),
   mode: z.enum(['live', 'checkpoint']).optional(),
   fault: z.literal('workload').optional(),
@@ -38,6 +52,7 @@ const stepOutput = z.looseObject({
 export function parseStepOutput(text: string | null): StepOutput {
   if (text === null || text === '') return {};
   const parsed = stepOutput.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`a stored step output does not read as one: ${parsed.error.issues[0]?.message ?? ''}`);
+  if (!parsed.success)
+    throw new Error(`a stored step output does not read as one: ${parsed.error.issues[0]?.message ?? ''}`);
   return parsed.data;
 }

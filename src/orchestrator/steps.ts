@@ -29,7 +29,8 @@ export type { StepOutput } from './step-output.js';
 export type Outputs = (step: StepName) => StepOutput | null;
 
 export async function runStep(step: StepName, t: TransferRecord, outputs: Outputs, ports: Ports): Promise<StepOutput> {
-  const call = <T>(promise: Promise<T>, what: string): Promise<T> => withDeadline(ports.clock, promise, ports.timing.callMs, what);
+  const call = <T>(promise: Promise<T>, what: string): Promise<T> =>
+    withDeadline(ports.clock, promise, ports.timing.callMs, what);
   const from = t.from;
   switch (step) {
     case 'capture':
@@ -49,7 +50,9 @@ export async function runStep(step: StepName, t: TransferRecord, outputs: Output
     case 'verify': {
       const seen = await call(ports.workloads.status(t.workload), `status of ${t.workload}`);
       if (seen.state !== 'running' || seen.blade !== t.to) {
-        throw new Error(`${t.workload} is ${seen.state}${seen.blade ? ` on ${seen.blade}` : ''}, not running on ${t.to}`);
+        throw new Error(
+          `${t.workload} is ${seen.state}${seen.blade ? ` on ${seen.blade}` : ''}, not running on ${t.to}`,
+        );
       }
       return {};
     }
@@ -83,7 +86,8 @@ async function power(blade: string, want: PowerState, ports: Ports, call: Call):
     await ports.clock.sleep(ports.timing.pollMs);
     const seen = await call(ports.hardware.status(blade), `power state of ${blade}`);
     if (seen.power === want) {
-      if (want === 'on' && seen.health === 'critical') throw new Error(`${blade} powered on but its health is critical`);
+      if (want === 'on' && seen.health === 'critical')
+        throw new Error(`${blade} powered on but its health is critical`);
       return;
     }
     if (ports.clock.now() >= until) throw new Error(`${blade} did not confirm power ${want} (still ${seen.power})`);
@@ -91,12 +95,26 @@ async function power(blade: string, want: PowerState, ports: Ports, call: Call):
 }
 
 /** The source's fencing levels tried in order until one confirms; every attempt goes to the audit log as it ends. */
-async function fence(t: TransferRecord, blade: string, ports: Ports, call: Call): Promise<NonNullable<StepOutput['fence']>> {
+async function fence(
+  t: TransferRecord,
+  blade: string,
+  ports: Ports,
+  call: Call,
+): Promise<NonNullable<StepOutput['fence']>> {
   // An operator's word that the blade is off (`fence confirm`) is the last level: no device is asked again.
   const vouched = ports.fenceConfirmed?.(blade) ?? null;
   if (vouched) {
     const reading = `confirmed off by ${vouched.by}: ${vouched.reason}`;
-    return { level: 'operator', device: vouched.by, address: blade, answer: vouched.reason, reading, at: ports.clock.now(), by: vouched.by, reason: vouched.reason };
+    return {
+      level: 'operator',
+      device: vouched.by,
+      address: blade,
+      answer: vouched.reason,
+      reading,
+      at: ports.clock.now(),
+      by: vouched.by,
+      reason: vouched.reason,
+    };
   }
   const configured = ports.fencing?.(blade) ?? [];
   const levels = configured.length > 0 ? configured : [{ device: new BmcFence(ports.hardware), address: blade }];
@@ -106,7 +124,9 @@ async function fence(t: TransferRecord, blade: string, ports: Ports, call: Call)
     call,
     record: async (attempt) => {
       const data = { workload: t.workload, blade, ...attempt };
-      await ports.store.commit({ events: [{ at: ports.clock.now(), actor: 'controller', type: 'transfer.fence.attempt', subject: t.id, data }] });
+      await ports.store.commit({
+        events: [{ at: ports.clock.now(), actor: 'controller', type: 'transfer.fence.attempt', subject: t.id, data }],
+      });
     },
   });
 }
@@ -121,25 +141,37 @@ async function capture(t: TransferRecord, ports: Ports, call: Call): Promise<Ste
   const source = t.from === null ? null : await ports.store.blade(t.from);
   if (t.from !== null && source?.verdict !== undefined && source.verdict !== 'failed') {
     try {
-      return { checkpoint: await call(ports.workloads.checkpoint(t.workload, t.from), `checkpoint ${t.workload} on ${t.from}`), source: 'live' };
+      return {
+        checkpoint: await call(ports.workloads.checkpoint(t.workload, t.from), `checkpoint ${t.workload} on ${t.from}`),
+        source: 'live',
+      };
     } catch {
       // No snapshot either: the stored checkpoint, as for a dead blade.
     }
   } else if (t.from !== null) {
     try {
-      return { checkpoint: await call(ports.workloads.capture(t.workload, t.from), `capture ${t.workload} on ${t.from}`), source: 'live' };
+      return {
+        checkpoint: await call(ports.workloads.capture(t.workload, t.from), `capture ${t.workload} on ${t.from}`),
+        source: 'live',
+      };
     } catch {
       // The blade failed: this is expected, and the stored checkpoint is the fallback.
     }
   }
   const stored = await ports.store.latestCheckpoint(t.workload);
-  if (stored) return { checkpoint: { workload: stored.workload, blade: stored.blade, sequence: stored.sequence, data: stored.data }, source: 'stored' };
+  if (stored)
+    return {
+      checkpoint: { workload: stored.workload, blade: stored.blade, sequence: stored.sequence, data: stored.data },
+      source: 'stored',
+    };
   return { checkpoint: coldStart(t), source: 'none' };
 }
 
 async function storedCheckpoint(t: TransferRecord, ports: Ports): Promise<Checkpoint | null> {
   const stored = await ports.store.latestCheckpoint(t.workload);
-  return stored ? { workload: stored.workload, blade: stored.blade, sequence: stored.sequence, data: stored.data } : null;
+  return stored
+    ? { workload: stored.workload, blade: stored.blade, sequence: stored.sequence, data: stored.data }
+    : null;
 }
 
 function coldStart(t: TransferRecord): Checkpoint {
@@ -150,7 +182,10 @@ async function restore(t: TransferRecord, outputs: Outputs, ports: Ports, call: 
   if (t.kind === 'cascade' && outputs('move')?.mode === 'live') return {};
   // A placement of a workload that ran before (its failed blade was repaired, see Controller.repair)
   // starts from its latest checkpoint; a new one has none and starts cold.
-  const checkpoint = t.kind === 'place' ? ((await storedCheckpoint(t, ports)) ?? coldStart(t)) : (outputs(t.kind === 'cascade' ? 'move' : 'capture')?.checkpoint ?? coldStart(t));
+  const checkpoint =
+    t.kind === 'place'
+      ? ((await storedCheckpoint(t, ports)) ?? coldStart(t))
+      : (outputs(t.kind === 'cascade' ? 'move' : 'capture')?.checkpoint ?? coldStart(t));
   await call(ports.workloads.restore(t.workload, t.to, checkpoint), `restore ${t.workload} on ${t.to}`);
   return {};
 }
@@ -161,19 +196,27 @@ async function move(t: TransferRecord, ports: Ports, call: Call): Promise<StepOu
   const seen = await call(ports.workloads.status(t.workload), `status of ${t.workload}`);
   // A crash after the driver moved it but before the step was recorded: it is already there.
   if (seen.state === 'running' && seen.blade === t.to) return { mode: 'live' };
-  if (seen.state === 'running' && seen.blade === from && (await call(ports.workloads.canMigrate(t.workload, from, t.to), 'can migrate'))) {
+  if (
+    seen.state === 'running' &&
+    seen.blade === from &&
+    (await call(ports.workloads.canMigrate(t.workload, from, t.to), 'can migrate'))
+  ) {
     await call(ports.workloads.migrate(t.workload, from, t.to), `migrate ${t.workload} ${from} -> ${t.to}`);
     return { mode: 'live' };
   }
   // capture() of a workload already stopped at its quiesce point returns that same state.
-  return { mode: 'checkpoint', checkpoint: await call(ports.workloads.capture(t.workload, from), `capture ${t.workload} on ${from}`) };
+  return {
+    mode: 'checkpoint',
+    checkpoint: await call(ports.workloads.capture(t.workload, from), `capture ${t.workload} on ${from}`),
+  };
 }
 
 /** Puts the workload back on its source, running, with its storage, and powers the target off. */
 async function rollback(t: TransferRecord, outputs: Outputs, ports: Ports, call: Call): Promise<void> {
   const from = t.from!;
   // Never put a workload back on a blade declared failed meanwhile; the machine fails it over.
-  if ((await ports.store.blade(from))?.state === 'failed') throw new Error(`source ${from} failed: no rollback onto it`);
+  if ((await ports.store.blade(from))?.state === 'failed')
+    throw new Error(`source ${from} failed: no rollback onto it`);
   const seen = await call(ports.workloads.status(t.workload), `status of ${t.workload}`);
   if (seen.state === 'running' && seen.blade === t.to) {
     if (await call(ports.workloads.canMigrate(t.workload, t.to, from), 'can migrate back')) {
@@ -192,12 +235,20 @@ async function rollback(t: TransferRecord, outputs: Outputs, ports: Ports, call:
 }
 
 /** Rollback's last part: the workload is stopped; which state it continues from on its source depends on the move. */
-async function restartOnSource(t: TransferRecord, quiesced: Checkpoint | null, ports: Ports, call: Call): Promise<void> {
+async function restartOnSource(
+  t: TransferRecord,
+  quiesced: Checkpoint | null,
+  ports: Ports,
+  call: Call,
+): Promise<void> {
   const from = t.from!;
   // Fence the target, then restore the latest stored checkpoint on the source, as a failover would.
   const fromLatest = async (): Promise<void> => {
     const stored = await storedCheckpoint(t, ports);
-    await call(ports.workloads.restore(t.workload, from, stored ?? { ...coldStart(t), blade: from }), `restore ${t.workload} on ${from}`);
+    await call(
+      ports.workloads.restore(t.workload, from, stored ?? { ...coldStart(t), blade: from }),
+      `restore ${t.workload} on ${from}`,
+    );
   };
   if (leftSource(t)) {
     // It had left its source and its state died with the target (which failed): nothing is left

@@ -26,7 +26,11 @@ describe('nextCommand: the happy paths of DESIGN section 5', () => {
 
 describe('nextCommand: after a crash', () => {
   it('runs a step that was started but never ended again, as a new attempt', () => {
-    expect(nextCommand(transfer('failover', [...ran('capture'), ['fence', 'started']]))).toEqual({ type: 'run', step: 'fence', attempt: 2 });
+    expect(nextCommand(transfer('failover', [...ran('capture'), ['fence', 'started']]))).toEqual({
+      type: 'run',
+      step: 'fence',
+      attempt: 2,
+    });
   });
 
   it('does nothing for a finished transfer', () => {
@@ -37,27 +41,58 @@ describe('nextCommand: after a crash', () => {
 
 describe('nextCommand: failures', () => {
   it('an unconfirmed fence waits: nothing may start', () => {
-    expect(nextCommand(transfer('failover', [...ran('capture'), ['fence', 'started'], ['fence', 'failed']]))).toMatchObject({ type: 'wait', step: 'fence' });
+    expect(
+      nextCommand(transfer('failover', [...ran('capture'), ['fence', 'started'], ['fence', 'failed']])),
+    ).toMatchObject({ type: 'wait', step: 'fence' });
   });
 
   it('a failed target is powered off (unwind) before the planner may choose another blade', () => {
-    const failed = transfer('failover', [...ran('capture', 'fence', 'attach'), ['start', 'started'], ['start', 'failed']]);
+    const failed = transfer('failover', [
+      ...ran('capture', 'fence', 'attach'),
+      ['start', 'started'],
+      ['start', 'failed'],
+    ]);
     expect(nextCommand(failed)).toEqual({ type: 'run', step: 'unwind', attempt: 1 });
-    const unwound = transfer('failover', [...ran('capture', 'fence', 'attach'), ['start', 'started'], ['start', 'failed'], ...ran('unwind')]);
-    expect(nextCommand(unwound)).toEqual({ type: 'abort', reason: 'start failed on B: boom', targetFailed: true, replan: true });
-    const stuck = transfer('failover', [...ran('capture', 'fence', 'attach'), ['start', 'started'], ['start', 'failed'], ['unwind', 'started'], ['unwind', 'failed']]);
+    const unwound = transfer('failover', [
+      ...ran('capture', 'fence', 'attach'),
+      ['start', 'started'],
+      ['start', 'failed'],
+      ...ran('unwind'),
+    ]);
+    expect(nextCommand(unwound)).toEqual({
+      type: 'abort',
+      reason: 'start failed on B: boom',
+      targetFailed: true,
+      replan: true,
+    });
+    const stuck = transfer('failover', [
+      ...ran('capture', 'fence', 'attach'),
+      ['start', 'started'],
+      ['start', 'failed'],
+      ['unwind', 'started'],
+      ['unwind', 'failed'],
+    ]);
     expect(nextCommand(stuck)).toMatchObject({ type: 'wait', step: 'unwind' });
   });
 
   it('a cascade that fails before it is verified rolls back, then aborts with the workload on its source', () => {
     const failed = transfer('cascade', [...ran('prepare'), ['move', 'started'], ['move', 'failed']]);
     expect(nextCommand(failed)).toEqual({ type: 'run', step: 'rollback', attempt: 1 });
-    const rolledBack = transfer('cascade', [...ran('prepare'), ['move', 'started'], ['move', 'failed'], ...ran('rollback')]);
+    const rolledBack = transfer('cascade', [
+      ...ran('prepare'),
+      ['move', 'started'],
+      ['move', 'failed'],
+      ...ran('rollback'),
+    ]);
     expect(nextCommand(rolledBack)).toMatchObject({ type: 'abort', targetFailed: false, replan: false });
   });
 
   it('a cascade whose source cannot be powered off after the move keeps trying: the workload is safe', () => {
-    const t = transfer('cascade', [...ran('prepare', 'move', 'switch', 'restore', 'verify'), ['release', 'started'], ['release', 'failed']]);
+    const t = transfer('cascade', [
+      ...ran('prepare', 'move', 'switch', 'restore', 'verify'),
+      ['release', 'started'],
+      ['release', 'failed'],
+    ]);
     expect(nextCommand(t)).toMatchObject({ type: 'wait', step: 'release' });
   });
 

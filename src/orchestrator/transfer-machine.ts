@@ -56,22 +56,38 @@ export function attempts(steps: readonly StepRecord[], name: StepName): number {
  * crash: steps are idempotent, so it simply runs again. A step that `failed` has used up its
  * retries and deadline inside the executor; what follows depends on the step (DESIGN section 5).
  */
-export function nextCommand(transfer: TransferRecord, context: { readonly sourceFailed?: boolean; readonly withdrawn?: boolean } = {}): Command {
+export function nextCommand(
+  transfer: TransferRecord,
+  context: { readonly sourceFailed?: boolean; readonly withdrawn?: boolean } = {},
+): Command {
   if (transfer.status === 'done' || transfer.status === 'aborted') return { type: 'none' };
   const last = lastOf(transfer.steps);
 
   if (transfer.kind === 'place' && context.withdrawn) {
     // The target may have started the workload already: powered off and confirmed, it goes back to the pool.
     const unwound = last.get('unwind');
-    if (unwound?.status === 'succeeded') return { type: 'abort', reason: 'withdrawn by an operator', targetFailed: false, replan: true, withdrawn: true };
-    if (unwound?.status === 'failed') return { type: 'wait', step: 'unwind', reason: `cannot confirm ${transfer.to} is off: ${unwound.error ?? ''}`, attempt: attempts(transfer.steps, 'unwind') + 1 };
+    if (unwound?.status === 'succeeded')
+      return { type: 'abort', reason: 'withdrawn by an operator', targetFailed: false, replan: true, withdrawn: true };
+    if (unwound?.status === 'failed')
+      return {
+        type: 'wait',
+        step: 'unwind',
+        reason: `cannot confirm ${transfer.to} is off: ${unwound.error ?? ''}`,
+        attempt: attempts(transfer.steps, 'unwind') + 1,
+      };
     return { type: 'run', step: 'unwind', attempt: attempts(transfer.steps, 'unwind') + 1 };
   }
 
   if (transfer.kind === 'cascade' && context.sourceFailed && !onTarget(last)) {
     // Nothing can be put back on a dead source: the workload needs a failover, which
     // restores the state the move captured (if it got that far) or the latest checkpoint.
-    return { type: 'abort', reason: `source ${transfer.from} failed during the cascade`, targetFailed: false, replan: true, toFailover: true };
+    return {
+      type: 'abort',
+      reason: `source ${transfer.from} failed during the cascade`,
+      targetFailed: false,
+      replan: true,
+      toFailover: true,
+    };
   }
 
   const unwind = last.get('unwind');
@@ -80,9 +96,22 @@ export function nextCommand(transfer: TransferRecord, context: { readonly source
     if (unwind.status === 'succeeded') {
       // A workload fault (unknown workload, unusable state) says nothing against the target: it rejoins the pool.
       const workloadFault = transfer.kind !== 'cascade' && unwoundFor(transfer)?.fault === 'workload';
-      return { type: 'abort', reason: whyUnwound(transfer), targetFailed: !workloadFault, replan: true, ...(transfer.kind === 'cascade' ? { toFailover: true } : {}), ...(workloadFault ? { workloadFault } : {}) };
+      return {
+        type: 'abort',
+        reason: whyUnwound(transfer),
+        targetFailed: !workloadFault,
+        replan: true,
+        ...(transfer.kind === 'cascade' ? { toFailover: true } : {}),
+        ...(workloadFault ? { workloadFault } : {}),
+      };
     }
-    if (unwind.status === 'failed') return { type: 'wait', step: 'unwind', reason: `cannot confirm ${transfer.to} is off: ${unwind.error ?? ''}`, attempt: attempts(transfer.steps, 'unwind') + 1 };
+    if (unwind.status === 'failed')
+      return {
+        type: 'wait',
+        step: 'unwind',
+        reason: `cannot confirm ${transfer.to} is off: ${unwind.error ?? ''}`,
+        attempt: attempts(transfer.steps, 'unwind') + 1,
+      };
     return { type: 'run', step: 'unwind', attempt: attempts(transfer.steps, 'unwind') + 1 };
   }
 
@@ -94,7 +123,14 @@ export function nextCommand(transfer: TransferRecord, context: { readonly source
       if (rollback.status === 'succeeded') {
         const targetFailed = failedBeforeRollback(transfer) === 'prepare';
         // Back on a source that died meanwhile: it needs a failover like any workload of a dead blade.
-        if (context.sourceFailed) return { type: 'abort', reason: `source ${transfer.from} failed during the rollback`, targetFailed, replan: true, toFailover: true };
+        if (context.sourceFailed)
+          return {
+            type: 'abort',
+            reason: `source ${transfer.from} failed during the rollback`,
+            targetFailed,
+            replan: true,
+            toFailover: true,
+          };
         return { type: 'abort', reason: transfer.reason ?? 'rolled back', targetFailed, replan: false };
       }
       // The source died too (after the workload left it): nothing to go back to. Fence the target.
@@ -105,7 +141,8 @@ export function nextCommand(transfer: TransferRecord, context: { readonly source
 
   for (const step of SEQUENCES[transfer.kind]) {
     const record = last.get(step);
-    if (!record || record.status === 'started') return { type: 'run', step, attempt: attempts(transfer.steps, step) + 1 };
+    if (!record || record.status === 'started')
+      return { type: 'run', step, attempt: attempts(transfer.steps, step) + 1 };
     if (record.status === 'succeeded') continue;
     return onFailure(transfer, step, record, context.sourceFailed === true);
   }
@@ -148,7 +185,9 @@ function unwoundFor(transfer: TransferRecord): ReturnType<typeof parseStepOutput
 /** The step failure that made the transfer unwind, as "start failed on B: ...". */
 function whyUnwound(transfer: TransferRecord): string {
   const failed = [...transfer.steps].reverse().find((s) => s.status === 'failed' && s.name !== 'unwind');
-  return failed ? `${failed.name} failed on ${transfer.to}: ${failed.error ?? 'failed'}` : `target ${transfer.to} failed`;
+  return failed
+    ? `${failed.name} failed on ${transfer.to}: ${failed.error ?? 'failed'}`
+    : `target ${transfer.to} failed`;
 }
 
 /**

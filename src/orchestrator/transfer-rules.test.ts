@@ -6,7 +6,10 @@ import { attempts, leftSource, nextCommand, releasing, stepsOf } from './transfe
 import { failed, ran, transfer, type Row } from './testing/transfer-records.js';
 
 const LIVE = '{"mode":"live"}';
-const CHECKPOINT = JSON.stringify({ mode: 'checkpoint', checkpoint: { workload: 'W1', blade: 'A', sequence: 1, data: 'cp-1' } });
+const CHECKPOINT = JSON.stringify({
+  mode: 'checkpoint',
+  checkpoint: { workload: 'W1', blade: 'A', sequence: 1, data: 'cp-1' },
+});
 
 describe('leftSource: the workload has left its source only once it runs elsewhere', () => {
   it('is false before any step, and while the move runs', () => {
@@ -15,12 +18,18 @@ describe('leftSource: the workload has left its source only once it runs elsewhe
   });
 
   it('is true after a live move', () => {
-    expect(leftSource(transfer('cascade', [...ran('prepare'), ['move', 'started'], ['move', 'succeeded', LIVE]]))).toBe(true);
+    expect(leftSource(transfer('cascade', [...ran('prepare'), ['move', 'started'], ['move', 'succeeded', LIVE]]))).toBe(
+      true,
+    );
   });
 
   it('is false after a checkpoint move: the quiesced workload is still on its source until restored', () => {
-    expect(leftSource(transfer('cascade', [...ran('prepare'), ['move', 'started'], ['move', 'succeeded', CHECKPOINT]]))).toBe(false);
-    expect(leftSource(transfer('cascade', [...ran('prepare'), ['move', 'started'], ['move', 'succeeded']]))).toBe(false);
+    expect(
+      leftSource(transfer('cascade', [...ran('prepare'), ['move', 'started'], ['move', 'succeeded', CHECKPOINT]])),
+    ).toBe(false);
+    expect(leftSource(transfer('cascade', [...ran('prepare'), ['move', 'started'], ['move', 'succeeded']]))).toBe(
+      false,
+    );
   });
 
   it('is false when the move failed even if it had reported a live mode', () => {
@@ -29,11 +38,20 @@ describe('leftSource: the workload has left its source only once it runs elsewhe
   });
 
   it('is true once a restore on the target succeeded, for every kind', () => {
-    const moved: Row[] = [...ran('prepare'), ['move', 'started'], ['move', 'succeeded', CHECKPOINT], ...ran('switch', 'restore')];
+    const moved: Row[] = [
+      ...ran('prepare'),
+      ['move', 'started'],
+      ['move', 'succeeded', CHECKPOINT],
+      ...ran('switch', 'restore'),
+    ];
     expect(leftSource(transfer('cascade', moved))).toBe(true);
     expect(leftSource(transfer('failover', ran('capture', 'fence', 'attach', 'start', 'restore')))).toBe(true);
-    expect(leftSource(transfer('failover', [...ran('capture', 'fence', 'attach', 'start'), ['restore', 'started']]))).toBe(false);
-    expect(leftSource(transfer('failover', [...ran('capture', 'fence', 'attach', 'start'), ...failed('restore')]))).toBe(false);
+    expect(
+      leftSource(transfer('failover', [...ran('capture', 'fence', 'attach', 'start'), ['restore', 'started']])),
+    ).toBe(false);
+    expect(
+      leftSource(transfer('failover', [...ran('capture', 'fence', 'attach', 'start'), ...failed('restore')])),
+    ).toBe(false);
   });
 });
 
@@ -71,7 +89,11 @@ describe('cascade rollback rules', () => {
   it('a rollback after a later failure leaves the target trusted, with the stored reason or "rolled back"', () => {
     for (const step of ['move', 'switch', 'restore', 'verify'] as const) {
       const before = ran(...stepsOf('cascade').slice(0, stepsOf('cascade').indexOf(step)));
-      expect(nextCommand(transfer('cascade', [...before, ...failed(step)]))).toEqual({ type: 'run', step: 'rollback', attempt: 1 });
+      expect(nextCommand(transfer('cascade', [...before, ...failed(step)]))).toEqual({
+        type: 'run',
+        step: 'rollback',
+        attempt: 1,
+      });
       const back = transfer('cascade', [...before, ...failed(step), ...ran('rollback')]);
       expect(nextCommand(back)).toEqual({ type: 'abort', reason: 'rolled back', targetFailed: false, replan: false });
     }
@@ -80,7 +102,13 @@ describe('cascade rollback rules', () => {
   it('judges the target by the failure that started the rollback, not by a later one', () => {
     const rows: Row[] = [...failed('prepare'), ...failed('rollback'), ...ran('rollback')];
     expect(nextCommand(transfer('cascade', rows))).toMatchObject({ type: 'abort', targetFailed: true });
-    const later: Row[] = [...ran('prepare'), ...failed('move'), ['rollback', 'started'], ...failed('prepare'), ...ran('rollback')];
+    const later: Row[] = [
+      ...ran('prepare'),
+      ...failed('move'),
+      ['rollback', 'started'],
+      ...failed('prepare'),
+      ...ran('rollback'),
+    ];
     expect(nextCommand(transfer('cascade', later))).toMatchObject({ type: 'abort', targetFailed: false });
   });
 
@@ -92,7 +120,12 @@ describe('cascade rollback rules', () => {
   });
 
   it('a rollback done on a source that died meanwhile becomes a failover, keeping the target judgement', () => {
-    const moved: Row[] = [...ran('prepare'), ['move', 'started'], ['move', 'succeeded', LIVE], ...ran('switch', 'restore')];
+    const moved: Row[] = [
+      ...ran('prepare'),
+      ['move', 'started'],
+      ['move', 'succeeded', LIVE],
+      ...ran('switch', 'restore'),
+    ];
     const afterVerify = transfer('cascade', [...moved, ...failed('verify'), ...ran('rollback')]);
     expect(nextCommand(afterVerify, { sourceFailed: true })).toEqual({
       type: 'abort',
@@ -111,18 +144,37 @@ describe('cascade rollback rules', () => {
   });
 
   it('a rollback not yet done when the source dies after the workload left it: the target is unwound instead', () => {
-    const rows: Row[] = [...ran('prepare'), ['move', 'started'], ['move', 'succeeded', LIVE], ...failed('switch'), ['rollback', 'started']];
-    expect(nextCommand(transfer('cascade', rows), { sourceFailed: true })).toEqual({ type: 'run', step: 'unwind', attempt: 1 });
+    const rows: Row[] = [
+      ...ran('prepare'),
+      ['move', 'started'],
+      ['move', 'succeeded', LIVE],
+      ...failed('switch'),
+      ['rollback', 'started'],
+    ];
+    expect(nextCommand(transfer('cascade', rows), { sourceFailed: true })).toEqual({
+      type: 'run',
+      step: 'unwind',
+      attempt: 1,
+    });
   });
 
   it('a failure after the workload left a source that has died unwinds the target rather than rolling back', () => {
     const rows: Row[] = [...ran('prepare'), ['move', 'started'], ['move', 'succeeded', LIVE], ...failed('switch')];
-    expect(nextCommand(transfer('cascade', rows), { sourceFailed: true })).toEqual({ type: 'run', step: 'unwind', attempt: 1 });
+    expect(nextCommand(transfer('cascade', rows), { sourceFailed: true })).toEqual({
+      type: 'run',
+      step: 'unwind',
+      attempt: 1,
+    });
     expect(nextCommand(transfer('cascade', rows))).toEqual({ type: 'run', step: 'rollback', attempt: 1 });
   });
 
   it('a checkpoint-moved cascade whose source dies is a failover, not a rollback', () => {
-    const rows: Row[] = [...ran('prepare'), ['move', 'started'], ['move', 'succeeded', CHECKPOINT], ...failed('switch')];
+    const rows: Row[] = [
+      ...ran('prepare'),
+      ['move', 'started'],
+      ['move', 'succeeded', CHECKPOINT],
+      ...failed('switch'),
+    ];
     expect(nextCommand(transfer('cascade', rows), { sourceFailed: true })).toEqual({
       type: 'abort',
       reason: 'source A failed during the cascade',
@@ -133,8 +185,17 @@ describe('cascade rollback rules', () => {
   });
 
   it('a cascade already restored on the target goes on when its source dies', () => {
-    const rows: Row[] = [...ran('prepare'), ['move', 'started'], ['move', 'succeeded', CHECKPOINT], ...ran('switch', 'restore')];
-    expect(nextCommand(transfer('cascade', rows), { sourceFailed: true })).toEqual({ type: 'run', step: 'verify', attempt: 1 });
+    const rows: Row[] = [
+      ...ran('prepare'),
+      ['move', 'started'],
+      ['move', 'succeeded', CHECKPOINT],
+      ...ran('switch', 'restore'),
+    ];
+    expect(nextCommand(transfer('cascade', rows), { sourceFailed: true })).toEqual({
+      type: 'run',
+      step: 'verify',
+      attempt: 1,
+    });
   });
 });
 
@@ -151,22 +212,34 @@ describe('cascade release rules', () => {
   });
 
   it('keeps waiting on release even when the source is reported failed', () => {
-    expect(nextCommand(transfer('cascade', [...verified, ...failed('release')]), { sourceFailed: true })).toMatchObject({
-      type: 'wait',
-      step: 'release',
-    });
+    expect(nextCommand(transfer('cascade', [...verified, ...failed('release')]), { sourceFailed: true })).toMatchObject(
+      {
+        type: 'wait',
+        step: 'release',
+      },
+    );
   });
 
   it('a release cut short runs again, and a done release completes the cascade', () => {
-    expect(nextCommand(transfer('cascade', [...verified, ['release', 'started']]))).toEqual({ type: 'run', step: 'release', attempt: 2 });
+    expect(nextCommand(transfer('cascade', [...verified, ['release', 'started']]))).toEqual({
+      type: 'run',
+      step: 'release',
+      attempt: 2,
+    });
     expect(nextCommand(transfer('cascade', [...verified, ...ran('release')]))).toEqual({ type: 'complete' });
-    expect(nextCommand(transfer('cascade', [...verified, ...ran('release')]), { sourceFailed: true })).toEqual({ type: 'complete' });
+    expect(nextCommand(transfer('cascade', [...verified, ...ran('release')]), { sourceFailed: true })).toEqual({
+      type: 'complete',
+    });
   });
 });
 
 describe('unwind rules', () => {
   it('a failover unwound after a failure names the failed step, and does not become another failover', () => {
-    const rows: Row[] = [...ran('capture', 'fence', 'attach', 'start'), ...failed('restore', 'no image'), ...ran('unwind')];
+    const rows: Row[] = [
+      ...ran('capture', 'fence', 'attach', 'start'),
+      ...failed('restore', 'no image'),
+      ...ran('unwind'),
+    ];
     expect(nextCommand(transfer('failover', rows))).toEqual({
       type: 'abort',
       reason: 'restore failed on B: no image',
@@ -176,7 +249,13 @@ describe('unwind rules', () => {
   });
 
   it('a cascade unwound becomes a failover', () => {
-    const rows: Row[] = [...ran('prepare'), ['move', 'started'], ['move', 'succeeded', LIVE], ...failed('switch'), ...ran('unwind')];
+    const rows: Row[] = [
+      ...ran('prepare'),
+      ['move', 'started'],
+      ['move', 'succeeded', LIVE],
+      ...failed('switch'),
+      ...ran('unwind'),
+    ];
     expect(nextCommand(transfer('cascade', rows))).toEqual({
       type: 'abort',
       reason: 'switch failed on B: boom',
@@ -194,7 +273,9 @@ describe('unwind rules', () => {
       replan: true,
     });
     // A failed unwind that then succeeded does not count as the reason.
-    expect(nextCommand(transfer('place', [...failed('unwind'), ...ran('unwind')]))).toMatchObject({ reason: 'target B failed' });
+    expect(nextCommand(transfer('place', [...failed('unwind'), ...ran('unwind')]))).toMatchObject({
+      reason: 'target B failed',
+    });
   });
 
   it('a failed unwind waits, with the error, for the target to be confirmed off', () => {
@@ -207,13 +288,21 @@ describe('unwind rules', () => {
   });
 
   it('an unwind cut short runs again before anything else', () => {
-    expect(nextCommand(transfer('place', [...failed('start'), ['unwind', 'started']]))).toEqual({ type: 'run', step: 'unwind', attempt: 2 });
+    expect(nextCommand(transfer('place', [...failed('start'), ['unwind', 'started']]))).toEqual({
+      type: 'run',
+      step: 'unwind',
+      attempt: 2,
+    });
   });
 
   it('a placement whose attach, start, restore or verify fails unwinds', () => {
     for (const step of stepsOf('place')) {
       const before = ran(...stepsOf('place').slice(0, stepsOf('place').indexOf(step)));
-      expect(nextCommand(transfer('place', [...before, ...failed(step)]))).toEqual({ type: 'run', step: 'unwind', attempt: 1 });
+      expect(nextCommand(transfer('place', [...before, ...failed(step)]))).toEqual({
+        type: 'run',
+        step: 'unwind',
+        attempt: 1,
+      });
     }
   });
 });
@@ -238,12 +327,19 @@ describe('failover waits', () => {
   });
 
   it('a failover is not a cascade: a failed source does not turn it into anything else', () => {
-    expect(nextCommand(transfer('failover', ran('capture')), { sourceFailed: true })).toEqual({ type: 'run', step: 'fence', attempt: 1 });
+    expect(nextCommand(transfer('failover', ran('capture')), { sourceFailed: true })).toEqual({
+      type: 'run',
+      step: 'fence',
+      attempt: 1,
+    });
   });
 
   it('a failure without an error text still gives a reason', () => {
     const t = transfer('failover', [...ran('capture'), ['fence', 'started']]);
-    const noError = { ...t, steps: [...t.steps, { ...t.steps[0]!, name: 'fence' as const, status: 'failed' as const, error: null }] };
+    const noError = {
+      ...t,
+      steps: [...t.steps, { ...t.steps[0]!, name: 'fence' as const, status: 'failed' as const, error: null }],
+    };
     expect(nextCommand(noError)).toMatchObject({ reason: 'fence not confirmed: failed' });
   });
 });
@@ -258,7 +354,10 @@ describe('the step sequences themselves', () => {
 
 describe('reasons when the record carries no error text', () => {
   /** The rows, with the error of every failed record removed (as an old store or a crash may leave it). */
-  const withoutErrors = (t: TransferRecord): TransferRecord => ({ ...t, steps: t.steps.map((s) => ({ ...s, error: null })) });
+  const withoutErrors = (t: TransferRecord): TransferRecord => ({
+    ...t,
+    steps: t.steps.map((s) => ({ ...s, error: null })),
+  });
 
   it('an unconfirmed unwind still names the target', () => {
     const t = withoutErrors(transfer('place', [...failed('start'), ...failed('unwind')]));
@@ -280,6 +379,9 @@ describe('the reason of an unwind is the latest failure', () => {
       ...failed('start', 'no power'),
       ...ran('unwind'),
     ];
-    expect(nextCommand(transfer('failover', rows))).toMatchObject({ type: 'abort', reason: 'start failed on B: no power' });
+    expect(nextCommand(transfer('failover', rows))).toMatchObject({
+      type: 'abort',
+      reason: 'start failed on B: no power',
+    });
   });
 });

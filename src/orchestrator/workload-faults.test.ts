@@ -25,14 +25,19 @@ describe('workload faults', () => {
         const attach = ports.storage.attach.bind(ports.storage);
         // The hypervisor lost G's definition after it was submitted.
         ports.storage.attach = async (workload, blade) => {
-          if (workload === 'G' && forgotten) throw world.refuse('attach', 'unknown-workload', `workload ${workload}: unknown`, blade, workload);
+          if (workload === 'G' && forgotten)
+            throw world.refuse('attach', 'unknown-workload', `workload ${workload}: unknown`, blade, workload);
           return attach(workload, blade);
         };
       },
     });
     h.world.addWorkload({ id: 'G', requirements: { storageTB: 200 } });
     await h.controller.submit({ id: 'G', requirements: { storageTB: 200 } });
-    await eventually(async () => (await h!.store.transfers()).some((t) => t.status === 'aborted'), 5_000, 'the placement to give up');
+    await eventually(
+      async () => (await h!.store.transfers()).some((t) => t.status === 'aborted'),
+      5_000,
+      'the placement to give up',
+    );
     await h.settle();
     await h.planRound();
     await h.settle();
@@ -56,13 +61,23 @@ describe('workload faults', () => {
       blades: standbys,
       prepare: (world, ports) => {
         ports.workloads.restore = async (workload, blade) => {
-          throw world.refuse('restore', 'bad-checkpoint', `blade ${blade}: checkpoint is not a saved state of ${workload}`, blade, workload);
+          throw world.refuse(
+            'restore',
+            'bad-checkpoint',
+            `blade ${blade}: checkpoint is not a saved state of ${workload}`,
+            blade,
+            workload,
+          );
         };
       },
     });
     h.world.addWorkload({ id: 'G', requirements: { storageTB: 200 } });
     await h.controller.submit({ id: 'G', requirements: { storageTB: 200 } });
-    await eventually(async () => (await h!.store.transfers()).some((t) => t.status === 'aborted'), 5_000, 'the placement to give up');
+    await eventually(
+      async () => (await h!.store.transfers()).some((t) => t.status === 'aborted'),
+      5_000,
+      'the placement to give up',
+    );
     await h.settle();
     expect(await h.store.blade('S1')).toMatchObject({ state: 'standby', power: 'off' });
     expect((await h.store.workload('G'))?.pendingReason).toMatch(/^workload fault: restore failed on S1/);
@@ -81,7 +96,10 @@ describe('workload faults', () => {
     h = await harness({ blades: standbys });
     const refused = await h.controller.submit({ id: 'ghost', requirements: { storageTB: 1 } }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ActionError);
-    expect(refused).toMatchObject({ code: 'unknown-to-driver', message: 'workload ghost is unknown to the workload driver' });
+    expect(refused).toMatchObject({
+      code: 'unknown-to-driver',
+      message: 'workload ghost is unknown to the workload driver',
+    });
     expect(await h.store.workload('ghost')).toBeNull();
   });
 });
@@ -91,18 +109,29 @@ describe('withdrawal', () => {
     h = await harness({ blades: [{ id: 'S1', resources: { storageTB: 200 }, power: 'off', powerDelayMs: 400 }] });
     h.world.addWorkload({ id: 'W', requirements: { storageTB: 200 } });
     await h.controller.submit({ id: 'W', requirements: { storageTB: 200 } });
-    await eventually(async () => (await h!.store.workload('W'))?.state === 'transferring', 5_000, 'the placement to start');
+    await eventually(
+      async () => (await h!.store.workload('W'))?.state === 'transferring',
+      5_000,
+      'the placement to start',
+    );
     await h.controller.withdraw('W');
     await h.settle(10_000);
     expect(await h.store.workload('W')).toMatchObject({ state: 'finished', blade: null });
     expect(await h.store.blade('S1')).toMatchObject({ state: 'standby' });
     expect(h.world.blade('S1')?.power).toBe('off');
     expect(h.world.runningOn('W')).toEqual([]);
-    expect((await h.store.transfers())[0]).toMatchObject({ kind: 'place', status: 'aborted', reason: 'withdrawn by an operator' });
+    expect((await h.store.transfers())[0]).toMatchObject({
+      kind: 'place',
+      status: 'aborted',
+      reason: 'withdrawn by an operator',
+    });
   });
 
   it('a pending workload is withdrawn; a running one is not (finish it instead)', async () => {
-    h = await harness({ blades: [{ id: 'A', resources: { storageTB: 200 } }], workloads: [{ id: 'R', requirements: { storageTB: 200 }, blade: 'A' }] });
+    h = await harness({
+      blades: [{ id: 'A', resources: { storageTB: 200 } }],
+      workloads: [{ id: 'R', requirements: { storageTB: 200 }, blade: 'A' }],
+    });
     h.world.addWorkload({ id: 'P', requirements: { storageTB: 900 } });
     await h.controller.submit({ id: 'P', requirements: { storageTB: 900 } });
     await h.settle();

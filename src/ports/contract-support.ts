@@ -7,12 +7,18 @@ export function pause(ms: number): Promise<void> {
 }
 
 /** Polls `probe` until `accept` holds; fails with the last value seen once `deadlineMs` has passed. */
-export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, deadlineMs: number, what: string): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  deadlineMs: number,
+  what: string,
+): Promise<T> {
   const until = Date.now() + deadlineMs;
   for (let wait = 5; ; wait = Math.min(wait * 2, 250)) {
     const value = await probe();
     if (accept(value)) return value;
-    if (Date.now() >= until) throw new Error(`${what}: not within ${deadlineMs} ms (last seen ${JSON.stringify(value)})`);
+    if (Date.now() >= until)
+      throw new Error(`${what}: not within ${deadlineMs} ms (last seen ${JSON.stringify(value)})`);
     await pause(wait);
   }
 }

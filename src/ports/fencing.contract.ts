@@ -28,7 +28,12 @@ export function fenceContract(name: string, setup: () => Promise<FenceSetup>): v
       return h;
     };
     const fencedWithin = (): Promise<FenceReading> =>
-      eventually(() => ctx().device.read(ctx().address), (r) => r.fenced, ctx().deadlineMs ?? 10_000, `${ctx().address} fenced`);
+      eventually(
+        () => ctx().device.read(ctx().address),
+        (r) => r.fenced,
+        ctx().deadlineMs ?? 10_000,
+        `${ctx().address} fenced`,
+      );
 
     beforeEach(async () => {
       h = await setup();

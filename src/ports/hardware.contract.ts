@@ -30,7 +30,12 @@ export function hardwareContract(name: string, setup: () => Promise<HardwareSetu
       return id;
     };
     const powerBecomes = (power: PowerState): Promise<BladeStatus> =>
-      eventually(() => ctx().port.status(blade()), (s) => s.power === power, deadline(), `${blade()} power ${power}`);
+      eventually(
+        () => ctx().port.status(blade()),
+        (s) => s.power === power,
+        deadline(),
+        `${blade()} power ${power}`,
+      );
 
     beforeEach(async () => {
       h = await setup();
@@ -77,7 +82,8 @@ export function hardwareContract(name: string, setup: () => Promise<HardwareSetu
       await powerBecomes('on');
       const events: HardwareEvent[] = [];
       const stop = ctx().port.subscribe((event) => events.push(event));
-      const heard = (power: PowerState) => () => Promise.resolve(events.some((e) => e.kind === 'power' && e.blade === blade() && e.power === power));
+      const heard = (power: PowerState) => () =>
+        Promise.resolve(events.some((e) => e.kind === 'power' && e.blade === blade() && e.power === power));
       await ctx().port.setPower(blade(), 'off');
       await eventually(heard('off'), (yes) => yes, deadline(), `event: ${blade()} off`);
       await ctx().port.setPower(blade(), 'on');

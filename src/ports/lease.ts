@@ -54,7 +54,9 @@ export class FencedError extends Error {
      */
     readonly decidedBy: 'store' | 'holder' = 'store',
   ) {
-    super(`write refused: lease "${fence.lease}" epoch ${fence.epoch} is ${reason}${currentEpoch === null ? '' : ` (current epoch ${currentEpoch})`}`);
+    super(
+      `write refused: lease "${fence.lease}" epoch ${fence.epoch} is ${reason}${currentEpoch === null ? '' : ` (current epoch ${currentEpoch})`}`,
+    );
     this.name = 'FencedError';
   }
 }
@@ -88,7 +90,9 @@ export const MAX_LEASE_TTL_MS = 24 * 3600 * 1000;
 
 export function checkTtl(ttlMs: number): number {
   if (!Number.isSafeInteger(ttlMs) || ttlMs < MIN_LEASE_TTL_MS || ttlMs > MAX_LEASE_TTL_MS) {
-    throw new RangeError(`lease ttlMs must be a whole number of ms in [${MIN_LEASE_TTL_MS}, ${MAX_LEASE_TTL_MS}], got ${ttlMs}`);
+    throw new RangeError(
+      `lease ttlMs must be a whole number of ms in [${MIN_LEASE_TTL_MS}, ${MAX_LEASE_TTL_MS}], got ${ttlMs}`,
+    );
   }
   return ttlMs;
 }

@@ -85,7 +85,13 @@ export class CandidateIndex {
     return this.groupOf.get(workload)?.targets ?? [];
   }
 
-  add(workload: string, requirements: Resources, floors: Readonly<Record<string, number>>, bladeResources: Resources, fit: Fit): void {
+  add(
+    workload: string,
+    requirements: Resources,
+    floors: Readonly<Record<string, number>>,
+    bladeResources: Resources,
+    fit: Fit,
+  ): void {
     const key = needId(requirements, floors) * 2 ** 26 + shapeId(bladeResources);
     let group = this.groups.get(key);
     if (group === undefined) {

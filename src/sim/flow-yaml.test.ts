@@ -66,9 +66,54 @@ describe('parseFlowYaml', () => {
 
   it('agrees with the full parser on random flow-style text (or declines)', () => {
     const token = fc.constantFrom(
-      '{', '}', '[', ']', ', ', ',', ': ', ':', ' ', 'a', 'b0', 'id', 'x86_64', '1', '-1.5', '2e3', '012', '0x1', '.5',
-      '"q"', "'s'", '"', "'", '#', ' #c', 'true', 'Null', 'null', '~', 'yes', '-', '- ', '&a', '*a', '!t', '?', '\\',
-      '__proto__', '\n', '\n  - ', '\n  ', '\nname: ', '\nblades:', '\n    - ', '%', '@', '|', '>',
+      '{',
+      '}',
+      '[',
+      ']',
+      ', ',
+      ',',
+      ': ',
+      ':',
+      ' ',
+      'a',
+      'b0',
+      'id',
+      'x86_64',
+      '1',
+      '-1.5',
+      '2e3',
+      '012',
+      '0x1',
+      '.5',
+      '"q"',
+      "'s'",
+      '"',
+      "'",
+      '#',
+      ' #c',
+      'true',
+      'Null',
+      'null',
+      '~',
+      'yes',
+      '-',
+      '- ',
+      '&a',
+      '*a',
+      '!t',
+      '?',
+      '\\',
+      '__proto__',
+      '\n',
+      '\n  - ',
+      '\n  ',
+      '\nname: ',
+      '\nblades:',
+      '\n    - ',
+      '%',
+      '@',
+      '|',
+      '>',
     );
     fc.assert(
       fc.property(fc.array(token, { maxLength: 30 }), (tokens) => {
@@ -88,7 +133,12 @@ describe('parseFlowYaml', () => {
       fc.double({ noNaN: true, noDefaultInfinity: true }),
     );
     const { value } = fc.letrec<{ value: unknown }>((tie) => ({
-      value: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(fc.constantFrom('id', 'a', 'b0', 'cpu_x'), tie('value'), { maxKeys: 3 })),
+      value: fc.oneof(
+        { depthSize: 'small' },
+        scalar,
+        fc.array(tie('value'), { maxLength: 3 }),
+        fc.dictionary(fc.constantFrom('id', 'a', 'b0', 'cpu_x'), tie('value'), { maxKeys: 3 }),
+      ),
     }));
     const render = (v: unknown): string => {
       if (Array.isArray(v)) return v.length === 0 ? '[]' : `[ ${v.map(render).join(', ')} ]`;

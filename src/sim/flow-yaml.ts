@@ -10,7 +10,8 @@ class NotFlow extends Error {}
 
 const NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$/;
 // Plain scalars that the core schema reads as something other than a string, or that this reader leaves alone.
-const SPECIAL = /^(?:[-+]?\.?[0-9]|~$|[nN]ull$|NULL$|[tT]rue$|TRUE$|[fF]alse$|FALSE$|[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$)/;
+const SPECIAL =
+  /^(?:[-+]?\.?[0-9]|~$|[nN]ull$|NULL$|[tT]rue$|TRUE$|[fF]alse$|FALSE$|[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$)/;
 const INDICATOR = /^[-?:,[\]{}#&*!|>'"%@`]/;
 const TOP_KEY = /^([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?$/;
 const ITEM = /^( +)- /;
@@ -44,7 +45,8 @@ function readDocument(text: string): Record<string, Value> {
     const items: string[] = [];
     const first = ITEM.exec(lines[i] ?? '');
     const indent = first === null ? '' : `${first[1]}- `;
-    while (i < lines.length && indent !== '' && lines[i]!.startsWith(indent)) items.push(lines[i++]!.slice(indent.length));
+    while (i < lines.length && indent !== '' && lines[i]!.startsWith(indent))
+      items.push(lines[i++]!.slice(indent.length));
     out[top[1]!] = items.length === 0 ? null : readItems(items);
   }
   // An empty file is YAML's null, which the caller reports in its own words.
@@ -55,7 +57,8 @@ function readDocument(text: string): Record<string, Value> {
 /** Characters whose YAML meaning this reader leaves to the full parser: quotes, comments, anchors, tags, escapes. */
 const UNSURE = /["'#&*!|>%@`?\\~]|__proto__/;
 /** A plain scalar that YAML reads as a string and JSON needs quoted: a name-like token between flow indicators. */
-const NAME = /([{[,:]\s*)(?!(?:true|false|null|True|TRUE|False|FALSE|Null|NULL)\s*[,}\]:])([A-Za-z_][A-Za-z0-9_./-]*)(?=\s*[,}\]:])/g;
+const NAME =
+  /([{[,:]\s*)(?!(?:true|false|null|True|TRUE|False|FALSE|Null|NULL)\s*[,}\]:])([A-Za-z_][A-Za-z0-9_./-]*)(?=\s*[,}\]:])/g;
 
 /**
  * The items as one JSON array: name-like plain scalars quoted, everything else left as written, so that what is

@@ -26,7 +26,9 @@ describe('createRandom', () => {
 describe('generateScenario', () => {
   it('gives the same scenario for the same seed and another for another seed', () => {
     expect(generateScenario({ blades: 100, seed: 5 })).toEqual(generateScenario({ blades: 100, seed: 5 }));
-    expect(scenarioToYaml(generateScenario({ blades: 100, seed: 6 }))).not.toBe(scenarioToYaml(generateScenario({ blades: 100, seed: 5 })));
+    expect(scenarioToYaml(generateScenario({ blades: 100, seed: 6 }))).not.toBe(
+      scenarioToYaml(generateScenario({ blades: 100, seed: 5 })),
+    );
   });
 
   it.each([1, 14, 100, 1000])('round-trips %i blades through YAML and the loader', (blades) => {
@@ -37,28 +39,31 @@ describe('generateScenario', () => {
     expect(result.scenario).toEqual(scenario);
   });
 
-  it.each([false, true])('keeps about 10%% of blades standby and gives every active blade one workload that fits within it (settled: %s)', (settled) => {
-    const scenario = generateScenario({ blades: 1000, seed: 11, settled });
-    const standby = scenario.blades.filter((blade) => blade.state === 'standby');
-    expect(standby.length / 1000).toBeGreaterThan(0.07);
-    expect(standby.length / 1000).toBeLessThan(0.13);
-    const byId = new Map(scenario.blades.map((blade) => [blade.id, blade]));
-    let exact = 0;
-    for (const workload of scenario.workloads) {
-      const blade = byId.get(workload.blade ?? '');
-      expect(blade?.state).toBe('active');
-      const resources = blade?.resources ?? {};
-      for (const [key, need] of Object.entries(workload.requirements)) {
-        if (typeof need === 'string') expect(resources[key]).toBe(need);
-        else expect(need).toBeLessThanOrEqual(Number(resources[key]));
+  it.each([false, true])(
+    'keeps about 10%% of blades standby and gives every active blade one workload that fits within it (settled: %s)',
+    (settled) => {
+      const scenario = generateScenario({ blades: 1000, seed: 11, settled });
+      const standby = scenario.blades.filter((blade) => blade.state === 'standby');
+      expect(standby.length / 1000).toBeGreaterThan(0.07);
+      expect(standby.length / 1000).toBeLessThan(0.13);
+      const byId = new Map(scenario.blades.map((blade) => [blade.id, blade]));
+      let exact = 0;
+      for (const workload of scenario.workloads) {
+        const blade = byId.get(workload.blade ?? '');
+        expect(blade?.state).toBe('active');
+        const resources = blade?.resources ?? {};
+        for (const [key, need] of Object.entries(workload.requirements)) {
+          if (typeof need === 'string') expect(resources[key]).toBe(need);
+          else expect(need).toBeLessThanOrEqual(Number(resources[key]));
+        }
+        if (JSON.stringify(resources) === JSON.stringify(workload.requirements)) exact++;
       }
-      if (JSON.stringify(resources) === JSON.stringify(workload.requirements)) exact++;
-    }
-    expect(scenario.workloads).toHaveLength(1000 - standby.length);
-    // The raw draw: 40% exact fits. Settling moves some of the rest onto exact blades of the pool.
-    expect(exact / scenario.workloads.length).toBeGreaterThan(0.3);
-    expect(exact / scenario.workloads.length).toBeLessThan(settled ? 0.75 : 0.55);
-  });
+      expect(scenario.workloads).toHaveLength(1000 - standby.length);
+      // The raw draw: 40% exact fits. Settling moves some of the rest onto exact blades of the pool.
+      expect(exact / scenario.workloads.length).toBeGreaterThan(0.3);
+      expect(exact / scenario.workloads.length).toBeLessThan(settled ? 0.75 : 0.55);
+    },
+  );
 
   it('starts settled: the cascade planner finds no worthwhile move at time 0, and the events are those of the raw draw', () => {
     for (const seed of [1, 2, 3]) {
@@ -68,7 +73,14 @@ describe('generateScenario', () => {
       const blades = scenario.blades.map((blade) => ({ ...blade }));
       const workloads = scenario.workloads.map((w) => ({ ...w, state: 'running' as const }));
       expect(planCascade({ blades, workloads, policy: scenario.policy, slots: Infinity }).moves).toEqual([]);
-      expect(planCascade({ blades: raw.blades, workloads: raw.workloads.map((w) => ({ ...w, state: 'running' as const })), policy: raw.policy, slots: Infinity }).moves.length).toBeGreaterThan(0);
+      expect(
+        planCascade({
+          blades: raw.blades,
+          workloads: raw.workloads.map((w) => ({ ...w, state: 'running' as const })),
+          policy: raw.policy,
+          slots: Infinity,
+        }).moves.length,
+      ).toBeGreaterThan(0);
     }
   });
 

@@ -45,10 +45,30 @@ const STANDBY_SHARE = 0.1;
 const EXACT_FIT_SHARE = 0.4;
 
 /** Most blades are mid-sized; the tier moves every size together, the jitter keeps them from being identical. */
-const TIERS: readonly (readonly [number, number])[] = [[0, 10], [1, 25], [2, 25], [3, 20], [4, 12], [5, 8]];
-const JITTER: readonly (readonly [number, number])[] = [[-1, 20], [0, 60], [1, 20]];
-const ARCHES: readonly (readonly [string, number])[] = [['x86_64', 85], ['aarch64', 10], ['ppc64le', 5]];
-const PRIORITIES: readonly (readonly [number, number])[] = [[0, 40], [1, 30], [2, 20], [3, 10]];
+const TIERS: readonly (readonly [number, number])[] = [
+  [0, 10],
+  [1, 25],
+  [2, 25],
+  [3, 20],
+  [4, 12],
+  [5, 8],
+];
+const JITTER: readonly (readonly [number, number])[] = [
+  [-1, 20],
+  [0, 60],
+  [1, 20],
+];
+const ARCHES: readonly (readonly [string, number])[] = [
+  ['x86_64', 85],
+  ['aarch64', 10],
+  ['ppc64le', 5],
+];
+const PRIORITIES: readonly (readonly [number, number])[] = [
+  [0, 40],
+  [1, 30],
+  [2, 20],
+  [3, 10],
+];
 
 /** Indices into SIZES, so a workload can be exactly one size step below its blade. */
 export type Profile = Record<SizeKey, number> & { readonly cpuArch: string };
@@ -61,7 +81,10 @@ export function generateScenario(options: GenerateOptions): Scenario {
   const ids = { blade: 0, workload: 0 };
   const nextBladeId = (): string => `b${String(++ids.blade).padStart(4, '0')}`;
   const nextWorkloadId = (): string => `w${String(++ids.workload).padStart(4, '0')}`;
-  const locationOf = (n: number) => ({ chassis: `c${String(Math.floor(n / CHASSIS_SLOTS) + 1).padStart(3, '0')}`, slot: (n % CHASSIS_SLOTS) + 1 });
+  const locationOf = (n: number) => ({
+    chassis: `c${String(Math.floor(n / CHASSIS_SLOTS) + 1).padStart(3, '0')}`,
+    slot: (n % CHASSIS_SLOTS) + 1,
+  });
 
   // A single blade stays active: one standby and nothing to run would be a dull scenario.
   const standbyCount = count < 2 ? 0 : Math.max(1, Math.round(count * STANDBY_SHARE));
@@ -70,32 +93,54 @@ export function generateScenario(options: GenerateOptions): Scenario {
   const drawnWorkloads: ScenarioWorkload[] = [];
   for (let n = 0; n < count; n++) {
     const profile = bladeProfile(random);
-    const blade: ScenarioBlade = { id: nextBladeId(), resources: resourcesOf(profile), state: standby.has(n) ? 'standby' : 'active', location: locationOf(n) };
+    const blade: ScenarioBlade = {
+      id: nextBladeId(),
+      resources: resourcesOf(profile),
+      state: standby.has(n) ? 'standby' : 'active',
+      location: locationOf(n),
+    };
     drawn.push(blade);
     if (blade.state === 'active') drawnWorkloads.push(newWorkload(random, nextWorkloadId(), profile, blade.id));
   }
-  const { blades, workloads } = options.settled === false ? { blades: drawn, workloads: drawnWorkloads } : settle(drawn, drawnWorkloads, DEFAULT_POLICY);
+  const { blades, workloads } =
+    options.settled === false
+      ? { blades: drawn, workloads: drawnWorkloads }
+      : settle(drawn, drawnWorkloads, DEFAULT_POLICY);
 
   const arrivals: Arrival[] = [];
   const poisson = (ratePerYear: number, from: number, make: (at: number) => Arrival): void => {
     if (ratePerYear <= 0) return;
-    for (let t = from + random.exponential(ratePerYear / YEAR); t < horizon; t += random.exponential(ratePerYear / YEAR)) {
+    for (
+      let t = from + random.exponential(ratePerYear / YEAR);
+      t < horizon;
+      t += random.exponential(ratePerYear / YEAR)
+    ) {
       arrivals.push(make(Math.floor(t)));
     }
   };
   const added: ScenarioBlade[] = [];
   poisson(ADD_RATE * count, 0, (at) => {
-    const blade: ScenarioBlade = { id: nextBladeId(), resources: resourcesOf(bladeProfile(random)), state: 'standby', location: locationOf(count + added.length) };
+    const blade: ScenarioBlade = {
+      id: nextBladeId(),
+      resources: resourcesOf(bladeProfile(random)),
+      state: 'standby',
+      location: locationOf(count + added.length),
+    };
     added.push(blade);
     return { at, kind: 'add', blade };
   });
   for (const blade of blades) poisson(failureRate, 0, (at) => ({ at, kind: 'fail', blade: blade.id }));
   for (const arrival of [...arrivals]) {
-    if (arrival.kind === 'add') poisson(failureRate, arrival.at, (at) => ({ at, kind: 'fail', blade: arrival.blade.id }));
+    if (arrival.kind === 'add')
+      poisson(failureRate, arrival.at, (at) => ({ at, kind: 'fail', blade: arrival.blade.id }));
   }
   const chassis = new Set([...blades, ...added].map((blade) => blade.location?.chassis ?? ''));
   for (const name of chassis) poisson(CHASSIS_POWER_LOSS_RATE, 0, (at) => ({ at, kind: 'power-loss', chassis: name }));
-  poisson(SUBMIT_RATE * count, 0, (at) => ({ at, kind: 'submit', workload: newWorkload(random, nextWorkloadId(), bladeProfile(random), null) }));
+  poisson(SUBMIT_RATE * count, 0, (at) => ({
+    at,
+    kind: 'submit',
+    workload: newWorkload(random, nextWorkloadId(), bladeProfile(random), null),
+  }));
   poisson(FINISH_RATE * count, 0, (at) => ({ at, kind: 'finish' }));
   // Stable: arrivals of one second keep their generation order, so the output depends on the seed alone.
   arrivals.sort((a, b) => a.at - b.at);
@@ -138,7 +183,8 @@ function unfold(
   blades.forEach(joinChassis);
   /** When each blade that failed comes back; Infinity once past the horizon. */
   const downUntil = new Map<string, number>();
-  const isUp = (id: string, at: number): boolean => (addedAt.get(id) ?? Infinity) < at && (downUntil.get(id) ?? -1) < at;
+  const isUp = (id: string, at: number): boolean =>
+    (addedAt.get(id) ?? Infinity) < at && (downUntil.get(id) ?? -1) < at;
   const fail = (id: string, at: number, outage: number): void => {
     const repairAt = at + Math.max(1, Math.round(outage));
     events.push({ at, fail: id });
@@ -151,7 +197,8 @@ function unfold(
     switch (arrival.kind) {
       case 'fail':
         // Hardware repairs take a day or so, with a long tail up to the two weeks a part can take to arrive.
-        if (isUp(arrival.blade, arrival.at)) fail(arrival.blade, arrival.at, Math.min(random.lognormal(DAY, 1), 14 * DAY));
+        if (isUp(arrival.blade, arrival.at))
+          fail(arrival.blade, arrival.at, Math.min(random.lognormal(DAY, 1), 14 * DAY));
         break;
       case 'power-loss': {
         // The whole chassis comes back together once power is restored, a few hours later.
@@ -234,7 +281,13 @@ export function resourcesOf(profile: Profile): Resources {
 export function variedWorkload(random: Random, id: string, blade: Profile, bladeId: string | null): ScenarioWorkload {
   const needs = { ...blade };
   for (const key of SIZE_KEYS) needs[key] = random.int(blade[key] + 1);
-  return { id, requirements: resourcesOf(needs), blade: bladeId, priority: random.weighted(PRIORITIES), source: 'declared' };
+  return {
+    id,
+    requirements: resourcesOf(needs),
+    blade: bladeId,
+    priority: random.weighted(PRIORITIES),
+    source: 'declared',
+  };
 }
 
 /** A workload sized to a blade: an exact fit, or one size step smaller in some keys (which leaves surplus to cascade away). */
@@ -245,5 +298,11 @@ export function newWorkload(random: Random, id: string, blade: Profile, bladeId:
     const howMany = shrinkable.length === 0 ? 0 : 1 + random.int(shrinkable.length);
     for (const key of shrinkable.slice(0, howMany)) needs[key] -= 1;
   }
-  return { id, requirements: resourcesOf(needs), blade: bladeId, priority: random.weighted(PRIORITIES), source: 'declared' };
+  return {
+    id,
+    requirements: resourcesOf(needs),
+    blade: bladeId,
+    priority: random.weighted(PRIORITIES),
+    source: 'declared',
+  };
 }

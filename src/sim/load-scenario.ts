@@ -121,7 +121,8 @@ function readYaml(text: string): Step<unknown> {
 }
 
 function topLevel(value: unknown): Step<unknown> {
-  if (value === null || value === undefined) return { ok: false, error: { path: '', message: `empty scenario file; ${TOP_LEVEL}` } };
+  if (value === null || value === undefined)
+    return { ok: false, error: { path: '', message: `empty scenario file; ${TOP_LEVEL}` } };
   if (typeof value !== 'object' || Array.isArray(value)) {
     const got = Array.isArray(value) ? 'a list' : `a ${typeof value}`;
     return { ok: false, error: { path: '', message: `${TOP_LEVEL}, got ${got}` } };
@@ -139,7 +140,9 @@ const topSchema = scenarioSchema.extend({
 /** A list left unread: z.array(z.unknown()) would still visit every one of 100,000 entries. */
 function listOf(message: string) {
   return z
-    .custom<unknown[] | null | undefined>((value) => value === null || value === undefined || Array.isArray(value), { error: message })
+    .custom<unknown[] | null | undefined>((value) => value === null || value === undefined || Array.isArray(value), {
+      error: message,
+    })
     .optional();
 }
 
@@ -185,14 +188,21 @@ function readEvent(raw: unknown, index: number): Step<ScenarioEvent> {
 function fromIssue(issue: z.core.$ZodIssue | undefined, prefix: readonly PropertyKey[] = []): ScenarioError {
   if (issue === undefined) return { path: formatPath(prefix), message: 'invalid' };
   const path = [...prefix, ...issue.path];
-  if (issue.code === 'unrecognized_keys') return { path: formatPath([...path, issue.keys[0] ?? '']), message: issue.message };
+  if (issue.code === 'unrecognized_keys')
+    return { path: formatPath([...path, issue.keys[0] ?? '']), message: issue.message };
   // A key left out arrives as a type error on undefined; "required" says it plainly.
-  if (issue.code === 'invalid_type' && issue.input === undefined) return { path: formatPath(path), message: 'required' };
+  if (issue.code === 'invalid_type' && issue.input === undefined)
+    return { path: formatPath(path), message: 'required' };
   return { path: formatPath(path), message: issue.message };
 }
 
 function toBlade(input: BladeInput): ScenarioBlade {
-  const blade = { id: input.id, resources: input.resources, state: input.state ?? 'standby', ...(input.fencing ? { fencing: input.fencing } : {}) };
+  const blade = {
+    id: input.id,
+    resources: input.resources,
+    state: input.state ?? 'standby',
+    ...(input.fencing ? { fencing: input.fencing } : {}),
+  };
   if (input.location === undefined) return blade;
   const { chassis, slot, ...labels } = input.location;
   return { ...blade, location: Object.keys(labels).length === 0 ? { chassis, slot } : { chassis, slot, labels } };

@@ -10,7 +10,8 @@ function run(yaml: string, exhaustive = false): SimulationReport {
   return simulate(result.scenario, { exhaustive });
 }
 
-const moves = (report: SimulationReport): string[] => report.transfers.map((t) => `${t.at} ${t.kind} ${t.workload} ${t.from ?? '-'}->${t.to}`);
+const moves = (report: SimulationReport): string[] =>
+  report.transfers.map((t) => `${t.at} ${t.kind} ${t.workload} ${t.from ?? '-'}->${t.to}`);
 
 describe('simulate: hard floors', () => {
   const yaml = (policy: string, minimum = ''): string => `
@@ -74,7 +75,9 @@ events:
   });
 
   it('starts the burn-in over when the blade fails during it', () => {
-    const report = run(`policy: { repairBurnInSeconds: 100 }\n${base}  - { at: 150, fail: A }\n  - { at: 160, repair: A }\n`);
+    const report = run(
+      `policy: { repairBurnInSeconds: 100 }\n${base}  - { at: 150, fail: A }\n  - { at: 160, repair: A }\n`,
+    );
     expect(moves(report)).toEqual(['10 failover W1 A->B', '260 cascade W1 B->A']);
   });
 

@@ -79,13 +79,19 @@ function cascadeRound(state: SimState): number {
   }
   const earliestThaw = firstThaw(state);
   if (earliestThaw !== null) wakeAt(state, earliestThaw);
-  const frozen = (id: string): boolean => coolingDown(state.movedAt.get(id) ?? null, state.policy, state.now, SIM_SECONDS);
-  const movable = [...state.candidates.improvable((shape) => state.pool.count(shape), frozen)].map((id) => state.workload(id)).sort(byId);
+  const frozen = (id: string): boolean =>
+    coolingDown(state.movedAt.get(id) ?? null, state.policy, state.now, SIM_SECONDS);
+  const movable = [...state.candidates.improvable((shape) => state.pool.count(shape), frozen)]
+    .map((id) => state.workload(id))
+    .sort(byId);
   if (movable.length === 0) return 0;
 
-  const { workloads, blades } = state.exhaustive ? everything(state) : { workloads: movable, blades: cascadeBlades(state, movable) };
+  const { workloads, blades } = state.exhaustive
+    ? everything(state)
+    : { workloads: movable, blades: cascadeBlades(state, movable) };
   const plan = planCascade({ blades, workloads, policy: state.policy, slots, memo: state.memo });
-  if (plan.moves.length > slots) throw new Error(`simulator: planner started ${plan.moves.length} cascades with ${slots} slots`);
+  if (plan.moves.length > slots)
+    throw new Error(`simulator: planner started ${plan.moves.length} cascades with ${slots} slots`);
   for (const move of plan.moves) startTransfer(state, move, false);
   return plan.moves.length;
 }

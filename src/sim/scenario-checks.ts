@@ -33,12 +33,16 @@ function takeSlot(slots: Map<string, string>, blade: Pick<ScenarioBlade, 'id' | 
   if (!blade.location) return null;
   const key = `${blade.location.chassis}\u0000${blade.location.slot}`;
   const holder = slots.get(key);
-  if (holder !== undefined) return `slot ${blade.location.slot} of chassis "${blade.location.chassis}" already holds blade "${holder}"`;
+  if (holder !== undefined)
+    return `slot ${blade.location.slot} of chassis "${blade.location.chassis}" already holds blade "${holder}"`;
   slots.set(key, blade.id);
   return null;
 }
 
-function checkWorkloads(blades: readonly ScenarioBlade[], workloads: readonly ScenarioWorkload[]): ScenarioError | null {
+function checkWorkloads(
+  blades: readonly ScenarioBlade[],
+  workloads: readonly ScenarioWorkload[],
+): ScenarioError | null {
   const byId = new Map(blades.map((blade) => [blade.id, blade]));
   const seen = new Set<string>();
   const hostOf = new Map<string, string>();
@@ -85,23 +89,32 @@ function checkEvents(
   for (const { index, event } of events) {
     const at = `events[${index}]`;
     if ('fail' in event && !bladeIds.has(event.fail)) return { path: `${at}.fail`, message: unknownBlade(event.fail) };
-    if ('repair' in event && !bladeIds.has(event.repair)) return { path: `${at}.repair`, message: unknownBlade(event.repair) };
+    if ('repair' in event && !bladeIds.has(event.repair))
+      return { path: `${at}.repair`, message: unknownBlade(event.repair) };
     if ('maintenance' in event && !bladeIds.has(event.maintenance)) {
       return { path: `${at}.maintenance`, message: unknownBlade(event.maintenance) };
     }
     if ('add' in event) {
-      if (bladeIds.has(event.add.id)) return { path: `${at}.add.id`, message: `blade "${event.add.id}" already exists` };
+      if (bladeIds.has(event.add.id))
+        return { path: `${at}.add.id`, message: `blade "${event.add.id}" already exists` };
       const taken = takeSlot(slots, event.add);
       if (taken !== null) return { path: `${at}.add.location.slot`, message: taken };
       if (event.add.state !== 'standby') {
-        return { path: `${at}.add.state`, message: 'an added blade enters the standby pool; leave state out or make it standby' };
+        return {
+          path: `${at}.add.state`,
+          message: 'an added blade enters the standby pool; leave state out or make it standby',
+        };
       }
       bladeIds.add(event.add.id);
     }
     if ('submit' in event) {
-      if (workloadIds.has(event.submit.id)) return { path: `${at}.submit.id`, message: `workload "${event.submit.id}" already exists` };
+      if (workloadIds.has(event.submit.id))
+        return { path: `${at}.submit.id`, message: `workload "${event.submit.id}" already exists` };
       if (event.submit.blade !== null) {
-        return { path: `${at}.submit.blade`, message: 'a submitted workload is placed by the planner; leave blade out' };
+        return {
+          path: `${at}.submit.blade`,
+          message: 'a submitted workload is placed by the planner; leave blade out',
+        };
       }
       workloadIds.add(event.submit.id);
     }
@@ -113,14 +126,18 @@ function checkEvents(
         return { path: `${at}.finish`, message: `unknown workload "${id}"${hint}` };
       }
       const finished = finishedAt.get(id);
-      if (finished !== undefined) return { path: `${at}.finish`, message: `workload "${id}" already finished at ${finished}` };
+      if (finished !== undefined)
+        return { path: `${at}.finish`, message: `workload "${id}" already finished at ${finished}` };
       finishedAt.set(id, event.at);
     }
   }
   return null;
 }
 
-function firstTimes(events: readonly IndexedEvent[], idOf: (event: ScenarioEvent) => string | null): Map<string, number> {
+function firstTimes(
+  events: readonly IndexedEvent[],
+  idOf: (event: ScenarioEvent) => string | null,
+): Map<string, number> {
   const times = new Map<string, number>();
   for (const { event } of events) {
     const id = idOf(event);

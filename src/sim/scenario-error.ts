@@ -3,7 +3,6 @@ import { formatPath } from '../core/field-path.js';
 
 export { formatPath };
 
-
 export interface ScenarioError {
   /** Where in the document, e.g. "blades[3].resources.memoryGiB"; "" for the file as a whole. */
   readonly path: string;
@@ -14,4 +13,3 @@ export interface ScenarioError {
 export function formatScenarioError(origin: string, error: ScenarioError): string {
   return error.path === '' ? `${origin}: ${error.message}` : `${origin}: ${error.path}: ${error.message}`;
 }
-

@@ -10,15 +10,33 @@ const scalar = fc.oneof(
   fc.constantFrom(null, true, undefined),
 );
 const resources = fc.dictionary(fc.constantFrom('', 'memoryGiB', 'cpuArch', 'storageTB'), scalar, { maxKeys: 3 });
-const value = fc.oneof(scalar, resources, fc.constant([]), fc.record({ chassis: scalar, slot: scalar }, { requiredKeys: [] }));
+const value = fc.oneof(
+  scalar,
+  resources,
+  fc.constant([]),
+  fc.record({ chassis: scalar, slot: scalar }, { requiredKeys: [] }),
+);
 const entry = (keys: string[]) => fc.dictionary(fc.constantFrom(...keys), value, { maxKeys: 5 });
 // Mostly well-formed entries with one thing off now and then, so that both answers come up often.
 const id = fc.constantFrom('A', 'b0001', '', 7, null);
-const goodResources = fc.dictionary(fc.constantFrom('memoryGiB', 'cpuArch', 'storageTB'), fc.constantFrom(0, 1, 256, 1e-3, 'x86_64'), { maxKeys: 3 });
+const goodResources = fc.dictionary(
+  fc.constantFrom('memoryGiB', 'cpuArch', 'storageTB'),
+  fc.constantFrom(0, 1, 256, 1e-3, 'x86_64'),
+  { maxKeys: 3 },
+);
 const anyResources = fc.oneof(goodResources, goodResources, resources, fc.constant([]));
-const location = fc.oneof(fc.record({ chassis: fc.constantFrom('c1', ''), slot: fc.constantFrom(1, 14, 0, 1.5) }), value);
+const location = fc.oneof(
+  fc.record({ chassis: fc.constantFrom('c1', ''), slot: fc.constantFrom(1, 14, 0, 1.5) }),
+  value,
+);
 const blade = fc.record(
-  { id, resources: anyResources, state: fc.constantFrom('active', 'standby', 'failed', 'broken', undefined), location, extra: value },
+  {
+    id,
+    resources: anyResources,
+    state: fc.constantFrom('active', 'standby', 'failed', 'broken', undefined),
+    location,
+    extra: value,
+  },
   { requiredKeys: ['id', 'resources'] },
 );
 const workload = fc.record(

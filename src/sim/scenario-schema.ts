@@ -10,7 +10,8 @@ const NON_NEGATIVE = 'expected a number >= 0';
 function strict<T extends z.ZodRawShape>(shape: T) {
   const allowed = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key; expected one of ${allowed}` : 'expected a mapping'),
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `unknown key; expected one of ${allowed}` : 'expected a mapping',
   });
 }
 
@@ -27,7 +28,9 @@ const resourceValue = z.union([quantity, z.string().min(1, { error: NON_EMPTY })
   error: 'expected a number >= 0 or a non-empty string',
 });
 const resources = withNumericQuantities(
-  z.record(z.string().min(1, { error: 'expected a non-empty key' }), resourceValue, { error: 'expected a mapping of resource names to values' }),
+  z.record(z.string().min(1, { error: 'expected a non-empty key' }), resourceValue, {
+    error: 'expected a mapping of resource names to values',
+  }),
 );
 
 /** A workload's hard floors: quantities a blade must offer at least (DESIGN section 3). */
@@ -41,7 +44,9 @@ export const requirementSources = ['declared', 'vm-metadata', 'measured', 'host'
 export const FENCING_LEVELS = ['bmc', 'enclosure', 'pdu', 'storage'] as const;
 // A blade's fencing levels in the order they are tried; the emulator serves each one (a scenario names no devices).
 const fencingLevels = z
-  .array(z.enum(FENCING_LEVELS, { error: `expected one of ${FENCING_LEVELS.join(', ')}` }), { error: 'expected a list of fencing levels' })
+  .array(z.enum(FENCING_LEVELS, { error: `expected one of ${FENCING_LEVELS.join(', ')}` }), {
+    error: 'expected a list of fencing levels',
+  })
   .min(1, { error: 'expected at least one level' })
   .refine((levels) => new Set(levels).size === levels.length, { error: 'a level is listed twice' });
 
@@ -54,7 +59,10 @@ export const bladeSchema = strict({
     .object(
       {
         chassis: id,
-        slot: z.number({ error: 'expected an integer >= 1' }).int({ error: 'expected an integer >= 1' }).min(1, { error: 'expected an integer >= 1' }),
+        slot: z
+          .number({ error: 'expected an integer >= 1' })
+          .int({ error: 'expected an integer >= 1' })
+          .min(1, { error: 'expected an integer >= 1' }),
       },
       { error: 'expected a mapping' },
     )

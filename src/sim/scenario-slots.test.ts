@@ -21,7 +21,9 @@ describe('scenario files: one blade per chassis slot', () => {
   it('refuses an added blade in a taken slot, and takes one in a free slot or another chassis', () => {
     const add = (chassis: string, slot: number) =>
       `${blades}events:\n  - { at: 5, add: { id: N, resources: { memoryGiB: 64 }, location: { chassis: ${chassis}, slot: ${slot} } } }\n`;
-    expect(lineFor(add('c1', 1))).toBe('f.yaml: events[0].add.location.slot: slot 1 of chassis "c1" already holds blade "A"');
+    expect(lineFor(add('c1', 1))).toBe(
+      'f.yaml: events[0].add.location.slot: slot 1 of chassis "c1" already holds blade "A"',
+    );
     expect(lineFor(add('c1', 3))).toBe('ok');
     expect(lineFor(add('c2', 1))).toBe('ok');
   });

@@ -12,7 +12,9 @@ export interface ScenarioYamlOptions {
 export function scenarioToJson(scenario: Scenario): string {
   const policy = policyOverrides(scenario.policy);
   const lines = (key: string, items: readonly Record<string, unknown>[]): string =>
-    items.length === 0 ? `  "${key}": []` : `  "${key}": [\n${items.map((item) => `    ${JSON.stringify(item)}`).join(',\n')}\n  ]`;
+    items.length === 0
+      ? `  "${key}": []`
+      : `  "${key}": [\n${items.map((item) => `    ${JSON.stringify(item)}`).join(',\n')}\n  ]`;
   return [
     `{\n  "name": ${JSON.stringify(scenario.name)},`,
     ...(Object.keys(policy).length > 0 ? [`  "policy": ${JSON.stringify(policy)},`] : []),
@@ -35,7 +37,10 @@ export function scenarioToYaml(scenario: Scenario, options: ScenarioYamlOptions 
   };
   const lists = Object.entries(entries).map(([key, items]) => flowList(key, items));
   if (lists.every((list) => list !== null)) {
-    const head = documentYaml({ ...scenario, blades: [], workloads: [], events: [] }, options).replace(/^(blades|workloads|events): \[\]\n/gm, '');
+    const head = documentYaml({ ...scenario, blades: [], workloads: [], events: [] }, options).replace(
+      /^(blades|workloads|events): \[\]\n/gm,
+      '',
+    );
     return `${head}${lists.join('')}`;
   }
   return documentYaml(scenario, options);
@@ -86,7 +91,11 @@ function documentYaml(scenario: Scenario, options: ScenarioYamlOptions): string 
     if (isMap(node)) node.flow = true;
     if (isSeq(node)) for (const item of node.items) if (isMap(item)) item.flow = true;
   }
-  if (options.comment !== undefined) document.commentBefore = options.comment.split('\n').map((line) => ` ${line}`).join('\n');
+  if (options.comment !== undefined)
+    document.commentBefore = options.comment
+      .split('\n')
+      .map((line) => ` ${line}`)
+      .join('\n');
   return document.toString({ lineWidth: 0 });
 }
 
@@ -102,7 +111,8 @@ function policyOverrides(policy: Policy): Record<string, unknown> {
   }
   if (policy.hardKeys !== undefined && policy.hardKeys.length > 0) out.hardKeys = [...policy.hardKeys];
   if ((policy.repairBurnInSeconds ?? 0) > 0) out.repairBurnInSeconds = policy.repairBurnInSeconds;
-  if (policy.cascadeWindows !== undefined && policy.cascadeWindows.length > 0) out.cascadeWindows = [...policy.cascadeWindows];
+  if (policy.cascadeWindows !== undefined && policy.cascadeWindows.length > 0)
+    out.cascadeWindows = [...policy.cascadeWindows];
   return out;
 }
 

@@ -19,7 +19,11 @@ export interface Settled {
  * workload's cost by at least the policy's margin, so the passes end. Consumes no randomness: the events a seed
  * generates stay the same.
  */
-export function settle(blades: readonly ScenarioBlade[], workloads: readonly ScenarioWorkload[], policy: Policy): Settled {
+export function settle(
+  blades: readonly ScenarioBlade[],
+  workloads: readonly ScenarioWorkload[],
+  policy: Policy,
+): Settled {
   const memo = new FitMemo(policy.weights);
   const byId = new Map(blades.map((blade) => [blade.id, blade]));
   const shapes = new Map<number, ScenarioBlade>();
@@ -43,8 +47,14 @@ export function settle(blades: readonly ScenarioBlade[], workloads: readonly Sce
     if (list === undefined) {
       const fitOn = (resources: Resources): Fit => memo.fit(resources, workload.requirements, floors);
       const now = fitOn(blade.resources);
-      const better = workload.pinned === true ? [] : [...shapes].filter(([, other]) => worthwhile(now, fitOn(other.resources), policy));
-      const rank = ([, b]: [number, ScenarioBlade]): [number, number] => [fitOn(b.resources).cost, bladeSize(b.resources)];
+      const better =
+        workload.pinned === true
+          ? []
+          : [...shapes].filter(([, other]) => worthwhile(now, fitOn(other.resources), policy));
+      const rank = ([, b]: [number, ScenarioBlade]): [number, number] => [
+        fitOn(b.resources).cost,
+        bladeSize(b.resources),
+      ];
       list = better
         .sort((x, y) => rank(x)[0] - rank(y)[0] || rank(x)[1] - rank(y)[1] || x[0] - y[0])
         .map(([shape]) => shape);
@@ -70,7 +80,10 @@ export function settle(blades: readonly ScenarioBlade[], workloads: readonly Sce
 
   const standby = new Set([...pool.values()].flat());
   return {
-    blades: blades.map((blade) => ({ ...blade, state: standby.has(blade.id) ? 'standby' : blade.state === 'standby' ? 'active' : blade.state })),
+    blades: blades.map((blade) => ({
+      ...blade,
+      state: standby.has(blade.id) ? 'standby' : blade.state === 'standby' ? 'active' : blade.state,
+    })),
     workloads: workloads.map((workload) => ({ ...workload, blade: placed.get(workload.id) ?? null })),
   };
 }

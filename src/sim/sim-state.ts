@@ -215,7 +215,13 @@ export class SimState {
     // A pinned workload is never cascaded: it is no candidate (a maintenance drain still moves it).
     if (workload.blade !== null && workload.fit !== null && !isExact(workload.fit) && workload.pinned !== true) {
       const floors = floorsOf(workload, this.policy);
-      this.candidates.add(workload.id, workload.requirements, floors, this.blade(workload.blade).resources, workload.fit);
+      this.candidates.add(
+        workload.id,
+        workload.requirements,
+        floors,
+        this.blade(workload.blade).resources,
+        workload.fit,
+      );
     }
     if (workload.blade !== null && this.maintenanceRequested.has(workload.blade)) this.dirty.drain = true;
   }

@@ -9,7 +9,11 @@ import { checkInvariants, simulate, type SimState, type SimulationReport, type T
 
 // --- builders: one line per blade, workload or event -------------------------------------------
 
-const blade = (id: string, storageTB: number, state: BladeState = 'standby'): ScenarioBlade => ({ id, resources: { storageTB }, state });
+const blade = (id: string, storageTB: number, state: BladeState = 'standby'): ScenarioBlade => ({
+  id,
+  resources: { storageTB },
+  state,
+});
 const workload = (id: string, storageTB: number, on: string | null = null, priority = 0): ScenarioWorkload => ({
   id,
   requirements: { storageTB },
@@ -25,7 +29,13 @@ function scenario(parts: {
   policy?: Partial<Policy>;
 }): Scenario {
   const events = [...(parts.events ?? [])].sort((a, b) => a.at - b.at);
-  return { name: 'test', policy: policyWith(parts.policy ?? {}), blades: parts.blades, workloads: parts.workloads ?? [], events };
+  return {
+    name: 'test',
+    policy: policyWith(parts.policy ?? {}),
+    blades: parts.blades,
+    workloads: parts.workloads ?? [],
+    events,
+  };
 }
 
 /**
@@ -49,7 +59,10 @@ function run(input: Scenario, exhaustive = false): SimulationReport {
 }
 
 const moves = (report: SimulationReport): string[] =>
-  report.transfers.map((t) => `${t.at} ${t.kind} ${t.workload} ${t.from ?? '-'}->${t.to}${t.outcome === 'aborted' ? ` aborted@${t.end}` : ''}`);
+  report.transfers.map(
+    (t) =>
+      `${t.at} ${t.kind} ${t.workload} ${t.from ?? '-'}->${t.to}${t.outcome === 'aborted' ? ` aborted@${t.end}` : ''}`,
+  );
 
 // --- DESIGN section 1 --------------------------------------------------------------------------
 
@@ -72,9 +85,39 @@ events:
 
   it('fails over A -> B, then cascades B -> C and C -> A', () => {
     expect(report.transfers).toEqual<TransferReport[]>([
-      { at: 10, workload: 'W1', from: 'A', to: 'B', kind: 'failover', before: { deficit: 0, surplus: 0 }, after: { deficit: 0, surplus: 1.5 }, end: 40, outcome: 'completed' },
-      { at: 100, workload: 'W1', from: 'B', to: 'C', kind: 'cascade', before: { deficit: 0, surplus: 1.5 }, after: { deficit: 0, surplus: 0.5 }, end: 130, outcome: 'completed' },
-      { at: 200, workload: 'W1', from: 'C', to: 'A', kind: 'cascade', before: { deficit: 0, surplus: 0.5 }, after: { deficit: 0, surplus: 0 }, end: 230, outcome: 'completed' },
+      {
+        at: 10,
+        workload: 'W1',
+        from: 'A',
+        to: 'B',
+        kind: 'failover',
+        before: { deficit: 0, surplus: 0 },
+        after: { deficit: 0, surplus: 1.5 },
+        end: 40,
+        outcome: 'completed',
+      },
+      {
+        at: 100,
+        workload: 'W1',
+        from: 'B',
+        to: 'C',
+        kind: 'cascade',
+        before: { deficit: 0, surplus: 1.5 },
+        after: { deficit: 0, surplus: 0.5 },
+        end: 130,
+        outcome: 'completed',
+      },
+      {
+        at: 200,
+        workload: 'W1',
+        from: 'C',
+        to: 'A',
+        kind: 'cascade',
+        before: { deficit: 0, surplus: 0.5 },
+        after: { deficit: 0, surplus: 0 },
+        end: 230,
+        outcome: 'completed',
+      },
     ]);
   });
 
@@ -146,7 +189,12 @@ describe('simulate: cascades', () => {
           blade('F', 100, 'active'),
           blade('G', 150),
         ],
-        workloads: [workload('W1', 100, 'X1'), workload('W2', 100, 'X2'), workload('W3', 100, 'X3'), workload('W4', 100, 'F')],
+        workloads: [
+          workload('W1', 100, 'X1'),
+          workload('W2', 100, 'X2'),
+          workload('W3', 100, 'X3'),
+          workload('W4', 100, 'F'),
+        ],
         events: [{ at: 10, fail: 'F' }],
         policy: { maxConcurrentTransfers: 2 },
       }),
@@ -267,7 +315,17 @@ describe('simulate: submit and finish', () => {
       }),
     );
     expect(report.transfers).toEqual([
-      { at: 50, workload: 'W2', from: null, to: 'B', kind: 'place', before: null, after: { deficit: 0, surplus: 0 }, end: 80, outcome: 'completed' },
+      {
+        at: 50,
+        workload: 'W2',
+        from: null,
+        to: 'B',
+        kind: 'place',
+        before: null,
+        after: { deficit: 0, surplus: 0 },
+        end: 80,
+        outcome: 'completed',
+      },
     ]);
     expect(report.placements).toEqual({ W2: 'B' });
     expect(report.blades).toEqual({ A: 'standby', B: 'active', C: 'standby' });
@@ -402,8 +460,18 @@ const SIZES = [100, 200, 300, 400];
 
 const randomScenario = fc
   .record({
-    blades: fc.array(fc.record({ size: fc.constantFrom(...SIZES), arm: fc.boolean(), state: fc.constantFrom<BladeState>('active', 'standby', 'standby', 'failed', 'maintenance') }), { minLength: 3, maxLength: 12 }),
-    pendingAtStart: fc.array(fc.record({ size: fc.constantFrom(...SIZES), arm: fc.boolean(), priority: fc.integer({ min: 0, max: 2 }) }), { maxLength: 3 }),
+    blades: fc.array(
+      fc.record({
+        size: fc.constantFrom(...SIZES),
+        arm: fc.boolean(),
+        state: fc.constantFrom<BladeState>('active', 'standby', 'standby', 'failed', 'maintenance'),
+      }),
+      { minLength: 3, maxLength: 12 },
+    ),
+    pendingAtStart: fc.array(
+      fc.record({ size: fc.constantFrom(...SIZES), arm: fc.boolean(), priority: fc.integer({ min: 0, max: 2 }) }),
+      { maxLength: 3 },
+    ),
     events: fc.array(
       fc.record({
         at: fc.integer({ min: 0, max: 20 }).map((n) => n * 10),
@@ -426,9 +494,21 @@ const randomScenario = fc
     const blades = shapes.map((b, i) => ({ id: `B${i}`, resources: resources(b.size, b.arm), state: b.state }));
     const workloads: ScenarioWorkload[] = blades
       .filter((b) => b.state === 'active')
-      .map((b, i) => ({ id: `W${i}`, requirements: resources(Math.max(100, b.resources.storageTB - (i % 2) * 100), b.resources.cpuArch === 'arm'), blade: b.id, priority: i % 3, source: 'declared' }));
+      .map((b, i) => ({
+        id: `W${i}`,
+        requirements: resources(Math.max(100, b.resources.storageTB - (i % 2) * 100), b.resources.cpuArch === 'arm'),
+        blade: b.id,
+        priority: i % 3,
+        source: 'declared',
+      }));
     pendingAtStart.forEach((w, i) => {
-      workloads.push({ id: `P${i}`, requirements: resources(w.size, w.arm), blade: null, priority: w.priority, source: 'declared' });
+      workloads.push({
+        id: `P${i}`,
+        requirements: resources(w.size, w.arm),
+        blade: null,
+        priority: w.priority,
+        source: 'declared',
+      });
     });
     const bladeIds = blades.map((b) => b.id);
     const workloadIds = workloads.map((w) => w.id);
@@ -448,7 +528,16 @@ const randomScenario = fc
           return { at: e.at, finish: pick(workloadIds) };
         default:
           workloadIds.push(`S${i}`);
-          return { at: e.at, submit: { id: `S${i}`, requirements: resources(e.size, e.arm), blade: null, priority: e.target % 3, source: 'declared' } };
+          return {
+            at: e.at,
+            submit: {
+              id: `S${i}`,
+              requirements: resources(e.size, e.arm),
+              blade: null,
+              priority: e.target % 3,
+              source: 'declared',
+            },
+          };
       }
     });
     return scenario({ blades, workloads, events, policy });

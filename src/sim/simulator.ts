@@ -146,7 +146,10 @@ function handle(state: SimState, scenario: Scenario, item: QueueItem, observe: S
   // A replan tick needs no action of its own: the instant's cascade round sees the candidates that thawed.
 }
 
-function progressReporter(total: number, report: SimulateOptions['onProgress']): (done: number, final: boolean) => void {
+function progressReporter(
+  total: number,
+  report: SimulateOptions['onProgress'],
+): (done: number, final: boolean) => void {
   const step = Math.max(1, Math.floor(total / 100));
   let reported = -1;
   return (done, final) => {

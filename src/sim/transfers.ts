@@ -10,12 +10,15 @@ export function startTransfer(state: SimState, placement: Placement, drain: bool
   if (target === undefined) {
     throw new Error(`simulator: planner chose ${placement.to} for ${workload.id}, which is not in the standby pool`);
   }
-  if (state.inFlight.has(workload.id)) throw new Error(`simulator: planner moved ${workload.id}, which is already in a transfer`);
+  if (state.inFlight.has(workload.id))
+    throw new Error(`simulator: planner moved ${workload.id}, which is already in a transfer`);
 
   let request: PendingRequest | null = null;
   if (placement.kind === 'cascade') {
     if (workload.state !== 'running' || workload.blade !== placement.from) {
-      throw new Error(`simulator: planner cascaded ${workload.id} from ${placement.from}, but it is ${workload.state} on ${workload.blade}`);
+      throw new Error(
+        `simulator: planner cascaded ${workload.id} from ${placement.from}, but it is ${workload.state} on ${workload.blade}`,
+      );
     }
     // It keeps running on its source until the transfer ends, but is no candidate meanwhile.
     state.candidates.remove(workload.id);

@@ -24,7 +24,8 @@ function variedRound(candidates: number, standby: number, seed: number): { blade
     blades.push({ id: bladeId, resources, state: 'active' });
     workloads.push({ ...drawn, blade: bladeId, state: 'running' });
   }
-  for (let n = 0; n < standby; n++) blades.push({ id: id('s'), resources: resourcesOf(variedProfile(random)), state: 'standby' });
+  for (let n = 0; n < standby; n++)
+    blades.push({ id: id('s'), resources: resourcesOf(variedProfile(random)), state: 'standby' });
   return { blades, workloads };
 }
 
@@ -38,13 +39,16 @@ describe('planCascade on varied hardware', () => {
     [400, 100, 5, 0.05],
     [400, 400, 6, 0.05],
   ];
-  it.each(cases)('%i candidates x %i standby (seed %i, margin %d) as the plain planner', (candidates, standby, seed, minImprovement) => {
-    const round = variedRound(candidates, standby, seed);
-    const input = { ...round, policy: policyWith({ minImprovement }), slots: Infinity };
-    const plan = planCascade(input);
-    expect(plan.moves.length).toBeGreaterThan(0);
-    expect(plan).toEqual(plainPlanCascade(input));
-  });
+  it.each(cases)(
+    '%i candidates x %i standby (seed %i, margin %d) as the plain planner',
+    (candidates, standby, seed, minImprovement) => {
+      const round = variedRound(candidates, standby, seed);
+      const input = { ...round, policy: policyWith({ minImprovement }), slots: Infinity };
+      const plan = planCascade(input);
+      expect(plan.moves.length).toBeGreaterThan(0);
+      expect(plan).toEqual(plainPlanCascade(input));
+    },
+  );
 
   it('has hundreds of blade shapes at a few thousand blades', () => {
     const { blades } = variedRound(3000, 3000, 7);

@@ -13,12 +13,29 @@ export const ALARM_COLUMNS =
 export function upsertAlarmSql(placeholder: (n: number) => string): string {
   const columns = ALARM_COLUMNS.split(', ');
   const values = columns.map((_, i) => placeholder(i + 1)).join(', ');
-  const updates = columns.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ');
+  const updates = columns
+    .filter((c) => c !== 'id')
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ');
   return `INSERT INTO alarms (${ALARM_COLUMNS}) VALUES (${values}) ON CONFLICT (id) DO UPDATE SET ${updates} WHERE excluded.seq > alarms.seq`;
 }
 
 export function alarmParams(a: AlarmRecord): unknown[] {
-  return [a.id, a.kind, a.subject, a.severity, a.message, a.raisedAt, a.raisedBy, a.acknowledgedAt, a.acknowledgedBy, a.note, a.clearedAt, a.clearedBy, a.seq];
+  return [
+    a.id,
+    a.kind,
+    a.subject,
+    a.severity,
+    a.message,
+    a.raisedAt,
+    a.raisedBy,
+    a.acknowledgedAt,
+    a.acknowledgedBy,
+    a.note,
+    a.clearedAt,
+    a.clearedBy,
+    a.seq,
+  ];
 }
 
 const alarmRow = z.object({

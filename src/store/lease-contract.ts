@@ -117,13 +117,27 @@ export function leaseContract(name: string, open: () => Promise<LeasedStore>, cl
         const a = must(await store().acquireLease('controller', 'a', SHORT));
         await lapse();
         const b = must(await store().acquireLease('controller', 'b', LONG));
-        const written = await store().commit({ blades: [blade('A')], events: [event(1)] }, { fence: { lease: 'controller', epoch: b.epoch } });
+        const written = await store().commit(
+          { blades: [blade('A')], events: [event(1)] },
+          { fence: { lease: 'controller', epoch: b.epoch } },
+        );
         expect(written).toHaveLength(1);
 
-        const stale = store().commit({ blades: [blade('A', { state: 'failed' }), blade('B')], events: [event(2)] }, { fence: { lease: 'controller', epoch: a.epoch } });
-        const error = await stale.then(() => null, (e: unknown) => e);
+        const stale = store().commit(
+          { blades: [blade('A', { state: 'failed' }), blade('B')], events: [event(2)] },
+          { fence: { lease: 'controller', epoch: a.epoch } },
+        );
+        const error = await stale.then(
+          () => null,
+          (e: unknown) => e,
+        );
         expect(error).toBeInstanceOf(FencedError);
-        expect(error).toMatchObject({ code: 'fenced', reason: 'superseded', currentEpoch: b.epoch, fence: { lease: 'controller', epoch: a.epoch } });
+        expect(error).toMatchObject({
+          code: 'fenced',
+          reason: 'superseded',
+          currentEpoch: b.epoch,
+          fence: { lease: 'controller', epoch: a.epoch },
+        });
         expect(await store().blades()).toStrictEqual([blade('A')]);
         expect(await store().events(0, 10)).toStrictEqual(written);
       });
@@ -131,17 +145,25 @@ export function leaseContract(name: string, open: () => Promise<LeasedStore>, cl
       it('are refused once the lease lapsed or was released, even with no newer leader', async () => {
         const a = must(await store().acquireLease('controller', 'a', SHORT));
         await lapse();
-        await expect(store().commit({ events: [event(1)] }, { fence: { lease: 'controller', epoch: a.epoch } })).rejects.toMatchObject({ code: 'fenced', reason: 'expired' });
+        await expect(
+          store().commit({ events: [event(1)] }, { fence: { lease: 'controller', epoch: a.epoch } }),
+        ).rejects.toMatchObject({ code: 'fenced', reason: 'expired' });
         const b = must(await store().acquireLease('controller', 'b', LONG));
         await store().releaseLease(b);
-        await expect(store().commit({ events: [event(2)] }, { fence: { lease: 'controller', epoch: b.epoch } })).rejects.toMatchObject({ code: 'fenced', reason: 'expired' });
+        await expect(
+          store().commit({ events: [event(2)] }, { fence: { lease: 'controller', epoch: b.epoch } }),
+        ).rejects.toMatchObject({ code: 'fenced', reason: 'expired' });
         expect(await store().events(0, 10)).toStrictEqual([]);
       });
 
       it('are refused for a lease never granted, or an epoch from the future', async () => {
-        await expect(store().commit({ events: [event(1)] }, { fence: { lease: 'nobody', epoch: 1 } })).rejects.toMatchObject({ reason: 'unknown-lease', currentEpoch: null });
+        await expect(
+          store().commit({ events: [event(1)] }, { fence: { lease: 'nobody', epoch: 1 } }),
+        ).rejects.toMatchObject({ reason: 'unknown-lease', currentEpoch: null });
         must(await store().acquireLease('controller', 'a', LONG));
-        await expect(store().commit({ events: [event(1)] }, { fence: { lease: 'controller', epoch: 7 } })).rejects.toMatchObject({ reason: 'unknown-lease', currentEpoch: 1 });
+        await expect(
+          store().commit({ events: [event(1)] }, { fence: { lease: 'controller', epoch: 7 } }),
+        ).rejects.toMatchObject({ reason: 'unknown-lease', currentEpoch: 1 });
         expect(await store().events(0, 10)).toStrictEqual([]);
       });
 

@@ -16,7 +16,12 @@ describe('openStore', () => {
   it('opens SQLite for a path, sqlite:PATH and :memory:, migrated and usable', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cascade-open-'));
     dirs.push(dir);
-    for (const value of [join(dir, 'a.db'), `sqlite:${join(dir, 'b.db')}`, `sqlite://${join(dir, 'c.db')}`, ':memory:']) {
+    for (const value of [
+      join(dir, 'a.db'),
+      `sqlite:${join(dir, 'b.db')}`,
+      `sqlite://${join(dir, 'c.db')}`,
+      ':memory:',
+    ]) {
       const store = openStore(value);
       expect(store).toBeInstanceOf(SqliteStore);
       await store.migrate();

@@ -42,7 +42,10 @@ export function openStore(db: string, options: OpenStoreOptions = {}, field = 'd
   const sqliteUrl = /^sqlite:\/\//i.exec(value);
   if (sqliteUrl !== null) return openSqlite(value.slice(sqliteUrl[0].length), field);
   if (OTHER_SCHEME.test(value)) {
-    throw new StoreUrlError(field, `unsupported store ${JSON.stringify(redactUrl(value))}: use a postgres:// URL or a SQLite file path`);
+    throw new StoreUrlError(
+      field,
+      `unsupported store ${JSON.stringify(redactUrl(value))}: use a postgres:// URL or a SQLite file path`,
+    );
   }
   return openSqlite(value.startsWith('sqlite:') ? value.slice('sqlite:'.length) : value, field);
 }
@@ -74,5 +77,9 @@ function checkPostgresUrl(value: string, field: string): void {
   if (url.hostname === '' && !url.searchParams.has('host')) {
     throw new StoreUrlError(field, `${JSON.stringify(redactUrl(value))} names no host`);
   }
-  if (url.pathname.length <= 1) throw new StoreUrlError(field, `${JSON.stringify(redactUrl(value))} names no database, e.g. postgres://host/cascade`);
+  if (url.pathname.length <= 1)
+    throw new StoreUrlError(
+      field,
+      `${JSON.stringify(redactUrl(value))} names no database, e.g. postgres://host/cascade`,
+    );
 }

@@ -31,11 +31,27 @@ export function alarmContract(context: ContractContext): void {
       expect(await store.alarm('pool.empty/pool')).toBeNull();
       const records = [
         alarm('transfer.stuck/T2', { kind: 'transfer.stuck', subject: 'T2', raisedAt: T0 + 5, seq: 4 }),
-        alarm('pool.empty/pool', { acknowledgedAt: T0 + 1, acknowledgedBy: 'token:alice', note: 'ordering spares', seq: 3 }),
-        alarm('fence.unconfirmed/T1', { kind: 'fence.unconfirmed', subject: 'T1', severity: 'critical', clearedAt: T0 + 9, clearedBy: 'controller', seq: 9 }),
+        alarm('pool.empty/pool', {
+          acknowledgedAt: T0 + 1,
+          acknowledgedBy: 'token:alice',
+          note: 'ordering spares',
+          seq: 3,
+        }),
+        alarm('fence.unconfirmed/T1', {
+          kind: 'fence.unconfirmed',
+          subject: 'T1',
+          severity: 'critical',
+          clearedAt: T0 + 9,
+          clearedBy: 'controller',
+          seq: 9,
+        }),
       ];
       await store.commit({ alarms: records });
-      expect((await store.alarms()).map((a) => a.id)).toStrictEqual(['fence.unconfirmed/T1', 'pool.empty/pool', 'transfer.stuck/T2']);
+      expect((await store.alarms()).map((a) => a.id)).toStrictEqual([
+        'fence.unconfirmed/T1',
+        'pool.empty/pool',
+        'transfer.stuck/T2',
+      ]);
       for (const record of records) expect(await store.alarm(record.id)).toStrictEqual(record);
     });
 

@@ -58,7 +58,14 @@ export function blade(id: string, overrides: Partial<BladeRecord> = {}): BladeRe
 
 /** A blade with no location: the record must come back without the key, not with `undefined`. */
 export function unplacedBlade(id: string): BladeRecord {
-  return { id, resources: { storageTB: 200 }, state: 'failed', power: 'unknown', health: 'unreachable', endpoint: 'emulator' };
+  return {
+    id,
+    resources: { storageTB: 200 },
+    state: 'failed',
+    power: 'unknown',
+    health: 'unreachable',
+    endpoint: 'emulator',
+  };
 }
 
 export function workload(id: string, overrides: Partial<WorkloadRecord> = {}): WorkloadRecord {
@@ -132,6 +139,6 @@ export function event(n: number, subject = 'W1'): NewAuditEvent {
     actor: 'controller',
     type: 'transfer.step.started',
     subject,
-    data: { n, step: 'fence', nested: { list: [1, 'two', null, true], 'clé': 'värde 🔥' }, none: null },
+    data: { n, step: 'fence', nested: { list: [1, 'two', null, true], clé: 'värde 🔥' }, none: null },
   };
 }

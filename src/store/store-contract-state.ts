@@ -20,7 +20,10 @@ export function stateContract(context: ContractContext): void {
       const store = context.store();
       const blades = [
         blade(UNICODE_IDS[0], { state: 'active', power: 'on' }),
-        blade(UNICODE_IDS[1], { health: 'critical', resources: { storageTB: 1e15, gpuModel: 'A100 80GB', ratio: 0.1 } }),
+        blade(UNICODE_IDS[1], {
+          health: 'critical',
+          resources: { storageTB: 1e15, gpuModel: 'A100 80GB', ratio: 0.1 },
+        }),
         blade(UNICODE_IDS[2], { state: 'maintenance', health: 'warning', resources: {} }),
         unplacedBlade(UNICODE_IDS[3]),
       ];
@@ -38,7 +41,9 @@ export function stateContract(context: ContractContext): void {
         workloads: [workload('P', { minimum: { memoryGiB: 384, gpuCount: 1 }, pinned: true })],
       });
       expect(await store.blade('R')).toStrictEqual(blade('R', { burnInSince: T0 + 5 }));
-      expect(await store.workload('P')).toStrictEqual(workload('P', { minimum: { memoryGiB: 384, gpuCount: 1 }, pinned: true }));
+      expect(await store.workload('P')).toStrictEqual(
+        workload('P', { minimum: { memoryGiB: 384, gpuCount: 1 }, pinned: true }),
+      );
       await store.commit({ blades: [blade('R')], workloads: [workload('P')] });
       expect(await store.blade('R')).toStrictEqual(blade('R'));
       expect(await store.workload('P')).toStrictEqual(workload('P'));
@@ -75,8 +80,19 @@ export function stateContract(context: ContractContext): void {
       const store = context.store();
       const workloads = [
         workload(UNICODE_IDS[0]),
-        workload('pending', { blade: null, state: 'pending', movedAt: null, pendingReason: 'no-standby', source: 'measured' }),
-        workload('odd', { priority: -2.5, source: 'vm-metadata', state: 'transferring', requirements: { gpuCount: 1, cpuModel: 'POWER9' } }),
+        workload('pending', {
+          blade: null,
+          state: 'pending',
+          movedAt: null,
+          pendingReason: 'no-standby',
+          source: 'measured',
+        }),
+        workload('odd', {
+          priority: -2.5,
+          source: 'vm-metadata',
+          state: 'transferring',
+          requirements: { gpuCount: 1, cpuModel: 'POWER9' },
+        }),
         workload('done', { blade: null, state: 'finished', source: 'host', requirements: {} }),
       ];
       await store.commit({ workloads });
@@ -98,7 +114,12 @@ export function stateContract(context: ContractContext): void {
       const store = context.store();
       const failover = transfer(UNICODE_IDS[1]);
       const placement = transfer('T-place', { kind: 'place', from: null, before: null, after: fitExact(), steps: [] });
-      const drain = transfer('T-drain', { kind: 'cascade', status: 'waiting', reason: 'awaiting approval', drain: true });
+      const drain = transfer('T-drain', {
+        kind: 'cascade',
+        status: 'waiting',
+        reason: 'awaiting approval',
+        drain: true,
+      });
       await store.commit({ transfers: [failover, placement, drain] });
       expect(await store.transfer(failover.id)).toStrictEqual(failover);
       expect(await store.transfer('T-place')).toStrictEqual(placement);
@@ -107,7 +128,12 @@ export function stateContract(context: ContractContext): void {
 
     it('take their steps from the record on every upsert, growing or shrinking', async () => {
       const store = context.store();
-      const steps = [step('capture'), step('fence'), step('attach'), step('start', { status: 'started', endedAt: null })];
+      const steps = [
+        step('capture'),
+        step('fence'),
+        step('attach'),
+        step('start', { status: 'started', endedAt: null }),
+      ];
       for (const count of [2, 4, 1, 0, 3]) {
         const record = transfer('T1', { steps: steps.slice(0, count), updatedAt: T0 + count });
         await store.commit({ transfers: [record] });
@@ -175,7 +201,12 @@ export function stateContract(context: ContractContext): void {
       expect(await store.policy()).toBeNull();
       await store.commit({ policy: DEFAULT_POLICY });
       expect(await store.policy()).toStrictEqual({ ...DEFAULT_POLICY, weights: {} });
-      const tuned = { ...DEFAULT_POLICY, weights: { storageTB: 2, 'mémoire': 0.5 }, requireApproval: true, cooldownSeconds: 600 };
+      const tuned = {
+        ...DEFAULT_POLICY,
+        weights: { storageTB: 2, mémoire: 0.5 },
+        requireApproval: true,
+        cooldownSeconds: 600,
+      };
       await store.commit({ policy: tuned });
       expect(await store.policy()).toStrictEqual(tuned);
       await store.commit({ blades: [blade('A')] });

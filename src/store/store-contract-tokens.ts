@@ -7,7 +7,15 @@ import { T0, blade, event } from './store-contract-records.js';
 export function token(id: string, overrides: Partial<TokenRecord> = {}): TokenRecord {
   // A distinct 64-hex-digit hash per id, as sha256 would give.
   const hex = Buffer.from(id).toString('hex');
-  return { id, name: `name-${id}`, role: 'viewer', hash: hex.padEnd(64, '0').slice(0, 64), createdAt: T0, revokedAt: null, ...overrides };
+  return {
+    id,
+    name: `name-${id}`,
+    role: 'viewer',
+    hash: hex.padEnd(64, '0').slice(0, 64),
+    createdAt: T0,
+    revokedAt: null,
+    ...overrides,
+  };
 }
 
 export function tokenContract(context: ContractContext): void {
@@ -38,7 +46,9 @@ export function tokenContract(context: ContractContext): void {
     it('refuse a second token with a name or hash already taken, atomically', async () => {
       const store = context.store();
       await store.commit({ tokens: [token('t1', { name: 'ci' })] });
-      await expect(store.commit({ blades: [blade('A')], events: [event(1)], tokens: [token('t2', { name: 'ci' })] })).rejects.toThrow();
+      await expect(
+        store.commit({ blades: [blade('A')], events: [event(1)], tokens: [token('t2', { name: 'ci' })] }),
+      ).rejects.toThrow();
       await expect(store.commit({ tokens: [token('t3', { hash: token('t1').hash })] })).rejects.toThrow();
       expect((await store.tokens()).map((t) => t.id)).toStrictEqual(['t1']);
       expect(await store.blades()).toStrictEqual([]);

@@ -98,7 +98,15 @@ export function storeContract(
         transfers: [transfer('T1')],
         checkpoints: [checkpoint('W1', 3, 100)],
         events: [event(1), event(2)],
-        policy: { weights: { storageTB: 2 }, minImprovement: 0.1, maxConcurrentTransfers: 2, cooldownSeconds: 600, replanSeconds: 60, transferSeconds: 30, requireApproval: true },
+        policy: {
+          weights: { storageTB: 2 },
+          minImprovement: 0.1,
+          maxConcurrentTransfers: 2,
+          cooldownSeconds: 600,
+          replanSeconds: 60,
+          transferSeconds: 30,
+          requireApproval: true,
+        },
       };
       const written = await context.store().commit(batch);
       await context.store().close();

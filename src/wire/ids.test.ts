@@ -34,16 +34,31 @@ describe('ids', () => {
 
   it('are checked in scenario files, on the quick path for plain entries too', () => {
     const long = 'b'.repeat(257);
-    expect(scenarioLine(`blades:\n  - { id: ${long}, resources: { memoryGiB: 1 } }\n`)).toMatch(/blades\[0\]\.id: expected at most 256/);
-    expect(scenarioLine('blades:\n  - { id: "A\\u001b[2J", resources: { memoryGiB: 1 } }\n')).toMatch(/blades\[0\]\.id: expected 1 to 256 letters/);
-    expect(scenarioLine('blades:\n  - { id: A, resources: { memoryGiB: 1 } }\nevents:\n  - { at: 1, fail: "A B" }\n')).toMatch(/events\[0\]\.fail/);
+    expect(scenarioLine(`blades:\n  - { id: ${long}, resources: { memoryGiB: 1 } }\n`)).toMatch(
+      /blades\[0\]\.id: expected at most 256/,
+    );
+    expect(scenarioLine('blades:\n  - { id: "A\\u001b[2J", resources: { memoryGiB: 1 } }\n')).toMatch(
+      /blades\[0\]\.id: expected 1 to 256 letters/,
+    );
+    expect(
+      scenarioLine('blades:\n  - { id: A, resources: { memoryGiB: 1 } }\nevents:\n  - { at: 1, fail: "A B" }\n'),
+    ).toMatch(/events\[0\]\.fail/);
     expect(scenarioLine(`blades:\n  - { id: ${'b'.repeat(256)}, resources: { memoryGiB: 1 } }\n`)).toBe('ok');
   });
 
   it('are checked in site files, IPMI sections and chaos schedules', () => {
     expect(() => parseConfig({ domains: { powerFeed: { 'c 01': 'A' } } }, 'site.yaml')).toThrow(ConfigError);
     const ipmi = parseIpmiConfig(
-      { blades: [{ id: 'x'.repeat(300), bmc: { host: 'h' }, credentials: { username: 'u', passwordEnv: 'P' }, resources: { memoryGiB: 1 } }] },
+      {
+        blades: [
+          {
+            id: 'x'.repeat(300),
+            bmc: { host: 'h' },
+            credentials: { username: 'u', passwordEnv: 'P' },
+            resources: { memoryGiB: 1 },
+          },
+        ],
+      },
       { env: { P: 'secret' }, readSecretFile: () => ({ text: '', mode: 0o600 }) },
     );
     expect(ipmi.ok).toBe(false);
@@ -66,9 +81,16 @@ describe('quantity keys', () => {
   });
 
   it('must be numbers in scenario files and chaos schedules', () => {
-    expect(scenarioLine('blades:\n  - { id: A, resources: { memoryGiB: "NaN" } }\n')).toMatch(/blades\[0\]\.resources\.memoryGiB: expected a number/);
-    expect(scenarioLine('blades:\n  - { id: A, resources: { memoryGiB: 1 } }\nworkloads:\n  - { id: W, requirements: { gpuCount: "1" } }\n'))
-      .toMatch(/workloads\[0\]\.requirements\.gpuCount: expected a number/);
-    expect(siteWorkloadSchema.safeParse({ id: 'W1', requirements: { storageTB: 'x' }, blade: 'A' }).success).toBe(false);
+    expect(scenarioLine('blades:\n  - { id: A, resources: { memoryGiB: "NaN" } }\n')).toMatch(
+      /blades\[0\]\.resources\.memoryGiB: expected a number/,
+    );
+    expect(
+      scenarioLine(
+        'blades:\n  - { id: A, resources: { memoryGiB: 1 } }\nworkloads:\n  - { id: W, requirements: { gpuCount: "1" } }\n',
+      ),
+    ).toMatch(/workloads\[0\]\.requirements\.gpuCount: expected a number/);
+    expect(siteWorkloadSchema.safeParse({ id: 'W1', requirements: { storageTB: 'x' }, blade: 'A' }).success).toBe(
+      false,
+    );
   });
 });

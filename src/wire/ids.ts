@@ -23,7 +23,11 @@ export const idSchema = z
 
 /** Keys every driver and planner reads as amounts: a string there is a typo, never an attribute to match. */
 export const QUANTITY_KEYS: readonly string[] = Object.freeze([
-  'memoryGiB', 'cpuCount', 'cpuThreads', 'storageTB', 'gpuCount',
+  'memoryGiB',
+  'cpuCount',
+  'cpuThreads',
+  'storageTB',
+  'gpuCount',
 ]);
 const quantityKeys: ReadonlySet<string> = new Set(QUANTITY_KEYS);
 

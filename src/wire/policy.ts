@@ -4,8 +4,18 @@ import { z } from 'zod';
 import { parseWindow, WINDOW_PATTERN } from '../core/cascade-windows.js';
 
 const KEYS = [
-  'weights', 'minImprovement', 'maxConcurrentTransfers', 'cooldownSeconds', 'replanSeconds', 'transferSeconds', 'requireApproval',
-  'survivability', 'admission', 'hardKeys', 'repairBurnInSeconds', 'cascadeWindows',
+  'weights',
+  'minImprovement',
+  'maxConcurrentTransfers',
+  'cooldownSeconds',
+  'replanSeconds',
+  'transferSeconds',
+  'requireApproval',
+  'survivability',
+  'admission',
+  'hardKeys',
+  'repairBurnInSeconds',
+  'cascadeWindows',
 ] as const;
 
 /** A number from min to max; a value out of range says which side it missed. */
@@ -13,10 +23,15 @@ function between(min: number, max: number, integer = false) {
   const what = integer ? 'an integer' : 'a number';
   const low = `expected ${what} >= ${min}`;
   const base = z.number({ error: low });
-  return (integer ? base.int({ error: low }) : base).min(min, { error: low }).max(max, { error: `expected ${what} <= ${max}` });
+  return (integer ? base.int({ error: low }) : base)
+    .min(min, { error: low })
+    .max(max, { error: `expected ${what} <= ${max}` });
 }
 
-const resourceKey = z.string().min(1, { error: 'expected a non-empty key' }).max(64, { error: 'expected a key of at most 64 characters' });
+const resourceKey = z
+  .string()
+  .min(1, { error: 'expected a non-empty key' })
+  .max(64, { error: 'expected a key of at most 64 characters' });
 
 /** A day: longer cooldowns, burn-ins and transfers are typos, and Node's timers overflow past ~24 days. */
 const DAY = 86_400;
@@ -37,12 +52,16 @@ const failureCount = (max: number) => {
 const strictWith = <T extends z.ZodRawShape>(shape: T) => {
   const allowed = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key; expected one of ${allowed}` : 'expected a mapping'),
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `unknown key; expected one of ${allowed}` : 'expected a mapping',
   });
 };
 
 /** How many failures of which domains the survivability check covers (policy.survivability). */
-export const survivabilitySchema = strictWith({ k: failureCount(4).default(2), domains: domainNames.default(['blade', 'chassis']) });
+export const survivabilitySchema = strictWith({
+  k: failureCount(4).default(2),
+  domains: domainNames.default(['blade', 'chassis']),
+});
 
 /** The level admission control protects, and whether it only warns or refuses (policy.admission). */
 export const admissionSchema = strictWith({
@@ -95,7 +114,10 @@ export const policySchema = z.strictObject(
       .max(16, { error: 'expected at most 16 windows' })
       .optional(),
   },
-  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key; expected one of ${KEYS.join(', ')}` : 'expected a mapping') },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `unknown key; expected one of ${KEYS.join(', ')}` : 'expected a mapping',
+  },
 );
 
 export type PolicyInput = z.infer<typeof policySchema>;

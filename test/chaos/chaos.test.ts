@@ -21,12 +21,16 @@ describe('chaos (fixed seeds)', () => {
     const queue = [...SEEDS];
     await Promise.all(
       [0, 1].map(async () => {
-        for (let seed = queue.shift(); seed !== undefined; seed = queue.shift()) results.push(await runSchedule(generateSchedule(seed)));
+        for (let seed = queue.shift(); seed !== undefined; seed = queue.shift())
+          results.push(await runSchedule(generateSchedule(seed)));
       }),
     );
     const failures = results
       .filter((r) => r.error !== null || r.violations.length > 0)
-      .map((r) => `seed ${r.seed}: ${r.error ?? r.violations.map((v) => `${v.rule}: ${v.message}`).join('; ')}\n  replay: npm run chaos -- --runs 1 --seed ${r.seed}\n${r.tail.slice(-15).join('\n')}`);
+      .map(
+        (r) =>
+          `seed ${r.seed}: ${r.error ?? r.violations.map((v) => `${v.rule}: ${v.message}`).join('; ')}\n  replay: npm run chaos -- --runs 1 --seed ${r.seed}\n${r.tail.slice(-15).join('\n')}`,
+      );
     expect(failures).toEqual([]);
     expect(results.reduce((n, r) => n + r.kills, 0)).toBeGreaterThan(0);
     // Every decision of every run, recomputed from its stored round, is the one the controller made.

@@ -20,7 +20,10 @@ describe('chaos with the operator mix (fixed seeds)', () => {
     const results: RunResult[] = await Promise.all(schedules.map((s) => runSchedule(s)));
     const failures = results
       .filter((r) => r.error !== null || r.violations.length > 0)
-      .map((r) => `seed ${r.seed}: ${r.error ?? r.violations.map((v) => `${v.rule}: ${v.message}`).join('; ')}\n  replay: npm run chaos -- --operators --runs 1 --seed ${r.seed}\n${r.tail.slice(-15).join('\n')}`);
+      .map(
+        (r) =>
+          `seed ${r.seed}: ${r.error ?? r.violations.map((v) => `${v.rule}: ${v.message}`).join('; ')}\n  replay: npm run chaos -- --operators --runs 1 --seed ${r.seed}\n${r.tail.slice(-15).join('\n')}`,
+      );
     expect(failures).toEqual([]);
     const answers = results.flatMap((r) => r.answers);
     expect(answers.length).toBeGreaterThan(8);

@@ -8,7 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fenceViolations, FakeWorld, sequenceGaps, twoBladeViolations, type FakeBladeSpec, type FakeWorkloadSpec } from '../../src/adapters/fake/index.js';
+import {
+  fenceViolations,
+  FakeWorld,
+  sequenceGaps,
+  twoBladeViolations,
+  type FakeBladeSpec,
+  type FakeWorkloadSpec,
+} from '../../src/adapters/fake/index.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { JsonLines } from '../support/json-lines.js';
 
@@ -66,7 +73,11 @@ class Child {
 
   constructor(args: string[], onLine?: (line: Line, child: Child) => void, crashAt?: string) {
     const env = crashAt ? { ...process.env, CASCADE_CRASH_AT: crashAt } : process.env;
-    this.process = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'inherit'] });
+    this.process = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     this.exited = new Promise((resolve) => this.process.once('exit', () => resolve()));
     this.out = new JsonLines<Line>(this.process.stdout!, 'controller child', (line) => onLine?.(line, this));
   }
@@ -147,7 +158,9 @@ async function crashAt(c: Case, step: string): Promise<void> {
       const events = await store.events(0, 10_000);
       for (const t of transfers) {
         expect(events.some((e) => e.type === 'transfer.created' && e.subject === t.id)).toBe(true);
-        expect(events.some((e) => (e.type === 'transfer.done' || e.type === 'transfer.aborted') && e.subject === t.id)).toBe(true);
+        expect(
+          events.some((e) => (e.type === 'transfer.done' || e.type === 'transfer.aborted') && e.subject === t.id),
+        ).toBe(true);
       }
     } finally {
       await store.close();

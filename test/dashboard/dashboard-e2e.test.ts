@@ -15,7 +15,10 @@ import { requiredPeer } from '../../src/testing/required-peers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM =
-  requiredPeer('the dashboard in Chromium', existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (apt-get install -y chromium)`) === null;
+  requiredPeer(
+    'the dashboard in Chromium',
+    existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (apt-get install -y chromium)`,
+  ) === null;
 const RESULTS = join(ROOT, 'test-results');
 const run = promisify(execFile);
 
@@ -42,7 +45,15 @@ log: { level: info, format: json }
 `;
 
 /** Chromium as the lead's CI runs it: headless, no sandbox (root in a container), nothing fetched from outside. */
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
 
 let dir = '';
 let serve: ServeChild | null = null;
@@ -66,7 +77,14 @@ const slot = (page: Page, blade: string) => page.locator(`#enclosures [data-blad
 
 /** The API as a script would call it, for what the page must notice on its own. */
 async function api(method: string, path: string, token: string, body?: unknown): Promise<Response> {
-  return fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  return fetch(`${url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
 }
 
 describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
@@ -75,12 +93,42 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     mkdirSync(RESULTS, { recursive: true });
     writeFileSync(join(dir, 'dc.yaml'), SCENARIO);
     writeFileSync(join(dir, 'cascade.yaml'), CONFIG);
-    serve = new ServeChild('cascade serve', ['--config', join(dir, 'cascade.yaml'), '--data', join(dir, 'data'), '--emulator-port', '0', '--port', '0']);
-    const listening = await serve.waitFor((l) => typeof l['url'] === 'string' && l.msg.startsWith('API listening'), 'the API listening');
+    serve = new ServeChild('cascade serve', [
+      '--config',
+      join(dir, 'cascade.yaml'),
+      '--data',
+      join(dir, 'data'),
+      '--emulator-port',
+      '0',
+      '--port',
+      '0',
+    ]);
+    const listening = await serve.waitFor(
+      (l) => typeof l['url'] === 'string' && l.msg.startsWith('API listening'),
+      'the API listening',
+    );
     url = String(listening['url']);
     await serve.waitFor((l) => l.msg === 'ready', 'serve ready');
-    tokens.operator = await cascade('token', 'create', '--role', 'operator', '--name', 'alice', '--data', join(dir, 'data'));
-    tokens.viewer = await cascade('token', 'create', '--role', 'viewer', '--name', 'victor', '--data', join(dir, 'data'));
+    tokens.operator = await cascade(
+      'token',
+      'create',
+      '--role',
+      'operator',
+      '--name',
+      'alice',
+      '--data',
+      join(dir, 'data'),
+    );
+    tokens.viewer = await cascade(
+      'token',
+      'create',
+      '--role',
+      'viewer',
+      '--name',
+      'victor',
+      '--data',
+      join(dir, 'data'),
+    );
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
   }, 90_000);
 
@@ -108,7 +156,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     await signIn(page, `cascade_${'x'.repeat(43)}`);
-    await expect.poll(() => page.locator('#login-error').textContent(), { timeout: 10_000 }).toContain('unknown, revoked or malformed');
+    await expect
+      .poll(() => page.locator('#login-error').textContent(), { timeout: 10_000 })
+      .toContain('unknown, revoked or malformed');
     expect(await page.locator('#login').isVisible()).toBe(true);
     expect(await page.locator('#dashboard').isVisible()).toBe(false);
     expect(await page.locator('#enclosures [data-blade]').count()).toBe(0);
@@ -142,8 +192,14 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     await page.locator('#detail-close').click();
 
     await page.locator('#enclosures [data-blade="A"][data-state="failed"]').waitFor({ timeout: 30_000 });
-    await page.locator('#enclosures [data-blade="B"][data-workload="W1"]:not([data-state="transferring"])').waitFor({ timeout: 30_000 });
-    await expect.poll(() => page.locator('#workload-table tr[data-workload="W1"] td[data-field="blade"]').textContent(), { timeout: 30_000 }).toBe('B');
+    await page
+      .locator('#enclosures [data-blade="B"][data-workload="W1"]:not([data-state="transferring"])')
+      .waitFor({ timeout: 30_000 });
+    await expect
+      .poll(() => page.locator('#workload-table tr[data-workload="W1"] td[data-field="blade"]').textContent(), {
+        timeout: 30_000,
+      })
+      .toBe('B');
     expect(await slot(page, 'B').getAttribute('data-fit')).toBe('surplus');
     expect(await page.locator('#event-table tr[data-type="blade.failed"]').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(RESULTS, 'dashboard-failover.png') });
@@ -166,11 +222,19 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
 
     // The cascade: W1 goes home to A, an exact fit again, and B returns to the pool.
     await page.locator('#recent-transfers tr[data-kind="cascade"]').first().waitFor({ timeout: 30_000 });
-    await page.locator('#enclosures [data-blade="A"][data-state="active"][data-workload="W1"][data-fit="exact"]').waitFor({ timeout: 30_000 });
+    await page
+      .locator('#enclosures [data-blade="A"][data-state="active"][data-workload="W1"][data-fit="exact"]')
+      .waitFor({ timeout: 30_000 });
     // B returns to the pool. (A race in the controller's blade observation once marked a just-released blade failed;
     // its regression test is in src/orchestrator/chaos-regressions.test.ts.)
-    await page.locator('#enclosures [data-blade="B"][data-state="standby"][data-workload=""]').waitFor({ timeout: 30_000 });
-    await expect.poll(() => page.locator('#workload-table tr[data-workload="W1"] td[data-field="blade"]').textContent(), { timeout: 30_000 }).toBe('A');
+    await page
+      .locator('#enclosures [data-blade="B"][data-state="standby"][data-workload=""]')
+      .waitFor({ timeout: 30_000 });
+    await expect
+      .poll(() => page.locator('#workload-table tr[data-workload="W1"] td[data-field="blade"]').textContent(), {
+        timeout: 30_000,
+      })
+      .toBe('A');
     await page.locator('#open-transfers .empty').waitFor({ timeout: 30_000 });
 
     expect(await page.evaluate('window.__sameDocument')).toBe(42);
@@ -181,14 +245,20 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
   }, 120_000);
 
   it('fits a 390-pixel phone: enclosures wrap, tables scroll inside their frames', async () => {
-    const context = await browser!.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const context = await browser!.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
     const page = await context.newPage();
     await signIn(page, tokens.operator);
     await slot(page, 'F').waitFor();
     await page.locator('#recent-transfers table').waitFor();
     // Nothing wider than the screen: the page itself never scrolls sideways.
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
-    const boxes = await Promise.all(['c1', 'c2'].map((c) => page.locator(`#enclosures [data-chassis="${c}"]`).boundingBox()));
+    const boxes = await Promise.all(
+      ['c1', 'c2'].map((c) => page.locator(`#enclosures [data-chassis="${c}"]`).boundingBox()),
+    );
     expect(boxes[1]!.y).toBeGreaterThan(boxes[0]!.y); // stacked, not side by side
     await page.screenshot({ path: join(RESULTS, 'dashboard-phone.png') });
     await context.close();
@@ -224,7 +294,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     // B and D are the x86_64 spares: any two blades may fail, but chassis c1 takes W1, W2 and the spare B at once.
     await panel.locator('tr[data-domain="blade"][data-survives="2"]').waitFor({ timeout: 30_000 });
     expect(await panel.locator('tr[data-domain="chassis"]').getAttribute('data-survives')).toBe('0');
-    await expect.poll(() => page.locator('#survivability-verdict').textContent(), { timeout: 30_000 }).toMatch(/^survives any 2 blade failures; does not survive chassis c1 /);
+    await expect
+      .poll(() => page.locator('#survivability-verdict').textContent(), { timeout: 30_000 })
+      .toMatch(/^survives any 2 blade failures; does not survive chassis c1 /);
     expect(await panel.locator('tr[data-combination="c1"]').count()).toBe(1);
     await page.locator('#survivability').screenshot({ path: join(RESULTS, 'dashboard-survivability.png') });
 
@@ -252,14 +324,29 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     await serve!.stop();
     await page.locator('#live[data-state="reconnecting"]').waitFor({ timeout: 30_000 });
     await cascade('token', 'create', '--role', 'viewer', '--name', 'made-offline', '--data', join(dir, 'data'));
-    serve = new ServeChild('cascade serve (restarted)', ['--config', join(dir, 'cascade.yaml'), '--data', join(dir, 'data'), '--emulator-port', '0', '--port', port]);
+    serve = new ServeChild('cascade serve (restarted)', [
+      '--config',
+      join(dir, 'cascade.yaml'),
+      '--data',
+      join(dir, 'data'),
+      '--emulator-port',
+      '0',
+      '--port',
+      port,
+    ]);
     await serve.waitFor((l) => l.msg === 'ready', 'serve ready again');
     await page.locator('#live[data-state="live"]').waitFor({ timeout: 60_000 });
-    await page.locator('#event-table tr[data-type="token.created"]', { hasText: 'made-offline' }).waitFor({ timeout: 30_000 });
+    await page
+      .locator('#event-table tr[data-type="token.created"]', { hasText: 'made-offline' })
+      .waitFor({ timeout: 30_000 });
     expect((await api('POST', '/api/v1/emulator/blades/C/faults', tokens.operator, { kind: 'fail' })).status).toBe(202);
     await page.locator('#enclosures [data-blade="C"][data-state="failed"]').waitFor({ timeout: 30_000 });
     await page.locator('#event-table tr[data-type="emulator.fault"]').first().waitFor({ timeout: 30_000 });
-    await expect.poll(() => page.locator('#workload-table tr[data-workload="W2"] td[data-field="blade"]').textContent(), { timeout: 30_000 }).not.toBe('C');
+    await expect
+      .poll(() => page.locator('#workload-table tr[data-workload="W2"] td[data-field="blade"]').textContent(), {
+        timeout: 30_000,
+      })
+      .not.toBe('C');
 
     // With approval required, the repair of C makes W2's way home a proposal; the operator approves it on the page.
     expect((await api('PATCH', '/api/v1/policy', admin, { requireApproval: true })).status).toBe(200);
@@ -270,7 +357,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     const approve = page.locator('#proposal-table tr[data-status="proposed"] [data-action="approve"]').first();
     await approve.waitFor({ timeout: 30_000 });
     await approve.click();
-    await page.locator('#enclosures [data-blade="C"][data-state="active"][data-workload="W2"]').waitFor({ timeout: 30_000 });
+    await page
+      .locator('#enclosures [data-blade="C"][data-state="active"][data-workload="W2"]')
+      .waitFor({ timeout: 30_000 });
     expect(await page.evaluate('window.__sameDocument')).toBe(7);
 
     // Maintenance from the page: D leaves the pool, then comes back.
@@ -285,8 +374,18 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
 
     // Text from the API is text: markup in a requirement shows as written and never becomes an element.
     const markup = '<img src=x onerror="window.__xss=1">';
-    expect((await api('PUT', '/api/v1/workloads/W3/requirements', tokens.operator, { requirements: { memoryGiB: 128, cpuCount: 16, storageTB: 8, cpuArch: 'x86_64', note: markup } })).status).toBe(200);
-    await expect.poll(() => page.locator('#workload-table tr[data-workload="W3"] td[data-field="requirements"]').textContent(), { timeout: 30_000 }).toContain(markup);
+    expect(
+      (
+        await api('PUT', '/api/v1/workloads/W3/requirements', tokens.operator, {
+          requirements: { memoryGiB: 128, cpuCount: 16, storageTB: 8, cpuArch: 'x86_64', note: markup },
+        })
+      ).status,
+    ).toBe(200);
+    await expect
+      .poll(() => page.locator('#workload-table tr[data-workload="W3"] td[data-field="requirements"]').textContent(), {
+        timeout: 30_000,
+      })
+      .toContain(markup);
     expect(await page.locator('#dashboard img').count()).toBe(0);
     expect(await page.evaluate('window.__xss')).toBeUndefined();
     await context.close();
@@ -324,7 +423,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     expect(await slot(page, 'E').getAttribute('data-state')).toBe('active');
 
     // Chassis c1 loses power: A, B and C at once. D is the only x86_64 spare: W1 (priority 1) gets it, W2 waits.
-    for (const blade of ['A', 'B', 'C']) expect((await api('POST', `/api/v1/emulator/blades/${blade}/faults`, tokens.operator, { kind: 'fail' })).status).toBe(202);
+    for (const blade of ['A', 'B', 'C'])
+      expect(
+        (await api('POST', `/api/v1/emulator/blades/${blade}/faults`, tokens.operator, { kind: 'fail' })).status,
+      ).toBe(202);
     await page.locator('#headline [data-count="down"][data-value="1"]').waitFor({ timeout: 30_000 });
     expect(await page.locator('#headline-summary').textContent()).toMatch(/^DOWN: 1 of 3 workload\(s\) not running$/);
     await page.locator('#down-list [data-down="W2"]').waitFor({ timeout: 30_000 });
@@ -353,7 +455,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
 
     // An operator acknowledges the alarm from the banner.
     await page.locator('#alarm-banner [data-ack="workload.down/W2"]').click();
-    await page.locator('#alarm-banner [data-alarm="workload.down/W2"]', { hasText: 'acknowledged by token:alice' }).waitFor({ timeout: 30_000 });
+    await page
+      .locator('#alarm-banner [data-alarm="workload.down/W2"]', { hasText: 'acknowledged by token:alice' })
+      .waitFor({ timeout: 30_000 });
     expect(errors).toEqual([]);
     await phone.close();
     await context.close();

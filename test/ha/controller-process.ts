@@ -33,7 +33,11 @@ export class ControllerProcess {
       CASCADE_TEST_REDFISH_PASSWORD: emulator.credentials.password,
       CASCADE_TEST_EMULATOR_TOKEN: emulator.controlToken ?? '',
     };
-    this.process = spawn(process.execPath, ['--import', 'tsx', ...argv], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'inherit'] });
+    this.process = spawn(process.execPath, ['--import', 'tsx', ...argv], {
+      cwd: ROOT,
+      env,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     this.exited = new Promise((resolve) => this.process.once('exit', (_code, signal) => resolve(signal)));
     this.out = new JsonLines<Line>(this.process.stdout!, holder, (line) => onLine?.(line, this));
   }

@@ -15,7 +15,12 @@ function logged<T extends object>(port: T, name: string, say: (entry: object) =>
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
       // subscribe and endpointOf (which service answers for a blade, a local lookup) reach no hardware.
-      if (typeof value !== 'function' || typeof property !== 'string' || property === 'subscribe' || property === 'endpointOf') {
+      if (
+        typeof value !== 'function' ||
+        typeof property !== 'string' ||
+        property === 'subscribe' ||
+        property === 'endpointOf'
+      ) {
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       }
       return (...args: unknown[]): unknown => {

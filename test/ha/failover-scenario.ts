@@ -1,7 +1,13 @@
 // The HA tests' scenario: a shared world, a leader and a standby process, blade A failing under W1,
 // and the checks that the failover ended well whoever finished it.
 import { expect } from 'vitest';
-import { fenceViolations, FakeWorld, sequenceGaps, twoBladeViolations, type HistoryEntry } from '../../src/adapters/fake/index.js';
+import {
+  fenceViolations,
+  FakeWorld,
+  sequenceGaps,
+  twoBladeViolations,
+  type HistoryEntry,
+} from '../../src/adapters/fake/index.js';
 import { openStore } from '../../src/store/open-store.js';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
 import { ControllerProcess, type Line } from './controller-process.js';
@@ -37,7 +43,10 @@ export interface FailingOver {
 export const isStep = (step: string) => (l: Line) => l.msg === `step ${step} started` && l.kind === 'failover';
 
 /** Starts c1 (leader) and c2 (standby) on `db`, then fails blade A; `onLeaderLine` sees each of c1's lines. */
-export async function failingOver(db: string, onLeaderLine: (line: Line, leader: ControllerProcess) => void): Promise<FailingOver> {
+export async function failingOver(
+  db: string,
+  onLeaderLine: (line: Line, leader: ControllerProcess) => void,
+): Promise<FailingOver> {
   const { world, emulator } = await sharedWorld();
   const args = { db, emulator, ttlMs: TTL_MS, adopt: [{ id: 'W1', blade: 'A' }] };
   const leader = new ControllerProcess('c1', args, onLeaderLine);
@@ -78,7 +87,9 @@ export async function expectFinishedOnB(db: string, world: FakeWorld, interrupte
     const done = transfers.filter((t) => t.status === 'done');
     expect(done.map((t) => [t.kind, t.to])).toStrictEqual([['failover', 'B']]);
     // The step the first leader was in ran again under the second.
-    expect(done[0]!.steps.filter((s) => s.name === interruptedStep && s.status === 'started').length).toBeGreaterThanOrEqual(2);
+    expect(
+      done[0]!.steps.filter((s) => s.name === interruptedStep && s.status === 'started').length,
+    ).toBeGreaterThanOrEqual(2);
     expect(await store.lease('controller')).toMatchObject({ holder: 'c2', epoch: 2 });
   } finally {
     await store.close();

@@ -11,7 +11,8 @@ import { openStore } from '../../src/store/open-store.js';
 import { logDriverCalls } from './driver-call-log.js';
 
 const [db, emulatorUrl, holder, ttl, adoptJson] = process.argv.slice(2);
-if (!db || !emulatorUrl || !holder || !ttl) throw new Error('usage: ha-controller-child DB EMULATOR_URL HOLDER TTL_MS [ADOPT_JSON]');
+if (!db || !emulatorUrl || !holder || !ttl)
+  throw new Error('usage: ha-controller-child DB EMULATOR_URL HOLDER TTL_MS [ADOPT_JSON]');
 const ttlMs = Number(ttl);
 const env = (name: string): string => {
   const value = process.env[name];
@@ -19,9 +20,12 @@ const env = (name: string): string => {
   return value;
 };
 
-const say = (entry: object): void => void process.stdout.write(`${JSON.stringify({ t: Date.now(), holder, ...entry })}\n`);
+const say = (entry: object): void =>
+  void process.stdout.write(`${JSON.stringify({ t: Date.now(), holder, ...entry })}\n`);
 // A frozen leader must not keep the lease row locked inside a transaction for long (see PostgresStoreOptions).
-const store = openStore(db, { postgres: { idleInTransactionMs: Math.floor(ttlMs / 2), leaseLockTimeoutMs: Math.floor(ttlMs / 3) } });
+const store = openStore(db, {
+  postgres: { idleInTransactionMs: Math.floor(ttlMs / 2), leaseLockTimeoutMs: Math.floor(ttlMs / 3) },
+});
 // Each lease request and its answer, so a test can wait until a standby has asked again (it looked) rather than sleep.
 const acquireLease = store.acquireLease.bind(store);
 store.acquireLease = async (...args) => {
@@ -29,10 +33,20 @@ store.acquireLease = async (...args) => {
   say({ level: 'debug', msg: 'lease asked', granted: lease !== null });
   return lease;
 };
-const hardware = new RedfishHardware({ url: emulatorUrl, name: 'emulator', username: env('CASCADE_TEST_REDFISH_USER'), password: env('CASCADE_TEST_REDFISH_PASSWORD'), timeoutMs: 1_000, retries: 0 });
+const hardware = new RedfishHardware({
+  url: emulatorUrl,
+  name: 'emulator',
+  username: env('CASCADE_TEST_REDFISH_USER'),
+  password: env('CASCADE_TEST_REDFISH_PASSWORD'),
+  timeoutMs: 1_000,
+  retries: 0,
+});
 const endpoint = { url: emulatorUrl, token: env('CASCADE_TEST_EMULATOR_TOKEN'), timeoutMs: 1_000 };
 // Inside the lease guard (HaController wraps these): only calls the guard let through are logged.
-const drivers = logDriverCalls({ hardware, workloads: new EmulatedWorkloads(endpoint), storage: new EmulatedStorage(endpoint) }, say);
+const drivers = logDriverCalls(
+  { hardware, workloads: new EmulatedWorkloads(endpoint), storage: new EmulatedStorage(endpoint) },
+  say,
+);
 
 const ha = await HaController.start({
   store,
@@ -46,7 +60,8 @@ const ha = await HaController.start({
   lease: { holder, ttlMs },
   onLeading: async (controller, term) => {
     // The first leader of an empty store finds the blades and adopts the running workloads.
-    if ((await store.blades()).length === 0) await controller.discover('controller', JSON.parse(adoptJson ?? '[]') as { id: string; blade: string }[]);
+    if ((await store.blades()).length === 0)
+      await controller.discover('controller', JSON.parse(adoptJson ?? '[]') as { id: string; blade: string }[]);
     say({ level: 'info', msg: 'ready', epoch: term.lease.epoch });
   },
   onStandby: (reason) => say({ level: 'info', msg: 'standby', reason }),
@@ -59,7 +74,8 @@ setInterval(() => {
     const controller = ha.leader();
     if (controller === null) return;
     await controller.idle();
-    if (ha.leader() === controller && (await store.transfers({ open: true })).length === 0) say({ level: 'info', msg: 'quiet' });
+    if (ha.leader() === controller && (await store.transfers({ open: true })).length === 0)
+      say({ level: 'info', msg: 'quiet' });
   })().catch(() => {});
 }, 100).unref();
 

@@ -33,7 +33,9 @@ async function killedInside(db: string, step: string): Promise<void> {
     expect(standby.lines.some((l) => l.msg === 'resuming 1 unfinished transfer(s)')).toBe(true);
     await expectFinishedOnB(db, world, step);
     // Figures for the report, not assertions: timing on a shared 2-core machine is no test.
-    console.log(`HA (${engineOf(db)}, SIGKILL in ${step}): lease ${TTL_MS} ms; c2 led ${takeover.t - killedAt} ms after the kill; failover done ${finished.t - killedAt} ms after it`);
+    console.log(
+      `HA (${engineOf(db)}, SIGKILL in ${step}): lease ${TTL_MS} ms; c2 led ${takeover.t - killedAt} ms after the kill; failover done ${finished.t - killedAt} ms after it`,
+    );
   } finally {
     await scenario.cleanup();
   }
@@ -58,7 +60,13 @@ async function pausedInsideStart(db: string): Promise<void> {
     const resumedAt = Date.now();
     leader.signal('SIGCONT');
     const refused = await leader.waitForAfter(resumedAt, (l) => l.msg === 'write refused', 'c1 to be refused');
-    expect(refused).toMatchObject({ code: 'fenced', decidedBy: 'store', reason: 'superseded', epoch: 1, currentEpoch: 2 });
+    expect(refused).toMatchObject({
+      code: 'fenced',
+      decidedBy: 'store',
+      reason: 'superseded',
+      epoch: 1,
+      currentEpoch: 2,
+    });
     await leader.waitForAfter(resumedAt, (l) => l.msg === 'leadership lost', 'c1 to give up');
     const stoodBy = await leader.waitForAfter(resumedAt, (l) => l.msg === 'standby', 'c1 to stand by');
 
@@ -70,12 +78,15 @@ async function pausedInsideStart(db: string): Promise<void> {
     expect(callsSinceWaking()).toStrictEqual([]);
     // Three refused lease requests after standing by (one every renewal period, a third of the TTL): c1 kept
     // running and looking for a lease period, and called nothing.
-    const refusals = (): number => leader.lines.filter((l) => l.msg === 'lease asked' && l['granted'] === false && l.t >= stoodBy.t).length;
+    const refusals = (): number =>
+      leader.lines.filter((l) => l.msg === 'lease asked' && l['granted'] === false && l.t >= stoodBy.t).length;
     await eventually(() => refusals() >= 3, 30_000, 'c1 to ask for the lease three times');
     expect(callsSinceWaking()).toStrictEqual([]);
     expect(leader.lines.filter((l) => l.t >= resumedAt && l.msg === 'leading')).toStrictEqual([]);
     await expectFinishedOnB(db, world, 'start');
-    console.log(`HA (${engineOf(db)}, SIGSTOP in start): lease ${TTL_MS} ms; c2 led ${takeover.t - pausedAt} ms after the pause; c1 refused ${refused.t - resumedAt} ms after waking`);
+    console.log(
+      `HA (${engineOf(db)}, SIGSTOP in start): lease ${TTL_MS} ms; c2 led ${takeover.t - pausedAt} ms after the pause; c1 refused ${refused.t - resumedAt} ms after waking`,
+    );
   } finally {
     await scenario.cleanup();
   }

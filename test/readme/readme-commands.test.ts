@@ -14,7 +14,12 @@ import { ROOT, ServeChild } from '../serve/serve-child.js';
  * "Several controllers" (needs a site file with real Redfish endpoints and PostgreSQL hosts), and
  * "Chaos" (1,000 runs take about half an hour; test/chaos runs fixed seeds of the same harness).
  */
-const SECTIONS = ['### A first session', '## The dashboard', '## The HTTP API and the CLI client', "## The operator's view: status, alarms, notifications"];
+const SECTIONS = [
+  '### A first session',
+  '## The dashboard',
+  '## The HTTP API and the CLI client',
+  "## The operator's view: status, alarms, notifications",
+];
 /** Commands that follow a stream until stopped: they pass when still running, quietly, when Ctrl-C stops them. */
 const FOLLOWS = [/events --follow/, /curl -N/];
 
@@ -32,8 +37,7 @@ function shellBlocks(readme: string): Block[] {
     else if (open === null && line === '```sh') {
       open = { section, lines: [] };
       blocks.push(open);
-    }
-    else if (open !== null && line.startsWith('```')) open = null;
+    } else if (open !== null && line.startsWith('```')) open = null;
     else if (open !== null && line.trim() !== '' && !line.trim().startsWith('#')) open.lines.push(line);
   }
   return blocks;
@@ -74,18 +78,27 @@ afterAll(async () => {
 function runLine(line: string): Promise<{ code: number | null; out: string; err: string; follows: boolean }> {
   const follows = FOLLOWS.some((pattern) => pattern.test(line));
   const exported = /^export (\w+)=(.*)$/.exec(line);
-  const script = (exported ? `${exported[1]}=${exported[2]}; printf %s "$${exported[1]}"` : line).replaceAll('127.0.0.1:8080', `127.0.0.1:${port}`);
+  const script = (exported ? `${exported[1]}=${exported[2]}; printf %s "$${exported[1]}"` : line).replaceAll(
+    '127.0.0.1:8080',
+    `127.0.0.1:${port}`,
+  );
   return new Promise((resolve) => {
-    const child = spawn('bash', ['-c', `set -o pipefail; ${script}`], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['-c', `set -o pipefail; ${script}`], {
+      cwd: dir,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     let stopped = false;
-    const stop = follows ? setTimeout(() => {
+    const stop = follows
+      ? setTimeout(() => {
           stopped = true;
           child.kill('SIGINT');
-        }, 4_000) : null;
+        }, 4_000)
+      : null;
     child.once('exit', (code) => {
       if (stop) clearTimeout(stop);
       if (exported) env[exported[1]!] = out;
@@ -99,7 +112,9 @@ async function settled(): Promise<void> {
   const token = env['CASCADE_TOKEN'];
   if (!token) return;
   for (const until = Date.now() + 90_000; Date.now() < until; await new Promise((r) => setTimeout(r, 250))) {
-    const reply = await fetch(`http://127.0.0.1:${port}/api/v1/transfers?open=true`, { headers: { authorization: `Bearer ${token}` } });
+    const reply = await fetch(`http://127.0.0.1:${port}/api/v1/transfers?open=true`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     if (reply.ok && ((await reply.json()) as { items: unknown[] }).items.length === 0) return;
   }
   throw new Error('the controller did not settle within 90 s');
@@ -110,11 +125,20 @@ describe('the README, command by command', () => {
     expect(blocks.map((b) => b.section)).toEqual(SECTIONS);
   });
 
-  it.each(blocks.flatMap((b) => b.lines.map((line) => [b.section, line] as const)))('%s: %s', async (_section, line) => {
-    await settled();
-    const result = await runLine(line);
-    expect({ line, code: result.code, stderr: result.err.trim() }).toEqual({ line, code: 0, stderr: expect.any(String) });
-    if (result.follows) expect(result.err).not.toMatch(/error|curl: \(|refused/i); // curl's progress meter is not an error
-    else expect(result.out.length, `${line} printed nothing`).toBeGreaterThan(0);
-  }, 120_000);
+  it.each(blocks.flatMap((b) => b.lines.map((line) => [b.section, line] as const)))(
+    '%s: %s',
+    async (_section, line) => {
+      await settled();
+      const result = await runLine(line);
+      expect({ line, code: result.code, stderr: result.err.trim() }).toEqual({
+        line,
+        code: 0,
+        stderr: expect.any(String),
+      });
+      if (result.follows)
+        expect(result.err).not.toMatch(/error|curl: \(|refused/i); // curl's progress meter is not an error
+      else expect(result.out.length, `${line} printed nothing`).toBeGreaterThan(0);
+    },
+    120_000,
+  );
 });

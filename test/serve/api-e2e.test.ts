@@ -33,7 +33,10 @@ let url = '';
 let token = '';
 
 async function cascade(...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, CASCADE_URL: url, CASCADE_TOKEN: token } });
+  const { stdout } = await run(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, CASCADE_URL: url, CASCADE_TOKEN: token },
+  });
   return stdout;
 }
 
@@ -49,7 +52,22 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cascade-api-e2e-'));
   writeFileSync(join(dir, 'dc.yaml'), SCENARIO);
   writeFileSync(join(dir, 'cascade.yaml'), CONFIG);
-  serve = spawn(process.execPath, [BIN, 'serve', '--config', join(dir, 'cascade.yaml'), '--data', join(dir, 'data'), '--emulator-port', '0', '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  serve = spawn(
+    process.execPath,
+    [
+      BIN,
+      'serve',
+      '--config',
+      join(dir, 'cascade.yaml'),
+      '--data',
+      join(dir, 'data'),
+      '--emulator-port',
+      '0',
+      '--port',
+      '0',
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('serve did not say where its API listens')), 30_000);
     createInterface({ input: serve!.stdout! }).on('line', (text) => {
@@ -81,10 +99,16 @@ describe('cascade serve with its HTTP API', () => {
   });
 
   it('shows a failover caused through the emulator in the transfers and the audit log, with who asked', async () => {
-    const failed = await fetch(`${url}/api/v1/blades/A/fail`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    const failed = await fetch(`${url}/api/v1/blades/A/fail`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(failed.status).toBe(202);
     await eventually(async () => /failover\s+W1\s+A\s+B\s+done/.test(await cascade('transfers')), 'the failover to B');
-    const events = (await cascade('events', '--after', '0', '--json')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; actor: string; subject: string });
+    const events = (await cascade('events', '--after', '0', '--json'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; actor: string; subject: string });
     expect(events.find((e) => e.type === 'emulator.fail')).toMatchObject({ actor: 'token:e2e', subject: 'A' });
     expect(events.some((e) => e.type === 'blade.failed' && e.subject === 'A')).toBe(true);
     const metrics = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();

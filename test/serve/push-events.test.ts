@@ -16,14 +16,23 @@ afterEach(async () => {
   site = null;
 });
 
-interface TransferView { id: string; kind: string; workload: string; from: string | null; status: string }
+interface TransferView {
+  id: string;
+  kind: string;
+  workload: string;
+  from: string | null;
+  status: string;
+}
 
 async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const value = await check().catch(() => undefined);
     if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; controller log:\n${controller?.tail.slice(-30).join('\n') ?? ''}`);
+    if (Date.now() > end)
+      throw new Error(
+        `timed out waiting for ${what}; controller log:\n${controller?.tail.slice(-30).join('\n') ?? ''}`,
+      );
     await new Promise((r) => setTimeout(r, 10));
   }
 }
@@ -34,18 +43,26 @@ describe('cascade serve: Redfish push events', () => {
     site = await startSite(schedule);
     // Polling off: a failed blade is found by an event or not at all. push: one listener, a secret made per start.
     // Checkpoints off too: a failed checkpoint must not be what finds the dead blade.
-    const config = readFileSync(site.config, 'utf8').replace(/controller: \{ pollMs: \d+, checkpointMs: \d+,/, 'controller: { pollMs: 0, checkpointMs: 0,');
+    const config = readFileSync(site.config, 'utf8').replace(
+      /controller: \{ pollMs: \d+, checkpointMs: \d+,/,
+      'controller: { pollMs: 0, checkpointMs: 0,',
+    );
     writeFileSync(site.config, config);
     appendFileSync(site.config, 'push: { listen: { host: 127.0.0.1, port: 0, path: /redfish/events } }\n');
     expect(readFileSync(site.config, 'utf8')).toContain('pollMs: 0, checkpointMs: 0,');
     controller = new ControllerProcess({ config: site.config, dataDir: site.dataDir, env: site.env });
     await controller.start();
     const api = controller.apiUrl ?? '';
-    const get = async <T>(path: string): Promise<T> => (await (await fetch(`${api}${path}`, { headers: { authorization: `Bearer ${site!.token}` } })).json()) as T;
+    const get = async <T>(path: string): Promise<T> =>
+      (await (await fetch(`${api}${path}`, { headers: { authorization: `Bearer ${site!.token}` } })).json()) as T;
 
     // Subscribed on start, and the log says which paths bring events.
-    await until('a push subscription on the emulator', async () => (site!.emulator.subscriptions.ids().length === 1 ? true : undefined));
-    await until('the log line naming both paths', async () => (controller!.tail.some((l) => l.includes('events from push and SSE')) ? true : undefined));
+    await until('a push subscription on the emulator', async () =>
+      site!.emulator.subscriptions.ids().length === 1 ? true : undefined,
+    );
+    await until('the log line naming both paths', async () =>
+      controller!.tail.some((l) => l.includes('events from push and SSE')) ? true : undefined,
+    );
 
     // Kill the SSE path: open streams end, reconnections are refused.
     site.emulator.sse.setEnabled(false);
@@ -55,7 +72,9 @@ describe('cascade serve: Redfish push events', () => {
     const hosted = await until('a running workload and no transfer in flight', async () => {
       const { items } = await get<{ items: TransferView[] }>('/api/v1/transfers?limit=100');
       if (items.some((t) => t.status !== 'done' && t.status !== 'aborted')) return undefined;
-      const w = await get<{ id: string; state: string; blade: string | null }>(`/api/v1/workloads/${schedule.workloads[0]!.id}`);
+      const w = await get<{ id: string; state: string; blade: string | null }>(
+        `/api/v1/workloads/${schedule.workloads[0]!.id}`,
+      );
       return w.state === 'running' && w.blade !== null ? { id: w.id, blade: w.blade } : undefined;
     });
     const deliveredBefore = site.emulator.subscriptions.delivered;
@@ -66,11 +85,21 @@ describe('cascade serve: Redfish push events', () => {
       return items.find((t) => t.kind === 'failover' && t.workload === hosted.id && t.from === hosted.blade);
     });
     // From the fault to the controller's own log line deciding the failover (the API's lists may be a second stale).
-    const lines = controller.tail.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; time: string });
-    if (process.env['PUSH_DEBUG']) console.log(lines.filter((l) => Date.parse(l.time) >= failedAt - 50).map((l) => `${Date.parse(l.time) - failedAt} ${l.msg}`).join('\n'));
+    const lines = controller.tail
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { msg: string; time: string });
+    if (process.env['PUSH_DEBUG'])
+      console.log(
+        lines
+          .filter((l) => Date.parse(l.time) >= failedAt - 50)
+          .map((l) => `${Date.parse(l.time) - failedAt} ${l.msg}`)
+          .join('\n'),
+      );
     const decided = lines.find((l) => l.msg.startsWith(`failover ${hosted.id}: ${hosted.blade} ->`));
     const latencyMs = decided ? Date.parse(decided.time) - failedAt : Date.now() - failedAt;
-    console.log(`push events: ${hosted.blade} failed; failover ${failover.id} of ${hosted.id} decided ${latencyMs} ms later (SSE dead, polling off)`);
+    console.log(
+      `push events: ${hosted.blade} failed; failover ${failover.id} of ${hosted.id} decided ${latencyMs} ms later (SSE dead, polling off)`,
+    );
     expect(site.emulator.sse.clients).toBe(0);
     expect(site.emulator.subscriptions.failed).toBe(0);
     // The failure reached serve as pushed events (power off, health critical), the only path left open.

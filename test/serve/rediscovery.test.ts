@@ -23,9 +23,18 @@ describe('cascade serve: rediscovery', () => {
     site.emulator.faults.replies.malformed(hosted.blade, 10 * 60_000);
     controller = new ControllerProcess({ config: site.config, dataDir: site.dataDir, env: site.env });
     await controller.start();
-    const get = async <T>(path: string): Promise<T> => (await (await fetch(`${controller!.apiUrl ?? ''}${path}`, { headers: { authorization: `Bearer ${site!.token}` } })).json()) as T;
-    const blades = async () => (await get<{ items: { id: string; state: string }[] }>('/api/v1/blades?limit=1000')).items;
-    const workload = async () => (await fetch(`${controller!.apiUrl ?? ''}/api/v1/workloads/${hosted.id}`, { headers: { authorization: `Bearer ${site!.token}` } })).status;
+    const get = async <T>(path: string): Promise<T> =>
+      (await (
+        await fetch(`${controller!.apiUrl ?? ''}${path}`, { headers: { authorization: `Bearer ${site!.token}` } })
+      ).json()) as T;
+    const blades = async () =>
+      (await get<{ items: { id: string; state: string }[] }>('/api/v1/blades?limit=1000')).items;
+    const workload = async () =>
+      (
+        await fetch(`${controller!.apiUrl ?? ''}/api/v1/workloads/${hosted.id}`, {
+          headers: { authorization: `Bearer ${site!.token}` },
+        })
+      ).status;
 
     // Started without the garbled blade, and without its workload (nothing may be placed there meanwhile).
     expect((await blades()).map((b) => b.id)).not.toContain(hosted.blade);
@@ -37,13 +46,21 @@ describe('cascade serve: rediscovery', () => {
     // The blade list is a shared snapshot up to a second old (src/api/context.ts): wait for both.
     const adopted = async () => (await workload()) === 200 && (await blades()).some((b) => b.id === hosted.blade);
     while (!(await adopted())) {
-      if (Date.now() > deadline) throw new Error(`${hosted.id} and its blade were not in the API after 20 s; controller log:\n${controller.tail.slice(-20).join('\n')}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `${hosted.id} and its blade were not in the API after 20 s; controller log:\n${controller.tail.slice(-20).join('\n')}`,
+        );
       await new Promise((r) => setTimeout(r, 100));
     }
     expect((await blades()).find((b) => b.id === hosted.blade)).toMatchObject({ state: 'active' });
     expect(await get(`/api/v1/workloads/${hosted.id}`)).toMatchObject({ state: 'running', blade: hosted.blade });
     // Adopted where it ran: the hypervisor never stopped or started it again.
     expect(site.world.runningOn(hosted.id)).toEqual([hosted.blade]);
-    expect(site.world.history().filter((e) => e.kind === 'started' && e.workload === hosted.id).map((e) => e.kind === 'started' && e.how)).toEqual(['initial']);
+    expect(
+      site.world
+        .history()
+        .filter((e) => e.kind === 'started' && e.workload === hosted.id)
+        .map((e) => e.kind === 'started' && e.how),
+    ).toEqual(['initial']);
   }, 60_000);
 });

@@ -26,10 +26,19 @@ export class ServeChild {
     onLine?: (line: ServeLine, child: ServeChild) => void,
     cwd: string = ROOT,
   ) {
-    this.process = spawn(process.execPath, [BIN, 'serve', ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.process = spawn(process.execPath, [BIN, 'serve', ...args], {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.exited = new Promise((resolve) => this.process.once('exit', (code, signal) => resolve({ code, signal })));
     createInterface({ input: this.process.stderr! }).on('line', (text) => this.stderr.push(text));
-    this.#out = new JsonLines<ServeLine>(this.process.stdout!, name, (line) => onLine?.(line, this), () => `; stderr: ${this.stderr.join('\n')}`);
+    this.#out = new JsonLines<ServeLine>(
+      this.process.stdout!,
+      name,
+      (line) => onLine?.(line, this),
+      () => `; stderr: ${this.stderr.join('\n')}`,
+    );
   }
 
   get lines(): readonly ServeLine[] {

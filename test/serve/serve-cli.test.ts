@@ -30,9 +30,15 @@ afterAll(async () => {
 const mode = (path: string): number => statSync(path).mode & 0o777;
 
 /** Runs bin/cascade to its end, whatever its exit code. */
-async function cascade(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cascade(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -48,17 +54,22 @@ describe('cascade serve from the shell', () => {
     for (const file of files) expect([file, mode(join(data, file))]).toEqual([file, 0o600]);
   });
 
-  it('exits 1 with the controller\'s reason when it refuses a repair (an active blade)', async () => {
+  it("exits 1 with the controller's reason when it refuses a repair (an active blade)", async () => {
     const active = await fetch(`${api}/api/v1/blades?state=active`, { headers: { authorization: `Bearer ${token}` } });
     const busy = ((await active.json()) as { items: { id: string }[] }).items[0]?.id;
     expect(busy).toBeDefined();
     const refused = await cascade(['repair', busy!, '--data', data]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/the controller refused the repair: .*only a failed or maintenance blade can be repaired/);
+    expect(refused.stderr).toMatch(
+      /the controller refused the repair: .*only a failed or maintenance blade can be repaired/,
+    );
   });
 
   it('ends quietly when its reader has closed the pipe (cascade blades | head -1)', async () => {
-    const child = spawn(process.execPath, [BIN, 'blades', '--url', api, '--token', token], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'blades', '--url', api, '--token', token], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     // The reader is gone before the first line is written, as head is once it has its lines.
@@ -69,12 +80,20 @@ describe('cascade serve from the shell', () => {
   });
 
   it('refuses a token revoked by `cascade token revoke` in another process once this one has seen the revocation', async () => {
-    const secret = (await cascade(['token', 'create', '--role', 'operator', '--name', 'leaving', '--data', data])).stdout.trim();
-    const blades = (as: string): Promise<Response> => fetch(`${api}/api/v1/blades?limit=1`, { headers: { authorization: `Bearer ${as}` } });
+    const secret = (
+      await cascade(['token', 'create', '--role', 'operator', '--name', 'leaving', '--data', data])
+    ).stdout.trim();
+    const blades = (as: string): Promise<Response> =>
+      fetch(`${api}/api/v1/blades?limit=1`, { headers: { authorization: `Bearer ${as}` } });
     expect((await blades(secret)).status).toBe(200); // now cached as valid
-    const listed = JSON.parse((await cascade(['token', 'list', '--json', '--data', data])).stdout) as { id: string; name: string }[];
+    const listed = JSON.parse((await cascade(['token', 'list', '--json', '--data', data])).stdout) as {
+      id: string;
+      name: string;
+    }[];
     const id = listed.find((t) => t.name === 'leaving')!.id;
-    const stream = await fetch(`${api}/api/v1/events?last=1`, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' } });
+    const stream = await fetch(`${api}/api/v1/events?last=1`, {
+      headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+    });
     expect((await blades(secret)).status).toBe(200); // cached again, just before the revocation
     expect((await cascade(['token', 'revoke', id, '--data', data])).code).toBe(0);
     // The live stream is fed by the same tail of the log that clears the token cache: once it shows the

@@ -36,14 +36,26 @@ describe('cascade serve --db', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'cascade-db-'));
     writeFileSync(join(dir, 'dc.yaml'), SCENARIO);
-    writeFileSync(join(dir, 'cascade.yaml'), 'emulator: { scenario: ./dc.yaml, powerDelayMs: 50, tickMs: 5 }\nlog: { level: info, format: json }\n');
+    writeFileSync(
+      join(dir, 'cascade.yaml'),
+      'emulator: { scenario: ./dc.yaml, powerDelayMs: 50, tickMs: 5 }\nlog: { level: info, format: json }\n',
+    );
     mkdirSync(join(dir, 'elsewhere'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('keeps its blades in the SQLite file --db names, not in the data directory', async () => {
     const file = join(dir, 'elsewhere', 'site.db');
-    const serve = new ServeChild('serve', ['--config', join(dir, 'cascade.yaml'), '--data', join(dir, 'data'), '--port', '0', '--db', `sqlite:${file}`]);
+    const serve = new ServeChild('serve', [
+      '--config',
+      join(dir, 'cascade.yaml'),
+      '--data',
+      join(dir, 'data'),
+      '--port',
+      '0',
+      '--db',
+      `sqlite:${file}`,
+    ]);
     try {
       const ready = await serve.waitFor((l) => l.msg === 'ready', 'serve ready');
       expect(ready).toMatchObject({ blades: 2, workloads: 1, store: `sqlite:${file}` });
@@ -65,7 +77,14 @@ describe('cascade serve --db', () => {
     expect(ftp.stderr.trim().split('\n')).toHaveLength(1);
     expect(ftp.stderr).toContain('--db: unsupported store');
 
-    const noHost = await failing('--db', 'postgres://admin:hunter2@/cascade', '--data', join(dir, 'bad'), '--port', '0');
+    const noHost = await failing(
+      '--db',
+      'postgres://admin:hunter2@/cascade',
+      '--data',
+      join(dir, 'bad'),
+      '--port',
+      '0',
+    );
     expect(noHost.code).toBe(2);
     expect(noHost.stderr).toContain('--db:');
     expect(noHost.stderr).not.toContain('hunter2');

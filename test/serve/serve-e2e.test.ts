@@ -49,7 +49,12 @@ class Serve {
     this.process = spawn(process.execPath, [BIN, 'serve', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     this.exited = new Promise((resolve) => this.process.once('exit', (code) => resolve(code)));
     createInterface({ input: this.process.stderr! }).on('line', (text) => this.stderr.push(text));
-    this.#out = new JsonLines<Line>(this.process.stdout!, 'cascade serve', undefined, () => `; stderr: ${this.stderr.join('\n')}`);
+    this.#out = new JsonLines<Line>(
+      this.process.stdout!,
+      'cascade serve',
+      undefined,
+      () => `; stderr: ${this.stderr.join('\n')}`,
+    );
   }
 
   get lines(): Line[] {
@@ -61,7 +66,8 @@ class Serve {
   }
 }
 
-const done = (kind: string, from: string, to: string) => (l: Line) => l.msg === 'transfer done' && l['workload'] === 'W1' && l['kind'] === kind && l['from'] === from && l['to'] === to;
+const done = (kind: string, from: string, to: string) => (l: Line) =>
+  l.msg === 'transfer done' && l['workload'] === 'W1' && l['kind'] === kind && l['from'] === from && l['to'] === to;
 
 async function cascade(...args: string[]): Promise<string> {
   const { stdout } = await run(process.execPath, [BIN, ...args], { cwd: ROOT });
@@ -72,8 +78,12 @@ let dir = '';
 let serve: Serve;
 
 async function history(): Promise<HistoryEntry[]> {
-  const state = JSON.parse(readFileSync(join(dir, 'data', 'serve.json'), 'utf8')) as { emulator: { url: string; token: string } };
-  const response = await fetch(`${state.emulator.url}/emulator/v1/history`, { headers: { Authorization: `Bearer ${state.emulator.token}` } });
+  const state = JSON.parse(readFileSync(join(dir, 'data', 'serve.json'), 'utf8')) as {
+    emulator: { url: string; token: string };
+  };
+  const response = await fetch(`${state.emulator.url}/emulator/v1/history`, {
+    headers: { Authorization: `Bearer ${state.emulator.token}` },
+  });
   expect(response.status).toBe(200);
   return ((await response.json()) as { history: HistoryEntry[] }).history;
 }
@@ -88,7 +98,16 @@ describe('cascade serve, end to end over HTTP', () => {
     writeFileSync(join(dir, 'dc.yaml'), SCENARIO);
     writeFileSync(join(dir, 'cascade.yaml'), CONFIG);
     // --port 0: the HTTP API binds any free port, so a controller already on 8080 does not matter.
-    serve = new Serve(['--config', join(dir, 'cascade.yaml'), '--data', join(dir, 'data'), '--emulator-port', '0', '--port', '0']);
+    serve = new Serve([
+      '--config',
+      join(dir, 'cascade.yaml'),
+      '--data',
+      join(dir, 'data'),
+      '--emulator-port',
+      '0',
+      '--port',
+      '0',
+    ]);
   });
   afterAll(async () => {
     if (serve.process.exitCode === null) serve.process.kill('SIGKILL');
@@ -98,7 +117,9 @@ describe('cascade serve, end to end over HTTP', () => {
   it('fails W1 over when its blade dies and cascades it home after the repair, with no gap in its counter', async () => {
     const ready = await serve.waitFor((l) => l.msg === 'ready', 'serve ready');
     expect(ready).toMatchObject({ blades: 3, active: 2, standby: 1, workloads: 2 });
-    expect(serve.lines.some((l) => typeof l.msg === 'string' && l.msg.startsWith('emulator listening on http://127.0.0.1:'))).toBe(true);
+    expect(
+      serve.lines.some((l) => typeof l.msg === 'string' && l.msg.startsWith('emulator listening on http://127.0.0.1:')),
+    ).toBe(true);
 
     // Let the controller take a periodic checkpoint first: a dead blade's memory is gone, the checkpoint is not.
     // Without one the failover below would have nothing to restore: fail here, saying so.
@@ -118,23 +139,53 @@ describe('cascade serve, end to end over HTTP', () => {
 
     // A memory fault: the blade still answers, so the state is captured live and nothing is lost.
     expect(await cascade('fault', 'memory-fault', 'A', '--data', join(dir, 'data'))).toContain('health critical');
-    await serve.waitFor((l) => l.msg === 'transfer done' && l['kind'] === 'failover' && l['from'] === 'A' && serve.lines.filter(done('failover', 'A', 'B')).length === 2, 'second failover');
+    await serve.waitFor(
+      (l) =>
+        l.msg === 'transfer done' &&
+        l['kind'] === 'failover' &&
+        l['from'] === 'A' &&
+        serve.lines.filter(done('failover', 'A', 'B')).length === 2,
+      'second failover',
+    );
     await cascade('repair', 'A', '--data', join(dir, 'data'));
     await serve.waitFor(() => serve.lines.filter(done('cascade', 'B', 'A')).length === 2, 'second cascade home');
 
     // The log shows every step of both kinds of transfer.
-    const steps = new Set(serve.lines.filter((l) => l['workload'] === 'W1' && /^step \w+ succeeded$/.test(l.msg)).map((l) => l.msg.split(' ')[1]));
-    for (const step of ['capture', 'fence', 'attach', 'start', 'restore', 'verify', 'prepare', 'move', 'switch', 'release']) expect(steps).toContain(step);
+    const steps = new Set(
+      serve.lines
+        .filter((l) => l['workload'] === 'W1' && /^step \w+ succeeded$/.test(l.msg))
+        .map((l) => l.msg.split(' ')[1]),
+    );
+    for (const step of [
+      'capture',
+      'fence',
+      'attach',
+      'start',
+      'restore',
+      'verify',
+      'prepare',
+      'move',
+      'switch',
+      'release',
+    ])
+      expect(steps).toContain(step);
 
     const h = await history();
     expect(twoBladeViolations(h)).toEqual([]);
     expect(fenceViolations(h)).toEqual([]);
     // Only the failover from the dead blade may go back, and only to the latest checkpoint taken before it died.
     const fault = h.findIndex((e) => e.kind === 'fault' && e.blade === 'A' && e.fault === 'fail');
-    const latest = h.slice(0, fault).filter((e) => e.kind === 'checkpoint' && e.workload === 'W1').at(-1);
+    const latest = h
+      .slice(0, fault)
+      .filter((e) => e.kind === 'checkpoint' && e.workload === 'W1')
+      .at(-1);
     expect(latest, 'a checkpoint before the failure').toBeDefined();
     const restarts = h.filter((e) => e.kind === 'started' && e.workload === 'W1' && e.how !== 'initial');
-    expect(restarts[0]).toMatchObject({ blade: 'B', how: 'restore', sequence: latest && 'sequence' in latest ? latest.sequence : -1 });
+    expect(restarts[0]).toMatchObject({
+      blade: 'B',
+      how: 'restore',
+      sequence: latest && 'sequence' in latest ? latest.sequence : -1,
+    });
     const gaps = sequenceGaps(h).filter((g) => g.workload === 'W1');
     expect(gaps.length).toBeLessThanOrEqual(1);
     for (const gap of gaps) {
@@ -143,14 +194,20 @@ describe('cascade serve, end to end over HTTP', () => {
     }
     // W2 was never touched, and W1 runs at home again, its counter still growing.
     expect(sequenceGaps(h).filter((g) => g.workload !== 'W1')).toEqual([]);
-    expect(h.filter((e) => e.kind === 'migrated' && e.workload === 'W1').map((e) => e.kind === 'migrated' && `${e.from}->${e.to}`)).toEqual(['B->A', 'B->A']);
+    expect(
+      h
+        .filter((e) => e.kind === 'migrated' && e.workload === 'W1')
+        .map((e) => e.kind === 'migrated' && `${e.from}->${e.to}`),
+    ).toEqual(['B->A', 'B->A']);
   });
 
   it('stops on SIGTERM and removes serve.json', async () => {
     serve.process.kill('SIGTERM');
     expect(await serve.exited).toBe(0);
     expect(existsSync(join(dir, 'data', 'serve.json'))).toBe(false);
-    const again = await run(process.execPath, [BIN, 'fail', 'A', '--data', join(dir, 'data')], { cwd: ROOT }).catch((e: { code: number; stderr: string }) => e);
+    const again = await run(process.execPath, [BIN, 'fail', 'A', '--data', join(dir, 'data')], { cwd: ROOT }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(again).toMatchObject({ code: 1 });
     expect((again as { stderr: string }).stderr).toContain('no running cascade serve found');
   });

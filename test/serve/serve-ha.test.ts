@@ -60,8 +60,24 @@ async function site(db: string, label: string): Promise<Site> {
 function serve(s: Site, name: string, onLine?: (l: ServeLine, c: ServeChild) => void): ServeChild {
   const { emulator } = s;
   // Credentials in the environment, never in argv or the file.
-  const env = { CASCADE_T_USER: emulator.credentials.username, CASCADE_T_PASSWORD: emulator.credentials.password, CASCADE_T_TOKEN: emulator.controlToken ?? '' };
-  const args = ['--config', s.config, '--data', join(dir, `${s.db.startsWith('postgres') ? 'pg' : 'sqlite'}-${name}`), '--port', '0', '--db', s.db, '--ha', '--holder', name];
+  const env = {
+    CASCADE_T_USER: emulator.credentials.username,
+    CASCADE_T_PASSWORD: emulator.credentials.password,
+    CASCADE_T_TOKEN: emulator.controlToken ?? '',
+  };
+  const args = [
+    '--config',
+    s.config,
+    '--data',
+    join(dir, `${s.db.startsWith('postgres') ? 'pg' : 'sqlite'}-${name}`),
+    '--port',
+    '0',
+    '--db',
+    s.db,
+    '--ha',
+    '--holder',
+    name,
+  ];
   const child = new ServeChild(name, args, env, onLine);
   children.push(child);
   return child;
@@ -84,7 +100,11 @@ async function killedLeader(s: Site): Promise<void> {
   await s1.waitFor((l) => l.msg.startsWith('discovered 2 blade(s), adopted 1'), 's1 to adopt W1');
 
   // An operator token in the shared store, for s2's API.
-  const { stdout } = await run(process.execPath, [BIN, 'token', 'create', '--role', 'operator', '--name', 'ha', '--db', s.db], { cwd: ROOT });
+  const { stdout } = await run(
+    process.execPath,
+    [BIN, 'token', 'create', '--role', 'operator', '--name', 'ha', '--db', s.db],
+    { cwd: ROOT },
+  );
   const token = stdout.trim();
   const s2 = serve(s, 's2');
   const ready2 = await s2.waitFor((l) => l.msg === 'ready', 's2 ready (standing by)');
@@ -99,7 +119,9 @@ async function killedLeader(s: Site): Promise<void> {
   expect((await fetch(`${String(api)}/readyz`, { headers: auth })).status).toBe(503); // a load balancer sends traffic to the leader
   const repair = await fetch(`${String(api)}/api/v1/blades/B/repair`, { method: 'POST', headers: auth });
   expect(repair.status).toBe(503);
-  expect(await repair.json()).toMatchObject({ error: { code: 'not-leader', message: expect.stringContaining('the leader is s1') } });
+  expect(await repair.json()).toMatchObject({
+    error: { code: 'not-leader', message: expect.stringContaining('the leader is s1') },
+  });
 
   // A checkpoint of W1 first: a dead blade's memory is gone, the checkpoint is not.
   // Without it the failover below would have nothing to restore: fail here, saying so, rather than later and vaguely.
@@ -112,8 +134,14 @@ async function killedLeader(s: Site): Promise<void> {
   world.failBlade('A');
 
   expect((await s1.exited).signal).toBe('SIGKILL');
-  const takeover = await s2.waitFor((l) => Number(/^leading \(epoch (\d+)\)/.exec(l.msg)?.[1] ?? 0) > epoch1, 's2 to take over at a later epoch');
-  await s2.waitFor((l) => l.msg === 'transfer done' && l['workload'] === 'W1' && l['kind'] === 'failover' && l['to'] === 'B', 's2 to finish the failover');
+  const takeover = await s2.waitFor(
+    (l) => Number(/^leading \(epoch (\d+)\)/.exec(l.msg)?.[1] ?? 0) > epoch1,
+    's2 to take over at a later epoch',
+  );
+  await s2.waitFor(
+    (l) => l.msg === 'transfer done' && l['workload'] === 'W1' && l['kind'] === 'failover' && l['to'] === 'B',
+    's2 to finish the failover',
+  );
   expect(world.runningOn('W1')).toStrictEqual(['B']);
   expect(twoBladeViolations(world.history())).toStrictEqual([]);
   expect(fenceViolations(world.history())).toStrictEqual([]);
@@ -127,7 +155,9 @@ async function killedLeader(s: Site): Promise<void> {
     await store.close();
   }
   // A figure for the report, not an assertion: timing on a shared 2-core machine is no test.
-  console.log(`serve --ha (${s.db.startsWith('postgres') ? 'PostgreSQL' : 'SQLite'}): lease ${TTL_MS} ms; s2 led ${Date.parse(String(takeover['time'])) - killedAt} ms after the kill`);
+  console.log(
+    `serve --ha (${s.db.startsWith('postgres') ? 'PostgreSQL' : 'SQLite'}): lease ${TTL_MS} ms; s2 led ${Date.parse(String(takeover['time'])) - killedAt} ms after the kill`,
+  );
 }
 
 describe('cascade serve --ha', () => {
@@ -144,7 +174,10 @@ describe('cascade serve --ha', () => {
   });
 
   it('refuses --ha with the embedded emulator in one line', async () => {
-    const failed = await run(process.execPath, [BIN, 'serve', '--ha', '--data', join(dir, 'embedded'), '--port', '0'], { cwd: ROOT, timeout: 30_000 }).then(
+    const failed = await run(process.execPath, [BIN, 'serve', '--ha', '--data', join(dir, 'embedded'), '--port', '0'], {
+      cwd: ROOT,
+      timeout: 30_000,
+    }).then(
       () => null,
       (error: { code?: number; stderr?: string }) => error,
     );
@@ -159,10 +192,14 @@ describe('cascade serve --ha', () => {
     await killedLeader(s);
   }, 90_000);
 
-  it.skipIf(pgSkip !== null)('on PostgreSQL: the standby takes over from a leader killed in the middle of a failover, and completes it', async () => {
-    cluster = await startPgCluster();
-    const s = await site(await cluster.createDatabase(), 'pg');
-    emulators.push(s.emulator);
-    await killedLeader(s);
-  }, 150_000);
+  it.skipIf(pgSkip !== null)(
+    'on PostgreSQL: the standby takes over from a leader killed in the middle of a failover, and completes it',
+    async () => {
+      cluster = await startPgCluster();
+      const s = await site(await cluster.createDatabase(), 'pg');
+      emulators.push(s.emulator);
+      await killedLeader(s);
+    },
+    150_000,
+  );
 });

@@ -37,10 +37,19 @@ export class JsonLines<L> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         // The last lines say where it stood: the first thing anyone debugging a CI failure needs.
-        const tail = this.lines.slice(-20).map((l) => JSON.stringify(l)).join('\n');
+        const tail = this.lines
+          .slice(-20)
+          .map((l) => JSON.stringify(l))
+          .join('\n');
         reject(new Error(`${this.label}: timed out waiting for ${what}${this.context()}; its last lines:\n${tail}`));
       }, timeoutMs);
-      this.waiters.push({ match, resolve: (l) => { clearTimeout(timer); resolve(l); } });
+      this.waiters.push({
+        match,
+        resolve: (l) => {
+          clearTimeout(timer);
+          resolve(l);
+        },
+      });
     });
   }
 }

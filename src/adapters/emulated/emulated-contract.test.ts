@@ -40,5 +40,10 @@ storageContract('emulated, over the control API', async () => {
     workloads: [{ id: 'W1', requirements: { storageTB: 100 } }],
   });
   const emulator = await startEmulator({ world });
-  return { port: new EmulatedStorage({ url: emulator.url, token: emulator.controlToken }), workload: 'W1', blades: ['A', 'B'], cleanup: () => emulator.close() };
+  return {
+    port: new EmulatedStorage({ url: emulator.url, token: emulator.controlToken }),
+    workload: 'W1',
+    blades: ['A', 'B'],
+    cleanup: () => emulator.close(),
+  };
 });

@@ -10,11 +10,21 @@ export class EmulatedStorage implements StoragePort {
   }
 
   async attach(workload: string, blade: string): Promise<void> {
-    await this.#client.call('PUT', `/storage/${encodeURIComponent(workload)}`, { blade }, `attach ${workload} to blade ${blade}`);
+    await this.#client.call(
+      'PUT',
+      `/storage/${encodeURIComponent(workload)}`,
+      { blade },
+      `attach ${workload} to blade ${blade}`,
+    );
   }
 
   async attachedTo(workload: string): Promise<string | null> {
-    const reply = await this.#client.call<{ blade: string | null }>('GET', `/storage/${encodeURIComponent(workload)}`, undefined, `storage of ${workload}`);
+    const reply = await this.#client.call<{ blade: string | null }>(
+      'GET',
+      `/storage/${encodeURIComponent(workload)}`,
+      undefined,
+      `storage of ${workload}`,
+    );
     return reply?.blade ?? null;
   }
 }

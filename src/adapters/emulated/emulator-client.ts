@@ -38,7 +38,8 @@ export class EmulatorClient {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      if (error instanceof Error && error.name === 'TimeoutError') throw new EmulatorError('timeout', `${about}: no answer within ${timeoutMs} ms`);
+      if (error instanceof Error && error.name === 'TimeoutError')
+        throw new EmulatorError('timeout', `${about}: no answer within ${timeoutMs} ms`);
       const cause = error instanceof Error ? (error.cause as { code?: string } | undefined)?.code : undefined;
       throw new EmulatorError('unreachable', `${about}: emulator not reachable (${cause ?? 'connection failed'})`);
     }
@@ -47,12 +48,17 @@ export class EmulatorClient {
     try {
       parsed = text === '' ? null : JSON.parse(text);
     } catch {
-      throw new EmulatorError('bad-reply', `${about}: emulator answered ${response.status} with malformed JSON`, response.status);
+      throw new EmulatorError(
+        'bad-reply',
+        `${about}: emulator answered ${response.status} with malformed JSON`,
+        response.status,
+      );
     }
     if (!response.ok) {
       const error = (parsed as { error?: { code?: unknown; message?: unknown } } | null)?.error;
       const code = typeof error?.code === 'string' ? error.code : `http-${response.status}`;
-      const message = typeof error?.message === 'string' ? error.message : `${about}: emulator answered ${response.status}`;
+      const message =
+        typeof error?.message === 'string' ? error.message : `${about}: emulator answered ${response.status}`;
       throw new EmulatorError(code, message, response.status);
     }
     return parsed as T | null;

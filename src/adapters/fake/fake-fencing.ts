@@ -46,7 +46,10 @@ export class FakeSan extends FakeFence {
   async read(blade: string): Promise<FenceReading> {
     this.known(blade);
     const mapped = this.world.attachedOn(blade);
-    return { fenced: mapped.length === 0, shows: mapped.length === 0 ? `${blade} sees no LUN` : `${blade} sees ${mapped.join(', ')}` };
+    return {
+      fenced: mapped.length === 0,
+      shows: mapped.length === 0 ? `${blade} sees no LUN` : `${blade} sees ${mapped.join(', ')}`,
+    };
   }
 
   async fence(blade: string): Promise<string> {

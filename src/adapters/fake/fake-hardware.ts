@@ -11,7 +11,11 @@ export class FakeHardware implements HardwarePort {
     for (const id of this.world.bladeIds()) {
       const blade = this.world.blade(id);
       if (!blade) continue;
-      blades.push(blade.location ? { id, resources: blade.resources, location: blade.location } : { id, resources: blade.resources });
+      blades.push(
+        blade.location
+          ? { id, resources: blade.resources, location: blade.location }
+          : { id, resources: blade.resources },
+      );
     }
     return blades;
   }
@@ -26,7 +30,8 @@ export class FakeHardware implements HardwarePort {
 
   async setPower(blade: string, power: PowerState): Promise<void> {
     await this.world.reach('setPower', blade);
-    if (!this.world.blade(blade)) throw this.world.refuse('setPower', 'unknown-blade', `blade ${blade}: unknown`, blade, null);
+    if (!this.world.blade(blade))
+      throw this.world.refuse('setPower', 'unknown-blade', `blade ${blade}: unknown`, blade, null);
     this.world.requestPower(blade, power);
   }
 

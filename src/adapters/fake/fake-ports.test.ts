@@ -22,7 +22,10 @@ const variants: Variant[] = [
     name: 'fake, persisted to a file',
     files: () => {
       const dir = mkdtempSync(join(tmpdir(), 'cascade-world-'));
-      return { options: { file: join(dir, 'world.json') }, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+      return {
+        options: { file: join(dir, 'world.json') },
+        cleanup: () => rmSync(dir, { recursive: true, force: true }),
+      };
     },
   },
 ];

@@ -7,8 +7,10 @@ export class FakeStorage implements StoragePort {
 
   /** Works for an unreachable blade too: the mapping lives in the SAN, not on the blade. */
   async attach(workload: string, blade: string): Promise<void> {
-    if (!this.world.blade(blade)) throw this.world.refuse('attach', 'unknown-blade', `blade ${blade}: unknown`, blade, workload);
-    if (!this.world.workload(workload)) throw this.world.refuse('attach', 'unknown-workload', `workload ${workload}: unknown`, blade, workload);
+    if (!this.world.blade(blade))
+      throw this.world.refuse('attach', 'unknown-blade', `blade ${blade}: unknown`, blade, workload);
+    if (!this.world.workload(workload))
+      throw this.world.refuse('attach', 'unknown-workload', `workload ${workload}: unknown`, blade, workload);
     this.world.attach(workload, blade);
   }
 

@@ -1,5 +1,12 @@
 // WorkloadPort on a FakeWorld: capture, restore, migrate and resume with the guarantees a real hypervisor driver must give.
-import type { Checkpoint, DeclaredRequirements, ObservedWorkload, UtilizationSample, WorkloadLiveness, WorkloadPort } from '../../ports/workloads.js';
+import type {
+  Checkpoint,
+  DeclaredRequirements,
+  ObservedWorkload,
+  UtilizationSample,
+  WorkloadLiveness,
+  WorkloadPort,
+} from '../../ports/workloads.js';
 import { checkpointIdOf, type FakeWorkloadView, type FakeWorld } from './world.js';
 
 export class FakeWorkloads implements WorkloadPort {
@@ -18,7 +25,8 @@ export class FakeWorkloads implements WorkloadPort {
   /** Asks the blade it is on (or stopped on), so a workload on an unreachable blade cannot be observed. */
   async status(workload: string): Promise<ObservedWorkload> {
     const before = this.#need('status', workload, null);
-    if (before.blade !== null && this.world.blade(before.blade)) await this.world.reach('status', before.blade, workload);
+    if (before.blade !== null && this.world.blade(before.blade))
+      await this.world.reach('status', before.blade, workload);
     const w = this.#need('status', workload, null);
     return { state: w.state, blade: w.state === 'running' ? w.blade : null, sequence: w.sequence };
   }
@@ -39,7 +47,13 @@ export class FakeWorkloads implements WorkloadPort {
     await this.world.reach('checkpoint', blade, workload);
     const w = this.#need('checkpoint', workload, blade);
     if (w.state !== 'running' || w.blade !== blade) {
-      throw this.world.refuse('checkpoint', 'not-running-here', `blade ${blade}: ${workload} is not running here (${where(w)})`, blade, workload);
+      throw this.world.refuse(
+        'checkpoint',
+        'not-running-here',
+        `blade ${blade}: ${workload} is not running here (${where(w)})`,
+        blade,
+        workload,
+      );
     }
     return this.world.checkpoint(workload);
   }
@@ -54,12 +68,26 @@ export class FakeWorkloads implements WorkloadPort {
     }
     if (w.state === 'stopped' && w.blade === blade && w.stateKept) {
       const last = this.world.latestCheckpoint(workload);
-      return last && last.blade === blade && last.sequence === w.sequence ? last : this.world.recordCheckpoint(workload, blade, w.sequence);
+      return last && last.blade === blade && last.sequence === w.sequence
+        ? last
+        : this.world.recordCheckpoint(workload, blade, w.sequence);
     }
     if (w.state === 'stopped' && w.blade === blade) {
-      throw this.world.refuse('capture', 'state-lost', `blade ${blade}: ${workload} stopped here and its state is lost`, blade, workload);
+      throw this.world.refuse(
+        'capture',
+        'state-lost',
+        `blade ${blade}: ${workload} stopped here and its state is lost`,
+        blade,
+        workload,
+      );
     }
-    throw this.world.refuse('capture', 'not-running-here', `blade ${blade}: ${workload} is not running here (${where(w)})`, blade, workload);
+    throw this.world.refuse(
+      'capture',
+      'not-running-here',
+      `blade ${blade}: ${workload} is not running here (${where(w)})`,
+      blade,
+      workload,
+    );
   }
 
   /**
@@ -74,7 +102,13 @@ export class FakeWorkloads implements WorkloadPort {
     const known = saved !== undefined && saved.workload === workload && saved.sequence === checkpoint.sequence;
     if (checkpoint.workload !== workload || (!known && checkpoint.sequence !== 0)) {
       const what = `checkpoint of ${checkpoint.workload} at sequence ${checkpoint.sequence}`;
-      throw this.world.refuse('restore', 'bad-checkpoint', `blade ${blade}: ${what} is not a saved state of ${workload}`, blade, workload);
+      throw this.world.refuse(
+        'restore',
+        'bad-checkpoint',
+        `blade ${blade}: ${what} is not a saved state of ${workload}`,
+        blade,
+        workload,
+      );
     }
     if (w.state === 'running' && w.blade === blade) {
       if (w.startSequence === checkpoint.sequence) return;
@@ -82,7 +116,13 @@ export class FakeWorkloads implements WorkloadPort {
       throw this.world.refuse('restore', 'already-running', message, blade, workload);
     }
     if (w.state === 'running') {
-      throw this.world.refuse('restore', 'running-elsewhere', `blade ${blade}: ${workload} already runs on ${w.blade}`, blade, workload);
+      throw this.world.refuse(
+        'restore',
+        'running-elsewhere',
+        `blade ${blade}: ${workload} already runs on ${w.blade}`,
+        blade,
+        workload,
+      );
     }
     this.#ensureFree('restore', workload, blade);
     this.world.startRun(workload, blade, checkpoint.sequence, 'restore', known ? saved.id : null);
@@ -91,7 +131,8 @@ export class FakeWorkloads implements WorkloadPort {
   async canMigrate(workload: string, from: string, to: string): Promise<boolean> {
     this.#need('canMigrate', workload, null);
     for (const blade of [from, to]) {
-      if (!this.world.blade(blade)) throw this.world.refuse('canMigrate', 'unknown-blade', `blade ${blade}: unknown`, blade, workload);
+      if (!this.world.blade(blade))
+        throw this.world.refuse('canMigrate', 'unknown-blade', `blade ${blade}: unknown`, blade, workload);
     }
     return this.world.canMigrate(from, to);
   }
@@ -103,10 +144,22 @@ export class FakeWorkloads implements WorkloadPort {
     const w = this.#need('migrate', workload, from);
     if (w.state === 'running' && w.blade === to) return;
     if (w.state !== 'running' || w.blade !== from) {
-      throw this.world.refuse('migrate', 'not-running-here', `blade ${from}: ${workload} is not running here (${where(w)})`, from, workload);
+      throw this.world.refuse(
+        'migrate',
+        'not-running-here',
+        `blade ${from}: ${workload} is not running here (${where(w)})`,
+        from,
+        workload,
+      );
     }
     if (!this.world.canMigrate(from, to)) {
-      throw this.world.refuse('migrate', 'migration-unsupported', `blade ${to}: cannot live-migrate ${workload} from ${from}`, to, workload);
+      throw this.world.refuse(
+        'migrate',
+        'migration-unsupported',
+        `blade ${to}: cannot live-migrate ${workload} from ${from}`,
+        to,
+        workload,
+      );
     }
     this.#ensureFree('migrate', workload, to);
     this.world.moveRun(workload, to);
@@ -118,12 +171,31 @@ export class FakeWorkloads implements WorkloadPort {
     const w = this.#need('resume', workload, blade);
     if (w.state === 'running' && w.blade === blade) return;
     if (w.state === 'running') {
-      throw this.world.refuse('resume', 'running-elsewhere', `blade ${blade}: ${workload} already runs on ${w.blade}`, blade, workload);
+      throw this.world.refuse(
+        'resume',
+        'running-elsewhere',
+        `blade ${blade}: ${workload} already runs on ${w.blade}`,
+        blade,
+        workload,
+      );
     }
     if (w.blade !== blade) {
-      throw this.world.refuse('resume', 'not-running-here', `blade ${blade}: ${workload} was not stopped here (${where(w)})`, blade, workload);
+      throw this.world.refuse(
+        'resume',
+        'not-running-here',
+        `blade ${blade}: ${workload} was not stopped here (${where(w)})`,
+        blade,
+        workload,
+      );
     }
-    if (!w.stateKept) throw this.world.refuse('resume', 'state-lost', `blade ${blade}: ${workload} stopped here and its state is lost`, blade, workload);
+    if (!w.stateKept)
+      throw this.world.refuse(
+        'resume',
+        'state-lost',
+        `blade ${blade}: ${workload} stopped here and its state is lost`,
+        blade,
+        workload,
+      );
     this.#ensureFree('resume', workload, blade);
     this.world.startRun(workload, blade, w.sequence, 'resume', null);
   }
@@ -132,7 +204,8 @@ export class FakeWorkloads implements WorkloadPort {
   #ensureFree(op: string, workload: string, blade: string): void {
     const target = this.world.blade(blade);
     if (!target) throw this.world.refuse(op, 'unknown-blade', `blade ${blade}: unknown`, blade, workload);
-    if (target.power !== 'on') throw this.world.refuse(op, 'powered-off', `blade ${blade}: powered off`, blade, workload);
+    if (target.power !== 'on')
+      throw this.world.refuse(op, 'powered-off', `blade ${blade}: powered off`, blade, workload);
     const other = this.world.occupant(blade);
     if (other !== null && other !== workload) {
       throw this.world.refuse(op, 'blade-busy', `blade ${blade}: already runs ${other}`, blade, workload);

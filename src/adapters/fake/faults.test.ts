@@ -172,7 +172,9 @@ describe('the fake workload driver refuses what a real one could not do', () => 
     expect((await rejection(workloads.restore('W1', 'B', checkpoint))).code).toBe('blade-busy');
     const forged = { ...checkpoint, sequence: checkpoint.sequence + 5 };
     expect((await rejection(workloads.restore('W1', 'A', forged))).code).toBe('bad-checkpoint');
-    expect((await rejection(workloads.restore('W1', 'A', { ...checkpoint, workload: 'W2' }))).code).toBe('bad-checkpoint');
+    expect((await rejection(workloads.restore('W1', 'A', { ...checkpoint, workload: 'W2' }))).code).toBe(
+      'bad-checkpoint',
+    );
   });
 
   it('a cold start from sequence 0 needs no saved state', async () => {

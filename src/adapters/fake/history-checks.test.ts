@@ -79,15 +79,23 @@ describe('history checks', () => {
     await hardware.setPower('C', 'on');
     await hardware.setPower('A', 'off');
     await workloads.restore('W1', 'C', checkpoint);
-    expect(fenceViolations(world.history()).map((v) => v.message)).toEqual([expect.stringMatching(/C was powered on at 0, before A was fenced/)]);
+    expect(fenceViolations(world.history()).map((v) => v.message)).toEqual([
+      expect.stringMatching(/C was powered on at 0, before A was fenced/),
+    ]);
   });
 
   it('an attempt to start it on a second blade counts, though the fake refused it', async () => {
     const { world, workloads } = setUp();
     world.setReachable('A', false);
-    await expect(workloads.restore('W1', 'B', { workload: 'W1', blade: 'A', sequence: 0, data: '' })).rejects.toThrow(/already runs on A/);
+    await expect(workloads.restore('W1', 'B', { workload: 'W1', blade: 'A', sequence: 0, data: '' })).rejects.toThrow(
+      /already runs on A/,
+    );
     expect(twoBladeViolations(world.history())).toEqual([
-      expect.objectContaining({ rule: 'two-blades', workload: 'W1', message: expect.stringContaining('while it ran on A') }),
+      expect.objectContaining({
+        rule: 'two-blades',
+        workload: 'W1',
+        message: expect.stringContaining('while it ran on A'),
+      }),
     ]);
   });
 
@@ -99,6 +107,8 @@ describe('history checks', () => {
     world.failBlade('A');
     await workloads.restore('W1', 'B', snapshot);
     expect(fenceViolations(world.history())).toEqual([]);
-    expect(sequenceGaps(world.history())).toEqual([expect.objectContaining({ rule: 'sequence-gap', workload: 'W1', lost: 4 })]);
+    expect(sequenceGaps(world.history())).toEqual([
+      expect.objectContaining({ rule: 'sequence-gap', workload: 'W1', lost: 4 }),
+    ]);
   });
 });

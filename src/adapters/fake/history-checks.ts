@@ -25,7 +25,12 @@ export function twoBladeViolations(history: readonly HistoryEntry[]): Violation[
     if (e.kind === 'started') {
       const other = running.get(e.workload);
       if (other !== undefined && other !== e.blade) {
-        found.push({ rule: 'two-blades', at: e.at, workload: e.workload, message: `${e.workload} started on ${e.blade} while running on ${other}` });
+        found.push({
+          rule: 'two-blades',
+          at: e.at,
+          workload: e.workload,
+          message: `${e.workload} started on ${e.blade} while running on ${other}`,
+        });
       }
       running.set(e.workload, e.blade);
     } else if (e.kind === 'stopped' && running.get(e.workload) === e.blade) {
@@ -71,7 +76,15 @@ export function fenceViolations(history: readonly HistoryEntry[]): Violation[] {
   const facts = (id: string): BladeFacts => {
     let f = blades.get(id);
     if (!f) {
-      f = { power: 'on', offSince: null, failed: false, critical: false, unreachable: false, faultySince: null, lastPowerOnRequest: null };
+      f = {
+        power: 'on',
+        offSince: null,
+        failed: false,
+        critical: false,
+        unreachable: false,
+        faultySince: null,
+        lastPowerOnRequest: null,
+      };
       blades.set(id, f);
     }
     return f;
@@ -120,8 +133,20 @@ export function fenceViolations(history: readonly HistoryEntry[]): Violation[] {
       case 'started': {
         const from = lastBlade.get(e.workload);
         if (from !== undefined && from !== e.blade) {
-          const problem = unfenced(facts(from), facts(e.blade), from, e.blade, revoked.get(`${e.workload}@${from}`) ?? null);
-          if (problem) found.push({ rule: 'start-before-fence', at: e.at, workload: e.workload, message: `${e.workload}: ${problem}` });
+          const problem = unfenced(
+            facts(from),
+            facts(e.blade),
+            from,
+            e.blade,
+            revoked.get(`${e.workload}@${from}`) ?? null,
+          );
+          if (problem)
+            found.push({
+              rule: 'start-before-fence',
+              at: e.at,
+              workload: e.workload,
+              message: `${e.workload}: ${problem}`,
+            });
         }
         lastBlade.set(e.workload, e.blade);
         break;
@@ -142,7 +167,13 @@ export function fenceViolations(history: readonly HistoryEntry[]): Violation[] {
   return found;
 }
 
-function unfenced(source: BladeFacts, target: BladeFacts, from: string, to: string, revokedAt: Moment | null): string | null {
+function unfenced(
+  source: BladeFacts,
+  target: BladeFacts,
+  from: string,
+  to: string,
+  revokedAt: Moment | null,
+): string | null {
   if (source.faultySince === null || source.power === 'gone') return null;
   // Its storage taken from the faulty source is a fence as good as its power: the copy there cannot run on.
   if (revokedAt !== null && revokedAt.index > source.faultySince.index) {
@@ -152,7 +183,8 @@ function unfenced(source: BladeFacts, target: BladeFacts, from: string, to: stri
     }
     return null;
   }
-  if (source.power !== 'off') return `started on ${to} while ${from} is faulty (since ${source.faultySince.at}) and still on`;
+  if (source.power !== 'off')
+    return `started on ${to} while ${from} is faulty (since ${source.faultySince.at}) and still on`;
   const poweredOn = target.lastPowerOnRequest;
   const off = source.offSince;
   if (poweredOn !== null && off !== null && poweredOn.index > source.faultySince.index && poweredOn.index < off.index) {
@@ -205,11 +237,26 @@ export function runsOf(history: readonly HistoryEntry[], workload: string): Run[
   };
   for (const e of history) {
     if (!('workload' in e) || e.workload !== workload) continue;
-    if (e.kind === 'started') runs.push({ blade: e.blade, how: e.how, startedAt: e.at, fromSequence: e.sequence, endedAt: null, toSequence: null });
+    if (e.kind === 'started')
+      runs.push({
+        blade: e.blade,
+        how: e.how,
+        startedAt: e.at,
+        fromSequence: e.sequence,
+        endedAt: null,
+        toSequence: null,
+      });
     if (e.kind === 'stopped') close(e.at, e.sequence);
     if (e.kind === 'migrated') {
       close(e.at, e.sequence);
-      runs.push({ blade: e.to, how: 'migrate', startedAt: e.at, fromSequence: e.sequence, endedAt: null, toSequence: null });
+      runs.push({
+        blade: e.to,
+        how: 'migrate',
+        startedAt: e.at,
+        fromSequence: e.sequence,
+        endedAt: null,
+        toSequence: null,
+      });
     }
   }
   return runs;

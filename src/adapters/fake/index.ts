@@ -11,8 +11,23 @@ export { FakeStorage } from './fake-storage.js';
 export { FakeWorkloads } from './fake-workloads.js';
 export { ManualClock } from './manual-clock.js';
 export { FakeWorld, type FakeBladeView, type FakeWorkloadView, type FakeWorldOptions } from './world.js';
-export type { BladeHealth, FakeBladeSpec, FakeWorkloadSpec, HistoryEntry, HistoryKind, RefusalCode } from './world-state.js';
-export { fenceViolations, historyViolations, runsOf, sequenceGaps, twoBladeViolations, type Run, type Violation } from './history-checks.js';
+export type {
+  BladeHealth,
+  FakeBladeSpec,
+  FakeWorkloadSpec,
+  HistoryEntry,
+  HistoryKind,
+  RefusalCode,
+} from './world-state.js';
+export {
+  fenceViolations,
+  historyViolations,
+  runsOf,
+  sequenceGaps,
+  twoBladeViolations,
+  type Run,
+  type Violation,
+} from './history-checks.js';
 
 export interface FakePorts {
   readonly hardware: FakeHardware;

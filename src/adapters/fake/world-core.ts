@@ -139,7 +139,13 @@ export class WorldCore {
   }
 
   newCheckpoint(workload: string, blade: string, sequence: number, by: 'capture' | 'snapshot'): Checkpoint {
-    const record: CheckpointRecord = { id: `cp-${this.state.nextCheckpoint++}`, workload, blade, sequence, at: this.clock.now() };
+    const record: CheckpointRecord = {
+      id: `cp-${this.state.nextCheckpoint++}`,
+      workload,
+      blade,
+      sequence,
+      at: this.clock.now(),
+    };
     this.state.checkpoints[record.id] = record;
     this.record({ kind: 'checkpoint', workload, blade, sequence, checkpoint: record.id, by });
     return toCheckpoint(record);
@@ -149,7 +155,8 @@ export class WorldCore {
   addBlade(spec: FakeBladeSpec): void {
     if (this.state.blades[spec.id]) throw new Error(`blade ${spec.id} already exists`);
     const holder = spec.location ? this.bladeAt(spec.location) : undefined;
-    if (holder) throw new Error(`slot ${spec.location!.slot} of chassis ${spec.location!.chassis} already holds ${holder.id}`);
+    if (holder)
+      throw new Error(`slot ${spec.location!.slot} of chassis ${spec.location!.chassis} already holds ${holder.id}`);
     const blade: BladeRecord = {
       id: spec.id,
       resources: { ...spec.resources },
@@ -162,13 +169,21 @@ export class WorldCore {
       powerDelayMs: spec.powerDelayMs ?? this.state.powerDelayMs,
     };
     this.state.blades[spec.id] = blade;
-    this.record({ kind: 'blade-added', blade: spec.id, resources: blade.resources, power: blade.power, health: blade.health });
+    this.record({
+      kind: 'blade-added',
+      blade: spec.id,
+      resources: blade.resources,
+      power: blade.power,
+      health: blade.health,
+    });
     this.emit({ kind: 'added', blade: spec.id });
   }
 
   /** The blade in a chassis slot: a slot holds one blade, as in a real enclosure. */
   bladeAt(location: BladeLocation): BladeRecord | undefined {
-    return Object.values(this.state.blades).find((b) => b.location?.chassis === location.chassis && b.location?.slot === location.slot);
+    return Object.values(this.state.blades).find(
+      (b) => b.location?.chassis === location.chassis && b.location?.slot === location.slot,
+    );
   }
 
   addWorkload(spec: FakeWorkloadSpec): void {
@@ -241,7 +256,13 @@ export function toCheckpoint(record: CheckpointRecord): Checkpoint {
 export function checkpointIdOf(data: string): string | null {
   try {
     const parsed = JSON.parse(data) as unknown;
-    if (typeof parsed === 'object' && parsed !== null && 'checkpoint' in parsed && typeof parsed.checkpoint === 'string') return parsed.checkpoint;
+    if (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      'checkpoint' in parsed &&
+      typeof parsed.checkpoint === 'string'
+    )
+      return parsed.checkpoint;
   } catch {
     // Not JSON: not a checkpoint this world wrote.
   }

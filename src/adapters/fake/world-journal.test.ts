@@ -46,12 +46,20 @@ describe('the world change log', () => {
 
   it('reads back what the writer holds after any sequence of changes, through compactions', () => {
     const op = fc.oneof(
-      fc.record({ kind: fc.constant('health' as const), blade: fc.integer({ min: 0, max: 5 }), health: fc.constantFrom('ok', 'warning', 'critical') }),
+      fc.record({
+        kind: fc.constant('health' as const),
+        blade: fc.integer({ min: 0, max: 5 }),
+        health: fc.constantFrom('ok', 'warning', 'critical'),
+      }),
       fc.record({ kind: fc.constant('fail' as const), blade: fc.integer({ min: 0, max: 5 }) }),
       fc.record({ kind: fc.constant('repair' as const), blade: fc.integer({ min: 0, max: 5 }) }),
       fc.record({ kind: fc.constant('add' as const), blade: fc.integer({ min: 6, max: 40 }) }),
       fc.record({ kind: fc.constant('remove' as const), blade: fc.integer({ min: 0, max: 40 }) }),
-      fc.record({ kind: fc.constant('migratable' as const), from: fc.integer({ min: 0, max: 5 }), allowed: fc.constantFrom(true, false, null) }),
+      fc.record({
+        kind: fc.constant('migratable' as const),
+        from: fc.integer({ min: 0, max: 5 }),
+        allowed: fc.constantFrom(true, false, null),
+      }),
       fc.record({ kind: fc.constant('checkpoint' as const) }),
       fc.record({ kind: fc.constant('compact' as const), keep: fc.integer({ min: 0, max: 5 }) }),
     );
@@ -104,7 +112,9 @@ describe('the world change log', () => {
         world.addBlade({ id: 'n' + i, resources: { n: i } });
         process.stdout.write(i + '\\n');
       }`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.setEncoding('utf8');
     await new Promise<void>((resolve) => {
@@ -116,7 +126,10 @@ describe('the world change log', () => {
     });
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
-    const acknowledged = out.split('\n').filter((line) => /^\d+$/.test(line)).map(Number);
+    const acknowledged = out
+      .split('\n')
+      .filter((line) => /^\d+$/.test(line))
+      .map(Number);
     const last = acknowledged.at(-1)!;
     expect(existsSync(logFileOf(file))).toBe(true);
     const world = FakeWorld.load(file, new ManualClock(0));

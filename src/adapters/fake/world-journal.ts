@@ -6,7 +6,16 @@
 // change was never acknowledged. When the log outgrows the snapshot, the snapshot is rewritten atomically with the
 // sequence number of the last line it holds, then the log is emptied; a kill between the two leaves lines that
 // the snapshot already holds, which reading skips by their numbers.
-import { closeSync, existsSync, fdatasyncSync, ftruncateSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fdatasyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { writeAtomically } from './world-file.js';
 import type { HistoryEntry, WorldState } from './world-state.js';
 
@@ -79,7 +88,10 @@ export class WorldJournal {
   /** Keys of each map read or written since the last commit: the records that may have changed. */
   readonly #touched = Object.fromEntries(MAPS.map((m) => [m, new Set<string>()])) as Record<MapName, Set<string>>;
   /** The JSON of each record as the file holds it. */
-  readonly #written = Object.fromEntries(MAPS.map((m) => [m, new Map<string, string>()])) as Record<MapName, Map<string, string>>;
+  readonly #written = Object.fromEntries(MAPS.map((m) => [m, new Map<string, string>()])) as Record<
+    MapName,
+    Map<string, string>
+  >;
   #historyCount = 0;
   #historyLast: HistoryEntry | undefined;
   #nextCheckpoint: number;
@@ -98,7 +110,8 @@ export class WorldJournal {
     this.#needsSnapshot = true;
     if (seq !== null) {
       // What was read is what the file holds: remember it, and start a fresh snapshot on the first change.
-      for (const map of MAPS) for (const [key, value] of Object.entries(state[map])) this.#written[map].set(key, JSON.stringify(value));
+      for (const map of MAPS)
+        for (const [key, value] of Object.entries(state[map])) this.#written[map].set(key, JSON.stringify(value));
       this.#historyCount = state.history.length;
       this.#historyLast = state.history.at(-1);
     }
@@ -108,7 +121,8 @@ export class WorldJournal {
   tracked(): WorldState {
     const proxies = Object.fromEntries(MAPS.map((map) => [map, this.#track(map, this.#raw[map] as Records)]));
     return new Proxy(this.#raw, {
-      get: (target, key, receiver) => (typeof key === 'string' && key in proxies ? proxies[key] : Reflect.get(target, key, receiver)),
+      get: (target, key, receiver) =>
+        typeof key === 'string' && key in proxies ? proxies[key] : Reflect.get(target, key, receiver),
     });
   }
 

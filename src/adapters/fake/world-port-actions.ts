@@ -50,7 +50,12 @@ export class WorldPortActions extends WorldView {
 
   startRun(workload: string, blade: string, sequence: number, how: StartHow, checkpoint: string | null): void {
     this.core.mutate(() => {
-      this.core.workload(workload).execution = { state: 'running', blade, since: this.core.clock.now(), base: sequence };
+      this.core.workload(workload).execution = {
+        state: 'running',
+        blade,
+        since: this.core.clock.now(),
+        base: sequence,
+      };
       this.core.record({ kind: 'started', workload, blade, sequence, how, checkpoint });
     });
   }

@@ -33,7 +33,12 @@ export interface BladeRecord {
  */
 export type Execution =
   | { readonly state: 'running'; readonly blade: string; readonly since: number; readonly base: number }
-  | { readonly state: 'stopped'; readonly blade: string | null; readonly sequence: number; readonly stateKept: boolean };
+  | {
+      readonly state: 'stopped';
+      readonly blade: string | null;
+      readonly sequence: number;
+      readonly stateKept: boolean;
+    };
 
 export interface WorkloadRecord {
   readonly id: string;
@@ -85,7 +90,12 @@ export type HistoryEntry =
   | { readonly at: number; readonly kind: 'power-effective'; readonly blade: string; readonly power: PowerState }
   | { readonly at: number; readonly kind: 'health'; readonly blade: string; readonly health: BladeHealth }
   | { readonly at: number; readonly kind: 'reachable'; readonly blade: string; readonly reachable: Reachability }
-  | { readonly at: number; readonly kind: 'fault'; readonly blade: string; readonly fault: 'fail' | 'refuse-power-on' | 'repair' | 'power-loss' | 'restart' | 'workload-crash' }
+  | {
+      readonly at: number;
+      readonly kind: 'fault';
+      readonly blade: string;
+      readonly fault: 'fail' | 'refuse-power-on' | 'repair' | 'power-loss' | 'restart' | 'workload-crash';
+    }
   | { readonly at: number; readonly kind: 'workload-added'; readonly workload: string }
   | {
       readonly at: number;
@@ -114,8 +124,21 @@ export type HistoryEntry =
       readonly checkpoint: string;
       readonly by: 'capture' | 'snapshot';
     }
-  | { readonly at: number; readonly kind: 'migrated'; readonly workload: string; readonly from: string; readonly to: string; readonly sequence: number }
-  | { readonly at: number; readonly kind: 'attached'; readonly workload: string; readonly blade: string; readonly previous: string | null }
+  | {
+      readonly at: number;
+      readonly kind: 'migrated';
+      readonly workload: string;
+      readonly from: string;
+      readonly to: string;
+      readonly sequence: number;
+    }
+  | {
+      readonly at: number;
+      readonly kind: 'attached';
+      readonly workload: string;
+      readonly blade: string;
+      readonly previous: string | null;
+    }
   | { readonly at: number; readonly kind: 'detached'; readonly workload: string; readonly blade: string }
   | { readonly at: number; readonly kind: 'outlet'; readonly blade: string; readonly power: PowerState }
   | {
@@ -153,7 +176,6 @@ export interface FakeWorkloadSpec {
   /** Map its storage to `blade` too; default true when `blade` is given. */
   readonly attached?: boolean;
 }
-
 
 export interface WorldState {
   readonly version: 1;

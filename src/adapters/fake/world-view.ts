@@ -72,7 +72,17 @@ export class WorldView {
       const startSequence = e.state === 'running' ? e.base : null;
       const { requirements, source } = w;
       const sequence = this.core.sequence(e);
-      return { id, requirements, source, samples: [...w.samples], state: e.state, blade: e.blade, sequence, stateKept, startSequence };
+      return {
+        id,
+        requirements,
+        source,
+        samples: [...w.samples],
+        state: e.state,
+        blade: e.blade,
+        sequence,
+        stateKept,
+        startSequence,
+      };
     });
   }
 

@@ -66,7 +66,9 @@ describe('FakeWorld persistence', () => {
     expect(early.blade('A')?.power).toBe('on');
     const late = FakeWorld.load(file, new ManualClock(80));
     expect(late.blade('A')?.power).toBe('off');
-    expect(late.history().filter((e) => e.kind === 'power-effective')).toEqual([{ at: 50, kind: 'power-effective', blade: 'A', power: 'off' }]);
+    expect(late.history().filter((e) => e.kind === 'power-effective')).toEqual([
+      { at: 50, kind: 'power-effective', blade: 'A', power: 'off' },
+    ]);
     // The workload stopped when the power went, not when someone looked.
     expect(late.workload('W1')).toMatchObject({ state: 'stopped', blade: 'A', sequence: 5, stateKept: false });
   });
@@ -133,7 +135,12 @@ describe('FakeWorld time and power', () => {
 
   it('a sequence grows one per tick while running and freezes when stopped', async () => {
     const clock = new ManualClock(0);
-    const world = new FakeWorld({ clock, tickMs: 10, blades: [{ id: 'A', resources: x86 }], workloads: [{ id: 'W', requirements: {}, blade: 'A', sequence: 7 }] });
+    const world = new FakeWorld({
+      clock,
+      tickMs: 10,
+      blades: [{ id: 'A', resources: x86 }],
+      workloads: [{ id: 'W', requirements: {}, blade: 'A', sequence: 7 }],
+    });
     clock.advance(95);
     expect(world.sequenceOf('W')).toBe(16);
     const checkpoint = await new FakeWorkloads(world).capture('W', 'A');
@@ -146,13 +153,21 @@ describe('FakeWorld time and power', () => {
 describe('FakeWorld compaction', () => {
   it('keeps the newest checkpoints of each workload and the newest history entries', () => {
     const clock = new ManualClock(0);
-    const world = new FakeWorld({ clock, tickMs: 10, blades: [{ id: 'A', resources: x86 }], workloads: [{ id: 'W1', requirements: {}, blade: 'A' }] });
+    const world = new FakeWorld({
+      clock,
+      tickMs: 10,
+      blades: [{ id: 'A', resources: x86 }],
+      workloads: [{ id: 'W1', requirements: {}, blade: 'A' }],
+    });
     const taken = [1, 2, 3, 4].map(() => {
       clock.advance(100);
       return world.checkpoint('W1');
     });
     const before = world.history().length;
-    expect(world.compact({ checkpointsPerWorkload: 2, historyEntries: 3 })).toEqual({ checkpoints: 2, history: before - 3 });
+    expect(world.compact({ checkpointsPerWorkload: 2, historyEntries: 3 })).toEqual({
+      checkpoints: 2,
+      history: before - 3,
+    });
     expect(world.history()).toHaveLength(3);
     expect(world.latestCheckpoint('W1')).toEqual(taken[3]);
     expect(world.checkpointRecord('cp-1')).toBeUndefined();

@@ -39,8 +39,11 @@ export interface FakeWorldOptions {
 export class FakeWorld extends WorldPortActions {
   /** `restored` is for FakeWorld.load: the state read back from the file. */
   constructor(options: FakeWorldOptions = {}, restored?: WorldState, restoredSeq?: number) {
-    const state = restored ?? emptyState(options.tickMs ?? 10, options.unreachableDelayMs ?? 20, options.powerDelayMs ?? 0);
-    super(new WorldCore(options.clock ?? systemClock, options.file ?? null, state, restored ? (restoredSeq ?? 0) : null));
+    const state =
+      restored ?? emptyState(options.tickMs ?? 10, options.unreachableDelayMs ?? 20, options.powerDelayMs ?? 0);
+    super(
+      new WorldCore(options.clock ?? systemClock, options.file ?? null, state, restored ? (restoredSeq ?? 0) : null),
+    );
     const additions = (options.blades?.length ?? 0) + (options.workloads?.length ?? 0);
     // A reloaded world is written back only when it changed (a due power change, additions): loading is no mutation.
     if (restored && additions === 0) {
@@ -208,11 +211,15 @@ export class FakeWorld extends WorldPortActions {
    * workload and the newest history entries survive; returns how many of each were dropped. A restore from a dropped
    * checkpoint is refused as unknown. (Added for `cascade serve`, whose emulator runs for days.)
    */
-  compact(keep: { readonly checkpointsPerWorkload: number; readonly historyEntries: number }): { checkpoints: number; history: number } {
+  compact(keep: { readonly checkpointsPerWorkload: number; readonly historyEntries: number }): {
+    checkpoints: number;
+    history: number;
+  } {
     return this.core.mutate(() => {
       const state = this.core.state;
       const byWorkload = new Map<string, CheckpointRecord[]>();
-      for (const c of Object.values(state.checkpoints)) byWorkload.set(c.workload, [...(byWorkload.get(c.workload) ?? []), c]);
+      for (const c of Object.values(state.checkpoints))
+        byWorkload.set(c.workload, [...(byWorkload.get(c.workload) ?? []), c]);
       let checkpoints = 0;
       for (const list of byWorkload.values()) {
         list.sort((a, b) => b.at - a.at || b.sequence - a.sequence);
@@ -265,12 +272,17 @@ export class FakeWorld extends WorldPortActions {
       delete this.core.state.attachments[workload];
       this.core.record({ kind: 'detached', workload, blade });
       const w = this.core.workload(workload);
-      if (w.execution.state === 'running' && w.execution.blade === blade) this.core.stop(w, w.execution, 'storage-revoked', this.core.clock.now());
+      if (w.execution.state === 'running' && w.execution.blade === blade)
+        this.core.stop(w, w.execution, 'storage-revoked', this.core.clock.now());
     });
   }
 
   /** The workloads whose storage is mapped to the blade. */
   attachedOn(blade: string): string[] {
-    return this.core.read(() => Object.entries(this.core.state.attachments).filter(([, b]) => b === blade).map(([w]) => w));
+    return this.core.read(() =>
+      Object.entries(this.core.state.attachments)
+        .filter(([, b]) => b === blade)
+        .map(([w]) => w),
+    );
   }
 }

@@ -35,26 +35,70 @@ async function emulated(): Promise<Emulated> {
     workloads: [{ id: 'W1', requirements: { cpuCount: 8 }, blade: 'c1s1' }],
   });
   const emulator = await startEmulator({ world, controlToken: null });
-  const client = new RedfishClient({ url: emulator.url, ...emulator.credentials, name: 'emulator', timeoutMs: 1_000, retries: 0 });
-  return { world, emulator, client, close: async () => { await client.close(); await emulator.close(); } };
+  const client = new RedfishClient({
+    url: emulator.url,
+    ...emulator.credentials,
+    name: 'emulator',
+    timeoutMs: 1_000,
+    retries: 0,
+  });
+  return {
+    world,
+    emulator,
+    client,
+    close: async () => {
+      await client.close();
+      await emulator.close();
+    },
+  };
 }
 
-const poweredOff = (world: FakeWorld) => async (): Promise<boolean> => world.blade('c1s1')?.power === 'off' && world.occupant('c1s1') === null;
+const poweredOff = (world: FakeWorld) => async (): Promise<boolean> =>
+  world.blade('c1s1')?.power === 'off' && world.occupant('c1s1') === null;
 
 fenceContract('bmc of an emulated blade (Redfish)', async (): Promise<FenceSetup> => {
   const e = await emulated();
-  const hardware = new RedfishHardware({ url: e.emulator.url, ...e.emulator.credentials, timeoutMs: 1_000, retries: 0 });
+  const hardware = new RedfishHardware({
+    url: e.emulator.url,
+    ...e.emulator.credentials,
+    timeoutMs: 1_000,
+    retries: 0,
+  });
   return {
-    device: new BmcFence(hardware), address: 'c1s1', unknown: 'no-such-blade-7f3a', deadlineMs: 5_000, cutOff: poweredOff(e.world),
-    cleanup: async () => { await hardware.close(); await e.close(); },
+    device: new BmcFence(hardware),
+    address: 'c1s1',
+    unknown: 'no-such-blade-7f3a',
+    deadlineMs: 5_000,
+    cutOff: poweredOff(e.world),
+    cleanup: async () => {
+      await hardware.close();
+      await e.close();
+    },
   };
 });
 
 // The independent levels answer while the blade's own BMC hangs: that is what they are for.
-const levels: readonly { name: string; make: (c: RedfishClient) => FenceDevice; address: string; unknown: string; storage?: true }[] = [
-  { name: 'enclosure', make: (c) => new RedfishEnclosureFence('enclosure emulator', c), address: 'Blade-c1s1', unknown: 'Blade-nope-7f3a' },
+const levels: readonly {
+  name: string;
+  make: (c: RedfishClient) => FenceDevice;
+  address: string;
+  unknown: string;
+  storage?: true;
+}[] = [
+  {
+    name: 'enclosure',
+    make: (c) => new RedfishEnclosureFence('enclosure emulator', c),
+    address: 'Blade-c1s1',
+    unknown: 'Blade-nope-7f3a',
+  },
   { name: 'pdu', make: (c) => new RedfishPduFence('pdu emulator', c), address: 'c1/1', unknown: 'c1/97' },
-  { name: 'storage', make: (c) => new RedfishSanFence('san emulator', c), address: initiatorOf('c1s1'), unknown: 'iqn.2026-12.test:nope-7f3a', storage: true },
+  {
+    name: 'storage',
+    make: (c) => new RedfishSanFence('san emulator', c),
+    address: initiatorOf('c1s1'),
+    unknown: 'iqn.2026-12.test:nope-7f3a',
+    storage: true,
+  },
 ];
 for (const level of levels) {
   fenceContract(`${level.name} of the emulated data center (Redfish), BMC hung`, async (): Promise<FenceSetup> => {
@@ -63,7 +107,14 @@ for (const level of levels) {
     const cutOff = level.storage
       ? async () => e.world.attachedTo('W1') === null && e.world.occupant('c1s1') === null
       : poweredOff(e.world);
-    return { device: level.make(e.client), address: level.address, unknown: level.unknown, deadlineMs: 5_000, cutOff, cleanup: () => e.close() };
+    return {
+      device: level.make(e.client),
+      address: level.address,
+      unknown: level.unknown,
+      deadlineMs: 5_000,
+      cutOff,
+      cleanup: () => e.close(),
+    };
   });
 }
 
@@ -73,8 +124,16 @@ for (const Fake of [FakePdu, FakeSan]) {
       blades: [{ id: 'A', resources: x86 }],
       workloads: [{ id: 'W1', requirements: { cpuCount: 8 }, blade: 'A' }],
     });
-    const cutOff = async (): Promise<boolean> => world.occupant('A') === null && (Fake === FakeSan ? world.attachedTo('W1') === null : world.blade('A')?.power === 'off');
-    return { device: new Fake('fake', world), address: 'A', unknown: 'no-such-blade-7f3a', cutOff, cleanup: async () => {} };
+    const cutOff = async (): Promise<boolean> =>
+      world.occupant('A') === null &&
+      (Fake === FakeSan ? world.attachedTo('W1') === null : world.blade('A')?.power === 'off');
+    return {
+      device: new Fake('fake', world),
+      address: 'A',
+      unknown: 'no-such-blade-7f3a',
+      cutOff,
+      cleanup: async () => {},
+    };
   });
 }
 
@@ -101,7 +160,9 @@ describe('emulated fencing devices that fail', () => {
       expect(await enclosure.fence('Blade-c1s1')).toContain('204');
       expect((await enclosure.read('Blade-c1s1')).fenced).toBe(false);
       e.emulator.fencing.set('storage', 'c1s1', 'unreachable');
-      await expect(new RedfishSanFence('san emulator', e.client).fence(initiatorOf('c1s1'))).rejects.toThrow(/san emulator: .*503/);
+      await expect(new RedfishSanFence('san emulator', e.client).fence(initiatorOf('c1s1'))).rejects.toThrow(
+        /san emulator: .*503/,
+      );
       expect(e.world.attachedTo('W1')).toBe('c1s1');
     } finally {
       await e.close();
@@ -116,25 +177,44 @@ const B = 'iqn.2026-12.io.cascade.test:blade-b';
 describe.skipIf(skipTgt !== null)('tgt', () => {
   fenceContract('storage on a real tgtd (proven with iscsi-inq)', async (): Promise<FenceSetup> => {
     const tgt = await startTgt({ W1: A });
-    const san = new TgtSan({ name: 'san tgt', controlPort: tgt.controlPort, initiators: { A, B }, targets: tgt.targets });
+    const san = new TgtSan({
+      name: 'san tgt',
+      controlPort: tgt.controlPort,
+      initiators: { A, B },
+      targets: tgt.targets,
+    });
     expect(await tgt.sees(A, 'W1'), 'A sees its LUN before the fence').toBe(true);
     return {
-      device: san, address: A, unknown: 'iqn.2026-12.io.cascade.test:nope-7f3a', deadlineMs: 5_000,
-      cutOff: async () => !(await tgt.sees(A, 'W1')), cleanup: () => tgt.stop(),
+      device: san,
+      address: A,
+      unknown: 'iqn.2026-12.io.cascade.test:nope-7f3a',
+      deadlineMs: 5_000,
+      cutOff: async () => !(await tgt.sees(A, 'W1')),
+      cleanup: () => tgt.stop(),
     };
   });
 
   // Boot storage moves through the same SAN: the target blade's initiator bound, the old one unbound.
   storageContract('boot LUNs on a real tgtd', async () => {
     const tgt = await startTgt({ W1: A });
-    const san = new TgtSan({ name: 'san tgt', controlPort: tgt.controlPort, initiators: { A, B }, targets: tgt.targets });
+    const san = new TgtSan({
+      name: 'san tgt',
+      controlPort: tgt.controlPort,
+      initiators: { A, B },
+      targets: tgt.targets,
+    });
     return { port: san, workload: 'W1', blades: ['A', 'B'], cleanup: () => tgt.stop() };
   });
 
   it('attach moves what each initiator can log in to', async () => {
     const tgt = await startTgt({ W1: A });
     try {
-      const san = new TgtSan({ name: 'san tgt', controlPort: tgt.controlPort, initiators: { A, B }, targets: tgt.targets });
+      const san = new TgtSan({
+        name: 'san tgt',
+        controlPort: tgt.controlPort,
+        initiators: { A, B },
+        targets: tgt.targets,
+      });
       await san.attach('W1', 'B');
       expect(await tgt.sees(B, 'W1')).toBe(true);
       expect(await tgt.sees(A, 'W1')).toBe(false);

@@ -107,7 +107,9 @@ export class RedfishSanFence extends RedfishFence {
     const bound: { path: string; initiators: string[] }[] = [];
     for (const member of members(list)) {
       const body = await this.client.get(member);
-      const initiators = members({ Members: ((body['Links'] as Json | undefined)?.['InitiatorEndpoints'] ?? []) as unknown });
+      const initiators = members({
+        Members: ((body['Links'] as Json | undefined)?.['InitiatorEndpoints'] ?? []) as unknown,
+      });
       if (initiators.includes(endpoint)) bound.push({ path: member, initiators });
     }
     return bound;
@@ -117,7 +119,10 @@ export class RedfishSanFence extends RedfishFence {
     return about(this.name, iqn, async () => {
       const bound = await this.#bound(await this.#endpoint(iqn));
       const names = bound.map((b) => b.path.split('/').pop() ?? b.path);
-      return { fenced: bound.length === 0, shows: bound.length === 0 ? `${iqn} in no connection` : `${iqn} bound to ${names.join(', ')}` };
+      return {
+        fenced: bound.length === 0,
+        shows: bound.length === 0 ? `${iqn} in no connection` : `${iqn} bound to ${names.join(', ')}`,
+      };
     });
   }
 

@@ -66,13 +66,17 @@ export class TgtSan implements FenceDevice, StoragePort {
   }
 
   #known(iqn: string): void {
-    if (!Object.values(this.o.initiators).includes(iqn)) throw new Error(`${this.name}: initiator ${iqn} is not one of this SAN's initiators`);
+    if (!Object.values(this.o.initiators).includes(iqn))
+      throw new Error(`${this.name}: initiator ${iqn} is not one of this SAN's initiators`);
   }
 
   async read(iqn: string): Promise<FenceReading> {
     this.#known(iqn);
     const bound = (await this.targets()).filter((t) => t.acl.includes(iqn));
-    const shows = bound.length === 0 ? `${iqn} in no target's ACL` : `${iqn} in the ACL of ${bound.map((t) => `tid ${t.tid}`).join(', ')}`;
+    const shows =
+      bound.length === 0
+        ? `${iqn} in no target's ACL`
+        : `${iqn} in the ACL of ${bound.map((t) => `tid ${t.tid}`).join(', ')}`;
     return { fenced: bound.length === 0, shows };
   }
 
@@ -84,7 +88,10 @@ export class TgtSan implements FenceDevice, StoragePort {
   }
 
   #unbind(tid: number, iqn: string): Promise<string> {
-    return this.#tgtadm(['--op', 'unbind', '--mode', 'target', '--tid', String(tid), '--initiator-name', iqn], `unbind ${iqn} from tid ${tid}`);
+    return this.#tgtadm(
+      ['--op', 'unbind', '--mode', 'target', '--tid', String(tid), '--initiator-name', iqn],
+      `unbind ${iqn} from tid ${tid}`,
+    );
   }
 
   #tid(workload: string): number {
@@ -101,7 +108,10 @@ export class TgtSan implements FenceDevice, StoragePort {
     const target = (await this.targets()).find((t) => t.tid === tid);
     if (!target) throw new Error(`${this.name}: workload ${workload}: no target with tid ${tid}`);
     if (!target.acl.includes(iqn)) {
-      await this.#tgtadm(['--op', 'bind', '--mode', 'target', '--tid', String(tid), '--initiator-name', iqn], `bind ${iqn} to tid ${tid}`);
+      await this.#tgtadm(
+        ['--op', 'bind', '--mode', 'target', '--tid', String(tid), '--initiator-name', iqn],
+        `bind ${iqn} to tid ${tid}`,
+      );
     }
     for (const other of target.acl) if (other !== iqn) await this.#unbind(tid, other);
   }
@@ -110,7 +120,9 @@ export class TgtSan implements FenceDevice, StoragePort {
     const tid = this.o.targets?.[workload];
     if (tid === undefined) return null;
     const acl = (await this.targets()).find((t) => t.tid === tid)?.acl ?? [];
-    const blades = Object.entries(this.o.initiators).filter(([, iqn]) => acl.includes(iqn)).map(([blade]) => blade);
+    const blades = Object.entries(this.o.initiators)
+      .filter(([, iqn]) => acl.includes(iqn))
+      .map(([blade]) => blade);
     return blades.length === 1 ? blades[0]! : null;
   }
 }

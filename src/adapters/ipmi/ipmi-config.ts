@@ -5,7 +5,15 @@
 // listed here because IPMI cannot tell them.
 import { statSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { formatPath, nonEmpty, oneLine, parseConfig, positiveInt, strict, type ConfigResult } from '../driver-config.js';
+import {
+  formatPath,
+  nonEmpty,
+  oneLine,
+  parseConfig,
+  positiveInt,
+  strict,
+  type ConfigResult,
+} from '../driver-config.js';
 import { idSchema, withNumericQuantities } from '../../wire/ids.js';
 import type { IpmiBlade, IpmiHardwareOptions } from './ipmi-hardware.js';
 
@@ -13,19 +21,36 @@ const NON_NEGATIVE = 'expected a number >= 0';
 
 const credentialsSchema = strict({
   username: oneLine,
-  passwordEnv: z.string({ error: 'expected the name of an environment variable' }).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected the name of an environment variable' }).optional(),
+  passwordEnv: z
+    .string({ error: 'expected the name of an environment variable' })
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected the name of an environment variable' })
+    .optional(),
   passwordFile: oneLine.optional(),
-}).refine((c) => (c.passwordEnv === undefined) !== (c.passwordFile === undefined), { error: 'expected exactly one of passwordEnv, passwordFile' });
+}).refine((c) => (c.passwordEnv === undefined) !== (c.passwordFile === undefined), {
+  error: 'expected exactly one of passwordEnv, passwordFile',
+});
 
-const resourcesSchema = withNumericQuantities(z.record(
-  nonEmpty,
-  z.union([z.number({ error: NON_NEGATIVE }).min(0, { error: NON_NEGATIVE }), nonEmpty], { error: 'expected a number >= 0 or a non-empty string' }),
-  { error: 'expected a mapping of resource names to values' },
-));
+const resourcesSchema = withNumericQuantities(
+  z.record(
+    nonEmpty,
+    z.union([z.number({ error: NON_NEGATIVE }).min(0, { error: NON_NEGATIVE }), nonEmpty], {
+      error: 'expected a number >= 0 or a non-empty string',
+    }),
+    { error: 'expected a mapping of resource names to values' },
+  ),
+);
 
 const bladeSchema = strict({
   id: idSchema,
-  bmc: strict({ host: oneLine, port: z.number({ error: 'expected a port number' }).int().min(1).max(65535, { error: 'expected a port number' }).optional() }),
+  bmc: strict({
+    host: oneLine,
+    port: z
+      .number({ error: 'expected a port number' })
+      .int()
+      .min(1)
+      .max(65535, { error: 'expected a port number' })
+      .optional(),
+  }),
   credentials: credentialsSchema.optional(),
   resources: resourcesSchema,
   location: strict({ chassis: idSchema, slot: positiveInt }).optional(),
@@ -45,9 +70,15 @@ export const ipmiConfigSchema = strict({
 }).superRefine((config, ctx) => {
   const seen = new Set<string>();
   for (const [index, blade] of config.blades.entries()) {
-    if (seen.has(blade.id)) ctx.addIssue({ code: 'custom', path: ['blades', index, 'id'], message: `blade ${blade.id} is listed twice` });
+    if (seen.has(blade.id))
+      ctx.addIssue({ code: 'custom', path: ['blades', index, 'id'], message: `blade ${blade.id} is listed twice` });
     seen.add(blade.id);
-    if (!blade.credentials && !config.credentials) ctx.addIssue({ code: 'custom', path: ['blades', index, 'credentials'], message: 'required (or a default credentials section)' });
+    if (!blade.credentials && !config.credentials)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['blades', index, 'credentials'],
+        message: 'required (or a default credentials section)',
+      });
   }
 });
 
@@ -65,7 +96,11 @@ const systemSecrets: SecretSources = {
 };
 
 /** `prefix` names where the section sits in the site file, for the error path. */
-export function parseIpmiConfig(input: unknown, secrets: SecretSources = systemSecrets, prefix: readonly PropertyKey[] = ['ipmi']): ConfigResult<IpmiHardwareOptions> {
+export function parseIpmiConfig(
+  input: unknown,
+  secrets: SecretSources = systemSecrets,
+  prefix: readonly PropertyKey[] = ['ipmi'],
+): ConfigResult<IpmiHardwareOptions> {
   const parsed = parseConfig(ipmiConfigSchema, input, prefix);
   if (!parsed.ok) return parsed;
   const c = parsed.value;
@@ -75,11 +110,18 @@ export function parseIpmiConfig(input: unknown, secrets: SecretSources = systemS
     const path = own ? [...prefix, 'blades', index, 'credentials'] : [...prefix, 'credentials'];
     // The schema made sure one of the two exists.
     const password = resolvePassword((b.credentials ?? c.credentials) as CredentialsInput, secrets);
-    if (!password.ok) return { ok: false, error: { path: formatPath([...path, password.field]), message: password.message } };
+    if (!password.ok)
+      return { ok: false, error: { path: formatPath([...path, password.field]), message: password.message } };
     const username = (b.credentials ?? c.credentials)?.username ?? '';
     blades.push({
       id: b.id,
-      bmc: { host: b.bmc.host, port: b.bmc.port ?? 623, username, password: password.value, cipherSuite: c.cipherSuite ?? 3 },
+      bmc: {
+        host: b.bmc.host,
+        port: b.bmc.port ?? 623,
+        username,
+        password: password.value,
+        cipherSuite: c.cipherSuite ?? 3,
+      },
       resources: b.resources,
       ...(b.location ? { location: b.location } : {}),
     });
@@ -106,7 +148,8 @@ function resolvePassword(credentials: CredentialsInput, secrets: SecretSources):
   let value: string;
   if (credentials.passwordEnv !== undefined) {
     value = secrets.env[credentials.passwordEnv] ?? '';
-    if (value === '') return { ok: false, field: 'passwordEnv', message: `environment variable ${credentials.passwordEnv} is not set` };
+    if (value === '')
+      return { ok: false, field: 'passwordEnv', message: `environment variable ${credentials.passwordEnv} is not set` };
   } else {
     const file = credentials.passwordFile ?? '';
     let read: { text: string; mode: number };
@@ -115,11 +158,22 @@ function resolvePassword(credentials: CredentialsInput, secrets: SecretSources):
     } catch {
       return { ok: false, field: 'passwordFile', message: `cannot read ${file}` };
     }
-    if ((read.mode & 0o077) !== 0) return { ok: false, field: 'passwordFile', message: `${file} is readable by others: chmod 600 it` };
+    if ((read.mode & 0o077) !== 0)
+      return { ok: false, field: 'passwordFile', message: `${file} is readable by others: chmod 600 it` };
     value = read.text.replace(/\r?\n$/, '');
     if (value === '') return { ok: false, field: 'passwordFile', message: `${file} is empty` };
   }
-  if (/[\r\n\0]/.test(value)) return { ok: false, field: credentials.passwordEnv !== undefined ? 'passwordEnv' : 'passwordFile', message: 'the password holds a line break' };
-  if (Buffer.byteLength(value) > 20) return { ok: false, field: credentials.passwordEnv !== undefined ? 'passwordEnv' : 'passwordFile', message: 'the password is longer than IPMI 2.0 allows (20 bytes)' };
+  if (/[\r\n\0]/.test(value))
+    return {
+      ok: false,
+      field: credentials.passwordEnv !== undefined ? 'passwordEnv' : 'passwordFile',
+      message: 'the password holds a line break',
+    };
+  if (Buffer.byteLength(value) > 20)
+    return {
+      ok: false,
+      field: credentials.passwordEnv !== undefined ? 'passwordEnv' : 'passwordFile',
+      message: 'the password is longer than IPMI 2.0 allows (20 bytes)',
+    };
   return { ok: true, value };
 }

@@ -31,8 +31,17 @@ export class IpmiError extends Error {
  * IPMI v2 / RMCP+ session", whether the BMC refused or never answered.
  */
 export function classifyIpmitool(stderr: string): IpmiCode {
-  if (/RAKP 2 HMAC is invalid|unauthorized name|Insufficient privilege|invalid (user ?name|password)|Unauthorized/i.test(stderr)) return 'auth-refused';
-  if (/Get Auth Capabilities error|No response from remote controller|Unable to establish|Connection refused|No route to host|Name or service not known/i.test(stderr)) {
+  if (
+    /RAKP 2 HMAC is invalid|unauthorized name|Insufficient privilege|invalid (user ?name|password)|Unauthorized/i.test(
+      stderr,
+    )
+  )
+    return 'auth-refused';
+  if (
+    /Get Auth Capabilities error|No response from remote controller|Unable to establish|Connection refused|No route to host|Name or service not known/i.test(
+      stderr,
+    )
+  ) {
     return 'unreachable';
   }
   return 'command-failed';

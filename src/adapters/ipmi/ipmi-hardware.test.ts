@@ -15,7 +15,12 @@ const installed = peersInstalled('IPMI driver', ['ipmi_sim', 'ipmitool'], 'openi
 const RESOURCES = { memoryGiB: 256, cpuCount: 2, cpuArch: 'x86_64' };
 
 function bladeOf(bmc: SimBmc, password = bmc.password, username = bmc.username): IpmiBlade {
-  return { id: bmc.id, bmc: { host: '127.0.0.1', port: bmc.port, username, password, cipherSuite: 3 }, resources: RESOURCES, location: { chassis: 'c1', slot: 1 } };
+  return {
+    id: bmc.id,
+    bmc: { host: '127.0.0.1', port: bmc.port, username, password, cipherSuite: 3 },
+    resources: RESOURCES,
+    location: { chassis: 'c1', slot: 1 },
+  };
 }
 
 async function failure(promise: Promise<unknown>): Promise<IpmiError> {
@@ -58,8 +63,15 @@ describe.skipIf(!installed)('IPMI driver against ipmi_sim', () => {
     expect((await port.status('c1s1')).power).toBe('on');
     // A power cycle ends on: ipmi_sim switches it back on a second later.
     await port.powerCycle('c1s1');
-    await eventually(() => port.status('c1s1'), (s) => s.power === 'on', 10_000, 'on after a power cycle');
-    expect(await port.inventory()).toEqual([{ id: 'c1s1', resources: RESOURCES, location: { chassis: 'c1', slot: 1 } }]);
+    await eventually(
+      () => port.status('c1s1'),
+      (s) => s.power === 'on',
+      10_000,
+      'on after a power cycle',
+    );
+    expect(await port.inventory()).toEqual([
+      { id: 'c1s1', resources: RESOURCES, location: { chassis: 'c1', slot: 1 } },
+    ]);
   });
 
   it('says the credentials were refused, without the password, for a wrong password and for an unknown user', async () => {
@@ -84,21 +96,36 @@ describe.skipIf(!installed)('IPMI driver against ipmi_sim', () => {
     unsubscribe.push(port.subscribe((e) => events.push(e)));
     try {
       await bmc.setTemperature(150);
-      await eventually(() => Promise.resolve(events), (seen) => seen.some((e) => e.kind === 'health' && e.health === 'critical'), 10_000, 'critical health event');
+      await eventually(
+        () => Promise.resolve(events),
+        (seen) => seen.some((e) => e.kind === 'health' && e.health === 'critical'),
+        10_000,
+        'critical health event',
+      );
       const report = await port.healthReport('c1s1');
       expect(report.health).toBe('critical');
       expect(report.reasons).toContain('CPUTmp ucr (150 degrees C)');
-      expect(report.recentEvents.some((e) => e.sensor.includes('CPUTmp') && e.event === 'Upper Critical going high')).toBe(true);
+      expect(
+        report.recentEvents.some((e) => e.sensor.includes('CPUTmp') && e.event === 'Upper Critical going high'),
+      ).toBe(true);
     } finally {
       await bmc.setTemperature(48);
     }
-    await eventually(() => port.status('c1s1'), (s) => s.health === 'ok', 10_000, 'health back to ok');
+    await eventually(
+      () => port.status('c1s1'),
+      (s) => s.health === 'ok',
+      10_000,
+      'health back to ok',
+    );
   });
 
   it('keeps the password out of the process list: ipmitool gets it through its environment', async () => {
     const password = 'n0t-in-argv-91c2';
     // A port where nothing answers keeps ipmitool running long enough to look at it.
-    const silent = { ...bladeOf(bmc, password), bmc: { host: '127.0.0.1', port: 9, username: 'admin', password, cipherSuite: 3 } };
+    const silent = {
+      ...bladeOf(bmc, password),
+      bmc: { host: '127.0.0.1', port: 9, username: 'admin', password, cipherSuite: 3 },
+    };
     const port = new IpmiHardware({ blades: [silent], ...fast });
     const call = failure(port.status('c1s1'));
     const seen = await eventually(
@@ -126,7 +153,9 @@ function ipmitoolCommandLines(): string[] {
   const lines: string[] = [];
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
-      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a !== '');
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+        .split('\0')
+        .filter((a) => a !== '');
       if (argv[0]?.endsWith('ipmitool')) lines.push(`${argv.join(' ')} `);
     } catch {
       // the process ended meanwhile

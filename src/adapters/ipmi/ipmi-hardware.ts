@@ -5,7 +5,14 @@
 import type { BladeLocation, Resources } from '../../core/model.js';
 import type { BladeInventory, BladeStatus, HardwareEvent, HardwarePort, PowerState } from '../../ports/hardware.js';
 import { IpmiError } from './ipmi-error.js';
-import { judgeHealth, parseChassisStatus, parseSdr, parseSel, type HealthJudgement, type SelEntry } from './ipmi-readings.js';
+import {
+  judgeHealth,
+  parseChassisStatus,
+  parseSdr,
+  parseSel,
+  type HealthJudgement,
+  type SelEntry,
+} from './ipmi-readings.js';
 import { runIpmitool, type BmcTarget, type IpmitoolOptions } from './ipmitool.js';
 import { StatusPoller } from './status-poller.js';
 
@@ -67,7 +74,9 @@ export class IpmiHardware implements HardwarePort {
 
   /** From the configuration: IPMI has no inventory of resources or locations. */
   async inventory(): Promise<BladeInventory[]> {
-    return [...this.#blades.values()].map((b) => (b.location ? { id: b.id, resources: b.resources, location: b.location } : { id: b.id, resources: b.resources }));
+    return [...this.#blades.values()].map((b) =>
+      b.location ? { id: b.id, resources: b.resources, location: b.location } : { id: b.id, resources: b.resources },
+    );
   }
 
   async status(blade: string): Promise<BladeStatus> {
@@ -102,14 +111,22 @@ export class IpmiHardware implements HardwarePort {
     // -v: a refused login then says why; chassis status prints the same stdout with it.
     const chassisText = await this.#run(blade, ['chassis', 'status'], true);
     const chassis = parseChassisStatus(chassisText);
-    if (!chassis) throw new IpmiError('bad-output', `blade ${blade}: chassis status without a System Power line: ${JSON.stringify(chassisText.slice(0, 200))}`, blade);
+    if (!chassis)
+      throw new IpmiError(
+        'bad-output',
+        `blade ${blade}: chassis status without a System Power line: ${JSON.stringify(chassisText.slice(0, 200))}`,
+        blade,
+      );
     const sensors = this.#sensors ? parseSdr(await this.#run(blade, ['sdr', 'elist'])) : [];
     return { power: chassis.power, ...judgeHealth(chassis, sensors) };
   }
 
   #run(blade: string, command: readonly string[], verbose = false): Promise<string> {
     const known = this.#blades.get(blade);
-    if (!known) return Promise.reject(new IpmiError('unknown-blade', `blade ${blade}: unknown to the IPMI driver (not in the configuration)`, blade));
+    if (!known)
+      return Promise.reject(
+        new IpmiError('unknown-blade', `blade ${blade}: unknown to the IPMI driver (not in the configuration)`, blade),
+      );
     return runIpmitool(blade, known.bmc, command, this.#tool, verbose);
   }
 }

@@ -57,7 +57,13 @@ export function parseSel(text: string): SelEntry[] {
   for (const line of text.split('\n')) {
     const cells = line.split('|').map((c) => c.trim());
     if (cells.length < 5 || !/^[0-9a-f]+$/i.test(cells[0] ?? '')) continue;
-    entries.push({ id: cells[0] ?? '', when: `${cells[1] ?? ''} ${cells[2] ?? ''}`.trim(), sensor: cells[3] ?? '', event: cells[4] ?? '', direction: cells[5] ?? '' });
+    entries.push({
+      id: cells[0] ?? '',
+      when: `${cells[1] ?? ''} ${cells[2] ?? ''}`.trim(),
+      sensor: cells[3] ?? '',
+      event: cells[4] ?? '',
+      direction: cells[5] ?? '',
+    });
   }
   return entries;
 }

@@ -26,7 +26,12 @@ export interface IpmitoolOptions {
 }
 
 /** The arguments ipmitool gets: everything but the password, which travels in the environment. */
-export function ipmitoolArgs(target: BmcTarget, command: readonly string[], options: IpmitoolOptions, verbose: boolean): string[] {
+export function ipmitoolArgs(
+  target: BmcTarget,
+  command: readonly string[],
+  options: IpmitoolOptions,
+  verbose: boolean,
+): string[] {
   return [
     '-I',
     'lanplus',
@@ -52,7 +57,13 @@ export function ipmitoolArgs(target: BmcTarget, command: readonly string[], opti
  * Runs one ipmitool command and resolves with its stdout. `verbose` (-v) adds the reason of a refused login
  * to stderr; only commands whose stdout -v leaves unchanged (chassis ...) ask for it.
  */
-export function runIpmitool(blade: string, target: BmcTarget, command: readonly string[], options: IpmitoolOptions, verbose = false): Promise<string> {
+export function runIpmitool(
+  blade: string,
+  target: BmcTarget,
+  command: readonly string[],
+  options: IpmitoolOptions,
+  verbose = false,
+): Promise<string> {
   const binary = options.ipmitool ?? 'ipmitool';
   const what = `blade ${blade} (BMC ${target.host}:${target.port})`;
   return new Promise((resolve, reject) => {
@@ -71,13 +82,20 @@ export function runIpmitool(blade: string, target: BmcTarget, command: readonly 
     }, options.timeoutMs);
     child.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      if (error.code === 'ENOENT') reject(new IpmiError('not-installed', `${what}: ${binary} is not installed (apt-get install ipmitool)`, blade));
+      if (error.code === 'ENOENT')
+        reject(new IpmiError('not-installed', `${what}: ${binary} is not installed (apt-get install ipmitool)`, blade));
       else reject(new IpmiError('command-failed', `${what}: cannot run ${binary}: ${error.message}`, blade));
     });
     child.on('close', (code) => {
       clearTimeout(timer);
       if (timedOut) {
-        reject(new IpmiError('timeout', `${what}: \`${command.join(' ')}\` gave no answer within ${options.timeoutMs} ms`, blade));
+        reject(
+          new IpmiError(
+            'timeout',
+            `${what}: \`${command.join(' ')}\` gave no answer within ${options.timeoutMs} ms`,
+            blade,
+          ),
+        );
         return;
       }
       if (code === 0) {
@@ -86,8 +104,18 @@ export function runIpmitool(blade: string, target: BmcTarget, command: readonly 
       }
       const kind = classifyIpmitool(stderr);
       const said = redact(lastWords(stderr), target.password);
-      if (kind === 'auth-refused') reject(new IpmiError(kind, `${what}: the BMC refused the credentials of user ${target.username} (${said})`, blade));
-      else if (kind === 'unreachable') reject(new IpmiError(kind, `${what}: no IPMI session: the BMC does not answer, or refused the login (${said})`, blade));
+      if (kind === 'auth-refused')
+        reject(
+          new IpmiError(kind, `${what}: the BMC refused the credentials of user ${target.username} (${said})`, blade),
+        );
+      else if (kind === 'unreachable')
+        reject(
+          new IpmiError(
+            kind,
+            `${what}: no IPMI session: the BMC does not answer, or refused the login (${said})`,
+            blade,
+          ),
+        );
       else reject(new IpmiError(kind, `${what}: \`${command.join(' ')}\` failed: ${said}`, blade));
     });
   });
@@ -98,7 +126,11 @@ function lastWords(stderr: string): string {
   const lines = stderr
     .split('\n')
     .map((l) => l.trim().replace(/^>\s*/, ''))
-    .filter((l) => l !== '' && !/^(Loading IANA|Running Get VSO|Invalid completion code received: Invalid command|Discovered IPMB)/.test(l));
+    .filter(
+      (l) =>
+        l !== '' &&
+        !/^(Loading IANA|Running Get VSO|Invalid completion code received: Invalid command|Discovered IPMB)/.test(l),
+    );
   return lines.slice(-3).join('; ') || 'no message';
 }
 

@@ -19,20 +19,40 @@ describe('StatusPoller', () => {
     };
     // A was read by the driver before anyone subscribed: that reading is the baseline.
     const seed = new Map<string, BladeStatus>([['A', { power: 'off', health: 'ok' }]]);
-    const poller = new StatusPoller(() => [...now.keys()], read, () => seed, { intervalMs: 10, concurrency: 2 });
+    const poller = new StatusPoller(
+      () => [...now.keys()],
+      read,
+      () => seed,
+      { intervalMs: 10, concurrency: 2 },
+    );
     const events: HardwareEvent[] = [];
     const stop = poller.subscribe((e) => events.push(e));
-    await eventually(() => Promise.resolve(events), (e) => e.length >= 1, 5_000, 'A on');
+    await eventually(
+      () => Promise.resolve(events),
+      (e) => e.length >= 1,
+      5_000,
+      'A on',
+    );
     expect(events).toEqual([{ kind: 'power', blade: 'A', power: 'on' }]);
 
     now.set('B', 'silent');
-    await eventually(() => Promise.resolve(events), (e) => e.some((x) => x.kind === 'health' && x.blade === 'B'), 5_000, 'B unreachable');
+    await eventually(
+      () => Promise.resolve(events),
+      (e) => e.some((x) => x.kind === 'health' && x.blade === 'B'),
+      5_000,
+      'B unreachable',
+    );
     expect(events[1]).toEqual({ kind: 'health', blade: 'B', health: 'unreachable' });
     // Power 'unknown' is no power event.
     expect(events.filter((e) => e.kind === 'power')).toHaveLength(1);
 
     now.set('B', { power: 'off', health: 'critical' });
-    await eventually(() => Promise.resolve(events), (e) => e.some((x) => x.kind === 'health' && x.health === 'critical'), 5_000, 'B critical');
+    await eventually(
+      () => Promise.resolve(events),
+      (e) => e.some((x) => x.kind === 'health' && x.health === 'critical'),
+      5_000,
+      'B critical',
+    );
 
     stop();
     await poller.idle();

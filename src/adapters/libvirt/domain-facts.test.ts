@@ -28,7 +28,13 @@ Autostart:      disable`;
 
 describe('domain facts from virsh output', () => {
   it('reads dominfo: state, vCPUs, memory and CPU time in ms', () => {
-    expect(parseDominfo(DOMINFO)).toEqual({ state: 'running', vcpus: 4, maxMemoryKiB: 16777216, cpuTimeMs: 1795620867300, persistent: true });
+    expect(parseDominfo(DOMINFO)).toEqual({
+      state: 'running',
+      vcpus: 4,
+      maxMemoryKiB: 16777216,
+      cpuTimeMs: 1795620867300,
+      persistent: true,
+    });
     expect(() => parseDominfo('Name: W1')).toThrow(/CPU\(s\)/);
   });
 
@@ -38,9 +44,13 @@ describe('domain facts from virsh output', () => {
   });
 
   it('reads the disks and their capacities, leaving out cdroms', () => {
-    const targets = parseDiskTargets(' file   disk    vda   /var/lib/a.img\n file   cdrom   sda   /iso/x.iso\n block  disk    vdb   /dev/sdb');
+    const targets = parseDiskTargets(
+      ' file   disk    vda   /var/lib/a.img\n file   cdrom   sda   /iso/x.iso\n block  disk    vdb   /dev/sdb',
+    );
     expect(targets).toEqual(['vda', 'vdb']);
-    const capacities = parseBlockCapacities(' vda   1099506450432   1099511627776   1099511627776\n sda   1000   1000   1000');
+    const capacities = parseBlockCapacities(
+      ' vda   1099506450432   1099511627776   1099511627776\n sda   1000   1000   1000',
+    );
     expect(capacities.get('vda')).toBe(1099506450432);
   });
 
@@ -50,7 +60,8 @@ describe('domain facts from virsh output', () => {
   });
 
   it("reads the operator's requirements: quantities are numbers, attributes strings", () => {
-    const text = '<requirements>\n  <cascade:quantity name="gpuCount">2</cascade:quantity>\n  <attribute name="cpuModel">EPYC &amp; co</attribute>\n</requirements>';
+    const text =
+      '<requirements>\n  <cascade:quantity name="gpuCount">2</cascade:quantity>\n  <attribute name="cpuModel">EPYC &amp; co</attribute>\n</requirements>';
     expect(parseRequirementsMetadata(text)).toEqual({ ok: true, resources: { gpuCount: 2, cpuModel: 'EPYC & co' } });
     expect(parseRequirementsMetadata('<requirements><quantity name="gpuCount">-1</quantity></requirements>')).toEqual({
       ok: false,
@@ -61,12 +72,27 @@ describe('domain facts from virsh output', () => {
 
   it('turns facts into DESIGN requirements, the metadata overriding', () => {
     const info = parseDominfo(DOMINFO);
-    const requirements = requirementsOf({ info, arch: 'x86_64', diskBytes: [1e12, 5e11], declared: { gpuCount: 1, cpuCount: 2 } });
+    const requirements = requirementsOf({
+      info,
+      arch: 'x86_64',
+      diskBytes: [1e12, 5e11],
+      declared: { gpuCount: 1, cpuCount: 2 },
+    });
     // vCPUs are threads (Redfish's LogicalProcessorCount); the metadata's own cpuCount stays beside them.
-    expect(requirements).toEqual({ memoryGiB: 16, cpuThreads: 4, cpuCount: 2, storageTB: 1.5, cpuArch: 'x86_64', gpuCount: 1 });
+    expect(requirements).toEqual({
+      memoryGiB: 16,
+      cpuThreads: 4,
+      cpuCount: 2,
+      storageTB: 1.5,
+      cpuArch: 'x86_64',
+      gpuCount: 1,
+    });
     expect(requirementsOf({ info, arch: null, diskBytes: [], declared: {} })).toEqual({ memoryGiB: 16, cpuThreads: 4 });
     // A site whose vCPUs are pinned to whole cores says so (libvirt.vcpusAs: cpuCount).
-    expect(requirementsOf({ info, arch: null, diskBytes: [], declared: {} }, 'cpuCount')).toEqual({ memoryGiB: 16, cpuCount: 4 });
+    expect(requirementsOf({ info, arch: null, diskBytes: [], declared: {} }, 'cpuCount')).toEqual({
+      memoryGiB: 16,
+      cpuCount: 4,
+    });
   });
 
   it('keeps the sequence going across hypervisor processes through the run mark', () => {

@@ -74,13 +74,16 @@ const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
  * The operator's requirements in <metadata>: `<quantity name="gpuCount">1</quantity>` (a number >= 0) and
  * `<attribute name="cpuModel">POWER9</attribute>` (a string that must be equal). Bad entries are an error naming them.
  */
-export function parseRequirementsMetadata(text: string): { ok: true; resources: Resources } | { ok: false; message: string } {
+export function parseRequirementsMetadata(
+  text: string,
+): { ok: true; resources: Resources } | { ok: false; message: string } {
   const resources: Record<string, number | string> = {};
   const entry = /<(?:[\w-]+:)?(quantity|attribute)\s+name="([^"]*)"\s*>([^<]*)<\/(?:[\w-]+:)?(?:quantity|attribute)>/g;
   for (const [, kind, rawName, rawValue] of text.matchAll(entry)) {
     const name = unescapeXml(rawName ?? '');
     const value = unescapeXml(rawValue ?? '').trim();
-    if (!NAME.test(name)) return { ok: false, message: `metadata ${kind} name ${JSON.stringify(name)}: expected a name like memoryGiB` };
+    if (!NAME.test(name))
+      return { ok: false, message: `metadata ${kind} name ${JSON.stringify(name)}: expected a name like memoryGiB` };
     if (kind === 'attribute') {
       resources[name] = value;
       continue;
@@ -132,7 +135,11 @@ export interface RunMark {
   readonly start: number;
 }
 
-const runMarkSchema = z.object({ base: z.number().int().min(0), origin: z.number().int().min(0), start: z.number().int().min(0) });
+const runMarkSchema = z.object({
+  base: z.number().int().min(0),
+  origin: z.number().int().min(0),
+  start: z.number().int().min(0),
+});
 
 export function formatRunMark(mark: RunMark): string {
   return `<run base="${mark.base}" origin="${mark.origin}" start="${mark.start}"/>`;

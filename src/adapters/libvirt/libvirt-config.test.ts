@@ -16,7 +16,13 @@ describe('libvirt site configuration', () => {
     const parsed = parseLibvirtConfig(good);
     expect(parsed).toEqual({
       ok: true,
-      value: { stateDir: '/srv/cascade/libvirt', hosts: [{ blade: 'c1s1', uri: 'qemu+ssh://root@c1s1/system', migration: { group: 'epyc-gen3' } }, { blade: 'c1s2', uri: 'qemu+ssh://root@c1s2/system' }] },
+      value: {
+        stateDir: '/srv/cascade/libvirt',
+        hosts: [
+          { blade: 'c1s1', uri: 'qemu+ssh://root@c1s1/system', migration: { group: 'epyc-gen3' } },
+          { blade: 'c1s2', uri: 'qemu+ssh://root@c1s2/system' },
+        ],
+      },
     });
   });
 
@@ -27,11 +33,17 @@ describe('libvirt site configuration', () => {
       return formatConfigError(parsed.error);
     };
     expect(message({ ...good, stateDir: undefined })).toBe('libvirt.stateDir: required');
-    expect(message({ ...good, hosts: [{ blade: 'x', uri: 'qemu:///system\nquit' }] })).toBe('libvirt.hosts[0].uri: expected one line');
-    expect(message({ ...good, hosts: [good.hosts[1], good.hosts[1]] })).toBe('libvirt.hosts[1].blade: blade c1s2 is listed twice');
+    expect(message({ ...good, hosts: [{ blade: 'x', uri: 'qemu:///system\nquit' }] })).toBe(
+      'libvirt.hosts[0].uri: expected one line',
+    );
+    expect(message({ ...good, hosts: [good.hosts[1], good.hosts[1]] })).toBe(
+      'libvirt.hosts[1].blade: blade c1s2 is listed twice',
+    );
     expect(message({ ...good, hosts: [{ blade: 'x', uri: 'test:///x.xml', migrate: true }] })).toBe(
       'libvirt.hosts[0].migrate: unknown key; expected one of blade, uri, migration',
     );
-    expect(message({ ...good, driver: 'xen' })).toBe('libvirt.driver: unknown key; expected one of virsh, stateDir, callTimeoutMs, vcpusAs, hosts');
+    expect(message({ ...good, driver: 'xen' })).toBe(
+      'libvirt.driver: unknown key; expected one of virsh, stateDir, callTimeoutMs, vcpusAs, hosts',
+    );
   });
 });

@@ -18,7 +18,8 @@ export const libvirtConfigSchema = strict({
 }).superRefine((config, ctx) => {
   const seen = new Set<string>();
   for (const [index, host] of config.hosts.entries()) {
-    if (seen.has(host.blade)) ctx.addIssue({ code: 'custom', path: ['hosts', index, 'blade'], message: `blade ${host.blade} is listed twice` });
+    if (seen.has(host.blade))
+      ctx.addIssue({ code: 'custom', path: ['hosts', index, 'blade'], message: `blade ${host.blade} is listed twice` });
     seen.add(host.blade);
   }
 });
@@ -26,7 +27,10 @@ export const libvirtConfigSchema = strict({
 export type LibvirtConfig = z.infer<typeof libvirtConfigSchema>;
 
 /** `prefix` names where the section sits in the site file, for the error path. */
-export function parseLibvirtConfig(input: unknown, prefix: readonly PropertyKey[] = ['libvirt']): ConfigResult<LibvirtWorkloadsOptions> {
+export function parseLibvirtConfig(
+  input: unknown,
+  prefix: readonly PropertyKey[] = ['libvirt'],
+): ConfigResult<LibvirtWorkloadsOptions> {
   const parsed = parseConfig(libvirtConfigSchema, input, prefix);
   if (!parsed.ok) return parsed;
   const c = parsed.value;

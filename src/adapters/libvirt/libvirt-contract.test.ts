@@ -9,7 +9,12 @@ const installed = peersInstalled('libvirt driver contract', ['virsh'], 'libvirt-
 
 describe.skipIf(!installed)('libvirt driver against the test driver', () => {
   workloadsContract('libvirt (test driver)', async () => {
-    const files = writeTestHosts([{ blade: 'home', domains: [{ name: 'W1', memoryGiB: 16, vcpus: 4 }] }, { blade: 'spare1' }, { blade: 'spare2' }, { blade: 'spare3' }]);
+    const files = writeTestHosts([
+      { blade: 'home', domains: [{ name: 'W1', memoryGiB: 16, vcpus: 4 }] },
+      { blade: 'spare1' },
+      { blade: 'spare2' },
+      { blade: 'spare3' },
+    ]);
     const port = new LibvirtWorkloads({ hosts: files.hosts, stateDir: files.stateDir, callTimeoutMs: 20_000 });
     return {
       port,

@@ -44,8 +44,17 @@ export class LibvirtError extends Error {
 export function classifyVirshError(text: string): VirshFailure {
   if (/metadata not found/i.test(text)) return 'no-metadata';
   if (/failed to get domain|Domain not found|no domain with matching/i.test(text)) return 'no-domain';
-  if (/not supported by the connection driver|unsupported flags|unsupported configuration|Operation not supported/i.test(text)) return 'unsupported';
-  if (/failed to connect|no valid connection|Cannot recv data|End of file while reading|unable to connect|Connection reset|Connection refused/i.test(text)) {
+  if (
+    /not supported by the connection driver|unsupported flags|unsupported configuration|Operation not supported/i.test(
+      text,
+    )
+  )
+    return 'unsupported';
+  if (
+    /failed to connect|no valid connection|Cannot recv data|End of file while reading|unable to connect|Connection reset|Connection refused/i.test(
+      text,
+    )
+  ) {
     return 'unreachable';
   }
   return 'command-failed';

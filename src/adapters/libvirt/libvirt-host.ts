@@ -103,12 +103,21 @@ export class LibvirtHost {
     const info = await this.info(domain);
     const arch = parseArch(await this.run(['dumpxml', domain, '--xpath', '/domain/os/type/@arch']).catch(() => ''));
     const targets = parseDiskTargets(await this.run(['domblklist', domain, '--details']));
-    const capacities = targets.length > 0 ? parseBlockCapacities(await this.run(['domblkinfo', domain, '--all'])) : new Map<string, number>();
+    const capacities =
+      targets.length > 0
+        ? parseBlockCapacities(await this.run(['domblkinfo', domain, '--all']))
+        : new Map<string, number>();
     const diskBytes = targets.map((t) => capacities.get(t)).filter((c): c is number => c !== undefined);
     let declared = {};
     try {
       const parsed = parseRequirementsMetadata(await this.run(['metadata', domain, '--uri', REQUIREMENTS_NS]));
-      if (!parsed.ok) throw new LibvirtError('command-failed', `workload ${domain} on blade ${this.blade}: ${parsed.message}`, this.blade, domain);
+      if (!parsed.ok)
+        throw new LibvirtError(
+          'command-failed',
+          `workload ${domain} on blade ${this.blade}: ${parsed.message}`,
+          this.blade,
+          domain,
+        );
       declared = parsed.resources;
     } catch (error) {
       if (!(error instanceof LibvirtError && error.code === 'no-metadata')) throw error;
@@ -143,7 +152,13 @@ export class LibvirtHost {
   async boot(domain: string, definitionFile: string | null): Promise<void> {
     if ((await this.state(domain)) !== null) await this.run(['start', domain]);
     else if (definitionFile !== null) await this.run(['create', definitionFile]);
-    else throw new LibvirtError('no-definition', `blade ${this.blade}: no definition of ${domain} here or on shared storage`, this.blade, domain);
+    else
+      throw new LibvirtError(
+        'no-definition',
+        `blade ${this.blade}: no definition of ${domain} here or on shared storage`,
+        this.blade,
+        domain,
+      );
   }
 
   async migrateLive(domain: string, target: LibvirtHost): Promise<void> {

@@ -32,21 +32,43 @@ export async function locate(hosts: Iterable<LibvirtHost>, workload: string): Pr
 
 export function refuseIfActiveElsewhere(workload: string, blade: string, where: Whereabouts): void {
   const other = where.active.find((h) => h.blade !== blade);
-  if (other) throw new LibvirtError('running-elsewhere', `blade ${blade}: ${workload} already runs on ${other.blade}`, blade, workload);
+  if (other)
+    throw new LibvirtError(
+      'running-elsewhere',
+      `blade ${blade}: ${workload} already runs on ${other.blade}`,
+      blade,
+      workload,
+    );
 }
 
 /** One workload per blade. */
 export async function refuseIfBusy(workload: string, host: LibvirtHost): Promise<void> {
   const others = (await host.activeDomains()).filter((d) => d !== workload);
-  if (others.length > 0) throw new LibvirtError('blade-busy', `blade ${host.blade}: already runs ${others.join(', ')}`, host.blade, workload);
+  if (others.length > 0)
+    throw new LibvirtError(
+      'blade-busy',
+      `blade ${host.blade}: already runs ${others.join(', ')}`,
+      host.blade,
+      workload,
+    );
 }
 
 export function notHere(workload: string, blade: string, elsewhere?: string): LibvirtError {
   const where = elsewhere ? `it runs on ${elsewhere}` : 'it is not running there';
-  return new LibvirtError('not-running-here', `blade ${blade}: ${workload} is not running here (${where})`, blade, workload);
+  return new LibvirtError(
+    'not-running-here',
+    `blade ${blade}: ${workload} is not running here (${where})`,
+    blade,
+    workload,
+  );
 }
 
 export function badCheckpoint(workload: string, blade: string, checkpoint: Checkpoint): LibvirtError {
   const what = `checkpoint of ${checkpoint.workload} at sequence ${checkpoint.sequence}`;
-  return new LibvirtError('bad-checkpoint', `blade ${blade}: ${what} is not an unspent saved state of ${workload}`, blade, workload);
+  return new LibvirtError(
+    'bad-checkpoint',
+    `blade ${blade}: ${what} is not an unspent saved state of ${workload}`,
+    blade,
+    workload,
+  );
 }

@@ -60,7 +60,11 @@ describe.skipIf(!installed)('libvirt driver against the test driver', () => {
         cpuModel: 'EPYC-7763',
       },
     });
-    expect((await port.declared('arm-build'))?.requirements).toMatchObject({ memoryGiB: 8, cpuThreads: 2, cpuArch: 'aarch64' });
+    expect((await port.declared('arm-build'))?.requirements).toMatchObject({
+      memoryGiB: 8,
+      cpuThreads: 2,
+      cpuArch: 'aarch64',
+    });
     expect(await port.declared('nowhere')).toBeNull();
   });
 
@@ -93,7 +97,7 @@ describe.skipIf(!installed)('libvirt driver against the test driver', () => {
     expect(await port.canMigrate('W1', 'A', 'B')).toBe(false);
     const error = await failure(port.migrate('W1', 'A', 'B'));
     expect(error.code).toBe('migration-unsupported');
-    expect(error.message).toContain("test driver does not support migration");
+    expect(error.message).toContain('test driver does not support migration');
     expect(error.message).toContain('save and restore');
     expect(await port.status('W1')).toMatchObject({ state: 'running', blade: 'A' });
   });
@@ -121,7 +125,10 @@ describe.skipIf(!installed)('libvirt driver against the test driver', () => {
   });
 
   it('refuses a blade that runs another workload, an unknown blade, and a checkpoint it did not write', async () => {
-    const { port } = site([{ blade: 'A', domains: [{ name: 'W1', memoryGiB: 4, vcpus: 2 }] }, { blade: 'B', domains: [{ name: 'W2', memoryGiB: 4, vcpus: 2 }] }]);
+    const { port } = site([
+      { blade: 'A', domains: [{ name: 'W1', memoryGiB: 4, vcpus: 2 }] },
+      { blade: 'B', domains: [{ name: 'W2', memoryGiB: 4, vcpus: 2 }] },
+    ]);
     const checkpoint = await port.capture('W1', 'A');
     const busy = await failure(port.restore('W1', 'B', checkpoint));
     expect(busy.code).toBe('blade-busy');
@@ -129,7 +136,12 @@ describe.skipIf(!installed)('libvirt driver against the test driver', () => {
     const unknown = await failure(port.capture('W1', 'Z9'));
     expect(unknown.code).toBe('unknown-blade');
     expect(unknown.message).toContain('Z9');
-    const forged = await failure(port.restore('W1', 'A', { ...checkpoint, data: JSON.stringify({ file: '/etc/passwd', sequence: checkpoint.sequence }) }));
+    const forged = await failure(
+      port.restore('W1', 'A', {
+        ...checkpoint,
+        data: JSON.stringify({ file: '/etc/passwd', sequence: checkpoint.sequence }),
+      }),
+    );
     expect(forged.code).toBe('bad-checkpoint');
     // The real one still works.
     await port.restore('W1', 'A', checkpoint);

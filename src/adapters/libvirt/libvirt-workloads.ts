@@ -4,11 +4,25 @@
 // source and restore on the target through a directory every host reaches. Periodic checkpoints of a running
 // domain are not offered (a `virsh save` stops the domain): a failover from a dead host cold-boots the domain
 // from its disk, with the definition the driver keeps on shared storage.
-import type { Checkpoint, DeclaredRequirements, ObservedWorkload, UtilizationSample, WorkloadLiveness, WorkloadPort } from '../../ports/workloads.js';
+import type {
+  Checkpoint,
+  DeclaredRequirements,
+  ObservedWorkload,
+  UtilizationSample,
+  WorkloadLiveness,
+  WorkloadPort,
+} from '../../ports/workloads.js';
 import { requirementsOf } from './domain-facts.js';
 import { LibvirtError } from './libvirt-error.js';
 import { LibvirtHost, type HostMigration } from './libvirt-host.js';
-import { badCheckpoint, locate, notHere, refuseIfActiveElsewhere, refuseIfBusy, type Whereabouts } from './libvirt-whereabouts.js';
+import {
+  badCheckpoint,
+  locate,
+  notHere,
+  refuseIfActiveElsewhere,
+  refuseIfBusy,
+  type Whereabouts,
+} from './libvirt-whereabouts.js';
 import { formatCheckpointData, parseCheckpointData, StateDir, type CaptureRecord } from './state-dir.js';
 import { VirshSession } from './virsh-session.js';
 
@@ -50,7 +64,10 @@ export class LibvirtWorkloads implements WorkloadPort {
 
   constructor(options: LibvirtWorkloadsOptions) {
     for (const spec of options.hosts) {
-      const session = new VirshSession(spec.uri, { ...(options.virsh ? { virsh: options.virsh } : {}), timeoutMs: options.callTimeoutMs ?? 60_000 });
+      const session = new VirshSession(spec.uri, {
+        ...(options.virsh ? { virsh: options.virsh } : {}),
+        timeoutMs: options.callTimeoutMs ?? 60_000,
+      });
       this.#hosts.set(spec.blade, new LibvirtHost(spec.blade, spec.uri, spec.migration ?? null, session));
     }
     this.#dir = new StateDir(options.stateDir);
@@ -78,7 +95,12 @@ export class LibvirtWorkloads implements WorkloadPort {
           for (const id of domains) running.push({ id, sequence: (await host.sequence(id)).sequence });
           return { blade: host.blade, uri: host.uri, error: null, running };
         } catch (error) {
-          return { blade: host.blade, uri: host.uri, error: error instanceof Error ? error.message : String(error), running: [] };
+          return {
+            blade: host.blade,
+            uri: host.uri,
+            error: error instanceof Error ? error.message : String(error),
+            running: [],
+          };
         }
       }),
     );
@@ -86,7 +108,9 @@ export class LibvirtWorkloads implements WorkloadPort {
 
   /** The running workloads, in the shape the emulated driver lists them (for adoption on a first start). */
   async list(): Promise<{ id: string; state: 'running'; blade: string; sequence: number }[]> {
-    return (await this.survey()).flatMap((h) => h.running.map((d) => ({ id: d.id, state: 'running' as const, blade: h.blade, sequence: d.sequence })));
+    return (await this.survey()).flatMap((h) =>
+      h.running.map((d) => ({ id: d.id, state: 'running' as const, blade: h.blade, sequence: d.sequence })),
+    );
   }
 
   /** Measured utilization comes from a monitoring system, not from libvirt. */
@@ -103,26 +127,43 @@ export class LibvirtWorkloads implements WorkloadPort {
     }
     const last = this.#lastSeen.get(workload);
     const lost = where.unreachable.find((u) => u.host.blade === last);
-    if (lost) throw new LibvirtError('unreachable', `${lost.error.message} (workload ${workload} ran there)`, lost.host.blade, workload);
+    if (lost)
+      throw new LibvirtError(
+        'unreachable',
+        `${lost.error.message} (workload ${workload} ran there)`,
+        lost.host.blade,
+        workload,
+      );
     const record = await this.#dir.capture(workload);
     if (record) return { state: 'stopped', blade: null, sequence: record.sequence };
-    if (where.defined.length > 0 || this.#dir.hasDefinition(workload)) return { state: 'stopped', blade: null, sequence: 0 };
+    if (where.defined.length > 0 || this.#dir.hasDefinition(workload))
+      return { state: 'stopped', blade: null, sequence: 0 };
     const silent = where.unreachable[0];
     if (silent) {
       const message = `workload ${workload}: on no host that answered; ${silent.error.message}`;
       throw new LibvirtError('unreachable', message, silent.host.blade, workload);
     }
-    throw new LibvirtError('unknown-workload', `workload ${workload}: unknown: no host defines a domain of that name`, null, workload);
+    throw new LibvirtError(
+      'unknown-workload',
+      `workload ${workload}: unknown: no host defines a domain of that name`,
+      null,
+      workload,
+    );
   }
 
   /** libvirt's domain state on the host: running there is alive; a host that does not answer is a lost heartbeat. */
   async liveness(workload: string): Promise<WorkloadLiveness> {
     try {
       const seen = await this.status(workload);
-      if (seen.state === 'running') return { alive: true, blade: seen.blade, reason: `domain ${workload} running on ${seen.blade}` };
+      if (seen.state === 'running')
+        return { alive: true, blade: seen.blade, reason: `domain ${workload} running on ${seen.blade}` };
       return { alive: false, blade: null, reason: `domain ${workload} is not running` };
     } catch (error) {
-      return { alive: false, blade: null, reason: `domain ${workload}: ${error instanceof Error ? error.message : String(error)}` };
+      return {
+        alive: false,
+        blade: null,
+        reason: `domain ${workload}: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
   }
 
@@ -143,7 +184,8 @@ export class LibvirtWorkloads implements WorkloadPort {
     await this.#prepared();
     const host = this.#host(blade, workload);
     const state = await host.state(workload);
-    if (state === null || !['running', 'paused', 'idle', 'blocked'].includes(state)) return this.#capturedBefore(workload, blade);
+    if (state === null || !['running', 'paused', 'idle', 'blocked'].includes(state))
+      return this.#capturedBefore(workload, blade);
     await this.#keepDefinition(workload, host, true);
     if (state !== 'paused') await host.suspend(workload);
     const { sequence } = await host.sequence(workload);
@@ -164,13 +206,23 @@ export class LibvirtWorkloads implements WorkloadPort {
     await this.#prepared();
     const host = this.#host(blade, workload);
     if (checkpoint.workload !== workload) {
-      throw new LibvirtError('bad-checkpoint', `blade ${blade}: a checkpoint of ${checkpoint.workload} cannot restore ${workload}`, blade, workload);
+      throw new LibvirtError(
+        'bad-checkpoint',
+        `blade ${blade}: a checkpoint of ${checkpoint.workload} cannot restore ${workload}`,
+        blade,
+        workload,
+      );
     }
     const where = await this.#locate(workload);
     if (where.active.some((h) => h.blade === blade)) {
       const mark = await host.runMark(workload);
       if (mark?.start === checkpoint.sequence) return;
-      throw new LibvirtError('already-running', `blade ${blade}: ${workload} already runs here, not from sequence ${checkpoint.sequence}`, blade, workload);
+      throw new LibvirtError(
+        'already-running',
+        `blade ${blade}: ${workload} already runs here, not from sequence ${checkpoint.sequence}`,
+        blade,
+        workload,
+      );
     }
     refuseIfActiveElsewhere(workload, blade, where);
     await refuseIfBusy(workload, host);
@@ -212,7 +264,12 @@ export class LibvirtWorkloads implements WorkloadPort {
       await source.migrateLive(workload, target);
     } catch (error) {
       if (error instanceof LibvirtError && error.code === 'unsupported') {
-        throw new LibvirtError('migration-unsupported', `blade ${to}: the hypervisor refused to live-migrate ${workload}: ${error.message}`, to, workload);
+        throw new LibvirtError(
+          'migration-unsupported',
+          `blade ${to}: the hypervisor refused to live-migrate ${workload}: ${error.message}`,
+          to,
+          workload,
+        );
       }
       throw error;
     }
@@ -229,7 +286,12 @@ export class LibvirtWorkloads implements WorkloadPort {
     refuseIfActiveElsewhere(workload, blade, where);
     const record = await this.#dir.capture(workload);
     if (!record || record.blade !== blade || !this.#dir.holdsSave(record.file)) {
-      throw new LibvirtError('state-lost', `blade ${blade}: ${workload} was not captured here, or its saved state is gone`, blade, workload);
+      throw new LibvirtError(
+        'state-lost',
+        `blade ${blade}: ${workload} was not captured here, or its saved state is gone`,
+        blade,
+        workload,
+      );
     }
     await refuseIfBusy(workload, host);
     await this.#restoreRecord(workload, host, record);
@@ -268,7 +330,8 @@ export class LibvirtWorkloads implements WorkloadPort {
     const data = parseCheckpointData(checkpoint.data);
     const record = await this.#dir.capture(workload);
     if (!data || !record) return null;
-    const same = record.file === data.file && record.sequence === checkpoint.sequence && data.sequence === checkpoint.sequence;
+    const same =
+      record.file === data.file && record.sequence === checkpoint.sequence && data.sequence === checkpoint.sequence;
     return same && this.#dir.holdsSave(record.file) ? record : null;
   }
 
@@ -289,7 +352,13 @@ export class LibvirtWorkloads implements WorkloadPort {
 
   #host(blade: string, workload: string): LibvirtHost {
     const host = this.#hosts.get(blade);
-    if (!host) throw new LibvirtError('unknown-blade', `blade ${blade}: unknown to the libvirt driver (no host configured)`, blade, workload);
+    if (!host)
+      throw new LibvirtError(
+        'unknown-blade',
+        `blade ${blade}: unknown to the libvirt driver (no host configured)`,
+        blade,
+        workload,
+      );
     return host;
   }
 }
@@ -299,10 +368,16 @@ export function migrationBlocked(from: LibvirtHost, to: LibvirtHost): string | n
   if (from.isTestDriver || to.isTestDriver) return "libvirt's test driver does not support migration";
   if (!from.migration) return `live migration is not configured for blade ${from.blade}`;
   if (!to.migration) return `live migration is not configured for blade ${to.blade}`;
-  if (from.migration.group !== to.migration.group) return `blades ${from.blade} and ${to.blade} are in different migration groups`;
+  if (from.migration.group !== to.migration.group)
+    return `blades ${from.blade} and ${to.blade} are in different migration groups`;
   return null;
 }
 
 function toCheckpoint(record: CaptureRecord): Checkpoint {
-  return { workload: record.workload, blade: record.blade, sequence: record.sequence, data: formatCheckpointData(record) };
+  return {
+    workload: record.workload,
+    blade: record.blade,
+    sequence: record.sequence,
+    data: formatCheckpointData(record),
+  };
 }

@@ -14,7 +14,11 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 /** `save` runs `virsh save DOMAIN PATH` in the host's session. */
-export async function saveThroughFifo(save: (path: string) => Promise<unknown>, file: string, pauseMs = 250): Promise<void> {
+export async function saveThroughFifo(
+  save: (path: string) => Promise<unknown>,
+  file: string,
+  pauseMs = 250,
+): Promise<void> {
   const fifo = `${file}.fifo`;
   await rm(fifo, { force: true });
   await run('mkfifo', ['-m', '600', fifo]);

@@ -66,9 +66,11 @@ export class VirshSession {
   }
 
   #runNow(args: readonly string[], timeoutMs: number): Promise<string> {
-    if (this.#closed) return Promise.reject(new LibvirtError('session-died', `virsh ${this.uri}: the session is closed`));
+    if (this.#closed)
+      return Promise.reject(new LibvirtError('session-died', `virsh ${this.uri}: the session is closed`));
     for (const arg of args) {
-      if (/[\r\n\0]/.test(arg)) return Promise.reject(new LibvirtError('bad-argument', `virsh ${this.uri}: an argument holds a line break`));
+      if (/[\r\n\0]/.test(arg))
+        return Promise.reject(new LibvirtError('bad-argument', `virsh ${this.uri}: an argument holds a line break`));
     }
     let child: ChildProcessWithoutNullStreams;
     try {
@@ -77,12 +79,19 @@ export class VirshSession {
       return Promise.reject(error instanceof LibvirtError ? error : new LibvirtError('session-died', String(error)));
     }
     const id = this.#next++;
-    const lines = [`echo --split ${outMarkerCommand('begin', id)}`, args.map(quote).join(' '), `echo --err ${errMarker(id)}`, `echo --split ${outMarkerCommand('end', id)}`];
+    const lines = [
+      `echo --split ${outMarkerCommand('begin', id)}`,
+      args.map(quote).join(' '),
+      `echo --err ${errMarker(id)}`,
+      `echo --split ${outMarkerCommand('end', id)}`,
+    ];
     return new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
         // A hung virsh is replaced: the next command starts a new process (and a new connection).
         if (this.#child === child) this.#child = null;
-        this.#fail(new LibvirtError('timeout', `virsh ${this.uri}: \`${args[0] ?? ''}\` gave no answer within ${timeoutMs} ms`));
+        this.#fail(
+          new LibvirtError('timeout', `virsh ${this.uri}: \`${args[0] ?? ''}\` gave no answer within ${timeoutMs} ms`),
+        );
         child.kill('SIGKILL');
       }, timeoutMs);
       this.#pending = { id, lines, resolve, reject, timer };
@@ -94,7 +103,10 @@ export class VirshSession {
     if (this.#child) return this.#child;
     this.#stdout = '';
     this.#stderr = '';
-    const child = spawn(this.#virsh, ['-q', '-c', this.uri], { stdio: ['pipe', 'pipe', 'pipe'], env: virshEnvironment() });
+    const child = spawn(this.#virsh, ['-q', '-c', this.uri], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: virshEnvironment(),
+    });
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
     // A replaced process (timed out, killed) may still flush or exit: only the current one counts.
@@ -113,7 +125,8 @@ export class VirshSession {
       if (this.#child !== child) return;
       this.#child = null;
       const code = error.code === 'ENOENT' ? 'not-installed' : 'session-died';
-      const what = error.code === 'ENOENT' ? `${this.#virsh} is not installed (apt-get install libvirt-clients)` : error.message;
+      const what =
+        error.code === 'ENOENT' ? `${this.#virsh} is not installed (apt-get install libvirt-clients)` : error.message;
       this.#fail(new LibvirtError(code, `virsh ${this.uri}: ${what}`));
     });
     child.on('exit', () => {
@@ -136,7 +149,10 @@ export class VirshSession {
     const end = this.#stdout.indexOf(outMarkerText('end', p.id));
     const err = this.#stderr.indexOf(`error: ${errMarker(p.id)}\n`);
     if (begin < 0 || end < 0 || err < 0) return;
-    const stdout = printedBetween(this.#stdout.slice(begin + outMarkerText('begin', p.id).length, end), errMarker(p.id));
+    const stdout = printedBetween(
+      this.#stdout.slice(begin + outMarkerText('begin', p.id).length, end),
+      errMarker(p.id),
+    );
     const stderr = this.#stderr.slice(0, err);
     this.#stdout = this.#stdout.slice(end + outMarkerText('end', p.id).length);
     this.#stderr = this.#stderr.slice(err + `error: ${errMarker(p.id)}\n`.length);
@@ -207,6 +223,9 @@ function printedBetween(segment: string, errorMarker: string): string {
     const endOfEcho = text.indexOf('\n');
     text = endOfEcho < 0 ? '' : text.slice(endOfEcho + 1);
   }
-  const trailer = Math.min(...PROMPTS.map((p) => text.indexOf(`${p}echo --err ${errorMarker}`)).filter((i) => i >= 0), text.length);
+  const trailer = Math.min(
+    ...PROMPTS.map((p) => text.indexOf(`${p}echo --err ${errorMarker}`)).filter((i) => i >= 0),
+    text.length,
+  );
   return text.slice(0, trailer).replace(/\s+$/, '');
 }

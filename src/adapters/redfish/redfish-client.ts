@@ -24,7 +24,8 @@ export class RedfishClient {
 
   constructor(private readonly endpoint: RedfishEndpoint) {
     this.#base = new URL(endpoint.url);
-    if (this.#base.username || this.#base.password) throw new Error('redfish url: put credentials in username/password, not in the URL');
+    if (this.#base.username || this.#base.password)
+      throw new Error('redfish url: put credentials in username/password, not in the URL');
     this.name = endpoint.name ?? this.#base.origin;
     this.#timeoutMs = endpoint.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#retries = endpoint.retries ?? 2;
@@ -46,19 +47,30 @@ export class RedfishClient {
     const known = this.#tags.get(path) ?? null;
     const reply = await this.#get(path, about, known?.etag ?? null);
     if (reply.status === 304 && known) return { body: known.body, changed: false };
-    const etag = reply.headers.get('etag') ?? (typeof reply.body['@odata.etag'] === 'string' ? reply.body['@odata.etag'] : null);
+    const etag =
+      reply.headers.get('etag') ?? (typeof reply.body['@odata.etag'] === 'string' ? reply.body['@odata.etag'] : null);
     this.#tags.set(path, { etag, body: reply.body });
     return { body: reply.body, changed: known === null || JSON.stringify(known.body) !== JSON.stringify(reply.body) };
   }
 
-  async #get(path: string, about: About, etag: string | null): Promise<{ status: number; headers: Headers; body: Json }> {
+  async #get(
+    path: string,
+    about: About,
+    etag: string | null,
+  ): Promise<{ status: number; headers: Headers; body: Json }> {
     let last: RedfishError | null = null;
     for (let attempt = 0; attempt <= this.#retries; attempt++) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** (attempt - 1)));
       try {
         const reply = await this.request('GET', path, undefined, about, etag ? { 'If-None-Match': etag } : {});
         if (reply.status === 304 && etag) return { ...reply, body: {} };
-        if (reply.body === null) throw new RedfishError('bad-reply', `${subject(this.name, about)}: ${path} answered ${reply.status} with no body`, about.blade ?? null, path);
+        if (reply.body === null)
+          throw new RedfishError(
+            'bad-reply',
+            `${subject(this.name, about)}: ${path} answered ${reply.status} with no body`,
+            about.blade ?? null,
+            path,
+          );
         return { ...reply, body: reply.body };
       } catch (error) {
         if (!(error instanceof RedfishError) || !error.transient) throw error;
@@ -79,7 +91,9 @@ export class RedfishClient {
     about: About = {},
     extra: Record<string, string> = {},
   ): Promise<Reply> {
-    const response = await this.#authorized(path, about, (headers) => this.#fetch(method, path, { ...extra, ...headers }, body, about, null));
+    const response = await this.#authorized(path, about, (headers) =>
+      this.#fetch(method, path, { ...extra, ...headers }, body, about, null),
+    );
     if (response.status === 304) {
       await response.body?.cancel();
       return { status: 304, headers: response.headers, body: null };
@@ -92,7 +106,14 @@ export class RedfishClient {
         if (typeof value === 'object' && value !== null && !Array.isArray(value)) parsed = value as Json;
         else throw new Error('not an object');
       } catch {
-        if (response.ok && method === 'GET') throw new RedfishError('bad-reply', `${subject(this.name, about)}: ${path} answered malformed JSON`, about.blade ?? null, path, response.status);
+        if (response.ok && method === 'GET')
+          throw new RedfishError(
+            'bad-reply',
+            `${subject(this.name, about)}: ${path} answered malformed JSON`,
+            about.blade ?? null,
+            path,
+            response.status,
+          );
       }
     }
     if (!response.ok) throw httpError(response.status, parsed, path, this.name, about);
@@ -101,7 +122,9 @@ export class RedfishClient {
 
   /** Opens a long-lived response (the event stream); no timeout once the headers are in, `signal` ends it. */
   async open(path: string, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
-    const response = await this.#authorized(path, {}, (auth) => this.#fetch('GET', path, { ...auth, ...headers, Accept: 'text/event-stream' }, undefined, {}, signal, true));
+    const response = await this.#authorized(path, {}, (auth) =>
+      this.#fetch('GET', path, { ...auth, ...headers, Accept: 'text/event-stream' }, undefined, {}, signal, true),
+    );
     if (!response.ok) {
       await response.body?.cancel();
       throw httpError(response.status, null, path, this.name, {});
@@ -116,7 +139,10 @@ export class RedfishClient {
     if (!session) return;
     try {
       const { token, location } = await session;
-      if (location) await this.#fetch('DELETE', location, { 'X-Auth-Token': token }, undefined, {}, null).then((r) => r.body?.cancel());
+      if (location)
+        await this.#fetch('DELETE', location, { 'X-Auth-Token': token }, undefined, {}, null).then((r) =>
+          r.body?.cancel(),
+        );
     } catch {
       // Nothing to do: a session we cannot delete times out on the service.
     }
@@ -140,35 +166,52 @@ export class RedfishClient {
 
   async #choose(): Promise<AuthChoice & { sessions: string }> {
     const mode = this.endpoint.auth ?? 'auto';
-    if (mode === 'basic') return { mode: 'basic', why: 'auth: basic in the configuration', sessions: STANDARD_SESSIONS };
+    if (mode === 'basic')
+      return { mode: 'basic', why: 'auth: basic in the configuration', sessions: STANDARD_SESSIONS };
     const root = await this.#fetch('GET', '/redfish/v1/', {}, undefined, {}, null);
     const text = await readText(root, '/redfish/v1/', this.name, {}, this.#timeoutMs);
     if (!root.ok) throw httpError(root.status, null, '/redfish/v1/', this.name, {});
     const sessions = sessionsLink(text);
-    if (mode === 'session') return { mode: 'session', why: 'auth: session in the configuration', sessions: sessions ?? STANDARD_SESSIONS };
+    if (mode === 'session')
+      return { mode: 'session', why: 'auth: session in the configuration', sessions: sessions ?? STANDARD_SESSIONS };
     if (sessions === null) return this.#basic('the service root links no Sessions collection');
     this.#sessionsPath = sessions;
     try {
       await this.#login();
     } catch (error) {
       // Wrong credentials stay wrong over Basic, and a service that does not answer is asked again next time.
-      if (error instanceof RedfishError && (error.status === 401 || error.status === 403 || error.code !== 'auth')) throw error;
+      if (error instanceof RedfishError && (error.status === 401 || error.status === 403 || error.code !== 'auth'))
+        throw error;
       const message = error instanceof Error ? error.message : String(error);
-      return this.#basic(`the session login failed (${message.startsWith(`${this.name}: `) ? message.slice(this.name.length + 2) : message})`);
+      return this.#basic(
+        `the session login failed (${message.startsWith(`${this.name}: `) ? message.slice(this.name.length + 2) : message})`,
+      );
     }
     const choice = { mode: 'session' as const, why: `a session from ${sessions}`, sessions };
-    this.endpoint.log?.({ level: 'info', msg: `${this.name}: using session authentication (${choice.why})`, endpoint: this.name });
+    this.endpoint.log?.({
+      level: 'info',
+      msg: `${this.name}: using session authentication (${choice.why})`,
+      endpoint: this.name,
+    });
     return choice;
   }
 
   #basic(why: string): AuthChoice & { sessions: string } {
-    this.endpoint.log?.({ level: 'warn', msg: `${this.name}: using Basic authentication: ${why}`, endpoint: this.name });
+    this.endpoint.log?.({
+      level: 'warn',
+      msg: `${this.name}: using Basic authentication: ${why}`,
+      endpoint: this.name,
+    });
     return { mode: 'basic', why, sessions: STANDARD_SESSIONS };
   }
 
   #sessionsPath = STANDARD_SESSIONS;
 
-  async #authorized(path: string, about: About, send: (headers: Record<string, string>) => Promise<Response>): Promise<Response> {
+  async #authorized(
+    path: string,
+    about: About,
+    send: (headers: Record<string, string>) => Promise<Response>,
+  ): Promise<Response> {
     const choice = await this.#chosen();
     this.#sessionsPath = choice.sessions;
     if (choice.mode === 'basic') {
@@ -193,14 +236,33 @@ export class RedfishClient {
     if (this.#session) return this.#session;
     const path = this.#sessionsPath;
     const attempt = (async () => {
-      const response = await this.#fetch('POST', path, {}, { UserName: this.endpoint.username, Password: this.endpoint.password }, {}, null);
+      const response = await this.#fetch(
+        'POST',
+        path,
+        {},
+        { UserName: this.endpoint.username, Password: this.endpoint.password },
+        {},
+        null,
+      );
       await response.body?.cancel();
       if (response.status === 401 || response.status === 403) {
-        throw new RedfishError('auth', `${this.name}: login refused (${response.status}); check the user name and password`, null, path, response.status);
+        throw new RedfishError(
+          'auth',
+          `${this.name}: login refused (${response.status}); check the user name and password`,
+          null,
+          path,
+          response.status,
+        );
       }
       const token = response.headers.get('x-auth-token');
       if (!response.ok || !token) {
-        throw new RedfishError('auth', `${this.name}: login failed (${response.status}${token ? '' : ', no X-Auth-Token'})`, null, path, response.status);
+        throw new RedfishError(
+          'auth',
+          `${this.name}: login failed (${response.status}${token ? '' : ', no X-Auth-Token'})`,
+          null,
+          path,
+          response.status,
+        );
       }
       const location = response.headers.get('location');
       return { token, location: location ? new URL(location, this.#base).pathname : null };

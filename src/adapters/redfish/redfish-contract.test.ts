@@ -21,7 +21,14 @@ for (const variant of [
       ],
     });
     const emulator = await startEmulator({ world, controlToken: null });
-    const port = new RedfishHardware({ url: emulator.url, ...emulator.credentials, auth: variant.auth, timeoutMs: 500, retries: 1, eventRetryMs: 50 });
+    const port = new RedfishHardware({
+      url: emulator.url,
+      ...emulator.credentials,
+      auth: variant.auth,
+      timeoutMs: 500,
+      retries: 1,
+      eventRetryMs: 50,
+    });
     return {
       port,
       bladeIds: ['c1s1', 'c1s2'],

@@ -38,7 +38,8 @@ export function discoveryContract(name: string, setup: () => Promise<DiscoverySe
         const r = blade.resources;
         expect(typeof r['memoryGiB'], `${blade.id}.memoryGiB`).toBe('number');
         // Threads are never fewer than cores: a mapping that mixed them up would show here.
-        if (typeof r['cpuCount'] === 'number' && typeof r['cpuThreads'] === 'number') expect(r['cpuThreads']).toBeGreaterThanOrEqual(r['cpuCount']);
+        if (typeof r['cpuCount'] === 'number' && typeof r['cpuThreads'] === 'number')
+          expect(r['cpuThreads']).toBeGreaterThanOrEqual(r['cpuCount']);
         expect(blade.location?.label, `${blade.id} has a slot label`).toBeTruthy();
       }
       expect(ctx().port.readiness().state).toBe('ok');

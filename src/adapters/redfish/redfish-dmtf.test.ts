@@ -18,7 +18,9 @@ const SYSTEMS = ['529QB9450R6', '529QB9451R6', '529QB9452R6', '529QB9453R6'];
 async function dmtf(push: boolean) {
   const mockup = await serveMockup(DMTF, CREDENTIALS);
   mockup.login = 'ok';
-  const receiver = push ? await startPushReceiver({ host: '127.0.0.1', port: 0, path: '/events', secret: 'push-secret-51c0' }) : null;
+  const receiver = push
+    ? await startPushReceiver({ host: '127.0.0.1', port: 0, path: '/events', secret: 'push-secret-51c0' })
+    : null;
   const logs: RedfishLogEntry[] = [];
   const port = new RedfishHardware({
     url: mockup.url,
@@ -59,7 +61,14 @@ discoveryContract('DMTF public-bladed', async () => {
     id,
     name: 'Bladed System',
     // One socket of 4 cores and 8 threads (Processors/CPU), not ProcessorSummary.Count's 1.
-    resources: { memoryGiB: 64, cpuCount: 4, cpuThreads: 8, cpuModel: 'Multi-Core Intel(R) Xeon(R) processor E5-16xx Series', cpuArch: 'x86_64', storageTB: 0 },
+    resources: {
+      memoryGiB: 64,
+      cpuCount: 4,
+      cpuThreads: 8,
+      cpuModel: 'Multi-Core Intel(R) Xeon(R) processor E5-16xx Series',
+      cpuArch: 'x86_64',
+      storageTB: 0,
+    },
     // The enclosure prints "Blade 1".."Blade 4"; LocationOrdinalValue counts from 0.
     location: { chassis: 'MultiBladeEncl', slot: n, label: `Blade ${n}` },
   });
@@ -69,16 +78,38 @@ discoveryContract('DMTF public-bladed', async () => {
 discoveryContract('the emulator', async () => {
   const world = new FakeWorld({
     blades: [
-      { id: 'c1s1', resources: { cpuArch: 'x86_64', cpuCount: 16, cpuThreads: 32, memoryGiB: 128, storageTB: 2 }, location: { chassis: 'c1', slot: 1 } },
-      { id: 'c1s2', resources: { cpuArch: 'aarch64', cpuCount: 64, memoryGiB: 256, gpuCount: 1 }, location: { chassis: 'c1', slot: 2 } },
+      {
+        id: 'c1s1',
+        resources: { cpuArch: 'x86_64', cpuCount: 16, cpuThreads: 32, memoryGiB: 128, storageTB: 2 },
+        location: { chassis: 'c1', slot: 1 },
+      },
+      {
+        id: 'c1s2',
+        resources: { cpuArch: 'aarch64', cpuCount: 64, memoryGiB: 256, gpuCount: 1 },
+        location: { chassis: 'c1', slot: 2 },
+      },
     ],
   });
   const emulator = await startEmulator({ world, controlToken: null });
   const logs: RedfishLogEntry[] = [];
-  const port = new RedfishHardware({ url: emulator.url, ...emulator.credentials, timeoutMs: 500, retries: 1, log: (e) => logs.push(e) });
+  const port = new RedfishHardware({
+    url: emulator.url,
+    ...emulator.credentials,
+    timeoutMs: 500,
+    retries: 1,
+    log: (e) => logs.push(e),
+  });
   const expected: Partial<BladeInventory>[] = [
-      { id: 'c1s1', resources: { cpuArch: 'x86_64', cpuCount: 16, cpuThreads: 32, memoryGiB: 128, storageTB: 2 }, location: { chassis: 'c1', slot: 1, label: 'Slot 1' } },
-      { id: 'c1s2', resources: { cpuArch: 'aarch64', cpuCount: 64, memoryGiB: 256, gpuCount: 1 }, location: { chassis: 'c1', slot: 2, label: 'Slot 2' } },
+    {
+      id: 'c1s1',
+      resources: { cpuArch: 'x86_64', cpuCount: 16, cpuThreads: 32, memoryGiB: 128, storageTB: 2 },
+      location: { chassis: 'c1', slot: 1, label: 'Slot 1' },
+    },
+    {
+      id: 'c1s2',
+      resources: { cpuArch: 'aarch64', cpuCount: 64, memoryGiB: 256, gpuCount: 1 },
+      location: { chassis: 'c1', slot: 2, label: 'Slot 2' },
+    },
   ];
   return {
     port,

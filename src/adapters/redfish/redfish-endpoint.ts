@@ -19,7 +19,11 @@ export interface RedfishEndpoint {
   /** How the endpoint is named in messages; default its origin. */
   readonly name?: string;
   /** Where `auto` says which authentication it chose and why. */
-  readonly log?: (entry: { readonly level: 'info' | 'warn' | 'error'; readonly msg: string; readonly [key: string]: unknown }) => void;
+  readonly log?: (entry: {
+    readonly level: 'info' | 'warn' | 'error';
+    readonly msg: string;
+    readonly [key: string]: unknown;
+  }) => void;
 }
 
 export type AuthMode = 'auto' | 'session' | 'basic';

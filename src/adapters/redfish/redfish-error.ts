@@ -30,6 +30,8 @@ export class RedfishError extends Error {
 
   /** Worth retrying for an idempotent request: the service may answer next time. */
   get transient(): boolean {
-    return this.code === 'unreachable' || this.code === 'timeout' || (this.code === 'http' && (this.status ?? 0) >= 500);
+    return (
+      this.code === 'unreachable' || this.code === 'timeout' || (this.code === 'http' && (this.status ?? 0) >= 500)
+    );
   }
 }

@@ -15,12 +15,23 @@ describe('Redfish event stream', () => {
     const first = await startEmulator({ world, credentials });
     const port = Number(new URL(first.url).port);
     const logs: RedfishLogEntry[] = [];
-    const driver = new RedfishHardware({ url: first.url, ...credentials, timeoutMs: 1_000, eventRetryMs: 20, log: (e) => logs.push(e) });
+    const driver = new RedfishHardware({
+      url: first.url,
+      ...credentials,
+      timeoutMs: 1_000,
+      eventRetryMs: 20,
+      log: (e) => logs.push(e),
+    });
     const heard: HardwareEvent[] = [];
     const stop = driver.subscribe((e) => heard.push(e));
     await driver.setPower('b1', 'on'); // the stream is open once this returns
     await first.close();
-    await eventually(async () => logs.some((l) => l.msg.includes('reconnect')), (yes) => yes, 5_000, 'a reconnect attempt');
+    await eventually(
+      async () => logs.some((l) => l.msg.includes('reconnect')),
+      (yes) => yes,
+      5_000,
+      'a reconnect attempt',
+    );
     const second = await startEmulator({ world, credentials, port });
     try {
       let probes = 0;

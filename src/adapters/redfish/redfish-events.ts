@@ -97,7 +97,9 @@ export class EventFeed {
         if (!signal.aborted) this.o.warn(`${this.client.name}: event stream ended; reconnecting`);
       } catch (error) {
         if (signal.aborted) return;
-        this.o.warn(`${this.client.name}: event stream failed (${error instanceof Error ? error.message : String(error)}); reconnecting in ${wait} ms`);
+        this.o.warn(
+          `${this.client.name}: event stream failed (${error instanceof Error ? error.message : String(error)}); reconnecting in ${wait} ms`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, wait));
       wait = Math.min(this.o.maxRetryMs ?? 30_000, wait * 2);
@@ -135,7 +137,12 @@ export class EventFeed {
    * True for the second copy of an event. Only events that carry an EventId or a timestamp can be told apart;
    * others are always delivered (a repeated status event is harmless: the controller reads the blade).
    */
-  #heardBefore(record: { EventId?: string | null | undefined; EventTimestamp?: string | null | undefined; MessageId?: string | null | undefined; OriginOfCondition?: { '@odata.id': string } | null | undefined }): boolean {
+  #heardBefore(record: {
+    EventId?: string | null | undefined;
+    EventTimestamp?: string | null | undefined;
+    MessageId?: string | null | undefined;
+    OriginOfCondition?: { '@odata.id': string } | null | undefined;
+  }): boolean {
     if (!record.EventId && !record.EventTimestamp) return false;
     const key = `${record.EventId ?? ''}|${record.EventTimestamp ?? ''}|${record.MessageId ?? ''}|${record.OriginOfCondition?.['@odata.id'] ?? ''}`;
     if (this.#seen.has(key)) return true;
@@ -151,7 +158,9 @@ export class EventFeed {
     if (key === 'ResourcePoweredOff') return [{ kind: 'power', blade, power: 'off' }];
     if (key === 'ResourceCreated') return [{ kind: 'added', blade }];
     if (key === 'ResourceRemoved') return [{ kind: 'removed', blade }];
-    const health = key.startsWith('ResourceStatusChanged') ? HEALTH[key.slice('ResourceStatusChanged'.length)] : undefined;
+    const health = key.startsWith('ResourceStatusChanged')
+      ? HEALTH[key.slice('ResourceStatusChanged'.length)]
+      : undefined;
     if (health) return [{ kind: 'health', blade, health }];
     try {
       return await this.o.reread(blade);

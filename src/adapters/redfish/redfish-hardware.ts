@@ -1,11 +1,26 @@
 // HardwarePort over one Redfish service: discovery of systems and chassis, power and health from each System,
 // power changes through #ComputerSystem.Reset (a Task monitor followed; the caller confirms by reading status),
 // the SSE event stream, and how ready the endpoint is (for /readyz).
-import type { BladeInventory, BladeStatus, HardwareEvent, HardwarePort, Health, PowerState } from '../../ports/hardware.js';
+import type {
+  BladeInventory,
+  BladeStatus,
+  HardwareEvent,
+  HardwarePort,
+  Health,
+  PowerState,
+} from '../../ports/hardware.js';
 import { RedfishClient, type RedfishEndpoint } from './redfish-client.js';
 import { RedfishError } from './redfish-error.js';
 import { EventFeed } from './redfish-events.js';
-import { discover, lastSegment, members, parseAs, servicePaths, type Discovery, type ServicePaths } from './redfish-inventory.js';
+import {
+  discover,
+  lastSegment,
+  members,
+  parseAs,
+  servicePaths,
+  type Discovery,
+  type ServicePaths,
+} from './redfish-inventory.js';
 import { eventServiceSchema, systemSchema, type RedfishSystem } from './redfish-schemas.js';
 import { followTask } from './redfish-tasks.js';
 import { PushSubscription, type PushOptions, type PushState } from './redfish-push.js';
@@ -50,10 +65,19 @@ export interface EventPaths {
 }
 
 /** Redfish PowerState -> what the blade has now: a change in flight has not happened yet. */
-const POWER: Readonly<Record<string, PowerState>> = { On: 'on', Off: 'off', PoweringOn: 'off', PoweringOff: 'on', Paused: 'on' };
+const POWER: Readonly<Record<string, PowerState>> = {
+  On: 'on',
+  Off: 'off',
+  PoweringOn: 'off',
+  PoweringOff: 'on',
+  Paused: 'on',
+};
 const HEALTH: Readonly<Record<string, Health>> = { OK: 'ok', Warning: 'warning', Critical: 'critical' };
 /** Reset types in order of preference: fencing wants a hard off, never a button press that could toggle. */
-const RESET: Readonly<Record<PowerState, readonly string[]>> = { on: ['On', 'ForceOn'], off: ['ForceOff', 'GracefulShutdown'] };
+const RESET: Readonly<Record<PowerState, readonly string[]>> = {
+  on: ['On', 'ForceOn'],
+  off: ['ForceOff', 'GracefulShutdown'],
+};
 
 export class RedfishHardware implements HardwarePort {
   readonly #client: RedfishClient;
@@ -76,7 +100,10 @@ export class RedfishHardware implements HardwarePort {
       bladeOf: (origin) => this.#blades.get(origin) ?? (origin.startsWith(`${SYSTEMS}/`) ? lastSegment(origin) : null),
       reread: async (blade) => {
         const status = await this.status(blade);
-        return [{ kind: 'health', blade, health: status.health }, ...(status.power === 'unknown' ? [] : [{ kind: 'power' as const, blade, power: status.power }])];
+        return [
+          { kind: 'health', blade, health: status.health },
+          ...(status.power === 'unknown' ? [] : [{ kind: 'power' as const, blade, power: status.power }]),
+        ];
       },
       warn: (msg) => this.#log({ level: 'warn', msg, endpoint: this.#client.name }),
       ...(o.eventRetryMs === undefined ? {} : { retryMs: o.eventRetryMs }),
@@ -108,12 +135,26 @@ export class RedfishHardware implements HardwarePort {
     const { blades, problems, skipped } = found;
     // The rediscovery timer is also when a push subscription is checked: BMCs drop them on reboot.
     if (this.#listening > 0) void this.#push?.renew();
-    for (const problem of problems) this.#log({ level: 'warn', msg: `inventory: ${problem.message}`, endpoint: this.#client.name, code: problem.code });
-    for (const blade of blades) for (const msg of blade.warnings ?? []) this.#log({ level: 'warn', msg, endpoint: this.#client.name, blade: blade.id });
+    for (const problem of problems)
+      this.#log({
+        level: 'warn',
+        msg: `inventory: ${problem.message}`,
+        endpoint: this.#client.name,
+        code: problem.code,
+      });
+    for (const blade of blades)
+      for (const msg of blade.warnings ?? [])
+        this.#log({ level: 'warn', msg, endpoint: this.#client.name, blade: blade.id });
     const systems = blades.length + skipped.length + problems.filter((p) => p.blade !== null).length;
-    if (systems === 0) this.#setReadiness({ state: 'warning', detail: 'lists 0 Systems: no blade to manage here' }, 'warn');
+    if (systems === 0)
+      this.#setReadiness({ state: 'warning', detail: 'lists 0 Systems: no blade to manage here' }, 'warn');
     else this.#setReadiness({ state: 'ok', detail: `${systems} System(s)` }, null);
-    return blades.map((b) => ({ id: b.id, resources: b.resources, ...(b.name ? { name: b.name } : {}), ...(b.location ? { location: b.location } : {}) }));
+    return blades.map((b) => ({
+      id: b.id,
+      resources: b.resources,
+      ...(b.name ? { name: b.name } : {}),
+      ...(b.location ? { location: b.location } : {}),
+    }));
   }
 
   /** The last inventory's verdict on this endpoint. */
@@ -129,7 +170,8 @@ export class RedfishHardware implements HardwarePort {
   #setReadiness(next: EndpointReadiness, level: 'warn' | 'error' | null): void {
     const changed = next.state !== this.#readiness.state || next.detail !== this.#readiness.detail;
     this.#readiness = next;
-    if (changed && level !== null) this.#log({ level, msg: `${this.#client.name}: ${next.detail}`, endpoint: this.#client.name });
+    if (changed && level !== null)
+      this.#log({ level, msg: `${this.#client.name}: ${next.detail}`, endpoint: this.#client.name });
   }
 
   /**
@@ -156,7 +198,11 @@ export class RedfishHardware implements HardwarePort {
     const service = (await this.#servicePaths()).eventService;
     if (!service) return { sse: null, subscriptions: false, enabled: false };
     const body = parseAs(eventServiceSchema, await this.#client.get(service), service, this.#client.name);
-    return { sse: body.ServerSentEventUri ?? null, subscriptions: Boolean(body.Subscriptions?.['@odata.id']), enabled: body.ServiceEnabled !== false };
+    return {
+      sse: body.ServerSentEventUri ?? null,
+      subscriptions: Boolean(body.Subscriptions?.['@odata.id']),
+      enabled: body.ServiceEnabled !== false,
+    };
   }
 
   endpointOf(): string {
@@ -183,21 +229,35 @@ export class RedfishHardware implements HardwarePort {
 
   async setPower(blade: string, power: PowerState): Promise<void> {
     // A listener that subscribed before this call must hear the change it causes, by SSE or by push.
-    await Promise.all([this.#events.ready(2_000), Promise.race([this.#pushStarted, new Promise((r) => setTimeout(r, 2_000).unref())])]);
+    await Promise.all([
+      this.#events.ready(2_000),
+      Promise.race([this.#pushStarted, new Promise((r) => setTimeout(r, 2_000).unref())]),
+    ]);
     const system = await this.#system(blade);
     if (system.PowerState === (power === 'on' ? 'On' : 'Off')) return;
     const action = system.Actions?.['#ComputerSystem.Reset'];
     const target = action?.target ?? `${system['@odata.id']}/Actions/ComputerSystem.Reset`;
     const allowed = action?.['ResetType@Redfish.AllowableValues'];
     const type = RESET[power].find((t) => !allowed || allowed.includes(t));
-    if (!type) throw new RedfishError('bad-reply', `blade ${blade}: Reset allows ${allowed?.join(', ')}, none of which powers it ${power}`, blade, target);
+    if (!type)
+      throw new RedfishError(
+        'bad-reply',
+        `blade ${blade}: Reset allows ${allowed?.join(', ')}, none of which powers it ${power}`,
+        blade,
+        target,
+      );
     try {
       // 200, 202 and 204 all mean accepted, whatever the body; a 202 with a Task monitor is followed to its end,
       // and the caller confirms by reading PowerState.
       const reply = await this.#client.request('POST', target, { ResetType: type }, { blade });
       const monitor = reply.headers.get('location');
       if (reply.status === 202 && monitor) {
-        await followTask(this.#client, new URL(monitor, this.o.url).pathname, { blade }, { deadlineMs: this.o.taskMs ?? 60_000 });
+        await followTask(
+          this.#client,
+          new URL(monitor, this.o.url).pathname,
+          { blade },
+          { deadlineMs: this.o.taskMs ?? 60_000 },
+        );
       }
     } catch (error) {
       // Some BMCs refuse a reset to the state a change in flight is already reaching: fine if it is there now.
@@ -243,7 +303,11 @@ export class RedfishHardware implements HardwarePort {
   async #startPush(push: PushSubscription): Promise<void> {
     await push.start();
     const paths = await this.eventPaths();
-    this.#log({ level: paths.push.mode === 'push' ? 'info' : 'warn', msg: `${this.#client.name}: ${paths.summary}`, endpoint: this.#client.name });
+    this.#log({
+      level: paths.push.mode === 'push' ? 'info' : 'warn',
+      msg: `${this.#client.name}: ${paths.summary}`,
+      endpoint: this.#client.name,
+    });
   }
 
   async #system(blade: string): Promise<RedfishSystem> {
@@ -254,7 +318,13 @@ export class RedfishHardware implements HardwarePort {
     } catch (error) {
       if (error instanceof RedfishError && error.status === 404) {
         this.#forget(blade);
-        throw new RedfishError('unknown-blade', `blade ${blade}: its System ${path} is gone from ${this.#client.name}`, blade, path, 404);
+        throw new RedfishError(
+          'unknown-blade',
+          `blade ${blade}: its System ${path} is gone from ${this.#client.name}`,
+          blade,
+          path,
+          404,
+        );
       }
       throw error;
     }

@@ -5,7 +5,13 @@ import type { RedfishClient } from './redfish-client.js';
 import { RedfishError } from './redfish-error.js';
 import { lastSegment, members, parseAs } from './redfish-parse.js';
 import { mapResources } from './redfish-resources.js';
-import { chassisSchema, serviceRootSchema, systemSchema, type RedfishChassis, type RedfishSystem } from './redfish-schemas.js';
+import {
+  chassisSchema,
+  serviceRootSchema,
+  systemSchema,
+  type RedfishChassis,
+  type RedfishSystem,
+} from './redfish-schemas.js';
 
 export { lastSegment, members, parseAs } from './redfish-parse.js';
 
@@ -48,7 +54,12 @@ export async function servicePaths(client: RedfishClient): Promise<ServicePaths>
  * `known`: blade ids the caller has. Their Systems are read again (a 304 where the service gives ETags) and come
  * back only when they changed; with nothing new or changed the Chassis are not walked.
  */
-export async function discover(client: RedfishClient, paths: ServicePaths, concurrency = 8, known: ReadonlySet<string> = new Set()): Promise<Discovery> {
+export async function discover(
+  client: RedfishClient,
+  paths: ServicePaths,
+  concurrency = 8,
+  known: ReadonlySet<string> = new Set(),
+): Promise<Discovery> {
   const problems: RedfishError[] = [];
   const systems: string[] = [];
   const skipped: { id: string; path: string }[] = [];
@@ -88,7 +99,11 @@ export async function discover(client: RedfishClient, paths: ServicePaths, concu
   return { blades: [...fresh, ...refreshed].filter((b): b is DiscoveredBlade => b !== null), problems, skipped };
 }
 
-async function describe(client: RedfishClient, path: string, locations: Map<string, BladeLocation>): Promise<DiscoveredBlade> {
+async function describe(
+  client: RedfishClient,
+  path: string,
+  locations: Map<string, BladeLocation>,
+): Promise<DiscoveredBlade> {
   const hint = { blade: lastSegment(path) };
   // Read through the cache, so the next rediscovery knows whether it changed.
   const system = parseAs(systemSchema, (await client.read(path, hint)).body, path, client.name, hint);
@@ -96,10 +111,20 @@ async function describe(client: RedfishClient, path: string, locations: Map<stri
 }
 
 /** A System read just now as a blade: its mapped resources, its name and where it sits. */
-async function describeSystem(client: RedfishClient, system: RedfishSystem, locations: Map<string, BladeLocation>): Promise<DiscoveredBlade> {
+async function describeSystem(
+  client: RedfishClient,
+  system: RedfishSystem,
+  locations: Map<string, BladeLocation>,
+): Promise<DiscoveredBlade> {
   const path = system['@odata.id'];
   // An empty bay: the service lists a System that is not installed; it is no blade until it is.
-  if (system.Status?.State === 'Absent') throw new RedfishError('bad-reply', `blade ${system.Id}: ${path}: Status.State is Absent (not installed)`, system.Id, path);
+  if (system.Status?.State === 'Absent')
+    throw new RedfishError(
+      'bad-reply',
+      `blade ${system.Id}: ${path}: Status.State is Absent (not installed)`,
+      system.Id,
+      path,
+    );
   const { resources, warnings } = await mapResources(client, system);
   const location = locations.get(path) ?? chassisLocation(system, locations);
   const name = system.Name?.trim();
@@ -114,7 +139,12 @@ async function describeSystem(client: RedfishClient, system: RedfishSystem, loca
 }
 
 /** System @odata.id -> enclosure and slot, from the Chassis tree (a Blade chassis contained by an Enclosure). */
-async function locate(client: RedfishClient, path: string, concurrency: number, problems: RedfishError[]): Promise<Map<string, BladeLocation>> {
+async function locate(
+  client: RedfishClient,
+  path: string,
+  concurrency: number,
+  problems: RedfishError[],
+): Promise<Map<string, BladeLocation>> {
   const where = new Map<string, BladeLocation>();
   let all: string[];
   try {
@@ -173,7 +203,12 @@ function slotFromLabel(label: string | null | undefined): number | null {
 
 function asRedfishError(error: unknown, path: string): RedfishError {
   if (error instanceof RedfishError) return error;
-  return new RedfishError('bad-reply', `${path}: ${error instanceof Error ? error.message : String(error)}`, null, path);
+  return new RedfishError(
+    'bad-reply',
+    `${path}: ${error instanceof Error ? error.message : String(error)}`,
+    null,
+    path,
+  );
 }
 
 async function inBatches<T, R>(items: readonly T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {

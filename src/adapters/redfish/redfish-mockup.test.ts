@@ -23,7 +23,14 @@ let logs: RedfishLogEntry[];
 beforeEach(async () => {
   mockup = await serveMockup(MOCKUP, CREDENTIALS);
   logs = [];
-  driver = new RedfishHardware({ url: mockup.url, ...CREDENTIALS, auth: 'basic', timeoutMs: 300, retries: 1, log: (e) => logs.push(e) });
+  driver = new RedfishHardware({
+    url: mockup.url,
+    ...CREDENTIALS,
+    auth: 'basic',
+    timeoutMs: 300,
+    retries: 1,
+    log: (e) => logs.push(e),
+  });
 });
 afterEach(async () => {
   await driver.close();
@@ -48,17 +55,36 @@ describe('Redfish driver against a bladed mockup', () => {
         path: '/redfish/v1/Systems/Blade1',
         name: 'Blade 1',
         // Two sockets of 40 cores: cores from the Processors, not the socket count.
-        resources: { memoryGiB: 512, cpuCount: 80, cpuThreads: 160, cpuModel: 'Intel(R) Xeon(R) Platinum 8380 CPU @ 2.30GHz', cpuArch: 'x86_64', storageTB: 3.841 },
+        resources: {
+          memoryGiB: 512,
+          cpuCount: 80,
+          cpuThreads: 160,
+          cpuModel: 'Intel(R) Xeon(R) Platinum 8380 CPU @ 2.30GHz',
+          cpuArch: 'x86_64',
+          storageTB: 3.841,
+        },
         location: { chassis: 'Enclosure1', slot: 1, label: 'Slot 1' },
       },
-      { id: 'Blade2', path: '/redfish/v1/Systems/Blade2', name: 'Blade 2', resources: { memoryGiB: 256 }, location: { chassis: 'Enclosure1', slot: 2, label: 'Slot 2' } },
+      {
+        id: 'Blade2',
+        path: '/redfish/v1/Systems/Blade2',
+        name: 'Blade 2',
+        resources: { memoryGiB: 256 },
+        location: { chassis: 'Enclosure1', slot: 2, label: 'Slot 2' },
+      },
     ]);
     expect(problems.map((p) => [p.code, p.blade, p.message])).toEqual([
-      ['bad-reply', 'Blade3', 'blade Blade3: /redfish/v1/Systems/Blade3: neither MemorySummary.TotalSystemMemoryGiB nor a Memory collection with CapacityMiB'],
+      [
+        'bad-reply',
+        'Blade3',
+        'blade Blade3: /redfish/v1/Systems/Blade3: neither MemorySummary.TotalSystemMemoryGiB nor a Memory collection with CapacityMiB',
+      ],
     ]);
     // inventory() keeps going and says why in the log.
     expect((await driver.inventory()).map((b) => b.id)).toEqual(['Blade1', 'Blade2']);
-    expect(logs.some((l) => l.level === 'warn' && l.msg.includes('Blade3') && l.msg.includes('MemorySummary'))).toBe(true);
+    expect(logs.some((l) => l.level === 'warn' && l.msg.includes('Blade3') && l.msg.includes('MemorySummary'))).toBe(
+      true,
+    );
   });
 
   it('reads health from HealthRollup, and takes a system without Status as healthy', async () => {
@@ -101,14 +127,19 @@ describe('Redfish driver against a bladed mockup', () => {
     });
 
     it('a reply of the wrong shape names the property', async () => {
-      mockup.override('/redfish/v1/Systems/Blade1', { body: JSON.stringify({ '@odata.id': '/redfish/v1/Systems/Blade1', Id: 7 }) });
+      mockup.override('/redfish/v1/Systems/Blade1', {
+        body: JSON.stringify({ '@odata.id': '/redfish/v1/Systems/Blade1', Id: 7 }),
+      });
       const error = await rejection(driver.status('Blade1'));
       expect(error.code).toBe('bad-reply');
       expect(error.message).toMatch(/^blade Blade1: \/redfish\/v1\/Systems\/Blade1: Id: /);
     });
 
-    it('a 500, retried once, then reported with the service\'s message', async () => {
-      mockup.override('/redfish/v1/Systems/Blade1', { status: 500, body: JSON.stringify({ error: { code: 'Base.1.0.InternalError', message: 'BMC busy' } }) });
+    it("a 500, retried once, then reported with the service's message", async () => {
+      mockup.override('/redfish/v1/Systems/Blade1', {
+        status: 500,
+        body: JSON.stringify({ error: { code: 'Base.1.0.InternalError', message: 'BMC busy' } }),
+      });
       const error = await rejection(driver.status('Blade1'));
       expect(error).toMatchObject({ code: 'http', status: 500, blade: 'Blade1' });
       expect(error.message).toBe('blade Blade1: /redfish/v1/Systems/Blade1 answered HTTP 500: BMC busy');
@@ -123,7 +154,13 @@ describe('Redfish driver against a bladed mockup', () => {
     });
 
     it('wrong credentials, without ever showing the password', async () => {
-      const wrong = new RedfishHardware({ url: mockup.url, username: 'root', password: 'not-the-password-9c1e', auth: 'basic', timeoutMs: 300 });
+      const wrong = new RedfishHardware({
+        url: mockup.url,
+        username: 'root',
+        password: 'not-the-password-9c1e',
+        auth: 'basic',
+        timeoutMs: 300,
+      });
       const error = await rejection(wrong.status('Blade1'));
       expect(error.code).toBe('auth');
       expect(`${error.message} ${error.stack ?? ''} ${JSON.stringify(error)}`).not.toContain('not-the-password-9c1e');
@@ -133,7 +170,12 @@ describe('Redfish driver against a bladed mockup', () => {
     it('a service with no event stream: subscribers hear nothing, and the log says polling will do', async () => {
       const heard: unknown[] = [];
       const stop = driver.subscribe((e) => heard.push(e));
-      await eventually(async () => logs.some((l) => l.msg.includes('no ServerSentEventUri')), (yes) => yes, 2_000, 'the warning');
+      await eventually(
+        async () => logs.some((l) => l.msg.includes('no ServerSentEventUri')),
+        (yes) => yes,
+        2_000,
+        'the warning',
+      );
       // A power change the driver itself made, confirmed by reading it back: a stream would have announced it.
       await driver.setPower('Blade1', 'off');
       expect((await driver.status('Blade1')).power).toBe('off');
@@ -147,16 +189,35 @@ describe('Redfish driver against a bladed mockup', () => {
     const world = new FakeWorld({ blades: [] });
     const { workloads, storage } = fakePorts(world);
     const store = SqliteStore.open(':memory:');
-    const controller = await Controller.start({ store, hardware: driver, workloads, storage, clock: systemClock, timing: TEST_TIMING, pollMs: 50, checkpointMs: 0 });
+    const controller = await Controller.start({
+      store,
+      hardware: driver,
+      workloads,
+      storage,
+      clock: systemClock,
+      timing: TEST_TIMING,
+      pollMs: 50,
+      checkpointMs: 0,
+    });
     try {
       expect((await controller.discover()).blades).toEqual(['Blade1', 'Blade2']);
       for (const bad of [{ body: '{oops' }, { status: 500, body: '' }, { hang: true }]) {
         mockup.override('/redfish/v1/Systems/Blade1', bad);
-        await eventually(async () => (await store.blade('Blade1'))?.verdict, (v) => v === 'suspect', 5_000, `Blade1 suspect after ${JSON.stringify(bad)}`);
+        await eventually(
+          async () => (await store.blade('Blade1'))?.verdict,
+          (v) => v === 'suspect',
+          5_000,
+          `Blade1 suspect after ${JSON.stringify(bad)}`,
+        );
         expect((await store.blade('Blade1'))?.verdictReason).toMatch(/^management path: .*Blade1/);
         expect((await store.blade('Blade1'))?.state).toBe('standby');
         mockup.override('/redfish/v1/Systems/Blade1', null);
-        await eventually(async () => (await store.blade('Blade1'))?.verdict, (v) => v === 'healthy', 5_000, 'Blade1 healthy again');
+        await eventually(
+          async () => (await store.blade('Blade1'))?.verdict,
+          (v) => v === 'healthy',
+          5_000,
+          'Blade1 healthy again',
+        );
       }
       expect((await store.blade('Blade2'))?.state).toBe('standby');
     } finally {

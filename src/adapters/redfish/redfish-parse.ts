@@ -6,20 +6,37 @@ import { RedfishError } from './redfish-error.js';
 import { collectionSchema } from './redfish-schemas.js';
 
 /** Checks a reply against a schema; a mismatch names the resource and the property. */
-export function parseAs<S extends z.ZodType>(schema: S, body: Json, path: string, endpoint: string, about: About = {}): z.infer<S> {
+export function parseAs<S extends z.ZodType>(
+  schema: S,
+  body: Json,
+  path: string,
+  endpoint: string,
+  about: About = {},
+): z.infer<S> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = issue?.path.map(String).join('.') || 'body';
   const who = about.blade !== undefined ? `blade ${about.blade}` : endpoint;
-  throw new RedfishError('bad-reply', `${who}: ${path}: ${field}: ${issue?.message ?? 'unexpected reply'}`, about.blade ?? null, path);
+  throw new RedfishError(
+    'bad-reply',
+    `${who}: ${path}: ${field}: ${issue?.message ?? 'unexpected reply'}`,
+    about.blade ?? null,
+    path,
+  );
 }
 
 /** Every member of a collection, following nextLink pages. */
 export async function members(client: RedfishClient, path: string, about: About = {}): Promise<string[]> {
   const found: string[] = [];
   for (let next: string | null | undefined = path, pages = 0; next && pages < 100; pages++) {
-    const page: z.infer<typeof collectionSchema> = parseAs(collectionSchema, await client.get(next, about), next, client.name, about);
+    const page: z.infer<typeof collectionSchema> = parseAs(
+      collectionSchema,
+      await client.get(next, about),
+      next,
+      client.name,
+      about,
+    );
     found.push(...page.Members.map((m) => m['@odata.id']));
     next = page['Members@odata.nextLink'];
   }

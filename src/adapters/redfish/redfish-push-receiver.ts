@@ -60,13 +60,20 @@ export async function startPushReceiver(o: PushReceiverOptions): Promise<PushRec
       return answer(res, 400);
     }
     const header = req.headers[SECRET_HEADER.toLowerCase()];
-    const context = typeof payload === 'object' && payload !== null ? (payload as { Context?: unknown }).Context : undefined;
-    if (!matches(typeof header === 'string' ? header : undefined, o.secret) && !matches(typeof context === 'string' ? context : undefined, o.secret)) {
+    const context =
+      typeof payload === 'object' && payload !== null ? (payload as { Context?: unknown }).Context : undefined;
+    if (
+      !matches(typeof header === 'string' ? header : undefined, o.secret) &&
+      !matches(typeof context === 'string' ? context : undefined, o.secret)
+    ) {
       refused++;
       // Said at most once a minute: a misconfigured or hostile sender must not flood the log.
       if (Date.now() - lastWarning > 60_000) {
         lastWarning = Date.now();
-        o.log?.('warn', `push events: refused an event for ${path} without the right secret (from ${req.socket.remoteAddress ?? 'unknown'})`);
+        o.log?.(
+          'warn',
+          `push events: refused an event for ${path} without the right secret (from ${req.socket.remoteAddress ?? 'unknown'})`,
+        );
       }
       return answer(res, 401);
     }
@@ -90,7 +97,9 @@ export async function startPushReceiver(o: PushReceiverOptions): Promise<PushRec
   });
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('push receiver has no port');
-  const url = (o.publicUrl ?? `${o.tls ? 'https' : 'http'}://${o.host.includes(':') ? `[${o.host}]` : o.host}:${address.port}`).replace(/\/+$/, '');
+  const url = (
+    o.publicUrl ?? `${o.tls ? 'https' : 'http'}://${o.host.includes(':') ? `[${o.host}]` : o.host}:${address.port}`
+  ).replace(/\/+$/, '');
   return {
     url,
     destinationOf: (name) => `${url}${base}/${encodeURIComponent(name)}`,

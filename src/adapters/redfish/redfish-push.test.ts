@@ -50,19 +50,44 @@ describe('Redfish push subscriptions', () => {
       const heard: HardwareEvent[] = [];
       const stop = driver.subscribe((e) => heard.push(e));
       await driver.setPower('b1', 'on');
-      await eventually(async () => emulator.subscriptions.delivered, (n) => n >= 1, 5_000, 'a pushed event');
-      await eventually(async () => heard.filter((e) => e.kind === 'power' && e.power === 'on').length, (n) => n >= 1, 5_000, 'power on heard');
+      await eventually(
+        async () => emulator.subscriptions.delivered,
+        (n) => n >= 1,
+        5_000,
+        'a pushed event',
+      );
+      await eventually(
+        async () => heard.filter((e) => e.kind === 'power' && e.power === 'on').length,
+        (n) => n >= 1,
+        5_000,
+        'power on heard',
+      );
       expect(emulator.sse.clients).toBe(1);
       expect((await driver.eventPaths()).summary).toBe('events from push and SSE');
       // Both paths carried it (same EventId); the listener heard it once.
       await driver.setPower('b1', 'off');
-      await eventually(async () => emulator.subscriptions.delivered, (n) => n >= 2, 5_000, 'the second pushed event');
-      await eventually(async () => heard.some((e) => e.kind === 'power' && e.power === 'off'), (yes) => yes, 5_000, 'power off heard');
+      await eventually(
+        async () => emulator.subscriptions.delivered,
+        (n) => n >= 2,
+        5_000,
+        'the second pushed event',
+      );
+      await eventually(
+        async () => heard.some((e) => e.kind === 'power' && e.power === 'off'),
+        (yes) => yes,
+        5_000,
+        'power off heard',
+      );
       await new Promise((r) => setTimeout(r, 100));
       expect(heard.filter((e) => e.kind === 'power').map((e) => e.kind === 'power' && e.power)).toEqual(['on', 'off']);
       expect(emulator.subscriptions.ids()).toHaveLength(1);
       stop();
-      await eventually(async () => emulator.subscriptions.ids().length, (n) => n === 0, 5_000, 'the subscription deleted');
+      await eventually(
+        async () => emulator.subscriptions.ids().length,
+        (n) => n === 0,
+        5_000,
+        'the subscription deleted',
+      );
     });
   }
 
@@ -71,9 +96,21 @@ describe('Redfish push subscriptions', () => {
     const heard: HardwareEvent[] = [];
     const stop = driver.subscribe((e) => heard.push(e));
     await driver.setPower('b1', 'on');
-    const forged = { Events: [{ EventId: 'x1', MessageId: 'ResourceEvent.1.0.ResourcePoweredOff', OriginOfCondition: { '@odata.id': '/redfish/v1/Systems/b1' } }] };
+    const forged = {
+      Events: [
+        {
+          EventId: 'x1',
+          MessageId: 'ResourceEvent.1.0.ResourcePoweredOff',
+          OriginOfCondition: { '@odata.id': '/redfish/v1/Systems/b1' },
+        },
+      ],
+    };
     const post = (body: object, headers: Record<string, string> = {}) =>
-      fetch(receiver.destinationOf('emu'), { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      fetch(receiver.destinationOf('emu'), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
     expect((await post(forged)).status).toBe(401);
     expect((await post({ ...forged, Context: 'guess' })).status).toBe(401);
     expect((await post(forged, { [SECRET_HEADER]: 'guess' })).status).toBe(401);
@@ -81,18 +118,33 @@ describe('Redfish push subscriptions', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(heard.some((e) => e.kind === 'power' && e.power === 'off')).toBe(false);
     expect((await post({ ...forged, Context: SECRET })).status).toBe(204);
-    await eventually(async () => heard.some((e) => e.kind === 'power' && e.power === 'off'), (yes) => yes, 2_000, 'the genuine event');
+    await eventually(
+      async () => heard.some((e) => e.kind === 'power' && e.power === 'off'),
+      (yes) => yes,
+      2_000,
+      'the genuine event',
+    );
     stop();
   });
 
   it('renews a subscription the service forgot (a BMC reboot) on the next inventory', async () => {
     start('context');
     const stop = driver.subscribe(() => {});
-    await eventually(async () => emulator.subscriptions.ids(), (ids) => ids.length === 1, 5_000, 'subscribed');
+    await eventually(
+      async () => emulator.subscriptions.ids(),
+      (ids) => ids.length === 1,
+      5_000,
+      'subscribed',
+    );
     const [first] = emulator.subscriptions.ids();
     emulator.subscriptions.delete(first!);
     await driver.inventory();
-    await eventually(async () => emulator.subscriptions.ids(), (ids) => ids.length === 1 && ids[0] !== first, 5_000, 'subscribed again');
+    await eventually(
+      async () => emulator.subscriptions.ids(),
+      (ids) => ids.length === 1 && ids[0] !== first,
+      5_000,
+      'subscribed again',
+    );
     expect(logs.some((l) => l.msg.includes('is gone; subscribing again'))).toBe(true);
     stop();
   });
@@ -101,7 +153,12 @@ describe('Redfish push subscriptions', () => {
     start('context');
     emulator.subscriptions.refuse = true;
     const stop = driver.subscribe(() => {});
-    await eventually(async () => logs.map((l) => l.msg), (m) => m.some((x) => x.includes('events from SSE (push:')), 5_000, 'the fallback line');
+    await eventually(
+      async () => logs.map((l) => l.msg),
+      (m) => m.some((x) => x.includes('events from SSE (push:')),
+      5_000,
+      'the fallback line',
+    );
     expect((await driver.eventPaths()).push.mode).toBe('off');
     stop();
   });

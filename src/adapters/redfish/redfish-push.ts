@@ -91,13 +91,15 @@ export class PushSubscription {
     const service = await this.eventService();
     if (!service) throw new RedfishError('bad-reply', `${this.client.name}: no EventService`);
     const body = parseAs(eventServiceSchema, await this.client.get(service), service, this.client.name);
-    if (body.ServiceEnabled === false) throw new RedfishError('bad-reply', `${this.client.name}: the EventService is disabled`);
+    if (body.ServiceEnabled === false)
+      throw new RedfishError('bad-reply', `${this.client.name}: the EventService is disabled`);
     const collection = body.Subscriptions?.['@odata.id'];
     if (!collection) throw new RedfishError('bad-reply', `${this.client.name}: the EventService has no Subscriptions`);
     // One of ours from a run that could not delete it would deliver every event twice.
     for (const member of await members(this.client, collection)) {
       const existing = parseAs(destinationSchema, await this.client.get(member), member, this.client.name);
-      if (existing.Destination === this.o.destination) await this.client.request('DELETE', member, undefined).catch(() => {});
+      if (existing.Destination === this.o.destination)
+        await this.client.request('DELETE', member, undefined).catch(() => {});
     }
     const types = body.EventTypesForSubscription?.filter((t) => WANTED.includes(t));
     const header = this.o.secretIn === 'header';
@@ -109,15 +111,21 @@ export class PushSubscription {
       // Older services require EventTypes; newer ones deliver everything without it.
       ...(types && types.length > 0 ? { EventTypes: types } : {}),
     });
-    const location = reply.headers.get('location') ?? (typeof reply.body?.['@odata.id'] === 'string' ? reply.body['@odata.id'] : null);
-    if (!location) throw new RedfishError('bad-reply', `${this.client.name}: ${collection} answered ${reply.status} without a Location`);
+    const location =
+      reply.headers.get('location') ?? (typeof reply.body?.['@odata.id'] === 'string' ? reply.body['@odata.id'] : null);
+    if (!location)
+      throw new RedfishError(
+        'bad-reply',
+        `${this.client.name}: ${collection} answered ${reply.status} without a Location`,
+      );
     return new URL(location, 'http://service').pathname;
   }
 
   #set(next: PushState, level: 'info' | 'warn' | null): void {
     const changed = next.mode !== this.#state.mode || next.why !== this.#state.why;
     this.#state = next;
-    if (changed && level) this.log(level, `${this.client.name}: push events ${next.mode === 'push' ? 'on' : 'off'} (${next.why})`);
+    if (changed && level)
+      this.log(level, `${this.client.name}: push events ${next.mode === 'push' ? 'on' : 'off'} (${next.why})`);
   }
 
   #serial(work: () => Promise<void>): Promise<void> {

@@ -17,7 +17,14 @@ let logs: RedfishLogEntry[];
 let drivers: RedfishHardware[];
 
 function driver(extra: Partial<ConstructorParameters<typeof RedfishHardware>[0]> = {}): RedfishHardware {
-  const d = new RedfishHardware({ url: mockup.url, ...CREDENTIALS, timeoutMs: 500, retries: 0, log: (e) => logs.push(e), ...extra });
+  const d = new RedfishHardware({
+    url: mockup.url,
+    ...CREDENTIALS,
+    timeoutMs: 500,
+    retries: 0,
+    log: (e) => logs.push(e),
+    ...extra,
+  });
   drivers.push(d);
   return d;
 }
@@ -35,7 +42,7 @@ afterEach(async () => {
 const said = (pattern: RegExp) => logs.filter((l) => pattern.test(l.msg));
 
 describe('auth: auto', () => {
-  it('uses a session from the root\'s Links.Sessions where the service offers one', async () => {
+  it("uses a session from the root's Links.Sessions where the service offers one", async () => {
     mockup.login = 'ok';
     const d = driver();
     await d.inventory();
@@ -61,14 +68,25 @@ describe('auth: auto', () => {
     expect((await d.inventory()).length).toBeGreaterThan(0);
     expect((await d.auth()).mode).toBe('basic');
     expect(said(/Basic authentication/)).toHaveLength(1);
-    expect(said(/Basic authentication/)[0]?.msg).toMatch(/: using Basic authentication: the session login failed \(login failed \(500/);
+    expect(said(/Basic authentication/)[0]?.msg).toMatch(
+      /: using Basic authentication: the session login failed \(login failed \(500/,
+    );
   });
 
   it('refused credentials are an error and a failing endpoint, not a fallback', async () => {
     mockup.login = 'ok';
-    const d = new RedfishHardware({ url: mockup.url, username: 'operator', password: 'wrong-0000', timeoutMs: 500, retries: 0 });
+    const d = new RedfishHardware({
+      url: mockup.url,
+      username: 'operator',
+      password: 'wrong-0000',
+      timeoutMs: 500,
+      retries: 0,
+    });
     drivers.push(d);
-    const error = await d.inventory().then(() => null, (e: unknown) => e);
+    const error = await d.inventory().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(RedfishError);
     expect((error as RedfishError).code).toBe('auth');
     expect(d.readiness().state).toBe('failing');
@@ -92,29 +110,55 @@ describe('resources, names and slots', () => {
         id: 'node-07',
         name: 'db-node-07',
         // Cores and threads summed over the two CPUs (no CoreCount), the GPU counted, the Absent DIMM and disk left out.
-        resources: { memoryGiB: 128, cpuCount: 32, cpuThreads: 64, cpuModel: 'AMD EPYC 7313 16-Core Processor', cpuArch: 'x86_64', gpuCount: 1, storageTB: 4 },
+        resources: {
+          memoryGiB: 128,
+          cpuCount: 32,
+          cpuThreads: 64,
+          cpuModel: 'AMD EPYC 7313 16-Core Processor',
+          cpuArch: 'x86_64',
+          gpuCount: 1,
+          storageTB: 4,
+        },
         location: { chassis: 'encl-a', slot: 0, label: 'Bay 0' },
       },
-      { id: 'sockets-only', resources: { memoryGiB: 128, cpuCount: 2 }, location: { chassis: 'encl-a', slot: 7, label: 'Blade 7' } },
+      {
+        id: 'sockets-only',
+        resources: { memoryGiB: 128, cpuCount: 2 },
+        location: { chassis: 'encl-a', slot: 7, label: 'Blade 7' },
+      },
       // The same disk under Storage and SimpleStorage counts once.
-      { id: 'both-views', resources: { memoryGiB: 256, cpuCount: 24, cpuThreads: 48, cpuModel: 'Xeon Gold 6336Y', storageTB: 1.92 } },
+      {
+        id: 'both-views',
+        resources: { memoryGiB: 256, cpuCount: 24, cpuThreads: 48, cpuModel: 'Xeon Gold 6336Y', storageTB: 1.92 },
+      },
     ]);
     expect(said(/sockets-only/).map((l) => [l.level, l.msg])).toEqual([
-      ['warn', 'blade sockets-only: /redfish/v1/Systems/sockets-only: no CoreCount and no TotalCores; cpuCount is ProcessorSummary.Count (sockets, not cores)'],
+      [
+        'warn',
+        'blade sockets-only: /redfish/v1/Systems/sockets-only: no CoreCount and no TotalCores; cpuCount is ProcessorSummary.Count (sockets, not cores)',
+      ],
     ]);
   });
 
   it('an empty bay (Status.State Absent) is no blade; a known blade that turns Absent says so, and power On with it is a contradiction', async () => {
     const d = driver();
     const { problems } = await d.discover();
-    expect(problems.map((p) => p.message)).toEqual(['blade empty-bay: /redfish/v1/Systems/empty-bay: Status.State is Absent (not installed)']);
+    expect(problems.map((p) => p.message)).toEqual([
+      'blade empty-bay: /redfish/v1/Systems/empty-bay: Status.State is Absent (not installed)',
+    ]);
     await mockup.patch('/redfish/v1/Systems/both-views', { Status: { State: 'Absent' } });
     const seen = await d.status('both-views');
     expect(seen).toMatchObject({ power: 'on', state: 'Absent' });
     // The detector reads PowerState On with State Absent as a BMC contradicting itself: suspect, not failed.
-    expect(verdictOf({ kind: 'status', ...seen }, true)).toEqual({ verdict: 'suspect', reason: 'contradictory reply: PowerState On and State Absent' });
+    expect(verdictOf({ kind: 'status', ...seen }, true)).toEqual({
+      verdict: 'suspect',
+      reason: 'contradictory reply: PowerState On and State Absent',
+    });
     await mockup.patch('/redfish/v1/Systems/both-views', { PowerState: 'Off', Status: { State: 'Absent' } });
-    expect(verdictOf({ kind: 'status', ...(await d.status('both-views')) }, true)).toEqual({ verdict: 'failed', reason: 'State Absent' });
+    expect(verdictOf({ kind: 'status', ...(await d.status('both-views')) }, true)).toEqual({
+      verdict: 'failed',
+      reason: 'State Absent',
+    });
   });
 });
 
@@ -152,22 +196,32 @@ describe('Reset replies', () => {
     expect((await d.status('node-07')).power).toBe('off');
   });
 
-  it('a task that ends in Exception fails the call with the task\'s message', async () => {
+  it("a task that ends in Exception fails the call with the task's message", async () => {
     mockup.resetStatus = 202;
     mockup.task = { running: 1, end: 'Exception' };
     const d = driver();
-    const error = await d.setPower('node-07', 'off').then(() => null, (e: unknown) => e);
+    const error = await d.setPower('node-07', 'off').then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(RedfishError);
-    expect((error as Error).message).toBe('blade node-07: task /redfish/v1/TaskService/Tasks/1/Monitor ended Exception: power controller fault');
+    expect((error as Error).message).toBe(
+      'blade node-07: task /redfish/v1/TaskService/Tasks/1/Monitor ended Exception: power controller fault',
+    );
   });
 
   it('a task that outlives the deadline fails the call, naming the monitor', async () => {
     mockup.resetStatus = 202;
     mockup.task = { running: 1_000, end: 'Completed' };
     const d = driver({ taskMs: 300 });
-    const error = await d.setPower('node-07', 'off').then(() => null, (e: unknown) => e);
+    const error = await d.setPower('node-07', 'off').then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect((error as RedfishError).code).toBe('timeout');
-    expect((error as Error).message).toMatch(/task \/redfish\/v1\/TaskService\/Tasks\/1\/Monitor still Running after 300 ms/);
+    expect((error as Error).message).toMatch(
+      /task \/redfish\/v1\/TaskService\/Tasks\/1\/Monitor still Running after 300 ms/,
+    );
   });
 
   for (const body of ['"POST request completed"', 'OK', '[]']) {

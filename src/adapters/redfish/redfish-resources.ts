@@ -4,7 +4,14 @@
 import type { Resources } from '../../core/model.js';
 import type { About, RedfishClient } from './redfish-client.js';
 import { RedfishError } from './redfish-error.js';
-import { driveSchema, memorySchema, processorSchema, simpleStorageSchema, storageSchema, type RedfishSystem } from './redfish-schemas.js';
+import {
+  driveSchema,
+  memorySchema,
+  processorSchema,
+  simpleStorageSchema,
+  storageSchema,
+  type RedfishSystem,
+} from './redfish-schemas.js';
 import { members, parseAs } from './redfish-parse.js';
 
 export interface MappedResources {
@@ -23,7 +30,14 @@ const ARCH_BY_ISA: Readonly<Record<string, string>> = {
   MIPS64: 'mips64',
   RV64: 'riscv64',
 };
-const ARCH_BY_ARCHITECTURE: Readonly<Record<string, string>> = { x86: 'x86_64', ARM: 'aarch64', Power: 'ppc64le', 'IA-64': 'ia64', MIPS: 'mips64', RISCV: 'riscv64' };
+const ARCH_BY_ARCHITECTURE: Readonly<Record<string, string>> = {
+  x86: 'x86_64',
+  ARM: 'aarch64',
+  Power: 'ppc64le',
+  'IA-64': 'ia64',
+  MIPS: 'mips64',
+  RISCV: 'riscv64',
+};
 
 export async function mapResources(client: RedfishClient, system: RedfishSystem): Promise<MappedResources> {
   const about = { blade: system.Id };
@@ -32,10 +46,17 @@ export async function mapResources(client: RedfishClient, system: RedfishSystem)
   const resources: Record<string, number | string> = {};
   const cpus = system.Processors ? await processors(client, system.Processors['@odata.id'], about) : null;
 
-  const memory = system.MemorySummary?.TotalSystemMemoryGiB ?? (system.Memory ? await memoryGiB(client, system.Memory['@odata.id'], about) : null);
+  const memory =
+    system.MemorySummary?.TotalSystemMemoryGiB ??
+    (system.Memory ? await memoryGiB(client, system.Memory['@odata.id'], about) : null);
   // Memory is the one size every blade has and every fit needs: without it the blade cannot be placed well.
   if (typeof memory !== 'number') {
-    throw new RedfishError('bad-reply', `blade ${system.Id}: ${path}: neither MemorySummary.TotalSystemMemoryGiB nor a Memory collection with CapacityMiB`, system.Id, path);
+    throw new RedfishError(
+      'bad-reply',
+      `blade ${system.Id}: ${path}: neither MemorySummary.TotalSystemMemoryGiB nor a Memory collection with CapacityMiB`,
+      system.Id,
+      path,
+    );
   }
   resources['memoryGiB'] = memory;
 
@@ -44,7 +65,9 @@ export async function mapResources(client: RedfishClient, system: RedfishSystem)
   if (typeof cores === 'number') resources['cpuCount'] = cores;
   else if (typeof summary?.Count === 'number') {
     resources['cpuCount'] = summary.Count;
-    warnings.push(`blade ${system.Id}: ${path}: no CoreCount and no TotalCores; cpuCount is ProcessorSummary.Count (sockets, not cores)`);
+    warnings.push(
+      `blade ${system.Id}: ${path}: no CoreCount and no TotalCores; cpuCount is ProcessorSummary.Count (sockets, not cores)`,
+    );
   }
   const threads = summary?.LogicalProcessorCount ?? (cpus && cpus.threads > 0 ? cpus.threads : null);
   if (typeof threads === 'number') resources['cpuThreads'] = threads;
@@ -80,7 +103,8 @@ async function processors(client: RedfishClient, path: string, about: About): Pr
     totals.cores += cpu.TotalCores ?? 0;
     totals.threads += cpu.TotalThreads ?? 0;
     totals.model ??= cpu.Model?.trim() || null;
-    totals.arch ??= ARCH_BY_ISA[cpu.InstructionSet ?? ''] ?? ARCH_BY_ARCHITECTURE[cpu.ProcessorArchitecture ?? ''] ?? null;
+    totals.arch ??=
+      ARCH_BY_ISA[cpu.InstructionSet ?? ''] ?? ARCH_BY_ARCHITECTURE[cpu.ProcessorArchitecture ?? ''] ?? null;
   }
   return totals;
 }
@@ -108,7 +132,13 @@ async function storageTB(client: RedfishClient, system: RedfishSystem, about: Ab
     for (const member of await members(client, system.Storage['@odata.id'], about)) {
       const controller = parseAs(storageSchema, await client.get(member, about), member, client.name, about);
       for (const drive of controller.Drives ?? []) {
-        const d = parseAs(driveSchema, await client.get(drive['@odata.id'], about), drive['@odata.id'], client.name, about);
+        const d = parseAs(
+          driveSchema,
+          await client.get(drive['@odata.id'], about),
+          drive['@odata.id'],
+          client.name,
+          about,
+        );
         drives = (drives ?? 0) + (d.CapacityBytes ?? 0);
       }
     }

@@ -25,13 +25,19 @@ export const systemSchema = z.object({
   Name: text,
   PowerState: text,
   Status: status,
-  ProcessorSummary: z.object({ Count: count, CoreCount: count, LogicalProcessorCount: count, Model: text }).partial().nullish(),
+  ProcessorSummary: z
+    .object({ Count: count, CoreCount: count, LogicalProcessorCount: count, Model: text })
+    .partial()
+    .nullish(),
   MemorySummary: z.object({ TotalSystemMemoryGiB: count }).partial().nullish(),
   Processors: link.nullish(),
   Memory: link.nullish(),
   Storage: link.nullish(),
   SimpleStorage: link.nullish(),
-  Links: z.object({ Chassis: z.array(link).nullish() }).partial().nullish(),
+  Links: z
+    .object({ Chassis: z.array(link).nullish() })
+    .partial()
+    .nullish(),
   Actions: z
     .object({
       '#ComputerSystem.Reset': z
@@ -44,12 +50,22 @@ export const systemSchema = z.object({
 export type RedfishSystem = z.infer<typeof systemSchema>;
 
 export const processorSchema = z
-  .object({ ProcessorArchitecture: text, InstructionSet: text, ProcessorType: text, Model: text, TotalCores: count, TotalThreads: count, Status: status })
+  .object({
+    ProcessorArchitecture: text,
+    InstructionSet: text,
+    ProcessorType: text,
+    Model: text,
+    TotalCores: count,
+    TotalThreads: count,
+    Status: status,
+  })
   .partial();
 
 export const memorySchema = z.object({ CapacityMiB: count, Status: status }).partial();
 
-export const simpleStorageSchema = z.object({ Devices: z.array(z.object({ CapacityBytes: count, Status: status }).partial()).nullish() }).partial();
+export const simpleStorageSchema = z
+  .object({ Devices: z.array(z.object({ CapacityBytes: count, Status: status }).partial()).nullish() })
+  .partial();
 
 export const storageSchema = z.object({ Drives: z.array(link).nullish() }).partial();
 
@@ -60,11 +76,20 @@ export const chassisSchema = z.object({
   Id: z.string(),
   ChassisType: text,
   Location: z
-    .object({ PartLocation: z.object({ LocationOrdinalValue: count, ServiceLabel: text, LocationType: text }).partial().nullish() })
+    .object({
+      PartLocation: z
+        .object({ LocationOrdinalValue: count, ServiceLabel: text, LocationType: text })
+        .partial()
+        .nullish(),
+    })
     .partial()
     .nullish(),
   Links: z
-    .object({ ContainedBy: link.nullish(), ComputerSystems: z.array(link).nullish(), Contains: z.array(link).nullish() })
+    .object({
+      ContainedBy: link.nullish(),
+      ComputerSystems: z.array(link).nullish(),
+      Contains: z.array(link).nullish(),
+    })
     .partial()
     .nullish(),
 });

@@ -30,11 +30,21 @@ export async function followTask(client: RedfishClient, monitor: string, about: 
     }
     const state = reply ? taskState(reply.body) : null;
     if (state !== null && FAILED.has(state)) {
-      throw new RedfishError('http', `${who(client, about)}: task ${monitor} ended ${state}${messages(reply?.body ?? null)}`, about.blade ?? null, monitor);
+      throw new RedfishError(
+        'http',
+        `${who(client, about)}: task ${monitor} ended ${state}${messages(reply?.body ?? null)}`,
+        about.blade ?? null,
+        monitor,
+      );
     }
     if (reply && (DONE.has(state ?? '') || (reply.status !== 202 && state === null))) return;
     if (Date.now() + wait > until) {
-      throw new RedfishError('timeout', `${who(client, about)}: task ${monitor} still ${state ?? 'running'} after ${o.deadlineMs} ms`, about.blade ?? null, monitor);
+      throw new RedfishError(
+        'timeout',
+        `${who(client, about)}: task ${monitor} still ${state ?? 'running'} after ${o.deadlineMs} ms`,
+        about.blade ?? null,
+        monitor,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, wait));
     wait = Math.min(2_000, wait * 2);
@@ -49,7 +59,11 @@ function taskState(body: Json | null): string | null {
 function messages(body: Json | null): string {
   const list = body?.['Messages'];
   if (!Array.isArray(list)) return '';
-  const texts = list.flatMap((m: unknown) => (typeof m === 'object' && m !== null && typeof (m as Json)['Message'] === 'string' ? [String((m as Json)['Message'])] : []));
+  const texts = list.flatMap((m: unknown) =>
+    typeof m === 'object' && m !== null && typeof (m as Json)['Message'] === 'string'
+      ? [String((m as Json)['Message'])]
+      : [],
+  );
   return texts.length > 0 ? `: ${texts.join('; ').slice(0, 200)}` : '';
 }
 

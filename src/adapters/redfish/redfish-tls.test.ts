@@ -19,7 +19,13 @@ beforeAll(async () => {
 afterAll(() => emulator.close());
 
 async function statusWith(tls: RedfishHardwareOptions['tls']): Promise<unknown> {
-  const driver = new RedfishHardware({ url: emulator.url, ...emulator.credentials, timeoutMs: 2_000, retries: 0, ...(tls ? { tls } : {}) });
+  const driver = new RedfishHardware({
+    url: emulator.url,
+    ...emulator.credentials,
+    timeoutMs: 2_000,
+    retries: 0,
+    ...(tls ? { tls } : {}),
+  });
   try {
     return await driver.status('b1');
   } catch (error) {

@@ -10,7 +10,8 @@ export interface TlsOptions {
 
 export async function dispatcherFor(tls: TlsOptions | undefined): Promise<object | undefined> {
   if (!tls || (tls.ca === undefined && !tls.insecure)) return undefined;
-  if (tls.ca !== undefined && !tls.ca.includes('-----BEGIN CERTIFICATE-----')) throw new Error('tls.ca: expected PEM text of a certificate');
+  if (tls.ca !== undefined && !tls.ca.includes('-----BEGIN CERTIFICATE-----'))
+    throw new Error('tls.ca: expected PEM text of a certificate');
   const { Agent } = await import('undici');
   return new Agent({ connect: { ...(tls.ca !== undefined ? { ca: tls.ca } : {}), rejectUnauthorized: !tls.insecure } });
 }

@@ -32,7 +32,8 @@ export function alarmRoutes(ctx: ApiContext, monitor: AlarmMonitor): AnyRoute[] 
       access: 'operator',
       tag: 'alarms',
       summary: 'Acknowledges an open alarm (someone is on it); it stays open until its condition clears',
-      description: 'The id is `kind/subject` with the slash percent-encoded: /api/v1/alarms/pool.empty%2Fpool/acknowledge.',
+      description:
+        'The id is `kind/subject` with the slash percent-encoded: /api/v1/alarms/pool.empty%2Fpool/acknowledge.',
       changes: true,
       params: alarmParams,
       body: acknowledgeBody.optional(),
@@ -40,9 +41,14 @@ export function alarmRoutes(ctx: ApiContext, monitor: AlarmMonitor): AnyRoute[] 
       async handle({ params, body, actor }) {
         const alarm = await ctx.store.alarm(params.id);
         if (!alarm) throw new ApiError(404, 'not-found', `no alarm ${params.id}`, 'params.id');
-        if (alarm.clearedAt !== null) throw new ApiError(409, 'conflict', `alarm ${params.id} cleared already`, 'params.id');
+        if (alarm.clearedAt !== null)
+          throw new ApiError(409, 'conflict', `alarm ${params.id} cleared already`, 'params.id');
         const note = body?.note;
-        const event = alarmEvent('alarm.acknowledged', ctx.clock.now(), actor, alarm.subject, { kind: alarm.kind, message: alarm.message, ...(note === undefined ? {} : { note }) });
+        const event = alarmEvent('alarm.acknowledged', ctx.clock.now(), actor, alarm.subject, {
+          kind: alarm.kind,
+          message: alarm.message,
+          ...(note === undefined ? {} : { note }),
+        });
         await monitor.project(await ctx.store.commit({ events: [event] }));
         const after = await ctx.store.alarm(params.id);
         return { body: toAlarmView(after ?? alarm) };
@@ -54,11 +60,22 @@ export function alarmRoutes(ctx: ApiContext, monitor: AlarmMonitor): AnyRoute[] 
       path: '/api/v1/status',
       access: 'viewer',
       tag: 'alarms',
-      summary: 'Workloads running, down (why, for how long), impaired and unprotected; the pool, open alarms, transfers in progress, survivability',
+      summary:
+        'Workloads running, down (why, for how long), impaired and unprotected; the pool, open alarms, transfers in progress, survivability',
       responses: { 200: { description: 'The operator view', schema: statusView } },
       async handle() {
-        const [state, alarms, survivability] = await Promise.all([ctx.state(), ctx.store.alarms({ open: true }), ctx.survivability.current().catch(() => null)]);
-        const body = operatorStatus({ ...state, alarms, policy: ctx.policy(), now: ctx.clock.now(), survivability: survivability?.report ?? null });
+        const [state, alarms, survivability] = await Promise.all([
+          ctx.state(),
+          ctx.store.alarms({ open: true }),
+          ctx.survivability.current().catch(() => null),
+        ]);
+        const body = operatorStatus({
+          ...state,
+          alarms,
+          policy: ctx.policy(),
+          now: ctx.clock.now(),
+          survivability: survivability?.report ?? null,
+        });
         return { body };
       },
     }),

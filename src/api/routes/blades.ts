@@ -22,7 +22,10 @@ export function bladeRoutes(ctx: ApiContext): AnyRoute[] {
         const state = await ctx.state();
         const on = state.occupants;
         const matching = state.blades.filter(
-          (b) => (query.state === undefined || b.state === query.state) && (query.health === undefined || b.health === query.health) && (query.chassis === undefined || b.location?.chassis === query.chassis),
+          (b) =>
+            (query.state === undefined || b.state === query.state) &&
+            (query.health === undefined || b.health === query.health) &&
+            (query.chassis === undefined || b.location?.chassis === query.chassis),
         );
         const found = pageAfter(matching, (b) => b.id, query.after, query.limit);
         return { body: { ...found, items: found.items.map((b) => toBladeView(b, on.get(b.id) ?? null)) } };
@@ -43,9 +46,15 @@ export function bladeRoutes(ctx: ApiContext): AnyRoute[] {
         if (!blade) throw new ApiError(404, 'not-found', `unknown blade ${params.id}`, 'params.id');
         const on = state.occupants.get(blade.id) ?? null;
         const workload = state.workloads.find((w) => w.id === on);
-        const transfers = (await ctx.store.transfers()).filter((t) => t.from === blade.id || t.to === blade.id).slice(-20);
+        const transfers = (await ctx.store.transfers())
+          .filter((t) => t.from === blade.id || t.to === blade.id)
+          .slice(-20);
         return {
-          body: { ...toBladeView(blade, on), fit: workload ? fitOn(workload, state.bladeById, ctx.policy()) : null, transfers: transfers.map(brief) },
+          body: {
+            ...toBladeView(blade, on),
+            fit: workload ? fitOn(workload, state.bladeById, ctx.policy()) : null,
+            transfers: transfers.map(brief),
+          },
         };
       },
     }),
@@ -61,7 +70,8 @@ export function bladeRoutes(ctx: ApiContext): AnyRoute[] {
       body: maintenanceBody,
       responses: { 200: { description: 'The blade after the change', schema: bladeView } },
       async handle({ params, body, actor }) {
-        if (body.on) await admitAction(ctx, ctx.survivability, { kind: 'maintenance', blades: [params.id] }, actor, params.id);
+        if (body.on)
+          await admitAction(ctx, ctx.survivability, { kind: 'maintenance', blades: [params.id] }, actor, params.id);
         await ctx.controller.maintenance(params.id, body.on, actor);
         return { body: await bladeNow(ctx, params.id) };
       },
@@ -91,7 +101,12 @@ export function bladeRoutes(ctx: ApiContext): AnyRoute[] {
       changes: true,
       params: idParams,
       body: overrideBody,
-      responses: { 200: { description: 'The blade, and the failovers that may proceed', schema: bladeView.extend({ transfers: z.array(z.string()) }) } },
+      responses: {
+        200: {
+          description: 'The blade, and the failovers that may proceed',
+          schema: bladeView.extend({ transfers: z.array(z.string()) }),
+        },
+      },
       async handle({ params, body, actor }) {
         const { transfers } = await ctx.controller.confirmFence(params.id, body.reason, actor);
         return { body: { ...(await bladeNow(ctx, params.id)), transfers } };
@@ -130,7 +145,9 @@ export function bladeRoutes(ctx: ApiContext): AnyRoute[] {
         async handle({ params, actor }) {
           await bladeNow(ctx, params.id);
           await emulator.failBlade(params.id);
-          await ctx.store.commit({ events: [{ at: ctx.clock.now(), actor, type: 'emulator.fail', subject: params.id, data: {} }] });
+          await ctx.store.commit({
+            events: [{ at: ctx.clock.now(), actor, type: 'emulator.fail', subject: params.id, data: {} }],
+          });
           return { status: 202, body: await bladeNow(ctx, params.id) };
         },
       }),
@@ -140,7 +157,11 @@ export function bladeRoutes(ctx: ApiContext): AnyRoute[] {
 }
 
 async function bladeNow(ctx: ApiContext, id: string) {
-  const [blade, workloads, open] = await Promise.all([ctx.store.blade(id), ctx.store.workloads(), ctx.store.transfers({ open: true })]);
+  const [blade, workloads, open] = await Promise.all([
+    ctx.store.blade(id),
+    ctx.store.workloads(),
+    ctx.store.transfers({ open: true }),
+  ]);
   if (!blade) throw new ApiError(404, 'not-found', `unknown blade ${id}`, 'params.id');
   return toBladeView(blade, occupants(workloads, open).get(id) ?? null);
 }

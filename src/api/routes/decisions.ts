@@ -50,12 +50,31 @@ export const replayView = z.object({
   alternative: z.object({ policy: policyView, outcome: outcomeView }).nullable(),
 });
 
-const decisionQuery = z.object({ replay: z.enum(['0', '1', 'true', 'false'], { error: 'expected 1 or 0' }).optional() });
+const decisionQuery = z.object({
+  replay: z.enum(['0', '1', 'true', 'false'], { error: 'expected 1 or 0' }).optional(),
+});
 const replayBody = z.object({ policy: policyPatch.optional() });
 
 function replayAnswer(r: Replay): Record<string, unknown> {
-  if (!r.available) return { available: false, reason: r.reason, round: null, identical: null, outcome: null, policy: null, alternative: null };
-  return { available: true, reason: null, round: r.round, identical: r.identical, outcome: r.outcome, policy: r.policy, alternative: r.alternative };
+  if (!r.available)
+    return {
+      available: false,
+      reason: r.reason,
+      round: null,
+      identical: null,
+      outcome: null,
+      policy: null,
+      alternative: null,
+    };
+  return {
+    available: true,
+    reason: null,
+    round: r.round,
+    identical: r.identical,
+    outcome: r.outcome,
+    policy: r.policy,
+    alternative: r.alternative,
+  };
 }
 
 export function decisionRoutes(ctx: ApiContext): AnyRoute[] {
@@ -66,17 +85,30 @@ export function decisionRoutes(ctx: ApiContext): AnyRoute[] {
       path: '/api/v1/transfers/:id/decision',
       access: 'viewer',
       tag: 'transfers',
-      summary: 'Why this blade? The fit of the blade chosen for a transfer and of the runners-up, with the reason each lost',
+      summary:
+        'Why this blade? The fit of the blade chosen for a transfer and of the runners-up, with the reason each lost',
       params: idParams,
       query: decisionQuery,
-      responses: { 200: { description: 'The decision; with replay=1 also the round recomputed from its stored snapshot', schema: decisionView.extend({ replay: replayView.optional() }) } },
+      responses: {
+        200: {
+          description: 'The decision; with replay=1 also the round recomputed from its stored snapshot',
+          schema: decisionView.extend({ replay: replayView.optional() }),
+        },
+      },
       async handle({ params, query }) {
         const t = await ctx.store.transfer(params.id);
         if (!t) throw new ApiError(404, 'not-found', `unknown transfer ${params.id}`, 'params.id');
         const event = await creationEvent(ctx.store, ctx.tail.head(), t);
-        const replay = query.replay === '1' || query.replay === 'true'
-          ? { replay: replayAnswer(event ? await replayEvent(ctx.store, event) : { available: false, reason: 'the log no longer holds the decision' }) }
-          : {};
+        const replay =
+          query.replay === '1' || query.replay === 'true'
+            ? {
+                replay: replayAnswer(
+                  event
+                    ? await replayEvent(ctx.store, event)
+                    : { available: false, reason: 'the log no longer holds the decision' },
+                ),
+              }
+            : {};
         const recorded = event ? runnersUp.safeParse(event.data['runnersUp']) : null;
         const proposal = event?.data['proposal'];
         return {
@@ -103,16 +135,20 @@ export function decisionRoutes(ctx: ApiContext): AnyRoute[] {
       path: '/api/v1/transfers/:id/decision/replay',
       access: 'viewer',
       tag: 'transfers',
-      summary: 'Replays the round that started a transfer from its stored snapshot and shows what another policy (a patch over the one of the time) would have done',
+      summary:
+        'Replays the round that started a transfer from its stored snapshot and shows what another policy (a patch over the one of the time) would have done',
       params: idParams,
       body: replayBody,
-      responses: { 200: { description: 'The replay, beside the other policy\'s outcome', schema: replayView } },
+      responses: { 200: { description: "The replay, beside the other policy's outcome", schema: replayView } },
       async handle({ params, body }) {
         const t = await ctx.store.transfer(params.id);
         if (!t) throw new ApiError(404, 'not-found', `unknown transfer ${params.id}`, 'params.id');
         const event = await creationEvent(ctx.store, ctx.tail.head(), t);
         if (!event) return { body: replayAnswer({ available: false, reason: 'the log no longer holds the decision' }) };
-        const other = body.policy === undefined ? undefined : Object.fromEntries(Object.entries(body.policy).filter(([, v]) => v !== undefined));
+        const other =
+          body.policy === undefined
+            ? undefined
+            : Object.fromEntries(Object.entries(body.policy).filter(([, v]) => v !== undefined));
         return { body: replayAnswer(await replayEvent(ctx.store, event, other)) };
       },
     }),

@@ -13,7 +13,10 @@ export const faultRequest = z.discriminatedUnion(
   'kind',
   [
     z.strictObject({ kind: z.enum(['fail', 'power-loss', 'memory-fault']) }),
-    z.strictObject({ kind: z.literal('network-loss'), hang: z.boolean({ error: 'expected true or false' }).default(false) }),
+    z.strictObject({
+      kind: z.literal('network-loss'),
+      hang: z.boolean({ error: 'expected true or false' }).default(false),
+    }),
   ],
   { error: `expected kind: one of ${FAULT_KINDS.join(', ')}` },
 );
@@ -31,15 +34,23 @@ export function emulatorRoutes(ctx: ApiContext): AnyRoute[] {
       path: '/api/v1/emulator/blades/:id/faults',
       access: 'operator',
       tag: 'emulator',
-      summary: 'Emulator only: injects a fault into a blade (fail, power-loss, memory-fault, network-loss); the controller reacts as to real hardware',
+      summary:
+        'Emulator only: injects a fault into a blade (fail, power-loss, memory-fault, network-loss); the controller reacts as to real hardware',
       changes: true,
       params: idParams,
       body: faultRequest,
-      responses: { 202: { description: 'The fault was injected; what the controller does follows in the event stream', schema: faultAnswer } },
+      responses: {
+        202: {
+          description: 'The fault was injected; what the controller does follows in the event stream',
+          schema: faultAnswer,
+        },
+      },
       async handle({ params, body, actor }) {
         await bladeNow(ctx, params.id);
         const done = await inject(hooks, params.id, body);
-        await ctx.store.commit({ events: [{ at: ctx.clock.now(), actor, type: 'emulator.fault', subject: params.id, data: { ...body } }] });
+        await ctx.store.commit({
+          events: [{ at: ctx.clock.now(), actor, type: 'emulator.fault', subject: params.id, data: { ...body } }],
+        });
         return { status: 202, body: { blade: await bladeNow(ctx, params.id), done } };
       },
     }),
@@ -53,10 +64,16 @@ export function emulatorRoutes(ctx: ApiContext): AnyRoute[] {
         path: '/api/v1/emulator/blades/:id/repair',
         access: 'operator',
         tag: 'emulator',
-        summary: 'Emulator only: the blade’s hardware is repaired (healthy, reachable), then the controller returns it to the standby pool, as `cascade repair` does',
+        summary:
+          'Emulator only: the blade’s hardware is repaired (healthy, reachable), then the controller returns it to the standby pool, as `cascade repair` does',
         changes: true,
         params: idParams,
-        responses: { 200: { description: 'What the emulator and the controller did, and the blade after it', schema: repairAnswer } },
+        responses: {
+          200: {
+            description: 'What the emulator and the controller did, and the blade after it',
+            schema: repairAnswer,
+          },
+        },
         async handle({ params, actor }) {
           await bladeNow(ctx, params.id);
           const said = await repair(params.id, actor);
@@ -71,13 +88,18 @@ export function emulatorRoutes(ctx: ApiContext): AnyRoute[] {
 async function inject(hooks: EmulatorHooks, blade: string, fault: EmulatedFault): Promise<string> {
   if (hooks.injectFault) return hooks.injectFault(blade, fault);
   // A host that wires only failBlade (older embedders, tests) still offers the plain failure.
-  if (fault.kind !== 'fail') throw new ApiError(400, 'invalid', `body.kind: this emulator offers only fail`, 'body.kind');
+  if (fault.kind !== 'fail')
+    throw new ApiError(400, 'invalid', `body.kind: this emulator offers only fail`, 'body.kind');
   await hooks.failBlade(blade);
   return `${blade} failed: powered off, health critical`;
 }
 
 async function bladeNow(ctx: ApiContext, id: string) {
-  const [blade, workloads, open] = await Promise.all([ctx.store.blade(id), ctx.store.workloads(), ctx.store.transfers({ open: true })]);
+  const [blade, workloads, open] = await Promise.all([
+    ctx.store.blade(id),
+    ctx.store.workloads(),
+    ctx.store.transfers({ open: true }),
+  ]);
   if (!blade) throw new ApiError(404, 'not-found', `unknown blade ${id}`, 'params.id');
   return toBladeView(blade, occupants(workloads, open).get(id) ?? null);
 }

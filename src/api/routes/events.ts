@@ -16,7 +16,8 @@ export function eventRoutes(ctx: ApiContext): AnyRoute[] {
       path: '/api/v1/events',
       access: 'viewer',
       tag: 'events',
-      summary: 'The audit log: a page of events after a seq, or with Accept: text/event-stream every event as it is committed',
+      summary:
+        'The audit log: a page of events after a seq, or with Accept: text/event-stream every event as it is committed',
       description:
         'As a stream, each event is one SSE message whose id is its seq and whose data is the event as JSON. ' +
         'It starts after the Last-Event-ID header, else after the `after` query parameter when given, else at the end of the log (only new events). ' +
@@ -33,7 +34,11 @@ export function eventRoutes(ctx: ApiContext): AnyRoute[] {
         if (wantsStream(request)) {
           const lastId = request.headers['last-event-id'];
           const resume = lastId === undefined ? undefined : parseLastEventId(lastId);
-          const after = resume ?? (request.query !== null && typeof request.query === 'object' && 'after' in request.query ? query.after : ctx.tail.head());
+          const after =
+            resume ??
+            (request.query !== null && typeof request.query === 'object' && 'after' in request.query
+              ? query.after
+              : ctx.tail.head());
           await stream(ctx, request, reply, after);
           return null;
         }
@@ -54,7 +59,12 @@ function wantsStream(request: FastifyRequest): boolean {
 function parseLastEventId(value: string | string[]): number {
   const text = Array.isArray(value) ? value[0] : value;
   if (text === undefined || !/^\d{1,15}$/.test(text.trim())) {
-    throw new ApiError(400, 'invalid', 'headers.last-event-id: expected the seq (an integer >= 0) of the last event received', 'headers.last-event-id');
+    throw new ApiError(
+      400,
+      'invalid',
+      'headers.last-event-id: expected the seq (an integer >= 0) of the last event received',
+      'headers.last-event-id',
+    );
   }
   return Number(text.trim());
 }
@@ -104,7 +114,10 @@ async function stream(ctx: ApiContext, request: FastifyRequest, reply: FastifyRe
       if (!moved && !closed) raw.write(': keep-alive\n\n');
     }
   } catch (error) {
-    request.log.warn({ err: error instanceof Error ? ctx.redact(error.message) : 'unknown' }, 'event stream ended by an error');
+    request.log.warn(
+      { err: error instanceof Error ? ctx.redact(error.message) : 'unknown' },
+      'event stream ended by an error',
+    );
   } finally {
     ctx.streams.delete(raw);
     if (!raw.writableEnded) raw.end();

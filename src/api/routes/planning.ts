@@ -18,21 +18,39 @@ export function planningRoutes(ctx: ApiContext): AnyRoute[] {
       path: '/api/v1/candidates',
       access: 'viewer',
       tag: 'planning',
-      summary: 'Table 3: active blades whose resources do not fit their workload exactly, with the fit and the move the optimum has for each',
-      responses: { 200: { description: 'Candidates and the totals over every running workload', schema: candidatesView } },
+      summary:
+        'Table 3: active blades whose resources do not fit their workload exactly, with the fit and the move the optimum has for each',
+      responses: {
+        200: { description: 'Candidates and the totals over every running workload', schema: candidatesView },
+      },
       async handle() {
         const state = await ctx.state();
         // The round the controller would decide now, every move of its optimum shown (no slot limit, no approval).
         const policy: Policy = { ...ctx.policy(), maxConcurrentTransfers: Infinity, requireApproval: false };
-        const snapshot = { blades: state.blades, workloads: state.workloads, transfers: state.open, proposals: [], rejected: [] };
+        const snapshot = {
+          blades: state.blades,
+          workloads: state.workloads,
+          transfers: state.open,
+          proposals: [],
+          rejected: [],
+        };
         const plan = decideRound(snapshot, policy, ctx.clock.now());
         const moves = new Map([...plan.cascades.map((c) => c.move), ...plan.deferred].map((m) => [m.workload, m]));
         const items = plan.candidates.map((c) => {
           const m = moves.get(c.workload);
-          return { workload: c.workload, blade: c.blade, fit: c.fit, frozen: c.frozen, move: m ? { to: m.to, after: m.after, saving: m.saving } : null };
+          return {
+            workload: c.workload,
+            blade: c.blade,
+            fit: c.fit,
+            frozen: c.frozen,
+            move: m ? { to: m.to, after: m.after, saving: m.saving } : null,
+          };
         });
         const running = state.workloads.filter((w) => w.state === 'running').length;
-        const totals = items.reduce((sum, c) => ({ surplus: sum.surplus + c.fit.surplus, deficit: sum.deficit + c.fit.deficit, running }), { surplus: 0, deficit: 0, running });
+        const totals = items.reduce(
+          (sum, c) => ({ surplus: sum.surplus + c.fit.surplus, deficit: sum.deficit + c.fit.deficit, running }),
+          { surplus: 0, deficit: 0, running },
+        );
         return { body: { items, totals } };
       },
     }),
@@ -47,7 +65,9 @@ export function planningRoutes(ctx: ApiContext): AnyRoute[] {
       async handle() {
         const state = await ctx.state();
         const on = state.occupants;
-        const items = state.blades.filter((b) => b.state === 'standby').map((b) => toBladeView(b, on.get(b.id) ?? null));
+        const items = state.blades
+          .filter((b) => b.state === 'standby')
+          .map((b) => toBladeView(b, on.get(b.id) ?? null));
         return { body: { items, size: items.length } };
       },
     }),
@@ -57,16 +77,20 @@ export function planningRoutes(ctx: ApiContext): AnyRoute[] {
       path: '/api/v1/plan',
       access: 'viewer',
       tag: 'planning',
-      summary: 'What if these blades failed now? The failovers, pending workloads and cascade rounds; nothing is executed',
+      summary:
+        'What if these blades failed now? The failovers, pending workloads and cascade rounds; nothing is executed',
       body: planBody,
       responses: { 200: { description: 'The plan', schema: planView } },
       async handle({ body }) {
         const state = await ctx.state();
         body.fail.forEach((id, i) => {
-          if (!state.bladeById.has(id)) throw new ApiError(400, 'invalid', `body.fail[${i}]: unknown blade ${id}`, `body.fail[${i}]`);
+          if (!state.bladeById.has(id))
+            throw new ApiError(400, 'invalid', `body.fail[${i}]: unknown blade ${id}`, `body.fail[${i}]`);
         });
         // A transfer in flight is shown as landed where it is now, and a pending workload as one to place.
-        const workloads: Workload[] = state.workloads.map((w) => (w.state === 'pending' ? { ...w, blade: null } : w.state === 'transferring' ? { ...w, state: 'running' } : w));
+        const workloads: Workload[] = state.workloads.map((w) =>
+          w.state === 'pending' ? { ...w, blade: null } : w.state === 'transferring' ? { ...w, state: 'running' } : w,
+        );
         const result = planWhatIf({ blades: state.blades, workloads, policy: ctx.policy(), fail: body.fail });
         return {
           body: {
@@ -75,8 +99,13 @@ export function planningRoutes(ctx: ApiContext): AnyRoute[] {
             pending: result.pending,
             rounds: result.rounds,
             truncated: result.truncated,
-            pool: result.blades.filter((b) => b.state === 'standby').map((b) => b.id).sort(),
-            placementsAfter: Object.fromEntries(result.workloads.filter((w) => w.state !== 'finished').map((w) => [w.id, w.blade])),
+            pool: result.blades
+              .filter((b) => b.state === 'standby')
+              .map((b) => b.id)
+              .sort(),
+            placementsAfter: Object.fromEntries(
+              result.workloads.filter((w) => w.state !== 'finished').map((w) => [w.id, w.blade]),
+            ),
           },
         };
       },
@@ -101,7 +130,8 @@ export function planningRoutes(ctx: ApiContext): AnyRoute[] {
       path: '/api/v1/policy',
       access: 'admin',
       tag: 'policy',
-      summary: 'Changes some fields of the policy (weights, when given, replace the whole map); the next plan follows it',
+      summary:
+        'Changes some fields of the policy (weights, when given, replace the whole map); the next plan follows it',
       changes: true,
       body: policyPatch,
       responses: { 200: { description: 'The policy after the change', schema: policyView } },

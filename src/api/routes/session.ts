@@ -25,13 +25,20 @@ export function sessionRoutes(ctx: ApiContext): AnyRoute[] {
       path: '/api/v1/session',
       access: 'viewer',
       tag: 'system',
-      summary: 'The caller’s token (name and role) and whether the data center is emulated (fault injection and repair)',
+      summary:
+        'The caller’s token (name and role) and whether the data center is emulated (fault injection and repair)',
       responses: { 200: { description: 'The session', schema: sessionView } },
       async handle({ request }) {
         const principal = request.principal;
-        if (!principal) throw new ApiError(401, 'unauthenticated', 'a bearer token is required (Authorization: Bearer <token>)');
+        if (!principal)
+          throw new ApiError(401, 'unauthenticated', 'a bearer token is required (Authorization: Bearer <token>)');
         const hooks = ctx.emulator;
-        const emulator = hooks ? { faults: hooks.injectFault ? [...FAULT_KINDS] : ['fail' as const], repair: hooks.repairBlade !== undefined } : null;
+        const emulator = hooks
+          ? {
+              faults: hooks.injectFault ? [...FAULT_KINDS] : ['fail' as const],
+              repair: hooks.repairBlade !== undefined,
+            }
+          : null;
         return { body: { name: principal.token.name, role: principal.token.role, actor: principal.actor, emulator } };
       },
     }),

@@ -66,7 +66,12 @@ const list = z
   .string()
   .min(1)
   .max(4096)
-  .transform((text) => text.split(',').map((s) => s.trim()).filter((s) => s !== ''));
+  .transform((text) =>
+    text
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  );
 const survivabilityQuery = z.strictObject({
   k: z.coerce.number().int().min(0).max(4).optional(),
   domain: list.optional(),

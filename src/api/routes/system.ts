@@ -25,7 +25,8 @@ export function systemRoutes(ctx: ApiContext, metrics: ControllerMetrics, docume
       path: '/readyz',
       access: 'viewer',
       tag: 'system',
-      summary: 'Readiness: the controller runs, the store answers, and no hardware endpoint fails (warnings are shown, not fatal)',
+      summary:
+        'Readiness: the controller runs, the store answers, and no hardware endpoint fails (warnings are shown, not fatal)',
       responses: {
         200: { description: 'Ready', schema: readyView },
         503: { description: 'Not ready; `checks` says what is not', schema: readyView },
@@ -49,7 +50,8 @@ export function systemRoutes(ctx: ApiContext, metrics: ControllerMetrics, docume
       path: '/metrics',
       access: 'viewer',
       tag: 'system',
-      summary: 'Prometheus metrics (text exposition format); scrape with a viewer token (bearer_token in the scrape config)',
+      summary:
+        'Prometheus metrics (text exposition format); scrape with a viewer token (bearer_token in the scrape config)',
       responses: { 200: { description: 'Metrics', schema: z.string(), contentType: 'text/plain' } },
       async handle() {
         return { body: await metrics.registry.metrics(), headers: { 'content-type': metrics.registry.contentType } };

@@ -41,7 +41,18 @@ export function tokenRoutes(ctx: ApiContext): AnyRoute[] {
         if ((await ctx.store.tokens()).some((t) => t.name === record.name)) {
           throw new ApiError(409, 'conflict', `body.name: a token named ${record.name} exists`, 'body.name');
         }
-        await ctx.store.commit({ tokens: [record], events: [{ at: record.createdAt, actor, type: 'token.created', subject: record.id, data: { name: record.name, role: record.role } }] });
+        await ctx.store.commit({
+          tokens: [record],
+          events: [
+            {
+              at: record.createdAt,
+              actor,
+              type: 'token.created',
+              subject: record.id,
+              data: { name: record.name, role: record.role },
+            },
+          ],
+        });
         return { status: 201, body: { ...publicToken(record), token: secret } };
       },
     }),
@@ -60,7 +71,12 @@ export function tokenRoutes(ctx: ApiContext): AnyRoute[] {
         if (!token) throw new ApiError(404, 'not-found', `unknown token ${params.id}`, 'params.id');
         if (token.revokedAt !== null) return { body: publicToken(token) };
         const revoked: TokenRecord = { ...token, revokedAt: ctx.clock.now() };
-        await ctx.store.commit({ tokens: [revoked], events: [{ at: revoked.revokedAt!, actor, type: 'token.revoked', subject: token.id, data: { name: token.name } }] });
+        await ctx.store.commit({
+          tokens: [revoked],
+          events: [
+            { at: revoked.revokedAt!, actor, type: 'token.revoked', subject: token.id, data: { name: token.name } },
+          ],
+        });
         ctx.tokens.forget();
         return { body: publicToken(revoked) };
       },

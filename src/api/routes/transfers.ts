@@ -3,7 +3,17 @@ import { z } from 'zod';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { route, type AnyRoute } from '../route-kit.js';
-import { idParams, page, proposalParams, proposalQuery, proposalView, rejectBody, transferDetail, transferQuery, transferView } from '../schemas.js';
+import {
+  idParams,
+  page,
+  proposalParams,
+  proposalQuery,
+  proposalView,
+  rejectBody,
+  transferDetail,
+  transferQuery,
+  transferView,
+} from '../schemas.js';
 import { mergeSteps, toTransferView } from '../views.js';
 
 export function transferRoutes(ctx: ApiContext): AnyRoute[] {
@@ -18,20 +28,35 @@ export function transferRoutes(ctx: ApiContext): AnyRoute[] {
       query: transferQuery,
       responses: { 200: { description: 'A page of transfers', schema: page(transferView) } },
       async handle({ query }) {
-        const all = await ctx.store.transfers({ ...(query.open === 'true' ? { open: true } : {}), ...(query.workload ? { workload: query.workload } : {}) });
-        const matching = all.filter((t) => (query.kind === undefined || t.kind === query.kind) && (query.status === undefined || t.status === query.status) && (query.open !== 'false' || t.status === 'done' || t.status === 'aborted'));
+        const all = await ctx.store.transfers({
+          ...(query.open === 'true' ? { open: true } : {}),
+          ...(query.workload ? { workload: query.workload } : {}),
+        });
+        const matching = all.filter(
+          (t) =>
+            (query.kind === undefined || t.kind === query.kind) &&
+            (query.status === undefined || t.status === query.status) &&
+            (query.open !== 'false' || t.status === 'done' || t.status === 'aborted'),
+        );
         if (query.order === 'desc') matching.reverse();
         // Transfers are ordered by time, not id: the cursor is the position after the named transfer.
         let start = 0;
         if (query.after !== undefined) {
           const at = matching.findIndex((t) => t.id === query.after);
-          if (at < 0) throw new ApiError(400, 'invalid', `query.after: no transfer ${query.after} in this list`, 'query.after');
+          if (at < 0)
+            throw new ApiError(400, 'invalid', `query.after: no transfer ${query.after} in this list`, 'query.after');
           start = at + 1;
         }
         const slice = matching.slice(start, start + query.limit);
         const more = start + query.limit < matching.length;
         const now = ctx.clock.now();
-        return { body: { items: slice.map((t) => toTransferView(t, now)), next: more && slice.length > 0 ? slice.at(-1)!.id : null, total: matching.length } };
+        return {
+          body: {
+            items: slice.map((t) => toTransferView(t, now)),
+            next: more && slice.length > 0 ? slice.at(-1)!.id : null,
+            total: matching.length,
+          },
+        };
       },
     }),
     route({

@@ -3,7 +3,16 @@ import { admitAction } from '../admission-gate.js';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { route, type AnyRoute } from '../route-kit.js';
-import { errorView, idParams, page, requirementsBody, submitBody, workloadDetail, workloadQuery, workloadView } from '../schemas.js';
+import {
+  errorView,
+  idParams,
+  page,
+  requirementsBody,
+  submitBody,
+  workloadDetail,
+  workloadQuery,
+  workloadView,
+} from '../schemas.js';
 import { brief, pageAfter, toWorkloadView } from '../views.js';
 
 export function workloadRoutes(ctx: ApiContext): AnyRoute[] {
@@ -24,7 +33,11 @@ export function workloadRoutes(ctx: ApiContext): AnyRoute[] {
       responses: { 200: { description: 'A page of workloads', schema: page(workloadView) } },
       async handle({ query }) {
         const state = await ctx.state();
-        const matching = state.workloads.filter((w) => (query.state === undefined || w.state === query.state) && (query.blade === undefined || w.blade === query.blade));
+        const matching = state.workloads.filter(
+          (w) =>
+            (query.state === undefined || w.state === query.state) &&
+            (query.blade === undefined || w.blade === query.blade),
+        );
         const found = pageAfter(matching, (w) => w.id, query.after, query.limit);
         const policy = ctx.policy();
         return { body: { ...found, items: found.items.map((w) => toWorkloadView(w, state.bladeById, policy)) } };
@@ -41,11 +54,16 @@ export function workloadRoutes(ctx: ApiContext): AnyRoute[] {
       responses: { 200: { description: 'The workload', schema: workloadDetail } },
       async handle({ params }) {
         const view = await viewOf(params.id);
-        const [checkpoint, transfers] = await Promise.all([ctx.store.latestCheckpoint(params.id), ctx.store.transfers({ workload: params.id })]);
+        const [checkpoint, transfers] = await Promise.all([
+          ctx.store.latestCheckpoint(params.id),
+          ctx.store.transfers({ workload: params.id }),
+        ]);
         return {
           body: {
             ...view,
-            checkpoint: checkpoint ? { blade: checkpoint.blade, sequence: checkpoint.sequence, takenAt: checkpoint.takenAt } : null,
+            checkpoint: checkpoint
+              ? { blade: checkpoint.blade, sequence: checkpoint.sequence, takenAt: checkpoint.takenAt }
+              : null,
             transfers: transfers.slice(-20).map(brief),
           },
         };
@@ -62,14 +80,39 @@ export function workloadRoutes(ctx: ApiContext): AnyRoute[] {
       body: submitBody,
       responses: {
         201: { description: 'Accepted and pending placement', schema: workloadView },
-        422: { description: 'The workload driver does not know this workload (`error.field` is body.id)', schema: errorView },
+        422: {
+          description: 'The workload driver does not know this workload (`error.field` is body.id)',
+          schema: errorView,
+        },
       },
       async handle({ body, actor }) {
-        const workload = { id: body.id, requirements: body.requirements ?? {}, source: 'declared' as const, priority: body.priority ?? 0, blade: null, state: 'pending' as const };
+        const workload = {
+          id: body.id,
+          requirements: body.requirements ?? {},
+          source: 'declared' as const,
+          priority: body.priority ?? 0,
+          blade: null,
+          state: 'pending' as const,
+        };
         await admitAction(ctx, ctx.survivability, { kind: 'submit', workload }, actor, body.id);
-        const rules = { ...(body.minimum === undefined ? {} : { minimum: body.minimum }), ...(body.pinned === undefined ? {} : { pinned: body.pinned }) };
-        await ctx.controller.submit({ id: body.id, ...(body.requirements ? { requirements: body.requirements } : {}), ...(body.priority === undefined ? {} : { priority: body.priority }), ...rules }, actor);
-        return { status: 201, body: await viewOf(body.id), headers: { location: `/api/v1/workloads/${encodeURIComponent(body.id)}` } };
+        const rules = {
+          ...(body.minimum === undefined ? {} : { minimum: body.minimum }),
+          ...(body.pinned === undefined ? {} : { pinned: body.pinned }),
+        };
+        await ctx.controller.submit(
+          {
+            id: body.id,
+            ...(body.requirements ? { requirements: body.requirements } : {}),
+            ...(body.priority === undefined ? {} : { priority: body.priority }),
+            ...rules,
+          },
+          actor,
+        );
+        return {
+          status: 201,
+          body: await viewOf(body.id),
+          headers: { location: `/api/v1/workloads/${encodeURIComponent(body.id)}` },
+        };
       },
     }),
     route({

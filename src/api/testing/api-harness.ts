@@ -59,7 +59,11 @@ export async function apiHarness(spec: HarnessSpec, options: ApiHarnessOptions =
   const h = await harness(spec);
   const commits = options.poll ? undefined : observeCommits(h.store);
   const logs: string[] = [];
-  const logger = redactingLogger({ secrets: options.secrets ?? [], level: 'debug', destination: { write: (line: string) => void logs.push(line) } });
+  const logger = redactingLogger({
+    secrets: options.secrets ?? [],
+    level: 'debug',
+    destination: { write: (line: string) => void logs.push(line) },
+  });
   const tokens = {} as Record<TokenRole, string>;
   for (const role of ['viewer', 'operator', 'admin'] as const) {
     const made = newToken(role, `${role}-1`, Date.now());
@@ -74,7 +78,11 @@ export async function apiHarness(spec: HarnessSpec, options: ApiHarnessOptions =
     secrets: options.secrets ?? [],
     failedLogins: options.failedLogins ?? { max: 100_000, windowMs: 60_000 },
     // The same hooks `cascade serve` gives the API (fault injection, hardware repair), over the fake world.
-    ...(options.emulator === true ? { emulator: worldApiHooks(h.world, h.controller) } : options.emulator ? { emulator: options.emulator } : {}),
+    ...(options.emulator === true
+      ? { emulator: worldApiHooks(h.world, h.controller) }
+      : options.emulator
+        ? { emulator: options.emulator }
+        : {}),
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
     ...(options.tls ? { tls: options.tls } : {}),
     // Tests read right after the controller acted; the production default trades up to 1 s of staleness for throughput.
@@ -125,14 +133,19 @@ export async function apiHarness(spec: HarnessSpec, options: ApiHarnessOptions =
  */
 function conform(api: Api, method: string, path: string, reply: HttpReply, hits: Set<string>): void {
   const bare = path.split('?')[0]!;
-  const spec = api.routes.find((r) => r.method === method && new RegExp(`^${r.path.replace(/:[^/]+/g, '[^/]+')}$`).test(bare));
+  const spec = api.routes.find(
+    (r) => r.method === method && new RegExp(`^${r.path.replace(/:[^/]+/g, '[^/]+')}$`).test(bare),
+  );
   if (!spec) return;
   const json = (reply.headers.get('content-type') ?? '').includes('application/json');
   const schema = reply.status >= 400 ? errorView : spec.responses[reply.status]?.schema;
   if (reply.status < 300 && reply.status >= 200) hits.add(`${spec.method} ${spec.path}`);
   if (!json || !schema) return;
   const checked = schema.safeParse(reply.body);
-  if (!checked.success) throw new Error(`${method} ${path} answered ${reply.status} with a body that breaks its documented schema: ${checked.error.message}\n${reply.text.slice(0, 500)}`);
+  if (!checked.success)
+    throw new Error(
+      `${method} ${path} answered ${reply.status} with a body that breaks its documented schema: ${checked.error.message}\n${reply.text.slice(0, 500)}`,
+    );
 }
 
 /** The four-server example of DESIGN section 1, with two more blades in a chassis for filters and pages. */

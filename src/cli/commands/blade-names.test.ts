@@ -17,7 +17,10 @@ const record = {
 
 describe('blade names and slot labels', () => {
   it('the API view carries them, and leaves them out when the driver gave none', () => {
-    expect(toBladeView(record, null)).toMatchObject({ name: 'Bladed System', location: { chassis: 'MultiBladeEncl', slot: 1, label: 'Blade 1' } });
+    expect(toBladeView(record, null)).toMatchObject({
+      name: 'Bladed System',
+      location: { chassis: 'MultiBladeEncl', slot: 1, label: 'Blade 1' },
+    });
     const { name: _name, location: _location, ...bare } = record;
     const view = toBladeView({ ...bare, location: { chassis: 'c1', slot: 3 } }, null);
     expect(view.location).toEqual({ chassis: 'c1', slot: 3 });
@@ -26,6 +29,8 @@ describe('blade names and slot labels', () => {
 
   it('cascade blades shows the name beside the id and the printed slot label', () => {
     const text = bladeRows([{ ...toBladeView(record, null) }]);
-    expect(text).toMatch(/\n529QB9450R6 \(Bladed System\)\s+standby\s+ok\s+off\s+MultiBladeEncl\/1 \(Blade 1\)\s+-\s+memoryGiB=64$/);
+    expect(text).toMatch(
+      /\n529QB9450R6 \(Bladed System\)\s+standby\s+ok\s+off\s+MultiBladeEncl\/1 \(Blade 1\)\s+-\s+memoryGiB=64$/,
+    );
   });
 });

@@ -39,8 +39,15 @@ function site(blades: Record<string, unknown[]>): string {
 describe('drivers check: fencing', () => {
   it('reads every level, changes nothing, and names blades with fewer than two working levels', async () => {
     const file = site({
-      A: [{ level: 'enclosure', device: 'chassis-mgr', chassis: 'Blade-A' }, { level: 'pdu', device: 'chassis-mgr', outlet: 'c1/1' }, { level: 'storage', device: 'chassis-mgr', initiator: initiatorOf('A') }],
-      B: [{ level: 'enclosure', device: 'chassis-mgr', chassis: 'Blade-B' }, { level: 'pdu', device: 'chassis-mgr', outlet: 'c1/97' }],
+      A: [
+        { level: 'enclosure', device: 'chassis-mgr', chassis: 'Blade-A' },
+        { level: 'pdu', device: 'chassis-mgr', outlet: 'c1/1' },
+        { level: 'storage', device: 'chassis-mgr', initiator: initiatorOf('A') },
+      ],
+      B: [
+        { level: 'enclosure', device: 'chassis-mgr', chassis: 'Blade-B' },
+        { level: 'pdu', device: 'chassis-mgr', outlet: 'c1/97' },
+      ],
     });
     const before = world.history().length;
     const { code, out, err } = await runCli(['drivers', 'check', file]);
@@ -50,7 +57,12 @@ describe('drivers check: fencing', () => {
     expect(code).toBe(1);
     expect(err).toMatch(/B pdu \(pdu chassis-mgr\): pdu chassis-mgr: c1\/97: .*not found/);
     // Read-only: not a power request, outlet switch or unbinding in the world's history.
-    expect(world.history().slice(before).filter((e) => e.kind !== 'refused')).toEqual([]);
+    expect(
+      world
+        .history()
+        .slice(before)
+        .filter((e) => e.kind !== 'refused'),
+    ).toEqual([]);
     expect(world.blade('A')?.power).toBe('on');
   });
 
@@ -60,7 +72,11 @@ describe('drivers check: fencing', () => {
     expect(r.err).toContain('fencing.blades.A[0].device: no device named pdu-9 in fencing.devices');
     r = await runCli(['drivers', 'check', site({ A: [{ level: 'pdu', device: 'chassis-mgr' }] })]);
     expect(r.err).toContain('fencing.blades.A[0].outlet: required');
-    r = await runCli(['drivers', 'check', site({ A: [{ level: 'storage', device: 'chassis-mgr', initiator: 'not-an-iqn' }] })]);
+    r = await runCli([
+      'drivers',
+      'check',
+      site({ A: [{ level: 'storage', device: 'chassis-mgr', initiator: 'not-an-iqn' }] }),
+    ]);
     expect(r.err).toContain('fencing.blades.A[0].initiator: expected an iSCSI name');
   });
 });

@@ -32,12 +32,19 @@ export function parseFencingSection(raw: unknown, file: string): FencingSection 
  * Reads every level. A `bmc` level works when the blade's own driver answered above (`bmcOk`); without a hardware
  * section for it, it is reported as unchecked and not counted.
  */
-export async function checkFencingLevels(section: FencingSection, bmcOk: (blade: string) => boolean | null): Promise<FencingCheck> {
+export async function checkFencingLevels(
+  section: FencingSection,
+  bmcOk: (blade: string) => boolean | null,
+): Promise<FencingCheck> {
   const devices = fencingDevices(section);
   const noHardware: HardwarePort = {
     inventory: async () => [],
-    status: async (blade) => { throw new Error(`${blade}: read by the hardware check`); },
-    setPower: async (blade) => { throw new Error(`drivers check never powers ${blade}`); },
+    status: async (blade) => {
+      throw new Error(`${blade}: read by the hardware check`);
+    },
+    setPower: async (blade) => {
+      throw new Error(`drivers check never powers ${blade}`);
+    },
     subscribe: () => () => {},
   };
   try {
@@ -46,7 +53,14 @@ export async function checkFencingLevels(section: FencingSection, bmcOk: (blade:
       for (const l of configured) {
         if (l.level === 'bmc') {
           const ok = bmcOk(blade);
-          levels.push({ blade, level: 'bmc', device: 'bmc', address: blade, state: ok === null ? 'not checked: no redfish or ipmi entry lists it' : ok ? 'answered' : 'did not answer', ok: ok === true });
+          levels.push({
+            blade,
+            level: 'bmc',
+            device: 'bmc',
+            address: blade,
+            state: ok === null ? 'not checked: no redfish or ipmi entry lists it' : ok ? 'answered' : 'did not answer',
+            ok: ok === true,
+          });
           continue;
         }
         const { device, address } = levelOf(l, blade, devices, noHardware);
@@ -54,7 +68,14 @@ export async function checkFencingLevels(section: FencingSection, bmcOk: (blade:
           const reading = await device.read(address);
           levels.push({ blade, level: l.level, device: device.name, address, state: reading.shows, ok: true });
         } catch (error) {
-          levels.push({ blade, level: l.level, device: device.name, address, state: error instanceof Error ? error.message : String(error), ok: false });
+          levels.push({
+            blade,
+            level: l.level,
+            device: device.name,
+            address,
+            state: error instanceof Error ? error.message : String(error),
+            ok: false,
+          });
         }
       }
     }
@@ -73,8 +94,14 @@ export function fencingReport(check: FencingCheck | null): string {
   if (!check) return '';
   const working = check.levels.filter((l) => l.ok).length;
   const parts = [`Fencing: ${working} of ${check.levels.length} levels answered`];
-  parts.push(table(['blade', 'level', 'device', 'address', 'state'], check.levels.map((l) => [l.blade, l.level, l.device, l.address, l.state])));
+  parts.push(
+    table(
+      ['blade', 'level', 'device', 'address', 'state'],
+      check.levels.map((l) => [l.blade, l.level, l.device, l.address, l.state]),
+    ),
+  );
   const weak = Object.entries(check.weak);
-  if (weak.length > 0) parts.push(`fewer than two working fencing levels: ${weak.map(([b, n]) => `${b} (${n})`).join(', ')}`);
+  if (weak.length > 0)
+    parts.push(`fewer than two working fencing levels: ${weak.map(([b, n]) => `${b} (${n})`).join(', ')}`);
   return `${parts.join('\n')}\n\n`;
 }

@@ -13,7 +13,6 @@ const DMTF = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'redfis
 const QUIRKS = join(import.meta.dirname, '..', '..', 'adapters', 'redfish', 'testing', 'quirks-mockup');
 const CREDENTIALS = { username: 'ops', password: 'check-6a1f' };
 
-
 let dir: string;
 let dmtf: MockupServer;
 let quirks: MockupServer;
@@ -35,7 +34,14 @@ const site = (endpoints: object[]): string => {
   writeFileSync(file, YAML.stringify({ redfish: endpoints }));
   return file;
 };
-const endpoint = (name: string, url: string, extra: object = {}) => ({ name, url, username: CREDENTIALS.username, passwordEnv: 'CASCADE_TEST_REDFISH_PASSWORD', timeoutMs: 1_000, ...extra });
+const endpoint = (name: string, url: string, extra: object = {}) => ({
+  name,
+  url,
+  username: CREDENTIALS.username,
+  passwordEnv: 'CASCADE_TEST_REDFISH_PASSWORD',
+  timeoutMs: 1_000,
+  ...extra,
+});
 
 describe('cascade drivers check (redfish)', () => {
   it('checks every endpoint read-only and prints one row per blade with its mapped resources', async () => {
@@ -50,7 +56,9 @@ describe('cascade drivers check (redfish)', () => {
     const rows = out.split('\n').filter((l) => /^(encl-dmtf|quirks) /.test(l));
     expect(rows).toHaveLength(4 + 4);
     const row = rows.find((l) => l.includes('529QB9450R6'))!;
-    expect(row).toMatch(/Bladed System\s+MultiBladeEncl Blade 1\s+memoryGiB=64 cpuCount=4 cpuThreads=8 .*storageTB=0\s+on\s+ok\s+Enabled/);
+    expect(row).toMatch(
+      /Bladed System\s+MultiBladeEncl Blade 1\s+memoryGiB=64 cpuCount=4 cpuThreads=8 .*storageTB=0\s+on\s+ok\s+Enabled/,
+    );
     expect(rows.find((l) => l.includes('sockets-only'))).toContain('no CoreCount and no TotalCores');
     expect(rows.find((l) => l.includes('empty-bay'))).toContain('Status.State is Absent');
     // Read-only: nothing but the login was POSTed, nothing subscribed.
@@ -58,13 +66,20 @@ describe('cascade drivers check (redfish)', () => {
       expect(server.requests.filter((r) => r.method === 'POST' && !r.path.endsWith('/Sessions'))).toEqual([]);
       expect(server.subscriptions.size).toBe(0);
     }
-    const json = JSON.parse((await runCli(['drivers', 'check', file, '--json'])).out) as { redfish: { blades: unknown[] }[] };
+    const json = JSON.parse((await runCli(['drivers', 'check', file, '--json'])).out) as {
+      redfish: { blades: unknown[] }[];
+    };
     expect(json.redfish.map((e) => e.blades.length)).toEqual([4, 4]);
   });
 
   it('exits 1 naming why: refused credentials, a blade that cannot be fenced, an endpoint with no System', async () => {
-    await quirks.patch('/redfish/v1/Systems/node-07', { Actions: { '#ComputerSystem.Reset': { target: '/x', 'ResetType@Redfish.AllowableValues': ['On', 'Nmi'] } } });
-    const file = site([endpoint('encl-dmtf', dmtf.url, { password: 'wrong-1111', passwordEnv: undefined }), endpoint('quirks', quirks.url)]);
+    await quirks.patch('/redfish/v1/Systems/node-07', {
+      Actions: { '#ComputerSystem.Reset': { target: '/x', 'ResetType@Redfish.AllowableValues': ['On', 'Nmi'] } },
+    });
+    const file = site([
+      endpoint('encl-dmtf', dmtf.url, { password: 'wrong-1111', passwordEnv: undefined }),
+      endpoint('quirks', quirks.url),
+    ]);
     const { code, err } = await runCli(['drivers', 'check', file]);
     expect(code).toBe(1);
     expect(err).toMatch(/encl-dmtf: service root or login: .*login refused \(401\)/);

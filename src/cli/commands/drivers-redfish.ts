@@ -41,17 +41,30 @@ export function parseRedfishSection(raw: unknown, file: string, baseDir: string)
     const issue = parsed.error.issues[0];
     throw new CliError(`${file}: redfish.${issue?.path.map(String).join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
   }
-  return parsed.data.map((r) => (r.tls?.caFile && !isAbsolute(r.tls.caFile) ? { ...r, tls: { ...r.tls, caFile: resolve(baseDir, r.tls.caFile) } } : r));
+  return parsed.data.map((r) =>
+    r.tls?.caFile && !isAbsolute(r.tls.caFile)
+      ? { ...r, tls: { ...r.tls, caFile: resolve(baseDir, r.tls.caFile) } }
+      : r,
+  );
 }
 
-export async function checkRedfish(endpoints: readonly z.infer<typeof redfishEndpoint>[]): Promise<RedfishEndpointCheck[]> {
+export async function checkRedfish(
+  endpoints: readonly z.infer<typeof redfishEndpoint>[],
+): Promise<RedfishEndpointCheck[]> {
   return Promise.all(endpoints.map((r, index) => checkEndpoint(r, index)));
 }
 
 async function checkEndpoint(r: z.infer<typeof redfishEndpoint>, index: number): Promise<RedfishEndpointCheck> {
   const where = `redfish[${index}]`;
   const name = r.name ?? new URL(r.url).host;
-  const fail = (problem: string): RedfishEndpointCheck => ({ endpoint: name, url: r.url, auth: '-', events: '-', problem, blades: [] });
+  const fail = (problem: string): RedfishEndpointCheck => ({
+    endpoint: name,
+    url: r.url,
+    auth: '-',
+    events: '-',
+    problem,
+    blades: [],
+  });
   let ca: string | undefined;
   let username: string;
   let password: string;
@@ -93,25 +106,69 @@ async function checkEndpoint(r: z.infer<typeof redfishEndpoint>, index: number):
       return { ...fail(`inventory: ${error instanceof Error ? error.message : String(error)}`), auth };
     }
     const events = await port.eventCapabilities().then(
-      (e) => (!e.enabled ? 'EventService disabled: polling alone' : [e.sse ? `SSE (${e.sse})` : null, e.subscriptions ? 'push subscriptions' : null].filter(Boolean).join(' + ') || 'neither SSE nor push: polling alone'),
-      (error: unknown) => `EventService unreadable (${error instanceof Error ? error.message : String(error)}): polling alone`,
+      (e) =>
+        !e.enabled
+          ? 'EventService disabled: polling alone'
+          : [e.sse ? `SSE (${e.sse})` : null, e.subscriptions ? 'push subscriptions' : null]
+              .filter(Boolean)
+              .join(' + ') || 'neither SSE nor push: polling alone',
+      (error: unknown) =>
+        `EventService unreadable (${error instanceof Error ? error.message : String(error)}): polling alone`,
     );
     const blades: RedfishBladeRow[] = [];
     for (const blade of found.blades) {
-      const base = { endpoint: name, blade: blade.id, name: blade.name ?? '-', slot: slotOf(blade.location), resources: blade.resources };
+      const base = {
+        endpoint: name,
+        blade: blade.id,
+        name: blade.name ?? '-',
+        slot: slotOf(blade.location),
+        resources: blade.resources,
+      };
       try {
         const c = await port.check(blade.id);
-        const notes = [...(blade.warnings ?? []).map((w) => w.replace(/^blade \S+: \S+: /, '')), ...(c.problem ? [c.problem] : [])];
-        blades.push({ ...base, power: c.power, health: c.health, state: c.state ?? '-', reset: c.reset?.join(',') ?? '(any)', note: notes.join('; '), ok: c.problem === null });
+        const notes = [
+          ...(blade.warnings ?? []).map((w) => w.replace(/^blade \S+: \S+: /, '')),
+          ...(c.problem ? [c.problem] : []),
+        ];
+        blades.push({
+          ...base,
+          power: c.power,
+          health: c.health,
+          state: c.state ?? '-',
+          reset: c.reset?.join(',') ?? '(any)',
+          note: notes.join('; '),
+          ok: c.problem === null,
+        });
       } catch (error) {
-        blades.push({ ...base, power: '-', health: '-', state: '-', reset: '-', note: error instanceof Error ? error.message : String(error), ok: false });
+        blades.push({
+          ...base,
+          power: '-',
+          health: '-',
+          state: '-',
+          reset: '-',
+          note: error instanceof Error ? error.message : String(error),
+          ok: false,
+        });
       }
     }
     for (const problem of found.problems) {
       const id = problem.blade ?? '-';
-      blades.push({ endpoint: name, blade: id, name: '-', slot: '-', resources: {}, power: '-', health: '-', state: '-', reset: '-', note: problem.message, ok: /Absent/.test(problem.message) });
+      blades.push({
+        endpoint: name,
+        blade: id,
+        name: '-',
+        slot: '-',
+        resources: {},
+        power: '-',
+        health: '-',
+        state: '-',
+        reset: '-',
+        note: problem.message,
+        ok: /Absent/.test(problem.message),
+      });
     }
-    const problem = found.blades.length === 0 && found.problems.length === 0 ? 'lists 0 Systems: nothing to manage' : null;
+    const problem =
+      found.blades.length === 0 && found.problems.length === 0 ? 'lists 0 Systems: nothing to manage' : null;
     return { endpoint: name, url: r.url, auth, events, problem, blades };
   } finally {
     await port.close();

@@ -9,8 +9,11 @@ import { writeTestHosts, type TestHosts } from '../../adapters/libvirt/testing/t
 import { peersInstalled } from '../../adapters/testing/real-peers.js';
 import { runCli } from '../testing/run-cli.js';
 
-const installed = peersInstalled('cascade drivers check', ['ipmi_sim', 'ipmitool', 'virsh'], 'openipmi ipmitool libvirt-clients');
-
+const installed = peersInstalled(
+  'cascade drivers check',
+  ['ipmi_sim', 'ipmitool', 'virsh'],
+  'openipmi ipmitool libvirt-clients',
+);
 
 describe.skipIf(!installed)('cascade drivers check', () => {
   // Made in beforeAll, not here: a skipped suite still runs this body to list its tests.
@@ -28,7 +31,14 @@ describe.skipIf(!installed)('cascade drivers check', () => {
           attemptSeconds: 1,
           retries: 1,
           credentials: { username: bmc.username, passwordEnv: 'CASCADE_TEST_IPMI_PASSWORD' },
-          blades: [{ id: 'c1s1', bmc: { host: '127.0.0.1', port: bmc.port }, resources: { memoryGiB: 64 }, location: { chassis: 'c1', slot: 1 } }],
+          blades: [
+            {
+              id: 'c1s1',
+              bmc: { host: '127.0.0.1', port: bmc.port },
+              resources: { memoryGiB: 64 },
+              location: { chassis: 'c1', slot: 1 },
+            },
+          ],
         },
         libvirt: { stateDir: hosts.stateDir, hosts: hosts.hosts },
       }),
@@ -60,7 +70,9 @@ describe.skipIf(!installed)('cascade drivers check', () => {
   it('exits 1 naming the blade whose BMC refuses the credentials, without the password', async () => {
     const { code, out, err } = await runCli(['drivers', 'check', site('wrong-pass-1234')]);
     expect(code).toBe(1);
-    expect(out).toMatch(/c1s1\s+127\.0\.0\.1:\d+\s+-\s+auth-refused\s+blade c1s1 .*refused the credentials of user admin/);
+    expect(out).toMatch(
+      /c1s1\s+127\.0\.0\.1:\d+\s+-\s+auth-refused\s+blade c1s1 .*refused the credentials of user admin/,
+    );
     expect(out + err).not.toContain('wrong-pass-1234');
   });
 

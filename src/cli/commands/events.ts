@@ -16,7 +16,8 @@ interface Flags extends RemoteFlags {
 function count(flag: string, min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${flag} must be an integer from ${min} to ${max}`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`${flag} must be an integer from ${min} to ${max}`);
     return n;
   };
 }
@@ -30,10 +31,16 @@ export function registerEvents(cli: Command): void {
   remoteOptions(
     cli
       .command('events')
-      .description('the audit log of a running controller: the latest events, then with --follow every new one as it happens')
+      .description(
+        'the audit log of a running controller: the latest events, then with --follow every new one as it happens',
+      )
       .option('-f, --follow', 'keep streaming new events (Ctrl-C to stop)')
       .option('--last <n>', 'how many of the latest events to print first (default 20)', count('--last', 0, 1000), 20)
-      .option('--after <seq>', 'start after this seq instead (0: from the beginning)', count('--after', 0, Number.MAX_SAFE_INTEGER))
+      .option(
+        '--after <seq>',
+        'start after this seq instead (0: from the beginning)',
+        count('--after', 0, Number.MAX_SAFE_INTEGER),
+      )
       .option('--type <prefix...>', 'only events whose type starts with a prefix (transfer., blade.failed, alarm.)'),
   ).action(async (o: Flags) => {
     const remote = remoteOf(o);
@@ -46,7 +53,11 @@ export function registerEvents(cli: Command): void {
     if (cursor !== null && !o.follow) {
       // Everything after the given seq, page by page.
       for (;;) {
-        const page: { items: AuditEvent[]; next: number; more: boolean } = await call(remote, 'GET', `/api/v1/events${query({ after: String(cursor), limit: '1000' })}`);
+        const page: { items: AuditEvent[]; next: number; more: boolean } = await call(
+          remote,
+          'GET',
+          `/api/v1/events${query({ after: String(cursor), limit: '1000' })}`,
+        );
         page.items.forEach(print);
         cursor = page.next;
         if (!page.more) return;
@@ -63,7 +74,10 @@ export function registerEvents(cli: Command): void {
 
 /** Whether an event type is one asked for: any prefix matches; none asked for, every type. */
 export function typeFilter(prefixes: readonly string[] | undefined): (type: string) => boolean {
-  const list = (prefixes ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter((p) => p !== '');
+  const list = (prefixes ?? [])
+    .flatMap((p) => p.split(','))
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   if (list.length === 0) return () => true;
   return (type) => list.some((p) => type.startsWith(p));
 }
@@ -80,7 +94,15 @@ async function follow(remote: Remote, after: number | null, print: (e: AuditEven
     while (!stop.signal.aborted) {
       try {
         const headers: Record<string, string> = last === null ? {} : { 'last-event-id': String(last) };
-        const response = await send(remote, 'GET', '/api/v1/events', undefined, 'text/event-stream', headers, stop.signal);
+        const response = await send(
+          remote,
+          'GET',
+          '/api/v1/events',
+          undefined,
+          'text/event-stream',
+          headers,
+          stop.signal,
+        );
         if (!response.ok || response.body === null) {
           const text = await response.text();
           throw new CliError(`the event stream was refused (${response.status}): ${text.slice(0, 200)}`, 1);
@@ -95,9 +117,13 @@ async function follow(remote: Remote, after: number | null, print: (e: AuditEven
         if (stop.signal.aborted) return;
         if (error instanceof CliError && !error.message.startsWith('cannot reach')) throw error;
         failures++;
-        if (failures > 1) process.stderr.write(`cascade: event stream interrupted (${error instanceof Error ? error.message : String(error)}); reconnecting\n`);
+        if (failures > 1)
+          process.stderr.write(
+            `cascade: event stream interrupted (${error instanceof Error ? error.message : String(error)}); reconnecting\n`,
+          );
       }
-      if (!stop.signal.aborted) await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 250 * 2 ** Math.min(failures, 6))));
+      if (!stop.signal.aborted)
+        await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 250 * 2 ** Math.min(failures, 6))));
     }
   } finally {
     process.off('SIGINT', interrupt);

@@ -26,7 +26,13 @@ interface Workload {
 }
 
 interface Candidates {
-  readonly items: { workload: string; blade: string; fit: Fit; frozen: boolean; move: { to: string; after: Fit; saving: number } | null }[];
+  readonly items: {
+    workload: string;
+    blade: string;
+    fit: Fit;
+    frozen: boolean;
+    move: { to: string; after: Fit; saving: number } | null;
+  }[];
   readonly totals: { surplus: number; deficit: number; running: number };
 }
 
@@ -73,7 +79,9 @@ export function registerInventory(cli: Command): void {
     process.stdout.write(`${bladeRows(blades)}\n${blades.length} blade${blades.length === 1 ? '' : 's'}\n`);
   });
 
-  remoteOptions(cli.command('pool').description('the standby pool of a running controller (the patent’s Table 4)')).action(async (o: RemoteFlags) => {
+  remoteOptions(
+    cli.command('pool').description('the standby pool of a running controller (the patent’s Table 4)'),
+  ).action(async (o: RemoteFlags) => {
     const pool = await call<{ items: Blade[]; size: number }>(remoteOf(o), 'GET', '/api/v1/pool');
     if (o.json) return printJson(pool);
     process.stdout.write(`${bladeRows(pool.items)}\n${pool.size} standby blade${pool.size === 1 ? '' : 's'}\n`);
@@ -87,15 +95,38 @@ export function registerInventory(cli: Command): void {
   ).action(async (o: RemoteFlags & { state?: string }) => {
     const workloads = await all<Workload>(remoteOf(o), `/api/v1/workloads${query({ state: o.state })}`);
     if (o.json) return printJson(workloads);
-    const rows = workloads.map((w) => [w.id, w.state, w.blade ?? '-', w.fit ? shortFit(w.fit) : w.pendingReason ?? '-', String(w.priority), resourcesText(w.requirements)]);
-    process.stdout.write(`${table(['workload', 'state', 'blade', 'fit', 'priority', 'requirements'], rows)}\n${workloads.length} workload${workloads.length === 1 ? '' : 's'}\n`);
+    const rows = workloads.map((w) => [
+      w.id,
+      w.state,
+      w.blade ?? '-',
+      w.fit ? shortFit(w.fit) : (w.pendingReason ?? '-'),
+      String(w.priority),
+      resourcesText(w.requirements),
+    ]);
+    process.stdout.write(
+      `${table(['workload', 'state', 'blade', 'fit', 'priority', 'requirements'], rows)}\n${workloads.length} workload${workloads.length === 1 ? '' : 's'}\n`,
+    );
   });
 
-  remoteOptions(cli.command('candidates').description('active blades that do not fit their workload exactly (the patent’s Table 3), and the move planned for each')).action(async (o: RemoteFlags) => {
+  remoteOptions(
+    cli
+      .command('candidates')
+      .description(
+        'active blades that do not fit their workload exactly (the patent’s Table 3), and the move planned for each',
+      ),
+  ).action(async (o: RemoteFlags) => {
     const c = await call<Candidates>(remoteOf(o), 'GET', '/api/v1/candidates');
     if (o.json) return printJson(c);
-    const rows = c.items.map((x) => [x.workload, x.blade, shortFit(x.fit), x.frozen ? 'yes' : 'no', x.move ? `-> ${x.move.to} (${shortFit(x.move.after)}, saving ${round(x.move.saving)})` : '-']);
+    const rows = c.items.map((x) => [
+      x.workload,
+      x.blade,
+      shortFit(x.fit),
+      x.frozen ? 'yes' : 'no',
+      x.move ? `-> ${x.move.to} (${shortFit(x.move.after)}, saving ${round(x.move.saving)})` : '-',
+    ]);
     process.stdout.write(`${table(['workload', 'blade', 'fit', 'frozen', 'planned move'], rows)}\n`);
-    process.stdout.write(`${c.items.length} candidate${c.items.length === 1 ? '' : 's'} of ${c.totals.running} running; total surplus ${round(c.totals.surplus)}, deficit ${round(c.totals.deficit)}\n`);
+    process.stdout.write(
+      `${c.items.length} candidate${c.items.length === 1 ? '' : 's'} of ${c.totals.running} running; total surplus ${round(c.totals.surplus)}, deficit ${round(c.totals.deficit)}\n`,
+    );
   });
 }

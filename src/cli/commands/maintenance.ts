@@ -11,11 +11,18 @@ export function registerMaintenance(cli: Command): void {
   remoteOptions(
     cli
       .command('maintenance')
-      .description('put a blade into maintenance (on; an active blade is drained to the best standby blade first) or take it out (off)')
+      .description(
+        'put a blade into maintenance (on; an active blade is drained to the best standby blade first) or take it out (off)',
+      )
       .argument('<blade>', 'blade id')
       .argument('<on|off>', 'on or off', onOff),
   ).action(async (blade: string, on: boolean, o: RemoteFlags) => {
-    const b = await call<{ id: string; state: string; workload: string | null }>(remoteOf(o), 'PUT', `/api/v1/blades/${encodeURIComponent(blade)}/maintenance`, { on });
+    const b = await call<{ id: string; state: string; workload: string | null }>(
+      remoteOf(o),
+      'PUT',
+      `/api/v1/blades/${encodeURIComponent(blade)}/maintenance`,
+      { on },
+    );
     if (o.json) return printJson(b);
     const drain = on && b.workload !== null ? `; draining ${b.workload} to a standby blade` : '';
     process.stdout.write(`${b.id} is ${b.state}${drain}\n`);

@@ -16,7 +16,8 @@ interface PlanAnswer {
 }
 
 export async function remotePlan(fail: readonly string[], flags: RemoteFlags): Promise<void> {
-  if (fail.length === 0) throw new CliError('plan: give a scenario file, or --fail ID ... to ask the running controller', 2);
+  if (fail.length === 0)
+    throw new CliError('plan: give a scenario file, or --fail ID ... to ask the running controller', 2);
   const remote = remoteOf(flags);
   const [plan, candidates] = await Promise.all([
     call<PlanAnswer>(remote, 'POST', '/api/v1/plan', { fail }),

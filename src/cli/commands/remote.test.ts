@@ -22,7 +22,10 @@ afterAll(async () => {
 });
 
 /** Runs `cascade ARGS` in this process, as the given role, and captures what it prints. */
-async function cascade(args: string[], role: 'viewer' | 'operator' | 'admin' | null = 'operator'): Promise<{ code: number; out: string; err: string }> {
+async function cascade(
+  args: string[],
+  role: 'viewer' | 'operator' | 'admin' | null = 'operator',
+): Promise<{ code: number; out: string; err: string }> {
   const saved = { url: process.env['CASCADE_URL'], token: process.env['CASCADE_TOKEN'] };
   process.env['CASCADE_URL'] = t.url;
   if (role === null) delete process.env['CASCADE_TOKEN'];
@@ -38,7 +41,10 @@ async function cascade(args: string[], role: 'viewer' | 'operator' | 'admin' | n
   } finally {
     process.stdout.write = write.out;
     process.stderr.write = write.err;
-    for (const [key, value] of [['CASCADE_URL', saved.url], ['CASCADE_TOKEN', saved.token]] as const) {
+    for (const [key, value] of [
+      ['CASCADE_URL', saved.url],
+      ['CASCADE_TOKEN', saved.token],
+    ] as const) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
@@ -111,15 +117,22 @@ describe('cascade events', () => {
     expect(lines.code).toBe(0);
     expect(lines.out.trim().split('\n')).toHaveLength(3);
     const json = await cascade(['events', '--after', '0', '--json'], 'viewer');
-    const events = json.out.trim().split('\n').map((l) => JSON.parse(l) as { seq: number });
+    const events = json.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { seq: number });
     expect(events.map((e) => e.seq)).toEqual((await t.h.events()).map((e) => e.seq));
   });
 
   it('--follow streams new events until interrupted (the real binary)', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'events', '--follow', '--last', '0'], {
-      cwd: ROOT,
-      env: { ...process.env, CASCADE_URL: t.url, CASCADE_TOKEN: t.tokens.viewer },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'events', '--follow', '--last', '0'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, CASCADE_URL: t.url, CASCADE_TOKEN: t.tokens.viewer },
+      },
+    );
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -176,7 +189,9 @@ describe('cascade token', () => {
       expect((await store.events(0, 10)).map((e) => e.type)).toEqual(['token.created']);
       await store.close();
 
-      expect((await cascade(['token', 'create', '--role', 'viewer', '--name', 'ci', '--data', data], null)).code).toBe(2);
+      expect((await cascade(['token', 'create', '--role', 'viewer', '--name', 'ci', '--data', data], null)).code).toBe(
+        2,
+      );
       expect((await cascade(['token', 'create', '--role', 'root', '--data', data], null)).code).toBe(2);
       const list = await cascade(['token', 'list', '--data', data], null);
       expect(list.out).toMatch(/tok-[0-9a-f]{8}\s+ci\s+operator/);

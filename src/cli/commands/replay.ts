@@ -35,7 +35,10 @@ function describe(o: OutcomeView): string[] {
   if (o.type === 'none') return ['no move for this workload'];
   const p = o.placement;
   const verb = o.type === 'propose' ? 'propose' : p.kind;
-  return [`${verb} ${p.from ?? '-'} -> ${p.to}, fit ${shortFit(p.before)} -> ${shortFit(p.after)}`, ...p.runnersUp.map((r) => `  not ${r.blade}: ${shortFit(r.fit)} (${r.lost})`)];
+  return [
+    `${verb} ${p.from ?? '-'} -> ${p.to}, fit ${shortFit(p.before)} -> ${shortFit(p.after)}`,
+    ...p.runnersUp.map((r) => `  not ${r.blade}: ${shortFit(r.fit)} (${r.lost})`),
+  ];
 }
 
 async function policyFile(file: string): Promise<unknown> {
@@ -47,26 +50,38 @@ async function policyFile(file: string): Promise<unknown> {
   }
   const value: unknown = parse(text);
   // A scenario or site file holds the policy under `policy:`; a file of its own is the policy itself.
-  return typeof value === 'object' && value !== null && 'policy' in value ? (value as { policy: unknown }).policy : value;
+  return typeof value === 'object' && value !== null && 'policy' in value
+    ? (value as { policy: unknown }).policy
+    : value;
 }
 
 export function registerReplay(cli: Command): void {
   remoteOptions(
     cli
       .command('replay')
-      .description('recompute the round that started a transfer from its stored snapshot; with --policy, what that policy would have done')
+      .description(
+        'recompute the round that started a transfer from its stored snapshot; with --policy, what that policy would have done',
+      )
       .argument('<transfer>', 'a transfer id')
       .option('--policy <file>', 'YAML or JSON with policy fields (a patch over the policy of the time)'),
   ).action(async (id: string, o: RemoteFlags & { policy?: string }) => {
     const remote = remoteOf(o);
     const path = `/api/v1/transfers/${encodeURIComponent(id)}/decision/replay`;
-    const r = await call<ReplayView>(remote, 'POST', path, o.policy === undefined ? {} : { policy: await policyFile(o.policy) });
+    const r = await call<ReplayView>(
+      remote,
+      'POST',
+      path,
+      o.policy === undefined ? {} : { policy: await policyFile(o.policy) },
+    );
     if (o.json) return printJson(r);
     if (!r.available || r.outcome === null) {
       process.stdout.write(`${id}: cannot replay: ${r.reason ?? 'unknown'}\n`);
       return;
     }
-    const out = [`${id}: round ${r.round!.hash.slice(0, 12)} at ${new Date(r.round!.now).toISOString()}`, `replayed: ${r.identical ? 'identical to the recorded decision' : 'DIFFERENT from the recorded decision'}`];
+    const out = [
+      `${id}: round ${r.round!.hash.slice(0, 12)} at ${new Date(r.round!.now).toISOString()}`,
+      `replayed: ${r.identical ? 'identical to the recorded decision' : 'DIFFERENT from the recorded decision'}`,
+    ];
     out.push(...describe(r.outcome).map((l) => `  ${l}`));
     if (r.alternative) out.push('with the other policy:', ...describe(r.alternative.outcome).map((l) => `  ${l}`));
     process.stdout.write(`${out.join('\n')}\n`);

@@ -11,7 +11,10 @@ afterEach(async () => {
   t = null;
 });
 
-async function cascade(args: string[], role: 'viewer' | 'operator' = 'viewer'): Promise<{ code: number; out: string; err: string }> {
+async function cascade(
+  args: string[],
+  role: 'viewer' | 'operator' = 'viewer',
+): Promise<{ code: number; out: string; err: string }> {
   return runCli([...args, '--url', t!.url, '--token', t!.tokens[role]]);
 }
 

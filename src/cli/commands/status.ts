@@ -23,7 +23,9 @@ export function registerStatus(cli: Command): void {
   remoteOptions(
     cli
       .command('status')
-      .description('what runs, what is DOWN (and why, for how long), impaired or unprotected; the pool, open alarms, transfers in progress. Exit 3 while any workload is down')
+      .description(
+        'what runs, what is DOWN (and why, for how long), impaired or unprotected; the pool, open alarms, transfers in progress. Exit 3 while any workload is down',
+      )
       .option('-w, --watch', 'refresh until Ctrl-C')
       .option('--interval <seconds>', 'with --watch: seconds between refreshes (default 2)', positive('--interval'), 2)
       .option('--times <n>', 'with --watch: stop after this many refreshes', positive('--times')),
@@ -43,11 +45,17 @@ export function registerStatus(cli: Command): void {
   const alarms = remoteOptions(
     cli
       .command('alarms')
-      .description('open alarms, critical first (--all: the cleared ones too); `cascade alarms ack ID` acknowledges one')
+      .description(
+        'open alarms, critical first (--all: the cleared ones too); `cascade alarms ack ID` acknowledges one',
+      )
       .option('--all', 'the cleared alarms too'),
   ).action(async (o: RemoteFlags & { all?: boolean }) => {
     const remote = remoteOf(o);
-    const { items } = await call<{ items: OperatorStatus['alarms'] }>(remote, 'GET', `/api/v1/alarms?state=${o.all ? 'all' : 'open'}`);
+    const { items } = await call<{ items: OperatorStatus['alarms'] }>(
+      remote,
+      'GET',
+      `/api/v1/alarms?state=${o.all ? 'all' : 'open'}`,
+    );
     if (o.json) printJson(items);
     else process.stdout.write(printAlarms(items));
   });
@@ -58,10 +66,15 @@ export function registerStatus(cli: Command): void {
     .argument('<id>', 'the alarm id, kind/subject as `cascade alarms` prints it (e.g. pool.empty/pool)')
     .option('--note <text>', 'what is being done about it')
     .action(async (id: string, _o: unknown, command: Command) => {
-    const o = command.optsWithGlobals<RemoteFlags & { note?: string }>();
-    const remote = remoteOf(o);
-    const alarm = await call<OperatorStatus['alarms'][number]>(remote, 'POST', `/api/v1/alarms/${encodeURIComponent(id)}/acknowledge`, o.note === undefined ? {} : { note: o.note });
-    if (o.json) printJson(alarm);
-    else process.stdout.write(`acknowledged ${alarm.id} as ${alarm.acknowledgedBy ?? '?'}\n`);
-  });
+      const o = command.optsWithGlobals<RemoteFlags & { note?: string }>();
+      const remote = remoteOf(o);
+      const alarm = await call<OperatorStatus['alarms'][number]>(
+        remote,
+        'POST',
+        `/api/v1/alarms/${encodeURIComponent(id)}/acknowledge`,
+        o.note === undefined ? {} : { note: o.note },
+      );
+      if (o.json) printJson(alarm);
+      else process.stdout.write(`acknowledged ${alarm.id} as ${alarm.acknowledgedBy ?? '?'}\n`);
+    });
 }

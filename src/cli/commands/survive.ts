@@ -28,7 +28,7 @@ export function registerSurvive(cli: Command): void {
     .description('N+K: which failures of blades, chassis or labelled domains the data center survives, checked exactly')
     .argument('[file]', 'scenario file (its blades and workloads before any event); without it, the running controller')
     .option('--k <n>', 'check up to n failures of each domain kind (default: policy.survivability.k, 2)', failures)
-    .option('--domain <kind...>', 'blade, chassis or a location label such as powerFeed (default: the policy\'s)')
+    .option('--domain <kind...>', "blade, chassis or a location label such as powerFeed (default: the policy's)")
     .option('--json', 'print JSON instead of text')
     .option('--url <url>', "without a file: the controller's API (default: $CASCADE_URL, else http://127.0.0.1:8080)")
     .option('--token <token>', 'without a file: a bearer token (default: $CASCADE_TOKEN)')

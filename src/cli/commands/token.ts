@@ -24,7 +24,8 @@ function role(value: string): TokenRole {
 }
 
 function name(value: string): string {
-  if (!/^[A-Za-z0-9._@-]{1,64}$/.test(value)) throw new InvalidArgumentError('must be 1 to 64 letters, digits, or . _ @ -');
+  if (!/^[A-Za-z0-9._@-]{1,64}$/.test(value))
+    throw new InvalidArgumentError('must be 1 to 64 letters, digits, or . _ @ -');
   return value;
 }
 
@@ -54,7 +55,11 @@ async function withStore<T>(o: StoreFlags, work: (store: Store) => Promise<T>): 
     }
   } else {
     const dir = resolve(o.data);
-    if (!existsSync(dir)) throw new CliError(`${dir} does not exist; give the data directory of cascade serve with --data, or the store with --db`, 2);
+    if (!existsSync(dir))
+      throw new CliError(
+        `${dir} does not exist; give the data directory of cascade serve with --data, or the store with --db`,
+        2,
+      );
     store = SqliteStore.open(join(dir, 'cascade.db'));
   }
   try {
@@ -66,7 +71,11 @@ async function withStore<T>(o: StoreFlags, work: (store: Store) => Promise<T>): 
 }
 
 export function registerToken(cli: Command): void {
-  const token = cli.command('token').description('API tokens (roles: viewer reads; operator also acts on blades, workloads and proposals; admin also sets the policy and tokens)');
+  const token = cli
+    .command('token')
+    .description(
+      'API tokens (roles: viewer reads; operator also acts on blades, workloads and proposals; admin also sets the policy and tokens)',
+    );
 
   token
     .command('create')
@@ -79,14 +88,28 @@ export function registerToken(cli: Command): void {
     .action(async (o: StoreFlags & { role: TokenRole; name?: string; json?: boolean }) => {
       const made = await withStore(o, async (store) => {
         const fresh = newToken(o.role, o.name, Date.now());
-        if ((await store.tokens()).some((t) => t.name === fresh.record.name)) throw new CliError(`--name: a token named ${fresh.record.name} exists`, 2);
-        await store.commit({ tokens: [fresh.record], events: [{ at: fresh.record.createdAt, actor: actor(), type: 'token.created', subject: fresh.record.id, data: { name: fresh.record.name, role: fresh.record.role } }] });
+        if ((await store.tokens()).some((t) => t.name === fresh.record.name))
+          throw new CliError(`--name: a token named ${fresh.record.name} exists`, 2);
+        await store.commit({
+          tokens: [fresh.record],
+          events: [
+            {
+              at: fresh.record.createdAt,
+              actor: actor(),
+              type: 'token.created',
+              subject: fresh.record.id,
+              data: { name: fresh.record.name, role: fresh.record.role },
+            },
+          ],
+        });
         return fresh;
       });
       const { id, name: tokenName, role: tokenRole } = made.record;
       if (o.json) return printJson({ id, name: tokenName, role: tokenRole, token: made.secret });
       process.stdout.write(`${made.secret}\n`);
-      process.stderr.write(`token ${id} (${tokenName}, ${tokenRole}): shown once, keep it safe; use it as CASCADE_TOKEN\n`);
+      process.stderr.write(
+        `token ${id} (${tokenName}, ${tokenRole}): shown once, keep it safe; use it as CASCADE_TOKEN\n`,
+      );
     });
 
   token
@@ -97,10 +120,22 @@ export function registerToken(cli: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: StoreFlags & { json?: boolean }) => {
       const tokens = await withStore(o, (store) => store.tokens());
-      const shown = tokens.map((t) => ({ id: t.id, name: t.name, role: t.role, createdAt: t.createdAt, revokedAt: t.revokedAt }));
+      const shown = tokens.map((t) => ({
+        id: t.id,
+        name: t.name,
+        role: t.role,
+        createdAt: t.createdAt,
+        revokedAt: t.revokedAt,
+      }));
       if (o.json) return printJson(shown);
-      const when = (ms: number | null): string => (ms === null ? '-' : new Date(ms).toISOString().slice(0, 19).replace('T', ' '));
-      process.stdout.write(`${table(['id', 'name', 'role', 'created', 'revoked'], shown.map((t) => [t.id, t.name, t.role, when(t.createdAt), when(t.revokedAt)]))}\n`);
+      const when = (ms: number | null): string =>
+        ms === null ? '-' : new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+      process.stdout.write(
+        `${table(
+          ['id', 'name', 'role', 'created', 'revoked'],
+          shown.map((t) => [t.id, t.name, t.role, when(t.createdAt), when(t.revokedAt)]),
+        )}\n`,
+      );
     });
 
   token
@@ -115,7 +150,10 @@ export function registerToken(cli: Command): void {
         if (!found) throw new CliError(`no token ${id}`, 2);
         if (found.revokedAt !== null) return;
         const now = Date.now();
-        await store.commit({ tokens: [{ ...found, revokedAt: now }], events: [{ at: now, actor: actor(), type: 'token.revoked', subject: id, data: { name: found.name } }] });
+        await store.commit({
+          tokens: [{ ...found, revokedAt: now }],
+          events: [{ at: now, actor: actor(), type: 'token.revoked', subject: id, data: { name: found.name } }],
+        });
       });
       process.stdout.write(`revoked ${id}\n`);
     });

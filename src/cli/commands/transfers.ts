@@ -32,7 +32,14 @@ interface Step {
     readonly answer: string;
     readonly reading: string;
     readonly at: number;
-    readonly attempts?: readonly { level: string; device: string; confirmed: boolean; error: string | null; reading: string | null; at: number }[];
+    readonly attempts?: readonly {
+      level: string;
+      device: string;
+      confirmed: boolean;
+      error: string | null;
+      reading: string | null;
+      at: number;
+    }[];
   };
 }
 
@@ -62,7 +69,15 @@ function integer(value: string): number {
 function proposalRows(items: readonly Proposal[]): string {
   return table(
     ['id', 'workload', 'move', 'fit', 'saving', 'status', 'by'],
-    items.map((p) => [String(p.id), p.workload, `${p.from} -> ${p.to}`, `${shortFit(p.before)} -> ${shortFit(p.after)}`, String(Math.round(p.saving * 1000) / 1000), p.status + (p.reason ? ` (${p.reason})` : ''), p.decidedBy ?? '-']),
+    items.map((p) => [
+      String(p.id),
+      p.workload,
+      `${p.from} -> ${p.to}`,
+      `${shortFit(p.before)} -> ${shortFit(p.after)}`,
+      String(Math.round(p.saving * 1000) / 1000),
+      p.status + (p.reason ? ` (${p.reason})` : ''),
+      p.decidedBy ?? '-',
+    ]),
   );
 }
 
@@ -80,22 +95,55 @@ export function registerTransfers(cli: Command): void {
     if (id !== undefined) {
       const t = await call<Transfer & { steps: Step[] }>(remote, 'GET', `/api/v1/transfers/${encodeURIComponent(id)}`);
       if (o.json) return printJson(t);
-      process.stdout.write(`${t.id}: ${t.kind} of ${t.workload}, ${t.from ?? '-'} -> ${t.to}, ${t.status}${t.reason ? ` (${t.reason})` : ''}, ${ms(t.durationMs)}\n`);
+      process.stdout.write(
+        `${t.id}: ${t.kind} of ${t.workload}, ${t.from ?? '-'} -> ${t.to}, ${t.status}${t.reason ? ` (${t.reason})` : ''}, ${ms(t.durationMs)}\n`,
+      );
       process.stdout.write(`fit ${shortFit(t.before)} -> ${shortFit(t.after)}\n\n`);
-      process.stdout.write(`${table(['step', 'attempt', 'status', 'started', 'took', 'error'], t.steps.map((s) => [s.name, String(s.attempt), s.status, time(s.startedAt), ms(s.durationMs), s.error ?? '']))}\n`);
+      process.stdout.write(
+        `${table(
+          ['step', 'attempt', 'status', 'started', 'took', 'error'],
+          t.steps.map((s) => [s.name, String(s.attempt), s.status, time(s.startedAt), ms(s.durationMs), s.error ?? '']),
+        )}\n`,
+      );
       const fence = [...t.steps].reverse().find((s) => s.fence)?.fence;
       if (fence) {
         // The proof: which level cut the source off, what its device answered and read back, and the levels before it.
-        process.stdout.write(`\nfenced by ${fence.level} (${fence.device}) at ${time(fence.at)}: answered "${fence.answer}", read ${fence.reading}\n`);
-        const rows = (fence.attempts ?? []).map((a) => [a.level, a.device, time(a.at), a.confirmed ? 'confirmed' : 'no', a.reading ?? '-', a.error ?? '']);
-        if (rows.length > 0) process.stdout.write(`${table(['level', 'device', 'at', 'confirmed', 'read', 'error'], rows)}\n`);
+        process.stdout.write(
+          `\nfenced by ${fence.level} (${fence.device}) at ${time(fence.at)}: answered "${fence.answer}", read ${fence.reading}\n`,
+        );
+        const rows = (fence.attempts ?? []).map((a) => [
+          a.level,
+          a.device,
+          time(a.at),
+          a.confirmed ? 'confirmed' : 'no',
+          a.reading ?? '-',
+          a.error ?? '',
+        ]);
+        if (rows.length > 0)
+          process.stdout.write(`${table(['level', 'device', 'at', 'confirmed', 'read', 'error'], rows)}\n`);
       }
       return;
     }
-    const page = await call<{ items: Transfer[]; total: number }>(remote, 'GET', `/api/v1/transfers${query({ order: 'desc', limit: String(Math.min(o.limit, 1000)), open: o.open ? 'true' : undefined, workload: o.workload })}`);
+    const page = await call<{ items: Transfer[]; total: number }>(
+      remote,
+      'GET',
+      `/api/v1/transfers${query({ order: 'desc', limit: String(Math.min(o.limit, 1000)), open: o.open ? 'true' : undefined, workload: o.workload })}`,
+    );
     if (o.json) return printJson(page.items);
-    const rows = page.items.map((t) => [t.id, t.kind, t.workload, t.from ?? '-', t.to, t.status, t.step ?? '-', time(t.createdAt), ms(t.durationMs)]);
-    process.stdout.write(`${table(['transfer', 'kind', 'workload', 'from', 'to', 'status', 'step', 'created', 'took'], rows)}\n${page.items.length} of ${page.total}\n`);
+    const rows = page.items.map((t) => [
+      t.id,
+      t.kind,
+      t.workload,
+      t.from ?? '-',
+      t.to,
+      t.status,
+      t.step ?? '-',
+      time(t.createdAt),
+      ms(t.durationMs),
+    ]);
+    process.stdout.write(
+      `${table(['transfer', 'kind', 'workload', 'from', 'to', 'status', 'step', 'created', 'took'], rows)}\n${page.items.length} of ${page.total}\n`,
+    );
   });
 
   remoteOptions(
@@ -104,23 +152,41 @@ export function registerTransfers(cli: Command): void {
       .description('cascades waiting for approval (policy requireApproval), then the latest decided')
       .option('--all', 'decided ones too (approved, rejected, started, expired)'),
   ).action(async (o: RemoteFlags & { all?: boolean }) => {
-    const { items } = await call<{ items: Proposal[] }>(remoteOf(o), 'GET', `/api/v1/proposals${o.all ? '' : '?status=proposed'}`);
+    const { items } = await call<{ items: Proposal[] }>(
+      remoteOf(o),
+      'GET',
+      `/api/v1/proposals${o.all ? '' : '?status=proposed'}`,
+    );
     if (o.json) return printJson(items);
     process.stdout.write(items.length === 0 ? 'no proposals\n' : `${proposalRows(items)}\n`);
   });
 
-  remoteOptions(cli.command('approve').description('approve a proposed cascade: it starts if it is still worthwhile').argument('<id>', 'proposal id (see cascade proposals)', integer)).action(
-    async (id: number, o: RemoteFlags) => {
-      const p = await call<Proposal>(remoteOf(o), 'POST', `/api/v1/proposals/${id}/approve`);
-      if (o.json) return printJson(p);
-      process.stdout.write(`approved ${p.id}: ${p.workload} ${p.from} -> ${p.to}; it starts at the next plan if still worthwhile\n`);
-    },
-  );
+  remoteOptions(
+    cli
+      .command('approve')
+      .description('approve a proposed cascade: it starts if it is still worthwhile')
+      .argument('<id>', 'proposal id (see cascade proposals)', integer),
+  ).action(async (id: number, o: RemoteFlags) => {
+    const p = await call<Proposal>(remoteOf(o), 'POST', `/api/v1/proposals/${id}/approve`);
+    if (o.json) return printJson(p);
+    process.stdout.write(
+      `approved ${p.id}: ${p.workload} ${p.from} -> ${p.to}; it starts at the next plan if still worthwhile\n`,
+    );
+  });
 
   remoteOptions(
-    cli.command('reject').description('reject a proposed cascade: it is not proposed again while the workload stays').argument('<id>', 'proposal id', integer).option('--reason <text>', 'why, for the audit log'),
+    cli
+      .command('reject')
+      .description('reject a proposed cascade: it is not proposed again while the workload stays')
+      .argument('<id>', 'proposal id', integer)
+      .option('--reason <text>', 'why, for the audit log'),
   ).action(async (id: number, o: RemoteFlags & { reason?: string }) => {
-    const p = await call<Proposal>(remoteOf(o), 'POST', `/api/v1/proposals/${id}/reject`, o.reason === undefined ? undefined : { reason: o.reason });
+    const p = await call<Proposal>(
+      remoteOf(o),
+      'POST',
+      `/api/v1/proposals/${id}/reject`,
+      o.reason === undefined ? undefined : { reason: o.reason },
+    );
     if (o.json) return printJson(p);
     process.stdout.write(`rejected ${p.id}: ${p.workload} stays on ${p.from}\n`);
   });

@@ -44,10 +44,14 @@ describe('cascade withdraw and finish', () => {
 
 describe('cascade events --follow --type', () => {
   it('streams only the events whose type starts with the prefix (the real binary)', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'events', '--follow', '--last', '0', '--type', 'blade.maint'], {
-      cwd: ROOT,
-      env: { ...process.env, CASCADE_URL: t.url, CASCADE_TOKEN: t.tokens.viewer },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'events', '--follow', '--last', '0', '--type', 'blade.maint'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, CASCADE_URL: t.url, CASCADE_TOKEN: t.tokens.viewer },
+      },
+    );
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -55,7 +59,10 @@ describe('cascade events --follow --type', () => {
     await eventually(
       async () => {
         // Both kinds happen; only one may be printed.
-        await t.request('PATCH', '/api/v1/policy', { as: 'admin', body: { minImprovement: changes++ % 2 === 0 ? 0.1 : 0.05 } });
+        await t.request('PATCH', '/api/v1/policy', {
+          as: 'admin',
+          body: { minImprovement: changes++ % 2 === 0 ? 0.1 : 0.05 },
+        });
         const inMaintenance = (await t.h.store.blade('B'))?.state === 'maintenance';
         await t.request('PUT', '/api/v1/blades/B/maintenance', { as: 'operator', body: { on: !inMaintenance } });
         return /blade\.maintenance\s+B/.test(out);
@@ -66,7 +73,10 @@ describe('cascade events --follow --type', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect((await t.h.events()).some((e) => e.type === 'policy.changed')).toBe(true);
-    const types = out.trim().split('\n').map((line) => line.split(/ {2}/)[3]);
+    const types = out
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/ {2}/)[3]);
     expect(new Set(types)).toEqual(new Set(['blade.maintenance']));
   });
 });

@@ -15,7 +15,11 @@ export function registerWorkloadActions(cli: Command): void {
       .description('mark a workload finished: its blade returns to the standby pool (a placing one is withdrawn)')
       .argument('<workload>', 'workload id'),
   ).action(async (workload: string, o: RemoteFlags) => {
-    const w = await call<WorkloadReply>(remoteOf(o), 'POST', `/api/v1/workloads/${encodeURIComponent(workload)}/finish`);
+    const w = await call<WorkloadReply>(
+      remoteOf(o),
+      'POST',
+      `/api/v1/workloads/${encodeURIComponent(workload)}/finish`,
+    );
     if (o.json) return printJson(w);
     process.stdout.write(`${w.id} is ${w.state}\n`);
   });

@@ -25,10 +25,14 @@ export function remoteOptions(command: Command): Command {
 
 export function remoteOf(flags: RemoteFlags, env: NodeJS.ProcessEnv = process.env): Remote {
   const url = (flags.url ?? env['CASCADE_URL'] ?? DEFAULT_URL).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/]+/.test(url)) throw new CliError(`--url: expected http://host:port or https://host:port, got "${url}"`, 2);
+  if (!/^https?:\/\/[^/]+/.test(url))
+    throw new CliError(`--url: expected http://host:port or https://host:port, got "${url}"`, 2);
   const token = flags.token ?? env['CASCADE_TOKEN'];
   if (token === undefined || token === '') {
-    throw new CliError('a token is needed: set CASCADE_TOKEN (or --token); an admin makes one with `cascade token create --role viewer`', 2);
+    throw new CliError(
+      'a token is needed: set CASCADE_TOKEN (or --token); an admin makes one with `cascade token create --role viewer`',
+      2,
+    );
   }
   return { url, token };
 }
@@ -59,17 +63,35 @@ export async function call<T>(remote: Remote, method: string, path: string, body
 }
 
 /** The raw response, for streams; connection failures become a CliError naming the URL. */
-export async function send(remote: Remote, method: string, path: string, body: unknown, accept: string, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
+export async function send(
+  remote: Remote,
+  method: string,
+  path: string,
+  body: unknown,
+  accept: string,
+  headers: Record<string, string> = {},
+  signal?: AbortSignal,
+): Promise<Response> {
   try {
     return await fetch(`${remote.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${remote.token}`, accept, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: {
+        authorization: `Bearer ${remote.token}`,
+        accept,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       ...(signal ? { signal } : {}),
     });
   } catch (error) {
     if (signal?.aborted) throw error;
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
+    const cause =
+      error instanceof Error && error.cause instanceof Error
+        ? error.cause.message
+        : error instanceof Error
+          ? error.message
+          : String(error);
     throw new CliError(`cannot reach the controller at ${remote.url}: ${cause}`, 1);
   }
 }
@@ -80,7 +102,11 @@ export async function all<T>(remote: Remote, path: string): Promise<T[]> {
   let after: string | null = null;
   for (;;) {
     const sep = path.includes('?') ? '&' : '?';
-    const page: { items: T[]; next: string | null } = await call(remote, 'GET', `${path}${sep}limit=1000${after === null ? '' : `&after=${encodeURIComponent(after)}`}`);
+    const page: { items: T[]; next: string | null } = await call(
+      remote,
+      'GET',
+      `${path}${sep}limit=1000${after === null ? '' : `&after=${encodeURIComponent(after)}`}`,
+    );
     items.push(...page.items);
     if (page.next === null || page.items.length === 0) return items;
     after = page.next;

@@ -6,5 +6,12 @@ export function blade(id: string, resources: Resources, state: BladeState = 'sta
 }
 
 export function workload(id: string, requirements: Resources, bladeId: string | null = null, priority = 0): Workload {
-  return { id, requirements, source: 'declared', priority, blade: bladeId, state: bladeId === null ? 'pending' : 'running' };
+  return {
+    id,
+    requirements,
+    source: 'declared',
+    priority,
+    blade: bladeId,
+    state: bladeId === null ? 'pending' : 'running',
+  };
 }

@@ -85,10 +85,12 @@ export function plainPlanCascade(input: CascadeInput): CascadePlan {
     rows.push(index);
     // Staying where it is infeasible counts as unplaced, as in the planner.
     problem.addRow([fit.feasible ? 0 : 1, costUnits(fit.cost), 0, sizeUnits(bladeSize(blade.resources))]);
-    for (const { shape, cost } of targets) for (const col of shapes[shape]!.members) problem.addEdge(col, [0, cost, 1, sizes[col]!]);
+    for (const { shape, cost } of targets)
+      for (const col of shapes[shape]!.members) problem.addEdge(col, [0, cost, 1, sizes[col]!]);
   });
   const choice = new Int32Array(movable.length).fill(-1);
-  if (rows.length > 0) problem.solve().forEach((col, row) => {
+  if (rows.length > 0)
+    problem.solve().forEach((col, row) => {
       choice[rows[row]!] = col;
     });
 
@@ -101,7 +103,11 @@ export function plainPlanCascade(input: CascadeInput): CascadePlan {
     const col = choice[row]!;
     if (col < 0) return;
     // Offers are rebuilt only for the workloads that move, to explain the choice.
-    const offers: Offer[] = standby.map((blade) => ({ blade, fit: memo.fit(blade.resources, m.workload.requirements, m.floors), size: bladeSize(blade.resources) }));
+    const offers: Offer[] = standby.map((blade) => ({
+      blade,
+      fit: memo.fit(blade.resources, m.workload.requirements, m.floors),
+      size: bladeSize(blade.resources),
+    }));
     const chosen = offers[col]!;
     all.push({
       workload: m.workload.id,

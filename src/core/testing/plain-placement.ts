@@ -5,9 +5,20 @@ import type { Pending, Placement } from '../decision.js';
 import { bladeSize, fitOf } from '../fit.js';
 import { floorsOf } from '../floors.js';
 import type { Blade, Policy } from '../model.js';
-import { costUnits, runnersUp, sizeUnits, type Offer, type PlacementPlan, type PlacementRequest } from '../placement.js';
+import {
+  costUnits,
+  runnersUp,
+  sizeUnits,
+  type Offer,
+  type PlacementPlan,
+  type PlacementRequest,
+} from '../placement.js';
 
-export function plainPlanPlacements(requests: readonly PlacementRequest[], standby: readonly Blade[], policy: Policy): PlacementPlan {
+export function plainPlanPlacements(
+  requests: readonly PlacementRequest[],
+  standby: readonly Blade[],
+  policy: Policy,
+): PlacementPlan {
   const pool = [...standby].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const sizes = pool.map((b) => bladeSize(b.resources));
   const taken = new Map<string, string>(); // blade id -> workload id
@@ -18,7 +29,11 @@ export function plainPlanPlacements(requests: readonly PlacementRequest[], stand
     // Offers cover the whole pool so a pending workload can say who took its blades;
     // the solver only sees blades no higher priority took.
     const offers = group.map((request) =>
-      pool.map((blade, i) => ({ blade, fit: fitOf(blade.resources, request.workload.requirements, policy.weights, floorsOf(request.workload, policy)), size: sizes[i]! })),
+      pool.map((blade, i) => ({
+        blade,
+        fit: fitOf(blade.resources, request.workload.requirements, policy.weights, floorsOf(request.workload, policy)),
+        size: sizes[i]!,
+      })),
     );
     const problem = new AssignmentProblem(pool.length);
     offers.forEach((row) => {
@@ -61,7 +76,9 @@ const PENDING_COST: Cost = [1, 0, 0, 0];
 /** Highest priority first; inside a priority in workload-id order (the solver's row order). */
 function byPriority(requests: readonly PlacementRequest[]): PlacementRequest[][] {
   const sorted = [...requests].sort(
-    (a, b) => b.workload.priority - a.workload.priority || (a.workload.id < b.workload.id ? -1 : a.workload.id > b.workload.id ? 1 : 0),
+    (a, b) =>
+      b.workload.priority - a.workload.priority ||
+      (a.workload.id < b.workload.id ? -1 : a.workload.id > b.workload.id ? 1 : 0),
   );
   const groups: PlacementRequest[][] = [];
   for (const request of sorted) {
@@ -78,7 +95,9 @@ function pendingOf(request: PlacementRequest, offers: readonly Offer[], taken: R
   const feasible = offers.filter((o) => o.fit.feasible);
   if (feasible.length === 0) {
     const first = offers[0]!.fit.mismatches.find((m) => m.kind === 'attribute');
-    const why = first ? `${first.key} ${String(first.required)} (e.g. ${offers[0]!.blade.id} offers ${String(first.offered ?? 'none')})` : 'its attributes';
+    const why = first
+      ? `${first.key} ${String(first.required)} (e.g. ${offers[0]!.blade.id} offers ${String(first.offered ?? 'none')})`
+      : 'its attributes';
     return { ...base, reason: 'no-feasible-standby', detail: `no standby blade offers ${why}` };
   }
   const holders = [...new Set(feasible.map((o) => taken.get(o.blade.id)).filter((h): h is string => h !== undefined))];

@@ -158,7 +158,12 @@ export interface Placement {
 export interface Plan {
   readonly fail: readonly string[];
   readonly placements: readonly Placement[];
-  readonly pending: readonly { readonly workload: string; readonly from: string | null; readonly reason: string; readonly detail: string }[];
+  readonly pending: readonly {
+    readonly workload: string;
+    readonly from: string | null;
+    readonly reason: string;
+    readonly detail: string;
+  }[];
   readonly rounds: readonly (readonly (Placement & { readonly saving: number })[])[];
   readonly truncated: boolean;
   readonly pool: readonly string[];
@@ -198,9 +203,26 @@ export interface AlarmItem {
 export interface StatusView {
   readonly at: number;
   readonly summary: string;
-  readonly workloads: { readonly total: number; readonly running: number; readonly down: number; readonly impaired: number; readonly unprotected: number };
-  readonly down: readonly { readonly workload: string; readonly state: 'pending' | 'failing-over'; readonly reason: string; readonly forMs: number | null }[];
-  readonly blades: { readonly total: number; readonly active: number; readonly standby: number; readonly failed: number; readonly maintenance: number };
+  readonly workloads: {
+    readonly total: number;
+    readonly running: number;
+    readonly down: number;
+    readonly impaired: number;
+    readonly unprotected: number;
+  };
+  readonly down: readonly {
+    readonly workload: string;
+    readonly state: 'pending' | 'failing-over';
+    readonly reason: string;
+    readonly forMs: number | null;
+  }[];
+  readonly blades: {
+    readonly total: number;
+    readonly active: number;
+    readonly standby: number;
+    readonly failed: number;
+    readonly maintenance: number;
+  };
   readonly pool: { readonly eligible: number };
   readonly alarms: readonly AlarmItem[];
   readonly survivability: { readonly verdict: string } | null;

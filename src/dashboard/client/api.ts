@@ -29,7 +29,12 @@ export class ApiClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await fetch(path, { method, headers, cache: 'no-store', ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      response = await fetch(path, {
+        method,
+        headers,
+        cache: 'no-store',
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
     } catch {
       throw new ApiFailure(0, 'unreachable', 'the controller does not answer', null);
     }
@@ -46,7 +51,12 @@ export class ApiClient {
     }
     if (!response.ok) {
       const error = errorOf(parsed);
-      throw new ApiFailure(response.status, error?.code ?? 'http', error?.message ?? `HTTP ${response.status}`, error?.field ?? null);
+      throw new ApiFailure(
+        response.status,
+        error?.code ?? 'http',
+        error?.message ?? `HTTP ${response.status}`,
+        error?.field ?? null,
+      );
     }
     return parsed as T;
   }
@@ -61,7 +71,9 @@ export class ApiClient {
     let after: string | null = null;
     do {
       const separator = path.includes('?') ? '&' : '?';
-      const page: Page<T> = await this.get<Page<T>>(`${path}${separator}limit=1000${after === null ? '' : `&after=${encodeURIComponent(after)}`}`);
+      const page: Page<T> = await this.get<Page<T>>(
+        `${path}${separator}limit=1000${after === null ? '' : `&after=${encodeURIComponent(after)}`}`,
+      );
       out.push(...page.items);
       after = page.next;
     } while (after !== null);

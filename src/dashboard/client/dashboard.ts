@@ -30,21 +30,35 @@ export class Dashboard {
     private readonly api: ApiClient,
     private readonly session: Session,
   ) {
-    this.live = new LiveData(api, (changed) => this.render(changed), (error) => this.problem(error));
-    this.detail = new Detail(byId<HTMLDialogElement>('detail'), byId('detail-body'), api, session, this.listeners.signal, {
-      acted: () => this.live.invalidate(),
-      addToWhatIf: (blade) => {
-        this.whatIf.pick(blade);
-        byId('whatif').scrollIntoView({ behavior: 'smooth', block: 'start' });
+    this.live = new LiveData(
+      api,
+      (changed) => this.render(changed),
+      (error) => this.problem(error),
+    );
+    this.detail = new Detail(
+      byId<HTMLDialogElement>('detail'),
+      byId('detail-body'),
+      api,
+      session,
+      this.listeners.signal,
+      {
+        acted: () => this.live.invalidate(),
+        addToWhatIf: (blade) => {
+          this.whatIf.pick(blade);
+          byId('whatif').scrollIntoView({ behavior: 'smooth', block: 'start' });
+        },
       },
-    });
+    );
     this.whatIf = new WhatIf({ picker: byId('whatif-picker'), result: byId('whatif-result') }, api);
     this.survivability = new SurvivabilityPanel(byId('survivability-panel'), api);
     this.bindFilters();
   }
 
   async start(): Promise<void> {
-    fill(byId('who'), `${this.session.name} · ${this.session.role}${this.session.emulator ? ' · emulated data center' : ''}`);
+    fill(
+      byId('who'),
+      `${this.session.name} · ${this.session.role}${this.session.emulator ? ' · emulated data center' : ''}`,
+    );
     byId('dashboard').dataset['role'] = this.session.role;
     renderLegend(byId('legend'));
     await this.live.loadAll();
@@ -68,7 +82,25 @@ export class Dashboard {
     const dialog = byId<HTMLDialogElement>('detail');
     if (dialog.open) dialog.close();
     // Nothing of the data stays on the page once signed out.
-    for (const id of ['alarm-banner', 'headline', 'enclosures', 'open-transfers', 'recent-transfers', 'workload-table', 'candidate-table', 'pool-table', 'proposal-table', 'whatif-picker', 'whatif-result', 'survivability-panel', 'event-table', 'who', 'notice', 'detail-body']) fill(byId(id));
+    for (const id of [
+      'alarm-banner',
+      'headline',
+      'enclosures',
+      'open-transfers',
+      'recent-transfers',
+      'workload-table',
+      'candidate-table',
+      'pool-table',
+      'proposal-table',
+      'whatif-picker',
+      'whatif-result',
+      'survivability-panel',
+      'event-table',
+      'who',
+      'notice',
+      'detail-body',
+    ])
+      fill(byId(id));
   }
 
   private streamState(state: StreamState): void {
@@ -89,16 +121,19 @@ export class Dashboard {
       renderHeadline(byId('headline'), d.status);
       renderBanner(byId('alarm-banner'), d.status?.alarms ?? [], canAct, (id) => void this.acknowledge(id));
     }
-    if (changed.has('blades') || changed.has('workloads') || changed.has('transfers')) renderDataCenter(byId('enclosures'), d.blades, d.workloads, d.open, pick, d.recent);
+    if (changed.has('blades') || changed.has('workloads') || changed.has('transfers'))
+      renderDataCenter(byId('enclosures'), d.blades, d.workloads, d.open, pick, d.recent);
     if (changed.has('transfers') || changed.has('status')) {
       renderOpenTransfers(byId('open-transfers'), d.open, why, d.status?.workloads.down ?? 0);
       renderRecentTransfers(byId('recent-transfers'), d.recent, why);
       fill(byId('open-count'), d.open.length > 0 ? String(d.open.length) : '');
     }
-    if (changed.has('workloads')) renderWorkloads(byId('workload-table'), d.workloads, (id) => this.detail.show('workload', id));
+    if (changed.has('workloads'))
+      renderWorkloads(byId('workload-table'), d.workloads, (id) => this.detail.show('workload', id));
     if (changed.has('candidates')) renderCandidates(byId('candidate-table'), d.candidates);
     if (changed.has('pool')) renderPool(byId('pool-table'), d.pool);
-    if (changed.has('proposals')) renderProposals(byId('proposal-table'), d.proposals, canAct, (id, how) => void this.decide(id, how));
+    if (changed.has('proposals'))
+      renderProposals(byId('proposal-table'), d.proposals, canAct, (id, how) => void this.decide(id, how));
     if (changed.has('blades')) this.whatIf.setBlades(d.blades);
     // The controller recomputes survivability after every pool change; the settle refetch picks up its result.
     if (changed.has('blades') || changed.has('workloads') || changed.has('pool')) this.survivability.refresh();
@@ -118,7 +153,11 @@ export class Dashboard {
   }
 
   private async decide(id: number, how: 'approve' | 'reject'): Promise<void> {
-    if (how === 'reject' && !window.confirm(`Reject proposal #${id}? That move is not proposed again while the workload stays where it is.`)) return;
+    if (
+      how === 'reject' &&
+      !window.confirm(`Reject proposal #${id}? That move is not proposed again while the workload stays where it is.`)
+    )
+      return;
     try {
       await this.api.call('POST', `/api/v1/proposals/${id}/${how}`, how === 'reject' ? {} : undefined);
       this.notice(`Proposal #${id} ${how === 'approve' ? 'approved' : 'rejected'}.`, false);
@@ -156,5 +195,9 @@ export class Dashboard {
 
 function summary(states: readonly string[]): HTMLElement {
   const count = (s: string): number => states.filter((x) => x === s).length;
-  return h('span', {}, `${states.length} blades: ${count('active')} active, ${count('standby')} standby, ${count('failed')} failed, ${count('maintenance')} in maintenance`);
+  return h(
+    'span',
+    {},
+    `${states.length} blades: ${count('active')} active, ${count('standby')} standby, ${count('failed')} failed, ${count('maintenance')} in maintenance`,
+  );
 }

@@ -56,16 +56,30 @@ export class Detail {
     const s = this.subject;
     if (!s) return;
     try {
-      const content = s.kind === 'blade' ? await this.blade(s.id) : s.kind === 'workload' ? await this.workload(s.id) : await this.why(s.id);
+      const content =
+        s.kind === 'blade'
+          ? await this.blade(s.id)
+          : s.kind === 'workload'
+            ? await this.workload(s.id)
+            : await this.why(s.id);
       if (this.subject !== s) return; // another subject was opened meanwhile
-      fill(this.body, content, this.note ? h('p', { class: this.note.error ? 'error' : 'ok', role: 'status', id: 'action-note' }, this.note.text) : null);
+      fill(
+        this.body,
+        content,
+        this.note
+          ? h('p', { class: this.note.error ? 'error' : 'ok', role: 'status', id: 'action-note' }, this.note.text)
+          : null,
+      );
     } catch (error) {
-      if (this.subject === s) fill(this.body, h('p', { class: 'error' }, error instanceof Error ? error.message : String(error)));
+      if (this.subject === s)
+        fill(this.body, h('p', { class: 'error' }, error instanceof Error ? error.message : String(error)));
     }
   }
 
   private async blade(id: string): Promise<HTMLElement> {
-    const b = await this.api.get<Blade & { fit: Fit | null; transfers: TransferBrief[] }>(`/api/v1/blades/${encodeURIComponent(id)}`);
+    const b = await this.api.get<Blade & { fit: Fit | null; transfers: TransferBrief[] }>(
+      `/api/v1/blades/${encodeURIComponent(id)}`,
+    );
     return h(
       'div',
       { 'data-detail-blade': b.id },
@@ -75,7 +89,10 @@ export class Detail {
         {},
         ...pair('state', h('span', { class: `status status-${b.state}`, 'data-field': 'state' }, b.state)),
         ...pair('health, power', `${b.health}, ${b.power}`),
-        ...pair('slot', b.location ? `chassis ${b.location.chassis}, ${b.location.label ?? `slot ${b.location.slot}`}` : '—'),
+        ...pair(
+          'slot',
+          b.location ? `chassis ${b.location.chassis}, ${b.location.label ?? `slot ${b.location.slot}`}` : '—',
+        ),
         ...pair('resources', resourcesText(b.resources)),
         ...pair('workload', b.workload ? `${b.workload}: ${fitText(b.fit)}` : '—'),
         ...pair('driver', driverText(b.endpoint)),
@@ -87,29 +104,87 @@ export class Detail {
   }
 
   private bladeActions(b: Blade): (HTMLElement | null)[] {
-    const out: (HTMLElement | null)[] = [button('Add to what-if', { class: 'secondary', 'data-whatif-pick': b.id }, () => { this.hooks.addToWhatIf(b.id); this.dialog.close(); })];
+    const out: (HTMLElement | null)[] = [
+      button('Add to what-if', { class: 'secondary', 'data-whatif-pick': b.id }, () => {
+        this.hooks.addToWhatIf(b.id);
+        this.dialog.close();
+      }),
+    ];
     if (!this.canAct) return out; // a viewer sees no action it could not take
     const path = `/api/v1/blades/${encodeURIComponent(b.id)}`;
     const emulator = this.session.emulator;
     const drains = b.workload ? `: ${b.workload} moves to another blade first` : ': it leaves the standby pool';
-    if (b.state === 'active' || b.state === 'standby') out.push(button('Maintenance on', { 'data-action': 'maintenance-on' }, () => void this.act('PUT', `${path}/maintenance`, { on: true }, `${b.id}: maintenance on`, `Put ${b.id} into maintenance${drains}?`)));
-    if (b.state === 'maintenance') out.push(button('Maintenance off', { 'data-action': 'maintenance-off' }, () => void this.act('PUT', `${path}/maintenance`, { on: false }, `${b.id}: maintenance off`)));
+    if (b.state === 'active' || b.state === 'standby')
+      out.push(
+        button(
+          'Maintenance on',
+          { 'data-action': 'maintenance-on' },
+          () =>
+            void this.act(
+              'PUT',
+              `${path}/maintenance`,
+              { on: true },
+              `${b.id}: maintenance on`,
+              `Put ${b.id} into maintenance${drains}?`,
+            ),
+        ),
+      );
+    if (b.state === 'maintenance')
+      out.push(
+        button(
+          'Maintenance off',
+          { 'data-action': 'maintenance-off' },
+          () => void this.act('PUT', `${path}/maintenance`, { on: false }, `${b.id}: maintenance off`),
+        ),
+      );
     const broken = b.state === 'failed' || b.state === 'maintenance' || b.health !== 'ok';
     if (emulator?.repair && broken) {
       // In the emulated data center the hardware is fixed too, or the controller would see it fail again.
-      out.push(button('Repair', { 'data-action': 'repair' }, () => void this.act('POST', `/api/v1/emulator/blades/${encodeURIComponent(b.id)}/repair`, undefined, `${b.id}: repaired`)));
+      out.push(
+        button(
+          'Repair',
+          { 'data-action': 'repair' },
+          () =>
+            void this.act(
+              'POST',
+              `/api/v1/emulator/blades/${encodeURIComponent(b.id)}/repair`,
+              undefined,
+              `${b.id}: repaired`,
+            ),
+        ),
+      );
     } else if (b.state === 'failed' || b.state === 'maintenance') {
-      out.push(button('Repair', { 'data-action': 'repair' }, () => void this.act('POST', `${path}/repair`, undefined, `${b.id}: back to the standby pool`)));
+      out.push(
+        button(
+          'Repair',
+          { 'data-action': 'repair' },
+          () => void this.act('POST', `${path}/repair`, undefined, `${b.id}: back to the standby pool`),
+        ),
+      );
     }
     if (emulator && emulator.faults.length > 0 && b.state !== 'failed') {
-      const kind = h('select', { id: 'fault-kind', 'aria-label': 'fault' }, ...emulator.faults.map((f) => h('option', { value: f }, f)));
+      const kind = h(
+        'select',
+        { id: 'fault-kind', 'aria-label': 'fault' },
+        ...emulator.faults.map((f) => h('option', { value: f }, f)),
+      );
       out.push(
         h(
           'span',
           { class: 'fault' },
           kind,
-          button('Inject failure', { 'data-action': 'fault', class: 'danger' }, () =>
-            void this.act('POST', `/api/v1/emulator/blades/${encodeURIComponent(b.id)}/faults`, { kind: kind.value }, `${b.id}: ${kind.value} injected`, `Inject "${kind.value}" into ${b.id}${b.workload ? `? ${b.workload} will fail over` : '?'}`)),
+          button(
+            'Inject failure',
+            { 'data-action': 'fault', class: 'danger' },
+            () =>
+              void this.act(
+                'POST',
+                `/api/v1/emulator/blades/${encodeURIComponent(b.id)}/faults`,
+                { kind: kind.value },
+                `${b.id}: ${kind.value} injected`,
+                `Inject "${kind.value}" into ${b.id}${b.workload ? `? ${b.workload} will fail over` : '?'}`,
+              ),
+          ),
         ),
       );
     }
@@ -126,7 +201,10 @@ export class Detail {
       const said = [reply['done'], reply['controller']].filter((x): x is string => typeof x === 'string');
       this.note = { text: said.length > 0 ? said.join(' · ') : done, error: false };
     } catch (error) {
-      this.note = { text: error instanceof ApiFailure ? `${error.message} (${error.code})` : String(error), error: true };
+      this.note = {
+        text: error instanceof ApiFailure ? `${error.message} (${error.code})` : String(error),
+        error: true,
+      };
     } finally {
       this.busy = false;
     }
@@ -148,7 +226,10 @@ export class Detail {
         ...pair('fit', h('span', { class: w.fit ? `fit-text fit-${fitClass(w.fit)}` : '' }, fitText(w.fit))),
         ...pair('requirements', `${resourcesText(w.requirements)} (${w.source})`),
         ...pair('priority', String(w.priority)),
-        ...pair('checkpoint', w.checkpoint ? `#${w.checkpoint.sequence} on ${w.checkpoint.blade} at ${clock(w.checkpoint.takenAt)}` : '—'),
+        ...pair(
+          'checkpoint',
+          w.checkpoint ? `#${w.checkpoint.sequence} on ${w.checkpoint.blade} at ${clock(w.checkpoint.takenAt)}` : '—',
+        ),
         ...(w.pendingReason ? pair('pending', w.pendingReason) : []),
       ),
       h('h3', {}, 'History'),
@@ -167,7 +248,15 @@ export class Detail {
         h('td', { class: `fit-text fit-${fitClass(d.chosen.fit)}` }, fitText(d.chosen.fit)),
         h('td', {}, 'chosen'),
       ),
-      ...d.runnersUp.map((r) => h('tr', { 'data-runner': r.blade, 'data-lost': r.lost }, h('td', {}, r.blade), h('td', { class: `fit-text fit-${fitClass(r.fit)}` }, fitText(r.fit)), h('td', {}, lostText(r)))),
+      ...d.runnersUp.map((r) =>
+        h(
+          'tr',
+          { 'data-runner': r.blade, 'data-lost': r.lost },
+          h('td', {}, r.blade),
+          h('td', { class: `fit-text fit-${fitClass(r.fit)}` }, fitText(r.fit)),
+          h('td', {}, lostText(r)),
+        ),
+      ),
     ];
     const why =
       d.proposal !== null
@@ -181,11 +270,19 @@ export class Detail {
       'div',
       { 'data-detail-why': d.transfer },
       h('h2', {}, `Why ${d.chosen.blade}?`),
-      h('p', {}, `${d.workload}: ${d.kind}${d.drain ? ' (maintenance drain)' : ''} ${d.from ?? 'new'} → ${d.chosen.blade}, decided at ${clock(d.decidedAt)}. Fit before: ${fitText(d.before)}.`),
+      h(
+        'p',
+        {},
+        `${d.workload}: ${d.kind}${d.drain ? ' (maintenance drain)' : ''} ${d.from ?? 'new'} → ${d.chosen.blade}, decided at ${clock(d.decidedAt)}. Fit before: ${fitText(d.before)}.`,
+      ),
       table(['blade', 'fit', 'outcome'], rows, ''),
       why ? h('p', { class: 'muted' }, why) : null,
       replayLine(d, url),
-      h('p', { class: 'muted' }, 'Fit: less deficit first, then less surplus; ties go to the smaller blade, then the lower id.'),
+      h(
+        'p',
+        { class: 'muted' },
+        'Fit: less deficit first, then less surplus; ties go to the smaller blade, then the lower id.',
+      ),
     );
   }
 }
@@ -199,7 +296,13 @@ function replayLine(d: Decision, url: string): HTMLElement | null {
     : r.identical
       ? `Replayed from its stored round ${r.round?.hash.slice(0, 12) ?? ''}: the same decision.`
       : `Replayed from its stored round ${r.round?.hash.slice(0, 12) ?? ''}: a DIFFERENT decision (a bug; please report it).`;
-  return h('p', { class: 'muted', 'data-replay': r.available ? String(r.identical) : 'unavailable' }, text, ' ', h('a', { href: url, target: '_blank' }, 'replay'));
+  return h(
+    'p',
+    { class: 'muted', 'data-replay': r.available ? String(r.identical) : 'unavailable' },
+    text,
+    ' ',
+    h('a', { href: url, target: '_blank' }, 'replay'),
+  );
 }
 
 /** "redfish:https://10.0.0.5" -> "Redfish · 10.0.0.5"; a bare name ("emulator") as it is. */
@@ -214,7 +317,12 @@ export function driverText(endpoint: string): string {
   } catch {
     /* not a URL: the name itself */
   }
-  const label: Readonly<Record<string, string>> = { redfish: 'Redfish', ipmi: 'IPMI', emulator: 'emulator', libvirt: 'libvirt' };
+  const label: Readonly<Record<string, string>> = {
+    redfish: 'Redfish',
+    ipmi: 'IPMI',
+    emulator: 'emulator',
+    libvirt: 'libvirt',
+  };
   return `${label[kind] ?? kind} · ${name}`;
 }
 
@@ -231,7 +339,11 @@ function transfersTable(transfers: readonly TransferBrief[], onWhy: (id: string)
       h('td', {}, t.kind),
       h('td', {}, `${t.from ?? '—'} → ${t.to}`),
       h('td', {}, t.status),
-      h('td', {}, button('Why?', { class: 'link', 'data-why': t.id }, () => onWhy(t.id))),
+      h(
+        'td',
+        {},
+        button('Why?', { class: 'link', 'data-why': t.id }, () => onWhy(t.id)),
+      ),
     ),
   );
   return table(['started', 'kind', 'from → to', 'status', ''], rows, 'None.');

@@ -5,7 +5,11 @@ export type Child = Node | string | number | null | undefined | false;
 export type Attrs = Readonly<Record<string, string | number | boolean | null | undefined>>;
 
 /** h('td', { class: 'num', 'data-blade': id }, text): attributes set with setAttribute, children as text nodes. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: readonly Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: readonly Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === null || value === undefined || value === false) continue;
@@ -37,7 +41,16 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 /** A table whose wrapper scrolls sideways on a narrow screen. */
 export function table(headers: readonly string[], rows: readonly HTMLTableRowElement[], empty: string): HTMLElement {
   if (rows.length === 0) return h('p', { class: 'empty' }, empty);
-  return h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, ...headers.map((x) => h('th', { scope: 'col' }, x)))), h('tbody', {}, ...rows)));
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      {},
+      h('thead', {}, h('tr', {}, ...headers.map((x) => h('th', { scope: 'col' }, x)))),
+      h('tbody', {}, ...rows),
+    ),
+  );
 }
 
 export function button(label: string, attrs: Attrs, onClick: (event: MouseEvent) => void): HTMLButtonElement {

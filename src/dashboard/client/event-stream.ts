@@ -61,7 +61,9 @@ export class EventStream {
       this.o.onState('reconnecting');
       failures++;
       // The server's `retry:` hint, backing off up to 10 s while it stays away: someone is looking at the page.
-      await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, this.retryMs * 2 ** Math.min(failures - 1, 3))));
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.min(10_000, this.retryMs * 2 ** Math.min(failures - 1, 3))),
+      );
     }
   }
 

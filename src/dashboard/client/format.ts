@@ -19,7 +19,11 @@ export function num(n: number): string {
 export function fitText(fit: Fit | null): string {
   if (fit === null) return '—';
   const c = fitClass(fit);
-  if (c === 'infeasible') return `infeasible (${fit.mismatches.filter((m) => m.kind === 'attribute').map((m) => `${m.key} ${String(m.offered ?? 'none')} ≠ ${String(m.required)}`).join(', ')})`;
+  if (c === 'infeasible')
+    return `infeasible (${fit.mismatches
+      .filter((m) => m.kind === 'attribute')
+      .map((m) => `${m.key} ${String(m.offered ?? 'none')} ≠ ${String(m.required)}`)
+      .join(', ')})`;
   if (c === 'exact') return 'exact';
   if (c === 'deficit') return `deficit ${num(fit.deficit)}${fit.surplus > 1e-9 ? `, surplus ${num(fit.surplus)}` : ''}`;
   return `surplus ${num(fit.surplus)}`;

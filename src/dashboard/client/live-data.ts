@@ -1,7 +1,16 @@
 // What the page shows, kept current: each audit event marks the resources it affects as stale, and a
 // debounced refresh refetches only those, so a burst of transfer steps costs one round of requests.
 import type { ApiClient } from './api.js';
-import type { AuditEvent, Blade, Candidates, Proposal, StatusView, Transfer, TransferDetail, Workload } from './api-types.js';
+import type {
+  AuditEvent,
+  Blade,
+  Candidates,
+  Proposal,
+  StatusView,
+  Transfer,
+  TransferDetail,
+  Workload,
+} from './api-types.js';
 
 export type Resource = 'blades' | 'workloads' | 'transfers' | 'candidates' | 'pool' | 'proposals' | 'status';
 export type Change = Resource | 'events';
@@ -52,7 +61,17 @@ function recordsAffected(type: string): readonly Resource[] {
 }
 
 export class LiveData {
-  readonly data: Snapshot = { blades: [], workloads: [], open: [], recent: [], candidates: null, pool: [], proposals: [], status: null, events: [] };
+  readonly data: Snapshot = {
+    blades: [],
+    workloads: [],
+    open: [],
+    recent: [],
+    candidates: null,
+    pool: [],
+    proposals: [],
+    status: null,
+    events: [],
+  };
   private readonly stale = new Set<Resource>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly settling = new Set<Resource>();
@@ -137,18 +156,58 @@ export class LiveData {
     const api = this.api;
     const d = this.data;
     const work: Promise<void>[] = [];
-    if (which.has('blades')) work.push(api.all<Blade>('/api/v1/blades').then((x) => { d.blades = x; }));
-    if (which.has('workloads')) work.push(api.all<Workload>('/api/v1/workloads').then((x) => { d.workloads = x; }));
-    if (which.has('pool')) work.push(api.get<{ items: Blade[] }>('/api/v1/pool').then((x) => { d.pool = x.items; }));
-    if (which.has('candidates')) work.push(api.get<Candidates>('/api/v1/candidates').then((x) => { d.candidates = x; }));
-    if (which.has('status')) work.push(api.get<StatusView>('/api/v1/status').then((x) => { d.status = x; }));
-    if (which.has('proposals')) work.push(api.get<{ items: Proposal[] }>('/api/v1/proposals').then((x) => { d.proposals = x.items; }));
+    if (which.has('blades'))
+      work.push(
+        api.all<Blade>('/api/v1/blades').then((x) => {
+          d.blades = x;
+        }),
+      );
+    if (which.has('workloads'))
+      work.push(
+        api.all<Workload>('/api/v1/workloads').then((x) => {
+          d.workloads = x;
+        }),
+      );
+    if (which.has('pool'))
+      work.push(
+        api.get<{ items: Blade[] }>('/api/v1/pool').then((x) => {
+          d.pool = x.items;
+        }),
+      );
+    if (which.has('candidates'))
+      work.push(
+        api.get<Candidates>('/api/v1/candidates').then((x) => {
+          d.candidates = x;
+        }),
+      );
+    if (which.has('status'))
+      work.push(
+        api.get<StatusView>('/api/v1/status').then((x) => {
+          d.status = x;
+        }),
+      );
+    if (which.has('proposals'))
+      work.push(
+        api.get<{ items: Proposal[] }>('/api/v1/proposals').then((x) => {
+          d.proposals = x.items;
+        }),
+      );
     if (which.has('transfers')) {
       work.push(
-        api.get<{ items: Transfer[] }>('/api/v1/transfers?order=desc&limit=15').then((x) => { d.recent = x.items; }),
+        api.get<{ items: Transfer[] }>('/api/v1/transfers?order=desc&limit=15').then((x) => {
+          d.recent = x.items;
+        }),
         api.get<{ items: Transfer[] }>('/api/v1/transfers?open=true&limit=1000').then(async (x) => {
           // A handful at a time at most (policy.maxConcurrentTransfers): one detail read each, for the steps.
-          const details = await Promise.all(x.items.slice(0, 50).map((t) => api.get<TransferDetail>(`/api/v1/transfers/${encodeURIComponent(t.id)}`).catch(() => ({ ...t, steps: [] }))));
+          const details = await Promise.all(
+            x.items
+              .slice(0, 50)
+              .map((t) =>
+                api
+                  .get<TransferDetail>(`/api/v1/transfers/${encodeURIComponent(t.id)}`)
+                  .catch(() => ({ ...t, steps: [] })),
+              ),
+          );
           d.open = details;
         }),
       );

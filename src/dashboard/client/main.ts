@@ -49,7 +49,8 @@ async function signIn(token: string): Promise<void> {
   try {
     await dashboard.start();
   } catch (error) {
-    if (!(error instanceof ApiFailure && error.status === 401)) fill(byId('notice'), error instanceof Error ? error.message : String(error));
+    if (!(error instanceof ApiFailure && error.status === 401))
+      fill(byId('notice'), error instanceof Error ? error.message : String(error));
   }
 }
 

@@ -21,7 +21,10 @@ export function matches(e: AuditEvent, f: EventFilter): boolean {
 }
 
 export function renderEvents(el: HTMLElement, events: readonly AuditEvent[], f: EventFilter): void {
-  const shown = events.filter((e) => matches(e, f)).slice(-SHOWN).reverse();
+  const shown = events
+    .filter((e) => matches(e, f))
+    .slice(-SHOWN)
+    .reverse();
   const rows = shown.map((e) =>
     h(
       'tr',

@@ -121,16 +121,18 @@ export class SurvivabilityPanel {
         h('td', { class: 'wrap' }, first ? `${first.workload} (priority ${first.priority}): ${first.detail}` : ''),
       );
     });
-    const unprotected = report.unprotected.slice(0, 10).map((u) =>
-      h(
-        'tr',
-        { 'data-unprotected': u.workload },
-        h('td', {}, u.workload),
-        h('td', {}, u.blade),
-        h('td', { class: 'num' }, u.priority),
-        h('td', {}, u.needs),
-      ),
-    );
+    const unprotected = report.unprotected
+      .slice(0, 10)
+      .map((u) =>
+        h(
+          'tr',
+          { 'data-unprotected': u.workload },
+          h('td', {}, u.workload),
+          h('td', {}, u.blade),
+          h('td', { class: 'num' }, u.priority),
+          h('td', {}, u.needs),
+        ),
+      );
     fill(
       this.el,
       h('p', { id: 'survivability-verdict', class: `verdict verdict-${worst}` }, report.verdict),

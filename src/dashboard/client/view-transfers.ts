@@ -11,10 +11,18 @@ const SEQUENCES: Readonly<Record<Transfer['kind'], readonly string[]>> = {
   cascade: ['prepare', 'move', 'switch', 'restore', 'verify', 'release'],
 };
 
-export function renderOpenTransfers(el: HTMLElement, open: readonly TransferDetail[], onWhy: (id: string) => void, down = 0): void {
+export function renderOpenTransfers(
+  el: HTMLElement,
+  open: readonly TransferDetail[],
+  onWhy: (id: string) => void,
+  down = 0,
+): void {
   if (open.length === 0) {
     // Nothing moving is good news only while nothing is down.
-    const text = down > 0 ? `None, but ${down} workload(s) are down and wait for a blade: see the headline.` : 'None: every workload is where the planner wants it.';
+    const text =
+      down > 0
+        ? `None, but ${down} workload(s) are down and wait for a blade: see the headline.`
+        : 'None: every workload is where the planner wants it.';
     fill(el, h('p', { class: down > 0 ? 'empty error' : 'empty' }, text));
     return;
   }
@@ -60,8 +68,14 @@ function timeline(t: TransferDetail): HTMLElement {
         'li',
         { class: `step step-${status}`, 'data-step': name, 'data-status': status },
         h('span', { class: 'step-name' }, name),
-        h('span', { class: 'step-time' }, s === undefined ? '' : `${s.attempt > 1 ? `try ${s.attempt} · ` : ''}${duration(s.durationMs)}`),
-        s?.error || lastError.has(name) ? h('span', { class: 'step-error' }, s?.error ?? lastError.get(name) ?? '') : null,
+        h(
+          'span',
+          { class: 'step-time' },
+          s === undefined ? '' : `${s.attempt > 1 ? `try ${s.attempt} · ` : ''}${duration(s.durationMs)}`,
+        ),
+        s?.error || lastError.has(name)
+          ? h('span', { class: 'step-error' }, s?.error ?? lastError.get(name) ?? '')
+          : null,
       );
     }),
   );
@@ -80,8 +94,19 @@ export function renderRecentTransfers(el: HTMLElement, recent: readonly Transfer
       h('td', { class: `fit-text fit-${fitClass(t.after)}` }, fitText(t.after)),
       h('td', {}, h('span', { class: `status status-${t.status}` }, t.status)),
       h('td', { class: 'num' }, duration(t.durationMs)),
-      h('td', {}, button('Why?', { class: 'link', 'data-why': t.id }, () => onWhy(t.id))),
+      h(
+        'td',
+        {},
+        button('Why?', { class: 'link', 'data-why': t.id }, () => onWhy(t.id)),
+      ),
     ),
   );
-  fill(el, table(['started', 'workload', 'kind', 'from → to', 'fit before', 'fit after', 'status', 'took', ''], rows, 'No transfer yet.'));
+  fill(
+    el,
+    table(
+      ['started', 'workload', 'kind', 'from → to', 'fit before', 'fit after', 'status', 'took', ''],
+      rows,
+      'No transfer yet.',
+    ),
+  );
 }

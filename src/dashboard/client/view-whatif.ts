@@ -32,13 +32,28 @@ export class WhatIf {
   }
 
   private renderPicker(): void {
-    const select = h('select', { id: 'whatif-blade', 'aria-label': 'blade to add' }, ...this.blades.filter((b) => !this.picked.has(b.id) && b.state !== 'failed').map((b) => h('option', { value: b.id }, `${b.id} (${b.state}${b.workload ? `, ${b.workload}` : ''})`)));
+    const select = h(
+      'select',
+      { id: 'whatif-blade', 'aria-label': 'blade to add' },
+      ...this.blades
+        .filter((b) => !this.picked.has(b.id) && b.state !== 'failed')
+        .map((b) => h('option', { value: b.id }, `${b.id} (${b.state}${b.workload ? `, ${b.workload}` : ''})`)),
+    );
     fill(
       this.el.picker,
       h('label', { for: 'whatif-blade' }, 'If these blades failed now: '),
       select,
       button('Add', { class: 'secondary', 'data-whatif': 'add' }, () => select.value && this.pick(select.value)),
-      h('span', { class: 'chips' }, ...[...this.picked].map((id) => button(`${id} ×`, { class: 'chip', title: `remove ${id}` }, () => { this.picked.delete(id); this.renderPicker(); }))),
+      h(
+        'span',
+        { class: 'chips' },
+        ...[...this.picked].map((id) =>
+          button(`${id} ×`, { class: 'chip', title: `remove ${id}` }, () => {
+            this.picked.delete(id);
+            this.renderPicker();
+          }),
+        ),
+      ),
       button('Plan', { 'data-whatif': 'plan', disabled: this.picked.size === 0 }, () => void this.plan()),
     );
   }
@@ -49,7 +64,8 @@ export class WhatIf {
       const plan = await this.api.call<Plan>('POST', '/api/v1/plan', { fail: [...this.picked] });
       if (!this.stopped) this.renderPlan(plan);
     } catch (error) {
-      if (!this.stopped) fill(this.el.result, h('p', { class: 'error' }, error instanceof Error ? error.message : String(error)));
+      if (!this.stopped)
+        fill(this.el.result, h('p', { class: 'error' }, error instanceof Error ? error.message : String(error)));
     }
   }
 
@@ -62,16 +78,43 @@ export class WhatIf {
         h('td', {}, p.kind),
         h('td', {}, `${p.from ?? '—'} → ${p.to}`),
         h('td', { class: `fit-text fit-${fitClass(p.after)}` }, fitText(p.after)),
-        h('td', { class: 'wrap' }, p.runnersUp.length === 0 ? '—' : p.runnersUp.map((r) => `${r.blade}: ${fitText(r.fit)}, ${lostText(r)}`).join('; ')),
+        h(
+          'td',
+          { class: 'wrap' },
+          p.runnersUp.length === 0
+            ? '—'
+            : p.runnersUp.map((r) => `${r.blade}: ${fitText(r.fit)}, ${lostText(r)}`).join('; '),
+        ),
         h('td', { class: 'num' }, saving === undefined ? '' : num(saving)),
       );
     const headers = ['workload', 'kind', 'from → to', 'fit', 'runners-up', 'saving'];
     fill(
       this.el.result,
       h('h4', {}, `Failovers if ${plan.fail.join(', ')} failed`),
-      table(headers, plan.placements.map((p) => row(p)), 'No workload would move: these blades host none.'),
-      plan.pending.length > 0 ? h('ul', { class: 'pending' }, ...plan.pending.map((p) => h('li', {}, `${p.workload} would be pending: ${p.reason} (${p.detail})`))) : null,
-      ...plan.rounds.map((round, i) => h('div', {}, h('h4', {}, `Cascade round ${i + 1}`), table(headers, round.map((m) => row(m, m.saving)), ''))),
+      table(
+        headers,
+        plan.placements.map((p) => row(p)),
+        'No workload would move: these blades host none.',
+      ),
+      plan.pending.length > 0
+        ? h(
+            'ul',
+            { class: 'pending' },
+            ...plan.pending.map((p) => h('li', {}, `${p.workload} would be pending: ${p.reason} (${p.detail})`)),
+          )
+        : null,
+      ...plan.rounds.map((round, i) =>
+        h(
+          'div',
+          {},
+          h('h4', {}, `Cascade round ${i + 1}`),
+          table(
+            headers,
+            round.map((m) => row(m, m.saving)),
+            '',
+          ),
+        ),
+      ),
       plan.truncated ? h('p', { class: 'muted' }, 'More rounds follow (truncated).') : null,
       h('p', { class: 'muted' }, `Standby pool afterwards: ${plan.pool.length === 0 ? 'empty' : plan.pool.join(', ')}`),
     );

@@ -3,7 +3,11 @@ import type { Workload } from './api-types.js';
 import { button, fill, h, table } from './dom.js';
 import { fitClass, fitText, resourcesText } from './format.js';
 
-export function renderWorkloads(el: HTMLElement, workloads: readonly Workload[], onHistory: (id: string) => void): void {
+export function renderWorkloads(
+  el: HTMLElement,
+  workloads: readonly Workload[],
+  onHistory: (id: string) => void,
+): void {
   const shown = workloads.filter((w) => w.state !== 'finished');
   const rows = shown.map((w) =>
     h(
@@ -12,11 +16,19 @@ export function renderWorkloads(el: HTMLElement, workloads: readonly Workload[],
       h('td', { 'data-field': 'id' }, h('strong', {}, w.id)),
       h('td', { 'data-field': 'state' }, h('span', { class: `status status-${w.state}` }, w.state)),
       h('td', { 'data-field': 'blade' }, w.blade ?? '—'),
-      h('td', { 'data-field': 'fit', class: w.fit ? `fit-text fit-${fitClass(w.fit)}` : '' }, w.state === 'pending' ? (w.pendingReason ?? 'pending') : fitText(w.fit)),
+      h(
+        'td',
+        { 'data-field': 'fit', class: w.fit ? `fit-text fit-${fitClass(w.fit)}` : '' },
+        w.state === 'pending' ? (w.pendingReason ?? 'pending') : fitText(w.fit),
+      ),
       h('td', { 'data-field': 'requirements', class: 'wrap' }, resourcesText(w.requirements)),
       h('td', { class: 'num' }, String(w.priority)),
       h('td', {}, w.source),
-      h('td', {}, button('History', { class: 'link', 'data-history': w.id }, () => onHistory(w.id))),
+      h(
+        'td',
+        {},
+        button('History', { class: 'link', 'data-history': w.id }, () => onHistory(w.id)),
+      ),
     ),
   );
   const finished = workloads.length - shown.length;

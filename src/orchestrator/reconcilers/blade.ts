@@ -1,6 +1,13 @@
 // The blade reconciler: observes a blade through its controller, turns what it says (or why it said nothing) into a
 // verdict with a reason (src/core/verdict.ts), and fails the blade over only on a `failed` verdict.
-import { DEFAULT_DETECTION, observe, verdictOf, type BladeObservation, type DetectorState, type Liveness } from '../../core/verdict.js';
+import {
+  DEFAULT_DETECTION,
+  observe,
+  verdictOf,
+  type BladeObservation,
+  type DetectorState,
+  type Liveness,
+} from '../../core/verdict.js';
 import type { BladeRecord, NewAuditEvent, WorkloadRecord } from '../../ports/store.js';
 import { EVERY, type ControllerContext, type Reconciler } from '../controller-context.js';
 import { withDeadline } from '../deadline.js';
@@ -73,7 +80,8 @@ export class BladeReconciler implements Reconciler {
     const active = blade.state === 'active' && !targetOf && !(sourceOf && releasing(sourceOf));
     const raw = verdictOf(seen, active);
     const hosted = (await store.workloads()).find((w) => w.blade === id && w.state === 'running');
-    const liveness = raw.verdict === 'suspect' && hosted && heartbeat?.workload === hosted.id ? heartbeat.liveness : null;
+    const liveness =
+      raw.verdict === 'suspect' && hosted && heartbeat?.workload === hosted.id ? heartbeat.liveness : null;
     const now = clock.now();
     // A repaired (or cleared) blade starts afresh: its old failure is over.
     let prev = this.#detector.get(id) ?? null;
@@ -82,9 +90,13 @@ export class BladeReconciler implements Reconciler {
     this.#detector.set(id, step.state);
     const { verdict, reason } = step.state;
     const events = this.alarmsFor(blade, seen, step.alarm, verdict, reason, now, await store.blades());
-    const status = seen.kind === 'status' ? { power: seen.power, health: seen.health } : { power: 'unknown' as const, health: 'unreachable' as const };
+    const status =
+      seen.kind === 'status'
+        ? { power: seen.power, health: seen.health }
+        : { power: 'unknown' as const, health: 'unreachable' as const };
     // A refused login says nothing about the blade: it keeps its last power and health.
-    const observed = seen.kind === 'error' && seen.code === 'auth' ? { power: blade.power, health: blade.health } : status;
+    const observed =
+      seen.kind === 'error' && seen.code === 'auth' ? { power: blade.power, health: blade.health } : status;
     if (blade.verdict !== verdict) {
       events.push(c.event('controller', 'blade.verdict', id, { verdict, reason, previous: blade.verdict ?? null }));
       c.log({ level: verdict === 'healthy' ? 'info' : 'warn', msg: `blade ${id}: ${verdict} (${reason})` });
@@ -96,7 +108,10 @@ export class BladeReconciler implements Reconciler {
     if (verdict !== 'failed' || blade.state === 'failed' || (blade.state === 'maintenance' && !holds)) {
       // Onto the record read after the status call (above): a transfer that ended meanwhile (its target now
       // active) must not be undone by this write of power and health.
-      const changed = updated.power !== blade.power || updated.health !== blade.health || updated.verdictReason !== blade.verdictReason;
+      const changed =
+        updated.power !== blade.power ||
+        updated.health !== blade.health ||
+        updated.verdictReason !== blade.verdictReason;
       if (changed || events.length > 0) await store.commit({ blades: [updated], events });
       if (blade.verdict !== verdict) c.queue.add('plan'); // a blade that joins or leaves the pool changes the plan
       return;
@@ -104,11 +119,23 @@ export class BladeReconciler implements Reconciler {
 
     const workloads: WorkloadRecord[] = [];
     // Only the transfer's own workload is taken care of by it; another one on the blade fails over.
-    if (hosted && sourceOf?.workload !== hosted.id) workloads.push({ ...hosted, state: 'pending', pendingReason: `blade ${id} failed` });
+    if (hosted && sourceOf?.workload !== hosted.id)
+      workloads.push({ ...hosted, state: 'pending', pendingReason: `blade ${id} failed` });
     events.push(...this.#alarms.clear('blade.suspect', id, `blade ${id} failed: ${reason}`, now));
     const data = { health: updated.health, power: updated.power, workload: hosted?.id ?? null, reason };
-    await store.commit({ blades: [{ ...updated, state: 'failed' }], workloads, events: [...events, c.event('controller', 'blade.failed', id, data)] });
-    c.log({ level: 'warn', msg: `blade ${id} failed`, health: updated.health, power: updated.power, reason, workload: hosted?.id ?? null });
+    await store.commit({
+      blades: [{ ...updated, state: 'failed' }],
+      workloads,
+      events: [...events, c.event('controller', 'blade.failed', id, data)],
+    });
+    c.log({
+      level: 'warn',
+      msg: `blade ${id} failed`,
+      health: updated.health,
+      power: updated.power,
+      reason,
+      workload: hosted?.id ?? null,
+    });
     if (targetOf) c.queue.add(`transfer:${targetOf.id}`);
     if (sourceOf) c.queue.add(`transfer:${sourceOf.id}`);
     c.queue.add('plan');
@@ -142,11 +169,20 @@ export class BladeReconciler implements Reconciler {
   private async liveness(workload: string, blade: string): Promise<Liveness> {
     const { workloads, clock } = this.c.o;
     try {
-      const seen = await withDeadline(clock, workloads.liveness(workload), this.c.timing.callMs, `liveness of ${workload}`);
-      if (seen.alive && seen.blade !== blade) return { alive: false, reason: `${workload} runs on ${seen.blade}, not ${blade}` };
+      const seen = await withDeadline(
+        clock,
+        workloads.liveness(workload),
+        this.c.timing.callMs,
+        `liveness of ${workload}`,
+      );
+      if (seen.alive && seen.blade !== blade)
+        return { alive: false, reason: `${workload} runs on ${seen.blade}, not ${blade}` };
       return { alive: seen.alive, reason: seen.reason };
     } catch (error) {
-      return { alive: false, reason: `${workload}: liveness unknown (${error instanceof Error ? error.message : String(error)})` };
+      return {
+        alive: false,
+        reason: `${workload}: liveness unknown (${error instanceof Error ? error.message : String(error)})`,
+      };
     }
   }
 
@@ -166,12 +202,28 @@ export class BladeReconciler implements Reconciler {
     const endpoint = endpointOf(blade);
     const path = seen.kind === 'status' ? 'answers' : seen.code === 'auth' ? 'refused' : 'silent';
     const peers = all.filter((b) => endpointOf(b) === endpoint).map((b) => b.id);
-    const events = this.#alarms.path(blade.id, endpoint, path, peers, now, seen.kind === 'error' ? seen.message : 'answers');
+    const events = this.#alarms.path(
+      blade.id,
+      endpoint,
+      path,
+      peers,
+      now,
+      seen.kind === 'error' ? seen.message : 'answers',
+    );
     // One alarm for a whole silent endpoint, not one per blade.
     if (due && !this.#alarms.isRaised('endpoint.unreachable', endpoint)) {
-      events.push(...this.#alarms.raise('blade.suspect', blade.id, `blade ${blade.id} is suspect: ${reason}; its workload is left alone`, 'warning', now));
+      events.push(
+        ...this.#alarms.raise(
+          'blade.suspect',
+          blade.id,
+          `blade ${blade.id} is suspect: ${reason}; its workload is left alone`,
+          'warning',
+          now,
+        ),
+      );
     }
-    if (verdict !== 'suspect' && verdict !== 'failed') events.push(...this.#alarms.clear('blade.suspect', blade.id, `blade ${blade.id}: ${verdict}`, now));
+    if (verdict !== 'suspect' && verdict !== 'failed')
+      events.push(...this.#alarms.clear('blade.suspect', blade.id, `blade ${blade.id}: ${verdict}`, now));
     return events;
   }
 }

@@ -22,10 +22,17 @@ export class CheckpointReconciler implements Reconciler {
     const { store, workloads, clock } = this.c.o;
     const w = await store.workload(workload);
     if (w?.state !== 'running' || w.blade === null) return null;
-    const snapshot = await withDeadline(clock, workloads.checkpoint(workload, w.blade), this.c.timing.callMs, `checkpoint of ${workload}`);
+    const snapshot = await withDeadline(
+      clock,
+      workloads.checkpoint(workload, w.blade),
+      this.c.timing.callMs,
+      `checkpoint of ${workload}`,
+    );
     await store.commit({
       checkpoints: [{ ...snapshot, takenAt: clock.now() }],
-      events: [this.c.event(actor, 'workload.checkpointed', workload, { blade: snapshot.blade, sequence: snapshot.sequence })],
+      events: [
+        this.c.event(actor, 'workload.checkpointed', workload, { blade: snapshot.blade, sequence: snapshot.sequence }),
+      ],
     });
     return snapshot.sequence;
   }

@@ -33,11 +33,26 @@ export class DetectionAlarms {
    * every blade of the endpoint is silent, `credentials.refused` when one is refused after a fresh login.
    * `blades`: the ids of every blade of that endpoint the store knows.
    */
-  path(blade: string, endpoint: string, path: PathState, blades: readonly string[], at: number, why: string): NewAuditEvent[] {
+  path(
+    blade: string,
+    endpoint: string,
+    path: PathState,
+    blades: readonly string[],
+    at: number,
+    why: string,
+  ): NewAuditEvent[] {
     this.#paths.set(blade, { endpoint, path });
     const events: NewAuditEvent[] = [];
     if (path === 'refused') {
-      events.push(...this.raise('credentials.refused', endpoint, `endpoint ${endpoint}: ${why}; fix the credentials`, 'critical', at));
+      events.push(
+        ...this.raise(
+          'credentials.refused',
+          endpoint,
+          `endpoint ${endpoint}: ${why}; fix the credentials`,
+          'critical',
+          at,
+        ),
+      );
     } else if (path === 'answers') {
       events.push(...this.clear('credentials.refused', endpoint, `endpoint ${endpoint}: authentication accepted`, at));
       events.push(...this.clear('endpoint.unreachable', endpoint, `endpoint ${endpoint} answers again`, at));

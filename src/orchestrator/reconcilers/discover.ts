@@ -21,7 +21,12 @@ export class DiscoverReconciler implements Reconciler {
     const { blades, adopted } = await this.discover('controller', await discovery.running());
     if (blades.length > 0) {
       const also = adopted.length > 0 ? `; adopted ${adopted.join(', ')} running there` : '';
-      this.c.log({ level: 'info', msg: `new blade(s) joined the standby pool: ${blades.join(', ')}${also}`, blades, adopted });
+      this.c.log({
+        level: 'info',
+        msg: `new blade(s) joined the standby pool: ${blades.join(', ')}${also}`,
+        blades,
+        adopted,
+      });
     }
     return discovery.everyMs > 0 ? discovery.everyMs : null;
   }
@@ -46,14 +51,27 @@ export class DiscoverReconciler implements Reconciler {
       // the first inventory of an empty store is the data center as it stands, in service already.
       const burnIn = stored.length > 0 ? { burnInSince: c.o.clock.now() } : {};
       const records: BladeRecord[] = fresh.map((b) => ({
-        id: b.id, resources: b.resources, state: 'standby', ...(b.location ? { location: b.location } : {}), ...(b.name ? { name: b.name } : {}),
-        power: 'unknown', health: 'ok', endpoint: 'driver', ...burnIn,
+        id: b.id,
+        resources: b.resources,
+        state: 'standby',
+        ...(b.location ? { location: b.location } : {}),
+        ...(b.name ? { name: b.name } : {}),
+        power: 'unknown',
+        health: 'ok',
+        endpoint: 'driver',
+        ...burnIn,
       }));
-      if (records.length > 0) await store.commit({ blades: records, events: records.map((b) => c.event(actor, 'blade.added', b.id, { resources: b.resources })) });
+      if (records.length > 0)
+        await store.commit({
+          blades: records,
+          events: records.map((b) => c.event(actor, 'blade.added', b.id, { resources: b.resources })),
+        });
       // Known blades the driver re-read and found changed: new resources are audited, and the plan below sees them.
       const refreshed = refreshBlades(stored, listed);
       if (refreshed.records.length > 0) {
-        const events = refreshed.resized.map((r) => c.event(actor, 'blade.resources', r.blade, { before: r.before, after: r.after }));
+        const events = refreshed.resized.map((r) =>
+          c.event(actor, 'blade.resources', r.blade, { before: r.before, after: r.after }),
+        );
         await store.commit({ blades: refreshed.records, events });
       }
       const adopted: string[] = [];
@@ -63,7 +81,13 @@ export class DiscoverReconciler implements Reconciler {
           await this.commands.adoptNow(w, actor);
           adopted.push(w.id);
         } catch (error) {
-          c.log({ level: 'warn', msg: `could not adopt ${w.id} on ${w.blade}`, workload: w.id, blade: w.blade, error: error instanceof Error ? error.message : String(error) });
+          c.log({
+            level: 'warn',
+            msg: `could not adopt ${w.id} on ${w.blade}`,
+            workload: w.id,
+            blade: w.blade,
+            error: error instanceof Error ? error.message : String(error),
+          });
         }
       }
       for (const b of records) c.queue.add(`blade:${b.id}`);
@@ -73,7 +97,11 @@ export class DiscoverReconciler implements Reconciler {
   }
 
   /** The running workloads discovery may adopt; the others are left for a later one, or logged. */
-  private async adoptable(running: readonly RunningWorkload[], stored: readonly BladeRecord[], fresh: readonly BladeRecord[]): Promise<RunningWorkload[]> {
+  private async adoptable(
+    running: readonly RunningWorkload[],
+    stored: readonly BladeRecord[],
+    fresh: readonly BladeRecord[],
+  ): Promise<RunningWorkload[]> {
     const { store } = this.c.o;
     const workloads = new Set((await store.workloads()).map((w) => w.id));
     const blades = new Map([...stored, ...fresh].map((b) => [b.id, b]));
@@ -87,8 +115,17 @@ export class DiscoverReconciler implements Reconciler {
       if (blade.state !== 'standby' || targeted.has(w.blade) || claimed.has(w.blade)) {
         if (this.refused.has(w.id)) continue; // said once; discovery repeats every half minute
         this.refused.add(w.id);
-        const why = claimed.has(w.blade) ? 'claimed by another adopted workload' : targeted.has(w.blade) ? 'the target of a transfer' : blade.state;
-        this.c.log({ level: 'warn', msg: `not adopting ${w.id}: its blade ${w.blade} is ${why}`, workload: w.id, blade: w.blade });
+        const why = claimed.has(w.blade)
+          ? 'claimed by another adopted workload'
+          : targeted.has(w.blade)
+            ? 'the target of a transfer'
+            : blade.state;
+        this.c.log({
+          level: 'warn',
+          msg: `not adopting ${w.id}: its blade ${w.blade} is ${why}`,
+          workload: w.id,
+          blade: w.blade,
+        });
         continue;
       }
       claimed.add(w.blade);

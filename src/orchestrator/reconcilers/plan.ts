@@ -26,21 +26,36 @@ export class PlanReconciler implements Reconciler {
     const open = await store.transfers({ open: true });
     // A blade an open transfer aims at is reserved by it, whatever its record says: never a second transfer's target.
     const aimed = new Set(open.map((t) => t.to));
-    const blades = (await store.blades()).map((b) => (b.state === 'standby' && aimed.has(b.id) ? { ...b, state: 'active' as const } : b));
+    const blades = (await store.blades()).map((b) =>
+      b.state === 'standby' && aimed.has(b.id) ? { ...b, state: 'active' as const } : b,
+    );
     // A workload held after a workload fault waits for an operator; placing it again would fail the same way.
     const workloads = (await store.workloads()).filter((w) => !heldByFault(w));
     const bladeOf = new Map(workloads.map((w) => [w.id, w.blade]));
     if (policy.requireApproval) c.approvals.forgetRejections((id) => bladeOf.get(id) ?? null);
-    const snapshot: RoundSnapshot = { blades, workloads, transfers: open, proposals: c.approvals.openProposals(), rejected: c.approvals.rejectedMoves() };
+    const snapshot: RoundSnapshot = {
+      blades,
+      workloads,
+      transfers: open,
+      proposals: c.approvals.openProposals(),
+      rejected: c.approvals.rejectedMoves(),
+    };
     const now = clock.now();
     const decision = decideRound(snapshot, policy, now);
     // A round that starts or proposes something keeps its input, so the decision can be replayed.
-    const acts = decision.placements.length + decision.drains.length + decision.cascades.length + decision.propose.length > 0;
+    const acts =
+      decision.placements.length + decision.drains.length + decision.cascades.length + decision.propose.length > 0;
     await this.apply(decision, blades, workloads, acts ? roundRecord(snapshot, policy, now) : null, now);
     return decision.wakeAt;
   }
 
-  private async apply(d: RoundDecision, blades: readonly BladeRecord[], workloads: readonly WorkloadRecord[], round: RoundRecord | null, now: number): Promise<void> {
+  private async apply(
+    d: RoundDecision,
+    blades: readonly BladeRecord[],
+    workloads: readonly WorkloadRecord[],
+    round: RoundRecord | null,
+    now: number,
+  ): Promise<void> {
     const { c } = this;
     const { store, clock } = c.o;
     const bladeById = new Map(blades.map((b) => [b.id, b]));
@@ -53,13 +68,35 @@ export class PlanReconciler implements Reconciler {
     const start = (p: Placement, drain: boolean, extra: Record<string, unknown> = {}): void => {
       const w = workloadById.get(p.workload)!;
       const t: TransferRecord = {
-        id: `${p.kind}-${randomUUID().slice(0, 8)}`, kind: p.kind, workload: p.workload, from: p.from, to: p.to, before: p.before, after: p.after,
-        status: 'running', reason: null, drain, steps: [], createdAt: clock.now(), updatedAt: clock.now(),
+        id: `${p.kind}-${randomUUID().slice(0, 8)}`,
+        kind: p.kind,
+        workload: p.workload,
+        from: p.from,
+        to: p.to,
+        before: p.before,
+        after: p.after,
+        status: 'running',
+        reason: null,
+        drain,
+        steps: [],
+        createdAt: clock.now(),
+        updatedAt: clock.now(),
       };
       created.push(t);
       reserved.push({ ...bladeById.get(p.to)!, state: 'active' });
       touched.set(w.id, { ...w, state: 'transferring', pendingReason: null });
-      const data = { kind: t.kind, workload: t.workload, from: t.from, to: t.to, before: t.before, after: t.after, drain, runnersUp: p.runnersUp, ...extra, ...ref };
+      const data = {
+        kind: t.kind,
+        workload: t.workload,
+        from: t.from,
+        to: t.to,
+        before: t.before,
+        after: t.after,
+        drain,
+        runnersUp: p.runnersUp,
+        ...extra,
+        ...ref,
+      };
       events.push(c.event('controller', 'transfer.created', t.id, data));
     };
 
@@ -75,12 +112,31 @@ export class PlanReconciler implements Reconciler {
     }
     for (const p of d.drains) start(p, true);
     for (const s of d.cascades) start(s.move, false, s.proposal === null ? {} : { proposal: s.proposal });
-    for (const m of d.propose) events.push(c.event('controller', 'cascade.proposed', m.workload, { from: m.from, to: m.to, saving: m.saving, before: m.before, after: m.after, ...ref }));
-    for (const { proposal: p, reason } of d.expire) events.push(c.event('controller', 'cascade.expired', p.workload, { proposal: p.id, from: p.from, to: p.to, reason }));
+    for (const m of d.propose)
+      events.push(
+        c.event('controller', 'cascade.proposed', m.workload, {
+          from: m.from,
+          to: m.to,
+          saving: m.saving,
+          before: m.before,
+          after: m.after,
+          ...ref,
+        }),
+      );
+    for (const { proposal: p, reason } of d.expire)
+      events.push(
+        c.event('controller', 'cascade.expired', p.workload, { proposal: p.id, from: p.from, to: p.to, reason }),
+      );
 
     if (created.length === 0 && touched.size === 0 && events.length === 0) return;
     const rounds = round === null ? [] : [round];
-    const committed = await store.commit({ transfers: created, workloads: [...touched.values()], blades: reserved, events, rounds });
+    const committed = await store.commit({
+      transfers: created,
+      workloads: [...touched.values()],
+      blades: reserved,
+      events,
+      rounds,
+    });
     c.approvals.apply(committed);
     for (const t of created) {
       moved(c, t);

@@ -17,24 +17,62 @@ afterEach(async () => {
   for (const s of stores.splice(0)) await s.close();
 });
 
-const bladeRecord = (id: string, tb: number, state: BladeRecord['state'], health: BladeRecord['health'] = 'ok'): BladeRecord => ({ id, resources: { storageTB: tb }, state, power: 'on', health, endpoint: 'fake' });
-const workloadRecord = (id: string, tb: number, blade: string | null, state: WorkloadRecord['state'], movedAt: number | null = null): WorkloadRecord => ({
-  id, requirements: { storageTB: tb }, source: 'declared', priority: 0, blade, state, movedAt, pendingReason: null,
+const bladeRecord = (
+  id: string,
+  tb: number,
+  state: BladeRecord['state'],
+  health: BladeRecord['health'] = 'ok',
+): BladeRecord => ({ id, resources: { storageTB: tb }, state, power: 'on', health, endpoint: 'fake' });
+const workloadRecord = (
+  id: string,
+  tb: number,
+  blade: string | null,
+  state: WorkloadRecord['state'],
+  movedAt: number | null = null,
+): WorkloadRecord => ({
+  id,
+  requirements: { storageTB: tb },
+  source: 'declared',
+  priority: 0,
+  blade,
+  state,
+  movedAt,
+  pendingReason: null,
 });
 
 /** A context whose queue only records the keys it is given. */
 async function context(o: { blades: BladeRecord[]; workloads: WorkloadRecord[]; policy: Policy; clock?: ManualClock }) {
   const clock = o.clock ?? new ManualClock(1_000_000);
-  const world = new FakeWorld({ clock, blades: o.blades.map((b) => ({ id: b.id, resources: b.resources, health: b.health === 'unreachable' ? 'ok' : b.health })) });
+  const world = new FakeWorld({
+    clock,
+    blades: o.blades.map((b) => ({
+      id: b.id,
+      resources: b.resources,
+      health: b.health === 'unreachable' ? 'ok' : b.health,
+    })),
+  });
   const store = SqliteStore.open(':memory:');
   stores.push(store);
   await store.migrate();
   await store.commit({ blades: o.blades, workloads: o.workloads });
   const queued: string[] = [];
-  const queue = new WorkQueue(async (key) => void queued.push(key), clock, () => {});
+  const queue = new WorkQueue(
+    async (key) => void queued.push(key),
+    clock,
+    () => {},
+  );
   const c: ControllerContext = {
-    o: { store, ...fakePorts(world), clock }, timing: TEST_TIMING, queue, approvals: new ProposalBook(), log: () => {}, policy: o.policy, running: true, fenceConfirmations: new Map(), moves: new Map(),
-    serial: serializer(), event: (actor, type, subject, data) => ({ at: clock.now(), actor, type, subject, data }),
+    o: { store, ...fakePorts(world), clock },
+    timing: TEST_TIMING,
+    queue,
+    approvals: new ProposalBook(),
+    log: () => {},
+    policy: o.policy,
+    running: true,
+    fenceConfirmations: new Map(),
+    moves: new Map(),
+    serial: serializer(),
+    event: (actor, type, subject, data) => ({ at: clock.now(), actor, type, subject, data }),
   };
   const settled = async (): Promise<string[]> => {
     await queue.idle();
@@ -71,11 +109,17 @@ describe('plan reconciler', () => {
     expect(await store.transfers()).toEqual([]);
     clock.advance(100_000);
     expect(await plan.sync()).toBe(300_000);
-    expect(await store.transfers({ open: true })).toMatchObject([{ kind: 'cascade', workload: 'W1', from: 'A', to: 'B' }]);
+    expect(await store.transfers({ open: true })).toMatchObject([
+      { kind: 'cascade', workload: 'W1', from: 'A', to: 'B' },
+    ]);
   });
 
   it('records why a workload stays pending once, not on every round', async () => {
-    const { c, store } = await context({ blades: [bladeRecord('A', 200, 'failed')], workloads: [workloadRecord('W1', 200, 'A', 'pending')], policy: policyWith({}) });
+    const { c, store } = await context({
+      blades: [bladeRecord('A', 200, 'failed')],
+      workloads: [workloadRecord('W1', 200, 'A', 'pending')],
+      policy: policyWith({}),
+    });
     const plan = new PlanReconciler(c);
     await plan.sync();
     await plan.sync();
@@ -87,7 +131,11 @@ describe('plan reconciler', () => {
 
 describe('blade reconciler', () => {
   it('fails an active blade that reports critical health: its workload becomes pending and a plan is queued', async () => {
-    const { c, world, store, settled } = await context({ blades: [bladeRecord('A', 200, 'active'), bladeRecord('B', 200, 'standby')], workloads: [workloadRecord('W1', 200, 'A', 'running')], policy: policyWith({}) });
+    const { c, world, store, settled } = await context({
+      blades: [bladeRecord('A', 200, 'active'), bladeRecord('B', 200, 'standby')],
+      workloads: [workloadRecord('W1', 200, 'A', 'running')],
+      policy: policyWith({}),
+    });
     world.setHealth('A', 'critical');
     expect(await new BladeReconciler(c, 0).sync('A')).toBeNull();
     expect(await store.blade('A')).toMatchObject({ state: 'failed', health: 'critical' });
@@ -96,7 +144,11 @@ describe('blade reconciler', () => {
   });
 
   it('the sweep queues every blade and comes back after the poll period', async () => {
-    const { c, settled } = await context({ blades: [bladeRecord('A', 200, 'active'), bladeRecord('B', 200, 'standby')], workloads: [], policy: policyWith({}) });
+    const { c, settled } = await context({
+      blades: [bladeRecord('A', 200, 'active'), bladeRecord('B', 200, 'standby')],
+      workloads: [],
+      policy: policyWith({}),
+    });
     expect(await new BladeReconciler(c, 250).sync('*')).toBe(250);
     expect((await settled()).sort()).toEqual(['blade:A', 'blade:B']);
   });
@@ -106,10 +158,14 @@ describe('work queue: a sync says when to come back', () => {
   it('runs the key again once the clock reaches the delay it asked for; of two delays the earlier wins', async () => {
     const clock = new ManualClock(0);
     const runs: number[] = [];
-    const queue = new WorkQueue(async () => {
-      runs.push(clock.now());
-      return runs.length === 1 ? 1_000 : null;
-    }, clock, () => {});
+    const queue = new WorkQueue(
+      async () => {
+        runs.push(clock.now());
+        return runs.length === 1 ? 1_000 : null;
+      },
+      clock,
+      () => {},
+    );
     queue.add('plan');
     await queue.idle();
     queue.addAfter('plan', 5_000);

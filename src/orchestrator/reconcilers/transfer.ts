@@ -10,19 +10,38 @@ export class TransferReconciler implements Reconciler {
     const { o, timing, log } = c;
     this.executor = new Executor(
       {
-        hardware: o.hardware, workloads: o.workloads, storage: o.storage, store: o.store, clock: o.clock, timing,
+        hardware: o.hardware,
+        workloads: o.workloads,
+        storage: o.storage,
+        store: o.store,
+        clock: o.clock,
+        timing,
         fenceConfirmed: (blade) => c.fenceConfirmations.get(blade) ?? null,
         ...(o.fencing ? { fencing: o.fencing } : {}),
       },
       {
         onStep: (t, step) =>
           log({
-            level: step.status === 'failed' ? 'warn' : 'info', msg: `step ${step.name} ${step.status}`, transfer: t.id, workload: t.workload,
-            kind: t.kind, from: t.from, to: t.to, attempt: step.attempt, ...(step.error ? { error: step.error } : {}),
+            level: step.status === 'failed' ? 'warn' : 'info',
+            msg: `step ${step.name} ${step.status}`,
+            transfer: t.id,
+            workload: t.workload,
+            kind: t.kind,
+            from: t.from,
+            to: t.to,
+            attempt: step.attempt,
+            ...(step.error ? { error: step.error } : {}),
           }),
         onSettled: (t) => this.settled(t),
         onRetry: (t, step, error, tries) =>
-          log({ level: 'warn', msg: `step ${step} retrying: ${error.message}`, transfer: t.id, workload: t.workload, step, tries }),
+          log({
+            level: 'warn',
+            msg: `step ${step} retrying: ${error.message}`,
+            transfer: t.id,
+            workload: t.workload,
+            step,
+            tries,
+          }),
       },
     );
   }
@@ -37,7 +56,16 @@ export class TransferReconciler implements Reconciler {
   private settled(t: TransferRecord): void {
     const { c } = this;
     moved(c, t);
-    c.log({ level: t.status === 'done' ? 'info' : 'warn', msg: `transfer ${t.status}`, transfer: t.id, workload: t.workload, kind: t.kind, from: t.from, to: t.to, ...(t.reason ? { reason: t.reason } : {}) });
+    c.log({
+      level: t.status === 'done' ? 'info' : 'warn',
+      msg: `transfer ${t.status}`,
+      transfer: t.id,
+      workload: t.workload,
+      kind: t.kind,
+      from: t.from,
+      to: t.to,
+      ...(t.reason ? { reason: t.reason } : {}),
+    });
     // An unconfirmed fence: try again later; nothing else happens to this workload meanwhile.
     if (t.status === 'waiting') c.queue.addAfter(`transfer:${t.id}`, c.timing.maxBackoffMs);
     c.queue.add('plan');

@@ -1,5 +1,11 @@
 // A controller on fakes and an in-memory SQLite store, with timings short enough for tests.
-import { fakePorts, FakeWorld, type FakeBladeSpec, type FakePorts, type FakeWorkloadSpec } from '../../adapters/fake/index.js';
+import {
+  fakePorts,
+  FakeWorld,
+  type FakeBladeSpec,
+  type FakePorts,
+  type FakeWorkloadSpec,
+} from '../../adapters/fake/index.js';
 import { policyWith, type Policy } from '../../core/model.js';
 import type { DetectionSettings } from '../../core/verdict.js';
 import { systemClock } from '../../ports/clock.js';
@@ -53,7 +59,13 @@ export async function harness(spec: {
   /** The blades' fencing levels, built over the world; default each blade's own BMC. */
   fencing?: (world: FakeWorld, ports: FakePorts) => FencingTopology;
 }): Promise<Harness> {
-  const world = new FakeWorld({ unreachableDelayMs: 5, powerDelayMs: spec.worldOptions?.powerDelayMs ?? 5, tickMs: spec.worldOptions?.tickMs ?? 1, blades: spec.blades, workloads: spec.workloads ?? [] });
+  const world = new FakeWorld({
+    unreachableDelayMs: 5,
+    powerDelayMs: spec.worldOptions?.powerDelayMs ?? 5,
+    tickMs: spec.worldOptions?.tickMs ?? 1,
+    blades: spec.blades,
+    workloads: spec.workloads ?? [],
+  });
   const ports = fakePorts(world);
   spec.prepare?.(world, ports);
   const store = SqliteStore.open(':memory:');
@@ -73,7 +85,13 @@ export async function harness(spec: {
     onSynced: (key) => synced.set(key, (synced.get(key) ?? 0) + 1),
   });
   await controller.discover();
-  for (const w of spec.workloads ?? []) if (w.blade) await controller.adopt({ id: w.id, blade: w.blade, ...(w.priority === undefined ? {} : { priority: w.priority }) });
+  for (const w of spec.workloads ?? [])
+    if (w.blade)
+      await controller.adopt({
+        id: w.id,
+        blade: w.blade,
+        ...(w.priority === undefined ? {} : { priority: w.priority }),
+      });
   const h: Harness = {
     world,
     store,
@@ -90,7 +108,8 @@ export async function harness(spec: {
           else await controller.idle();
           if ((await store.transfers({ open: true })).length === 0) return;
         }
-        if (Date.now() > until) throw new Error(`not settled: ${open.map((t) => `${t.id} ${t.status} ${t.reason ?? ''}`).join('; ')}`);
+        if (Date.now() > until)
+          throw new Error(`not settled: ${open.map((t) => `${t.id} ${t.status} ${t.reason ?? ''}`).join('; ')}`);
         await new Promise((r) => setTimeout(r, 10));
       }
     },
@@ -115,7 +134,11 @@ export async function harness(spec: {
 }
 
 /** Waits until `check` holds, polling; for conditions the controller reaches asynchronously. */
-export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+export async function eventually(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 5_000,
+  what = 'condition',
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);

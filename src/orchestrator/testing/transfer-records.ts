@@ -7,7 +7,11 @@ const fit = { deficit: 0, surplus: 0, cost: 0, feasible: true, mismatches: [] };
 /** A step: its name, status, and the error (failed) or output (succeeded) it recorded. */
 export type Row = [StepName, StepRecord['status'], string?];
 
-export function transfer(kind: TransferRecord['kind'], rows: Row[], extra: Partial<TransferRecord> = {}): TransferRecord {
+export function transfer(
+  kind: TransferRecord['kind'],
+  rows: Row[],
+  extra: Partial<TransferRecord> = {},
+): TransferRecord {
   return {
     id: 't1',
     kind,
@@ -35,5 +39,12 @@ export function transfer(kind: TransferRecord['kind'], rows: Row[], extra: Parti
 }
 
 /** Every step started then succeeded, as the executor writes them. */
-export const ran = (...names: StepName[]): Row[] => names.flatMap((n): Row[] => [[n, 'started'], [n, 'succeeded']]);
-export const failed = (name: StepName, error = 'boom'): Row[] => [[name, 'started'], [name, 'failed', error]];
+export const ran = (...names: StepName[]): Row[] =>
+  names.flatMap((n): Row[] => [
+    [n, 'started'],
+    [n, 'succeeded'],
+  ]);
+export const failed = (name: StepName, error = 'boom'): Row[] => [
+  [name, 'started'],
+  [name, 'failed', error],
+];

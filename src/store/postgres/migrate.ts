@@ -20,7 +20,11 @@ export async function schemaVersionOf(pool: Pool | PoolClient): Promise<number> 
  * is transactional). The lock is taken before BEGIN on purpose: a transaction that began before
  * another session's CREATE TABLE committed may not see the new table in its catalog lookups.
  */
-export async function migrate(pool: Pool, migrations: readonly Migration[], now: () => number = Date.now): Promise<void> {
+export async function migrate(
+  pool: Pool,
+  migrations: readonly Migration[],
+  now: () => number = Date.now,
+): Promise<void> {
   checkOrder(migrations);
   checkKnown(await applied(pool), migrations);
   const { client, release } = await checkout(pool);
@@ -50,7 +54,9 @@ export async function migrate(pool: Pool, migrations: readonly Migration[], now:
     // A connection going back to the pool must not keep the lock; a broken one is discarded, and the
     // server drops its session lock with it.
     if (broken === undefined) {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK.toString()]).catch((e: unknown) => (broken = e instanceof Error ? e : new Error(String(e))));
+      await client
+        .query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK.toString()])
+        .catch((e: unknown) => (broken = e instanceof Error ? e : new Error(String(e))));
     }
     release(broken);
   }

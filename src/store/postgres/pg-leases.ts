@@ -48,10 +48,22 @@ const fenceRow = z.object({ epoch: z.number(), expires_at: z.number(), now: z.nu
 
 function toLease(row: unknown): Lease {
   const r = leaseRow.parse(row);
-  return { name: r.name, holder: r.holder, epoch: r.epoch, acquiredAt: r.acquired_at, renewedAt: r.renewed_at, expiresAt: r.expires_at };
+  return {
+    name: r.name,
+    holder: r.holder,
+    epoch: r.epoch,
+    acquiredAt: r.acquired_at,
+    renewedAt: r.renewed_at,
+    expiresAt: r.expires_at,
+  };
 }
 
-export async function acquireLease(client: PoolClient, name: string, holder: string, ttlMs: number): Promise<Lease | null> {
+export async function acquireLease(
+  client: PoolClient,
+  name: string,
+  holder: string,
+  ttlMs: number,
+): Promise<Lease | null> {
   const { rows } = await client.query(ACQUIRE, [checkLeaseName(name), checkHolder(holder), checkTtl(ttlMs)]);
   return rows[0] === undefined ? null : toLease(rows[0]);
 }
@@ -79,6 +91,10 @@ export async function readLease(client: PoolClient, name: string): Promise<Lease
 export async function checkFence(client: PoolClient, fence: Fence): Promise<void> {
   const { rows } = await client.query(FENCE, [fence.lease]);
   const row = rows[0] === undefined ? null : fenceRow.parse(rows[0]);
-  const refusal = fenceRefusal(fence, row === null ? null : { epoch: row.epoch, expiresAt: row.expires_at }, row?.now ?? 0);
+  const refusal = fenceRefusal(
+    fence,
+    row === null ? null : { epoch: row.epoch, expiresAt: row.expires_at },
+    row?.now ?? 0,
+  );
   if (refusal !== null) throw refusal;
 }

@@ -7,7 +7,9 @@ import type { Pool, PoolClient } from 'pg';
  * ends between two statements (idle_in_transaction_session_timeout, a database failover, a restart);
  * with no listener that event would end the whole process instead of failing the next query.
  */
-export async function checkout(pool: Pool): Promise<{ client: PoolClient; failed: () => Error | undefined; release: (broken?: Error) => void }> {
+export async function checkout(
+  pool: Pool,
+): Promise<{ client: PoolClient; failed: () => Error | undefined; release: (broken?: Error) => void }> {
   const client = await pool.connect();
   let lost: Error | undefined;
   const onError = (error: Error): void => {
@@ -29,7 +31,8 @@ export async function checkout(pool: Pool): Promise<{ client: PoolClient; failed
 export function isConnectionLoss(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (code.startsWith('08') || ['25P03', '57P01', '57P02', '57P03'].includes(code))) return true;
+  if (typeof code === 'string' && (code.startsWith('08') || ['25P03', '57P01', '57P02', '57P03'].includes(code)))
+    return true;
   return /Connection terminated|not queryable|ECONNRESET|EPIPE|ECONNREFUSED/.test(error.message);
 }
 
@@ -38,7 +41,11 @@ export function isConnectionLoss(error: unknown): boolean {
  * committed, so the whole transaction runs once more on a fresh connection: a controller frozen past its
  * session's idle timeout then gets a real answer on waking (for a leader's write: the fence's verdict).
  */
-export async function inTransaction<T>(pool: Pool, begin: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  pool: Pool,
+  begin: string,
+  work: (client: PoolClient) => Promise<T>,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const { client, failed, release } = await checkout(pool);
     let committing = false;

@@ -60,7 +60,10 @@ describe.skipIf(skip !== null)('PostgresStore on a throwaway cluster', () => {
         await expect(db.query('DELETE FROM events')).rejects.toThrow(/append-only: DELETE refused/);
         await expect(db.query('TRUNCATE events')).rejects.toThrow(/append-only: TRUNCATE refused/);
         await expect(
-          db.query("INSERT INTO events (seq, at, actor, type, subject, data) VALUES ($1, 0, 'mallory', 'x', 'y', '{}')", [written[0]?.seq]),
+          db.query(
+            "INSERT INTO events (seq, at, actor, type, subject, data) VALUES ($1, 0, 'mallory', 'x', 'y', '{}')",
+            [written[0]?.seq],
+          ),
         ).rejects.toThrow(/non-DEFAULT value into column "seq"/);
         await expect(db.query('DELETE FROM leases')).rejects.toThrow(/never deleted/);
         await expect(db.query('UPDATE leases SET epoch = 0')).rejects.toThrow(/epoch/);
@@ -76,7 +79,11 @@ describe.skipIf(skip !== null)('PostgresStore on a throwaway cluster', () => {
       const store = await freshStore();
       await store.migrate();
       await store.close();
-      await withClient((db) => db.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, 'future', 0)", [POSTGRES_SCHEMA_VERSION + 1]));
+      await withClient((db) =>
+        db.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, 'future', 0)", [
+          POSTGRES_SCHEMA_VERSION + 1,
+        ]),
+      );
       const newer = PostgresStore.connect(latestUrl);
       await expect(newer.migrate()).rejects.toThrow(
         `database schema version ${POSTGRES_SCHEMA_VERSION + 1} (future) is newer than this Cascade knows (${POSTGRES_SCHEMA_VERSION})`,
@@ -88,7 +95,9 @@ describe.skipIf(skip !== null)('PostgresStore on a throwaway cluster', () => {
       const first = await freshStore();
       const others = Array.from({ length: 4 }, () => PostgresStore.connect(latestUrl));
       await Promise.all([first, ...others].map((s) => s.migrate()));
-      const rows = await withClient(async (db) => (await db.query('SELECT version, name FROM schema_migrations ORDER BY version')).rows);
+      const rows = await withClient(
+        async (db) => (await db.query('SELECT version, name FROM schema_migrations ORDER BY version')).rows,
+      );
       expect(rows).toStrictEqual(POSTGRES_MIGRATIONS.map(({ version, name }) => ({ version, name })));
       await Promise.all([first, ...others].map((s) => s.close()));
     });
@@ -108,10 +117,12 @@ describe.skipIf(skip !== null)('PostgresStore on a throwaway cluster', () => {
       expect([result, attempts]).toStrictEqual([1, 2]);
       // A statement the server refuses is no lost connection: it is not retried.
       attempts = 0;
-      await expect(inTransaction(pool, 'BEGIN', async (client) => {
-        attempts++;
-        return client.query('SELECT * FROM nowhere');
-      })).rejects.toThrow(/nowhere/);
+      await expect(
+        inTransaction(pool, 'BEGIN', async (client) => {
+          attempts++;
+          return client.query('SELECT * FROM nowhere');
+        }),
+      ).rejects.toThrow(/nowhere/);
       expect(attempts).toBe(1);
       await pool.end();
     });
@@ -129,7 +140,9 @@ describe.skipIf(skip !== null)('PostgresStore on a throwaway cluster', () => {
           after = page.at(-1)?.seq ?? after;
         }
       })();
-      const written = (await Promise.all(Array.from({ length: 60 }, (_, i) => store.commit({ events: [event(i)] })))).flat();
+      const written = (
+        await Promise.all(Array.from({ length: 60 }, (_, i) => store.commit({ events: [event(i)] })))
+      ).flat();
       writing = false;
       await reader;
       for (const e of await store.events(after, 1000)) tail.push(e.seq);

@@ -3,7 +3,18 @@ import pg, { type Pool, type PoolClient } from 'pg';
 import type { Policy } from '../../core/model.js';
 import type { CommitOptions, Lease, LeaseView } from '../../ports/lease.js';
 import { ALARM_COLUMNS, ALARMS_SQL, OPEN_ALARMS_SQL, toAlarm } from '../alarm-rows.js';
-import type { AlarmRecord, AuditEvent, Batch, BladeRecord, CheckpointMeta, LeasedStore, RoundRecord, TokenRecord, TransferRecord, WorkloadRecord } from '../../ports/store.js';
+import type {
+  AlarmRecord,
+  AuditEvent,
+  Batch,
+  BladeRecord,
+  CheckpointMeta,
+  LeasedStore,
+  RoundRecord,
+  TokenRecord,
+  TransferRecord,
+  WorkloadRecord,
+} from '../../ports/store.js';
 import { POSTGRES_MIGRATIONS } from '../migrations/postgres.js';
 // The row checkers are engine-neutral: the queries below shape PostgreSQL rows exactly like SQLite's.
 import { toBlade, toCheckpoint, toEvent, toPolicy, toRound, toToken, toTransfer, toWorkload } from '../sqlite/rows.js';
@@ -35,7 +46,8 @@ const { types } = pg;
  */
 const TYPES = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-    if (oid === types.builtins.INT8) return (text: string) => (Number.isSafeInteger(Number(text)) ? Number(text) : text);
+    if (oid === types.builtins.INT8)
+      return (text: string) => (Number.isSafeInteger(Number(text)) ? Number(text) : text);
     if (oid === types.builtins.JSON || oid === types.builtins.JSONB) return (text: string) => text;
     return format === 'binary' ? types.getTypeParser(oid, 'binary') : types.getTypeParser(oid, 'text');
   }) as typeof types.getTypeParser,
@@ -125,7 +137,10 @@ export class PostgresStore implements LeasedStore {
 
   async transfer(id: string): Promise<TransferRecord | null> {
     const [found] = await this.snapshot(async (client) =>
-      this.withSteps(client, (await client.query(`SELECT ${TRANSFER_COLUMNS} FROM transfers WHERE id = $1`, [id])).rows),
+      this.withSteps(
+        client,
+        (await client.query(`SELECT ${TRANSFER_COLUMNS} FROM transfers WHERE id = $1`, [id])).rows,
+      ),
     );
     return found ?? null;
   }
@@ -215,7 +230,10 @@ export class PostgresStore implements LeasedStore {
   private async withSteps(client: PoolClient, rows: readonly unknown[]): Promise<TransferRecord[]> {
     const ids = rows.map((row) => (typeof row === 'object' && row !== null && 'id' in row ? String(row.id) : ''));
     if (ids.length === 0) return [];
-    const steps = await client.query(`SELECT ${STEP_COLUMNS} FROM transfer_steps WHERE transfer = ANY($1) ORDER BY transfer, position`, [ids]);
+    const steps = await client.query(
+      `SELECT ${STEP_COLUMNS} FROM transfer_steps WHERE transfer = ANY($1) ORDER BY transfer, position`,
+      [ids],
+    );
     const byTransfer = new Map<string, unknown[]>();
     for (const step of steps.rows as { transfer: string }[]) {
       const list = byTransfer.get(step.transfer) ?? [];

@@ -1,6 +1,15 @@
 // How one Batch becomes rows in PostgreSQL; the caller runs it inside one transaction, as for SQLite.
 import type { PoolClient } from 'pg';
-import type { AuditEvent, Batch, BladeRecord, CheckpointMeta, NewAuditEvent, TokenRecord, TransferRecord, WorkloadRecord } from '../../ports/store.js';
+import type {
+  AuditEvent,
+  Batch,
+  BladeRecord,
+  CheckpointMeta,
+  NewAuditEvent,
+  TokenRecord,
+  TransferRecord,
+  WorkloadRecord,
+} from '../../ports/store.js';
 import { jsonText } from '../sqlite/write-batch.js';
 import { alarmParams, upsertAlarmSql } from '../alarm-rows.js';
 
@@ -42,10 +51,12 @@ SELECT $1, s.position - 1, s.name, s.status, s.attempt, s.started_at, s.ended_at
 FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::text[], $8::text[])
   WITH ORDINALITY AS s (name, status, attempt, started_at, ended_at, error, output, position)`;
 
-const INSERT_CHECKPOINT = 'INSERT INTO checkpoints (workload, blade, sequence, data, taken_at) VALUES ($1, $2, $3, $4, $5)';
+const INSERT_CHECKPOINT =
+  'INSERT INTO checkpoints (workload, blade, sequence, data, taken_at) VALUES ($1, $2, $3, $4, $5)';
 const INSERT_ROUND = 'INSERT INTO rounds (hash, at, body) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING';
 const INSERT_EVENT = 'INSERT INTO events (at, actor, type, subject, data) VALUES ($1, $2, $3, $4, $5) RETURNING seq';
-const UPSERT_POLICY = 'INSERT INTO policy (id, body) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET body = excluded.body';
+const UPSERT_POLICY =
+  'INSERT INTO policy (id, body) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET body = excluded.body';
 // API tokens, upserted by id; a name or hash another token holds breaks a UNIQUE constraint.
 const UPSERT_TOKEN = `
 INSERT INTO tokens (id, name, role, hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)
@@ -71,20 +82,44 @@ export async function writeBatch(client: PoolClient, batch: Batch): Promise<Audi
   for (const round of batch.rounds ?? []) await client.query(INSERT_ROUND, [round.hash, round.at, round.body]);
   for (const alarm of batch.alarms ?? []) await client.query(UPSERT_ALARM, alarmParams(alarm));
   const events: AuditEvent[] = [];
-  if ((batch.events ?? []).length > 0) await client.query('SELECT pg_advisory_xact_lock($1)', [EVENT_ORDER_LOCK.toString()]);
+  if ((batch.events ?? []).length > 0)
+    await client.query('SELECT pg_advisory_xact_lock($1)', [EVENT_ORDER_LOCK.toString()]);
   for (const event of batch.events ?? []) events.push(await appendEvent(client, event));
   return events;
 }
 
 async function writeBlade(client: PoolClient, b: BladeRecord): Promise<void> {
   const { chassis, slot } = b.location ?? { chassis: null, slot: null };
-  await client.query(UPSERT_BLADE, [b.id, jsonText(b.resources), b.state, b.power, b.health, b.endpoint, chassis, slot, b.name ?? null, b.location?.label ?? null,
-    b.verdict ?? null, b.verdictReason ?? null, b.burnInSince ?? null]);
+  await client.query(UPSERT_BLADE, [
+    b.id,
+    jsonText(b.resources),
+    b.state,
+    b.power,
+    b.health,
+    b.endpoint,
+    chassis,
+    slot,
+    b.name ?? null,
+    b.location?.label ?? null,
+    b.verdict ?? null,
+    b.verdictReason ?? null,
+    b.burnInSince ?? null,
+  ]);
 }
 
 async function writeWorkload(client: PoolClient, w: WorkloadRecord): Promise<void> {
-  await client.query(UPSERT_WORKLOAD, [w.id, jsonText(w.requirements), w.source, w.priority, w.blade, w.state, w.movedAt, w.pendingReason,
-    w.minimum === undefined ? null : jsonText(w.minimum), w.pinned === true]);
+  await client.query(UPSERT_WORKLOAD, [
+    w.id,
+    jsonText(w.requirements),
+    w.source,
+    w.priority,
+    w.blade,
+    w.state,
+    w.movedAt,
+    w.pendingReason,
+    w.minimum === undefined ? null : jsonText(w.minimum),
+    w.pinned === true,
+  ]);
 }
 
 /** The record is the truth: its steps replace whatever the database held for the transfer. */

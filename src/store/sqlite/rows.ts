@@ -58,7 +58,9 @@ const policyBody = z.object({
   transferSeconds: z.number().optional(),
   requireApproval: z.boolean().optional(),
   survivability: z.object({ k: z.number(), domains: z.array(z.string()) }).optional(),
-  admission: z.object({ mode: z.enum(['off', 'warn', 'enforce']), k: z.number(), domains: z.array(z.string()) }).optional(),
+  admission: z
+    .object({ mode: z.enum(['off', 'warn', 'enforce']), k: z.number(), domains: z.array(z.string()) })
+    .optional(),
   hardKeys: z.array(z.string()).optional(),
   repairBurnInSeconds: z.number().optional(),
   cascadeWindows: z.array(z.string()).optional(),
@@ -140,7 +142,12 @@ const policyRow = z.object({ body: json(policyBody) });
 export function toBlade(row: unknown): BladeRecord {
   const r = bladeRow.parse(row);
   const blade = {
-    id: r.id, resources: r.resources, state: r.state, power: r.power, health: r.health, endpoint: r.endpoint,
+    id: r.id,
+    resources: r.resources,
+    state: r.state,
+    power: r.power,
+    health: r.health,
+    endpoint: r.endpoint,
     ...(r.name ? { name: r.name } : {}),
     ...(r.verdict ? { verdict: r.verdict, verdictReason: r.verdict_reason ?? '' } : {}),
     ...(r.burn_in_since === null || r.burn_in_since === undefined ? {} : { burnInSince: r.burn_in_since }),

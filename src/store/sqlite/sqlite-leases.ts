@@ -15,7 +15,14 @@ const leaseRow = z.object({
 
 function toLease(row: unknown): Lease {
   const r = leaseRow.parse(row);
-  return { name: r.name, holder: r.holder, epoch: r.epoch, acquiredAt: r.acquired_at, renewedAt: r.renewed_at, expiresAt: r.expires_at };
+  return {
+    name: r.name,
+    holder: r.holder,
+    epoch: r.epoch,
+    acquiredAt: r.acquired_at,
+    renewedAt: r.renewed_at,
+    expiresAt: r.expires_at,
+  };
 }
 
 // One statement, so the decision and the grant cannot be split: the row is taken when absent, lapsed,
@@ -42,12 +49,23 @@ const READ = 'SELECT * FROM leases WHERE name = ?';
 
 /** Each function runs inside the caller's IMMEDIATE transaction. */
 export function acquireLease(prepare: Prepare, name: string, holder: string, ttlMs: number, now: number): Lease | null {
-  const row = prepare(ACQUIRE).get({ name: checkLeaseName(name), holder: checkHolder(holder), now, ttl: checkTtl(ttlMs) });
+  const row = prepare(ACQUIRE).get({
+    name: checkLeaseName(name),
+    holder: checkHolder(holder),
+    now,
+    ttl: checkTtl(ttlMs),
+  });
   return row === undefined ? null : toLease(row);
 }
 
 export function renewLease(prepare: Prepare, lease: Lease, ttlMs: number, now: number): Lease | null {
-  const row = prepare(RENEW).get({ name: lease.name, holder: lease.holder, epoch: lease.epoch, now, ttl: checkTtl(ttlMs) });
+  const row = prepare(RENEW).get({
+    name: lease.name,
+    holder: lease.holder,
+    epoch: lease.epoch,
+    now,
+    ttl: checkTtl(ttlMs),
+  });
   return row === undefined ? null : toLease(row);
 }
 

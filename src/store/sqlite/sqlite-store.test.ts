@@ -65,7 +65,9 @@ describe('SqliteStore, beyond the contract', () => {
     const written = await store.commit({ events: [event(1), event(2)] });
     const db = new Database(path);
     expect(() => db.prepare("UPDATE events SET actor = 'mallory'").run()).toThrow(/append-only: UPDATE refused/);
-    expect(() => db.prepare('DELETE FROM events WHERE seq = ?').run(written[0]?.seq)).toThrow(/append-only: DELETE refused/);
+    expect(() => db.prepare('DELETE FROM events WHERE seq = ?').run(written[0]?.seq)).toThrow(
+      /append-only: DELETE refused/,
+    );
     const replace = db.prepare(
       "INSERT OR REPLACE INTO events (seq, at, actor, type, subject, data) VALUES (?, 0, 'mallory', 'x', 'y', '{}')",
     );
@@ -79,7 +81,11 @@ describe('SqliteStore, beyond the contract', () => {
     const { path, store } = await migratedFile();
     await store.close();
     const db = new Database(path);
-    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(SQLITE_SCHEMA_VERSION + 1, 'future', 0);
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+      SQLITE_SCHEMA_VERSION + 1,
+      'future',
+      0,
+    );
     db.close();
     const newer = SqliteStore.open(path);
     await expect(newer.migrate()).rejects.toThrow(
@@ -114,9 +120,9 @@ describe('SqliteStore, beyond the contract', () => {
   it('refuses a number JSON cannot hold instead of storing null, and stores nothing', async () => {
     const store = SqliteStore.open(':memory:');
     await store.migrate();
-    await expect(store.commit({ blades: [blade('A'), blade('B', { resources: { storageTB: Number.NaN } })] })).rejects.toThrow(
-      /cannot store NaN at "storageTB"/,
-    );
+    await expect(
+      store.commit({ blades: [blade('A'), blade('B', { resources: { storageTB: Number.NaN } })] }),
+    ).rejects.toThrow(/cannot store NaN at "storageTB"/);
     expect(await store.blades()).toStrictEqual([]);
     await store.close();
   });

@@ -57,7 +57,9 @@ export class SqliteStore implements LeasedStore {
       for (const pragma of SQLITE_PRAGMAS) db.pragma(pragma);
       const mode = db.pragma('journal_mode', { simple: true });
       if (mode !== 'wal' && !db.memory) {
-        throw new Error(`${path}: SQLite refused WAL journal mode (got ${String(mode)}); is it on a network file system?`);
+        throw new Error(
+          `${path}: SQLite refused WAL journal mode (got ${String(mode)}); is it on a network file system?`,
+        );
       }
     } catch (error) {
       db.close();
@@ -95,7 +97,9 @@ export class SqliteStore implements LeasedStore {
   // --- leases: the file's machine clock is every process's clock, so Date.now() is the store's ---
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | null> {
-    return this.db.transaction(() => acquireLease((sql) => this.prepare(sql), name, holder, ttlMs, Date.now())).immediate();
+    return this.db
+      .transaction(() => acquireLease((sql) => this.prepare(sql), name, holder, ttlMs, Date.now()))
+      .immediate();
   }
 
   async renewLease(lease: Lease, ttlMs: number): Promise<Lease | null> {
@@ -191,7 +195,9 @@ export class SqliteStore implements LeasedStore {
   }
 
   async alarms(filter: { readonly open?: boolean } = {}): Promise<AlarmRecord[]> {
-    return this.prepare(filter.open === true ? OPEN_ALARMS_SQL : ALARMS_SQL).all().map(toAlarm);
+    return this.prepare(filter.open === true ? OPEN_ALARMS_SQL : ALARMS_SQL)
+      .all()
+      .map(toAlarm);
   }
 
   async alarm(id: string): Promise<AlarmRecord | null> {

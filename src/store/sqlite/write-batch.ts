@@ -52,8 +52,7 @@ const INSERT_STEP = `
 INSERT INTO transfer_steps (transfer, position, name, status, attempt, started_at, ended_at, error, output)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
-const INSERT_CHECKPOINT =
-  'INSERT INTO checkpoints (workload, blade, sequence, data, taken_at) VALUES (?, ?, ?, ?, ?)';
+const INSERT_CHECKPOINT = 'INSERT INTO checkpoints (workload, blade, sequence, data, taken_at) VALUES (?, ?, ?, ?, ?)';
 const INSERT_ROUND = 'INSERT INTO rounds (hash, at, body) VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING';
 const INSERT_EVENT = 'INSERT INTO events (at, actor, type, subject, data) VALUES (?, ?, ?, ?, ?)';
 const UPSERT_POLICY = 'INSERT INTO policy (id, body) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body';
@@ -73,8 +72,21 @@ export function writeBatch(prepare: Prepare, batch: Batch): AuditEvent[] {
 
 function writeBlade(prepare: Prepare, b: BladeRecord): void {
   const { chassis, slot } = b.location ?? { chassis: null, slot: null };
-  prepare(UPSERT_BLADE).run(b.id, jsonText(b.resources), b.state, b.power, b.health, b.endpoint, chassis, slot, b.name ?? null, b.location?.label ?? null,
-    b.verdict ?? null, b.verdictReason ?? null, b.burnInSince ?? null);
+  prepare(UPSERT_BLADE).run(
+    b.id,
+    jsonText(b.resources),
+    b.state,
+    b.power,
+    b.health,
+    b.endpoint,
+    chassis,
+    slot,
+    b.name ?? null,
+    b.location?.label ?? null,
+    b.verdict ?? null,
+    b.verdictReason ?? null,
+    b.burnInSince ?? null,
+  );
 }
 
 function writeWorkload(prepare: Prepare, w: WorkloadRecord): void {
@@ -138,7 +150,14 @@ function appendEvent(prepare: Prepare, e: NewAuditEvent): AuditEvent {
   const { lastInsertRowid } = prepare(INSERT_EVENT).run(e.at, e.actor, e.type, e.subject, data);
   // A fresh copy of what was stored, so the caller sees exactly what a later read returns.
   const stored: unknown = JSON.parse(data);
-  return { seq: Number(lastInsertRowid), at: e.at, actor: e.actor, type: e.type, subject: e.subject, data: asRecord(stored) };
+  return {
+    seq: Number(lastInsertRowid),
+    at: e.at,
+    actor: e.actor,
+    type: e.type,
+    subject: e.subject,
+    data: asRecord(stored),
+  };
 }
 
 /**

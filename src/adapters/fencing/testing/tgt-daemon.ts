@@ -13,7 +13,11 @@ const INQ = '/usr/bin/iscsi-inq';
 
 /** Why tgt cannot run here, or null. */
 export function tgtMissing(): string | null {
-  for (const [file, pkg] of [[TGTD, 'tgt'], [TGTADM, 'tgt'], [INQ, 'libiscsi-bin']] as const) {
+  for (const [file, pkg] of [
+    [TGTD, 'tgt'],
+    [TGTADM, 'tgt'],
+    [INQ, 'libiscsi-bin'],
+  ] as const) {
     if (!existsSync(file)) return `${file} is missing (apt-get install ${pkg})`;
   }
   return null;
@@ -37,7 +41,9 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -58,7 +64,9 @@ export async function startTgt(bound: Readonly<Record<string, string>>): Promise
   // Not a TCP port: it names tgtd's control socket (/var/run/tgtd/socket.N), and tgtd refuses any above 32767.
   const controlPort = 1_000 + ((process.pid * 7 + portalPort) % 31_000);
   const portal = `127.0.0.1:${portalPort}`;
-  const child: ChildProcess = spawn(TGTD, ['-f', '--iscsi', `portal=${portal}`, '-C', String(controlPort)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(TGTD, ['-f', '--iscsi', `portal=${portal}`, '-C', String(controlPort)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let log = '';
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   const tgtadm = async (...args: string[]): Promise<string> => {
@@ -80,7 +88,8 @@ export async function startTgt(bound: Readonly<Record<string, string>>): Promise
     for (let i = 0; ; i++) {
       const r = await run(TGTADM, ['-C', String(controlPort), '--lld', 'iscsi', '--op', 'show', '--mode', 'target']);
       if (r.code === 0) break;
-      if (i > 100 || child.exitCode !== null) throw new Error(`tgtd did not start: ${log.trim().split('\n').at(-1) ?? ''}`);
+      if (i > 100 || child.exitCode !== null)
+        throw new Error(`tgtd did not start: ${log.trim().split('\n').at(-1) ?? ''}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const targets: Record<string, number> = {};

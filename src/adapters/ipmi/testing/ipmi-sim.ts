@@ -40,7 +40,11 @@ esac
 `;
 
 /** A full sensor record (type 01) for sensor 1, a temperature with upper thresholds 112/144/160, named CPUTmp. */
-const TEMPERATURE_SDR = [0x00, 0x00, 0x51, 0x01, 0x31, 0x20, 0x00, 0x01, 0x03, 0x01, 0x67, 0x88, 0x01, 0x01, 0xc0, 0x0f, 0xc0, 0x7f, 0x38, 0x38, 0x00, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x60, 0xb0, 0x00, 0xb0, 0x00, 0xa0, 0x90, 0x70, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc6];
+const TEMPERATURE_SDR = [
+  0x00, 0x00, 0x51, 0x01, 0x31, 0x20, 0x00, 0x01, 0x03, 0x01, 0x67, 0x88, 0x01, 0x01, 0xc0, 0x0f, 0xc0, 0x7f, 0x38,
+  0x38, 0x00, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x60, 0xb0, 0x00, 0xb0, 0x00, 0xa0, 0x90,
+  0x70, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc6,
+];
 
 export async function startSimBmc(options: SimBmcOptions): Promise<SimBmc> {
   // A port found free may be taken before ipmi_sim binds it: a few fresh tries.
@@ -70,7 +74,9 @@ async function startOnce(options: SimBmcOptions, attempt: number): Promise<SimBm
   writeFileSync(join(dir, 'lan.conf'), lanConf(options.id, port, consolePort, username, password, script, powerFile));
   writeFileSync(join(dir, 'bmc.emu'), EMU);
 
-  const child = spawn('ipmi_sim', ['-c', join(dir, 'lan.conf'), '-f', join(dir, 'bmc.emu'), '-s', state, '-n'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('ipmi_sim', ['-c', join(dir, 'lan.conf'), '-f', join(dir, 'bmc.emu'), '-s', state, '-n'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   try {
@@ -84,7 +90,8 @@ async function startOnce(options: SimBmcOptions, attempt: number): Promise<SimBm
     port,
     username,
     password,
-    setTemperature: (degrees) => consoleCommand(consolePort, `sensor_set_value 0x20 0 1 0x${Math.round(degrees).toString(16)} 1`),
+    setTemperature: (degrees) =>
+      consoleCommand(consolePort, `sensor_set_value 0x20 0 1 0x${Math.round(degrees).toString(16)} 1`),
     stop: () => stopChild(child),
   };
 }
@@ -103,7 +110,15 @@ const EMU = [
   '',
 ].join('\n');
 
-function lanConf(name: string, port: number, consolePort: number, username: string, password: string, script: string, powerFile: string): string {
+function lanConf(
+  name: string,
+  port: number,
+  consolePort: number,
+  username: string,
+  password: string,
+  script: string,
+  powerFile: string,
+): string {
   return [
     `name "${name}"`,
     'set_working_mc 0x20',
@@ -150,7 +165,8 @@ function freeTcpPort(): Promise<number> {
 async function waitForConsole(child: ChildProcess, port: number, stderr: () => string): Promise<void> {
   const until = Date.now() + 15_000;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`ipmi_sim exited: ${stderr().trim() || 'no message'}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`ipmi_sim exited: ${stderr().trim() || 'no message'}`);
     if (await canConnect(port)) return;
     if (Date.now() > until) throw new Error(`ipmi_sim did not open its console on port ${port}: ${stderr().trim()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -50,7 +50,8 @@ function nodeXml(domains: readonly TestDomain[], dir: string): string {
 
 function domainXml(d: TestDomain, dir: string): string {
   const disks = (d.disks ?? ['vda']).map(
-    (target) => `      <disk type='file' device='disk'><source file='${join(dir, `${d.name}-${target}.img`)}'/><target dev='${target}' bus='virtio'/></disk>`,
+    (target) =>
+      `      <disk type='file' device='disk'><source file='${join(dir, `${d.name}-${target}.img`)}'/><target dev='${target}' bus='virtio'/></disk>`,
   );
   return [
     "  <domain type='test'>",

@@ -32,7 +32,10 @@ export interface MockupServer {
   /** ETag on every GET, and 304 for a matching If-None-Match. */
   etags: boolean;
   /** Push subscriptions made by clients, by id: forgotten all at once by a BMC that reboots. */
-  readonly subscriptions: Map<string, { Destination: string; Context?: string; HttpHeaders?: Record<string, string>[] }>;
+  readonly subscriptions: Map<
+    string,
+    { Destination: string; Context?: string; HttpHeaders?: Record<string, string>[] }
+  >;
   /** Changes a resource in place (a BMC whose hardware changed). */
   patch(path: string, change: Record<string, unknown>): Promise<void>;
   override(path: string, answer: Override | null): void;
@@ -47,7 +50,10 @@ function withoutSessions(root: Record<string, unknown>): Record<string, unknown>
   return rest;
 }
 
-export async function serveMockup(dir: string, credentials: { username: string; password: string }): Promise<MockupServer> {
+export async function serveMockup(
+  dir: string,
+  credentials: { username: string; password: string },
+): Promise<MockupServer> {
   const resources = new Map<string, Record<string, unknown>>();
   const flat = !existsSync(join(dir, 'redfish'));
   const overrides = new Map<string, Override>();
@@ -104,41 +110,86 @@ export async function serveMockup(dir: string, credentials: { username: string; 
   const push = (origin: string, key: string): void => {
     for (const s of state.subscriptions.values()) {
       const id = String(nextEvent++);
-      const event = { Id: id, Context: s.Context, Events: [{ EventId: id, EventTimestamp: new Date().toISOString(), MessageId: `ResourceEvent.1.0.${key}`, OriginOfCondition: { '@odata.id': origin } }] };
-      const headers = Object.assign({ 'Content-Type': 'application/json' }, ...(s.HttpHeaders ?? [])) as Record<string, string>;
+      const event = {
+        Id: id,
+        Context: s.Context,
+        Events: [
+          {
+            EventId: id,
+            EventTimestamp: new Date().toISOString(),
+            MessageId: `ResourceEvent.1.0.${key}`,
+            OriginOfCondition: { '@odata.id': origin },
+          },
+        ],
+      };
+      const headers = Object.assign({ 'Content-Type': 'application/json' }, ...(s.HttpHeaders ?? [])) as Record<
+        string,
+        string
+      >;
       // Delivered as a BMC does: fire and forget, a failure is the subscriber's loss.
-      fetch(s.Destination, { method: 'POST', headers, body: JSON.stringify(event), signal: AbortSignal.timeout(2_000) }).then((r) => r.body?.cancel(), () => {});
+      fetch(s.Destination, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(event),
+        signal: AbortSignal.timeout(2_000),
+      }).then(
+        (r) => r.body?.cancel(),
+        () => {},
+      );
     }
   };
   const MONITOR = '/redfish/v1/TaskService/Tasks/1/Monitor';
   const authorized = (req: IncomingMessage): boolean =>
-    req.headers.authorization === basic || (typeof req.headers['x-auth-token'] === 'string' && tokens.has(req.headers['x-auth-token']));
+    req.headers.authorization === basic ||
+    (typeof req.headers['x-auth-token'] === 'string' && tokens.has(req.headers['x-auth-token']));
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0]!.replace(/\/+$/, '') || '/';
     state.requests.push({ method: req.method ?? 'GET', path });
     if (req.method === 'POST' && path === SESSIONS) {
-      if (state.login === 'none') return send(res, 404, { error: { code: 'Base.1.0.ResourceMissingAtURI', message: path } });
-      if (state.login !== 'ok') return send(res, state.login, { error: { code: 'Base.1.0.InternalError', message: 'login failed' } });
+      if (state.login === 'none')
+        return send(res, 404, { error: { code: 'Base.1.0.ResourceMissingAtURI', message: path } });
+      if (state.login !== 'ok')
+        return send(res, state.login, { error: { code: 'Base.1.0.InternalError', message: 'login failed' } });
       let text = '';
       for await (const chunk of req) text += String(chunk);
       const given = JSON.parse(text || '{}') as { UserName?: string; Password?: string };
-      if (given.UserName !== credentials.username || given.Password !== credentials.password) return send(res, 401, undefined);
+      if (given.UserName !== credentials.username || given.Password !== credentials.password)
+        return send(res, 401, undefined);
       const token = randomBytes(12).toString('hex');
       tokens.add(token);
       return send(res, 201, { Id: '1' }, { 'X-Auth-Token': token, Location: `${SESSIONS}/1` });
     }
     if (path !== '/redfish/v1' && path !== '/redfish' && !authorized(req)) {
-      return send(res, 401, { error: { code: 'Base.1.0.GeneralError', message: 'authentication required' } }, { 'WWW-Authenticate': 'Basic realm="mockup"' });
+      return send(
+        res,
+        401,
+        { error: { code: 'Base.1.0.GeneralError', message: 'authentication required' } },
+        { 'WWW-Authenticate': 'Basic realm="mockup"' },
+      );
     }
     if (path === SUBSCRIPTIONS && req.method === 'POST') {
       let text = '';
       for await (const chunk of req) text += String(chunk);
-      const given = JSON.parse(text || '{}') as { Destination?: string; Context?: string; HttpHeaders?: Record<string, string>[] };
-      if (typeof given.Destination !== 'string') return send(res, 400, { error: { code: 'Base.1.0.PropertyMissing', message: 'Destination' } });
+      const given = JSON.parse(text || '{}') as {
+        Destination?: string;
+        Context?: string;
+        HttpHeaders?: Record<string, string>[];
+      };
+      if (typeof given.Destination !== 'string')
+        return send(res, 400, { error: { code: 'Base.1.0.PropertyMissing', message: 'Destination' } });
       const id = String(nextSubscription++);
-      state.subscriptions.set(id, { Destination: given.Destination, ...(given.Context ? { Context: given.Context } : {}), ...(given.HttpHeaders ? { HttpHeaders: given.HttpHeaders } : {}) });
-      return send(res, 201, { '@odata.id': `${SUBSCRIPTIONS}/${id}`, Id: id, Destination: given.Destination }, { Location: `${SUBSCRIPTIONS}/${id}` });
+      state.subscriptions.set(id, {
+        Destination: given.Destination,
+        ...(given.Context ? { Context: given.Context } : {}),
+        ...(given.HttpHeaders ? { HttpHeaders: given.HttpHeaders } : {}),
+      });
+      return send(
+        res,
+        201,
+        { '@odata.id': `${SUBSCRIPTIONS}/${id}`, Id: id, Destination: given.Destination },
+        { Location: `${SUBSCRIPTIONS}/${id}` },
+      );
     }
     if (path.startsWith(`${SUBSCRIPTIONS}/`) && state.subscriptions.has(path.slice(SUBSCRIPTIONS.length + 1))) {
       const id = path.slice(SUBSCRIPTIONS.length + 1);
@@ -171,28 +222,47 @@ export async function serveMockup(dir: string, credentials: { username: string; 
       const before = system['PowerState'];
       if (type === 'On' || type === 'ForceOn') system['PowerState'] = 'On';
       else if (type === 'ForceOff' || type === 'GracefulShutdown') system['PowerState'] = 'Off';
-      else return send(res, 400, { error: { code: 'Base.1.0.ActionParameterNotSupported', message: `ResetType ${String(type)}` } });
+      else
+        return send(res, 400, {
+          error: { code: 'Base.1.0.ActionParameterNotSupported', message: `ResetType ${String(type)}` },
+        });
       const origin = path.slice(0, -RESET.length);
-      if (system['PowerState'] !== before) push(origin, system['PowerState'] === 'On' ? 'ResourcePoweredOn' : 'ResourcePoweredOff');
+      if (system['PowerState'] !== before)
+        push(origin, system['PowerState'] === 'On' ? 'ResourcePoweredOn' : 'ResourcePoweredOff');
       if (state.resetStatus === 204) return send(res, 204, undefined);
       if (state.resetStatus === 202) {
         taskReads = 0;
-        return send(res, 202, { '@odata.id': '/redfish/v1/TaskService/Tasks/1', Id: '1', TaskState: 'Running' }, { Location: MONITOR });
+        return send(
+          res,
+          202,
+          { '@odata.id': '/redfish/v1/TaskService/Tasks/1', Id: '1', TaskState: 'Running' },
+          { Location: MONITOR },
+        );
       }
       if (state.resetBody !== null) {
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.end(state.resetBody);
         return;
       }
-      return send(res, 200, { '@Message.ExtendedInfo': [{ MessageId: 'Base.1.0.Success', Message: 'Successfully Completed Request' }] });
+      return send(res, 200, {
+        '@Message.ExtendedInfo': [{ MessageId: 'Base.1.0.Success', Message: 'Successfully Completed Request' }],
+      });
     }
     if (req.method === 'GET' && path === MONITOR) {
       const done = ++taskReads > state.task.running;
-      const task = { '@odata.id': '/redfish/v1/TaskService/Tasks/1', Id: '1', TaskState: done ? state.task.end : 'Running' };
-      const messages = done && state.task.end === 'Exception' ? { Messages: [{ MessageId: 'Base.1.0.GeneralError', Message: 'power controller fault' }] } : {};
+      const task = {
+        '@odata.id': '/redfish/v1/TaskService/Tasks/1',
+        Id: '1',
+        TaskState: done ? state.task.end : 'Running',
+      };
+      const messages =
+        done && state.task.end === 'Exception'
+          ? { Messages: [{ MessageId: 'Base.1.0.GeneralError', Message: 'power controller fault' }] }
+          : {};
       return send(res, done ? 200 : 202, { ...task, ...messages }, done ? {} : { Location: MONITOR });
     }
-    if (req.method !== 'GET') return send(res, 405, { error: { code: 'Base.1.0.GeneralError', message: 'method not allowed' } });
+    if (req.method !== 'GET')
+      return send(res, 405, { error: { code: 'Base.1.0.GeneralError', message: 'method not allowed' } });
     const loaded = await load(path);
     if (!loaded) return send(res, 404, { error: { code: 'Base.1.0.ResourceMissingAtURI', message: path } });
     const resource = path === '/redfish/v1' && state.login === 'none' ? withoutSessions(loaded) : loaded;
@@ -206,7 +276,9 @@ export async function serveMockup(dir: string, credentials: { username: string; 
   };
 
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => send(res, 500, { error: { code: 'Base.1.0.InternalError', message: 'mockup failed' } }));
+    handle(req, res).catch(() =>
+      send(res, 500, { error: { code: 'Base.1.0.InternalError', message: 'mockup failed' } }),
+    );
   });
   server.on('connection', (socket) => {
     sockets.add(socket);

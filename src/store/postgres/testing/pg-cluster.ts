@@ -29,7 +29,10 @@ export function findPostgresBin(): string | null {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return null;
   const versions = readdirSync(root)
-    .filter((v) => /^\d+$/.test(v) && existsSync(join(root, v, 'bin', 'initdb')) && existsSync(join(root, v, 'bin', 'pg_ctl')))
+    .filter(
+      (v) =>
+        /^\d+$/.test(v) && existsSync(join(root, v, 'bin', 'initdb')) && existsSync(join(root, v, 'bin', 'pg_ctl')),
+    )
     .sort((a, b) => Number(b) - Number(a));
   return versions[0] === undefined ? null : join(root, versions[0], 'bin');
 }
@@ -38,7 +41,9 @@ export function findPostgresBin(): string | null {
 export function postgresSkipReason(): string | null {
   if (findPostgresBin() !== null) return null;
   const configured = process.env['CASCADE_PG_BIN'];
-  const where = configured ? `no pg_ctl in $CASCADE_PG_BIN (${configured})` : 'no /usr/lib/postgresql/N/bin/pg_ctl, and $CASCADE_PG_BIN is unset';
+  const where = configured
+    ? `no pg_ctl in $CASCADE_PG_BIN (${configured})`
+    : 'no /usr/lib/postgresql/N/bin/pg_ctl, and $CASCADE_PG_BIN is unset';
   return `PostgreSQL server binaries not found (${where}): install them with \`apt-get install -y postgresql\` to run the PostgreSQL tests`;
 }
 
@@ -50,7 +55,12 @@ export async function startPgCluster(): Promise<PgCluster> {
   const data = join(dir, 'data');
   const runAs = asUnprivileged(dir);
   try {
-    run(runAs, join(bin, 'initdb'), ['-D', data, '-U', SUPERUSER, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], dir);
+    run(
+      runAs,
+      join(bin, 'initdb'),
+      ['-D', data, '-U', SUPERUSER, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
+      dir,
+    );
     const port = await startOnFreePort(runAs, bin, data, dir);
     return cluster(bin, runAs, dir, data, port);
   } catch (error) {
@@ -64,7 +74,11 @@ function cluster(bin: string, runAs: string[], dir: string, data: string, port: 
   let databases = 0;
   let stopped = false;
   // A test process that dies without afterAll must not leave a server behind.
-  const onExit = (): void => void spawnSync(...command(runAs, join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']), { stdio: 'ignore', cwd: dir });
+  const onExit = (): void =>
+    void spawnSync(...command(runAs, join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']), {
+      stdio: 'ignore',
+      cwd: dir,
+    });
   process.once('exit', onExit);
   return {
     port,
@@ -110,7 +124,12 @@ async function startOnFreePort(runAs: string[], bin: string, data: string, dir: 
       '-c max_connections=100',
     ].join(' ');
     try {
-      run(runAs, join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', options, 'start'], dir);
+      run(
+        runAs,
+        join(bin, 'pg_ctl'),
+        ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', options, 'start'],
+        dir,
+      );
       return port;
     } catch (error) {
       lastError = new Error(`${error instanceof Error ? error.message : String(error)}\n${serverLog(dir)}`);
@@ -157,6 +176,8 @@ function run(runAs: string[], program: string, args: string[], cwd: string): voi
   const [file, argv] = command(runAs, program, args);
   const result = spawnSync(file, argv, { cwd, encoding: 'utf8' });
   if (result.status !== 0) {
-    throw new Error(`${program} ${args.join(' ')} failed (exit ${result.status}): ${result.stderr || result.stdout || String(result.error)}`);
+    throw new Error(
+      `${program} ${args.join(' ')} failed (exit ${result.status}): ${result.stderr || result.stdout || String(result.error)}`,
+    );
   }
 }
