@@ -1,5 +1,6 @@
 // The API's shapes as zod schemas: requests are parsed with them, and the OpenAPI document is made from them.
 import { z } from 'zod';
+import { fenceProofShape } from '../wire/fence-proof.js';
 import { idSchema, withNumericQuantities } from '../wire/ids.js';
 import { policySchema } from '../wire/policy.js';
 
@@ -228,31 +229,7 @@ export const stepView = z.object({
   durationMs: z.number().nullable(),
   error: z.string().nullable(),
   /** A fence that confirmed: the level, its device, what it answered and read, and every level tried before it. */
-  fence: z
-    .object({
-      level: z.string(),
-      device: z.string(),
-      address: z.string().optional(),
-      answer: z.string(),
-      reading: z.string(),
-      at: z.number(),
-      attempts: z
-        .array(
-          z.object({
-            level: z.string(),
-            device: z.string(),
-            address: z.string(),
-            answer: z.string().nullable(),
-            reading: z.string().nullable(),
-            confirmed: z.boolean(),
-            error: z.string().nullable(),
-            at: z.number(),
-            endedAt: z.number(),
-          }),
-        )
-        .optional(),
-    })
-    .optional(),
+  fence: z.object(fenceProofShape).optional(),
 });
 
 export const transferView = z.object({

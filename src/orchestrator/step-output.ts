@@ -1,6 +1,7 @@
 // What a step hands to the steps after it, typed; stored as JSON text in its record and read back through a schema.
 import { z } from 'zod';
 import type { Checkpoint } from '../ports/workloads.js';
+import { fenceProofShape } from '../wire/fence-proof.js';
 import type { FenceProof } from './fence-levels.js';
 
 export interface StepOutput {
@@ -15,27 +16,8 @@ export interface StepOutput {
   readonly fence?: FenceProof;
 }
 
-const fenceAttempt = z.object({
-  level: z.string(),
-  device: z.string(),
-  address: z.string(),
-  answer: z.string().nullable(),
-  reading: z.string().nullable(),
-  confirmed: z.boolean(),
-  error: z.string().nullable(),
-  at: z.number(),
-  endedAt: z.number(),
-});
 // Loose: an operator's confirmation (level "operator") may say more than a device's proof.
-const fenceProof = z.looseObject({
-  level: z.string(),
-  device: z.string(),
-  address: z.string().optional(),
-  answer: z.string(),
-  reading: z.string(),
-  at: z.number(),
-  attempts: z.array(fenceAttempt).optional(),
-});
+const fenceProof = z.looseObject(fenceProofShape);
 
 // Loose: a driver's checkpoint may carry more than the port names, and restore() must get it back whole.
 const stepOutput = z.looseObject({
