@@ -1,6 +1,7 @@
 // The API's shapes as zod schemas: requests are parsed with them, and the OpenAPI document is made from them.
 import { z } from 'zod';
 import { fenceProofShape } from '../wire/fence-proof.js';
+import { fitSchema } from '../wire/fit.js';
 import { idSchema, withNumericQuantities } from '../wire/ids.js';
 import { policySchema } from '../wire/policy.js';
 
@@ -165,22 +166,7 @@ export const noBody = z.strictObject({}).optional();
 
 // --- responses ---
 
-const mismatch = z.object({
-  key: z.string(),
-  kind: z.enum(['attribute', 'quantity']),
-  required: z.union([z.number(), z.string()]),
-  offered: z.union([z.number(), z.string(), z.null()]),
-  /** A hard floor the blade falls below: it is infeasible for the workload. */
-  floor: z.number().optional(),
-});
-
-export const fit = z.object({
-  deficit: z.number(),
-  surplus: z.number(),
-  cost: z.number(),
-  feasible: z.boolean(),
-  mismatches: z.array(mismatch),
-});
+export const fit = fitSchema;
 
 /** `label`: the slot as the enclosure prints it ("Blade 1"), when the driver knows it. */
 const location = z.object({ chassis: z.string(), slot: z.number(), label: z.string().optional() }).nullable();

@@ -1,6 +1,7 @@
 // Replayable decisions: a round's snapshot stored compact and content-addressed, and the round recomputed from it.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { fitSchema } from '../wire/fit.js';
 import type { Placement } from '../core/decision.js';
 import type { RoundBlade } from '../core/eligibility.js';
 import type { Policy, Resources } from '../core/model.js';
@@ -77,21 +78,7 @@ export function roundRecord(snapshot: RoundSnapshot, policy: Policy, at: number)
   return { hash: createHash('sha256').update(body).digest('hex'), at, body };
 }
 
-const fit = z.object({
-  deficit: z.number(),
-  surplus: z.number(),
-  cost: z.number(),
-  feasible: z.boolean(),
-  mismatches: z.array(
-    z.object({
-      key: z.string(),
-      kind: z.enum(['attribute', 'quantity']),
-      required: z.union([z.number(), z.string()]),
-      offered: z.union([z.number(), z.string(), z.null()]),
-      floor: z.number().optional(),
-    }),
-  ),
-});
+const fit = fitSchema;
 const bladeTuple = z.tuple([
   z.string(),
   z.number().int(),

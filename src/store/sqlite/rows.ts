@@ -1,6 +1,7 @@
 // Turns SQLite rows into the store's records, checking every column so a read never yields an unchecked value.
 import { z } from 'zod';
 import type { Fit } from '../../core/fit.js';
+import { fitSchema } from '../../wire/fit.js';
 import { VERDICTS } from '../../core/verdict.js';
 import { DEFAULT_POLICY, type Policy, type Resources } from '../../core/model.js';
 import type {
@@ -32,21 +33,7 @@ function json<T extends z.ZodType>(schema: T) {
 
 const resources: z.ZodType<Resources> = z.record(z.string(), z.union([z.number(), z.string()]));
 
-const fit: z.ZodType<Fit> = z.object({
-  deficit: z.number(),
-  surplus: z.number(),
-  cost: z.number(),
-  feasible: z.boolean(),
-  mismatches: z.array(
-    z.object({
-      key: z.string(),
-      kind: z.enum(['attribute', 'quantity']),
-      required: z.union([z.number(), z.string()]),
-      offered: z.union([z.number(), z.string(), z.null()]),
-      floor: z.number().optional(),
-    }),
-  ),
-});
+const fit: z.ZodType<Fit> = fitSchema;
 
 /** Every field optional: a policy written by an older Cascade lacks newer fields, which take their defaults. */
 const policyBody = z.object({
