@@ -164,11 +164,7 @@ describe('an OpenAPI-driven stateful fuzz', () => {
       fc.asyncProperty(drawn, async (r) => {
         if (r.known !== null && r.operation.path === '/api/v1/workloads' && !t.h.world.workload(r.known))
           t.h.world.addWorkload({ id: r.known, requirements: {} });
-        await within(10_000, t.h.controller.idle(), `the controller to go idle before ${r.operation.method} ${r.url}`);
-        // The alarm monitor raises and clears on its own debounce after a commit; a run that starts now sees the
-        // settled state, so none that fires during the request has anything left to write.
-        await t.api.alarms.evaluate();
-        await t.api.alarms.evaluate();
+        await within(10_000, t.quiet(), `the controller and alarms to go quiet before ${r.operation.method} ${r.url}`);
         if (process.env['FUZZ_DEBUG'])
           console.log(r.operation.method, r.url, JSON.stringify(r.options.body ?? null).slice(0, 200));
         const before = await stateOf(t.h);

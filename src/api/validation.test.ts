@@ -157,6 +157,7 @@ describe('malformed requests', () => {
       (c) => [`${c.method} ${c.path} ${c.options.rawBody ?? JSON.stringify(c.options.body ?? null)}`, c] as const,
     ),
   )('%s', async (_name, c) => {
+    await t.quiet();
     const before = await stateOf(t.h);
     const reply = await t.request(c.method, c.path, c.options);
     expect(reply.status).toBe(c.status ?? 400);

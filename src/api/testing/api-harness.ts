@@ -38,6 +38,11 @@ export interface ApiHarness {
   /** "GET /api/v1/blades/:id" for every route that answered 2xx at least once. */
   readonly hits: Set<string>;
   request(method: string, path: string, options?: RequestOptions): Promise<HttpReply>;
+  /**
+   * Waits until nothing writes on its own: the controller idle, then an alarm evaluation that began after it (the
+   * monitor raises and clears on a debounce after each commit, which would otherwise land during the next request).
+   */
+  quiet(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -119,6 +124,11 @@ export async function apiHarness(spec: HarnessSpec, options: ApiHarnessOptions =
       const reply = { status: response.status, headers: response.headers, text, body: parsed };
       conform(api, method, path, reply, hits);
       return reply;
+    },
+    async quiet() {
+      await h.controller.idle();
+      await api.alarms.evaluate();
+      await api.alarms.evaluate();
     },
     async stop() {
       await api.app.close();
