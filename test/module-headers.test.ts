@@ -24,7 +24,6 @@ const LONG_FOR_NOW: ReadonlySet<string> = new Set([
   'src/chaos/run.ts',
   'src/dashboard/client/detail.ts',
   'src/emulator/redfish-view.ts',
-  'src/sim/generate.ts',
 ]);
 
 /** Comments that open a file for a tool, not for a reader. */
