@@ -18,7 +18,6 @@ const LONG_FOR_NOW: ReadonlySet<string> = new Set([
   'src/chaos/invariants.ts',
   'src/adapters/redfish/redfish-hardware.ts',
   'src/api/schemas.ts',
-  'src/adapters/redfish/redfish-client.ts',
   'src/app/config.ts',
   'src/app/serve.ts',
   'src/chaos/run.ts',
