@@ -18,16 +18,11 @@ const LONG_FOR_NOW: ReadonlySet<string> = new Set([
   'src/chaos/invariants.ts',
   'src/adapters/redfish/redfish-hardware.ts',
   'src/api/schemas.ts',
-  'src/adapters/libvirt/libvirt-workloads.ts',
-  'src/adapters/redfish/redfish-client.ts',
   'src/app/config.ts',
   'src/app/serve.ts',
   'src/chaos/run.ts',
   'src/dashboard/client/detail.ts',
   'src/emulator/redfish-view.ts',
-  'src/orchestrator/leadership.ts',
-  'src/orchestrator/round-record.ts',
-  'src/sim/generate.ts',
 ]);
 
 /** Comments that open a file for a tool, not for a reader. */

@@ -9,7 +9,7 @@ export const CHECKS = [
     bullet: 'session auth with no fallback',
     edits: [
       {
-        file: `${R}redfish-client.ts`,
+        file: `${R}redfish-auth.ts`,
         find: "const mode = this.endpoint.auth ?? 'auto';",
         revert: "const mode = this.endpoint.auth ?? 'session';",
       },
@@ -21,7 +21,7 @@ export const CHECKS = [
     bullet: 'session auth with no fallback (login answers 500)',
     edits: [
       {
-        file: `${R}redfish-client.ts`,
+        file: `${R}redfish-auth.ts`,
         find: "error.status === 403 || error.code !== 'auth'))\n",
         revert: "error.status === 403 || error.code !== 'auth' || true))\n",
       },

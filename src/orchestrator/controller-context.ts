@@ -8,10 +8,10 @@ import type { BladeRecord, NewAuditEvent, Store } from '../ports/store.js';
 import type { WorkloadPort } from '../ports/workloads.js';
 import type { AuditEventType } from '../wire/events.js';
 import { ActionError } from './action-error.js';
-import type { ProposalBook } from './approvals.js';
-import type { RetryTiming } from './deadline.js';
+import { ProposalBook } from './approvals.js';
+import { LIVE_TIMING, type RetryTiming } from './deadline.js';
 import type { FencingTopology } from './fence-levels.js';
-import type { WorkQueue } from './work-queue.js';
+import { WorkQueue } from './work-queue.js';
 
 export interface LogEntry {
   readonly level: 'info' | 'warn' | 'error';
@@ -118,3 +118,35 @@ export function moved(c: ControllerContext, t: { readonly from: string | null; r
 
 /** The id that stands for every record of a kind: a sweep queues each of them. */
 export const EVERY = '*';
+
+/** A fresh context whose queue hands every key to `sync` and tells `onSynced` after each. */
+export function createContext(
+  o: ControllerOptions,
+  policy: Policy,
+  sync: (key: string) => Promise<number | null>,
+): ControllerContext {
+  const log = o.log ?? (() => {});
+  const queue = new WorkQueue(
+    (key) =>
+      sync(key).then((requeueMs) => {
+        o.onSynced?.(key);
+        return requeueMs;
+      }),
+    o.clock,
+    (key, error, retryInMs) =>
+      log({ level: 'warn', msg: 'sync failed; will retry', key, error: error.message, retryInMs }),
+  );
+  return {
+    o,
+    queue,
+    log,
+    serial: serializer(),
+    timing: o.timing ?? LIVE_TIMING,
+    approvals: new ProposalBook(),
+    policy,
+    running: false,
+    fenceConfirmations: new Map(),
+    moves: new Map(),
+    event: (actor, type, subject, data) => ({ at: o.clock.now(), actor, type, subject, data }),
+  };
+}

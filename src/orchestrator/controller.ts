@@ -2,19 +2,17 @@
 // transfer, discover, checkpoint); operator commands in their own module. On start it resumes every unfinished
 // transfer from the store.
 import type { Proposal } from '../core/approval-round.js';
-import { DEFAULT_POLICY, type Policy, type Resources } from '../core/model.js';
+import type { Policy, Resources } from '../core/model.js';
 import type { WorkloadRecord } from '../ports/store.js';
-import { ProposalBook } from './approvals.js';
 import {
-  EVERY,
-  serializer,
+  createContext,
   type ControllerContext,
   type ControllerOptions,
   type Discovered,
   type Reconciler,
   type RunningWorkload,
 } from './controller-context.js';
-import { LIVE_TIMING } from './deadline.js';
+import { LIVE_POLICY, queueInitialWork, resumeFromStore } from './controller-start.js';
 import { OperatorCommands } from './operator-commands.js';
 import { Overrides } from './overrides.js';
 import { BladeReconciler } from './reconcilers/blade.js';
@@ -22,12 +20,9 @@ import { CheckpointReconciler } from './reconcilers/checkpoint.js';
 import { DiscoverReconciler } from './reconcilers/discover.js';
 import { PlanReconciler } from './reconcilers/plan.js';
 import { TransferReconciler } from './reconcilers/transfer.js';
-import { WorkQueue } from './work-queue.js';
 
 export type { ControllerOptions, Discovered, LogEntry, RunningWorkload } from './controller-context.js';
-
-/** The live defaults differ from the simulator's in one place: cooldown (DESIGN section 4). */
-export const LIVE_POLICY: Policy = { ...DEFAULT_POLICY, cooldownSeconds: 600 };
+export { LIVE_POLICY } from './controller-start.js';
 
 type Kind = 'blade' | 'plan' | 'transfer' | 'discover' | 'checkpoint';
 
@@ -41,31 +36,7 @@ export class Controller {
   private unsubscribe: (() => void) | null = null;
 
   private constructor(o: ControllerOptions) {
-    const log = o.log ?? (() => {});
-    const queue = new WorkQueue(
-      (key) =>
-        this.sync(key).then((requeueMs) => {
-          o.onSynced?.(key);
-          return requeueMs;
-        }),
-      o.clock,
-      (key, error, retryInMs) =>
-        log({ level: 'warn', msg: 'sync failed; will retry', key, error: error.message, retryInMs }),
-    );
-    const serial = serializer();
-    this.c = {
-      o,
-      queue,
-      log,
-      serial,
-      timing: o.timing ?? LIVE_TIMING,
-      approvals: new ProposalBook(),
-      policy: LIVE_POLICY,
-      running: false,
-      fenceConfirmations: new Map(),
-      moves: new Map(),
-      event: (actor, type, subject, data) => ({ at: o.clock.now(), actor, type, subject, data }),
-    };
+    this.c = createContext(o, LIVE_POLICY, (key) => this.sync(key));
     this.commands = new OperatorCommands(this.c);
     this.checkpoints = new CheckpointReconciler(this.c, o.checkpointMs ?? 300_000);
     this.discovery = new DiscoverReconciler(this.c, this.commands);
@@ -83,28 +54,10 @@ export class Controller {
   static async start(options: ControllerOptions): Promise<Controller> {
     const controller = new Controller(options);
     const { c } = controller;
-    const { store } = options;
-    await store.migrate();
-    const stored = await store.policy();
-    if (stored) c.policy = stored;
-    else {
-      c.policy = options.policy ?? LIVE_POLICY;
-      await store.commit({ policy: c.policy, events: [c.event('controller', 'policy.set', 'policy', {})] });
-    }
-    await c.approvals.load(store); // approvals survive a restart
+    await resumeFromStore(c, options);
     c.running = true;
     controller.unsubscribe = options.hardware.subscribe((e) => c.queue.add(`blade:${e.blade}`));
-    const open = await store.transfers({ open: true });
-    for (const t of open) c.queue.add(`transfer:${t.id}`);
-    if (open.length > 0)
-      c.log({ level: 'info', msg: `resuming ${open.length} unfinished transfer(s)`, transfers: open.map((t) => t.id) });
-    for (const b of await store.blades()) c.queue.add(`blade:${b.id}`);
-    c.queue.add('plan');
-    // The sweeps: each queues every record of its kind and asks to come back after its period.
-    if ((options.pollMs ?? 5000) > 0) c.queue.addAfter(`blade:${EVERY}`, options.pollMs ?? 5000);
-    if ((options.checkpointMs ?? 300_000) > 0) c.queue.addAfter(`checkpoint:${EVERY}`, options.checkpointMs ?? 300_000);
-    // The first discovery is the caller's (it may submit workloads after it); later ones are the queue's.
-    if (options.discovery && options.discovery.everyMs > 0) c.queue.addAfter('discover', options.discovery.everyMs);
+    await queueInitialWork(c, options);
     return controller;
   }
 

@@ -17,3 +17,7 @@ export const fitSchema = z.object({
   feasible: z.boolean(),
   mismatches: z.array(mismatchSchema),
 });
+
+/** A fit and a mismatch as the API sends them, for clients that read them as types. */
+export type FitView = z.infer<typeof fitSchema>;
+export type MismatchView = z.infer<typeof mismatchSchema>;

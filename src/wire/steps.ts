@@ -19,11 +19,16 @@ export type StepName = (typeof STEP_NAMES)[number];
 
 export type TransferKind = 'failover' | 'cascade' | 'place';
 
-export const STEP_SEQUENCES: Readonly<Record<TransferKind, readonly StepName[]>> = {
+const SEQUENCES = {
   failover: ['capture', 'fence', 'attach', 'start', 'restore', 'verify'],
   place: ['attach', 'start', 'restore', 'verify'],
   cascade: ['prepare', 'move', 'switch', 'restore', 'verify', 'release'],
-};
+} as const;
+
+/** The sequences as exact tuples: a client that keeps its own copy (the dashboard) is held to them by the compiler. */
+export type ExactStepSequences = typeof SEQUENCES;
+
+export const STEP_SEQUENCES: Readonly<Record<TransferKind, readonly StepName[]>> = SEQUENCES;
 
 const KNOWN = new Set<string>(STEP_NAMES);
 

@@ -2,14 +2,14 @@
 // from what the service offers, a timeout on every call, retries of idempotent GETs, conditional GETs where the
 // service gives ETags, optional TLS settings, and errors that name the blade and path but never a secret.
 import type { About, AuthChoice, Json, RedfishEndpoint, Reply } from './redfish-endpoint.js';
+import { RedfishAuth } from './redfish-auth.js';
 import { RedfishError } from './redfish-error.js';
-import { failure, httpError, readText, refused, subject } from './redfish-failures.js';
+import { failure, httpError, readText, subject } from './redfish-failures.js';
 import { dispatcherFor } from './tls.js';
 
 export type { About, AuthChoice, AuthMode, Json, RedfishEndpoint, Reply } from './redfish-endpoint.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
-const STANDARD_SESSIONS = '/redfish/v1/SessionService/Sessions';
 
 export class RedfishClient {
   readonly name: string;
@@ -17,12 +17,11 @@ export class RedfishClient {
   readonly #timeoutMs: number;
   readonly #retries: number;
   #dispatcher: Promise<object | undefined>;
-  #session: Promise<{ token: string; location: string | null }> | null = null;
-  #choice: Promise<AuthChoice & { sessions: string }> | null = null;
+  readonly #auth: RedfishAuth;
   /** path -> the last body and its ETag, for If-None-Match. */
   readonly #tags = new Map<string, { etag: string | null; body: Json }>();
 
-  constructor(private readonly endpoint: RedfishEndpoint) {
+  constructor(endpoint: RedfishEndpoint) {
     this.#base = new URL(endpoint.url);
     if (this.#base.username || this.#base.password)
       throw new Error('redfish url: put credentials in username/password, not in the URL');
@@ -32,6 +31,7 @@ export class RedfishClient {
     this.#dispatcher = dispatcherFor(endpoint.tls);
     // A bad CA file must surface as a clear error on the first call, not as an unhandled rejection now.
     this.#dispatcher.catch(() => {});
+    this.#auth = new RedfishAuth(endpoint, this.name, this.#base, this.#timeoutMs, (...call) => this.#fetch(...call));
   }
 
   /** GET a resource as a JSON object; retried on transient failures. */
@@ -91,7 +91,7 @@ export class RedfishClient {
     about: About = {},
     extra: Record<string, string> = {},
   ): Promise<Reply> {
-    const response = await this.#authorized(path, about, (headers) =>
+    const response = await this.#auth.authorized(path, about, (headers) =>
       this.#fetch(method, path, { ...extra, ...headers }, body, about, null),
     );
     if (response.status === 304) {
@@ -122,7 +122,7 @@ export class RedfishClient {
 
   /** Opens a long-lived response (the event stream); no timeout once the headers are in, `signal` ends it. */
   async open(path: string, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
-    const response = await this.#authorized(path, {}, (auth) =>
+    const response = await this.#auth.authorized(path, {}, (auth) =>
       this.#fetch('GET', path, { ...auth, ...headers, Accept: 'text/event-stream' }, undefined, {}, signal, true),
     );
     if (!response.ok) {
@@ -133,145 +133,13 @@ export class RedfishClient {
   }
 
   /** Logs the session out, if there is one; errors are ignored: the service expires it anyway. */
-  async close(): Promise<void> {
-    const session = this.#session;
-    this.#session = null;
-    if (!session) return;
-    try {
-      const { token, location } = await session;
-      if (location)
-        await this.#fetch('DELETE', location, { 'X-Auth-Token': token }, undefined, {}, null).then((r) =>
-          r.body?.cancel(),
-        );
-    } catch {
-      // Nothing to do: a session we cannot delete times out on the service.
-    }
+  close(): Promise<void> {
+    return this.#auth.logout();
   }
 
   /** Which authentication this service gets, deciding it on first use (`auto`: one log line says why). */
-  async auth(): Promise<AuthChoice> {
-    const { mode, why } = await this.#chosen();
-    return { mode, why };
-  }
-
-  #chosen(): Promise<AuthChoice & { sessions: string }> {
-    if (this.#choice) return this.#choice;
-    const attempt = this.#choose();
-    this.#choice = attempt;
-    attempt.catch(() => {
-      if (this.#choice === attempt) this.#choice = null;
-    });
-    return attempt;
-  }
-
-  async #choose(): Promise<AuthChoice & { sessions: string }> {
-    const mode = this.endpoint.auth ?? 'auto';
-    if (mode === 'basic')
-      return { mode: 'basic', why: 'auth: basic in the configuration', sessions: STANDARD_SESSIONS };
-    const root = await this.#fetch('GET', '/redfish/v1/', {}, undefined, {}, null);
-    const text = await readText(root, '/redfish/v1/', this.name, {}, this.#timeoutMs);
-    if (!root.ok) throw httpError(root.status, null, '/redfish/v1/', this.name, {});
-    const sessions = sessionsLink(text);
-    if (mode === 'session')
-      return { mode: 'session', why: 'auth: session in the configuration', sessions: sessions ?? STANDARD_SESSIONS };
-    if (sessions === null) return this.#basic('the service root links no Sessions collection');
-    this.#sessionsPath = sessions;
-    try {
-      await this.#login();
-    } catch (error) {
-      // Wrong credentials stay wrong over Basic, and a service that does not answer is asked again next time.
-      if (error instanceof RedfishError && (error.status === 401 || error.status === 403 || error.code !== 'auth'))
-        throw error;
-      const message = error instanceof Error ? error.message : String(error);
-      return this.#basic(
-        `the session login failed (${message.startsWith(`${this.name}: `) ? message.slice(this.name.length + 2) : message})`,
-      );
-    }
-    const choice = { mode: 'session' as const, why: `a session from ${sessions}`, sessions };
-    this.endpoint.log?.({
-      level: 'info',
-      msg: `${this.name}: using session authentication (${choice.why})`,
-      endpoint: this.name,
-    });
-    return choice;
-  }
-
-  #basic(why: string): AuthChoice & { sessions: string } {
-    this.endpoint.log?.({
-      level: 'warn',
-      msg: `${this.name}: using Basic authentication: ${why}`,
-      endpoint: this.name,
-    });
-    return { mode: 'basic', why, sessions: STANDARD_SESSIONS };
-  }
-
-  #sessionsPath = STANDARD_SESSIONS;
-
-  async #authorized(
-    path: string,
-    about: About,
-    send: (headers: Record<string, string>) => Promise<Response>,
-  ): Promise<Response> {
-    const choice = await this.#chosen();
-    this.#sessionsPath = choice.sessions;
-    if (choice.mode === 'basic') {
-      const basic = Buffer.from(`${this.endpoint.username}:${this.endpoint.password}`).toString('base64');
-      const response = await send({ Authorization: `Basic ${basic}` });
-      if (response.status === 401) throw await refused(response, path, this.name, about);
-      return response;
-    }
-    for (let fresh = false; ; fresh = true) {
-      const session = this.#login();
-      const { token } = await session;
-      const response = await send({ 'X-Auth-Token': token });
-      if (response.status !== 401) return response;
-      if (fresh) throw await refused(response, path, this.name, about);
-      // The session expired or was deleted: log in again once, unless another call already did.
-      await response.body?.cancel();
-      if (this.#session === session) this.#session = null;
-    }
-  }
-
-  #login(): Promise<{ token: string; location: string | null }> {
-    if (this.#session) return this.#session;
-    const path = this.#sessionsPath;
-    const attempt = (async () => {
-      const response = await this.#fetch(
-        'POST',
-        path,
-        {},
-        { UserName: this.endpoint.username, Password: this.endpoint.password },
-        {},
-        null,
-      );
-      await response.body?.cancel();
-      if (response.status === 401 || response.status === 403) {
-        throw new RedfishError(
-          'auth',
-          `${this.name}: login refused (${response.status}); check the user name and password`,
-          null,
-          path,
-          response.status,
-        );
-      }
-      const token = response.headers.get('x-auth-token');
-      if (!response.ok || !token) {
-        throw new RedfishError(
-          'auth',
-          `${this.name}: login failed (${response.status}${token ? '' : ', no X-Auth-Token'})`,
-          null,
-          path,
-          response.status,
-        );
-      }
-      const location = response.headers.get('location');
-      return { token, location: location ? new URL(location, this.#base).pathname : null };
-    })();
-    this.#session = attempt;
-    attempt.catch(() => {
-      if (this.#session === attempt) this.#session = null;
-    });
-    return attempt;
+  auth(): Promise<AuthChoice> {
+    return this.#auth.auth();
   }
 
   async #fetch(
@@ -308,16 +176,5 @@ export class RedfishClient {
     } finally {
       if (headersOnly) clearTimeout(timeout);
     }
-  }
-}
-
-/** The service root's Links.Sessions, or null when it has none (or is no JSON). */
-function sessionsLink(text: string): string | null {
-  try {
-    const root = JSON.parse(text) as { Links?: { Sessions?: { '@odata.id'?: unknown } } } | null;
-    const link = root?.Links?.Sessions?.['@odata.id'];
-    return typeof link === 'string' && link !== '' ? link : null;
-  } catch {
-    return null;
   }
 }

@@ -1,24 +1,25 @@
-// The shapes of the API's answers the dashboard reads (src/api/schemas.ts is the source of truth; the browser code
-// keeps its own copy of the types so it compiles without the server's modules).
+// The shapes of the API's answers the dashboard reads (src/api/schemas.ts is the source of truth). The fit, the
+// states, the step names and the event types are the wire's own (src/wire), imported as types only: the compiled
+// browser code does not grow, and a change there fails the dashboard's build instead of drifting from it.
+import type { AuditEventType } from '../../wire/events.js';
+import type { FitView, MismatchView } from '../../wire/fit.js';
+import type {
+  BladeState,
+  Health,
+  LossReason,
+  PowerState,
+  ProposalStatus,
+  Role,
+  StepStatus,
+  TransferStatus,
+  WorkloadState,
+} from '../../wire/states.js';
+import type { StepName, TransferKind } from '../../wire/steps.js';
 
-export type Role = 'viewer' | 'operator' | 'admin';
-export type BladeState = 'active' | 'standby' | 'failed' | 'maintenance';
+export type { BladeState, Role } from '../../wire/states.js';
 export type Resources = Readonly<Record<string, number | string>>;
-
-export interface Mismatch {
-  readonly key: string;
-  readonly kind: 'attribute' | 'quantity';
-  readonly required: number | string;
-  readonly offered: number | string | null;
-}
-
-export interface Fit {
-  readonly deficit: number;
-  readonly surplus: number;
-  readonly cost: number;
-  readonly feasible: boolean;
-  readonly mismatches: readonly Mismatch[];
-}
+export type Mismatch = MismatchView;
+export type Fit = FitView;
 
 export interface Session {
   readonly name: string;
@@ -31,8 +32,8 @@ export interface Blade {
   readonly id: string;
   readonly resources: Resources;
   readonly state: BladeState;
-  readonly power: 'on' | 'off' | 'unknown';
-  readonly health: 'ok' | 'warning' | 'critical' | 'unreachable';
+  readonly power: PowerState;
+  readonly health: Health;
   readonly location: { readonly chassis: string; readonly slot: number; readonly label?: string } | null;
   /** What the BMC calls it, when that says more than the id. */
   readonly name?: string;
@@ -46,7 +47,7 @@ export interface Workload {
   readonly source: string;
   readonly priority: number;
   readonly blade: string | null;
-  readonly state: 'running' | 'pending' | 'transferring' | 'finished';
+  readonly state: WorkloadState;
   readonly movedAt: number | null;
   readonly pendingReason: string | null;
   readonly fit: Fit | null;
@@ -54,10 +55,10 @@ export interface Workload {
 
 export interface TransferBrief {
   readonly id: string;
-  readonly kind: 'failover' | 'cascade' | 'place';
+  readonly kind: TransferKind;
   readonly from: string | null;
   readonly to: string;
-  readonly status: 'running' | 'waiting' | 'done' | 'aborted';
+  readonly status: TransferStatus;
   readonly createdAt: number;
 }
 
@@ -73,9 +74,9 @@ export interface Transfer extends TransferBrief {
 }
 
 export interface Step {
-  readonly name: string;
+  readonly name: StepName;
   readonly attempt: number;
-  readonly status: 'started' | 'succeeded' | 'failed';
+  readonly status: StepStatus;
   readonly startedAt: number;
   readonly endedAt: number | null;
   readonly durationMs: number | null;
@@ -94,7 +95,7 @@ export interface WorkloadDetail extends Workload {
 export interface RunnerUp {
   readonly blade: string;
   readonly fit: Fit;
-  readonly lost: 'infeasible' | 'worse-fit' | 'tie-break' | 'taken' | 'not-worthwhile';
+  readonly lost: LossReason;
   readonly takenBy?: string;
 }
 
@@ -141,7 +142,7 @@ export interface Proposal {
   readonly after: Fit | null;
   readonly saving: number;
   readonly proposedAt: number;
-  readonly status: 'proposed' | 'approved' | 'rejected' | 'started' | 'expired';
+  readonly status: ProposalStatus;
   readonly decidedBy: string | null;
 }
 
@@ -173,7 +174,7 @@ export interface AuditEvent {
   readonly seq: number;
   readonly at: number;
   readonly actor: string;
-  readonly type: string;
+  readonly type: AuditEventType;
   readonly subject: string;
   readonly data: Readonly<Record<string, unknown>>;
 }

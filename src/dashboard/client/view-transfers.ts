@@ -1,5 +1,6 @@
 // Transfers in progress, each with its steps as a timeline, and the latest transfers; every transfer can say
 // why its blade was chosen.
+import type { ExactStepSequences } from '../../wire/steps.js';
 import type { Step, Transfer, TransferDetail } from './api-types.js';
 import { button, fill, h, table } from './dom.js';
 import { clock, duration, fitClass, fitText } from './format.js';
@@ -9,7 +10,7 @@ const SEQUENCES: Readonly<Record<Transfer['kind'], readonly string[]>> = {
   failover: ['capture', 'fence', 'attach', 'start', 'restore', 'verify'],
   place: ['attach', 'start', 'restore', 'verify'],
   cascade: ['prepare', 'move', 'switch', 'restore', 'verify', 'release'],
-};
+} satisfies ExactStepSequences;
 
 export function renderOpenTransfers(
   el: HTMLElement,
