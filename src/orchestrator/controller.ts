@@ -20,6 +20,7 @@ import { Overrides } from './overrides.js';
 import { BladeReconciler } from './reconcilers/blade.js';
 import { CheckpointReconciler } from './reconcilers/checkpoint.js';
 import { DiscoverReconciler } from './reconcilers/discover.js';
+import { LeftoverCopyReconciler } from './reconcilers/leftover-copy.js';
 import { PlanReconciler } from './reconcilers/plan.js';
 import { TransferReconciler } from './reconcilers/transfer.js';
 import { WorkQueue } from './work-queue.js';
@@ -29,7 +30,7 @@ export type { ControllerOptions, Discovered, LogEntry, RunningWorkload } from '.
 /** The live defaults differ from the simulator's in one place: cooldown (DESIGN section 4). */
 export const LIVE_POLICY: Policy = { ...DEFAULT_POLICY, cooldownSeconds: 600 };
 
-type Kind = 'blade' | 'plan' | 'transfer' | 'discover' | 'checkpoint';
+type Kind = 'blade' | 'plan' | 'transfer' | 'discover' | 'checkpoint' | 'leftover';
 
 export class Controller {
   private readonly c: ControllerContext;
@@ -77,6 +78,7 @@ export class Controller {
       transfer: new TransferReconciler(this.c),
       discover: this.discovery,
       checkpoint: this.checkpoints,
+      leftover: new LeftoverCopyReconciler(this.c, o.pollMs || 5000),
     };
   }
 
