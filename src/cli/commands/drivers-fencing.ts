@@ -1,6 +1,7 @@
 // `cascade drivers check`'s fencing part: every configured level of every blade read once, never fenced (a state read,
 // no power change), and the blades left with fewer than two working levels named: one dead device must not leave a
 // failover with no way to fence.
+import { dirname, resolve } from 'node:path';
 import { checkFencing, fencingDevices, levelOf, type FencingSection } from '../../app/fencing-config.js';
 import type { HardwarePort } from '../../ports/hardware.js';
 import { CliError } from '../cli-error.js';
@@ -23,7 +24,7 @@ export interface FencingCheck {
 }
 
 export function parseFencingSection(raw: unknown, file: string): FencingSection {
-  const checked = checkFencing(raw);
+  const checked = checkFencing(raw, dirname(resolve(file)));
   if (!checked.ok) throw new CliError(`${file}: ${checked.message}`);
   return checked.value;
 }
@@ -36,7 +37,12 @@ export async function checkFencingLevels(
   section: FencingSection,
   bmcOk: (blade: string) => boolean | null,
 ): Promise<FencingCheck> {
-  const devices = fencingDevices(section);
+  let devices: ReturnType<typeof fencingDevices>;
+  try {
+    devices = fencingDevices(section);
+  } catch (error) {
+    throw new CliError(error instanceof Error ? error.message : String(error));
+  }
   const noHardware: HardwarePort = {
     inventory: async () => [],
     status: async (blade) => {
