@@ -225,7 +225,7 @@ export function parseConfig(raw: unknown, origin: string, baseDir?: string): Ser
   const drivers = checkDriverSections(config, baseDir);
   if (!drivers.ok) throw new ConfigError(`${origin}: ${drivers.message}`);
   const { ipmi, libvirt } = drivers.value;
-  const fencing = config.fencing === undefined ? null : checkFencing(config.fencing);
+  const fencing = config.fencing === undefined ? null : checkFencing(config.fencing, baseDir);
   if (fencing && !fencing.ok) throw new ConfigError(`${origin}: ${fencing.message}`);
   const enabled = config.emulator.enabled ?? (config.redfish.length === 0 && !ipmi);
   if (!enabled && config.redfish.length === 0 && !ipmi)

@@ -1,6 +1,8 @@
 // The site file's `fencing:` section: fencing devices (Redfish services that manage enclosures, PDUs or a SAN; tgt
 // iSCSI targets) and each blade's ordered levels, as Pacemaker's fencing topology orders a node's devices. Checked
 // with zod naming the field; the devices are built only when serve or `drivers check` needs them.
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { formatConfigError, parseConfig as parseSection, strict, nonEmpty } from '../adapters/driver-config.js';
 import { RedfishEnclosureFence, RedfishPduFence, RedfishSanFence } from '../adapters/fencing/redfish-fences.js';
@@ -10,7 +12,7 @@ import { BmcFence } from '../orchestrator/bmc-fence.js';
 import type { BladeFenceLevel, FencingTopology } from '../orchestrator/fence-levels.js';
 import type { FenceDevice, FenceLevel } from '../ports/fencing.js';
 import type { HardwarePort } from '../ports/hardware.js';
-import { redfishEndpoint, secretOf } from './config.js';
+import { ConfigError, redfishEndpoint, secretOf } from './config.js';
 
 const iqn = nonEmpty.regex(/^(iqn\.\d{4}-\d{2}\.[^\s]+|eui\.[0-9A-Fa-f]{16})$/, {
   error: 'expected an iSCSI name (iqn.YYYY-MM.domain:name)',
@@ -58,11 +60,17 @@ export const fencingSchema = strict({
 export type FencingSection = z.infer<typeof fencingSchema>;
 export type LevelConfig = FencingSection['blades'][string][number];
 
-/** Validates the section and its cross references (a level's device, its kind, a storage initiator the SAN knows). */
-export function checkFencing(raw: unknown): { ok: true; value: FencingSection } | { ok: false; message: string } {
+/**
+ * Validates the section and its cross references (a level's device, its kind, a storage initiator the SAN knows); a
+ * device's relative tls.caFile is taken from `baseDir`, the site file's folder, like every other path.
+ */
+export function checkFencing(
+  raw: unknown,
+  baseDir?: string,
+): { ok: true; value: FencingSection } | { ok: false; message: string } {
   const parsed = parseSection(fencingSchema, raw, ['fencing']);
   if (!parsed.ok) return { ok: false, message: formatConfigError(parsed.error) };
-  const section = parsed.value;
+  const section = withCaPaths(parsed.value, baseDir);
   const devices = new Map<string, FencingSection['devices'][number]>();
   for (const [i, d] of section.devices.entries()) {
     if (devices.has(d.name)) return { ok: false, message: `fencing.devices[${i}].name: ${d.name} is named twice` };
@@ -94,12 +102,36 @@ export function checkFencing(raw: unknown): { ok: true; value: FencingSection } 
   return { ok: true, value: section };
 }
 
+function withCaPaths(section: FencingSection, baseDir: string | undefined): FencingSection {
+  if (!baseDir) return section;
+  const devices = section.devices.map((d) => {
+    const ca = d.redfish?.tls?.caFile;
+    if (!d.redfish?.tls || ca === undefined || isAbsolute(ca)) return d;
+    return { ...d, redfish: { ...d.redfish, tls: { ...d.redfish.tls, caFile: resolve(baseDir, ca) } } };
+  });
+  return { ...section, devices };
+}
+
+/** The TLS options a Redfish endpoint takes: the CA's PEM text read from tls.caFile, and the lab's tls.insecure. */
+function tlsOf(tls: { caFile?: string | undefined; insecure: boolean } | undefined, where: string) {
+  if (!tls) return {};
+  let ca: string | undefined;
+  if (tls.caFile !== undefined) {
+    try {
+      ca = readFileSync(tls.caFile, 'utf8');
+    } catch {
+      throw new ConfigError(`${where}.tls.caFile: cannot read ${tls.caFile}`);
+    }
+  }
+  return { tls: { ...(ca === undefined ? {} : { ca }), insecure: tls.insecure } };
+}
+
 export interface FencingDevices {
   readonly byName: ReadonlyMap<string, { readonly client?: RedfishClient; readonly tgt?: TgtSan }>;
   close(): Promise<void>;
 }
 
-/** One client per device; the passwords are read now (environment or file), never logged. */
+/** One client per device; the passwords and CA files are read now (environment or file), never logged. */
 export function fencingDevices(section: FencingSection): FencingDevices {
   const byName = new Map<string, { client?: RedfishClient; tgt?: TgtSan }>();
   for (const [i, d] of section.devices.entries()) {
@@ -114,7 +146,7 @@ export function fencingDevices(section: FencingSection): FencingDevices {
         auth: r.auth,
         timeoutMs: r.timeoutMs,
         retries: r.retries,
-        ...(r.tls ? { tls: { insecure: r.tls.insecure } } : {}),
+        ...tlsOf(r.tls, where),
       });
       byName.set(d.name, { client });
     }

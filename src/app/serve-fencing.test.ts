@@ -1,6 +1,7 @@
 // End to end over the real drivers: `cascade serve` with the embedded emulator, its blades fenced through their BMC,
 // then the enclosure manager, then the SAN, all over Redfish. A's BMC hangs (network-loss --hang): the failover fences
-// A through the next level and completes, and the audit log shows which level fenced and its proof.
+// A through the next level and completes, and the audit log shows which level fenced and its proof. Fenced by the SAN,
+// A keeps its power: once its BMC answers again it is powered off before it is ever a target.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +37,7 @@ async function start(enclosureFault: 'none' | 'ignore'): Promise<ServeHandles> {
     {
       listen: { api: { port: 0 } },
       emulator: { scenario: join(dir, 'site.yaml'), powerDelayMs: 50, unreachableDelayMs: 50 },
+      detection: { failAfterMs: 1_000 },
       controller: {
         pollMs: 100,
         callMs: 500,
@@ -102,6 +104,28 @@ describe('serve: fencing levels over the emulator', () => {
           /answered .* but its read shows Chassis Blade-A PowerState On/,
         );
         expect(s.emulator!.world.attachedTo('W1')).toBe('B');
+        // The record's order: A failed (its BMC silent and W1's heartbeat lost), then a level confirmed, then B
+        // started: the target never starts before the fence is confirmed.
+        const failed = (await s.store.events(0, 100_000)).find((e) => e.type === 'blade.failed' && e.subject === 'A');
+        const start = t!.steps.find((st) => st.name === 'start' && st.status === 'succeeded');
+        expect(Number(confirmed?.data['at'])).toBeGreaterThanOrEqual(failed!.at);
+        expect(start!.startedAt).toBeGreaterThanOrEqual(Number(confirmed?.data['endedAt']));
+
+        // A never lost its power; the SAN fence took its boot LUN. Its BMC answers again: A reads On, and may run
+        // W1's old copy from memory. It is powered off, and W1's record (its copy on B) stays as it is.
+        expect(s.emulator!.world.blade('A')?.power).toBe('on');
+        s.emulator!.world.setReachable('A', true);
+        await eventually(
+          async () => (await s.store.events(0, 100_000)).some((e) => e.type === 'blade.leftover-off'),
+          (yes) => yes,
+          10_000,
+          'A powered off',
+        );
+        expect(s.emulator!.world.blade('A')?.power).toBe('off');
+        const off = (await s.store.events(0, 100_000)).find((e) => e.type === 'blade.leftover-off');
+        expect(off?.data).toMatchObject({ blade: 'A', workload: 'W1', level: 'storage', transfer: t!.id });
+        expect(await s.store.workload('W1')).toMatchObject({ blade: 'B', state: 'running' });
+        expect((await s.store.transfers()).filter((x) => x.to === 'A')).toEqual([]);
       }
     });
   }

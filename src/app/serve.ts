@@ -31,6 +31,7 @@ import { logTo, type Logger } from './logging.js';
 import { removeServeState, writeServeState } from './serve-state.js';
 import { startServeHa, type ServeHa } from './serve-ha.js';
 import { startServePush, type ServePush } from './serve-push.js';
+import { reportFencingAtStart } from './fencing-check.js';
 import { serveFencing } from './serve-fencing.js';
 
 export interface ServeOptions {
@@ -104,6 +105,7 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
     // Fencing levels per blade (fencing: and the emulator's own devices); boot LUNs through a tgt SAN when named.
     const fencing = serveFencing(config, hardware, emulator, started?.fencing ?? new Map());
     closers.push(() => fencing.close());
+    if (config.fencing) void reportFencingAtStart(config.fencing, logger); // misconfigured levels, by field
     const storage: StoragePort =
       fencing.bootStorage ??
       (endpoint

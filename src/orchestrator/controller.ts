@@ -18,13 +18,14 @@ import { Overrides } from './overrides.js';
 import { BladeReconciler } from './reconcilers/blade.js';
 import { CheckpointReconciler } from './reconcilers/checkpoint.js';
 import { DiscoverReconciler } from './reconcilers/discover.js';
+import { LeftoverCopyReconciler } from './reconcilers/leftover-copy.js';
 import { PlanReconciler } from './reconcilers/plan.js';
 import { TransferReconciler } from './reconcilers/transfer.js';
 
 export type { ControllerOptions, Discovered, LogEntry, RunningWorkload } from './controller-context.js';
 export { LIVE_POLICY } from './controller-start.js';
 
-type Kind = 'blade' | 'plan' | 'transfer' | 'discover' | 'checkpoint';
+type Kind = 'blade' | 'plan' | 'transfer' | 'discover' | 'checkpoint' | 'leftover';
 
 export class Controller {
   private readonly c: ControllerContext;
@@ -48,6 +49,7 @@ export class Controller {
       transfer: new TransferReconciler(this.c),
       discover: this.discovery,
       checkpoint: this.checkpoints,
+      leftover: new LeftoverCopyReconciler(this.c, o.pollMs || 5000),
     };
   }
 

@@ -1,6 +1,8 @@
 // Properties of the fence step over the transfer machine: whatever each fencing level does on each try (confirms,
 // says "done" and does nothing, refuses, hangs), the target is never started before some level really cut the
-// source off, and a fence that succeeds names a level that did.
+// source off, and a fence that succeeds names a level that did. Over the machine alone: whatever interleaving of fence
+// outcomes the record holds (levels failing, the controller dying mid-step, an operator's confirmation), it never
+// commands a step that touches the target before a fence step succeeded with a level's proof.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../ports/clock.js';
@@ -139,5 +141,66 @@ describe('fencing levels over the transfer machine (property)', () => {
     const { violations, record } = await drive(levels, world);
     expect(violations).toEqual([]);
     expect(nextCommand(record).type).toBe('complete');
+  });
+
+  it('the machine never commands attach, start or restore before a fence succeeded, whatever the interleaving', () => {
+    type Outcome = 'failed' | 'crashed' | 'bmc' | 'enclosure' | 'pdu' | 'storage' | 'operator';
+    const outcome = fc.constantFrom<Outcome>('failed', 'crashed', 'bmc', 'enclosure', 'pdu', 'storage', 'operator');
+    fc.assert(
+      fc.property(fc.array(outcome, { maxLength: 12 }), fc.boolean(), (outcomes, captureCrash) => {
+        let record = transfer('failover', []);
+        let next = 0;
+        for (let i = 0; i < 40; i++) {
+          const command = nextCommand(record, { sourceFailed: true });
+          // A waiting fence is retried later, as the transfer reconciler does.
+          if (command.type !== 'run' && command.type !== 'wait') break;
+          const fenced = record.steps.some((s) => s.name === 'fence' && s.status === 'succeeded');
+          if (command.step === 'attach' || command.step === 'start' || command.step === 'restore')
+            expect(fenced, `${command.step} after ${JSON.stringify(outcomes)}`).toBe(true);
+          const base: StepRecord = {
+            name: command.step,
+            status: 'started',
+            attempt: command.attempt,
+            startedAt: i,
+            endedAt: null,
+            error: null,
+            output: null,
+          };
+          let status: StepRecord['status'] = 'succeeded';
+          let output: string | null = null;
+          if (command.step === 'fence') {
+            // Outcomes run out: the fence keeps failing, and the transfer waits for ever.
+            const o = outcomes[next++] ?? 'failed';
+            if (o === 'crashed') {
+              record = { ...record, steps: [...record.steps, base] };
+              continue;
+            }
+            status = o === 'failed' ? 'failed' : 'succeeded';
+            if (o !== 'failed') {
+              const fence = { level: o, device: o, address: 'A', answer: 'done', reading: 'off', at: i };
+              output = JSON.stringify({ fence });
+            }
+          } else if (command.step === 'capture' && captureCrash && i === 0) {
+            record = { ...record, steps: [...record.steps, base] };
+            continue;
+          }
+          const ended = {
+            ...base,
+            status,
+            endedAt: i,
+            error: status === 'failed' ? 'no level confirmed' : null,
+            output,
+          };
+          record = { ...record, steps: [...record.steps, base, ended] };
+        }
+        const confirmed = outcomes.some((o) => o !== 'failed' && o !== 'crashed');
+        const reachedStart = record.steps.some((s) => s.name === 'start');
+        // The target starts exactly when some outcome confirmed, and any fence proof names a level.
+        expect(reachedStart).toBe(confirmed);
+        for (const s of record.steps.filter((x) => x.name === 'fence' && x.status === 'succeeded'))
+          expect(parseStepOutput(s.output).fence?.level).toBeTruthy();
+      }),
+      { numRuns: 500 },
+    );
   });
 });

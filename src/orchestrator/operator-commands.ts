@@ -7,10 +7,10 @@ import { ActionError } from './action-error.js';
 import { mustBlade, type ControllerContext, type RunningWorkload } from './controller-context.js';
 import { withDeadline } from './deadline.js';
 import { driverCode, heldByFault } from './fault-class.js';
+import { refuseLeftoverRepair } from './reconcilers/leftover-copy.js';
 
 export class OperatorCommands {
   constructor(private readonly c: ControllerContext) {}
-
   async repair(blade: string, actor: string): Promise<void> {
     const { c } = this;
     const { store } = c.o;
@@ -29,6 +29,7 @@ export class OperatorCommands {
           'conflict',
           `blade ${blade} is still in transfer ${busy.id} (${busy.kind} of ${busy.workload}); repair it when that transfer ends`,
         );
+      await refuseLeftoverRepair(store, b); // it may still run the workload it lost (leftover-copy.ts)
       // A workload that failed with this blade still names it, so that its failover fences it first. Back in the
       // pool, the blade may host another workload before that failover runs, and the fence would kill it.
       // Powered off, the blade runs nothing: the workload lets go of it (and is placed from its latest checkpoint);

@@ -32,3 +32,11 @@ export interface FenceDevice {
    */
   fence(address: string): Promise<string>;
 }
+
+/** The device answered but does not know the address (no such outlet, chassis or initiator): a misconfigured level. */
+export class UnknownFenceAddress extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnknownFenceAddress';
+  }
+}

@@ -26,6 +26,8 @@ export const ALARM_KINDS = [
   'transfer.stuck',
   /** subject: the controller's identity. This controller lost its leadership lease. */
   'leadership.lost',
+  /** subject: a blade id. A blade fenced without a power cut shows an old copy and could not be powered off. */
+  'blade.leftover-copy',
 ] as const;
 
 export type AlarmKind = (typeof ALARM_KINDS)[number];

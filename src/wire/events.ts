@@ -11,6 +11,7 @@ export const AUDIT_EVENT_TYPES = [
   'fence.confirmed',
   'blade.repaired',
   'blade.maintenance',
+  'blade.leftover-off',
   'workload.submitted',
   'workload.adopted',
   'workload.pending',

@@ -2,7 +2,8 @@
 // blade's chassis, confirmed by its PowerState), a switched PDU (`#Outlet.PowerControl`, confirmed by the outlet's
 // PowerState) and a SAN (the blade's initiator endpoint taken out of every boot volume's Connection, confirmed by
 // reading the connections back). Errors name the device and the address.
-import type { FenceDevice, FenceLevel, FenceReading } from '../../ports/fencing.js';
+import { UnknownFenceAddress, type FenceDevice, type FenceLevel, type FenceReading } from '../../ports/fencing.js';
+import { RedfishError } from '../redfish/redfish-error.js';
 import type { Json, RedfishClient } from '../redfish/redfish-client.js';
 
 const ROOT = '/redfish/v1';
@@ -12,7 +13,9 @@ async function about<T>(device: string, address: string, work: () => Promise<T>)
   try {
     return await work();
   } catch (error) {
-    throw new Error(`${device}: ${address}: ${error instanceof Error ? error.message : String(error)}`);
+    const message = `${device}: ${address}: ${error instanceof Error ? error.message : String(error)}`;
+    const unknown = (error instanceof RedfishError && error.status === 404) || error instanceof UnknownFenceAddress;
+    throw unknown ? new UnknownFenceAddress(message) : new Error(message);
   }
 }
 
@@ -56,7 +59,7 @@ export class RedfishPduFence extends RedfishFence {
 
   #path(address: string): string {
     const [pdu, outlet, ...rest] = address.split('/');
-    if (!pdu || !outlet || rest.length > 0) throw new Error(`expected PDU/OUTLET, e.g. pdu-a/3`);
+    if (!pdu || !outlet || rest.length > 0) throw new UnknownFenceAddress(`expected PDU/OUTLET, e.g. pdu-a/3`);
     return `${ROOT}/PowerEquipment/RackPDUs/${encodeURIComponent(pdu)}/Outlets/${encodeURIComponent(outlet)}`;
   }
 
@@ -98,7 +101,7 @@ export class RedfishSanFence extends RedfishFence {
         return member;
       }
     }
-    throw new Error(`no SAN endpoint has the initiator name ${iqn}`);
+    throw new UnknownFenceAddress(`no SAN endpoint has the initiator name ${iqn}`);
   }
 
   /** Every connection that presents a volume to the endpoint, with the initiators it lists. */

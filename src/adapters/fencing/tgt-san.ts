@@ -3,7 +3,7 @@
 // the ACLs back; the StoragePort binds a workload's target to the blade it moves to and unbinds every other. tgtadm is
 // spawned with execFile (no shell), on the daemon's control port.
 import { execFile } from 'node:child_process';
-import type { FenceDevice, FenceReading } from '../../ports/fencing.js';
+import { UnknownFenceAddress, type FenceDevice, type FenceReading } from '../../ports/fencing.js';
 import type { StoragePort } from '../../ports/storage.js';
 
 export interface TgtOptions {
@@ -67,7 +67,7 @@ export class TgtSan implements FenceDevice, StoragePort {
 
   #known(iqn: string): void {
     if (!Object.values(this.o.initiators).includes(iqn))
-      throw new Error(`${this.name}: initiator ${iqn} is not one of this SAN's initiators`);
+      throw new UnknownFenceAddress(`${this.name}: initiator ${iqn} is not one of this SAN's initiators`);
   }
 
   async read(iqn: string): Promise<FenceReading> {

@@ -55,7 +55,8 @@ describe('drivers check: fencing', () => {
     expect(out).toMatch(/A\s+storage\s+san chassis-mgr\s+\S+\s+\S+ bound to W1/);
     expect(out).toContain('fewer than two working fencing levels: B (1)');
     expect(code).toBe(1);
-    expect(err).toMatch(/B pdu \(pdu chassis-mgr\): pdu chassis-mgr: c1\/97: .*not found/);
+    // A misconfigured level names its field: the PDU answers, and has no outlet c1/97.
+    expect(err).toMatch(/fencing\.blades\.B\[1\]\.outlet: c1\/97 is unknown to pdu chassis-mgr \(.*not found/);
     // Read-only: not a power request, outlet switch or unbinding in the world's history.
     expect(
       world
@@ -78,5 +79,24 @@ describe('drivers check: fencing', () => {
       site({ A: [{ level: 'storage', device: 'chassis-mgr', initiator: 'not-an-iqn' }] }),
     ]);
     expect(r.err).toContain('fencing.blades.A[0].initiator: expected an iSCSI name');
+  });
+
+  it('names the field of an initiator the SAN does not know, apart from a device that does not answer', async () => {
+    const file = site({
+      A: [
+        { level: 'enclosure', device: 'chassis-mgr', chassis: 'Blade-A' },
+        { level: 'storage', device: 'chassis-mgr', initiator: 'iqn.2020-01.example:nobody' },
+      ],
+    });
+    const { code, err } = await runCli(['drivers', 'check', file]);
+    expect(code).toBe(1);
+    expect(err).toContain(
+      'fencing.blades.A[1].initiator: iqn.2020-01.example:nobody is unknown to san chassis-mgr (san chassis-mgr: ' +
+        'iqn.2020-01.example:nobody: no SAN endpoint has the initiator name iqn.2020-01.example:nobody)',
+    );
+    await emulator.close();
+    const down = await runCli(['drivers', 'check', file]);
+    expect(down.err).toMatch(/fencing\.blades\.A\[0\]\.chassis: enclosure chassis-mgr did not answer for Blade-A/);
+    emulator = await startEmulator({ world, controlToken: null });
   });
 });

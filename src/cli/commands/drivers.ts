@@ -10,6 +10,7 @@ import { IpmiError, IpmiHardware, parseIpmiConfig, type IpmiHardwareOptions } fr
 import { LibvirtWorkloads, parseLibvirtConfig, type LibvirtWorkloadsOptions } from '../../adapters/libvirt/index.js';
 import { CliError } from '../cli-error.js';
 import { table } from '../table.js';
+import { levelProblems } from '../../app/fencing-check.js';
 import { checkFencingLevels, fencingReport, parseFencingSection } from './drivers-fencing.js';
 import { checkRedfish, parseRedfishSection, resourceText, type RedfishEndpointCheck } from './drivers-redfish.js';
 
@@ -66,12 +67,8 @@ export function registerDrivers(cli: Command): void {
       if (unmanaged.length > 0) throw new CliError(`${file}: cannot be managed: ${unmanaged.join('; ')}`, 1);
       if ([...blades, ...workloads].some((c) => !c.ok))
         throw new CliError(`${file}: some BMCs or hypervisor hosts did not answer as configured (above)`, 1);
-      const dead = fencing?.levels.filter((l) => !l.ok && l.level !== 'bmc') ?? [];
-      if (dead.length > 0)
-        throw new CliError(
-          `${file}: fencing levels that did not answer: ${dead.map((l) => `${l.blade} ${l.level} (${l.device}): ${l.state}`).join('; ')}`,
-          1,
-        );
+      const dead = fencing ? levelProblems(fencing) : [];
+      if (dead.length > 0) throw new CliError(`${file}: fencing levels that did not answer: ${dead.join('; ')}`, 1);
     });
 }
 

@@ -114,6 +114,8 @@ export class BladeReconciler implements Reconciler {
         updated.verdictReason !== blade.verdictReason;
       if (changed || events.length > 0) await store.commit({ blades: [updated], events });
       if (blade.verdict !== verdict) c.queue.add('plan'); // a blade that joins or leaves the pool changes the plan
+      // A failed blade not read off may run an old copy, if its fence did not cut its power (leftover-copy.ts).
+      if (blade.state === 'failed' && updated.power !== 'off') c.queue.add(`leftover:${id}`);
       return;
     }
 
