@@ -1,5 +1,6 @@
 // `npm run chaos -- --runs N --seed S [--parallel P] [--json] [--out FILE] [--replay FILE]`: the chaos campaign's
-// command line. Progress on stderr; the summary (text, or JSON with --json) on stdout and, with --out, in a file.
+// command line (mixes: --operators, --management, --fencing). Progress on stderr; the summary (text, or JSON with
+// --json) on stdout and, with --out, in a file.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
