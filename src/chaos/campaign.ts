@@ -8,6 +8,8 @@ import { runSchedule, type ReplayCounts, type RunResult } from './run.js';
 import { ACTION_KINDS, generateSchedule, type ActionKind, type Schedule } from './schedule.js';
 import { shrinkSchedule } from './shrink.js';
 import { withOperatorMix, type OperatorAnswer } from './operator-actions.js';
+import { FENCED_THROUGH, withFencingMix, type FencedThrough } from './fencing-actions.js';
+import { withManagementMix } from './management-actions.js';
 
 export interface CampaignOptions {
   readonly runs: number;
@@ -21,6 +23,10 @@ export interface CampaignOptions {
   readonly onProgress?: (p: Progress) => void;
   /** Add the operator mix (operator-actions.ts) to every generated schedule. */
   readonly operators?: boolean;
+  /** Add the management-path mix (management-actions.ts). */
+  readonly management?: boolean;
+  /** Add the fencing mix and give every blade four fencing levels (fencing-actions.ts). */
+  readonly fencing?: boolean;
 }
 
 export interface Progress {
@@ -63,6 +69,8 @@ export interface CampaignSummary {
   readonly replays: ReplayCounts;
   /** The operator mix's API answers: how many, 5xx and unanswered, and latencies while BMCs hung (ms). */
   readonly operatorAnswers: AnswerFigures;
+  /** Failovers completed, by the fencing level that confirmed the source off (operator: `fence confirm`). */
+  readonly fencedThrough: Record<FencedThrough, number>;
   readonly failed: readonly FailedRun[];
   readonly durationMs: number;
   readonly runMs: { readonly mean: number; readonly p50: number; readonly p95: number; readonly max: number };
@@ -94,6 +102,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
   let done = 0;
   let next = 0;
   const answers: OperatorAnswer[] = [];
+  const fencedThrough = Object.fromEntries(FENCED_THROUGH.map((l) => [l, 0])) as Record<FencedThrough, number>;
   const progress = () =>
     o.onProgress?.({
       done,
@@ -106,11 +115,10 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
     });
 
   const one = async (index: number): Promise<void> => {
-    const generated = () =>
-      o.operators ? withOperatorMix(generateSchedule(o.seed + index)) : generateSchedule(o.seed + index);
-    const schedule = o.replay ?? generated();
+    const schedule = o.replay ?? mixed(generateSchedule(o.seed + index), o);
     const result = await runSchedule(schedule, { keepFailed: true, timed: true });
     for (const a of result.answers) answers.push(a);
+    for (const [level, n] of Object.entries(result.fencedThrough)) fencedThrough[level as FencedThrough] += n;
     durations.push(result.durationMs);
     kills += result.kills;
     if (result.lateSetup) lateSetups++;
@@ -165,6 +173,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
     lateSetups,
     replays,
     operatorAnswers: answerFigures(answers),
+    fencedThrough,
     failed: failed.sort((a, b) => a.seed - b.seed),
     durationMs: Date.now() - t0,
     runMs: {
@@ -182,6 +191,13 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
     },
     startedAt: startedAt.toISOString(),
   };
+}
+
+/** A generated schedule with the mixes the campaign asked for, each from its own random stream. */
+export function mixed(s: Schedule, o: Pick<CampaignOptions, 'operators' | 'management' | 'fencing'>): Schedule {
+  const operators = o.operators ? withOperatorMix(s) : s;
+  const management = o.management ? withManagementMix(operators) : operators;
+  return o.fencing ? withFencingMix(management) : management;
 }
 
 /** A failing run: shrink its schedule (violations only: a harness error is no invariant to keep failing) and save it. */

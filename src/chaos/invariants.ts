@@ -17,7 +17,8 @@ export type InvariantRule =
   | 'cascade-left'
   | 'not-quiesced'
   | 'operator-answer'
-  | 'healthy-failed';
+  | 'healthy-failed'
+  | 'healthy-disrupted';
 
 export interface ChaosViolation {
   readonly rule: InvariantRule;
@@ -253,6 +254,10 @@ export function fenceRule(history: readonly HistoryEntry[]): ChaosViolation[] {
       }
       case 'stopped':
         if (e.why === 'captured') captured.add(e.workload);
+        break;
+      case 'detached':
+        // A storage fence: the SAN no longer presents the boot disk to that blade, so the workload cannot run there.
+        if (lastBlade.get(e.workload) === e.blade) captured.add(e.workload);
         break;
       case 'migrated':
         lastBlade.set(e.workload, e.to);

@@ -1,5 +1,6 @@
 // `npm run chaos -- --runs N --seed S [--parallel P] [--json] [--out FILE] [--replay FILE]`: the chaos campaign's
-// command line. Progress on stderr; the summary (text, or JSON with --json) on stdout and, with --out, in a file.
+// command line (mixes: --operators, --management, --fencing). Progress on stderr; the summary (text, or JSON with
+// --json) on stdout and, with --out, in a file.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,8 @@ const optionsSchema = z.object({
   replayDir: z.string().min(1).default(tmpdir()),
   shrink: z.boolean().default(true),
   operators: z.boolean().default(false),
+  management: z.boolean().default(false),
+  fencing: z.boolean().default(false),
 });
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -43,6 +46,11 @@ async function main(argv: readonly string[]): Promise<number> {
       '--operators',
       'add the operator mix (maintenance, repairs, withdrawals, unknown submits, policy, tokens, bad bodies)',
     )
+    .option(
+      '--management',
+      'add the management-path mix (Redfish service outages, password changes, Absent, contradictions)',
+    )
+    .option('--fencing', 'add the fencing mix (hung BMC with its workload dead, failing fencing levels, fence confirm)')
     .exitOverride();
   try {
     cli.parse(argv, { from: 'user' });
@@ -93,6 +101,8 @@ async function main(argv: readonly string[]): Promise<number> {
     replayDir: o.shrink ? o.replayDir : null,
     onProgress,
     operators: o.operators,
+    management: o.management,
+    fencing: o.fencing,
   });
   if (tty) process.stderr.write('\n');
   if (o.out !== undefined) writeFileSync(o.out, `${JSON.stringify(summary, null, 2)}\n`);
@@ -130,6 +140,9 @@ function textSummary(s: CampaignSummary): string {
     `blades the first start missed and rediscovery found: ${s.lateSetups} run(s)`,
     `decisions replayed from their stored rounds: ${s.replays.identical} identical, ${s.replays.different} different, ${s.replays.unavailable} without a round`,
     `operator answers: ${s.operatorAnswers.total} (5xx ${s.operatorAnswers.serverErrors}, unanswered ${s.operatorAnswers.unanswered}); while BMCs hung ${s.operatorAnswers.whileHung}, p50 ${s.operatorAnswers.hungMs.p50} ms, p95 ${s.operatorAnswers.hungMs.p95} ms, max ${s.operatorAnswers.hungMs.max} ms`,
+    `failovers completed, by fencing level: ${Object.entries(s.fencedThrough)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')}`,
     `invariant violations: ${s.violations}${s.harnessErrors > 0 ? `; harness errors: ${s.harnessErrors}` : ''}`,
   ];
   for (const f of s.failed) {

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import type { AuditEvent } from '../ports/store.js';
 import { ControllerProcess } from './controller-process.js';
 import { checkRun, type ChaosViolation, type RunRecords, type StoreRecords } from './invariants.js';
+import { failoversByLevel, FencingDesk, isFencingAction, type FencedThrough } from './fencing-actions.js';
+import { healthyDisrupted } from './invariants-healthy.js';
 import { answerViolations, healthyFailed, HUNG_ANSWER_MS } from './invariants-operator.js';
+import { isManagementAction, ManagementDesk } from './management-actions.js';
 import { isOperatorAction, OperatorDesk, type OperatorAnswer } from './operator-actions.js';
 import type { Action, ActionKind, Schedule } from './schedule.js';
 import { readStore, type ReplayCounts } from './run-store.js';
@@ -41,6 +44,8 @@ export interface RunResult {
   readonly replays: ReplayCounts;
   /** The operator mix's API answers (status, latency), when the schedule had one. */
   readonly answers: readonly OperatorAnswer[];
+  /** Failovers completed, by the fencing level that let them go on. */
+  readonly fencedThrough: Partial<Record<FencedThrough, number>>;
 }
 
 const NO_REPLAYS: ReplayCounts = { identical: 0, different: 0, unavailable: 0 };
@@ -83,6 +88,9 @@ export async function runSchedule(schedule: Schedule, options: RunOptions = {}):
       if (done) applied[action.kind] = (applied[action.kind] ?? 0) + 1;
       else skipped++;
     }
+    // The management path's outages and the hung BMCs are waited out, not cut short: they are the faults under test.
+    await player.management.heal();
+    await player.fencing.heal();
     await player.heal();
     if (schedule.actions.some(isOperatorAction)) await player.desk.clearMaintenance();
     const deadline = Date.now() + (options.settleTimeoutMs ?? 40_000);
@@ -110,6 +118,7 @@ export async function runSchedule(schedule: Schedule, options: RunOptions = {}):
     const operatorMix = schedule.actions.some(isOperatorAction);
     const violations = [
       ...checkRun(records),
+      ...healthyDisrupted(records.history, store.transfers),
       ...(operatorMix
         ? [...answerViolations(player.desk.answers, options.timed ? HUNG_ANSWER_MS : null), ...healthyFailed(store)]
         : []),
@@ -131,6 +140,7 @@ export async function runSchedule(schedule: Schedule, options: RunOptions = {}):
       lateSetup,
       replays,
       answers: player.desk.answers,
+      fencedThrough: failoversByLevel(store.transfers),
     };
   } catch (error) {
     failed = true;
@@ -148,6 +158,7 @@ export async function runSchedule(schedule: Schedule, options: RunOptions = {}):
       lateSetup,
       replays: NO_REPLAYS,
       answers: [],
+      fencedThrough: {},
     };
   } finally {
     await controller.stop().catch(() => undefined);
@@ -161,12 +172,16 @@ class Player {
   #lifecycle: Promise<void> = Promise.resolve();
   readonly #heals = new Map<string, NodeJS.Timeout>();
   readonly desk: OperatorDesk;
+  readonly management: ManagementDesk;
+  readonly fencing: FencingDesk;
 
   constructor(
     private readonly site: Site,
     private readonly controller: ControllerProcess,
   ) {
     this.desk = new OperatorDesk(site, () => controller.apiUrl);
+    this.management = new ManagementDesk(site);
+    this.fencing = new FencingDesk(site, () => controller.apiUrl);
   }
 
   async play(actions: readonly Action[]): Promise<[Action, boolean][]> {
@@ -271,6 +286,8 @@ class Player {
           return true;
         });
       default:
+        if (isManagementAction(a)) return this.management.apply(a);
+        if (isFencingAction(a)) return this.fencing.apply(a);
         return this.desk.apply(a);
     }
   }

@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { createRandom, type Random } from '../sim/random.js';
 import { idSchema, withNumericQuantities } from '../wire/ids.js';
+import { chaosWorldSchema, fencingActionSchema } from './fencing-actions.js';
+import { managementActionSchema } from './management-actions.js';
 import { operatorActionSchema } from './operator-actions.js';
 
 const id = idSchema;
@@ -53,7 +55,9 @@ export const scheduleSchema = z.object({
   seed: z.number().int().min(0),
   blades: z.array(siteBladeSchema).min(1),
   workloads: z.array(siteWorkloadSchema),
-  actions: z.array(z.union([actionSchema, operatorActionSchema])),
+  /** What the world has beyond its blades (fencing levels, detection timing); absent: the defaults. */
+  world: chaosWorldSchema.optional(),
+  actions: z.array(z.union([actionSchema, operatorActionSchema, managementActionSchema, fencingActionSchema])),
 });
 
 export type SiteBlade = z.infer<typeof siteBladeSchema>;

@@ -7,6 +7,7 @@ import { FakeWorld } from '../adapters/fake/index.js';
 import { newToken } from '../api/tokens.js';
 import { startEmulator, type Emulator } from '../emulator/server.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { fencingSection } from './fencing-actions.js';
 import type { Schedule } from './schedule.js';
 
 /** Short everything: a run lasts seconds, not minutes. */
@@ -60,7 +61,7 @@ export async function startSite(schedule: Schedule): Promise<Site> {
   const db = join(dir, 'cascade.db');
   const dataDir = join(dir, 'data');
   const config = join(dir, 'serve.yaml');
-  writeFileSync(config, configText(emulator.url, db));
+  writeFileSync(config, configText(emulator.url, db, schedule));
   const [token, adminToken] = await operatorToken(db);
   return {
     world,
@@ -83,8 +84,9 @@ export async function startSite(schedule: Schedule): Promise<Site> {
   };
 }
 
-function configText(url: string, db: string): string {
+function configText(url: string, db: string, schedule: Schedule): string {
   const c = CHAOS_TIMING.controller;
+  const w = schedule.world ?? {};
   return [
     `db: '${db}'`,
     `redfish: [{ name: emulator, url: '${url}', usernameEnv: CHAOS_REDFISH_USER, passwordEnv: CHAOS_REDFISH_PASSWORD, timeoutMs: ${CHAOS_TIMING.redfishTimeoutMs}, retries: 0 }]`,
@@ -92,6 +94,8 @@ function configText(url: string, db: string): string {
     `controller: { pollMs: ${c.pollMs}, checkpointMs: ${c.checkpointMs}, discoverMs: ${c.discoverMs}, callMs: ${c.callMs}, powerPollMs: ${c.powerPollMs}, stepMs: ${c.stepMs}, backoffMs: ${c.backoffMs}, maxBackoffMs: ${c.maxBackoffMs} }`,
     'policy: { cooldownSeconds: 0, replanSeconds: 1 }',
     'log: { level: info, format: json }',
+    ...(w.failAfterMs === undefined ? [] : [`detection: { failAfterMs: ${w.failAfterMs} }`]),
+    ...(w.fencing ? fencingSection(schedule, url, CHAOS_TIMING.redfishTimeoutMs) : []),
     '',
   ].join('\n');
 }

@@ -1,0 +1,126 @@
+// The management-path invariant (no healthy workload stopped, captured or moved by a failover) and the per-level
+// failover counts, over hand-made emulator histories and transfer records.
+import { describe, expect, it } from 'vitest';
+import type { HistoryEntry } from '../adapters/fake/world-state.js';
+import type { StepRecord, TransferRecord } from '../ports/store.js';
+import { failoversByLevel } from './fencing-actions.js';
+import { FAULT_LOOKBACK_MS, healthyDisrupted } from './invariants-healthy.js';
+
+const fit = { deficit: 0, surplus: 0, cost: 0, feasible: true, mismatches: [] };
+const transfer = (
+  kind: TransferRecord['kind'],
+  createdAt: number,
+  steps: StepRecord[] = [],
+  status: TransferRecord['status'] = 'done',
+): TransferRecord => ({
+  id: `${kind}-1`,
+  kind,
+  workload: 'W1',
+  from: 'A',
+  to: 'B',
+  before: null,
+  after: fit,
+  status,
+  reason: null,
+  drain: false,
+  steps,
+  createdAt,
+  updatedAt: createdAt,
+});
+const fenceStep = (level: string): StepRecord => ({
+  name: 'fence',
+  status: 'succeeded',
+  attempt: 1,
+  startedAt: 0,
+  endedAt: 0,
+  error: null,
+  output: JSON.stringify({ fence: { level, device: 'd', answer: 'ok', reading: 'off', at: 0 } }),
+});
+
+const start: HistoryEntry[] = [
+  { at: 0, kind: 'blade-added', blade: 'A', resources: { memoryGiB: 64 }, power: 'on', health: 'ok' },
+  { at: 1, kind: 'started', workload: 'W1', blade: 'A', sequence: 0, how: 'initial', checkpoint: null },
+];
+const captured = (at: number): HistoryEntry => ({
+  at,
+  kind: 'stopped',
+  workload: 'W1',
+  blade: 'A',
+  sequence: 5,
+  why: 'captured',
+  stateKept: true,
+});
+
+describe('healthyDisrupted', () => {
+  it('flags a failover that captured a workload from a blade that was powered and without a fault', () => {
+    // What a lost BMC (an outage, a hang, a changed password) looks like in the emulator: nothing at all.
+    const history = [
+      ...start,
+      { at: 9_000, kind: 'reachable', blade: 'A', reachable: 'hang' } as const,
+      captured(20_000),
+    ];
+    const found = healthyDisrupted(history, [transfer('failover', 19_000)]);
+    expect(found.map((v) => v.rule)).toEqual(['healthy-disrupted']);
+    expect(found[0]?.message).toContain('W1 was stopped (captured) on A');
+  });
+
+  it('flags a fence that powered a healthy blade off under its running workload', () => {
+    const history: HistoryEntry[] = [
+      ...start,
+      { at: 20_000, kind: 'power-requested', blade: 'A', power: 'off' },
+      { at: 20_000, kind: 'stopped', workload: 'W1', blade: 'A', sequence: 5, why: 'power-off', stateKept: false },
+      { at: 20_000, kind: 'power-effective', blade: 'A', power: 'off' },
+    ];
+    expect(healthyDisrupted(history, [transfer('failover', 19_000)])).toHaveLength(1);
+  });
+
+  it('accepts a failover after a hardware fault, even one that had cleared by the time of the capture', () => {
+    const flap: HistoryEntry[] = [
+      ...start,
+      { at: 18_000, kind: 'health', blade: 'A', health: 'critical' },
+      { at: 18_100, kind: 'health', blade: 'A', health: 'ok' },
+      captured(20_000),
+    ];
+    expect(healthyDisrupted(flap, [transfer('failover', 19_000)])).toEqual([]);
+    // A fault long before the failover does not excuse it.
+    const late = 18_100 + FAULT_LOOKBACK_MS + 1;
+    expect(healthyDisrupted([...flap, captured(late + 500)], [transfer('failover', late)])).toHaveLength(1);
+  });
+
+  it('accepts a failover of a blade that failed, lost power, or stayed critical', () => {
+    for (const fault of [
+      { at: 19_500, kind: 'fault', blade: 'A', fault: 'fail' },
+      { at: 19_500, kind: 'power-effective', blade: 'A', power: 'off' },
+      { at: 10_000, kind: 'health', blade: 'A', health: 'critical' },
+    ] as const)
+      expect(healthyDisrupted([...start, fault, captured(20_000)], [transfer('failover', 19_000)])).toEqual([]);
+  });
+
+  it('leaves cascades (planned moves of healthy workloads) and failovers that disrupted nothing alone', () => {
+    const moved: HistoryEntry[] = [
+      ...start,
+      { at: 20_000, kind: 'migrated', workload: 'W1', from: 'A', to: 'B', sequence: 3 },
+    ];
+    expect(healthyDisrupted(moved, [transfer('cascade', 19_000)])).toEqual([]);
+    expect(healthyDisrupted(moved, [transfer('failover', 19_000)])).toHaveLength(1);
+    // The workload had crashed (its run ended by itself): a failover takes nothing from it.
+    const crashed: HistoryEntry[] = [
+      ...start,
+      { at: 18_000, kind: 'stopped', workload: 'W1', blade: 'A', sequence: 4, why: 'blade-failed', stateKept: false },
+    ];
+    expect(healthyDisrupted(crashed, [transfer('failover', 19_000)])).toEqual([]);
+  });
+});
+
+describe('failoversByLevel', () => {
+  it('counts completed failovers by the level whose fence confirmed', () => {
+    const counts = failoversByLevel([
+      transfer('failover', 0, [fenceStep('bmc')]),
+      transfer('failover', 0, [fenceStep('pdu')]),
+      transfer('failover', 0, [fenceStep('operator')]),
+      transfer('failover', 0, [fenceStep('storage')], 'aborted'),
+      transfer('cascade', 0, [fenceStep('enclosure')]),
+    ]);
+    expect(counts).toEqual({ bmc: 1, enclosure: 0, pdu: 1, storage: 0, operator: 1 });
+  });
+});
