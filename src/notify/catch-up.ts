@@ -1,8 +1,9 @@
 // What a notifier owes at start: the latest event of every alarm still open, for each destination the log shows
 // no delivery of it to since the alarm was raised (a restart must not forget an open alarm nor send it twice).
+import { alarmIdOf } from '../alarms/projection.js';
 import type { AlarmRecord, AuditEvent, Store } from '../ports/store.js';
 
-/** Clocks of several controllers differ a little: deliveries are looked for from this long before a raise. */
+/** Clocks of several controllers differ a little: the log is read from this long before the oldest raise. */
 const SKEW_MS = 60_000;
 
 export interface Owed {
@@ -40,17 +41,23 @@ export async function catchUp(
   }
   const byId = new Map<string, AlarmRecord>(alarms.map((a) => [a.id, a]));
   const told = new Set<string>();
+  const lastClear = new Map<string, number>();
   const from = await cursorBefore(store, Math.min(...alarms.map((a) => a.raisedAt)) - SKEW_MS, alarms);
   // To the end of the log, not only `head`: a delivery may land after the head this process saw.
   for (let cursor = from; ; ) {
     const page = await store.events(cursor, 500);
     if (page.length === 0) break;
     for (const e of page) {
-      const alarm = byId.get(String(e.data['alarm']));
-      // A delivery about this alarm since it was raised (not a clear: that ended an earlier episode of it).
-      if (e.type === 'notification.delivered' && alarm && e.at >= alarm.raisedAt - SKEW_MS) {
-        if (e.data['type'] !== 'alarm.cleared') told.add(`${e.subject}\n${alarm.id}`);
+      // A clear in the log ends an episode: what was delivered before it does not tell of the one open now. One
+      // after `head` is not in the records read: the follower hears it.
+      const cleared = e.type === 'alarm.cleared' && e.seq <= head ? alarmIdOf(e) : null;
+      if (cleared !== null && byId.has(cleared)) {
+        lastClear.set(cleared, e.seq);
+        for (const d of destinations) told.delete(`${d}\n${cleared}`);
       }
+      const alarm = byId.get(String(e.data['alarm']));
+      if (e.type !== 'notification.delivered' || !alarm || e.data['type'] === 'alarm.cleared') continue;
+      if (Number(e.data['seq']) > (lastClear.get(alarm.id) ?? 0)) told.add(`${e.subject}\n${alarm.id}`);
     }
     cursor = page.at(-1)!.seq;
   }

@@ -108,6 +108,22 @@ describe('notifications across restarts and leadership', () => {
     expect(hook.got).toStrictEqual([`W1:firing:${w1!.seq}`, `W1:resolved:${cleared!.seq}`]);
   });
 
+  it('owes at start an alarm raised again after a clear, though its first raise was delivered', async () => {
+    const s = await openStore();
+    const hook = await receiver();
+    const first = notifier(s, hook.url, () => true);
+    await commitAlarms(s, raise('W1'));
+    await commitAlarms(s, clear('W1'));
+    await eventually(async () => (await delivered(s.store)) === 2, 10_000, 'the first episode delivered');
+    await first.idle();
+    first.stop();
+    const [again] = await commitAlarms(s, raise('W1')); // raised while no notifier ran
+    const second = notifier(s, hook.url, () => true);
+    await eventually(async () => (await delivered(s.store)) === 3, 10_000, 'the second raise delivered');
+    await second.idle();
+    expect(hook.got.slice(2)).toStrictEqual([`W1:firing:${again!.seq}`]);
+  });
+
   it('does not send a second raise of an alarm already open, nor a clear of one already cleared', async () => {
     const s = await openStore();
     const hook = await receiver();
