@@ -42,6 +42,36 @@ function shellBlocks(readme: string): Block[] {
   return blocks;
 }
 
+/** A command the README shows with its output (`$ ./bin/cascade ...` opening a plain block), and its first line. */
+interface Shown {
+  readonly section: string;
+  readonly command: string;
+  readonly first: string;
+  readonly skip: string | null;
+}
+
+function shownCommands(readme: string): Shown[] {
+  const lines = readme.split('\n');
+  const shown: Shown[] = [];
+  let section = '';
+  let fenced = false;
+  lines.forEach((line, i) => {
+    if (!fenced && /^#{2,3} /.test(line)) section = line;
+    if (line.startsWith('```')) fenced = !fenced;
+    if (fenced && line.startsWith('$ ./bin/cascade ') && lines[i - 1] === '```')
+      shown.push({
+        section,
+        command: line.slice(2),
+        first: lines[i + 1] ?? '',
+        skip: SKIP.exec(lines[i - 2] ?? '')?.[1] ?? null,
+      });
+  });
+  return shown;
+}
+
+/** A figure that differs from run to run (how long a check took). */
+const timing = (text: string): string => text.replace(/\d+ ms\b/g, 'N ms');
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -56,6 +86,7 @@ function freePort(): Promise<number> {
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const blocks = shellBlocks(readme);
 const running = blocks.filter((b) => b.skip === null);
+const shown = shownCommands(readme);
 const dir = mkdtempSync(join(tmpdir(), 'cascade-readme-'));
 let serve: ServeChild;
 let port = 0;
@@ -146,6 +177,21 @@ describe('the README, command by command', () => {
 
   for (const b of blocks.filter((block) => block.skip !== null))
     it.skip(`${b.section}: not run here: ${b.skip}`, () => undefined);
+
+  for (const c of shown.filter((x) => x.skip !== null))
+    it.skip(`${c.section}: ${c.command}: not run here: ${c.skip}`, () => undefined);
+
+  it.each(shown.filter((c) => c.skip === null).map((c) => [c.section, c.command, c.first] as const))(
+    '%s: %s prints what the README shows',
+    async (_section, command, first) => {
+      const result = await runLine(command);
+      expect({ command, code: result.code, first: timing((result.out || result.err).split('\n')[0]!) }).toStrictEqual({
+        command,
+        code: 0,
+        first: timing(first),
+      });
+    },
+  );
 
   it.each(running.flatMap((b) => b.lines.map((line) => [b.section, line] as const)))(
     '%s: %s',
