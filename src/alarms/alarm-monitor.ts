@@ -37,6 +37,8 @@ export class AlarmMonitor {
   private debounce: NodeJS.Timeout | null = null;
   private evaluating: Promise<void> | null = null;
   private stopListening: (() => void) | null = null;
+  /** The seqs of the leadership.lost events this process committed (the newest few). */
+  private readonly leadershipHere: number[] = [];
 
   constructor(private readonly o: AlarmMonitorOptions) {}
 
@@ -165,6 +167,14 @@ export class AlarmMonitor {
       );
     }
     if (events.length === 0 || this.stopped) return;
-    await this.project(await store.commit({ events }));
+    const committed = await store.commit({ events });
+    for (const e of committed) if (e.data['kind'] === 'leadership.lost') this.leadershipHere.push(e.seq);
+    this.leadershipHere.splice(0, this.leadershipHere.length - 100);
+    await this.project(committed);
+  }
+
+  /** Whether this process raised or cleared the leadership.lost alarm at `seq`: a standby notifies of its own. */
+  committedHere(seq: number): boolean {
+    return this.leadershipHere.includes(seq);
   }
 }

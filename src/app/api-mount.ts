@@ -51,7 +51,7 @@ export async function mountApi(o: {
   // The dashboard's page and scripts, at / and /dashboard/, on the same server as the API it calls.
   mountDashboard(api.app, { warn: (message) => o.logger.warn(message) });
   await api.app.listen({ host, port });
-  // Alarm changes out to webhooks and alert scripts, from the log's head now: the past is not sent again.
+  // Alarm changes out to webhooks and alert scripts, from the log's head now; of the past, open alarms not delivered.
   const notifier = o.config.notifications
     ? new Notifier({
         store: o.store,
@@ -59,6 +59,7 @@ export async function mountApi(o: {
         clock: systemClock,
         config: o.config.notifications,
         leads: () => o.controller.isRunning(),
+        committedHere: (seq) => api.alarms.committedHere(seq),
         log: (level, message) => o.logger[level](message),
       })
     : null;

@@ -1,7 +1,10 @@
 // Sends audit events (alarm changes by default) to webhooks and alert scripts as they enter the log: in order per
 // destination, each failed attempt tried again with a doubling backoff, and every outcome in the audit log.
+// The log is the notifier's memory: an open alarm not yet delivered is sent after a restart or a takeover.
 import { execFile } from 'node:child_process';
 import { followLog, type LogWaiter } from '../alarms/follow-log.js';
+import { AlarmNews } from './alarm-news.js';
+import { catchUp } from './catch-up.js';
 import type { Clock } from '../ports/clock.js';
 import type { AuditEvent, NewAuditEvent, Store } from '../ports/store.js';
 import { alertmanagerBody, jsonBody, noticeOf, scriptEnvironment, type Notice } from './formats.js';
@@ -14,6 +17,11 @@ export interface NotifierOptions {
   readonly config: NotificationsConfig;
   /** Only the leading controller notifies, so an HA pair sends each event once. */
   readonly leads: () => boolean;
+  /**
+   * Whether this process committed the event: a standby sends the leadership.lost alarms it raised itself, since
+   * no leader exists to send them.
+   */
+  readonly committedHere?: (seq: number) => boolean;
   readonly log?: (level: 'info' | 'warn', message: string) => void;
 }
 
@@ -25,32 +33,43 @@ interface Destination {
 
 /** The actor of the notification.* events. */
 const ACTOR = 'controller';
+/** How many notices a standby holds for the leader it may become; the oldest go first beyond it. */
+const HELD_AT_MOST = 10_000;
 
 export class Notifier {
   private stopped = true;
   private readonly destinations: Destination[];
   /** Per destination, the chain of deliveries in progress: each waits for the one before it. */
   private readonly chains = new Map<string, Promise<void>>();
+  /** Notices not sent yet (no leader here), by destination and seq: a delivery by another process drops one. */
+  private readonly held = new Map<string, { readonly d: Destination; readonly n: Notice }>();
+  private news = new AlarmNews([]);
+  /** Where following the log starts: what came before is the past (catch-up.ts owes what it still must). */
+  private head = 0;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly o: NotifierOptions) {
     this.destinations = [...o.config.webhooks.map((w) => webhook(w)), ...o.config.scripts.map((s) => alertScript(s))];
   }
 
-  /** Follows the log after `from` (the head when the controller started: the past is not sent again). */
-  start(from: number): void {
+  /**
+   * Follows the log after `head` (the head when the controller started). What happened before is not sent again,
+   * except the latest change of each alarm still open that the log shows no delivery of (catch-up.ts).
+   */
+  start(head: number): void {
     if (this.destinations.length === 0) return;
     this.stopped = false;
-    void followLog(
-      this.o.store,
-      this.o.tail,
-      from,
-      async (page) => this.hear(page),
-      () => this.stopped,
-    );
+    this.head = head;
+    void this.run(head);
+    // Leadership can arrive without a new event: held notices go out then.
+    this.timer = setInterval(() => this.flush(), 1_000);
+    this.timer.unref();
   }
 
   stop(): void {
     this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
   }
 
   /** Resolves when every delivery started so far has ended (delivered or given up). */
@@ -58,16 +77,63 @@ export class Notifier {
     await Promise.all([...this.chains.values()]);
   }
 
-  private async hear(page: readonly AuditEvent[]): Promise<void> {
-    if (!this.o.leads()) return;
-    for (const event of page) {
-      if (event.type.startsWith('notification.')) continue;
-      for (const d of this.destinations) {
-        if (!d.events.includes(event.type)) continue;
-        const before = this.chains.get(d.name) ?? Promise.resolve();
-        const next = before.then(() => this.deliver(d, noticeOf(event)));
-        this.chains.set(d.name, next);
+  private async run(head: number): Promise<void> {
+    const byName = new Map(this.destinations.map((d) => [d.name, d]));
+    for (;;) {
+      try {
+        const owed = await catchUp(this.o.store, head, [...byName.keys()], (d, type) =>
+          byName.get(d)!.events.includes(type),
+        );
+        this.head = owed.head;
+        this.news = new AlarmNews(owed.open);
+        for (const { destination, event } of owed.owed) this.hold(byName.get(destination)!, event);
+        break;
+      } catch {
+        if (this.stopped) return;
+        await new Promise((resolve) => setTimeout(resolve, 1_000).unref());
       }
+    }
+    this.flush();
+    await followLog(
+      this.o.store,
+      this.o.tail,
+      this.head,
+      async (page) => this.hear(page),
+      () => this.stopped,
+    );
+  }
+
+  private async hear(page: readonly AuditEvent[]): Promise<void> {
+    for (const event of page) {
+      if (event.type === 'notification.delivered') this.held.delete(`${event.subject}\n${String(event.data['seq'])}`);
+      if (event.type.startsWith('notification.')) continue;
+      if (!this.news.hear(event)) continue;
+      for (const d of this.destinations) if (d.events.includes(event.type)) this.hold(d, event);
+    }
+    this.flush();
+  }
+
+  private hold(d: Destination, event: AuditEvent): void {
+    this.held.set(`${d.name}\n${event.seq}`, { d, n: noticeOf(event) });
+    if (this.held.size <= HELD_AT_MOST) return;
+    const [oldest] = this.held.keys();
+    this.held.delete(oldest!);
+    this.o.log?.('warn', `notifications: more than ${HELD_AT_MOST} held while no controller leads; oldest dropped`);
+  }
+
+  /** Sends what this process may send now: everything when it leads, a standby only its own leadership.lost. */
+  private flush(): void {
+    if (this.stopped || this.held.size === 0) return;
+    const leads = this.o.leads();
+    for (const [key, { d, n }] of this.held) {
+      const own = n.alarm?.kind === 'leadership.lost' && this.o.committedHere?.(n.event.seq) === true;
+      if (!leads && !own) continue;
+      this.held.delete(key);
+      const before = this.chains.get(d.name) ?? Promise.resolve();
+      this.chains.set(
+        d.name,
+        before.then(() => this.deliver(d, n)),
+      );
     }
   }
 
