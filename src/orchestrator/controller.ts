@@ -68,7 +68,7 @@ export class Controller {
     };
     this.commands = new OperatorCommands(this.c);
     this.checkpoints = new CheckpointReconciler(this.c, o.checkpointMs ?? 300_000);
-    this.discovery = new DiscoverReconciler(this.c, this.commands);
+    this.discovery = new DiscoverReconciler(this.c);
     const blades = new BladeReconciler(this.c, o.pollMs ?? 5000);
     this.overrides = new Overrides(this.c, (blade) => blades.forget(blade));
     this.reconcilers = {
@@ -98,10 +98,10 @@ export class Controller {
     for (const t of open) c.queue.add(`transfer:${t.id}`);
     if (open.length > 0)
       c.log({ level: 'info', msg: `resuming ${open.length} unfinished transfer(s)`, transfers: open.map((t) => t.id) });
-    for (const b of await store.blades()) c.queue.add(`blade:${b.id}`);
+    // Every known blade is observed once now, by a sweep (bounded, spread), which then comes back every pollMs.
+    c.queue.add(`blade:${EVERY}`);
     c.queue.add('plan');
-    // The sweeps: each queues every record of its kind and asks to come back after its period.
-    if ((options.pollMs ?? 5000) > 0) c.queue.addAfter(`blade:${EVERY}`, options.pollMs ?? 5000);
+    // The other sweeps first run after their period.
     if ((options.checkpointMs ?? 300_000) > 0) c.queue.addAfter(`checkpoint:${EVERY}`, options.checkpointMs ?? 300_000);
     // The first discovery is the caller's (it may submit workloads after it); later ones are the queue's.
     if (options.discovery && options.discovery.everyMs > 0) c.queue.addAfter('discover', options.discovery.everyMs);
