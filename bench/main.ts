@@ -14,6 +14,7 @@ import { cascadeQuality, failoverQuality, type QualityRow } from './quality.js';
 import { renderReport } from './report.js';
 import { formatText } from './text.js';
 import { ganetiN1, survivabilityAtScale, type GanetiN1Row, type SurvivabilityRow } from './survivability.js';
+import { liveStart, liveTargets, type LiveRow } from './live.js';
 import { cascadeRounds, simulatedYear, type CascadeRow, type SimulationRow } from './throughput.js';
 
 export interface BenchResults {
@@ -34,6 +35,8 @@ export interface BenchResults {
   readonly peers: readonly PeerRow[];
   readonly survivability: readonly SurvivabilityRow[];
   readonly survivabilityPeer: readonly GanetiN1Row[];
+  /** A real `cascade serve` child on an emulated data center, one run per size (the quick run: 2,000 blades). */
+  readonly live?: readonly LiveRow[];
   readonly cli: {
     readonly start: StartRow | null;
     readonly plans: readonly PlanRow[];
@@ -218,6 +221,12 @@ async function main(): Promise<void> {
     progress.step(`survivability peer hcheck: ${size} blades, global N+1`);
     survivabilityPeer.push(await ganetiN1(size));
   }
+  // One serve at a time: each child is stopped (its process group) before the next starts.
+  const live: LiveRow[] = [];
+  for (const size of options.quick ? [2_000] : [2_000, 5_000, 10_000]) {
+    progress.step(`live: cascade serve on ${size.toLocaleString('en-US')} emulated blades`);
+    live.push(await liveStart(size));
+  }
   progress.step('done');
   progress.done();
 
@@ -239,10 +248,13 @@ async function main(): Promise<void> {
     peers,
     survivability,
     survivabilityPeer,
+    live,
     cli,
     load: { start: loadAtStart, end: loadavg().map((x) => sig(x, 3)) },
     targets: [
       ...targets(failover, cascade, quality, simulation, peers, cli),
+      // Not in the quick run: a 2,000-blade start there is proof that it runs, not a timing.
+      ...(options.quick ? [] : liveTargets(live)),
       ...survivability.map((r) => ({
         target: `${r.check} at ${r.blades.toLocaleString('en-US')} blades < ${r.limitMs} ms`,
         measured: `${r.medianMs} ms`,

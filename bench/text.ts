@@ -218,6 +218,22 @@ export function formatText(r: BenchResults): string {
       ]),
     ),
   );
+  out.push('', 'Live: a cascade serve child on an emulated data center (default configuration, checkpoints on)');
+  out.push(
+    table(
+      ['blades', 'ready ms', 'RSS MiB', 'peak RSS MiB', 'fault to decision ms', 'false verdicts', 'crashed', 'load'],
+      (r.live ?? []).map((l) => [
+        l.blades,
+        l.readyMs === null ? 'not ready' : Math.round(l.readyMs),
+        l.rssMiB === null ? '-' : Math.round(l.rssMiB),
+        l.peakRssMiB === null ? '-' : Math.round(l.peakRssMiB),
+        l.decisionMs === null ? '-' : Math.round(l.decisionMs),
+        l.falseVerdicts,
+        l.crashed ? 'yes' : 'no',
+        l.load.map((x) => x.toFixed(1)).join(' '),
+      ]),
+    ),
+  );
   out.push('', 'Targets');
   out.push(
     table(

@@ -31,7 +31,7 @@ const refusal = (raw: unknown): string | null => {
 const BOUNDS: [string, number, number | null, boolean][] = [
   ['listen.api.port', 0, 65_535, true],
   ['emulator.port', 0, 65_535, true],
-  ['emulator.chassis', 1, 100, true],
+  ['emulator.chassis', 1, 1_000, true],
   ['emulator.bladesPerChassis', 1, 64, true],
   ['emulator.seed', 0, null, true],
   ['emulator.powerDelayMs', 0, 600_000, true],

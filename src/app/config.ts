@@ -87,7 +87,7 @@ const emulator = z
     host: host.default('127.0.0.1'),
     port: port.default(0),
     /** The generated data center: chassis of blades of mixed sizes and CPU architectures. */
-    chassis: z.number().int().min(1).max(100).default(4),
+    chassis: z.number().int().min(1).max(1_000).default(4),
     bladesPerChassis: z.number().int().min(1).max(64).default(14),
     seed: z.number().int().min(0).default(1),
     /** Blades and workloads from a scenario file instead (its events are ignored). */

@@ -254,7 +254,7 @@ function openServeStore(db: string, field: string, leaseTtlMs: number | null): L
   }
 }
 
-/** A long-running emulator keeps this much of its past (the file is rewritten on every change). */
+/** A long-running emulator keeps this much of its past (a snapshot plus a change log, compacted). */
 const KEEP = { checkpointsPerWorkload: 10, historyEntries: 10_000 };
 
 async function startEmulated(
@@ -317,7 +317,14 @@ async function startEmulated(
     { url: emulator.url, redfish: `${emulator.url}/redfish/v1`, control: `${emulator.url}/emulator/v1` },
     `emulator listening on ${emulator.url}`,
   );
-  const compaction = setInterval(() => world.compact(KEEP), 60_000);
+  // A failed compaction (out of file descriptors) is logged: thrown from a timer it would end the process.
+  const compaction = setInterval(() => {
+    try {
+      world.compact(KEEP);
+    } catch (error) {
+      logger.warn({ error: String(error) }, 'emulated data center: compaction failed; tried again in a minute');
+    }
+  }, 60_000);
   compaction.unref();
   // A resumed world has no plan: the scenario's fencing levels are read again (they are configuration, not state).
   const fencing = plan?.fencing ?? (e.scenario ? (await scenarioPlan(e.scenario)).fencing : new Map());

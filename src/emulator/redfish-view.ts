@@ -205,7 +205,7 @@ export function drive(blade: FakeBladeView): Json {
   };
 }
 
-export function enclosure(chassis: string, blades: readonly FakeBladeView[]): Json {
+export function enclosure(chassis: string, blades: readonly string[]): Json {
   return {
     '@odata.id': enclosurePath(chassis),
     '@odata.type': '#Chassis.v1_23_0.Chassis',
@@ -213,7 +213,7 @@ export function enclosure(chassis: string, blades: readonly FakeBladeView[]): Js
     Name: `Enclosure ${chassis}`,
     ChassisType: 'Enclosure',
     Status: { State: 'Enabled', Health: 'OK' },
-    Links: { Contains: blades.map((b) => ref(bladeChassisPath(b.id))) },
+    Links: { Contains: blades.map((id) => ref(bladeChassisPath(id))) },
   };
 }
 

@@ -25,10 +25,10 @@ export async function queueInitialWork(c: ControllerContext, options: Controller
   for (const t of open) c.queue.add(`transfer:${t.id}`);
   if (open.length > 0)
     c.log({ level: 'info', msg: `resuming ${open.length} unfinished transfer(s)`, transfers: open.map((t) => t.id) });
-  for (const b of await store.blades()) c.queue.add(`blade:${b.id}`);
+  // Every known blade is observed once now, by a sweep (bounded, spread), which then comes back every pollMs.
+  c.queue.add(`blade:${EVERY}`);
   c.queue.add('plan');
-  // The sweeps: each queues every record of its kind and asks to come back after its period.
-  if ((options.pollMs ?? 5000) > 0) c.queue.addAfter(`blade:${EVERY}`, options.pollMs ?? 5000);
+  // The other sweeps first run after their period.
   if ((options.checkpointMs ?? 300_000) > 0) c.queue.addAfter(`checkpoint:${EVERY}`, options.checkpointMs ?? 300_000);
   // The first discovery is the caller's (it may submit workloads after it); later ones are the queue's.
   if (options.discovery && options.discovery.everyMs > 0) c.queue.addAfter('discover', options.discovery.everyMs);

@@ -40,7 +40,7 @@ export class Controller {
     this.c = createContext(o, LIVE_POLICY, (key) => this.sync(key));
     this.commands = new OperatorCommands(this.c);
     this.checkpoints = new CheckpointReconciler(this.c, o.checkpointMs ?? 300_000);
-    this.discovery = new DiscoverReconciler(this.c, this.commands);
+    this.discovery = new DiscoverReconciler(this.c);
     const blades = new BladeReconciler(this.c, o.pollMs ?? 5000);
     this.overrides = new Overrides(this.c, (blade) => blades.forget(blade));
     this.reconcilers = {

@@ -1,7 +1,8 @@
 // A level-triggered work queue (the Kubernetes controller pattern): a set of ids, not of events.
 // An id queued twice runs once; an id is never processed twice at the same time; an id queued
-// while it runs runs again after; a failure requeues it with backoff; a sync may ask to run again after a delay.
+// while it runs runs again after; a failure requeues it with jittered backoff; a sync may ask to run again after a delay.
 import type { Clock } from '../ports/clock.js';
+import { jitteredBackoff } from './fan-out.js';
 
 export class WorkQueue {
   private readonly queued = new Set<string>();
@@ -19,6 +20,8 @@ export class WorkQueue {
     private readonly clock: Clock,
     private readonly onError: (key: string, error: Error, retryInMs: number) => void,
     private readonly backoff = { baseMs: 200, maxMs: 30_000 },
+    /** Jitter of the backoff, so keys that failed together do not come back together. */
+    private readonly random: () => number = Math.random,
   ) {}
 
   add(key: string): void {
@@ -85,7 +88,7 @@ export class WorkQueue {
       const error = raw instanceof Error ? raw : new Error(String(raw));
       const n = (this.failures.get(key) ?? 0) + 1;
       this.failures.set(key, n);
-      const wait = Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** (n - 1));
+      const wait = jitteredBackoff(n, this.backoff.baseMs, this.backoff.maxMs, this.random);
       this.onError(key, error, wait);
       if (!this.stopped) void this.clock.sleep(wait).then(() => this.add(key));
     } finally {

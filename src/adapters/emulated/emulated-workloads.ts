@@ -91,6 +91,8 @@ export class EmulatedWorkloads implements WorkloadPort {
         workload,
       );
     } catch (error) {
+      // No answer because this process is short of descriptors is no news of the workload: the caller decides.
+      if (error instanceof EmulatorError && error.code === 'local-resource') throw error;
       return {
         alive: false,
         blade: null,

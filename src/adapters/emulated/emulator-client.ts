@@ -9,9 +9,15 @@ export interface EmulatorEndpoint {
   readonly timeoutMs?: number;
 }
 
+/** Errors of the calling process's own resources, not of the far end. */
+const LOCAL_SHORTAGES = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM', 'EADDRNOTAVAIL']);
+
 export class EmulatorError extends Error {
   constructor(
-    /** The emulator's code (unknown-blade, unreachable, running-elsewhere, ...), or timeout / unreachable / bad-reply. */
+    /**
+     * The emulator's code (unknown-blade, unreachable, running-elsewhere, ...), or timeout / unreachable / bad-reply,
+     * or local-resource (this process ran out of file descriptors or sockets).
+     */
     readonly code: string,
     message: string,
     readonly status: number | null = null,
@@ -41,7 +47,9 @@ export class EmulatorClient {
       if (error instanceof Error && error.name === 'TimeoutError')
         throw new EmulatorError('timeout', `${about}: no answer within ${timeoutMs} ms`);
       const cause = error instanceof Error ? (error.cause as { code?: string } | undefined)?.code : undefined;
-      throw new EmulatorError('unreachable', `${about}: emulator not reachable (${cause ?? 'connection failed'})`);
+      // Out of file descriptors or sockets here: this process's trouble, which says nothing of the workload.
+      const code = cause !== undefined && LOCAL_SHORTAGES.has(cause) ? 'local-resource' : 'unreachable';
+      throw new EmulatorError(code, `${about}: emulator not reachable (${cause ?? 'connection failed'})`);
     }
     const text = await response.text().catch(() => '');
     let parsed: unknown = null;

@@ -5,6 +5,7 @@ import type { BladeLocation } from '../../core/model.js';
 import type { Clock } from '../../ports/clock.js';
 import type { HardwareEvent, PowerState } from '../../ports/hardware.js';
 import type { Checkpoint } from '../../ports/workloads.js';
+import { buildIndex, slotKey, type BuildIndex } from './world-index.js';
 import { WorldJournal } from './world-journal.js';
 import {
   sequenceAt,
@@ -31,6 +32,9 @@ export class WorldCore {
    * per status() call made a 10,000-blade world cost O(n) per call; found by the API load test).
    */
   readonly #pending = new Set<string>();
+
+  /** While build() runs: slot and occupancy indexes, so adding n blades and workloads is O(n), not O(n^2). */
+  #index: BuildIndex | null = null;
 
   readonly #journal: WorldJournal | null;
   /** With a file, a view of the state that notes which records each change touches (world-journal.ts). */
@@ -97,6 +101,7 @@ export class WorldCore {
   }
 
   occupant(blade: string): string | null {
+    if (this.#index) return this.#index.running.get(blade) ?? null;
     for (const w of Object.values(this.state.workloads)) {
       if (w.execution.state === 'running' && w.execution.blade === blade) return w.id;
     }
@@ -151,6 +156,16 @@ export class WorldCore {
     return toCheckpoint(record);
   }
 
+  /** Runs many additions (a world's first blades and workloads) against indexes built once from the state. */
+  build(fn: () => void): void {
+    this.#index = buildIndex(this.state);
+    try {
+      fn();
+    } finally {
+      this.#index = null;
+    }
+  }
+
   /** Set-up mistakes (a duplicate id, a start on a blade that is off or busy) throw: they are bugs in a test. */
   addBlade(spec: FakeBladeSpec): void {
     if (this.state.blades[spec.id]) throw new Error(`blade ${spec.id} already exists`);
@@ -169,6 +184,7 @@ export class WorldCore {
       powerDelayMs: spec.powerDelayMs ?? this.state.powerDelayMs,
     };
     this.state.blades[spec.id] = blade;
+    if (blade.location) this.#index?.slots.set(slotKey(blade.location), blade.id);
     this.record({
       kind: 'blade-added',
       blade: spec.id,
@@ -181,6 +197,10 @@ export class WorldCore {
 
   /** The blade in a chassis slot: a slot holds one blade, as in a real enclosure. */
   bladeAt(location: BladeLocation): BladeRecord | undefined {
+    if (this.#index) {
+      const id = this.#index.slots.get(slotKey(location));
+      return id === undefined ? undefined : this.state.blades[id];
+    }
     return Object.values(this.state.blades).find(
       (b) => b.location?.chassis === location.chassis && b.location?.slot === location.slot,
     );
@@ -204,6 +224,7 @@ export class WorldCore {
     const other = this.occupant(spec.blade);
     if (other !== null) throw new Error(`workload ${spec.id}: blade ${spec.blade} already runs ${other}`);
     w.execution = { state: 'running', blade: spec.blade, since: this.clock.now(), base: sequence };
+    this.#index?.running.set(spec.blade, spec.id);
     this.record({ kind: 'started', workload: spec.id, blade: spec.blade, sequence, how: 'initial', checkpoint: null });
     if (spec.attached !== false) {
       this.state.attachments[spec.id] = spec.blade;
@@ -217,7 +238,12 @@ export class WorldCore {
     if (at === undefined) return;
     this.#pending.add(blade.id);
     void this.clock.sleep(at - this.clock.now()).then(() => {
-      this.read(() => undefined);
+      try {
+        this.read(() => undefined);
+      } catch {
+        // Persisting failed (out of file descriptors): the change applied in memory and the next write saves it;
+        // a throw here, in a timer, would end the whole process.
+      }
       // Timers may wake a millisecond before the wall clock says the time has come: wait again.
       const still = this.state.blades[blade.id];
       if (still?.pendingPower?.effectiveAt === at) this.schedule(still);

@@ -153,9 +153,16 @@ export class WorldJournal {
     const line = this.#changes();
     if (line === null) return;
     const text = `${JSON.stringify(line)}\n`;
-    this.#fd ??= openSync(logFileOf(this.#file), 'a');
-    writeSync(this.#fd, text);
-    fdatasyncSync(this.#fd);
+    try {
+      this.#fd ??= openSync(logFileOf(this.#file), 'a');
+      writeSync(this.#fd, text);
+      fdatasyncSync(this.#fd);
+    } catch (error) {
+      // The change is in memory but maybe not on disk (out of file descriptors, disk full): the next commit writes
+      // the whole world, so nothing is lost for good, and the caller hears of this one.
+      this.#needsSnapshot = true;
+      throw error;
+    }
     this.#logBytes += Buffer.byteLength(text);
     if (this.#logBytes > Math.max(COMPACT_MIN_BYTES, this.#snapshotBytes)) this.#snapshot();
   }

@@ -134,6 +134,15 @@ export class WorldView {
     });
   }
 
+  /** Where each placed blade sits, without a copy of the rest of its record. */
+  locations(): { readonly id: string; readonly location: BladeLocation }[] {
+    return this.core.read(() =>
+      Object.values(this.core.state.blades).flatMap((b) =>
+        b.location ? [{ id: b.id, location: { chassis: b.location.chassis, slot: b.location.slot } }] : [],
+      ),
+    );
+  }
+
   /** The id of the blade in that chassis slot, if any. */
   bladeAt(location: BladeLocation): string | undefined {
     return this.core.bladeAt(location)?.id;

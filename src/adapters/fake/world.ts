@@ -50,10 +50,12 @@ export class FakeWorld extends WorldPortActions {
       this.core.read(() => undefined);
       return;
     }
-    this.core.mutate(() => {
-      for (const blade of options.blades ?? []) this.core.addBlade(blade);
-      for (const workload of options.workloads ?? []) this.core.addWorkload(workload);
-    });
+    this.core.mutate(() =>
+      this.core.build(() => {
+        for (const blade of options.blades ?? []) this.core.addBlade(blade);
+        for (const workload of options.workloads ?? []) this.core.addWorkload(workload);
+      }),
+    );
   }
 
   /** Continues the reality saved in `file`: running workloads advanced with the clock meanwhile, due power changes apply. */

@@ -11,6 +11,7 @@ import {
 import type { BladeRecord, NewAuditEvent, WorkloadRecord } from '../../ports/store.js';
 import { EVERY, type ControllerContext, type Reconciler } from '../controller-context.js';
 import { withDeadline } from '../deadline.js';
+import { fanOut } from '../fan-out.js';
 import { releasing } from '../transfer-machine.js';
 import { DetectionAlarms } from './detection-alarms.js';
 
@@ -22,10 +23,14 @@ interface Heartbeat {
 
 /** Status reads at once: enough that a few hung BMCs hold up no other blade, few enough not to flood the drivers. */
 const READS_AT_ONCE = 4;
+/** A poll sweep's starts take this share of its period. */
+const SPREAD = 0.8;
 
 export class BladeReconciler implements Reconciler {
   readonly #detector = new Map<string, DetectorState>();
   readonly #alarms = new DetectionAlarms();
+  /** Blades being observed now -> when that observation settles. */
+  readonly #busy = new Map<string, Promise<void>>();
   private reading = 0;
   private readonly waiting: (() => void)[] = [];
 
@@ -36,19 +41,51 @@ export class BladeReconciler implements Reconciler {
 
   async sync(id: string): Promise<number | null> {
     if (id !== EVERY) {
-      // The BMC (and, for a silent one, the workload's heartbeat) is asked outside the exclusive section: a hung one
-      // (up to its deadline) holds up no operator action, plan or other blade; what it said is weighed inside,
-      // against the records as they are then.
-      const moves = this.c.moves.get(id) ?? 0;
-      if (!(await this.c.o.store.blade(id))) return null;
-      const seen = await this.read(id);
-      const heartbeat = await this.heartbeat(id, seen);
-      await this.c.serial(() => this.observe(id, seen, heartbeat, moves));
+      // A sweep observing this blade right now goes first: what changed since is seen by this observation.
+      for (let busy = this.#busy.get(id); busy; busy = this.#busy.get(id)) await busy;
+      await this.#observing(id);
       return null;
     }
-    // Polling: every blade is read again even when its controller sends no events.
-    for (const b of await this.c.o.store.blades()) this.c.queue.add(`blade:${b.id}`);
-    return this.pollMs > 0 ? this.pollMs : null;
+    // Polling, the safety net under the events: every blade read again, spread over the period and a few at once,
+    // leaving a read free for a blade an event named (its failure is decided without waiting for the sweep).
+    const { clock, store } = this.c.o;
+    const started = clock.now();
+    const ids = (await store.blades()).map((b) => b.id);
+    const swept = await fanOut(
+      clock,
+      ids,
+      { width: READS_AT_ONCE - 1, spreadMs: this.pollMs * SPREAD, going: () => this.c.running },
+      (blade) => (this.#busy.has(blade) ? Promise.resolve() : this.#observing(blade)),
+    );
+    if (swept.failed > 0)
+      this.c.log({ level: 'warn', msg: `blade sweep: ${swept.failed} observation(s) failed`, errors: swept.errors });
+    return this.pollMs > 0 ? Math.max(1, this.pollMs - (clock.now() - started)) : null;
+  }
+
+  /** One observation of a blade, known to the sweep so it does not observe the same blade alongside. */
+  async #observing(id: string): Promise<void> {
+    const run = this.#observeOnce(id);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#busy.set(id, settled);
+    try {
+      await run;
+    } finally {
+      if (this.#busy.get(id) === settled) this.#busy.delete(id);
+    }
+  }
+
+  async #observeOnce(id: string): Promise<void> {
+    // The BMC (and, for a silent one, the workload's heartbeat) is asked outside the exclusive section: a hung one
+    // (up to its deadline) holds up no operator action, plan or other blade; what it said is weighed inside,
+    // against the records as they are then.
+    const moves = this.c.moves.get(id) ?? 0;
+    if (!(await this.c.o.store.blade(id))) return;
+    const seen = await this.read(id);
+    const heartbeat = await this.heartbeat(id, seen);
+    await this.c.serial(() => this.observe(id, seen, heartbeat, moves));
   }
 
   /** An operator's `blade clear`: the detector forgets what it concluded, and the next observation starts afresh. */
@@ -79,7 +116,9 @@ export class BladeReconciler implements Reconciler {
     // the workload (or the place to roll it back to), and the rollback would never end.
     const active = blade.state === 'active' && !targetOf && !(sourceOf && releasing(sourceOf));
     const raw = verdictOf(seen, active);
-    const hosted = (await store.workloads()).find((w) => w.blade === id && w.state === 'running');
+    // Read only when it can matter: every blade's observation reading every workload was quadratic in the blades.
+    const hostedOf = async () => (await store.workloads()).find((w) => w.blade === id && w.state === 'running');
+    let hosted = raw.verdict === 'healthy' ? undefined : await hostedOf();
     const liveness =
       raw.verdict === 'suspect' && hosted && heartbeat?.workload === hosted.id ? heartbeat.liveness : null;
     const now = clock.now();
@@ -89,7 +128,10 @@ export class BladeReconciler implements Reconciler {
     const step = observe(prev, raw, liveness, now, c.o.detection ?? DEFAULT_DETECTION);
     this.#detector.set(id, step.state);
     const { verdict, reason } = step.state;
-    const events = this.alarmsFor(blade, seen, step.alarm, verdict, reason, now, await store.blades());
+    if (verdict === 'failed' && raw.verdict === 'healthy') hosted = await hostedOf();
+    // Every blade's record only for a silent path (is the whole endpoint silent?).
+    const peers = seen.kind === 'error' && seen.code === 'path' ? await store.blades() : [];
+    const events = this.alarmsFor(blade, seen, step.alarm, verdict, reason, now, peers);
     const status =
       seen.kind === 'status'
         ? { power: seen.power, health: seen.health }
@@ -164,11 +206,15 @@ export class BladeReconciler implements Reconciler {
   private async heartbeat(id: string, seen: BladeObservation): Promise<Heartbeat | null> {
     if (verdictOf(seen, true).verdict !== 'suspect') return null;
     const hosted = (await this.c.o.store.workloads()).find((w) => w.blade === id && w.state === 'running');
-    return hosted ? { workload: hosted.id, liveness: await this.liveness(hosted.id, id) } : null;
+    const liveness = hosted ? await this.liveness(hosted.id, id) : null;
+    return hosted && liveness ? { workload: hosted.id, liveness } : null;
   }
 
-  /** The workload's own heartbeat; one that does not answer within the call deadline counts as lost. */
-  private async liveness(workload: string, blade: string): Promise<Liveness> {
+  /**
+   * The workload's own heartbeat; one that does not answer within the call deadline counts as lost. Null when this
+   * process could not ask (out of file descriptors): a blade stays suspect on that, never failed.
+   */
+  private async liveness(workload: string, blade: string): Promise<Liveness | null> {
     const { workloads, clock } = this.c.o;
     try {
       const seen = await withDeadline(
@@ -181,6 +227,7 @@ export class BladeReconciler implements Reconciler {
         return { alive: false, reason: `${workload} runs on ${seen.blade}, not ${blade}` };
       return { alive: seen.alive, reason: seen.reason };
     } catch (error) {
+      if ((error as { readonly code?: unknown } | null)?.code === 'local-resource') return null;
       return {
         alive: false,
         reason: `${workload}: liveness unknown (${error instanceof Error ? error.message : String(error)})`,

@@ -1,18 +1,24 @@
 // The discovery reconciler: blades the hardware reports that the store does not know join the pool, and running
 // workloads found on new or free blades are adopted in the same exclusive section.
 import type { BladeRecord } from '../../ports/store.js';
-import type { ControllerContext, Discovered, Reconciler, RunningWorkload } from '../controller-context.js';
-import type { OperatorCommands } from '../operator-commands.js';
+import {
+  EVERY,
+  type ControllerContext,
+  type Discovered,
+  type Reconciler,
+  type RunningWorkload,
+} from '../controller-context.js';
+import { adoptAll } from '../adoption.js';
 import { refreshBlades } from '../blade-refresh.js';
+
+/** New blades observed one key each; more than this, by a sweep. */
+const FEW = 16;
 
 export class DiscoverReconciler implements Reconciler {
   /** Running workloads discovery would not adopt, each logged once. */
   private readonly refused = new Set<string>();
 
-  constructor(
-    private readonly c: ControllerContext,
-    private readonly commands: OperatorCommands,
-  ) {}
+  constructor(private readonly c: ControllerContext) {}
 
   /** One discovery at a time: the queue runs a discovery asked for meanwhile once more after this one. */
   async sync(): Promise<number | null> {
@@ -74,23 +80,20 @@ export class DiscoverReconciler implements Reconciler {
         );
         await store.commit({ blades: refreshed.records, events });
       }
-      const adopted: string[] = [];
       const candidates = running.length === 0 ? [] : await this.adoptable(running, stored, records);
-      for (const w of candidates) {
-        try {
-          await this.commands.adoptNow(w, actor);
-          adopted.push(w.id);
-        } catch (error) {
-          c.log({
-            level: 'warn',
-            msg: `could not adopt ${w.id} on ${w.blade}`,
-            workload: w.id,
-            blade: w.blade,
-            error: error instanceof Error ? error.message : String(error),
-          });
-        }
-      }
-      for (const b of records) c.queue.add(`blade:${b.id}`);
+      const blades = new Map([...stored, ...records].map((b) => [b.id, b]));
+      const { adopted, failed } = await adoptAll(c, candidates, blades, actor);
+      for (const f of failed)
+        c.log({
+          level: 'warn',
+          msg: `could not adopt ${f.workload} on ${f.blade}`,
+          workload: f.workload,
+          blade: f.blade,
+          error: f.error,
+        });
+      // Many new blades (a first start) are observed by a sweep, bounded, rather than all at once.
+      if (records.length > FEW) c.queue.add(`blade:${EVERY}`);
+      else for (const b of records) c.queue.add(`blade:${b.id}`);
       c.queue.add('plan');
       return { blades: records.map((b) => b.id), adopted };
     });

@@ -143,14 +143,30 @@ describe('blade reconciler', () => {
     expect(await settled()).toEqual(['plan']);
   });
 
-  it('the sweep queues every blade and comes back after the poll period', async () => {
-    const { c, settled } = await context({
+  it('the sweep observes every blade, its starts spread over the poll period, and comes back after the rest', async () => {
+    const { c, clock, store, settled } = await context({
       blades: [bladeRecord('A', 200, 'active'), bladeRecord('B', 200, 'standby')],
       workloads: [],
       policy: policyWith({}),
     });
-    expect(await new BladeReconciler(c, 250).sync('*')).toBe(250);
-    expect((await settled()).sort()).toEqual(['blade:A', 'blade:B']);
+    const asked: [string, number][] = [];
+    const status = c.o.hardware.status.bind(c.o.hardware);
+    c.o.hardware.status = (blade) => {
+      asked.push([blade, clock.now()]);
+      return status(blade);
+    };
+    const sweep = new BladeReconciler(c, 250).sync('*');
+    // Two blades over 80% of 250 ms: the second is asked 100 ms after the first, not at once.
+    await clock.run(99, 1);
+    expect(asked).toEqual([['A', 1_000_000]]);
+    await clock.run(1, 1);
+    expect(await sweep).toBe(150);
+    expect(asked).toEqual([
+      ['A', 1_000_000],
+      ['B', 1_000_100],
+    ]);
+    expect((await store.blade('B'))?.verdict).toBe('healthy');
+    expect((await settled()).filter((k) => k.startsWith('blade:'))).toEqual([]);
   });
 });
 
