@@ -17,6 +17,7 @@ import {
 import { LIVE_TIMING } from './deadline.js';
 import { OperatorCommands } from './operator-commands.js';
 import { Overrides } from './overrides.js';
+import { abortTransfer, type AbortAnswer } from './transfer-abort.js';
 import { BladeReconciler } from './reconcilers/blade.js';
 import { CheckpointReconciler } from './reconcilers/checkpoint.js';
 import { DiscoverReconciler } from './reconcilers/discover.js';
@@ -63,6 +64,7 @@ export class Controller {
       policy: LIVE_POLICY,
       running: false,
       fenceConfirmations: new Map(),
+      aborts: new Map(),
       moves: new Map(),
       event: (actor, type, subject, data) => ({ at: o.clock.now(), actor, type, subject, data }),
     };
@@ -142,6 +144,11 @@ export class Controller {
   /** Forgets a stale verdict on a blade that is not failed; the next observation decides afresh. */
   clearBlade(blade: string, reason: string, actor = 'operator'): Promise<void> {
     return this.overrides.clear(blade, reason, actor);
+  }
+
+  /** Aborts a transfer that has not passed its point of no return; it unwinds as a rollback does. */
+  abortTransfer(id: string, reason: string, actor = 'operator'): Promise<AbortAnswer> {
+    return abortTransfer(this.c, id, reason, actor);
   }
 
   maintenance(blade: string, on: boolean, actor = 'operator'): Promise<void> {
