@@ -32,6 +32,7 @@ import { removeServeState, writeServeState } from './serve-state.js';
 import { startServeHa, type ServeHa } from './serve-ha.js';
 import { startServePush, type ServePush } from './serve-push.js';
 import { serveFencing } from './serve-fencing.js';
+import { checkStoreAgainstWorld } from './serve-init.js';
 
 export interface ServeOptions {
   readonly config: ServeConfig;
@@ -40,6 +41,8 @@ export interface ServeOptions {
   readonly logger: Logger;
   /** How a bad config.db is named in the error ("--db" when it came from the flag); default "db". */
   readonly dbField?: string;
+  /** --init: an empty store in front of a world that runs workloads adopts what it observes (serve-init.ts). */
+  readonly init?: boolean;
 }
 
 export interface ServeHandles {
@@ -116,6 +119,13 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
     closers.push(() => store.close());
     const commits = observeCommits(store); // the API's event stream and metrics wake on commits
     const c = config.controller;
+    // Refused, or seeded from what is observed; a fresh emulated world is this store's own (HA: see docs).
+    if (!config.ha.enabled && started?.plan == null) {
+      const world = started ? `the emulated world in ${join(dataDir, 'world.json')}` : 'the hardware of the drivers';
+      const at = { store, hardware, workloads, clock: systemClock, callMs: c.callMs, world, storeName: redactUrl(db) };
+      const seeded = await checkStoreAgainstWorld({ ...at, init: o.init === true });
+      if (seeded.kind === 'seeded') logger.warn(seeded, `--init: ${seeded.standby} standby, failed: ${seeded.failed}`);
+    }
     const controllerOptions = {
       store,
       hardware,
@@ -139,7 +149,7 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
     const adoptAndPlace = async (leader: Controller): Promise<void> => {
       const firstStart = (await store.workloads()).length === 0;
       const found = await discoverAndAdopt(leader);
-      if (found.blades.length > 0)
+      if (found.blades.length > 0 || found.adopted.length > 0)
         logger.info(
           { blades: found.blades.length, adopted: found.adopted.length },
           `discovered ${found.blades.length} blade(s), adopted ${found.adopted.length} running workload(s)`,
