@@ -10,6 +10,7 @@ import { EmulatedStorage, EmulatedWorkloads } from '../adapters/emulated/index.j
 import { FakeWorld } from '../adapters/fake/index.js';
 import { RedfishHardware } from '../adapters/redfish/redfish-hardware.js';
 import { policyWith } from '../core/model.js';
+import { DEFAULT_DETECTION } from '../core/verdict.js';
 import { startEmulator, type Emulator } from '../emulator/server.js';
 import { Controller, type Discovered } from '../orchestrator/controller.js';
 import { LIVE_TIMING } from '../orchestrator/deadline.js';
@@ -137,7 +138,7 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
       policy: policyWith({ ...DEMO_POLICY, ...config.policy }),
       log: logTo(logger),
       pollMs: c.pollMs,
-      detection: config.detection,
+      detection: config.detection ?? started?.detection ?? DEFAULT_DETECTION,
       // libvirt cannot checkpoint a running domain (virsh save stops it): periodic checkpoints off.
       checkpointMs: config.libvirt ? 0 : c.checkpointMs,
       // A blade whose BMC did not answer the first inventory joins later, and the workload on it is adopted then.
@@ -275,6 +276,7 @@ async function startEmulated(
   plan: DataCenterPlan | null;
   compaction: NodeJS.Timeout;
   fencing: DataCenterPlan['fencing'];
+  detection: DataCenterPlan['detection'];
 }> {
   const e = config.emulator;
   const file = join(dataDir, 'world.json');
@@ -327,9 +329,9 @@ async function startEmulated(
   );
   const compaction = setInterval(() => world.compact(KEEP), 60_000);
   compaction.unref();
-  // A resumed world has no plan: the scenario's fencing levels are read again (they are configuration, not state).
-  const fencing = plan?.fencing ?? (e.scenario ? (await scenarioPlan(e.scenario)).fencing : new Map());
-  return { emulator, plan, compaction, fencing };
+  // A resumed world has no plan: the scenario's fencing levels and detection are read again (configuration, not state).
+  const read = plan ?? (e.scenario ? await scenarioPlan(e.scenario) : null);
+  return { emulator, plan, compaction, fencing: read?.fencing ?? new Map(), detection: read?.detection };
 }
 
 /** The hypervisor and SAN API of an emulator running elsewhere (parseConfig made sure it is named). */
