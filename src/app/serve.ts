@@ -120,7 +120,8 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
     closers.push(() => store.close());
     const commits = observeCommits(store); // the API's event stream and metrics wake on commits
     const c = config.controller;
-    // Refused, or seeded from what is observed; a fresh emulated world is this store's own (HA: see docs).
+    // Refused, or seeded from what is observed; a fresh emulated world is this store's own. Not yet with --ha: the
+    // first leader of a shared store adopts as discovery always did.
     if (!config.ha.enabled && started?.plan == null) {
       const world = started ? `the emulated world in ${join(dataDir, 'world.json')}` : 'the hardware of the drivers';
       const at = { store, hardware, workloads, clock: systemClock, callMs: c.callMs, world, storeName: redactUrl(db) };
