@@ -126,6 +126,11 @@ export const overrideBody = z.strictObject({
   reason: z.string({ error: 'expected a reason' }).trim().min(1, 'expected a reason').max(500),
 });
 
+/** transfer abort: the reason is optional (the audit log then says none was given). */
+export const abortBody = z.strictObject({
+  reason: z.string({ error: 'expected a reason' }).trim().min(1, 'expected a reason').max(500).optional(),
+});
+
 export const submitBody = z.strictObject({
   id,
   /** Left out: the workload's driver supplies them (VM metadata, then measurements). */

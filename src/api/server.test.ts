@@ -596,6 +596,52 @@ describe('overrides', () => {
   });
 });
 
+// transfer abort: operator only; before the point of no return the transfer unwinds, after it 409 says why.
+describe('transfer abort', () => {
+  it('aborts a failover waiting on its fence: the target back in the pool, the workload pending on its source', async () => {
+    t = await fourServers();
+    const h = t.h;
+    expect((await t.request('POST', '/api/v1/transfers/nope/abort', { as: 'operator', body: {} })).status).toBe(404);
+    h.world.setReachable('A', false, { hang: true });
+    h.world.losePower('A');
+    await eventually(
+      async () => (await h.store.transfers({ open: true })).some((x) => x.status === 'waiting'),
+      8_000,
+      'a waiting failover',
+    );
+    const [waiting] = await h.store.transfers({ open: true });
+    const path = `/api/v1/transfers/${waiting!.id}/abort`;
+    expect((await t.request('POST', path, { as: 'viewer', body: { reason: 'x' } })).status).toBe(403);
+    const asked = await t.request('POST', path, { as: 'operator', body: { reason: 'A is back at the rack' } });
+    expect(asked.status).toBe(202);
+    expect(asked.body).toMatchObject({ id: waiting!.id, outcome: expect.stringMatching(/stays pending on A/) });
+    await eventually(
+      async () => (await h.store.transfer(waiting!.id))?.status === 'aborted',
+      8_000,
+      'the failover aborted',
+    );
+    const aborted = await h.store.transfer(waiting!.id);
+    expect(aborted!.reason).toMatch(/^aborted by token:operator-1: A is back at the rack$/);
+    // The target never started anything (the fence came first): it is a standby again, never failed.
+    expect((await h.store.blade(waiting!.to))?.state).not.toBe('failed');
+    const events = await h.events();
+    expect(events.find((e) => e.type === 'transfer.abort.requested')).toMatchObject({
+      subject: waiting!.id,
+      actor: 'token:operator-1',
+      data: { reason: 'A is back at the rack' },
+    });
+    expect(events.find((e) => e.type === 'transfer.aborted' && e.subject === waiting!.id)).toMatchObject({
+      data: { byOperator: true },
+    });
+    // Never on two blades, never lost: W1 is pending on A, or in the next failover from A.
+    const w1 = await h.store.workload('W1');
+    expect(w1!.blade === 'A' || w1!.state === 'transferring').toBe(true);
+    const again = await t.request('POST', path, { as: 'operator', body: {} });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ error: { message: expect.stringMatching(/is aborted already/) } });
+  });
+});
+
 describe('alarms and status', () => {
   it('lists alarms, acknowledges one, and answers the operator status', async () => {
     t = await fourServers();

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { DEFAULT_DETECTION } from '../core/verdict.js';
+import { detectionSchema } from '../wire/detection.js';
 import { idSchema } from '../wire/ids.js';
 import { policySchema } from '../wire/policy.js';
 import { FENCE_LEVELS } from '../ports/fencing.js';
@@ -108,15 +108,6 @@ const emulator = z
 /** The one policy schema, as scenario files and the API have it. */
 const policy = policySchema;
 
-/** detection.*: times in ms; each field is named in errors ("detection.failAfterMs: ..."). */
-export const detectionSchema = z
-  .object({
-    failAfterMs: z.number().int().min(0).max(3_600_000).default(DEFAULT_DETECTION.failAfterMs),
-    suspectAlarmMs: z.number().int().min(0).max(86_400_000).default(DEFAULT_DETECTION.suspectAlarmMs),
-    consecutive: z.number().int().min(1).max(100).default(DEFAULT_DETECTION.consecutive),
-  })
-  .strict();
-
 export const configSchema = z
   .object({
     /** Directory of the store, the emulated world and serve.json; relative to the working directory. */
@@ -184,7 +175,8 @@ export const configSchema = z
       .strict()
       .default({ pollMs: 2_000, checkpointMs: 30_000, discoverMs: 30_000, callMs: 10_000, powerPollMs: 250 }),
     /** Failure detection: when a suspect blade (management path lost) whose workload is silent too counts as failed. */
-    detection: detectionSchema.default(DEFAULT_DETECTION),
+    // Left out: the emulator's scenario may give it, else DEFAULT_DETECTION (serve.ts).
+    detection: detectionSchema.optional(),
     /** Written to the store on the first start; later the stored policy rules. */
     policy: policy.default({}),
     /** Failure-domain labels the blades' own locations lack: label -> blade or chassis id -> value (powerFeed: { c01: A }). */

@@ -2,6 +2,7 @@
 // standby pool), or the blades and workloads of a scenario file. Events in a scenario are not replayed here.
 import type { FakeBladeSpec, FakeWorkloadSpec } from '../adapters/fake/index.js';
 import type { Resources } from '../core/model.js';
+import type { DetectionSettings } from '../core/verdict.js';
 import type { FenceLevel } from '../ports/fencing.js';
 import { generateScenario } from '../sim/generate.js';
 import type { Scenario } from '../sim/scenario.js';
@@ -15,6 +16,8 @@ export interface DataCenterPlan {
   readonly toPlace: readonly { id: string; requirements: Resources; priority: number }[];
   /** blade -> its fencing levels in order, from the scenario; blades left out use emulator.fencing. */
   readonly fencing: ReadonlyMap<string, readonly FenceLevel[]>;
+  /** The scenario's detection.*, used when the site file has none. */
+  readonly detection?: DetectionSettings;
 }
 
 export function generatedDataCenter(options: {
@@ -62,5 +65,6 @@ export function fromScenario(scenario: Scenario): DataCenterPlan {
       .filter((w) => !w.blade)
       .map((w) => ({ id: w.id, requirements: w.requirements, priority: w.priority })),
     fencing: new Map(scenario.blades.flatMap((b) => (b.fencing ? [[b.id, b.fencing] as const] : []))),
+    ...(scenario.detection ? { detection: scenario.detection } : {}),
   };
 }

@@ -101,9 +101,10 @@ describe.skipIf(!installed)('cascade serve with ipmi: and libvirt: sections', ()
     expect(created.code).toBe(0);
     token = (JSON.parse(created.out) as { token: string }).token;
 
+    // A first start in front of hardware that already runs a domain: --init adopts it, its blades checked first.
     serve = spawn(
       process.execPath,
-      ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'serve', '--config', site, '--log-format', 'json'],
+      ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'serve', '--config', site, '--log-format', 'json', '--init'],
       {
         cwd: ROOT,
         env: { ...process.env, [PASSWORD_ENV]: 'secret' },

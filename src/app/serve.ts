@@ -10,6 +10,7 @@ import { EmulatedStorage, EmulatedWorkloads } from '../adapters/emulated/index.j
 import { FakeWorld } from '../adapters/fake/index.js';
 import { RedfishHardware } from '../adapters/redfish/redfish-hardware.js';
 import { policyWith } from '../core/model.js';
+import { DEFAULT_DETECTION } from '../core/verdict.js';
 import { startEmulator, type Emulator } from '../emulator/server.js';
 import { Controller, type Discovered } from '../orchestrator/controller.js';
 import { LIVE_TIMING } from '../orchestrator/deadline.js';
@@ -33,6 +34,7 @@ import { startServeHa, type ServeHa } from './serve-ha.js';
 import { startServePush, type ServePush } from './serve-push.js';
 import { reportFencingAtStart } from './fencing-check.js';
 import { serveFencing } from './serve-fencing.js';
+import { checkStoreAgainstWorld } from './serve-init.js';
 
 export interface ServeOptions {
   readonly config: ServeConfig;
@@ -41,6 +43,8 @@ export interface ServeOptions {
   readonly logger: Logger;
   /** How a bad config.db is named in the error ("--db" when it came from the flag); default "db". */
   readonly dbField?: string;
+  /** --init: an empty store in front of a world that runs workloads adopts what it observes (serve-init.ts). */
+  readonly init?: boolean;
 }
 
 export interface ServeHandles {
@@ -118,6 +122,14 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
     closers.push(() => store.close());
     const commits = observeCommits(store); // the API's event stream and metrics wake on commits
     const c = config.controller;
+    // Refused, or seeded from what is observed; a fresh emulated world is this store's own. Not yet with --ha: the
+    // first leader of a shared store adopts as discovery always did.
+    if (!config.ha.enabled && started?.plan == null) {
+      const world = started ? `the emulated world in ${join(dataDir, 'world.json')}` : 'the hardware of the drivers';
+      const at = { store, hardware, workloads, clock: systemClock, callMs: c.callMs, world, storeName: redactUrl(db) };
+      const seeded = await checkStoreAgainstWorld({ ...at, init: o.init === true });
+      if (seeded.kind === 'seeded') logger.warn(seeded, `--init: ${seeded.standby} standby, failed: ${seeded.failed}`);
+    }
     const controllerOptions = {
       store,
       hardware,
@@ -129,7 +141,7 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
       policy: policyWith({ ...DEMO_POLICY, ...config.policy }),
       log: logTo(logger),
       pollMs: c.pollMs,
-      detection: config.detection,
+      detection: config.detection ?? started?.detection ?? DEFAULT_DETECTION,
       // libvirt cannot checkpoint a running domain (virsh save stops it): periodic checkpoints off.
       checkpointMs: config.libvirt ? 0 : c.checkpointMs,
       // A blade whose BMC did not answer the first inventory joins later, and the workload on it is adopted then.
@@ -141,7 +153,7 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
     const adoptAndPlace = async (leader: Controller): Promise<void> => {
       const firstStart = (await store.workloads()).length === 0;
       const found = await discoverAndAdopt(leader);
-      if (found.blades.length > 0)
+      if (found.blades.length > 0 || found.adopted.length > 0)
         logger.info(
           { blades: found.blades.length, adopted: found.adopted.length },
           `discovered ${found.blades.length} blade(s), adopted ${found.adopted.length} running workload(s)`,
@@ -267,6 +279,7 @@ async function startEmulated(
   plan: DataCenterPlan | null;
   compaction: NodeJS.Timeout;
   fencing: DataCenterPlan['fencing'];
+  detection: DataCenterPlan['detection'];
 }> {
   const e = config.emulator;
   const file = join(dataDir, 'world.json');
@@ -326,9 +339,9 @@ async function startEmulated(
     }
   }, 60_000);
   compaction.unref();
-  // A resumed world has no plan: the scenario's fencing levels are read again (they are configuration, not state).
-  const fencing = plan?.fencing ?? (e.scenario ? (await scenarioPlan(e.scenario)).fencing : new Map());
-  return { emulator, plan, compaction, fencing };
+  // A resumed world has no plan: the scenario's fencing levels and detection are read again (configuration, not state).
+  const read = plan ?? (e.scenario ? await scenarioPlan(e.scenario) : null);
+  return { emulator, plan, compaction, fencing: read?.fencing ?? new Map(), detection: read?.detection };
 }
 
 /** The hypervisor and SAN API of an emulator running elsewhere (parseConfig made sure it is named). */

@@ -27,7 +27,7 @@ export const COMMANDS_OF: Readonly<Record<CommandModule, readonly string[]>> = {
   serve: ['serve'],
   emulator: ['fail', 'repair', 'fault', 'add-blade'],
   inventory: ['blades', 'pool', 'workloads', 'candidates'],
-  transfers: ['transfers', 'proposals', 'approve', 'reject'],
+  transfers: ['transfers', 'transfer', 'proposals', 'approve', 'reject'],
   maintenance: ['maintenance'],
   overrides: ['fence', 'blade'],
   events: ['events'],

@@ -1,5 +1,6 @@
 // What the controller's reconcilers and operator commands share: ports, the queue, the policy, one lock.
 import type { Policy } from '../core/model.js';
+import type { AbortRequest } from './abort.js';
 import type { DetectionSettings } from '../core/verdict.js';
 import type { Clock } from '../ports/clock.js';
 import type { HardwarePort } from '../ports/hardware.js';
@@ -72,6 +73,12 @@ export interface ControllerContext {
    * word, at level "operator". Kept in memory: after a restart the operator confirms again.
    */
   readonly fenceConfirmations: Map<string, FenceConfirmation>;
+  /**
+   * Transfers an operator asked to abort (`transfer abort`), read by the state machine before each step. Kept in
+   * memory like fence confirmations: a rollback that began is in the step log and finishes after a restart; a request
+   * that no step acted on yet is lost with the process, and the transfer goes on (the operator asks again).
+   */
+  readonly aborts: Map<string, AbortRequest>;
   /** Per blade, how many transfers into or out of it began or ended: a status read across a change is stale. */
   readonly moves: Map<string, number>;
   /** Planning, blade observations and operator actions change shared records: one at a time. */
@@ -146,6 +153,7 @@ export function createContext(
     policy,
     running: false,
     fenceConfirmations: new Map(),
+    aborts: new Map(),
     moves: new Map(),
     event: (actor, type, subject, data) => ({ at: o.clock.now(), actor, type, subject, data }),
   };

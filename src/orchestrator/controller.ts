@@ -15,6 +15,7 @@ import {
 import { LIVE_POLICY, queueInitialWork, resumeFromStore } from './controller-start.js';
 import { OperatorCommands } from './operator-commands.js';
 import { Overrides } from './overrides.js';
+import { abortTransfer, type AbortAnswer } from './transfer-abort.js';
 import { BladeReconciler } from './reconcilers/blade.js';
 import { CheckpointReconciler } from './reconcilers/checkpoint.js';
 import { DiscoverReconciler } from './reconcilers/discover.js';
@@ -97,6 +98,11 @@ export class Controller {
   /** Forgets a stale verdict on a blade that is not failed; the next observation decides afresh. */
   clearBlade(blade: string, reason: string, actor = 'operator'): Promise<void> {
     return this.overrides.clear(blade, reason, actor);
+  }
+
+  /** Aborts a transfer that has not passed its point of no return; it unwinds as a rollback does. */
+  abortTransfer(id: string, reason: string, actor = 'operator'): Promise<AbortAnswer> {
+    return abortTransfer(this.c, id, reason, actor);
   }
 
   maintenance(blade: string, on: boolean, actor = 'operator'): Promise<void> {

@@ -36,8 +36,8 @@ afterEach(async () => {
   rig = null;
 });
 
-async function start(blades: FakeBladeSpec[], workloads: FakeWorkloadSpec[]): Promise<Rig> {
-  const world = new FakeWorld({ powerDelayMs: 5, unreachableDelayMs: 5, blades, workloads });
+async function start(blades: FakeBladeSpec[], workloads: FakeWorkloadSpec[], powerDelayMs = 5): Promise<Rig> {
+  const world = new FakeWorld({ powerDelayMs, unreachableDelayMs: 5, blades, workloads });
   const emulator = await startEmulator({ world, credentials: { username: 'admin', password: 'secret-d' } });
   const driver = new RedfishHardware({
     url: emulator.url,
@@ -324,5 +324,48 @@ describe('failure detection over Redfish', () => {
       data: { reason: 'checked at the rack: b1 is dark' },
     });
     expect(r.world.runningOn('W1')).toEqual(['b3']);
+  });
+
+  it('a blade that dies during a drain: a failover within seconds, never a rollback onto the dead blade', async () => {
+    // The target's power-on takes a while: the drain is still preparing it when its source dies.
+    const r = await start(
+      [
+        { id: 'b1', resources: { memoryGiB: 64 } },
+        { id: 'b3', resources: { memoryGiB: 64 }, power: 'off' },
+      ],
+      [{ id: 'W1', requirements: { memoryGiB: 64 }, blade: 'b1' }],
+      300,
+    );
+    await eventually(
+      () => verdictOf(r, 'b3'),
+      (v) => v === 'healthy',
+      5_000,
+      'b3 observed',
+    );
+    await r.controller.maintenance('b1', true, 'operator:ana');
+    const [drain] = await eventually(
+      () => r.store.transfers({ open: true }),
+      (open) => open.length > 0,
+      5_000,
+      'the drain started',
+    );
+    expect(drain).toMatchObject({ kind: 'cascade', from: 'b1', to: 'b3' });
+    r.world.failBlade('b1');
+    const failover = await eventually(
+      async () => (await r.store.transfers()).find((t) => t.kind === 'failover' && t.status === 'done'),
+      (t) => t !== undefined,
+      10_000,
+      'a failover from b1 done',
+    );
+    expect(failover).toMatchObject({ from: 'b1', to: 'b3' });
+    expect(await r.store.transfer(drain!.id)).toMatchObject({ status: 'aborted' });
+    // No rollback onto the dead source, let alone a loop of them; W1 runs once, on b3.
+    const rollbacks = (await r.store.transfers()).flatMap((t) =>
+      t.steps.filter((step) => step.name === 'rollback' && step.status === 'started'),
+    );
+    expect(rollbacks).toEqual([]);
+    expect(r.world.runningOn('W1')).toEqual(['b3']);
+    expect(await r.store.workload('W1')).toMatchObject({ blade: 'b3', state: 'running' });
+    expect((await r.store.blade('b1'))?.state).toBe('failed');
   });
 });

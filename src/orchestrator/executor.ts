@@ -7,6 +7,7 @@ import { parseStepOutput, type StepOutput } from './step-output.js';
 import { runStep, type Ports } from './steps.js';
 import { alarmEvent } from '../wire/alarms.js';
 import type { AuditEventType } from '../wire/events.js';
+import type { AbortRequest } from './abort.js';
 import { nextCommand, type Command, type StepName } from './transfer-machine.js';
 
 export interface ExecutorHooks {
@@ -16,6 +17,8 @@ export interface ExecutorHooks {
   readonly onStep?: (transfer: TransferRecord, step: StepRecord) => void;
   /** A driver call of a step failed and will be retried: once per step and reason (the audit log has every try). */
   readonly onRetry?: (transfer: TransferRecord, step: StepName, error: Error, tries: number) => void;
+  /** An operator's standing request to abort the transfer (`transfer abort`), read before every step. */
+  readonly abortRequested?: (transfer: string) => AbortRequest | null;
 }
 
 export class Executor {
@@ -33,6 +36,7 @@ export class Executor {
       const command = nextCommand(transfer, {
         sourceFailed: source?.state === 'failed',
         withdrawn: await this.withdrawn(transfer),
+        abort: this.hooks.abortRequested?.(id) ?? null,
       });
       switch (command.type) {
         case 'none':
@@ -57,7 +61,9 @@ export class Executor {
   async retryWaiting(id: string): Promise<TransferRecord> {
     const transfer = await this.ports.store.transfer(id);
     if (transfer?.status !== 'waiting') return transfer!;
-    const command = nextCommand(transfer);
+    // Asked to abort, the wait may end in an abort rather than another try: the machine decides from the record.
+    const abort = this.hooks.abortRequested?.(id) ?? null;
+    const command = nextCommand(transfer, abort ? { abort } : {});
     if (command.type === 'wait') await this.run({ ...transfer, status: 'running' }, command.step, command.attempt);
     return this.drive(id);
   }
@@ -190,16 +196,28 @@ export class Executor {
     // fences and captures from it again; a cascade leaves the workload running on its source. A workload fault holds
     // the workload pending (the planner leaves it alone) with the driver's reason, until an operator acts on it.
     const pendingReason = command.workloadFault ? `${WORKLOAD_FAULT_PREFIX}${reason}` : reason;
+    // A cascade an operator aborted cools down, or the next round would start the same move again.
     const after: WorkloadRecord = command.withdrawn
       ? workload
       : transfer.kind === 'cascade' && !command.toFailover
-        ? { ...workload, blade: transfer.from, state: 'running' }
+        ? { ...workload, blade: transfer.from, state: 'running', ...(command.byOperator ? { movedAt: now } : {}) }
         : { ...workload, blade: transfer.kind === 'place' ? null : transfer.from, state: 'pending', pendingReason };
     const aborted: TransferRecord = { ...transfer, status: 'aborted', reason, updatedAt: now };
-    const fault = command.workloadFault ? { fault: 'workload' } : command.withdrawn ? { withdrawn: true } : {};
+    const fault = command.workloadFault
+      ? { fault: 'workload' }
+      : command.withdrawn
+        ? { withdrawn: true }
+        : command.byOperator
+          ? { byOperator: true }
+          : {};
     const events: NewAuditEvent[] = [this.event(aborted, 'transfer.aborted', { reason, targetFailed, ...fault })];
     if (targetFailed)
       events.push({ at: now, actor: 'controller', type: 'blade.failed', subject: transfer.to, data: { reason } });
+    // An aborted failover no longer waits on its fence: its alarm ends with it (the next failover raises its own).
+    if (command.byOperator && transfer.steps.some((s) => s.name === 'fence' && s.status === 'failed'))
+      events.push(
+        alarmEvent('alarm.cleared', now, 'controller', transfer.id, { kind: 'fence.unconfirmed', message: reason }),
+      );
     await store.commit({ transfers: [aborted], blades, workloads: [after], events });
     return aborted;
   }

@@ -4,6 +4,7 @@
 import type { TransferKind } from '../core/decision.js';
 import type { StepRecord, TransferRecord } from '../ports/store.js';
 import { STEP_SEQUENCES, type StepName } from '../wire/steps.js';
+import { abortCommand, type AbortRequest } from './abort.js';
 import { parseStepOutput } from './step-output.js';
 
 export type { StepName } from '../wire/steps.js';
@@ -33,6 +34,8 @@ export type Command =
       readonly workloadFault?: boolean;
       /** An operator withdrew the workload while it was being placed: it stays finished, the target is freed. */
       readonly withdrawn?: boolean;
+      /** An operator aborted the transfer (`transfer abort`) before it passed its point of no return. */
+      readonly byOperator?: boolean;
     }
   /** Nothing may happen until the step succeeds (an unconfirmed fence): alert, then retry later. */
   | { readonly type: 'wait'; readonly step: StepName; readonly reason: string; readonly attempt: number }
@@ -58,10 +61,14 @@ export function attempts(steps: readonly StepRecord[], name: StepName): number {
  */
 export function nextCommand(
   transfer: TransferRecord,
-  context: { readonly sourceFailed?: boolean; readonly withdrawn?: boolean } = {},
+  context: { readonly sourceFailed?: boolean; readonly withdrawn?: boolean; readonly abort?: AbortRequest | null } = {},
 ): Command {
   if (transfer.status === 'done' || transfer.status === 'aborted') return { type: 'none' };
   const last = lastOf(transfer.steps);
+  // A cascade whose source died is a failover's to finish, whatever the operator asked.
+  const abortable = !context.withdrawn && !(transfer.kind === 'cascade' && context.sourceFailed);
+  const aborting = context.abort && abortable ? abortCommand(transfer, context.abort) : null;
+  if (aborting) return aborting;
 
   if (transfer.kind === 'place' && context.withdrawn) {
     // The target may have started the workload already: powered off and confirmed, it goes back to the pool.

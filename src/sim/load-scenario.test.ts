@@ -86,6 +86,17 @@ events:
     expect(result.ok && result.scenario).toMatchObject({ name: 'empty-dc', blades: [], workloads: [], events: [] });
     expect(parseScenario('name: x\n').ok).toBe(true);
   });
+
+  it('reads detection.*, the defaults filling what is left out; none when the file has no detection', () => {
+    const result = parseScenario('detection: { failAfterMs: 2000, consecutive: 3 }\n');
+    expect(result.ok && result.scenario.detection).toEqual({
+      failAfterMs: 2000,
+      suspectAlarmMs: 30_000,
+      consecutive: 3,
+    });
+    const none = parseScenario('name: x\n');
+    expect(none.ok && none.scenario.detection).toBeUndefined();
+  });
 });
 
 describe('parseScenario: each malformed kind gives one line with the right path', () => {
@@ -162,9 +173,24 @@ describe('parseScenario: each malformed kind gives one line with the right path'
     [
       'unknown top-level key',
       'blade: []\n',
-      'f.yaml: blade: unknown key; expected one of name, policy, blades, workloads, events',
+      'f.yaml: blade: unknown key; expected one of name, policy, blades, workloads, events, detection',
     ],
     ['not a list', 'blades: { id: A }\n', 'f.yaml: blades: expected a list of blades'],
+    [
+      'a detection time below zero',
+      'detection: { failAfterMs: -5 }\n',
+      'f.yaml: detection.failAfterMs: expected an integer of milliseconds from 0 to 3600000',
+    ],
+    [
+      'a detection count that is not whole',
+      'detection: { consecutive: 1.5 }\n',
+      'f.yaml: detection.consecutive: expected an integer from 1 to 100',
+    ],
+    [
+      'an unknown detection key',
+      'detection: { failAfter: 5 }\n',
+      'f.yaml: detection.failAfter: unknown key; expected one of failAfterMs, suspectAlarmMs, consecutive',
+    ],
     [
       'unknown event',
       'events:\n  - { at: 1, explode: A }\n',

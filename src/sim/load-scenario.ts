@@ -77,6 +77,7 @@ export function parseScenario(text: string, origin?: string): ScenarioResult {
       blades,
       workloads,
       events: events.map(({ event }) => event),
+      ...(input.detection ? { detection: input.detection } : {}),
     },
   };
 }

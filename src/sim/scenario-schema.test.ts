@@ -149,7 +149,7 @@ describe('scenario schema', () => {
       message: 'expected a list of events',
     });
     expect(problem(scenarioSchema, { blade: [] })?.message).toBe(
-      'unknown key; expected one of name, policy, blades, workloads, events',
+      'unknown key; expected one of name, policy, blades, workloads, events, detection',
     );
   });
 

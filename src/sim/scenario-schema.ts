@@ -1,6 +1,7 @@
 // The zod shape of a scenario file (DESIGN section 9); every message is written for the person editing the YAML.
 import { z } from 'zod';
 import { idSchema, withNumericQuantities } from '../wire/ids.js';
+import { detectionSchema } from '../wire/detection.js';
 import { policySchema } from '../wire/policy.js';
 
 const NON_EMPTY = 'expected a non-empty string';
@@ -92,6 +93,8 @@ export const scenarioSchema = strict({
   blades: z.array(bladeSchema, { error: 'expected a list of blades' }).nullish(),
   workloads: z.array(workloadSchema, { error: 'expected a list of workloads' }).nullish(),
   events: list('expected a list of events'),
+  /** Failure detection for `cascade serve` on this scenario's emulated world; the site file's wins. */
+  detection: detectionSchema.nullish(),
 });
 
 const at = nonNegative;

@@ -1,5 +1,6 @@
 // The scenario file's shape after validation (DESIGN section 9); load-scenario.ts builds it from YAML.
 import type { BladeLocation, BladeState, Policy, RequirementSource, Resources } from '../core/model.js';
+import type { DetectionSettings } from '../core/verdict.js';
 
 export interface ScenarioBlade {
   readonly id: string;
@@ -38,4 +39,6 @@ export interface Scenario {
   readonly workloads: readonly ScenarioWorkload[];
   /** Sorted stably by `at`, so events of one instant keep their file order. */
   readonly events: readonly ScenarioEvent[];
+  /** Failure detection when `cascade serve` runs this scenario's emulated world (the simulator's blades fail by events). */
+  readonly detection?: DetectionSettings;
 }

@@ -25,6 +25,8 @@ export const AUDIT_EVENT_TYPES = [
   'transfer.step.retry',
   'transfer.done',
   'transfer.aborted',
+  'transfer.abort.requested',
+  'transfer.abort.refused',
   'transfer.fence.attempt',
   'alert',
   'alarm.raised',

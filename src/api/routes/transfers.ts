@@ -4,6 +4,7 @@ import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { route, type AnyRoute } from '../route-kit.js';
 import {
+  abortBody,
   idParams,
   page,
   proposalParams,
@@ -72,6 +73,33 @@ export function transferRoutes(ctx: ApiContext): AnyRoute[] {
         const t = await ctx.store.transfer(params.id);
         if (!t) throw new ApiError(404, 'not-found', `unknown transfer ${params.id}`, 'params.id');
         return { body: { ...toTransferView(t, ctx.clock.now()), steps: mergeSteps(t.steps) } };
+      },
+    }),
+    route({
+      id: 'abortTransfer',
+      method: 'POST',
+      path: '/api/v1/transfers/:id/abort',
+      access: 'operator',
+      tag: 'transfers',
+      summary: 'Aborts a transfer that has not left its source; it unwinds as a rollback does',
+      description:
+        'Before the point of no return (no live move, no restore on the target, no fence of the source) the ' +
+        'transfer unwinds at its next step: the workload stays on or goes back to its source (a failover: pending ' +
+        'on it), and the target is powered off and returns to the pool. Past it, 409 says why: let the transfer ' +
+        'complete, then finish or move the workload. Recorded with the token name and the reason.',
+      changes: true,
+      params: idParams,
+      body: abortBody.optional(),
+      responses: {
+        202: {
+          description: 'The abort is under way: the transfer, and what happens to the workload and the target',
+          schema: transferView.extend({ outcome: z.string() }),
+        },
+      },
+      async handle({ params, body, actor }) {
+        const { outcome } = await ctx.controller.abortTransfer(params.id, body?.reason ?? 'no reason given', actor);
+        const t = await ctx.store.transfer(params.id);
+        return { status: 202, body: { ...toTransferView(t!, ctx.clock.now()), outcome } };
       },
     }),
     route({

@@ -18,6 +18,7 @@ interface ServeFlags {
   readonly ha?: boolean;
   readonly leaseTtlMs?: number;
   readonly holder?: string;
+  readonly init?: boolean;
 }
 
 function holderName(value: string): string {
@@ -72,6 +73,11 @@ export function registerServe(cli: Command): void {
     )
     .option('--lease-ttl-ms <n>', 'HA lease time (default 15000)', leaseMs)
     .option('--holder <name>', 'HA holder name, unique per controller (default host:pid:random)', holderName)
+    .option(
+      '--init',
+      'an empty store in front of hardware (or an emulated world) that already runs workloads: adopt what is ' +
+        'observed, every blade health-checked first, and move nothing (without it such a start is refused)',
+    )
     .action(async (flags: ServeFlags) => {
       ownerOnlyFiles();
       const config = await configFrom(flags);
@@ -86,6 +92,7 @@ export function registerServe(cli: Command): void {
           dataDir: resolve(config.data),
           logger,
           ...(flags.db !== undefined ? { dbField: '--db' } : {}),
+          ...(flags.init === true ? { init: true } : {}),
         });
       } catch (error) {
         if (error instanceof ConfigError) throw new CliError(error.message);

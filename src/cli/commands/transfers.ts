@@ -3,6 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { Fit } from '../../core/fit.js';
 import { call, printJson, query, remoteOf, remoteOptions, type RemoteFlags } from '../remote/client.js';
 import { shortFit, table } from '../table.js';
+import { registerTransferAbort } from './transfer-abort.js';
 
 interface Transfer {
   readonly id: string;
@@ -82,6 +83,7 @@ function proposalRows(items: readonly Proposal[]): string {
 }
 
 export function registerTransfers(cli: Command): void {
+  registerTransferAbort(cli);
   remoteOptions(
     cli
       .command('transfers')

@@ -70,6 +70,7 @@ async function context(o: { blades: BladeRecord[]; workloads: WorkloadRecord[]; 
     policy: o.policy,
     running: true,
     fenceConfirmations: new Map(),
+    aborts: new Map(),
     moves: new Map(),
     serial: serializer(),
     event: (actor, type, subject, data) => ({ at: clock.now(), actor, type, subject, data }),

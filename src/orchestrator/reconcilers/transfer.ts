@@ -33,6 +33,7 @@ export class TransferReconciler implements Reconciler {
             ...(step.error ? { error: step.error } : {}),
           }),
         onSettled: (t) => this.settled(t),
+        abortRequested: (id) => c.aborts.get(id) ?? null,
         onRetry: (t, step, error, tries) =>
           log({
             level: 'warn',
@@ -48,9 +49,26 @@ export class TransferReconciler implements Reconciler {
 
   async sync(id: string): Promise<number | null> {
     const t = await this.c.o.store.transfer(id);
-    if (t?.status === 'waiting') await this.executor.retryWaiting(id);
-    else await this.executor.drive(id);
+    const after = t?.status === 'waiting' ? await this.executor.retryWaiting(id) : await this.executor.drive(id);
+    await this.endAbort(after);
     return null;
+  }
+
+  /**
+   * An abort request ends with its transfer. One that completed anyway was carried past its point of no return by the
+   * step that was running when the operator asked: the audit log says so next to the request.
+   */
+  private async endAbort(t: TransferRecord): Promise<void> {
+    const { c } = this;
+    const request = c.aborts.get(t.id);
+    if (!request || (t.status !== 'done' && t.status !== 'aborted')) return;
+    c.aborts.delete(t.id);
+    if (t.status !== 'done') return;
+    const why = `a step running when the abort was asked moved ${t.workload} onto ${t.to}; it completed there`;
+    await c.o.store.commit({
+      events: [c.event('controller', 'transfer.abort.refused', t.id, { workload: t.workload, by: request.by, why })],
+    });
+    c.log({ level: 'warn', msg: `abort of ${t.id} not carried out: ${why}`, transfer: t.id });
   }
 
   private settled(t: TransferRecord): void {
