@@ -89,7 +89,8 @@ export class BladeReconciler implements Reconciler {
     const step = observe(prev, raw, liveness, now, c.o.detection ?? DEFAULT_DETECTION);
     this.#detector.set(id, step.state);
     const { verdict, reason } = step.state;
-    const events = this.alarmsFor(blade, seen, step.alarm, verdict, reason, now, await store.blades());
+    const all = await store.blades();
+    const events = this.alarmsFor(blade, seen, step.alarm, verdict, reason, now, all);
     const status =
       seen.kind === 'status'
         ? { power: seen.power, health: seen.health }
@@ -101,19 +102,26 @@ export class BladeReconciler implements Reconciler {
       events.push(c.event('controller', 'blade.verdict', id, { verdict, reason, previous: blade.verdict ?? null }));
       c.log({ level: verdict === 'healthy' ? 'info' : 'warn', msg: `blade ${id}: ${verdict} (${reason})` });
     }
-    const updated: BladeRecord = { ...blade, ...observed, verdict, verdictReason: reason };
+    const updated: BladeRecord = { ...withFacts(blade, seen), ...observed, verdict, verdictReason: reason };
+    // The enclosure's power is every blade's in it: all of them leave (or rejoin) the pool with this read, so a
+    // failover decided before the others are read again does not pick a blade in a chassis that has just gone dark.
+    const peers = enclosurePeers(blade, updated, all);
     // A maintenance blade that dies while it still holds a workload (a drain under way) fails like any other: its
     // drain becomes a failover, never a rollback onto the dead blade. An empty one just stays out of the pool.
     const holds = blade.state === 'maintenance' && (hosted !== undefined || sourceOf !== undefined);
     if (verdict !== 'failed' || blade.state === 'failed' || (blade.state === 'maintenance' && !holds)) {
       // Onto the record read after the status call (above): a transfer that ended meanwhile (its target now
       // active) must not be undone by this write of power and health.
+      const eligibility = updated.systemState !== blade.systemState || peers.length > 0;
       const changed =
         updated.power !== blade.power ||
         updated.health !== blade.health ||
-        updated.verdictReason !== blade.verdictReason;
-      if (changed || events.length > 0) await store.commit({ blades: [updated], events });
-      if (blade.verdict !== verdict) c.queue.add('plan'); // a blade that joins or leaves the pool changes the plan
+        updated.verdictReason !== blade.verdictReason ||
+        updated.chassisPower !== blade.chassisPower ||
+        eligibility;
+      if (changed || events.length > 0) await store.commit({ blades: [updated, ...peers], events });
+      // A blade that joins or leaves the pool changes the plan.
+      if (blade.verdict !== verdict || eligibility || updated.chassisPower !== blade.chassisPower) c.queue.add('plan');
       return;
     }
 
@@ -124,7 +132,7 @@ export class BladeReconciler implements Reconciler {
     events.push(...this.#alarms.clear('blade.suspect', id, `blade ${id} failed: ${reason}`, now));
     const data = { health: updated.health, power: updated.power, workload: hosted?.id ?? null, reason };
     await store.commit({
-      blades: [{ ...updated, state: 'failed' }],
+      blades: [{ ...updated, state: 'failed' }, ...peers],
       workloads,
       events: [...events, c.event('controller', 'blade.failed', id, data)],
     });
@@ -148,7 +156,13 @@ export class BladeReconciler implements Reconciler {
     this.reading++;
     try {
       const s = await withDeadline(clock, hardware.status(id), this.c.timing.callMs, `status of ${id}`);
-      return { kind: 'status', power: s.power, health: s.health, ...(s.state === undefined ? {} : { state: s.state }) };
+      return {
+        kind: 'status',
+        power: s.power,
+        health: s.health,
+        ...(s.state === undefined ? {} : { state: s.state }),
+        ...(s.chassisPower === undefined ? {} : { chassisPower: s.chassisPower }),
+      };
     } catch (error) {
       const code = (error as { readonly code?: unknown } | null)?.code === 'auth' ? 'auth' : 'path';
       return { kind: 'error', code, message: error instanceof Error ? error.message : String(error) };
@@ -226,4 +240,29 @@ export class BladeReconciler implements Reconciler {
       events.push(...this.#alarms.clear('blade.suspect', blade.id, `blade ${blade.id}: ${verdict}`, now));
     return events;
   }
+}
+
+/**
+ * The record with what eligibility reads from this observation: Status.State and the enclosure's power as the driver
+ * said them (absent when it said none); a BMC that did not answer leaves both as they were.
+ */
+function withFacts(blade: BladeRecord, seen: BladeObservation): BladeRecord {
+  if (seen.kind === 'error') return blade;
+  const { systemState: _state, chassisPower: _power, ...rest } = blade;
+  return {
+    ...rest,
+    ...(typeof seen.state === 'string' ? { systemState: seen.state } : {}),
+    ...(seen.chassisPower === undefined ? {} : { chassisPower: seen.chassisPower }),
+  };
+}
+
+/** The other blades of the same enclosure (same endpoint and chassis) whose enclosure power this read changes. */
+function enclosurePeers(blade: BladeRecord, updated: BladeRecord, all: readonly BladeRecord[]): BladeRecord[] {
+  const chassis = blade.location?.chassis;
+  const power = updated.chassisPower;
+  if (chassis === undefined || power === undefined || power === blade.chassisPower) return [];
+  return all
+    .filter((b) => b.id !== blade.id && b.endpoint === blade.endpoint && b.location?.chassis === chassis)
+    .filter((b) => b.chassisPower !== power)
+    .map((b) => ({ ...b, chassisPower: power }));
 }
