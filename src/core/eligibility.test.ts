@@ -1,6 +1,13 @@
 // The one eligibility rule's newer reasons: a System not Enabled (StandbyOffline is), a chassis without power.
 import { describe, expect, it } from 'vitest';
-import { eligibility, exclusionCounts, exclusionOf, exclusionText, type RoundBlade } from './eligibility.js';
+import {
+  eligibility,
+  excludedWith,
+  exclusionCounts,
+  exclusionOf,
+  exclusionText,
+  type RoundBlade,
+} from './eligibility.js';
 
 const standby = (id: string, extra: Partial<RoundBlade> = {}): RoundBlade => ({
   id,
@@ -24,7 +31,9 @@ describe('eligibility', () => {
     const dark = standby('b0008', { chassisPower: 'off' });
     expect(exclusionOf(dark)).toBe('chassis-unpowered');
     expect(exclusionOf(standby('b0009', { chassisPower: 'on' }))).toBeNull();
-    expect(`${dark.id}: ${exclusionText(dark, 'chassis-unpowered')}`).toBe('b0008: chassis c01 has no power');
+    const e = excludedWith(dark, 'chassis-unpowered');
+    expect(e).toEqual({ blade: 'b0008', reason: 'chassis-unpowered', detail: 'c01' });
+    expect(`${e.blade}: ${exclusionText(e)}`).toBe('b0008: chassis c01 has no power');
   });
 
   it('a stronger reason wins: a failed blade in a dark chassis is failed; power unknown before chassis', () => {

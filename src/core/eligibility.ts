@@ -69,6 +69,8 @@ export const EXCLUSION_REASONS: readonly ExclusionReason[] = Object.freeze([
 export interface Excluded {
   readonly blade: string;
   readonly reason: ExclusionReason;
+  /** What the reason needs to be read by people: the State (not-enabled) or the chassis (chassis-unpowered). */
+  readonly detail?: string;
 }
 
 /**
@@ -87,8 +89,8 @@ export function exclusionOf(blade: RoundBlade, clock?: EligibilityClock): Exclus
   return null;
 }
 
-/** Why a blade is left out, for people: `b0008: chassis c01 has no power` is `${id}: ${exclusionText(...)}`. */
-export function exclusionText(blade: RoundBlade, reason: ExclusionReason): string {
+/** Why a blade is left out, for people: `b0008: chassis c01 has no power` is `${blade}: ${exclusionText(e)}`. */
+export function exclusionText({ reason, detail }: Pick<Excluded, 'reason' | 'detail'>): string {
   switch (reason) {
     case 'active':
       return 'runs a workload';
@@ -109,12 +111,19 @@ export function exclusionText(blade: RoundBlade, reason: ExclusionReason): strin
     case 'power-unknown':
       return 'its power state is not known';
     case 'not-enabled':
-      return `Status.State is ${blade.systemState ?? 'not Enabled'}, not Enabled or StandbyOffline`;
+      return `Status.State is ${detail ?? 'not Enabled'}, not Enabled or StandbyOffline`;
     case 'chassis-unpowered':
-      return `chassis ${blade.location?.chassis ?? '(its enclosure)'} has no power`;
+      return `chassis ${detail ?? '(its enclosure)'} has no power`;
     case 'burn-in':
       return 'in burn-in after a repair';
   }
+}
+
+/** The exclusion with the detail its text needs (only the reasons that read one carry it). */
+export function excludedWith(blade: RoundBlade, reason: ExclusionReason): Excluded {
+  const detail =
+    reason === 'not-enabled' ? blade.systemState : reason === 'chassis-unpowered' ? blade.location?.chassis : undefined;
+  return detail === undefined ? { blade: blade.id, reason } : { blade: blade.id, reason, detail };
 }
 
 /** How many blades each reason left out, in EXCLUSION_REASONS order, only the reasons that occur. */
@@ -148,7 +157,7 @@ export function eligibility<B extends RoundBlade>(
   for (const blade of blades) {
     const reason = exclusionOf(blade, clock);
     if (reason === null) targets.push(blade);
-    else excluded.push({ blade: blade.id, reason });
+    else excluded.push(excludedWith(blade, reason));
   }
   return { targets, excluded };
 }
