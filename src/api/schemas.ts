@@ -1,4 +1,5 @@
 // The API's shapes as zod schemas: requests are parsed with them, and the OpenAPI document is made from them.
+import { EXCLUSION_REASONS } from '../core/eligibility.js';
 import { z } from 'zod';
 import { fenceProofShape } from '../wire/fence-proof.js';
 import { fitSchema } from '../wire/fit.js';
@@ -289,6 +290,12 @@ export const candidatesView = z.object({
 
 export const poolView = z.object({ items: z.array(bladeView), size: z.number() });
 
+/** The blades a what-if left out as targets: counts per reason, and each one not simply active, in words. */
+export const exclusionsView = z.object({
+  counts: z.array(z.object({ reason: z.enum(EXCLUSION_REASONS), count: z.number().int() })),
+  blades: z.array(z.object({ blade: z.string(), reason: z.enum(EXCLUSION_REASONS), text: z.string() })),
+});
+
 export const planView = z.object({
   fail: z.array(z.string()),
   placements: z.array(placement),
@@ -305,6 +312,8 @@ export const planView = z.object({
   /** The standby pool once everything above happened. */
   pool: z.array(z.string()),
   placementsAfter: z.record(z.string(), z.string().nullable()),
+  /** The blades left out as the failovers' targets, with the eligibility rule's reasons. */
+  excluded: exclusionsView,
 });
 
 export const policyView = z.object({

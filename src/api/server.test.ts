@@ -278,6 +278,14 @@ describe('planning', () => {
     expect(((plan.body as Json)['placements'] as Json[])[0]!['runnersUp']).toMatchObject([
       { blade: 'D', lost: 'worse-fit' },
     ]);
+    // Every blade left out of the failover's choice, with the one eligibility rule's reason.
+    expect((plan.body as Json)['excluded']).toEqual({
+      counts: [{ reason: 'failed', count: 2 }],
+      blades: [
+        { blade: 'A', reason: 'failed', text: 'failed' },
+        { blade: 'C', reason: 'failed', text: 'failed' },
+      ],
+    });
     expect(await t.h.events()).toEqual(before);
     expect((await t.h.store.workload('W1'))?.blade).toBe('C');
     const unknown = await t.request('POST', '/api/v1/plan', { as: 'viewer', body: { fail: ['C', 'nope'] } });

@@ -43,6 +43,7 @@ const BOUNDS: [string, number, number | null, boolean][] = [
   ['controller.discoverMs', 0, 86_400_000, true],
   ['controller.callMs', 10, 600_000, true],
   ['controller.powerPollMs', 10, 60_000, true],
+  ['controller.powerOnMs', 100, 600_000, true],
   ['controller.stepMs', 100, 3_600_000, true],
   ['controller.backoffMs', 1, 600_000, true],
   ['controller.maxBackoffMs', 1, 3_600_000, true],
@@ -137,7 +138,14 @@ describe('serve configuration bounds', () => {
         username: 'admin',
       },
       redfish: [],
-      controller: { pollMs: 2_000, checkpointMs: 30_000, discoverMs: 30_000, callMs: 10_000, powerPollMs: 250 },
+      controller: {
+        pollMs: 2_000,
+        checkpointMs: 30_000,
+        discoverMs: 30_000,
+        callMs: 10_000,
+        powerPollMs: 250,
+        powerOnMs: 30_000,
+      },
       policy: {},
       log: { level: 'info' },
     });

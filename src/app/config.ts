@@ -167,13 +167,22 @@ export const configSchema = z
         /** Deadline of one driver call, and how often a power change is polled for. */
         callMs: z.number().int().min(10).max(600_000).default(10_000),
         powerPollMs: z.number().int().min(10).max(60_000).default(250),
+        /** How long a failover's target may take to power on before the next-best blade is tried. */
+        powerOnMs: z.number().int().min(100).max(600_000).default(30_000),
         /** Deadline of a whole transfer step, and the backoff between its attempts (default: live timing). */
         stepMs: z.number().int().min(100).max(3_600_000).optional(),
         backoffMs: z.number().int().min(1).max(600_000).optional(),
         maxBackoffMs: z.number().int().min(1).max(3_600_000).optional(),
       })
       .strict()
-      .default({ pollMs: 2_000, checkpointMs: 30_000, discoverMs: 30_000, callMs: 10_000, powerPollMs: 250 }),
+      .default({
+        pollMs: 2_000,
+        checkpointMs: 30_000,
+        discoverMs: 30_000,
+        callMs: 10_000,
+        powerPollMs: 250,
+        powerOnMs: 30_000,
+      }),
     /** Failure detection: when a suspect blade (management path lost) whose workload is silent too counts as failed. */
     // Left out: the emulator's scenario may give it, else DEFAULT_DETECTION (serve.ts).
     detection: detectionSchema.optional(),

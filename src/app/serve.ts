@@ -137,7 +137,7 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
       storage,
       ...(fencing.topology ? { fencing: fencing.topology } : {}),
       clock: systemClock,
-      timing: { ...LIVE_TIMING, callMs: c.callMs, pollMs: c.powerPollMs, ...stepTiming(c) },
+      timing: { ...LIVE_TIMING, callMs: c.callMs, pollMs: c.powerPollMs, powerOnMs: c.powerOnMs, ...stepTiming(c) },
       policy: policyWith({ ...DEMO_POLICY, ...config.policy }),
       log: logTo(logger),
       pollMs: c.pollMs,

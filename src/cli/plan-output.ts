@@ -6,6 +6,7 @@ import { describeFit, type Fit } from '../core/fit.js';
 import type { Blade, Workload } from '../core/model.js';
 import { planWhatIf } from '../core/what-if.js';
 import type { Scenario } from '../sim/scenario.js';
+import { exclusionLines, exclusionSummary, exclusionsOf, type Exclusions } from '../core/exclusion-report.js';
 import { shortFit } from './table.js';
 
 export interface WhatIfReport {
@@ -23,6 +24,8 @@ export interface WhatIfReport {
   readonly rules?: readonly string[];
   /** Workloads never cascaded, marked in the candidate list. */
   readonly pinned?: readonly string[];
+  /** The blades left out as the failovers' targets, with the eligibility rule's reasons. */
+  readonly excluded?: Exclusions;
 }
 
 export function whatIfFromScenario(scenario: Scenario, fail: readonly string[]): WhatIfReport {
@@ -49,6 +52,7 @@ export function whatIfFromScenario(scenario: Scenario, fail: readonly string[]):
     ),
     rules: rulesOf(scenario),
     pinned: scenario.workloads.filter((w) => w.pinned === true).map((w) => w.id),
+    excluded: exclusionsOf(result.excluded),
   };
 }
 
@@ -133,8 +137,9 @@ function printSummary(r: WhatIfReport): string {
     '',
     `Candidates before (active blades that do not fit exactly): ${r.candidates.length}${frozen > 0 ? ` (${frozen} cooling down or pinned)` : ''}`,
     `Standby pool after: ${r.pool.length} blade${r.pool.length === 1 ? '' : 's'}`,
+    ...(r.excluded ? [exclusionSummary(r.excluded)] : []),
     '',
-    '(--all lists every decision with its runners-up, every candidate and the pool; --json gives all of it)',
+    '(--all lists every decision with its runners-up, every candidate, the pool and each blade left out; --json gives all of it)',
     '',
   );
   return out.join('\n');
@@ -175,7 +180,9 @@ function printAll(r: WhatIfReport): string {
   out.push('', `Candidates before (active blades that do not fit exactly): ${r.candidates.length === 0 ? 'none' : ''}`);
   const pinned = new Set(r.pinned ?? []);
   for (const c of r.candidates) out.push(`  ${c.workload} on ${c.blade}: ${fitText(c.fit)}${candidateNote(c, pinned)}`);
-  out.push('', `Standby pool after: ${r.pool.length === 0 ? 'empty' : r.pool.join(', ')}`, '');
+  out.push('', `Standby pool after: ${r.pool.length === 0 ? 'empty' : r.pool.join(', ')}`);
+  if (r.excluded) out.push('', ...exclusionLines(r.excluded));
+  out.push('');
   return out.join('\n');
 }
 

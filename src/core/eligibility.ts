@@ -14,7 +14,14 @@ export interface RoundBlade extends Blade {
   readonly verdict?: Verdict;
   /** When it was last repaired or added (ms); its burn-in (policy.repairBurnInSeconds) counts from here. */
   readonly burnInSince?: number | null;
+  /** Redfish Status.State as last read (Enabled, StandbyOffline, Disabled...); absent when the driver reads none. */
+  readonly systemState?: string;
+  /** The power of the enclosure it sits in, as last read; absent when the driver cannot tell. */
+  readonly chassisPower?: 'on' | 'off';
 }
+
+/** Status.State values of a blade that can take a workload now: StandbyOffline is powered on by the start step. */
+export const READY_STATES: ReadonlySet<string> = new Set(['Enabled', 'StandbyOffline']);
 
 /** What time-bound rules (burn-in) need to know; without it they do not apply (a plain list of blades). */
 export interface EligibilityClock {
@@ -25,7 +32,9 @@ export interface EligibilityClock {
 /**
  * Why a blade is not a target. `active`, `failed` and `maintenance` are its state; `critical` and `unreachable`
  * are a standby blade whose driver reports it unfit to host anything; `suspect`, `degraded` and `credentials` its
- * verdict (only a healthy blade takes a workload now); `power-unknown` a blade whose power was never read.
+ * verdict (only a healthy blade takes a workload now); `power-unknown` a blade whose power was never read;
+ * `not-enabled` a Status.State other than Enabled or StandbyOffline (Disabled, InTest, Updating, Starting...);
+ * `chassis-unpowered` a blade whose enclosure reports its power off (it could never be powered on there).
  */
 export type ExclusionReason =
   | 'active'
@@ -37,11 +46,31 @@ export type ExclusionReason =
   | 'degraded'
   | 'credentials'
   | 'power-unknown'
+  | 'not-enabled'
+  | 'chassis-unpowered'
   | 'burn-in';
+
+/** Every reason, in the order the rule checks them (the order `cascade plan` counts them in). */
+export const EXCLUSION_REASONS: readonly ExclusionReason[] = Object.freeze([
+  'active',
+  'failed',
+  'maintenance',
+  'critical',
+  'unreachable',
+  'suspect',
+  'degraded',
+  'credentials',
+  'power-unknown',
+  'not-enabled',
+  'chassis-unpowered',
+  'burn-in',
+]);
 
 export interface Excluded {
   readonly blade: string;
   readonly reason: ExclusionReason;
+  /** What the reason needs to be read by people: the State (not-enabled) or the chassis (chassis-unpowered). */
+  readonly detail?: string;
 }
 
 /**
@@ -54,8 +83,57 @@ export function exclusionOf(blade: RoundBlade, clock?: EligibilityClock): Exclus
   if (blade.verdict === 'failed') return 'failed';
   if (blade.verdict !== undefined && blade.verdict !== 'healthy') return blade.verdict;
   if (blade.power === 'unknown') return 'power-unknown';
+  if (blade.systemState !== undefined && !READY_STATES.has(blade.systemState)) return 'not-enabled';
+  if (blade.chassisPower === 'off') return 'chassis-unpowered';
   if (clock !== undefined && burnInEnd(blade, clock) > clock.now) return 'burn-in';
   return null;
+}
+
+/** Why a blade is left out, for people: `b0008: chassis c01 has no power` is `${blade}: ${exclusionText(e)}`. */
+export function exclusionText({ reason, detail }: Pick<Excluded, 'reason' | 'detail'>): string {
+  switch (reason) {
+    case 'active':
+      return 'runs a workload';
+    case 'failed':
+      return 'failed';
+    case 'maintenance':
+      return 'in maintenance';
+    case 'critical':
+      return 'its controller reports Health Critical';
+    case 'unreachable':
+      return 'its controller does not answer';
+    case 'suspect':
+      return 'suspect: its management path is lost';
+    case 'degraded':
+      return 'degraded: Health Warning';
+    case 'credentials':
+      return 'its controller refuses the credentials';
+    case 'power-unknown':
+      return 'its power state is not known';
+    case 'not-enabled':
+      return `Status.State is ${detail ?? 'not Enabled'}, not Enabled or StandbyOffline`;
+    case 'chassis-unpowered':
+      return `chassis ${detail ?? '(its enclosure)'} has no power`;
+    case 'burn-in':
+      return 'in burn-in after a repair';
+  }
+}
+
+/** The exclusion with the detail its text needs (only the reasons that read one carry it). */
+export function excludedWith(blade: RoundBlade, reason: ExclusionReason): Excluded {
+  const detail =
+    reason === 'not-enabled' ? blade.systemState : reason === 'chassis-unpowered' ? blade.location?.chassis : undefined;
+  return detail === undefined ? { blade: blade.id, reason } : { blade: blade.id, reason, detail };
+}
+
+/** How many blades each reason left out, in EXCLUSION_REASONS order, only the reasons that occur. */
+export function exclusionCounts(excluded: readonly Excluded[]): { readonly reason: ExclusionReason; count: number }[] {
+  const counts = new Map<ExclusionReason, number>();
+  for (const e of excluded) counts.set(e.reason, (counts.get(e.reason) ?? 0) + 1);
+  return EXCLUSION_REASONS.flatMap((reason) => {
+    const count = counts.get(reason);
+    return count === undefined ? [] : [{ reason, count }];
+  });
 }
 
 /** When a repaired or added blade's burn-in ends (ms); -Infinity when it has none. */
@@ -79,7 +157,7 @@ export function eligibility<B extends RoundBlade>(
   for (const blade of blades) {
     const reason = exclusionOf(blade, clock);
     if (reason === null) targets.push(blade);
-    else excluded.push({ blade: blade.id, reason });
+    else excluded.push(excludedWith(blade, reason));
   }
   return { targets, excluded };
 }

@@ -23,6 +23,8 @@ export type BladeObservation =
       readonly health: 'ok' | 'warning' | 'critical' | 'unreachable';
       /** Redfish Status.State (Enabled, Absent, StandbyOffline, ...) when the driver reads one. */
       readonly state?: string | null;
+      /** The power of the blade's enclosure when the driver reads one: eligibility's, not the verdict's. */
+      readonly chassisPower?: 'on' | 'off';
     }
   | {
       readonly kind: 'error';

@@ -2,7 +2,7 @@
 // until no worthwhile move is left.
 import type { CascadeMove } from './cascade.js';
 import type { Pending, Placement } from './decision.js';
-import type { RoundBlade } from './eligibility.js';
+import type { Excluded, RoundBlade } from './eligibility.js';
 import type { Policy, Workload } from './model.js';
 import { decideRound, type RoundWorkload } from './round.js';
 
@@ -24,6 +24,8 @@ export interface WhatIf {
   readonly truncated: boolean;
   readonly blades: readonly RoundBlade[];
   readonly workloads: readonly Workload[];
+  /** The blades left out as targets once the failures happened (the failovers' choice), each with its reason. */
+  readonly excluded: readonly Excluded[];
 }
 
 export function planWhatIf(input: WhatIfInput, maxRounds = 1000): WhatIf {
@@ -48,6 +50,7 @@ export function planWhatIf(input: WhatIfInput, maxRounds = 1000): WhatIf {
   const rounds: CascadeMove[][] = [];
   let pending: readonly Pending[] = [];
   let truncated = true;
+  let excluded: readonly Excluded[] = [];
   for (let round = 0; round <= maxRounds; round++) {
     const d = decideRound(
       { blades: [...blades.values()], workloads: [...workloads.values()], transfers: [], proposals: [], rejected: [] },
@@ -55,6 +58,7 @@ export function planWhatIf(input: WhatIfInput, maxRounds = 1000): WhatIf {
       0,
     );
     pending = d.pending;
+    if (round === 0) excluded = d.excluded;
     const placed = [...d.placements, ...d.drains];
     // Cascades are planned once the failovers have landed, so a workload just placed may cascade in the next round.
     const moves = round === 0 ? [] : d.cascades.map((c) => c.move);
@@ -74,5 +78,5 @@ export function planWhatIf(input: WhatIfInput, maxRounds = 1000): WhatIf {
   }
   for (const p of pending) workloads.set(p.workload, { ...workloads.get(p.workload)!, blade: null, state: 'pending' });
   const plain = [...workloads.values()].map(({ movedAt: _movedAt, ...w }) => w);
-  return { placements, pending, rounds, truncated, blades: [...blades.values()], workloads: plain };
+  return { placements, pending, rounds, truncated, blades: [...blades.values()], workloads: plain, excluded };
 }

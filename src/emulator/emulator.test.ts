@@ -227,6 +227,12 @@ describe('faults through the control API', () => {
       world.history().filter((h) => h.kind === 'power-requested' && h.blade === 'b1' && h.power === 'on'),
     ).toHaveLength(1);
     expect((await json(await get('/redfish/v1/Systems/b1')))['PowerState']).toBe('Off');
+    // The enclosure itself reads Off until every blade that lost power with it is repaired.
+    expect((await json(await get('/redfish/v1/Chassis/c1')))['PowerState']).toBe('Off');
+    await control('POST', '/blades/b1/repair', {});
+    expect((await json(await get('/redfish/v1/Chassis/c1')))['PowerState']).toBe('Off');
+    await control('POST', '/blades/b2/repair', {});
+    expect((await json(await get('/redfish/v1/Chassis/c1')))['PowerState']).toBe('On');
     expect((await control('POST', '/chassis/c9/power-loss')).status).toBe(404);
   });
 
@@ -274,7 +280,12 @@ describe('faults through the control API', () => {
       resources: { memoryGiB: 64, cpuArch: 'x86_64', cpuModel: 'Intel(R) Xeon(R) Gold 6338' },
       location: { chassis: 'c2', slot: 2, label: 'Slot 2' },
     });
-    expect(await driver.status('b4')).toEqual({ power: 'off', health: 'ok', state: 'StandbyOffline' });
+    expect(await driver.status('b4')).toEqual({
+      power: 'off',
+      health: 'ok',
+      state: 'StandbyOffline',
+      chassisPower: 'on',
+    });
     expect((await control('POST', '/blades', { id: 'b4', resources: { memoryGiB: 1 } })).status).toBe(409);
     stop();
     await driver.close();

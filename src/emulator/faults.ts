@@ -56,6 +56,8 @@ export class FaultInjector {
   chassisPowerLoss(chassis: string): string[] {
     const hit = this.world.bladeIds().filter((id) => this.world.blade(id)?.location?.chassis === chassis);
     for (const id of hit) this.world.losePower(id);
+    // The enclosure itself reads Off, as a real one's Redfish Chassis does: targets there are refused at once.
+    if (hit.length > 0) this.service.losePower(chassis, hit);
     return hit;
   }
 

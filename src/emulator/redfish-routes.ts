@@ -226,7 +226,12 @@ export function redfishRoutes(app: FastifyInstance, o: RedfishServiceOptions): v
       if (blade) return bladeChassis(blade);
     }
     const members = bladesByEnclosure().get(id);
-    if (members) return enclosure(id, members);
+    if (members)
+      return enclosure(
+        id,
+        members,
+        o.service?.chassisPower(id, (b) => world.blade(b) !== undefined && world.refusesPowerOn(b)) ?? 'On',
+      );
     return notFound(reply, request.url);
   });
 

@@ -205,13 +205,14 @@ export function drive(blade: FakeBladeView): Json {
   };
 }
 
-export function enclosure(chassis: string, blades: readonly string[]): Json {
+export function enclosure(chassis: string, blades: readonly string[], power: 'On' | 'Off' = 'On'): Json {
   return {
     '@odata.id': enclosurePath(chassis),
     '@odata.type': '#Chassis.v1_23_0.Chassis',
     Id: chassis,
     Name: `Enclosure ${chassis}`,
     ChassisType: 'Enclosure',
+    PowerState: power,
     Status: { State: 'Enabled', Health: 'OK' },
     Links: { Contains: blades.map((id) => ref(bladeChassisPath(id))) },
   };

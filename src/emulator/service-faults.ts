@@ -1,6 +1,7 @@
 // Faults of a whole Redfish service rather than of one blade: the service stops answering for a while (its
 // management controller reboots, its switch port flaps), its password is changed behind the controller's back, and a
-// System reports a Status.State its blade does not have (pulled from its bay, or a BMC that contradicts itself).
+// System reports a Status.State its blade does not have (pulled from its bay, or a BMC that contradicts itself); and an
+// enclosure whose power is lost reads PowerState Off.
 import type { Json } from './redfish-view.js';
 
 export type SystemState = 'Enabled' | 'Absent' | 'UnavailableOffline' | 'StandbyOffline';
@@ -9,6 +10,8 @@ export class ServiceFaults {
   #downUntil = 0;
   readonly #states = new Map<string, { readonly state: SystemState; readonly contradictory: boolean }>();
   #setPassword: ((password: string) => void) | null = null;
+  /** Enclosures that lost power, each with the blades that lost it with them. */
+  readonly #unpowered = new Map<string, readonly string[]>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -44,6 +47,20 @@ export class ServiceFaults {
   setState(blade: string, state: SystemState, contradictory = false): void {
     if (state === 'Enabled') this.#states.delete(blade);
     else this.#states.set(blade, { state, contradictory });
+  }
+
+  /** The enclosure lost power with these blades; it reads Off until every one of them is repaired. */
+  losePower(chassis: string, blades: readonly string[]): void {
+    this.#unpowered.set(chassis, blades);
+  }
+
+  /** The enclosure's Redfish PowerState; `refuses` says whether a blade still cannot power on (not yet repaired). */
+  chassisPower(chassis: string, refuses: (blade: string) => boolean): 'On' | 'Off' {
+    const blades = this.#unpowered.get(chassis);
+    if (blades === undefined) return 'On';
+    if (blades.some(refuses)) return 'Off';
+    this.#unpowered.delete(chassis);
+    return 'On';
   }
 
   /** The System's JSON as the fault shows it. */

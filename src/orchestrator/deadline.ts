@@ -32,6 +32,11 @@ export interface RetryTiming {
   readonly maxBackoffMs: number;
   /** How often a power state is read while waiting for it to change. */
   readonly pollMs: number;
+  /**
+   * How long a target may take to power on (a power-on refused, or one that stays off) before it is given up and the
+   * next-best blade tried; absent: the step deadline alone.
+   */
+  readonly powerOnMs?: number;
 }
 
 export const LIVE_TIMING: RetryTiming = {
@@ -40,7 +45,18 @@ export const LIVE_TIMING: RetryTiming = {
   backoffMs: 500,
   maxBackoffMs: 10_000,
   pollMs: 1_000,
+  powerOnMs: 30_000,
 };
+
+/**
+ * The timing of one step: a step that powers its target on (start, prepare) ends within powerOnMs, its calls and its
+ * retries included, so a blade that will not come on costs seconds, not the whole step deadline.
+ */
+export function stepTiming(step: string, timing: RetryTiming): RetryTiming {
+  const bound = timing.powerOnMs;
+  if ((step !== 'start' && step !== 'prepare') || bound === undefined) return timing;
+  return { ...timing, stepMs: Math.min(timing.stepMs, bound), callMs: Math.min(timing.callMs, bound) };
+}
 
 /**
  * Runs `attempt` until it succeeds or the step deadline passes, backing off exponentially between

@@ -1,7 +1,7 @@
 // Runs transfers: asks the state machine for the next command, writes the step to the store
 // before it runs and after, and carries out completion and aborts with their bookkeeping.
 import type { BladeRecord, NewAuditEvent, StepRecord, TransferRecord, WorkloadRecord } from '../ports/store.js';
-import { retry } from './deadline.js';
+import { retry, stepTiming } from './deadline.js';
 import { faultOf, WORKLOAD_FAULT_PREFIX } from './fault-class.js';
 import { parseStepOutput, type StepOutput } from './step-output.js';
 import { runStep, type Ports } from './steps.js';
@@ -99,11 +99,13 @@ export class Executor {
     let ended: StepRecord;
     let output: StepOutput | null = null;
     const reasons = new Set<string>();
+    const timing = stepTiming(step, this.ports.timing);
+    const ports = timing === this.ports.timing ? this.ports : { ...this.ports, timing };
     try {
       output = await retry(
         clock,
-        this.ports.timing,
-        () => runStep(step, current, (name) => outputOf(current, name), this.ports),
+        timing,
+        () => runStep(step, current, (name) => outputOf(current, name), ports),
         async (error, tries) => {
           if (!reasons.has(error.message)) {
             reasons.add(error.message);

@@ -1,7 +1,7 @@
 // A round's snapshot stored compact and content-addressed: the encoding, its hash, and the validated decoding.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { RoundBlade } from '../core/eligibility.js';
+import { READY_STATES, type RoundBlade } from '../core/eligibility.js';
 import type { Policy, Resources } from '../core/model.js';
 import type { RoundSnapshot, RoundWorkload } from '../core/round.js';
 import { VERDICTS } from '../core/verdict.js';
@@ -51,6 +51,11 @@ export function encodeRound(snapshot: RoundSnapshot, policy: Policy): string {
   if (Object.keys(burnIn).length > 0) rules.burnInSince = burnIn;
   if (Object.keys(minimum).length > 0) rules.minimum = minimum;
   if (pinned.length > 0) rules.pinned = pinned;
+  // Only the Status.State and enclosure power that keep a blade out of the pool change a decision: those are kept.
+  const unready = snapshot.blades.flatMap((b) => (b.systemState && !READY_STATES.has(b.systemState) ? [b] : []));
+  if (unready.length > 0) rules.systemState = Object.fromEntries(unready.map((b) => [b.id, b.systemState]));
+  const dark = snapshot.blades.filter((b) => b.chassisPower === 'off').map((b) => b.id);
+  if (dark.length > 0) rules.chassisOff = dark;
   const extra = Object.keys(rules).length > 0 ? { rules } : {};
   return JSON.stringify({
     v: 1,
@@ -130,6 +135,8 @@ const body = z.object({
       burnInSince: z.record(z.string(), z.number()).optional(),
       minimum: z.record(z.string(), z.record(z.string(), z.number())).optional(),
       pinned: z.array(z.string()).optional(),
+      systemState: z.record(z.string(), z.string()).optional(),
+      chassisOff: z.array(z.string()).optional(),
     })
     .optional(),
 });
@@ -144,6 +151,8 @@ export function decodeRound(text: string): { readonly snapshot: RoundSnapshot; r
   const burnIn = d.rules?.burnInSince ?? {};
   const minimum = d.rules?.minimum ?? {};
   const pinned = new Set(d.rules?.pinned ?? []);
+  const states = d.rules?.systemState ?? {};
+  const dark = new Set(d.rules?.chassisOff ?? []);
   const blades: RoundBlade[] = d.blades.map(([id, s, state, health, power, verdict]) => ({
     id,
     resources: shape(s),
@@ -152,6 +161,8 @@ export function decodeRound(text: string): { readonly snapshot: RoundSnapshot; r
     ...(power === undefined || power === null ? {} : { power: z.enum(POWERS).parse(power) }),
     ...(verdict === undefined || verdict === null ? {} : { verdict: z.enum(VERDICTS).parse(verdict) }),
     ...(burnIn[id] === undefined ? {} : { burnInSince: burnIn[id] }),
+    ...(states[id] === undefined ? {} : { systemState: states[id] }),
+    ...(dark.has(id) ? { chassisPower: 'off' as const } : {}),
   }));
   const workloads: RoundWorkload[] = d.workloads.map(([id, s, priority, blade, state, movedAt, source]) => ({
     id,

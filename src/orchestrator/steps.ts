@@ -90,7 +90,8 @@ async function power(blade: string, want: PowerState, ports: Ports, call: Call):
         throw new Error(`${blade} powered on but its health is critical`);
       return;
     }
-    if (ports.clock.now() >= until) throw new Error(`${blade} did not confirm power ${want} (still ${seen.power})`);
+    if (ports.clock.now() >= until)
+      throw new Error(`${blade} did not confirm power ${want} within ${ports.timing.callMs} ms (still ${seen.power})`);
   }
 }
 

@@ -22,6 +22,11 @@ export interface BladeStatus {
    * absent when it cannot tell. Absent and UnavailableOffline fail a blade; power On with either is a contradiction.
    */
   readonly state?: string;
+  /**
+   * The power of the enclosure the blade sits in (Redfish: its Enclosure chassis' PowerState), when the driver reads
+   * one; absent when it cannot tell. A blade in an enclosure without power can never be powered on: no target.
+   */
+  readonly chassisPower?: PowerState;
 }
 
 export type HardwareEvent =

@@ -21,6 +21,10 @@ export interface BladeRecord extends Blade {
   readonly verdictReason?: string;
   /** When it was last repaired or added (ms since the epoch); policy.repairBurnInSeconds counts from here. */
   readonly burnInSince?: number | null;
+  /** Redfish Status.State as last read; absent when the driver reads none. Eligibility wants Enabled/StandbyOffline. */
+  readonly systemState?: string;
+  /** The power of its enclosure as last read; absent when the driver cannot tell. Off: never a target. */
+  readonly chassisPower?: 'on' | 'off';
 }
 
 export interface CheckpointMeta {

@@ -49,6 +49,14 @@ export function stateContract(context: ContractContext): void {
       expect(await store.workload('P')).toStrictEqual(workload('P'));
     });
 
+    it("keep what eligibility reads: a blade's Status.State and its enclosure's power, and clear them", async () => {
+      const store = context.store();
+      await store.commit({ blades: [blade('S', { systemState: 'StandbyOffline', chassisPower: 'off' })] });
+      expect(await store.blade('S')).toStrictEqual(blade('S', { systemState: 'StandbyOffline', chassisPower: 'off' }));
+      await store.commit({ blades: [blade('S')] });
+      expect(await store.blade('S')).toStrictEqual(blade('S'));
+    });
+
     it('sort by id, byte-wise', async () => {
       const store = context.store();
       const ids = ['b', 'Ω', 'a-2', 'B', '🔥', 'a', 'a10', 'a9'];

@@ -153,6 +153,11 @@ export class FakeWorld extends WorldPortActions {
     });
   }
 
+  /** Whether power-on requests go unanswered now (refusePowerOn, a power loss), until repairBlade. */
+  refusesPowerOn(id: string): boolean {
+    return this.core.blade(id).refusePowerOn;
+  }
+
   /** Healthy, reachable, able to power on again; its power stays as it is (a repaired blade comes back off). */
   repairBlade(id: string): void {
     this.core.mutate(() => {

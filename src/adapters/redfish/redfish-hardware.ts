@@ -11,6 +11,7 @@ import type {
 } from '../../ports/hardware.js';
 import { RedfishClient, type RedfishEndpoint } from './redfish-client.js';
 import { RedfishError } from './redfish-error.js';
+import { EnclosurePower } from './redfish-enclosure-power.js';
 import { EventFeed } from './redfish-events.js';
 import {
   discover,
@@ -91,9 +92,11 @@ export class RedfishHardware implements HardwarePort {
   readonly #push: PushSubscription | null;
   #listening = 0;
   #pushStarted: Promise<void> = Promise.resolve();
+  readonly #enclosures: EnclosurePower;
 
   constructor(private readonly o: RedfishHardwareOptions) {
     this.#client = new RedfishClient(o);
+    this.#enclosures = new EnclosurePower(this.#client);
     this.#log = o.log ?? (() => {});
     this.#events = new EventFeed(this.#client, {
       path: () => this.#eventPath(),
@@ -218,12 +221,14 @@ export class RedfishHardware implements HardwarePort {
     const system = await this.#system(blade);
     const health = system.Status?.Health ?? system.Status?.HealthRollup;
     const state = system.Status?.State;
+    const chassisPower = await this.#enclosures.of(system, blade);
     return {
       power: POWER[system.PowerState ?? ''] ?? 'unknown',
       // A system that reports no health at all is taken as healthy: silence is not a fault; power and reachability still count.
       health: health == null ? 'ok' : (HEALTH[health] ?? 'warning'),
       // A blade pulled from its bay (Absent) fails it, unless the reply contradicts itself: the detector decides.
       ...(typeof state === 'string' ? { state } : {}),
+      ...(chassisPower === undefined ? {} : { chassisPower }),
     };
   }
 

@@ -88,9 +88,14 @@ describe('Redfish driver against a bladed mockup', () => {
   });
 
   it('reads health from HealthRollup, and takes a system without Status as healthy', async () => {
-    expect(await driver.status('Blade1')).toEqual({ power: 'on', health: 'ok', state: 'Enabled' });
+    expect(await driver.status('Blade1')).toEqual({ power: 'on', health: 'ok', state: 'Enabled', chassisPower: 'on' });
     expect(await driver.status('Blade2')).toEqual({ power: 'off', health: 'ok' });
-    expect(await driver.status('Blade3')).toEqual({ power: 'on', health: 'warning', state: 'Enabled' });
+    expect(await driver.status('Blade3')).toEqual({
+      power: 'on',
+      health: 'warning',
+      state: 'Enabled',
+      chassisPower: 'on',
+    });
   });
 
   for (const status of [204, 202, 200] as const) {

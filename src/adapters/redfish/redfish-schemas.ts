@@ -75,6 +75,7 @@ export const chassisSchema = z.object({
   '@odata.id': z.string(),
   Id: z.string(),
   ChassisType: text,
+  PowerState: text,
   Location: z
     .object({
       PartLocation: z

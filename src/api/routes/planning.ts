@@ -9,6 +9,7 @@ import { ApiError } from '../errors.js';
 import { route, type AnyRoute } from '../route-kit.js';
 import { candidatesView, planBody, planView, policyPatch, policyView, poolView } from '../schemas.js';
 import { toBladeView } from '../views.js';
+import { exclusionsOf } from '../../core/exclusion-report.js';
 
 export function planningRoutes(ctx: ApiContext): AnyRoute[] {
   return [
@@ -106,6 +107,7 @@ export function planningRoutes(ctx: ApiContext): AnyRoute[] {
             placementsAfter: Object.fromEntries(
               result.workloads.filter((w) => w.state !== 'finished').map((w) => [w.id, w.blade]),
             ),
+            excluded: exclusionsOf(result.excluded),
           },
         };
       },

@@ -13,6 +13,7 @@ import { EVERY, type ControllerContext, type Reconciler } from '../controller-co
 import { withDeadline } from '../deadline.js';
 import { fanOut } from '../fan-out.js';
 import { releasing } from '../transfer-machine.js';
+import { enclosurePeers, withFacts } from './blade-facts.js';
 import { DetectionAlarms } from './detection-alarms.js';
 
 /** A running workload's liveness, read with its blade's status. */
@@ -129,9 +130,13 @@ export class BladeReconciler implements Reconciler {
     this.#detector.set(id, step.state);
     const { verdict, reason } = step.state;
     if (verdict === 'failed' && raw.verdict === 'healthy') hosted = await hostedOf();
-    // Every blade's record only for a silent path (is the whole endpoint silent?).
-    const peers = seen.kind === 'error' && seen.code === 'path' ? await store.blades() : [];
-    const events = this.alarmsFor(blade, seen, step.alarm, verdict, reason, now, peers);
+    // Every blade's record only when it can matter: a silent path (is the whole endpoint silent?) or an enclosure
+    // whose power this read changed (its other blades leave or rejoin the pool with it).
+    const silent = seen.kind === 'error' && seen.code === 'path';
+    const enclosureChanged =
+      seen.kind === 'status' && seen.chassisPower !== undefined && seen.chassisPower !== blade.chassisPower;
+    const all = silent || enclosureChanged ? await store.blades() : [];
+    const events = this.alarmsFor(blade, seen, step.alarm, verdict, reason, now, silent ? all : []);
     const status =
       seen.kind === 'status'
         ? { power: seen.power, health: seen.health }
@@ -143,19 +148,26 @@ export class BladeReconciler implements Reconciler {
       events.push(c.event('controller', 'blade.verdict', id, { verdict, reason, previous: blade.verdict ?? null }));
       c.log({ level: verdict === 'healthy' ? 'info' : 'warn', msg: `blade ${id}: ${verdict} (${reason})` });
     }
-    const updated: BladeRecord = { ...blade, ...observed, verdict, verdictReason: reason };
+    const updated: BladeRecord = { ...withFacts(blade, seen), ...observed, verdict, verdictReason: reason };
+    // The enclosure's power is every blade's in it: all of them leave (or rejoin) the pool with this read, so a
+    // failover decided before the others are read again does not pick a blade in a chassis that has just gone dark.
+    const peers = enclosurePeers(blade, updated, all);
     // A maintenance blade that dies while it still holds a workload (a drain under way) fails like any other: its
     // drain becomes a failover, never a rollback onto the dead blade. An empty one just stays out of the pool.
     const holds = blade.state === 'maintenance' && (hosted !== undefined || sourceOf !== undefined);
     if (verdict !== 'failed' || blade.state === 'failed' || (blade.state === 'maintenance' && !holds)) {
       // Onto the record read after the status call (above): a transfer that ended meanwhile (its target now
       // active) must not be undone by this write of power and health.
+      const eligibility = updated.systemState !== blade.systemState || peers.length > 0;
       const changed =
         updated.power !== blade.power ||
         updated.health !== blade.health ||
-        updated.verdictReason !== blade.verdictReason;
-      if (changed || events.length > 0) await store.commit({ blades: [updated], events });
-      if (blade.verdict !== verdict) c.queue.add('plan'); // a blade that joins or leaves the pool changes the plan
+        updated.verdictReason !== blade.verdictReason ||
+        updated.chassisPower !== blade.chassisPower ||
+        eligibility;
+      if (changed || events.length > 0) await store.commit({ blades: [updated, ...peers], events });
+      // A blade that joins or leaves the pool changes the plan.
+      if (blade.verdict !== verdict || eligibility || updated.chassisPower !== blade.chassisPower) c.queue.add('plan');
       // A failed blade not read off may run an old copy, if its fence did not cut its power (leftover-copy.ts).
       if (blade.state === 'failed' && updated.power !== 'off') c.queue.add(`leftover:${id}`);
       return;
@@ -168,7 +180,7 @@ export class BladeReconciler implements Reconciler {
     events.push(...this.#alarms.clear('blade.suspect', id, `blade ${id} failed: ${reason}`, now));
     const data = { health: updated.health, power: updated.power, workload: hosted?.id ?? null, reason };
     await store.commit({
-      blades: [{ ...updated, state: 'failed' }],
+      blades: [{ ...updated, state: 'failed' }, ...peers],
       workloads,
       events: [...events, c.event('controller', 'blade.failed', id, data)],
     });
@@ -192,7 +204,13 @@ export class BladeReconciler implements Reconciler {
     this.reading++;
     try {
       const s = await withDeadline(clock, hardware.status(id), this.c.timing.callMs, `status of ${id}`);
-      return { kind: 'status', power: s.power, health: s.health, ...(s.state === undefined ? {} : { state: s.state }) };
+      return {
+        kind: 'status',
+        power: s.power,
+        health: s.health,
+        ...(s.state === undefined ? {} : { state: s.state }),
+        ...(s.chassisPower === undefined ? {} : { chassisPower: s.chassisPower }),
+      };
     } catch (error) {
       const code = (error as { readonly code?: unknown } | null)?.code === 'auth' ? 'auth' : 'path';
       return { kind: 'error', code, message: error instanceof Error ? error.message : String(error) };

@@ -197,6 +197,12 @@ CREATE TABLE alarms (
 CREATE INDEX alarms_open ON alarms (cleared_at, raised_at);
 `;
 
+/** What eligibility reads besides the verdict: the System's Status.State and its enclosure's power (null: unread). */
+const V9_TARGET_FACTS = `
+ALTER TABLE blades ADD COLUMN system_state text;
+ALTER TABLE blades ADD COLUMN chassis_power text CHECK (chassis_power IS NULL OR chassis_power IN ('on', 'off'));
+`;
+
 export const POSTGRES_MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'initial', sql: V1_INITIAL },
   { version: 2, name: 'leases', sql: V2_LEASES },
@@ -206,6 +212,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 6, name: 'blade verdicts', sql: V6_BLADE_VERDICTS },
   { version: 7, name: 'policy rules', sql: V7_POLICY_RULES },
   { version: 8, name: 'alarms', sql: V8_ALARMS },
+  { version: 9, name: 'target facts', sql: V9_TARGET_FACTS },
 ]);
 
 export const POSTGRES_SCHEMA_VERSION: number = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;

@@ -211,6 +211,12 @@ CREATE TABLE alarms (
 CREATE INDEX alarms_open ON alarms (cleared_at, raised_at);
 `;
 
+/** What eligibility reads besides the verdict: the System's Status.State and its enclosure's power (null: unread). */
+const V9_TARGET_FACTS = `
+ALTER TABLE blades ADD COLUMN system_state TEXT;
+ALTER TABLE blades ADD COLUMN chassis_power TEXT CHECK (chassis_power IS NULL OR chassis_power IN ('on', 'off'));
+`;
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'initial', sql: V1_INITIAL },
   { version: 2, name: 'leases', sql: V2_LEASES },
@@ -220,6 +226,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 6, name: 'blade verdicts', sql: V6_BLADE_VERDICTS },
   { version: 7, name: 'policy rules', sql: V7_POLICY_RULES },
   { version: 8, name: 'alarms', sql: V8_ALARMS },
+  { version: 9, name: 'target facts', sql: V9_TARGET_FACTS },
 ]);
 
 /** The schema version this code brings a database to. */

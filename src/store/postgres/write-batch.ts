@@ -17,13 +17,13 @@ const UPSERT_ALARM = upsertAlarmSql((n) => `$${n}`);
 
 const UPSERT_BLADE = `
 INSERT INTO blades (id, resources, state, power, health, endpoint, chassis, slot, name, slot_label,
-  verdict, verdict_reason, burn_in_since)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+  verdict, verdict_reason, burn_in_since, system_state, chassis_power)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 ON CONFLICT (id) DO UPDATE SET
   resources = excluded.resources, state = excluded.state, power = excluded.power, health = excluded.health,
   endpoint = excluded.endpoint, chassis = excluded.chassis, slot = excluded.slot, name = excluded.name,
   slot_label = excluded.slot_label, verdict = excluded.verdict, verdict_reason = excluded.verdict_reason,
-  burn_in_since = excluded.burn_in_since`;
+  burn_in_since = excluded.burn_in_since, system_state = excluded.system_state, chassis_power = excluded.chassis_power`;
 
 const UPSERT_WORKLOAD = `
 INSERT INTO workloads (id, requirements, source, priority, blade, state, moved_at, pending_reason, minimum, pinned)
@@ -104,6 +104,8 @@ async function writeBlade(client: PoolClient, b: BladeRecord): Promise<void> {
     b.verdict ?? null,
     b.verdictReason ?? null,
     b.burnInSince ?? null,
+    b.systemState ?? null,
+    b.chassisPower ?? null,
   ]);
 }
 

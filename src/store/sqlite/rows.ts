@@ -67,6 +67,8 @@ const bladeRow = z.object({
   verdict: z.enum(VERDICTS).nullish(),
   verdict_reason: z.string().nullish(),
   burn_in_since: z.coerce.number().nullish(),
+  system_state: z.string().nullish(),
+  chassis_power: z.enum(['on', 'off']).nullish(),
 });
 
 const workloadRow = z.object({
@@ -138,6 +140,8 @@ export function toBlade(row: unknown): BladeRecord {
     ...(r.name ? { name: r.name } : {}),
     ...(r.verdict ? { verdict: r.verdict, verdictReason: r.verdict_reason ?? '' } : {}),
     ...(r.burn_in_since === null || r.burn_in_since === undefined ? {} : { burnInSince: r.burn_in_since }),
+    ...(r.system_state ? { systemState: r.system_state } : {}),
+    ...(r.chassis_power ? { chassisPower: r.chassis_power } : {}),
   };
   // `location` is optional in the type: absent, not undefined, when the blade has none.
   if (r.chassis === null || r.slot === null) return blade;
