@@ -51,9 +51,11 @@ export class ControllerProcess {
   /** Starts it and resolves once it logged `ready` (its API listening); rejects if it exits first or takes too long. */
   async start(timeoutMs = 30_000): Promise<void> {
     if (this.#current) throw new Error('the controller is already running');
+    // The site's data center already runs its workloads when the first controller meets it: --init adopts them then
+    // (every blade observed first). Later starts find the store, and the flag does nothing.
     const child = spawn(
       process.execPath,
-      [CASCADE_BIN, 'serve', '--config', this.launch.config, '--data', this.launch.dataDir, '--port', '0'],
+      [CASCADE_BIN, 'serve', '--config', this.launch.config, '--data', this.launch.dataDir, '--port', '0', '--init'],
       {
         cwd: ROOT,
         env: { ...process.env, ...this.launch.env },

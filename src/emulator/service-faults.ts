@@ -49,7 +49,10 @@ export class ServiceFaults {
     else this.#states.set(blade, { state, contradictory });
   }
 
-  /** The enclosure lost power with these blades; it reads Off until every one of them is repaired. */
+  /**
+   * The enclosure lost power with these blades. It reads Off until one of them is repaired: a blade that can power on
+   * again means the enclosure's power is back (one that still cannot has a fault of its own, and is failed for it).
+   */
   losePower(chassis: string, blades: readonly string[]): void {
     this.#unpowered.set(chassis, blades);
   }
@@ -58,7 +61,7 @@ export class ServiceFaults {
   chassisPower(chassis: string, refuses: (blade: string) => boolean): 'On' | 'Off' {
     const blades = this.#unpowered.get(chassis);
     if (blades === undefined) return 'On';
-    if (blades.some(refuses)) return 'Off';
+    if (blades.every(refuses)) return 'Off';
     this.#unpowered.delete(chassis);
     return 'On';
   }
