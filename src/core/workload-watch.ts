@@ -69,3 +69,11 @@ export function watchWorkload(
   const reason = `${seen.reason}; not alive for ${now - lostSince} ms on ${blade}`;
   return { state: { ...fresh, restarts: [...recent, now] }, action: { kind: 'restart', reason } };
 }
+
+/** How a running workload found down reads in the store until its restart ends: this prefix on its pendingReason. */
+export const DOWN_PREFIX = 'down: ';
+
+/** A workload recorded running that was found down on its blade and is being restarted there. */
+export function isDown(w: { readonly state: string; readonly pendingReason: string | null }): boolean {
+  return w.state === 'running' && w.pendingReason !== null && w.pendingReason.startsWith(DOWN_PREFIX);
+}

@@ -13,6 +13,7 @@ import { EVERY, type ControllerContext, type Reconciler } from '../controller-co
 import { withDeadline } from '../deadline.js';
 import { releasing } from '../transfer-machine.js';
 import { DetectionAlarms } from './detection-alarms.js';
+import { WorkloadWatch, type RestartJob } from './workload-watch.js';
 
 /** A running workload's liveness, read with its blade's status. */
 interface Heartbeat {
@@ -26,13 +27,16 @@ const READS_AT_ONCE = 4;
 export class BladeReconciler implements Reconciler {
   readonly #detector = new Map<string, DetectorState>();
   readonly #alarms = new DetectionAlarms();
+  readonly #watch: WorkloadWatch;
   private reading = 0;
   private readonly waiting: (() => void)[] = [];
 
   constructor(
     private readonly c: ControllerContext,
     private readonly pollMs: number,
-  ) {}
+  ) {
+    this.#watch = new WorkloadWatch(c);
+  }
 
   async sync(id: string): Promise<number | null> {
     if (id !== EVERY) {
@@ -43,7 +47,8 @@ export class BladeReconciler implements Reconciler {
       if (!(await this.c.o.store.blade(id))) return null;
       const seen = await this.read(id);
       const heartbeat = await this.heartbeat(id, seen);
-      await this.c.serial(() => this.observe(id, seen, heartbeat, moves));
+      const job = await this.c.serial(() => this.observe(id, seen, heartbeat, moves));
+      if (job) await this.#watch.restart(job);
       return null;
     }
     // Polling: every blade is read again even when its controller sends no events.
@@ -58,30 +63,37 @@ export class BladeReconciler implements Reconciler {
     return this.#alarms.clear('blade.suspect', id, `blade ${id}: cleared by an operator`, this.c.o.clock.now());
   }
 
-  private async observe(id: string, seen: BladeObservation, heartbeat: Heartbeat | null, moves: number): Promise<void> {
+  private async observe(
+    id: string,
+    seen: BladeObservation,
+    heartbeat: Heartbeat | null,
+    moves: number,
+  ): Promise<RestartJob | null> {
     const { c } = this;
     const { store, clock } = c.o;
     // A transfer into or out of this blade began or ended while its controller was asked: the answer may predate
     // the power change it made. Ask again rather than judge the blade on it.
     if ((c.moves.get(id) ?? 0) !== moves) {
       c.queue.add(`blade:${id}`);
-      return;
+      return null;
     }
     // The record and the open transfers as they are after the status call, which can take up to its deadline: a
     // cascade that released this blade meanwhile (now standby, off) must not make it look dead.
     const blade = await store.blade(id);
-    if (!blade) return;
+    if (!blade) return null;
     const open = await store.transfers({ open: true });
     const targetOf = open.find((t) => t.to === id);
     const sourceOf = open.find((t) => t.from === id);
     // Power off counts against an active blade unless a transfer is switching it on (target) or off (source). A
     // source counts as switched off only once the cascade's release began; before that, a source that went dark lost
     // the workload (or the place to roll it back to), and the rollback would never end.
-    const active = blade.state === 'active' && !targetOf && !(sourceOf && releasing(sourceOf));
+    // A failover away from a blade that stays in service (its workload, not the blade, was down) fences it on purpose.
+    const fencing = sourceOf?.kind === 'failover' && sourceOf.steps.some((s) => s.name === 'fence');
+    const active = blade.state === 'active' && !targetOf && !(sourceOf && (releasing(sourceOf) || fencing));
     const raw = verdictOf(seen, active);
     const hosted = (await store.workloads()).find((w) => w.blade === id && w.state === 'running');
-    const liveness =
-      raw.verdict === 'suspect' && hosted && heartbeat?.workload === hosted.id ? heartbeat.liveness : null;
+    const heard = hosted && heartbeat?.workload === hosted.id ? heartbeat.liveness : null;
+    const liveness = raw.verdict === 'suspect' ? heard : null;
     const now = clock.now();
     // A repaired (or cleared) blade starts afresh: its old failure is over.
     let prev = this.#detector.get(id) ?? null;
@@ -112,11 +124,15 @@ export class BladeReconciler implements Reconciler {
         updated.power !== blade.power ||
         updated.health !== blade.health ||
         updated.verdictReason !== blade.verdictReason;
-      if (changed || events.length > 0) await store.commit({ blades: [updated], events });
+      // The workload's own liveness on a blade that looks well: down means a restart in place (workload-watch.ts).
+      const watched = this.#watch.observe(updated, verdict, hosted, heard, open, now);
+      events.push(...watched.events);
+      const workloads = watched.workload ? [watched.workload] : [];
+      if (changed || events.length > 0) await store.commit({ blades: [updated], workloads, events });
       if (blade.verdict !== verdict) c.queue.add('plan'); // a blade that joins or leaves the pool changes the plan
       // A failed blade not read off may run an old copy, if its fence did not cut its power (leftover-copy.ts).
       if (blade.state === 'failed' && updated.power !== 'off') c.queue.add(`leftover:${id}`);
-      return;
+      return watched.job;
     }
 
     const workloads: WorkloadRecord[] = [];
@@ -141,30 +157,47 @@ export class BladeReconciler implements Reconciler {
     if (targetOf) c.queue.add(`transfer:${targetOf.id}`);
     if (sourceOf) c.queue.add(`transfer:${sourceOf.id}`);
     c.queue.add('plan');
+    return null;
   }
 
-  /** The blade's status, or why there is none: refused credentials apart from every other management-path fault. */
-  private async read(id: string): Promise<BladeObservation> {
-    const { hardware, clock } = this.c.o;
+  /** Runs one read with at most READS_AT_ONCE others. */
+  private async bounded<T>(read: () => Promise<T>): Promise<T> {
     while (this.reading >= READS_AT_ONCE) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.reading++;
     try {
-      const s = await withDeadline(clock, hardware.status(id), this.c.timing.callMs, `status of ${id}`);
-      return { kind: 'status', power: s.power, health: s.health, ...(s.state === undefined ? {} : { state: s.state }) };
-    } catch (error) {
-      const code = (error as { readonly code?: unknown } | null)?.code === 'auth' ? 'auth' : 'path';
-      return { kind: 'error', code, message: error instanceof Error ? error.message : String(error) };
+      return await read();
     } finally {
       this.reading--;
       this.waiting.shift()?.();
     }
   }
 
-  /** For a blade whose controller gave no usable answer: the heartbeat of the workload it runs, if any. */
+  /** The blade's status, or why there is none: refused credentials apart from every other management-path fault. */
+  private read(id: string): Promise<BladeObservation> {
+    return this.bounded(() => this.readNow(id));
+  }
+
+  private async readNow(id: string): Promise<BladeObservation> {
+    const { hardware, clock } = this.c.o;
+    try {
+      const s = await withDeadline(clock, hardware.status(id), this.c.timing.callMs, `status of ${id}`);
+      return { kind: 'status', power: s.power, health: s.health, ...(s.state === undefined ? {} : { state: s.state }) };
+    } catch (error) {
+      const code = (error as { readonly code?: unknown } | null)?.code === 'auth' ? 'auth' : 'path';
+      return { kind: 'error', code, message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  /**
+   * The heartbeat of the workload the blade runs, if any: for a silent controller, the second signal; for one that
+   * answers well, whether the workload itself is still alive. A blade that is failing anyway is not asked.
+   */
   private async heartbeat(id: string, seen: BladeObservation): Promise<Heartbeat | null> {
-    if (verdictOf(seen, true).verdict !== 'suspect') return null;
+    const { verdict } = verdictOf(seen, true);
+    if (verdict === 'failed' || verdict === 'credentials') return null;
     const hosted = (await this.c.o.store.workloads()).find((w) => w.blade === id && w.state === 'running');
-    return hosted ? { workload: hosted.id, liveness: await this.liveness(hosted.id, id) } : null;
+    if (!hosted) return null;
+    return { workload: hosted.id, liveness: await this.bounded(() => this.liveness(hosted.id, id)) };
   }
 
   /** The workload's own heartbeat; one that does not answer within the call deadline counts as lost. */
