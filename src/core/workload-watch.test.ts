@@ -1,3 +1,4 @@
+// The workload watcher's rule: when a dead workload on a healthy blade is down, restarted, or moved.
 import { describe, expect, it } from 'vitest';
 import type { DetectionSettings } from './verdict.js';
 import { watchWorkload, type WatchState, type WatchStep } from './workload-watch.js';

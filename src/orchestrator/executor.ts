@@ -161,8 +161,9 @@ export class Executor {
     const blades: BladeRecord[] = [];
     const target = await store.blade(transfer.to);
     if (target) blades.push({ ...target, state: 'active', power: 'on' });
-    if (transfer.kind === 'cascade' && transfer.from !== null) {
-      const source = await store.blade(transfer.from);
+    const source = transfer.from === null ? null : await store.blade(transfer.from);
+    // A failover away from a blade still in service (its workload, not the blade, was down) returns it too.
+    if (source && (transfer.kind === 'cascade' || (transfer.kind === 'failover' && source.state === 'active'))) {
       // A blade an operator put into maintenance (a drain) stays out of the pool; a failed one stays failed.
       if (source && source.state === 'active') blades.push({ ...source, state: 'standby', power: 'off' });
       if (source && source.state !== 'active') blades.push({ ...source, power: 'off' });

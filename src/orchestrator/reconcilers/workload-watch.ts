@@ -5,6 +5,7 @@ import { DEFAULT_DETECTION, type Liveness } from '../../core/verdict.js';
 import { DOWN_PREFIX, isDown, watchWorkload, type WatchState } from '../../core/workload-watch.js';
 import type { BladeRecord, NewAuditEvent, TransferRecord, WorkloadRecord } from '../../ports/store.js';
 import type { Checkpoint } from '../../ports/workloads.js';
+import { alarmEvent } from '../../wire/alarms.js';
 import type { ControllerContext } from '../controller-context.js';
 import { withDeadline } from '../deadline.js';
 
@@ -62,7 +63,16 @@ export class WorkloadWatch {
     const { action } = step;
     if (action.kind === 'none') return none;
     const data = { blade: blade.id, reason: action.reason, action: action.kind };
-    const events = [this.c.event('controller', 'workload.down', hosted.id, data)];
+    // Raised here, in the commit that records it down: a restart in place is over before the alarm monitor looks.
+    const message = `${hosted.id} is down on ${blade.id}: ${action.reason}`;
+    const events = [
+      this.c.event('controller', 'workload.down', hosted.id, data),
+      alarmEvent('alarm.raised', now, 'controller', hosted.id, {
+        kind: 'workload.down',
+        message,
+        severity: 'critical',
+      }),
+    ];
     this.c.log({ level: 'warn', msg: `${hosted.id} down on ${blade.id}: ${action.reason}`, workload: hosted.id });
     if (action.kind === 'move') return { events, workload: this.moved(hosted, action.reason), job: null };
     const workload = { ...hosted, pendingReason: `${DOWN_PREFIX}${action.reason}; restarting on ${blade.id}` };
@@ -102,7 +112,13 @@ export class WorkloadWatch {
         const data = { blade: job.blade, restarts: this.#state.get(w.id)?.restarts.length ?? 1 };
         await store.commit({
           workloads: [{ ...w, pendingReason: null }],
-          events: [this.c.event('controller', 'workload.restarted', w.id, data)],
+          events: [
+            this.c.event('controller', 'workload.restarted', w.id, data),
+            alarmEvent('alarm.cleared', at, 'controller', w.id, {
+              kind: 'workload.down',
+              message: `${w.id} runs again on ${job.blade}`,
+            }),
+          ],
         });
         this.c.log({ level: 'info', msg: `${w.id} restarted on ${job.blade}`, workload: w.id, at });
         return;
