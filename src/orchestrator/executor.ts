@@ -187,6 +187,11 @@ export class Executor {
     const blades: BladeRecord[] = [];
     if (target)
       blades.push({ ...target, state: targetFailed ? 'failed' : target.state === 'active' ? 'standby' : target.state });
+    // A failover away from a blade still in service (its workload, not the blade, was down) that fenced it returns it
+    // to the pool; the workload, stopped, is placed afresh from its latest checkpoint.
+    const source = transfer.kind === 'failover' && transfer.from !== null ? await store.blade(transfer.from) : null;
+    const released = source?.state === 'active' && transfer.steps.some((s) => s.name === 'fence');
+    if (source && released) blades.push({ ...source, state: 'standby', power: 'off' });
     // A failover that gives up keeps its source as the workload's blade, so the next attempt
     // fences and captures from it again; a cascade leaves the workload running on its source. A workload fault holds
     // the workload pending (the planner leaves it alone) with the driver's reason, until an operator acts on it.
@@ -195,7 +200,12 @@ export class Executor {
       ? workload
       : transfer.kind === 'cascade' && !command.toFailover
         ? { ...workload, blade: transfer.from, state: 'running' }
-        : { ...workload, blade: transfer.kind === 'place' ? null : transfer.from, state: 'pending', pendingReason };
+        : {
+            ...workload,
+            blade: transfer.kind === 'place' || released ? null : transfer.from,
+            state: 'pending',
+            pendingReason,
+          };
     const aborted: TransferRecord = { ...transfer, status: 'aborted', reason, updatedAt: now };
     const fault = command.workloadFault ? { fault: 'workload' } : command.withdrawn ? { withdrawn: true } : {};
     const events: NewAuditEvent[] = [this.event(aborted, 'transfer.aborted', { reason, targetFailed, ...fault })];

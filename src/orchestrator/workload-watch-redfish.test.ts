@@ -179,6 +179,38 @@ describe('workload monitoring over Redfish', () => {
     expect(disturbed(r, 'W2')).toEqual([]);
   });
 
+  it('a restart that fails (its saved state unusable) is a workload fault: no blade fails, the workload is held with the reason', async () => {
+    const r = await twoActiveOneStandby();
+    await eventually(
+      () => verdictOf(r, 'b1'),
+      (v) => v === 'healthy',
+      5_000,
+      'b1 observed',
+    );
+    // A stored checkpoint the hypervisor does not know: restoring it is refused as bad-checkpoint.
+    const forged = { workload: 'W1', blade: 'b1', sequence: 1e9, data: 'forged', takenAt: Date.now() };
+    await r.store.commit({ checkpoints: [forged] });
+    inject(r, 'b1', { kind: 'workload-crash' });
+    const failed = await eventually(
+      () => ofType(r, 'workload.pending'),
+      (e) => e.some((x) => (x.data as { reason?: string }).reason === 'restart-failed'),
+      10_000,
+      'the failed restart recorded',
+    );
+    expect(JSON.stringify(failed[0]!.data)).toContain('restart on b1 failed');
+    await r.controller.idle();
+    expect(await ofType(r, 'workload.restarted')).toEqual([]);
+    expect(await ofType(r, 'blade.failed')).toEqual([]);
+    expect((await r.store.blade('b1'))?.state).not.toBe('failed');
+    // The failover that followed met the same unusable state on b3: the workload is held pending with the reason,
+    // and neither blade is blamed.
+    const w = await r.store.workload('W1');
+    expect(w).toMatchObject({ state: 'pending' });
+    expect(w?.pendingReason).toContain('not a saved state of W1');
+    expect((await r.store.blades()).filter((b) => b.state === 'failed')).toEqual([]);
+    expect(disturbed(r, 'W2')).toEqual([]);
+  });
+
   it('a live workload is never restarted or moved, over many polls', async () => {
     const r = await twoActiveOneStandby();
     await eventually(
