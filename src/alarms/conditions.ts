@@ -3,6 +3,7 @@
 // stopped answering, a refused login) are not here: their detectors append alarm events themselves.
 import { fitOf } from '../core/fit.js';
 import { isEligible } from '../core/eligibility.js';
+import { isDown } from '../core/workload-watch.js';
 import type { Policy } from '../core/model.js';
 import type { LeaseView } from '../ports/lease.js';
 import type { BladeRecord, StepRecord, TransferRecord, WorkloadRecord } from '../ports/store.js';
@@ -90,6 +91,14 @@ export function alarmConditions(input: ConditionInput): AlarmCondition[] {
           message: `no standby blade can take ${w.id}: ${unplaceableReason(w, pool, input.policy)}`,
         });
       }
+    } else if (isDown(w)) {
+      // Found down on a blade that looks well, restarting there (src/core/workload-watch.ts).
+      out.push({
+        kind: 'workload.down',
+        subject: w.id,
+        severity: 'critical',
+        message: `${w.id} is ${w.pendingReason}`,
+      });
     } else if (w.state === 'transferring' && t) {
       out.push({
         kind: 'workload.down',

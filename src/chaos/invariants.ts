@@ -416,8 +416,13 @@ export function auditViolations(
       { workload: t.workload, blades: [t.to, t.from], at },
     ]);
   }
+  // A workload found down on a blade that looks well is restarted there without a transfer, after this event.
+  const restarts = events.filter(
+    (e) => e.type === 'workload.down' && (e.data as { action?: unknown }).action === 'restart',
+  );
   const accounted = (workload: string, blade: string, at: number) =>
-    (createdAt.get(workload) ?? []).some((t) => t.blades.includes(blade) && t.at <= at);
+    (createdAt.get(workload) ?? []).some((t) => t.blades.includes(blade) && t.at <= at) ||
+    restarts.some((e) => e.subject === workload && (e.data as { blade?: unknown }).blade === blade && e.at <= at);
   for (const e of history) {
     const arrival =
       e.kind === 'started' && e.how !== 'initial'

@@ -169,8 +169,9 @@ export class Executor {
     const blades: BladeRecord[] = [];
     const target = await store.blade(transfer.to);
     if (target) blades.push({ ...target, state: 'active', power: 'on' });
-    if (transfer.kind === 'cascade' && transfer.from !== null) {
-      const source = await store.blade(transfer.from);
+    const source = transfer.from === null ? null : await store.blade(transfer.from);
+    // A failover away from a blade still in service (its workload, not the blade, was down) returns it too.
+    if (source && (transfer.kind === 'cascade' || (transfer.kind === 'failover' && source.state === 'active'))) {
       // A blade an operator put into maintenance (a drain) stays out of the pool; a failed one stays failed.
       if (source && source.state === 'active') blades.push({ ...source, state: 'standby', power: 'off' });
       if (source && source.state !== 'active') blades.push({ ...source, power: 'off' });
@@ -194,6 +195,11 @@ export class Executor {
     const blades: BladeRecord[] = [];
     if (target)
       blades.push({ ...target, state: targetFailed ? 'failed' : target.state === 'active' ? 'standby' : target.state });
+    // A failover away from a blade still in service (its workload, not the blade, was down) that fenced it returns it
+    // to the pool; the workload, stopped, is placed afresh from its latest checkpoint.
+    const source = transfer.kind === 'failover' && transfer.from !== null ? await store.blade(transfer.from) : null;
+    const released = source?.state === 'active' && transfer.steps.some((s) => s.name === 'fence');
+    if (source && released) blades.push({ ...source, state: 'standby', power: 'off' });
     // A failover that gives up keeps its source as the workload's blade, so the next attempt
     // fences and captures from it again; a cascade leaves the workload running on its source. A workload fault holds
     // the workload pending (the planner leaves it alone) with the driver's reason, until an operator acts on it.
@@ -203,7 +209,12 @@ export class Executor {
       ? workload
       : transfer.kind === 'cascade' && !command.toFailover
         ? { ...workload, blade: transfer.from, state: 'running', ...(command.byOperator ? { movedAt: now } : {}) }
-        : { ...workload, blade: transfer.kind === 'place' ? null : transfer.from, state: 'pending', pendingReason };
+        : {
+            ...workload,
+            blade: transfer.kind === 'place' || released ? null : transfer.from,
+            state: 'pending',
+            pendingReason,
+          };
     const aborted: TransferRecord = { ...transfer, status: 'aborted', reason, updatedAt: now };
     const fault = command.workloadFault
       ? { fault: 'workload' }

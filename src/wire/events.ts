@@ -18,6 +18,8 @@ export const AUDIT_EVENT_TYPES = [
   'workload.finished',
   'workload.requirements',
   'workload.checkpointed',
+  'workload.down',
+  'workload.restarted',
   'transfer.created',
   'transfer.step.started',
   'transfer.step.succeeded',

@@ -1,6 +1,8 @@
 // What one blade observation adds to its record beyond power and health: the facts eligibility reads (Status.State,
-// the enclosure's power), and the other blades of an enclosure whose power the read changed.
-import type { BladeObservation } from '../../core/verdict.js';
+// the enclosure's power), the other blades of an enclosure whose power the read changed, and its workload's heartbeat.
+import type { BladeObservation, Liveness } from '../../core/verdict.js';
+import type { ControllerContext } from '../controller-context.js';
+import { withDeadline } from '../deadline.js';
 import type { BladeRecord } from '../../ports/store.js';
 
 /**
@@ -26,4 +28,30 @@ export function enclosurePeers(blade: BladeRecord, updated: BladeRecord, all: re
     .filter((b) => b.id !== blade.id && b.endpoint === blade.endpoint && b.location?.chassis === chassis)
     .filter((b) => b.chassisPower !== power)
     .map((b) => ({ ...b, chassisPower: power }));
+}
+
+/**
+ * The workload's own heartbeat; one that does not answer within the call deadline counts as lost. Null when this
+ * process could not ask (out of file descriptors): a blade stays suspect on that, never failed.
+ */
+export async function livenessOf(c: ControllerContext, workload: string, blade: string): Promise<Liveness | null> {
+  const { workloads, clock } = c.o;
+  try {
+    const seen = await withDeadline(clock, workloads.liveness(workload), c.timing.callMs, `liveness of ${workload}`);
+    if (seen.alive && seen.blade !== blade)
+      return { alive: false, reason: `${workload} runs on ${seen.blade}, not ${blade}` };
+    return { alive: seen.alive, reason: seen.reason };
+  } catch (error) {
+    if ((error as { readonly code?: unknown } | null)?.code === 'local-resource') return null;
+    return {
+      alive: false,
+      reason: `${workload}: liveness unknown (${error instanceof Error ? error.message : String(error)})`,
+    };
+  }
+}
+
+/** A running workload's liveness, read with its blade's status. */
+export interface Heartbeat {
+  readonly workload: string;
+  readonly liveness: Liveness;
 }

@@ -6,21 +6,15 @@ import {
   verdictOf,
   type BladeObservation,
   type DetectorState,
-  type Liveness,
 } from '../../core/verdict.js';
 import type { BladeRecord, NewAuditEvent, WorkloadRecord } from '../../ports/store.js';
 import { EVERY, type ControllerContext, type Reconciler } from '../controller-context.js';
 import { withDeadline } from '../deadline.js';
 import { fanOut } from '../fan-out.js';
 import { releasing } from '../transfer-machine.js';
-import { enclosurePeers, withFacts } from './blade-facts.js';
+import { enclosurePeers, livenessOf, withFacts, type Heartbeat } from './blade-facts.js';
 import { DetectionAlarms } from './detection-alarms.js';
-
-/** A running workload's liveness, read with its blade's status. */
-interface Heartbeat {
-  readonly workload: string;
-  readonly liveness: Liveness;
-}
+import { WorkloadWatch, type RestartJob } from './workload-watch.js';
 
 /** Status reads at once: enough that a few hung BMCs hold up no other blade, few enough not to flood the drivers. */
 const READS_AT_ONCE = 4;
@@ -32,13 +26,16 @@ export class BladeReconciler implements Reconciler {
   readonly #alarms = new DetectionAlarms();
   /** Blades being observed now -> when that observation settles. */
   readonly #busy = new Map<string, Promise<void>>();
+  readonly #watch: WorkloadWatch;
   private reading = 0;
   private readonly waiting: (() => void)[] = [];
 
   constructor(
     private readonly c: ControllerContext,
     private readonly pollMs: number,
-  ) {}
+  ) {
+    this.#watch = new WorkloadWatch(c);
+  }
 
   async sync(id: string): Promise<number | null> {
     if (id !== EVERY) {
@@ -86,7 +83,8 @@ export class BladeReconciler implements Reconciler {
     if (!(await this.c.o.store.blade(id))) return;
     const seen = await this.read(id);
     const heartbeat = await this.heartbeat(id, seen);
-    await this.c.serial(() => this.observe(id, seen, heartbeat, moves));
+    const job = await this.c.serial(() => this.observe(id, seen, heartbeat, moves));
+    if (job) await this.#watch.restart(job);
   }
 
   /** An operator's `blade clear`: the detector forgets what it concluded, and the next observation starts afresh. */
@@ -96,32 +94,39 @@ export class BladeReconciler implements Reconciler {
     return this.#alarms.clear('blade.suspect', id, `blade ${id}: cleared by an operator`, this.c.o.clock.now());
   }
 
-  private async observe(id: string, seen: BladeObservation, heartbeat: Heartbeat | null, moves: number): Promise<void> {
+  private async observe(
+    id: string,
+    seen: BladeObservation,
+    heartbeat: Heartbeat | null,
+    moves: number,
+  ): Promise<RestartJob | null> {
     const { c } = this;
     const { store, clock } = c.o;
     // A transfer into or out of this blade began or ended while its controller was asked: the answer may predate
     // the power change it made. Ask again rather than judge the blade on it.
     if ((c.moves.get(id) ?? 0) !== moves) {
       c.queue.add(`blade:${id}`);
-      return;
+      return null;
     }
     // The record and the open transfers as they are after the status call, which can take up to its deadline: a
     // cascade that released this blade meanwhile (now standby, off) must not make it look dead.
     const blade = await store.blade(id);
-    if (!blade) return;
+    if (!blade) return null;
     const open = await store.transfers({ open: true });
     const targetOf = open.find((t) => t.to === id);
     const sourceOf = open.find((t) => t.from === id);
     // Power off counts against an active blade unless a transfer is switching it on (target) or off (source). A
     // source counts as switched off only once the cascade's release began; before that, a source that went dark lost
     // the workload (or the place to roll it back to), and the rollback would never end.
-    const active = blade.state === 'active' && !targetOf && !(sourceOf && releasing(sourceOf));
+    // A failover away from a blade that stays in service (its workload, not the blade, was down) fences it on purpose.
+    const fencing = sourceOf?.kind === 'failover' && sourceOf.steps.some((s) => s.name === 'fence');
+    const active = blade.state === 'active' && !targetOf && !(sourceOf && (releasing(sourceOf) || fencing));
     const raw = verdictOf(seen, active);
     // Read only when it can matter: every blade's observation reading every workload was quadratic in the blades.
     const hostedOf = async () => (await store.workloads()).find((w) => w.blade === id && w.state === 'running');
-    let hosted = raw.verdict === 'healthy' ? undefined : await hostedOf();
-    const liveness =
-      raw.verdict === 'suspect' && hosted && heartbeat?.workload === hosted.id ? heartbeat.liveness : null;
+    let hosted = raw.verdict === 'healthy' && heartbeat === null ? undefined : await hostedOf();
+    const heard = hosted && heartbeat?.workload === hosted.id ? heartbeat.liveness : null;
+    const liveness = raw.verdict === 'suspect' ? heard : null;
     const now = clock.now();
     // A repaired (or cleared) blade starts afresh: its old failure is over.
     let prev = this.#detector.get(id) ?? null;
@@ -165,12 +170,16 @@ export class BladeReconciler implements Reconciler {
         updated.verdictReason !== blade.verdictReason ||
         updated.chassisPower !== blade.chassisPower ||
         eligibility;
-      if (changed || events.length > 0) await store.commit({ blades: [updated, ...peers], events });
+      // The workload's own liveness on a blade that looks well: down means a restart in place (workload-watch.ts).
+      const watched = this.#watch.observe(updated, verdict, hosted, heard, open, now);
+      events.push(...watched.events);
+      const workloads = watched.workload ? [watched.workload] : [];
+      if (changed || events.length > 0) await store.commit({ blades: [updated, ...peers], workloads, events });
       // A blade that joins or leaves the pool changes the plan.
       if (blade.verdict !== verdict || eligibility || updated.chassisPower !== blade.chassisPower) c.queue.add('plan');
       // A failed blade not read off may run an old copy, if its fence did not cut its power (leftover-copy.ts).
       if (blade.state === 'failed' && updated.power !== 'off') c.queue.add(`leftover:${id}`);
-      return;
+      return watched.job;
     }
 
     const workloads: WorkloadRecord[] = [];
@@ -195,13 +204,28 @@ export class BladeReconciler implements Reconciler {
     if (targetOf) c.queue.add(`transfer:${targetOf.id}`);
     if (sourceOf) c.queue.add(`transfer:${sourceOf.id}`);
     c.queue.add('plan');
+    return null;
+  }
+
+  /** Runs one read with at most READS_AT_ONCE others. */
+  private async bounded<T>(read: () => Promise<T>): Promise<T> {
+    while (this.reading >= READS_AT_ONCE) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.reading++;
+    try {
+      return await read();
+    } finally {
+      this.reading--;
+      this.waiting.shift()?.();
+    }
   }
 
   /** The blade's status, or why there is none: refused credentials apart from every other management-path fault. */
-  private async read(id: string): Promise<BladeObservation> {
+  private read(id: string): Promise<BladeObservation> {
+    return this.bounded(() => this.readNow(id));
+  }
+
+  private async readNow(id: string): Promise<BladeObservation> {
     const { hardware, clock } = this.c.o;
-    while (this.reading >= READS_AT_ONCE) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.reading++;
     try {
       const s = await withDeadline(clock, hardware.status(id), this.c.timing.callMs, `status of ${id}`);
       return {
@@ -214,43 +238,20 @@ export class BladeReconciler implements Reconciler {
     } catch (error) {
       const code = (error as { readonly code?: unknown } | null)?.code === 'auth' ? 'auth' : 'path';
       return { kind: 'error', code, message: error instanceof Error ? error.message : String(error) };
-    } finally {
-      this.reading--;
-      this.waiting.shift()?.();
     }
-  }
-
-  /** For a blade whose controller gave no usable answer: the heartbeat of the workload it runs, if any. */
-  private async heartbeat(id: string, seen: BladeObservation): Promise<Heartbeat | null> {
-    if (verdictOf(seen, true).verdict !== 'suspect') return null;
-    const hosted = (await this.c.o.store.workloads()).find((w) => w.blade === id && w.state === 'running');
-    const liveness = hosted ? await this.liveness(hosted.id, id) : null;
-    return hosted && liveness ? { workload: hosted.id, liveness } : null;
   }
 
   /**
-   * The workload's own heartbeat; one that does not answer within the call deadline counts as lost. Null when this
-   * process could not ask (out of file descriptors): a blade stays suspect on that, never failed.
+   * The heartbeat of the workload the blade runs, if any: for a silent controller, the second signal; for one that
+   * answers well, whether the workload itself is still alive. A blade that is failing anyway is not asked.
    */
-  private async liveness(workload: string, blade: string): Promise<Liveness | null> {
-    const { workloads, clock } = this.c.o;
-    try {
-      const seen = await withDeadline(
-        clock,
-        workloads.liveness(workload),
-        this.c.timing.callMs,
-        `liveness of ${workload}`,
-      );
-      if (seen.alive && seen.blade !== blade)
-        return { alive: false, reason: `${workload} runs on ${seen.blade}, not ${blade}` };
-      return { alive: seen.alive, reason: seen.reason };
-    } catch (error) {
-      if ((error as { readonly code?: unknown } | null)?.code === 'local-resource') return null;
-      return {
-        alive: false,
-        reason: `${workload}: liveness unknown (${error instanceof Error ? error.message : String(error)})`,
-      };
-    }
+  private async heartbeat(id: string, seen: BladeObservation): Promise<Heartbeat | null> {
+    const { verdict } = verdictOf(seen, true);
+    if (verdict === 'failed' || verdict === 'credentials') return null;
+    const hosted = (await this.c.o.store.workloads()).find((w) => w.blade === id && w.state === 'running');
+    if (!hosted) return null;
+    const liveness = await this.bounded(() => livenessOf(this.c, hosted.id, id));
+    return liveness ? { workload: hosted.id, liveness } : null;
   }
 
   private alarmsFor(
