@@ -4,6 +4,7 @@
 import { checkpointIdOf } from '../adapters/fake/world-core.js';
 import type { HistoryEntry } from '../adapters/fake/world-state.js';
 import { planCascade } from '../core/cascade.js';
+import { isEligible } from '../core/eligibility.js';
 import type { Policy } from '../core/model.js';
 import { planPlacements, type PlacementRequest } from '../core/placement.js';
 import type { AuditEvent, BladeRecord, TransferRecord, WorkloadRecord } from '../ports/store.js';
@@ -441,11 +442,16 @@ export function auditViolations(
   return found;
 }
 
-/** On the final state, the core planners propose nothing: no worthwhile cascade, no pending workload that fits a standby blade. */
+/**
+ * On the final state, the core planners propose nothing: no worthwhile cascade, no pending workload that fits a
+ * standby blade. A standby blade the one eligibility rule leaves out (its enclosure without power, a System not
+ * Enabled) is no target here either: what the BMCs say is the controller's to weigh, how well it placed is checked.
+ */
 export function cascadesLeft(store: Pick<StoreRecords, 'blades' | 'workloads' | 'policy'>): ChaosViolation[] {
   const found: ChaosViolation[] = [];
+  const blades = store.blades.filter((b) => b.state !== 'standby' || isEligible(b));
   const plan = planCascade({
-    blades: store.blades,
+    blades,
     workloads: store.workloads,
     policy: store.policy,
     slots: store.policy.maxConcurrentTransfers,
@@ -461,7 +467,7 @@ export function cascadesLeft(store: Pick<StoreRecords, 'blades' | 'workloads' | 
     .filter((w) => w.state === 'pending')
     .map((w) => ({ workload: w, kind: w.blade === null ? 'place' : 'failover', from: w.blade, before: null }));
   if (requests.length > 0) {
-    const standby = store.blades.filter((b) => b.state === 'standby');
+    const standby = blades.filter((b) => b.state === 'standby');
     for (const p of planPlacements(requests, standby, store.policy).placements) {
       found.push({
         rule: 'cascade-left',
