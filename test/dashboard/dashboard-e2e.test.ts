@@ -391,11 +391,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     await context.close();
   }, 120_000);
 
-  // Skipped while the controller lets the first failure of a chassis take a spare in the same chassis: the test
-  // fails A, B and C a request apart, W1 takes the standby B before B fails in its turn, and W2 gets D, so the
-  // headline rightly shows W1 down, not W2. Targets must be refused when their chassis has lost power (DESIGN's
-  // eligibility rule); once they are, a real chassis power loss here places W1 on D and leaves W2 down again.
-  it.skip('shows a chassis loss workloads first: the headline counts them down, a banner, where each went; nothing clipped', async () => {
+  it('shows a chassis loss workloads first: the headline counts them down, a banner, where each went; nothing clipped', async () => {
     const context = await browser!.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     const errors: string[] = [];
@@ -427,10 +423,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     expect(await slot(page, 'E').getAttribute('data-state')).toBe('active');
 
     // Chassis c1 loses power: A, B and C at once. D is the only x86_64 spare: W1 (priority 1) gets it, W2 waits.
-    for (const blade of ['A', 'B', 'C'])
-      expect(
-        (await api('POST', `/api/v1/emulator/blades/${blade}/faults`, tokens.operator, { kind: 'fail' })).status,
-      ).toBe(202);
+    expect(await cascade('fault', 'chassis-power-loss', 'c1', '--data', join(dir, 'data'))).toContain('c1');
     await page.locator('#headline [data-count="down"][data-value="1"]').waitFor({ timeout: 30_000 });
     expect(await page.locator('#headline-summary').textContent()).toMatch(/^DOWN: 1 of 3 workload\(s\) not running$/);
     await page.locator('#down-list [data-down="W2"]').waitFor({ timeout: 30_000 });
