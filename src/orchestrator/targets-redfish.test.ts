@@ -1,69 +1,22 @@
 // Which blades a failover may take, through the real Redfish driver against the emulator: never a standby in an
 // enclosure without power, and a target that will not power on is given up within powerOnMs for the next-best blade.
 import { afterEach, describe, expect, it } from 'vitest';
-import { EmulatedStorage, EmulatedWorkloads } from '../adapters/emulated/index.js';
-import { FakeWorld, type FakeBladeSpec, type FakeWorkloadSpec } from '../adapters/fake/index.js';
-import { RedfishHardware } from '../adapters/redfish/redfish-hardware.js';
-import { policyWith } from '../core/model.js';
-import { startEmulator, type Emulator } from '../emulator/server.js';
+import { startRedfishRig, type RedfishRig } from './testing/redfish-rig.js';
+import type { FakeBladeSpec, FakeWorkloadSpec } from '../adapters/fake/index.js';
 import { eventually } from '../ports/contract-support.js';
-import { systemClock } from '../ports/clock.js';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import { Controller } from './controller.js';
 import type { RetryTiming } from './deadline.js';
 import { TEST_DETECTION, TEST_TIMING } from './testing/harness.js';
 
-interface Rig {
-  readonly emulator: Emulator;
-  readonly world: FakeWorld;
-  readonly store: SqliteStore;
-  readonly controller: Controller;
-  readonly driver: RedfishHardware;
-}
+type Rig = RedfishRig;
 
 let rig: Rig | null = null;
 afterEach(async () => {
-  if (!rig) return;
-  await rig.controller.stop();
-  await rig.store.close();
-  await rig.driver.close();
-  await rig.emulator.close();
+  await rig?.stop();
   rig = null;
 });
 
 async function start(blades: FakeBladeSpec[], workloads: FakeWorkloadSpec[], timing: RetryTiming): Promise<Rig> {
-  const world = new FakeWorld({ powerDelayMs: 5, unreachableDelayMs: 5, blades, workloads });
-  const emulator = await startEmulator({ world, credentials: { username: 'admin', password: 'secret-t' } });
-  const driver = new RedfishHardware({
-    url: emulator.url,
-    username: 'admin',
-    password: 'secret-t',
-    name: 'enc-t',
-    timeoutMs: 800,
-    retries: 0,
-  });
-  const store = SqliteStore.open(':memory:');
-  const endpoint = { url: emulator.url, token: emulator.controlToken };
-  const controller = await Controller.start({
-    store,
-    hardware: driver,
-    workloads: new EmulatedWorkloads(endpoint),
-    storage: new EmulatedStorage(endpoint),
-    clock: systemClock,
-    timing,
-    detection: TEST_DETECTION,
-    policy: policyWith({ cooldownSeconds: 0 }),
-    pollMs: 20,
-  });
-  await controller.discover('controller', [{ id: 'W1', blade: 'b1' }]);
-  // Every blade observed once (a verdict each), rather than waiting for a queue that a 20 ms poll keeps busy.
-  await eventually(
-    () => store.blades(),
-    (all) => all.length === blades.length && all.every((b) => b.verdict === 'healthy'),
-    10_000,
-    'every blade observed',
-  );
-  rig = { emulator, world, store, controller, driver };
+  rig = await startRedfishRig(blades, workloads, { timing, detection: TEST_DETECTION, settle: 'observed' });
   return rig;
 }
 

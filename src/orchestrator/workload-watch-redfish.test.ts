@@ -2,102 +2,34 @@
 // answers well is restarted in place, and moved after the restart threshold; a live one is never touched. Times are
 // scaled down (failAfterMs 100 ms).
 import { afterEach, describe, expect, it } from 'vitest';
-import { EmulatedStorage, EmulatedWorkloads } from '../adapters/emulated/index.js';
-import { FakeWorld, type FakeBladeSpec, type FakeWorkloadSpec } from '../adapters/fake/index.js';
-import { RedfishHardware } from '../adapters/redfish/redfish-hardware.js';
-import { policyWith } from '../core/model.js';
-import type { DetectionSettings } from '../core/verdict.js';
+import {
+  alarms,
+  RIG_DETECTION,
+  disturbed,
+  inject,
+  startRedfishRig,
+  TWO_ACTIVE_ONE_STANDBY,
+  verdictOf,
+  type RedfishRig,
+} from './testing/redfish-rig.js';
+import type { FakeBladeSpec, FakeWorkloadSpec } from '../adapters/fake/index.js';
 import { RESTART_LIMIT } from '../core/workload-watch.js';
-import { startEmulator, type Emulator } from '../emulator/server.js';
 import { eventually } from '../ports/contract-support.js';
-import { systemClock } from '../ports/clock.js';
-import type { AuditEvent } from '../ports/store.js';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import { Controller } from './controller.js';
-import { TEST_TIMING } from './testing/harness.js';
 
-const DETECTION: DetectionSettings = { failAfterMs: 100, suspectAlarmMs: 300, consecutive: 2 };
-
-interface Rig {
-  readonly emulator: Emulator;
-  readonly world: FakeWorld;
-  readonly store: SqliteStore;
-  readonly controller: Controller;
-  readonly driver: RedfishHardware;
-  events(): Promise<AuditEvent[]>;
-}
+type Rig = RedfishRig;
 
 let rig: Rig | null = null;
 afterEach(async () => {
-  if (!rig) return;
-  await rig.controller.stop();
-  await rig.store.close();
-  await rig.driver.close();
-  await rig.emulator.close();
+  await rig?.stop();
   rig = null;
 });
 
 async function start(blades: FakeBladeSpec[], workloads: FakeWorkloadSpec[]): Promise<Rig> {
-  const world = new FakeWorld({ powerDelayMs: 5, unreachableDelayMs: 5, blades, workloads });
-  const emulator = await startEmulator({ world, credentials: { username: 'admin', password: 'secret-d' } });
-  const driver = new RedfishHardware({
-    url: emulator.url,
-    username: 'admin',
-    password: 'secret-d',
-    name: 'enc-a',
-    timeoutMs: 800,
-    retries: 0,
-  });
-  const store = SqliteStore.open(':memory:');
-  const endpoint = { url: emulator.url, token: emulator.controlToken };
-  const controller = await Controller.start({
-    store,
-    hardware: driver,
-    workloads: new EmulatedWorkloads(endpoint),
-    storage: new EmulatedStorage(endpoint),
-    clock: systemClock,
-    // Each call's deadline is above the driver's timeout: a slow reply under load is not a lost path.
-    timing: { ...TEST_TIMING, callMs: 1_000 },
-    detection: DETECTION,
-    policy: policyWith({ cooldownSeconds: 0 }),
-    pollMs: 20,
-  });
-  const running = world.workloadIds().flatMap((id) => {
-    const w = world.workload(id);
-    return w?.state === 'running' && w.blade !== null ? [{ id, blade: w.blade }] : [];
-  });
-  await controller.discover('controller', running);
-  await controller.idle();
-  rig = { emulator, world, store, controller, driver, events: () => store.events(0, 10_000) };
+  rig = await startRedfishRig(blades, workloads);
   return rig;
 }
 
-const inject = (r: Rig, blade: string, fault: Record<string, unknown>): string =>
-  r.emulator.faults.inject(blade, fault as Parameters<Emulator['faults']['inject']>[1]);
-
-/** What the world did to a workload: any stop, capture or move of it. */
-const disturbed = (r: Rig, workload: string) =>
-  r.world
-    .history()
-    .filter((e) => (e.kind === 'stopped' || e.kind === 'migrated') && 'workload' in e && e.workload === workload);
-
-const alarms = async (r: Rig, type: 'alarm.raised' | 'alarm.cleared', kind: string) =>
-  (await r.events()).filter((e) => e.type === type && (e.data as { kind?: string }).kind === kind);
-
-const verdictOf = async (r: Rig, blade: string) => (await r.store.blade(blade))?.verdict;
-
-const twoActiveOneStandby = (): Promise<Rig> =>
-  start(
-    [
-      { id: 'b1', resources: { memoryGiB: 64 } },
-      { id: 'b2', resources: { memoryGiB: 64 } },
-      { id: 'b3', resources: { memoryGiB: 64 }, power: 'off' },
-    ],
-    [
-      { id: 'W1', requirements: { memoryGiB: 64 }, blade: 'b1' },
-      { id: 'W2', requirements: { memoryGiB: 64 }, blade: 'b2' },
-    ],
-  );
+const twoActiveOneStandby = (): Promise<Rig> => start(...structuredClone(TWO_ACTIVE_ONE_STANDBY));
 
 const ofType = async (r: Rig, type: string) => (await r.events()).filter((e) => e.type === type);
 
@@ -220,7 +152,7 @@ describe('workload monitoring over Redfish', () => {
       'b1 observed',
     );
     // Twenty failure windows at a 20 ms poll: many liveness reads of each workload.
-    await new Promise((resolve) => setTimeout(resolve, 20 * DETECTION.failAfterMs));
+    await new Promise((resolve) => setTimeout(resolve, 20 * RIG_DETECTION.failAfterMs));
     expect(await ofType(r, 'workload.down')).toEqual([]);
     expect(await ofType(r, 'workload.restarted')).toEqual([]);
     expect(await ofType(r, 'transfer.created')).toEqual([]);
