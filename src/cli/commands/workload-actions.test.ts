@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiHarness, FOUR_SERVERS, type ApiHarness } from '../../api/testing/api-harness.js';
 import { eventually } from '../../orchestrator/testing/harness.js';
-import { runCli } from '../testing/run-cli.js';
+import { runCliAt } from '../testing/run-cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 
@@ -17,16 +17,7 @@ afterAll(async () => {
   await t.stop();
 });
 
-async function cascade(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  process.env['CASCADE_URL'] = t.url;
-  process.env['CASCADE_TOKEN'] = t.tokens.operator;
-  try {
-    return await runCli(args);
-  } finally {
-    delete process.env['CASCADE_URL'];
-    delete process.env['CASCADE_TOKEN'];
-  }
-}
+const cascade = (args: string[]) => runCliAt(t.url, t.tokens.operator, args);
 
 describe('cascade withdraw and finish', () => {
   it('withdraws a pending workload; refuses a running one with the controller’s reason and exit 2', async () => {

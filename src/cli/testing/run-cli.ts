@@ -20,3 +20,22 @@ export async function runCli(argv: string[]): Promise<{ code: number; out: strin
     stderr.mockRestore();
   }
 }
+
+/** runCli against a controller's API, as `CASCADE_URL` and `CASCADE_TOKEN` name it; both are put back after. */
+export async function runCliAt(
+  url: string,
+  token: string,
+  argv: string[],
+): Promise<{ code: number; out: string; err: string }> {
+  const saved = { CASCADE_URL: process.env['CASCADE_URL'], CASCADE_TOKEN: process.env['CASCADE_TOKEN'] };
+  process.env['CASCADE_URL'] = url;
+  process.env['CASCADE_TOKEN'] = token;
+  try {
+    return await runCli(argv);
+  } finally {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+}
