@@ -363,6 +363,43 @@ describe('chaos regressions', () => {
     expect(await h.store.blade('A')).toMatchObject({ state: 'active', health: 'warning' });
   });
 
+  it('a status read that began before a repair does not fail the repaired blade again (the dashboard’s repair of C was undone 40 ms later)', async () => {
+    let gate: Promise<void> | null = null;
+    let release = (): void => {};
+    let entered = false;
+    h = await harness({
+      blades: [{ id: 'A', resources: { memoryGiB: 64 } }],
+      pollMs: 600_000,
+      // Once armed, the status call answers what the BMC said when asked, but only when the test lets it go.
+      prepare: (_world, ports) => {
+        const status = ports.hardware.status.bind(ports.hardware);
+        ports.hardware.status = async (blade) => {
+          const seen = await status(blade);
+          if (gate !== null) {
+            entered = true;
+            await gate;
+          }
+          return seen;
+        };
+      },
+    });
+    await h.controller.idle();
+    h.world.setHealth('A', 'critical');
+    await eventually(async () => (await h!.store.blade('A'))?.state === 'failed', 5_000, 'A to fail');
+    await h.controller.idle();
+    gate = new Promise<void>((resolve) => (release = resolve));
+    h.world.losePower('A'); // an event: the controller reads A's status (critical, off), and the answer hangs
+    await eventually(() => entered, 5_000, 'the status call to hang');
+    // Meanwhile the hardware is fixed and the operator repairs the blade.
+    h.world.repairBlade('A');
+    await h.controller.repair('A', 'operator:test');
+    gate = null;
+    release();
+    await h.controller.idle();
+    expect(await h.store.blade('A')).toMatchObject({ state: 'standby', health: 'ok' });
+    expect((await h.store.events(0, 1_000)).filter((e) => e.type === 'blade.failed')).toHaveLength(1);
+  });
+
   it('a live move that finished unrecorded, then lost its target, rolls back from the latest checkpoint (resume was refused for ever)', async () => {
     h = await harness({
       blades: [

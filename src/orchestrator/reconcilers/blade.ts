@@ -80,10 +80,11 @@ export class BladeReconciler implements Reconciler {
     // (up to its deadline) holds up no operator action, plan or other blade; what it said is weighed inside,
     // against the records as they are then.
     const moves = this.c.moves.get(id) ?? 0;
-    if (!(await this.c.o.store.blade(id))) return;
+    const before = await this.c.o.store.blade(id);
+    if (!before) return;
     const seen = await this.read(id);
     const heartbeat = await this.heartbeat(id, seen);
-    const job = await this.c.serial(() => this.observe(id, seen, heartbeat, moves));
+    const job = await this.c.serial(() => this.observe(id, seen, heartbeat, { moves, state: before.state }));
     if (job) await this.#watch.restart(job);
   }
 
@@ -98,20 +99,21 @@ export class BladeReconciler implements Reconciler {
     id: string,
     seen: BladeObservation,
     heartbeat: Heartbeat | null,
-    moves: number,
+    asked: { readonly moves: number; readonly state: BladeRecord['state'] },
   ): Promise<RestartJob | null> {
     const { c } = this;
     const { store, clock } = c.o;
-    // A transfer into or out of this blade began or ended while its controller was asked: the answer may predate
-    // the power change it made. Ask again rather than judge the blade on it.
-    if ((c.moves.get(id) ?? 0) !== moves) {
-      c.queue.add(`blade:${id}`);
-      return null;
-    }
     // The record and the open transfers as they are after the status call, which can take up to its deadline: a
     // cascade that released this blade meanwhile (now standby, off) must not make it look dead.
     const blade = await store.blade(id);
     if (!blade) return null;
+    // A transfer into or out of this blade began or ended while its controller was asked, or an operator changed
+    // the blade (a repair, maintenance): the answer may predate that change (the health a repair fixed, the power
+    // a transfer switched). Ask again rather than judge the blade on it.
+    if ((c.moves.get(id) ?? 0) !== asked.moves || blade.state !== asked.state) {
+      c.queue.add(`blade:${id}`);
+      return null;
+    }
     const open = await store.transfers({ open: true });
     const targetOf = open.find((t) => t.to === id);
     const sourceOf = open.find((t) => t.from === id);
