@@ -67,6 +67,10 @@ const ha = await HaController.start({
   onStandby: (reason) => say({ level: 'info', msg: 'standby', reason }),
 });
 say({ level: 'info', msg: 'started' });
+// The first thing this process says once it runs again after a SIGSTOP. A signal is handled on the event loop, so
+// what a frozen process was doing in the middle of one synchronous run (a call already past the lease guard, its
+// log line not yet written) is said before this line; anything it issues later comes after it.
+process.on('SIGCONT', () => say({ level: 'info', msg: 'woke' }));
 
 // Tells the parent when the data center is quiet under this leader: no open transfer, nothing queued.
 setInterval(() => {

@@ -71,10 +71,13 @@ async function pausedInsideStart(db: string): Promise<void> {
     const stoodBy = await leader.waitForAfter(resumedAt, (l) => l.msg === 'standby', 'c1 to stand by');
 
     // It stopped acting as leader: it issued no driver call after it woke (its own log says what it
-    // issued, and when), and it led no more; checked again after one more lease period, in case it
-    // still had something in flight. (A call issued just before it froze may still reach the emulator
-    // after it woke: the window docs/architecture.md describes.)
-    const callsSinceWaking = (): unknown[] => leader.lines.filter((l) => l.msg === 'driver call' && l.t >= resumedAt);
+    // issued, in order), and it led no more; checked again after one more lease period, in case it
+    // still had something in flight. A call the lease guard let through just before the freeze is
+    // logged just after it, before `woke`; it may still reach the emulator after the wake: the window
+    // docs/architecture.md describes.
+    const woke = await leader.waitForAfter(resumedAt, (l) => l.msg === 'woke', 'c1 to wake');
+    const callsSinceWaking = (): unknown[] =>
+      leader.lines.slice(leader.lines.indexOf(woke)).filter((l) => l.msg === 'driver call');
     expect(callsSinceWaking()).toStrictEqual([]);
     // Three refused lease requests after standing by (one every renewal period, a third of the TTL): c1 kept
     // running and looking for a lease period, and called nothing.
