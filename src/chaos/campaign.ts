@@ -7,6 +7,7 @@ import type { ChaosViolation } from './invariants.js';
 import { runSchedule, type ReplayCounts, type RunResult } from './run.js';
 import { ACTION_KINDS, generateSchedule, type ActionKind, type Schedule } from './schedule.js';
 import { shrinkSchedule } from './shrink.js';
+import { SLOW_ANSWER_MS } from './invariants-operator.js';
 import { withOperatorMix, type OperatorAnswer } from './operator-actions.js';
 import { FENCED_THROUGH, withFencingMix, type FencedThrough } from './fencing-actions.js';
 import { withManagementMix } from './management-actions.js';
@@ -116,7 +117,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
 
   const one = async (index: number): Promise<void> => {
     const schedule = o.replay ?? mixed(generateSchedule(o.seed + index), o);
-    const result = await runSchedule(schedule, { keepFailed: true, timed: true });
+    const result = await runSchedule(schedule, { keepFailed: true });
     for (const a of result.answers) answers.push(a);
     for (const [level, n] of Object.entries(result.fencedThrough)) fencedThrough[level as FencedThrough] += n;
     durations.push(result.durationMs);
@@ -228,25 +229,44 @@ async function report(schedule: Schedule, result: RunResult, replayDir: string |
   };
 }
 
+/** Percentiles of answer times, in ms. */
+export interface AnswerTimes {
+  readonly count: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly max: number;
+  /** Answers slower than SLOW_ANSWER_MS. */
+  readonly slow: number;
+}
+
 export interface AnswerFigures {
   readonly total: number;
   readonly serverErrors: number;
   readonly unanswered: number;
-  readonly whileHung: number;
-  readonly hungMs: { readonly p50: number; readonly p95: number; readonly max: number };
+  /** Answered while at least one BMC hung, and while none did: the same machine, the same load, side by side. */
+  readonly hung: AnswerTimes;
+  readonly calm: AnswerTimes;
+}
+
+function answerTimes(ms: readonly number[]): AnswerTimes {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return {
+    count: sorted.length,
+    p50: at(0.5),
+    p95: at(0.95),
+    max: sorted.at(-1) ?? 0,
+    slow: sorted.filter((m) => m > SLOW_ANSWER_MS).length,
+  };
 }
 
 function answerFigures(answers: readonly OperatorAnswer[]): AnswerFigures {
-  const hung = answers
-    .filter((a) => a.hungBmcs > 0 && a.status !== null)
-    .map((a) => a.ms)
-    .sort((a, b) => a - b);
-  const at = (q: number) => hung[Math.min(hung.length - 1, Math.floor(q * hung.length))] ?? 0;
+  const answered = answers.filter((a) => a.status !== null);
   return {
     total: answers.length,
-    serverErrors: answers.filter((a) => a.status !== null && a.status >= 500).length,
-    unanswered: answers.filter((a) => a.status === null).length,
-    whileHung: hung.length,
-    hungMs: { p50: at(0.5), p95: at(0.95), max: hung.at(-1) ?? 0 },
+    serverErrors: answered.filter((a) => a.status !== null && a.status >= 500).length,
+    unanswered: answers.length - answered.length,
+    hung: answerTimes(answered.filter((a) => a.hungBmcs > 0).map((a) => a.ms)),
+    calm: answerTimes(answered.filter((a) => a.hungBmcs === 0).map((a) => a.ms)),
   };
 }

@@ -1,16 +1,18 @@
-// The operator mix's invariants: every action answered (never a 5xx, never slower than a second while BMCs hang), and
+// The operator mix's invariants: every action answered (never a 5xx), and
 // no blade failed because of a workload's fault: only a fault of the blade itself (power, health, its BMC) fails it.
 import type { ChaosViolation, StoreRecords } from './invariants.js';
 import type { OperatorAnswer } from './operator-actions.js';
 
-/** The slowest answer allowed while a BMC hangs: operator actions are decided on the store alone. */
-export const HUNG_ANSWER_MS = 1_000;
+/**
+ * An answer slower than this is counted in the campaign's figures. It is no invariant: on a machine the campaign
+ * itself loads, an answer's time says as much about the load as about the controller. Whether an action waits for a
+ * hung BMC is pinned down by src/orchestrator/operator-latency.test.ts (answered before the hung reads return); the
+ * campaign shows the same thing as figures: answers while BMCs hang beside answers while none does.
+ */
+export const SLOW_ANSWER_MS = 1_000;
 
-/** `maxHungMs`: the latency bound while BMCs hang, checked in campaigns (null in CI, where tests assert no timing). */
-export function answerViolations(
-  answers: readonly OperatorAnswer[],
-  maxHungMs: number | null = null,
-): ChaosViolation[] {
+/** Every action answered, never with a 5xx. */
+export function answerViolations(answers: readonly OperatorAnswer[]): ChaosViolation[] {
   const found: ChaosViolation[] = [];
   for (const a of answers) {
     if (a.status === null)
@@ -25,13 +27,6 @@ export function answerViolations(
         subject: a.request,
         message: `${a.kind}: ${a.request} answered ${a.status}`,
       });
-    else if (maxHungMs !== null && a.hungBmcs > 0 && a.ms > maxHungMs) {
-      found.push({
-        rule: 'operator-answer',
-        subject: a.request,
-        message: `${a.kind}: ${a.request} took ${a.ms} ms while ${a.hungBmcs} BMC(s) hung`,
-      });
-    }
   }
   return found;
 }

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { z } from 'zod';
-import { runCampaign, type CampaignSummary, type Progress } from './campaign.js';
+import { runCampaign, type AnswerTimes, type CampaignSummary, type Progress } from './campaign.js';
+import { SLOW_ANSWER_MS } from './invariants-operator.js';
 import { CASCADE_BIN, ROOT } from './controller-process.js';
 import { scheduleSchema, type Schedule } from './schedule.js';
 
@@ -130,6 +131,11 @@ function loadReplay(file: string): Schedule | string {
   return parsed.data;
 }
 
+/** One class of operator answers' times, for the text summary. */
+function times(what: string, t: AnswerTimes): string {
+  return `${what} ${t.count}: p50 ${t.p50} ms, p95 ${t.p95} ms, max ${t.max} ms, over ${SLOW_ANSWER_MS} ms ${t.slow}`;
+}
+
 function textSummary(s: CampaignSummary): string {
   const lines = [
     `chaos: ${s.runs} runs from seed ${s.seed} (${s.parallel} at a time) in ${Math.round(s.durationMs / 1000)} s; a run took ${s.runMs.p50} ms (median), ${s.runMs.p95} ms (p95)`,
@@ -139,7 +145,7 @@ function textSummary(s: CampaignSummary): string {
     `controller kills (SIGKILL): ${s.kills}`,
     `blades the first start missed and rediscovery found: ${s.lateSetups} run(s)`,
     `decisions replayed from their stored rounds: ${s.replays.identical} identical, ${s.replays.different} different, ${s.replays.unavailable} without a round`,
-    `operator answers: ${s.operatorAnswers.total} (5xx ${s.operatorAnswers.serverErrors}, unanswered ${s.operatorAnswers.unanswered}); while BMCs hung ${s.operatorAnswers.whileHung}, p50 ${s.operatorAnswers.hungMs.p50} ms, p95 ${s.operatorAnswers.hungMs.p95} ms, max ${s.operatorAnswers.hungMs.max} ms`,
+    `operator answers: ${s.operatorAnswers.total} (5xx ${s.operatorAnswers.serverErrors}, unanswered ${s.operatorAnswers.unanswered}); ${times('while BMCs hung', s.operatorAnswers.hung)}; ${times('while none did', s.operatorAnswers.calm)}`,
     `failovers completed, by fencing level: ${Object.entries(s.fencedThrough)
       .map(([k, n]) => `${k} ${n}`)
       .join(', ')}`,

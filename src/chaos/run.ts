@@ -7,7 +7,7 @@ import { ControllerProcess } from './controller-process.js';
 import { checkRun, type ChaosViolation, type RunRecords, type StoreRecords } from './invariants.js';
 import { failoversByLevel, FencingDesk, isFencingAction, type FencedThrough } from './fencing-actions.js';
 import { healthyDisrupted } from './invariants-healthy.js';
-import { answerViolations, healthyFailed, HUNG_ANSWER_MS } from './invariants-operator.js';
+import { answerViolations, healthyFailed } from './invariants-operator.js';
 import { isManagementAction, ManagementDesk } from './management-actions.js';
 import { isOperatorAction, OperatorDesk, type OperatorAnswer } from './operator-actions.js';
 import type { Action, ActionKind, Schedule } from './schedule.js';
@@ -21,8 +21,6 @@ export interface RunOptions {
   readonly settleTimeoutMs?: number;
   /** Keep the run's directory (store, config) when it fails. */
   readonly keepFailed?: boolean;
-  /** Hold the operator mix's answers to HUNG_ANSWER_MS while BMCs hang (campaigns; CI tests assert no timing). */
-  readonly timed?: boolean;
 }
 
 export interface RunResult {
@@ -119,9 +117,7 @@ export async function runSchedule(schedule: Schedule, options: RunOptions = {}):
     const violations = [
       ...checkRun(records),
       ...healthyDisrupted(records.history, store.transfers),
-      ...(operatorMix
-        ? [...answerViolations(player.desk.answers, options.timed ? HUNG_ANSWER_MS : null), ...healthyFailed(store)]
-        : []),
+      ...(operatorMix ? [...answerViolations(player.desk.answers), ...healthyFailed(store)] : []),
     ];
     failed = violations.length > 0;
     // What the checks read, beside the store, for whoever debugs the run.
