@@ -31,8 +31,13 @@ export function answerViolations(answers: readonly OperatorAnswer[]): ChaosViola
   return found;
 }
 
-/** What the drivers say when the workload, not the blade, is at fault (fault-class.ts keeps these out of blade failures). */
-const WORKLOAD_FAULT = /unknown(?! blade)|is not a saved state|state is lost|already runs on|no definition/;
+/**
+ * What the drivers say when the workload, not the blade, is at fault (fault-class.ts keeps these out of blade failures).
+ * "liveness unknown" is the detector's, not a driver's: the workload's own path did not answer either, which is what
+ * fails a blade whose BMC is silent.
+ */
+const WORKLOAD_FAULT =
+  /(?<!liveness )unknown(?! blade)|is not a saved state|state is lost|already runs on|no definition/;
 
 /**
  * A transfer that failed its target must have failed for the target's own reason: a target failed by a workload's
