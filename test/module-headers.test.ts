@@ -21,7 +21,6 @@ const LONG_FOR_NOW: ReadonlySet<string> = new Set([
   'src/app/config.ts',
   'src/app/serve.ts',
   'src/chaos/run.ts',
-  'src/dashboard/client/detail.ts',
   'src/emulator/redfish-view.ts',
 ]);
 

@@ -20,6 +20,7 @@ const HAVE_CHROMIUM =
     existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (apt-get install -y chromium)`,
   ) === null;
 const RESULTS = join(ROOT, 'test-results');
+type Json = Record<string, unknown>;
 const run = promisify(execFile);
 
 const SCENARIO = `
@@ -211,6 +212,14 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     expect(await why.locator('tr.chosen').getAttribute('data-runner')).toBe('B');
     expect(await why.locator('tr[data-runner="D"]').getAttribute('data-lost')).toBe('worse-fit');
     expect(await why.locator('tr[data-runner="F"]').getAttribute('data-lost')).toBe('infeasible');
+    // "Why not that blade?": the blades that were no candidate when the round decided, by the eligibility rule. The
+    // ones running a workload (C, E) are only counted; every other one is named with its reason: here A, failed. The
+    // runners-up (D, and F that cannot fit) were candidates, so they are not in that list.
+    expect(await why.locator('[data-excluded="A"]').getAttribute('data-reason')).toBe('failed');
+    expect(await why.locator('[data-excluded="A"]').textContent()).toBe('A: failed');
+    expect(await why.locator('[data-excluded]').count()).toBe(1);
+    expect(await why.locator('[data-reason-count="active"]').getAttribute('data-count')).toBe('2');
+    expect(await why.locator('[data-reason-count="failed"]').getAttribute('data-count')).toBe('1');
     await page.screenshot({ path: join(RESULTS, 'dashboard-why.png') });
     await page.locator('#detail-close').click();
 
@@ -264,6 +273,41 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     await context.close();
   }, 60_000);
 
+  it('keeps the excluded list readable at scale: counts first, 50 blades named, then how many more', async () => {
+    const context = await browser!.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    const page = await context.newPage();
+    await signIn(page, tokens.viewer);
+    await slot(page, 'A').waitFor();
+    // The page's own module, as "Why?" and what-if use it, given what a chassis loss at a large site looks like.
+    const drawn = (await page.evaluate(`(async () => {
+      const { excludedList } = await import('/dashboard/js/excluded-list.js');
+      const blades = Array.from({ length: 130 }, (_, i) => ({
+        blade: 'b' + String(i).padStart(5, '0') + '-with-a-long-name-from-the-bmc',
+        reason: i < 120 ? 'chassis-unpowered' : 'maintenance',
+        text: i < 120 ? 'chassis enclosure-0007-row-12 has no power' : 'in maintenance',
+      }));
+      const counts = [{ reason: 'active', count: 9000 }, { reason: 'maintenance', count: 10 },
+        { reason: 'chassis-unpowered', count: 120 }];
+      const el = excludedList({ counts, blades }, 'Not candidates', '');
+      el.id = 'scale-check';
+      document.getElementById('whatif-result').append(el);
+      return {
+        counts: el.querySelectorAll('[data-reason-count]').length,
+        named: el.querySelectorAll('[data-excluded]').length,
+        open: el.querySelector('details').open,
+        more: el.querySelector('details > p').textContent,
+      };
+    })()`)) as Json;
+    expect(drawn).toEqual({ counts: 3, named: 50, open: false, more: 'and 80 more' });
+    await page.locator('#scale-check summary').click();
+    expect(await overflowing(page)).toEqual([]);
+    await context.close();
+  }, 60_000);
+
   it('shows a viewer no action button, but lets it ask what-if', async () => {
     const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
@@ -277,6 +321,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     await page.locator('#whatif [data-whatif="plan"]').click();
     await page.locator('#whatif-result tr[data-plan-workload="W2"]').waitFor({ timeout: 10_000 });
     expect(await page.locator('[data-action]').count()).toBe(0);
+    // The what-if names the blades its failovers could not take, the same way "Why?" does: C, failed by the what-if.
+    expect(await page.locator('#whatif-result [data-excluded="C"]').getAttribute('data-reason')).toBe('failed');
+    expect(await page.locator('#whatif-result [data-reason-count="active"]').getAttribute('data-count')).toBe('2');
 
     // Signing out forgets the token and takes every piece of data off the page.
     await page.locator('#logout').click();
@@ -439,6 +486,21 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     await page.screenshot({ path: join(RESULTS, 'dashboard-chassis-loss-desktop.png'), fullPage: true });
     expect(await overflowing(page)).toEqual([]);
 
+    // Why D? B was the better fit, but its chassis had no power when the round decided: not a candidate, and why.
+    const whyD = await openWhy(page, 'A → D');
+    expect(await whyD.locator('[data-excluded="B"]').getAttribute('data-reason')).toBe('chassis-unpowered');
+    expect(await whyD.locator('[data-excluded="B"]').textContent()).toBe('B: chassis c1 has no power');
+    await page.screenshot({ path: join(RESULTS, 'dashboard-why-chassis-loss.png') });
+    expect(await overflowing(page)).toEqual([]);
+    await page.locator('#detail-close').click();
+    // B's own page says the same, in the same words.
+    await slot(page, 'B').click();
+    await expect
+      .poll(() => page.locator('#detail [data-detail-blade="B"] [data-not-target]').textContent(), { timeout: 30_000 })
+      .toBe('Not a failover target: chassis c1 has no power');
+    expect(await overflowing(page)).toEqual([]);
+    await page.locator('#detail-close').click();
+
     const phone = await browser!.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const small = await phone.newPage();
     await signIn(small, tokens.operator);
@@ -449,6 +511,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     await small.screenshot({ path: join(RESULTS, 'dashboard-chassis-loss-phone.png'), fullPage: true });
     expect(await overflowing(small)).toEqual([]);
     expect(await small.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await (await openWhy(small, 'A → D')).locator('[data-excluded="B"][data-reason="chassis-unpowered"]').waitFor();
+    await small.screenshot({ path: join(RESULTS, 'dashboard-why-phone.png') });
+    expect(await overflowing(small)).toEqual([]);
+    await small.locator('#detail-close').click();
 
     // An operator acknowledges the alarm from the banner.
     await page.locator('#alarm-banner [data-ack="workload.down/W2"]').click();
@@ -460,6 +526,18 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     await context.close();
   }, 120_000);
 });
+
+/** Opens "Why?" of the latest failover whose row reads `fromTo` ("A → D") and waits for it. */
+async function openWhy(page: Page, fromTo: string) {
+  await page
+    .locator('#recent-transfers tr[data-kind="failover"]', { hasText: fromTo })
+    .first()
+    .locator('[data-why]')
+    .click();
+  const why = page.locator('#detail [data-detail-why]');
+  await why.waitFor();
+  return why;
+}
 
 /**
  * Every visible element of the page whose content is wider or taller than its box and cut off or spilling over:

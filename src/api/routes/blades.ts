@@ -1,5 +1,6 @@
 // /api/v1/blades: list with filters and pages, one blade with its fit and transfers, maintenance, repair, and failure injection.
 import { z } from 'zod';
+import { EXCLUSION_REASONS, excludedWith, exclusionOf, exclusionText } from '../../core/eligibility.js';
 import { admitAction } from '../admission-gate.js';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
@@ -39,7 +40,15 @@ export function bladeRoutes(ctx: ApiContext): AnyRoute[] {
       tag: 'blades',
       summary: 'One blade: its workload and that workload’s fit, and the transfers that touch it',
       params: idParams,
-      responses: { 200: { description: 'The blade', schema: bladeDetail } },
+      responses: {
+        200: {
+          description: 'The blade',
+          schema: bladeDetail.extend({
+            /** Why it is no failover target now, by the planner's eligibility rule; null when it is one. */
+            notTarget: z.object({ reason: z.enum(EXCLUSION_REASONS), text: z.string() }).nullable(),
+          }),
+        },
+      },
       async handle({ params }) {
         const state = await ctx.state();
         const blade = state.bladeById.get(params.id);
@@ -49,11 +58,13 @@ export function bladeRoutes(ctx: ApiContext): AnyRoute[] {
         const transfers = (await ctx.store.transfers())
           .filter((t) => t.from === blade.id || t.to === blade.id)
           .slice(-20);
+        const reason = exclusionOf(blade, { now: ctx.clock.now(), policy: ctx.policy() });
         return {
           body: {
             ...toBladeView(blade, on),
             fit: workload ? fitOn(workload, state.bladeById, ctx.policy()) : null,
             transfers: transfers.map(brief),
+            notTarget: reason === null ? null : { reason, text: exclusionText(excludedWith(blade, reason)) },
           },
         };
       },

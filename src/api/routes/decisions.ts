@@ -3,10 +3,11 @@
 import { z } from 'zod';
 import type { ApiContext } from '../context.js';
 import { creationEvent } from '../decision-log.js';
+import { decisionExclusions } from '../decision-exclusions.js';
 import { ApiError } from '../errors.js';
 import { route, type AnyRoute } from '../route-kit.js';
 import { replayEvent, type Replay } from '../../orchestrator/round-record.js';
-import { fit, idParams, placement, policyPatch, policyView, transferKinds } from '../schemas.js';
+import { exclusionsView, fit, idParams, placement, policyPatch, policyView, transferKinds } from '../schemas.js';
 
 const runnersUp = placement.shape.runnersUp;
 
@@ -28,6 +29,12 @@ export const decisionView = z.object({
   proposal: z.number().nullable(),
   /** A maintenance drain: a cascade that may lower the fit. */
   drain: z.boolean(),
+  /**
+   * The blades that were no target when the round decided, from its stored snapshot: counts per reason (running ones
+   * included), and each one not simply running a workload with why. `available` is false when the round is not
+   * stored, and `reason` says why; counts and blades are then empty.
+   */
+  excluded: exclusionsView.extend({ available: z.boolean(), reason: z.string().nullable() }),
 });
 
 const outcomeView = z.union([
@@ -111,6 +118,8 @@ export function decisionRoutes(ctx: ApiContext): AnyRoute[] {
             : {};
         const recorded = event ? runnersUp.safeParse(event.data['runnersUp']) : null;
         const proposal = event?.data['proposal'];
+        const state = await ctx.state();
+        const excluded = await decisionExclusions(ctx.store, event, (b) => state.bladeById.get(b)?.location);
         return {
           body: {
             transfer: t.id,
@@ -124,6 +133,7 @@ export function decisionRoutes(ctx: ApiContext): AnyRoute[] {
             decidedAt: event?.at ?? t.createdAt,
             proposal: typeof proposal === 'number' ? proposal : null,
             drain: t.drain,
+            excluded,
             ...replay,
           },
         };

@@ -87,6 +87,14 @@ export interface TransferDetail extends Transfer {
   readonly steps: readonly Step[];
 }
 
+/** GET /api/v1/blades/:id */
+export interface BladeDetail extends Blade {
+  readonly fit: Fit | null;
+  readonly transfers: readonly TransferBrief[];
+  /** Why it is no failover target now; null when it is one. */
+  readonly notTarget: { readonly reason: string; readonly text: string } | null;
+}
+
 export interface WorkloadDetail extends Workload {
   readonly checkpoint: { readonly blade: string; readonly sequence: number; readonly takenAt: number } | null;
   readonly transfers: readonly TransferBrief[];
@@ -97,6 +105,17 @@ export interface RunnerUp {
   readonly fit: Fit;
   readonly lost: LossReason;
   readonly takenBy?: string;
+}
+
+/**
+ * The blades left out as targets, as src/core/exclusion-report.ts makes them: `reason` is the eligibility rule's
+ * ExclusionReason (src/core/eligibility.ts), `text` the same reason in words.
+ */
+export interface Exclusions {
+  /** Every blade left out, counted per reason in the rule's order; running ones (`active`) included. */
+  readonly counts: readonly { readonly reason: string; readonly count: number }[];
+  /** Each blade left out for a reason other than running a workload. */
+  readonly blades: readonly { readonly blade: string; readonly reason: string; readonly text: string }[];
 }
 
 export interface Decision {
@@ -111,6 +130,8 @@ export interface Decision {
   readonly decidedAt: number;
   readonly proposal: number | null;
   readonly drain: boolean;
+  /** The blades that were no target when the round decided; `available` false when its round is not stored. */
+  readonly excluded: Exclusions & { readonly available: boolean; readonly reason: string | null };
   /** Asked for with replay=1: the round recomputed from its stored snapshot. */
   readonly replay?: {
     readonly available: boolean;
@@ -168,6 +189,8 @@ export interface Plan {
   readonly rounds: readonly (readonly (Placement & { readonly saving: number })[])[];
   readonly truncated: boolean;
   readonly pool: readonly string[];
+  /** The blades left out as the failovers' targets. */
+  readonly excluded: Exclusions;
 }
 
 export interface AuditEvent {

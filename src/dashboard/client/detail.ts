@@ -1,9 +1,10 @@
 // The detail dialog: one blade with the actions the token's role allows, one workload's history, or one
 // transfer's "Why this blade?". It refreshes itself while open, as the data changes.
 import { ApiFailure, type ApiClient } from './api.js';
-import type { Blade, Decision, Fit, Session, TransferBrief, WorkloadDetail } from './api-types.js';
+import type { Blade, BladeDetail, Session, TransferBrief, WorkloadDetail } from './api-types.js';
 import { button, fill, h, table } from './dom.js';
-import { clock, fitClass, fitText, lostText, resourcesText } from './format.js';
+import { clock, fitClass, fitText, resourcesText } from './format.js';
+import { whyView } from './view-why.js';
 
 type Subject = { readonly kind: 'blade' | 'workload' | 'why'; readonly id: string };
 
@@ -61,7 +62,7 @@ export class Detail {
           ? await this.blade(s.id)
           : s.kind === 'workload'
             ? await this.workload(s.id)
-            : await this.why(s.id);
+            : await whyView(this.api, s.id);
       if (this.subject !== s) return; // another subject was opened meanwhile
       fill(
         this.body,
@@ -77,9 +78,7 @@ export class Detail {
   }
 
   private async blade(id: string): Promise<HTMLElement> {
-    const b = await this.api.get<Blade & { fit: Fit | null; transfers: TransferBrief[] }>(
-      `/api/v1/blades/${encodeURIComponent(id)}`,
-    );
+    const b = await this.api.get<BladeDetail>(`/api/v1/blades/${encodeURIComponent(id)}`);
     return h(
       'div',
       { 'data-detail-blade': b.id },
@@ -97,6 +96,14 @@ export class Detail {
         ...pair('workload', b.workload ? `${b.workload}: ${fitText(b.fit)}` : '—'),
         ...pair('driver', driverText(b.endpoint)),
       ),
+      // A standby blade the planner would not take now: the eligibility rule's reason, as "Why?" names it.
+      b.state === 'standby' && b.notTarget
+        ? h(
+            'p',
+            { class: 'not-target', 'data-not-target': b.notTarget.reason },
+            `Not a failover target: ${b.notTarget.text}`,
+          )
+        : null,
       h('div', { class: 'actions' }, ...this.bladeActions(b)),
       h('h3', {}, 'Transfers'),
       transfersTable(b.transfers, (t) => this.show('why', t)),
@@ -236,73 +243,6 @@ export class Detail {
       transfersTable(w.transfers.slice().reverse(), (t) => this.show('why', t)),
     );
   }
-
-  private async why(id: string): Promise<HTMLElement> {
-    const url = `/api/v1/transfers/${encodeURIComponent(id)}/decision?replay=1`;
-    const d = await this.api.get<Decision>(url);
-    const rows = [
-      h(
-        'tr',
-        { class: 'chosen', 'data-runner': d.chosen.blade },
-        h('td', {}, h('strong', {}, d.chosen.blade)),
-        h('td', { class: `fit-text fit-${fitClass(d.chosen.fit)}` }, fitText(d.chosen.fit)),
-        h('td', {}, 'chosen'),
-      ),
-      ...d.runnersUp.map((r) =>
-        h(
-          'tr',
-          { 'data-runner': r.blade, 'data-lost': r.lost },
-          h('td', {}, r.blade),
-          h('td', { class: `fit-text fit-${fitClass(r.fit)}` }, fitText(r.fit)),
-          h('td', {}, lostText(r)),
-        ),
-      ),
-    ];
-    const why =
-      d.proposal !== null
-        ? `An operator approved proposal #${d.proposal}; approved moves record no runners-up.`
-        : !d.recorded
-          ? 'The log no longer holds the runners-up of this decision.'
-          : d.runnersUp.length === 0
-            ? 'No other blade could take it: the chosen one was the only candidate.'
-            : null;
-    return h(
-      'div',
-      { 'data-detail-why': d.transfer },
-      h('h2', {}, `Why ${d.chosen.blade}?`),
-      h(
-        'p',
-        {},
-        `${d.workload}: ${d.kind}${d.drain ? ' (maintenance drain)' : ''} ${d.from ?? 'new'} → ${d.chosen.blade}, decided at ${clock(d.decidedAt)}. Fit before: ${fitText(d.before)}.`,
-      ),
-      table(['blade', 'fit', 'outcome'], rows, ''),
-      why ? h('p', { class: 'muted' }, why) : null,
-      replayLine(d, url),
-      h(
-        'p',
-        { class: 'muted' },
-        'Fit: less deficit first, then less surplus; ties go to the smaller blade, then the lower id.',
-      ),
-    );
-  }
-}
-
-/** Whether the round, recomputed from its stored snapshot, decided the same; links to the replay itself. */
-function replayLine(d: Decision, url: string): HTMLElement | null {
-  const r = d.replay;
-  if (!r) return null;
-  const text = !r.available
-    ? `Cannot replay this decision: ${r.reason ?? 'its round is not stored'}.`
-    : r.identical
-      ? `Replayed from its stored round ${r.round?.hash.slice(0, 12) ?? ''}: the same decision.`
-      : `Replayed from its stored round ${r.round?.hash.slice(0, 12) ?? ''}: a DIFFERENT decision (a bug; please report it).`;
-  return h(
-    'p',
-    { class: 'muted', 'data-replay': r.available ? String(r.identical) : 'unavailable' },
-    text,
-    ' ',
-    h('a', { href: url, target: '_blank' }, 'replay'),
-  );
 }
 
 /** "redfish:https://10.0.0.5" -> "Redfish · 10.0.0.5"; a bare name ("emulator") as it is. */

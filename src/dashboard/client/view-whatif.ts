@@ -3,6 +3,7 @@
 import type { ApiClient } from './api.js';
 import type { Blade, Plan, Placement } from './api-types.js';
 import { button, fill, h, table } from './dom.js';
+import { excludedList } from './excluded-list.js';
 import { fitClass, fitText, lostText, num } from './format.js';
 
 export class WhatIf {
@@ -117,6 +118,7 @@ export class WhatIf {
       ),
       plan.truncated ? h('p', { class: 'muted' }, 'More rounds follow (truncated).') : null,
       h('p', { class: 'muted' }, `Standby pool afterwards: ${plan.pool.length === 0 ? 'empty' : plan.pool.join(', ')}`),
+      excludedList(plan.excluded, 'Not targets for these failovers', 'Every blade could take a workload.'),
     );
   }
 }
