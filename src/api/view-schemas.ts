@@ -3,15 +3,9 @@ import { z } from 'zod';
 import { EXCLUSION_REASONS } from '../core/eligibility.js';
 import { fenceProofShape } from '../wire/fence-proof.js';
 import { fitSchema } from '../wire/fit.js';
-import {
-  bladeStates,
-  healths,
-  proposalStatuses,
-  roles,
-  transferKinds,
-  transferStatuses,
-  workloadStates,
-} from './field-schemas.js';
+import { policyRecordSchema } from '../wire/policy-record.js';
+import { proposalSchema } from '../wire/proposal.js';
+import { bladeStates, healths, roles, transferKinds, transferStatuses, workloadStates } from './field-schemas.js';
 
 /** In answers: whatever the drivers reported, unbounded. */
 const resourcesView = z.record(z.string(), z.union([z.number(), z.string()]));
@@ -162,21 +156,7 @@ export const planView = z.object({
   excluded: exclusionsView,
 });
 
-export const policyView = z.object({
-  weights: z.record(z.string(), z.number()),
-  minImprovement: z.number(),
-  maxConcurrentTransfers: z.number(),
-  cooldownSeconds: z.number(),
-  replanSeconds: z.number(),
-  transferSeconds: z.number(),
-  requireApproval: z.boolean(),
-  survivability: z.object({ k: z.number(), domains: z.array(z.string()) }).optional(),
-  admission: z
-    .object({ mode: z.enum(['off', 'warn', 'enforce']), k: z.number(), domains: z.array(z.string()) })
-    .optional(),
-  hardKeys: z.array(z.string()).optional(),
-  repairBurnInSeconds: z.number().optional(),
-  cascadeWindows: z.array(z.string()).optional(),
+export const policyView = policyRecordSchema.extend({
   /** Whether cascades may run now (inside a cascade window, or no windows set). */
   cascadesOpen: z.boolean().optional(),
 });
@@ -197,21 +177,7 @@ export const eventPage = z.object({
   more: z.boolean(),
 });
 
-export const proposalView = z.object({
-  id: z.number(),
-  workload: z.string(),
-  from: z.string(),
-  to: z.string(),
-  before: fit.nullable(),
-  after: fit.nullable(),
-  saving: z.number(),
-  proposedAt: z.number(),
-  status: z.enum(proposalStatuses),
-  decidedBy: z.string().nullable(),
-  decidedAt: z.number().nullable(),
-  transfer: z.string().nullable(),
-  reason: z.string().nullable(),
-});
+export const proposalView = proposalSchema;
 
 export const tokenView = z.object({
   id: z.string(),
