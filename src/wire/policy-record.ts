@@ -1,4 +1,4 @@
-// A policy as the server holds and sends it, its fields unbounded: one schema for the API's view and round snapshots.
+// A policy as the server holds and sends it, fields unbounded: one schema for the API, round snapshots, the store.
 import { z } from 'zod';
 
 export const policyRecordSchema = z.object({
