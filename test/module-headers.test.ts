@@ -18,7 +18,6 @@ const LONG_FOR_NOW: ReadonlySet<string> = new Set([
   'src/adapters/redfish/redfish-hardware.ts',
   'src/app/config.ts',
   'src/app/serve.ts',
-  'src/chaos/run.ts',
   'src/dashboard/client/detail.ts',
   'src/emulator/redfish-view.ts',
 ]);
