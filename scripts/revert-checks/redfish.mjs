@@ -185,7 +185,7 @@ export const CHECKS = [
     bullet: 'the default timeoutMs of 3 s is short for real BMC logins',
     edits: [
       {
-        file: 'src/app/config.ts',
+        file: 'src/app/config-sections.ts',
         find: 'timeoutMs: ms(120_000).default(10_000),',
         revert: 'timeoutMs: ms(120_000).default(3_000),',
       },

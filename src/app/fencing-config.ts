@@ -12,7 +12,8 @@ import { BmcFence } from '../orchestrator/bmc-fence.js';
 import type { BladeFenceLevel, FencingTopology } from '../orchestrator/fence-levels.js';
 import type { FenceDevice, FenceLevel } from '../ports/fencing.js';
 import type { HardwarePort } from '../ports/hardware.js';
-import { ConfigError, redfishEndpoint, secretOf } from './config.js';
+import { ConfigError, secretOf } from './config.js';
+import { redfishEndpoint } from './config-sections.js';
 
 const iqn = nonEmpty.regex(/^(iqn\.\d{4}-\d{2}\.[^\s]+|eui\.[0-9A-Fa-f]{16})$/, {
   error: 'expected an iSCSI name (iqn.YYYY-MM.domain:name)',

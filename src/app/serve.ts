@@ -1,17 +1,11 @@
 // The composition root of `cascade serve`: config -> the emulated data center (if on), Redfish drivers, the
 // emulated hypervisor and SAN drivers, the store and the controller, then the HTTP API and the dashboard.
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { privateDirectory } from './private-files.js';
-import { tellController } from './emulator-hooks.js';
 import { EmulatedStorage, EmulatedWorkloads } from '../adapters/emulated/index.js';
-import { FakeWorld } from '../adapters/fake/index.js';
-import { RedfishHardware } from '../adapters/redfish/redfish-hardware.js';
 import { policyWith } from '../core/model.js';
 import { DEFAULT_DETECTION } from '../core/verdict.js';
-import { startEmulator, type Emulator } from '../emulator/server.js';
+import type { Emulator } from '../emulator/server.js';
 import { Controller, type Discovered } from '../orchestrator/controller.js';
 import { LIVE_TIMING } from '../orchestrator/deadline.js';
 import { systemClock } from '../ports/clock.js';
@@ -19,22 +13,23 @@ import type { HardwarePort } from '../ports/hardware.js';
 import type { StoragePort } from '../ports/storage.js';
 import type { Store } from '../ports/store.js';
 import type { WorkloadPort } from '../ports/workloads.js';
-import { formatScenarioError, loadScenario } from '../sim/load-scenario.js';
-import { openStore, redactUrl, StoreUrlError } from '../store/open-store.js';
-import type { LeasedStore } from '../ports/store.js';
+import { redactUrl } from '../store/open-store.js';
 import { observeCommits } from '../store/commit-feed.js';
 import { mountApi } from './api-mount.js';
-import { ConfigError, secretOf, type ServeConfig } from './config.js';
-import { fromScenario, generatedDataCenter, type DataCenterPlan } from './datacenter.js';
+import { ConfigError, type ServeConfig } from './config.js';
+import type { DataCenterPlan } from './datacenter.js';
 import { HardwareFleet } from './hardware-fleet.js';
 import { ipmiHardware, libvirtWorkloads, SharedDiskStorage } from './driver-sections.js';
 import { logTo, type Logger } from './logging.js';
 import { removeServeState, writeServeState } from './serve-state.js';
 import { startServeHa, type ServeHa } from './serve-ha.js';
-import { startServePush, type ServePush } from './serve-push.js';
+import { startServePush } from './serve-push.js';
 import { reportFencingAtStart } from './fencing-check.js';
 import { serveFencing } from './serve-fencing.js';
 import { checkStoreAgainstWorld } from './serve-init.js';
+import { remoteWorkloads, startEmulated } from './serve-emulated.js';
+import { redfishServices } from './serve-redfish.js';
+import { openServeStore } from './serve-store.js';
 
 export interface ServeOptions {
   readonly config: ServeConfig;
@@ -242,181 +237,6 @@ export async function startServe(o: ServeOptions): Promise<ServeHandles> {
     await close();
     throw error;
   }
-}
-
-/** openStore, its refusal of the value turned into a one-line configuration error (no password in it). */
-function openServeStore(db: string, field: string, leaseTtlMs: number | null): LeasedStore {
-  // With HA on PostgreSQL, a frozen leader must not hold the lease row for longer than a fraction of the lease.
-  const postgres =
-    leaseTtlMs === null
-      ? {}
-      : {
-          postgres: {
-            idleInTransactionMs: Math.min(5_000, Math.floor(leaseTtlMs / 2)),
-            leaseLockTimeoutMs: Math.min(2_000, Math.floor(leaseTtlMs / 3)),
-          },
-        };
-  try {
-    return openStore(db, postgres, field);
-  } catch (error) {
-    if (error instanceof StoreUrlError) throw new ConfigError(error.message);
-    throw new ConfigError(
-      `${field}: cannot open the store ${JSON.stringify(redactUrl(db))} (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`,
-    );
-  }
-}
-
-/** A long-running emulator keeps this much of its past (a snapshot plus a change log, compacted). */
-const KEEP = { checkpointsPerWorkload: 10, historyEntries: 10_000 };
-
-async function startEmulated(
-  config: ServeConfig,
-  dataDir: string,
-  logger: Logger,
-  controller: () => Controller | null,
-): Promise<{
-  emulator: Emulator;
-  plan: DataCenterPlan | null;
-  compaction: NodeJS.Timeout;
-  fencing: DataCenterPlan['fencing'];
-  detection: DataCenterPlan['detection'];
-}> {
-  const e = config.emulator;
-  const file = join(dataDir, 'world.json');
-  let world: FakeWorld;
-  let plan: DataCenterPlan | null = null;
-  if (existsSync(file)) {
-    // The same hardware and workloads as before the restart, advanced by the time that passed.
-    world = FakeWorld.load(file);
-    logger.info({ file }, 'emulated data center resumed');
-  } else {
-    plan = e.scenario ? await scenarioPlan(e.scenario) : generatedDataCenter(e);
-    world = new FakeWorld({
-      file,
-      tickMs: e.tickMs,
-      powerDelayMs: e.powerDelayMs,
-      unreachableDelayMs: e.unreachableDelayMs,
-      blades: plan.blades,
-      workloads: plan.workloads,
-    });
-    logger.info(
-      {
-        file,
-        blades: plan.blades.length,
-        workloads: plan.workloads.length,
-        from: e.scenario ?? `generated (seed ${e.seed})`,
-      },
-      'emulated data center created',
-    );
-  }
-  const password =
-    e.password !== undefined || e.passwordEnv !== undefined
-      ? secretOf(e, 'password', 'emulator')
-      : randomBytes(12).toString('hex');
-  const emulator = await startEmulator({
-    world,
-    host: e.host,
-    port: e.port,
-    credentials: { username: e.username, password },
-    hooks: {
-      // The emulator and the controller share this process: a repair of the hardware is also the operator's word.
-      onRepair: async (blade, actor) => {
-        const c = controller();
-        return c ? tellController(c, blade, actor, logger) : { accepted: false, message: 'controller not started yet' };
-      },
-    },
-  });
-  logger.info(
-    { url: emulator.url, redfish: `${emulator.url}/redfish/v1`, control: `${emulator.url}/emulator/v1` },
-    `emulator listening on ${emulator.url}`,
-  );
-  // A failed compaction (out of file descriptors) is logged: thrown from a timer it would end the process.
-  const compaction = setInterval(() => {
-    try {
-      world.compact(KEEP);
-    } catch (error) {
-      logger.warn({ error: String(error) }, 'emulated data center: compaction failed; tried again in a minute');
-    }
-  }, 60_000);
-  compaction.unref();
-  // A resumed world has no plan: the scenario's fencing levels and detection are read again (configuration, not state).
-  const read = plan ?? (e.scenario ? await scenarioPlan(e.scenario) : null);
-  return { emulator, plan, compaction, fencing: read?.fencing ?? new Map(), detection: read?.detection };
-}
-
-/** The hypervisor and SAN API of an emulator running elsewhere (parseConfig made sure it is named). */
-function remoteWorkloads(config: ServeConfig): { url: string; token: string | null } {
-  const w = config.workloads;
-  if (!w) throw new ConfigError('workloads: with the emulator off, name the hypervisor API (workloads.emulatorUrl)');
-  return {
-    url: w.emulatorUrl,
-    token: w.token !== undefined || w.tokenEnv !== undefined ? secretOf(w, 'token', 'workloads') : null,
-  };
-}
-
-async function scenarioPlan(file: string): Promise<DataCenterPlan> {
-  const loaded = await loadScenario(file);
-  if (!loaded.ok) throw new ConfigError(`emulator.scenario: ${formatScenarioError(file, loaded.error)}`);
-  return fromScenario(loaded.scenario);
-}
-
-async function redfishServices(
-  config: ServeConfig,
-  emulator: Emulator | null,
-  logger: Logger,
-  push: ServePush | null,
-): Promise<RedfishHardware[]> {
-  const services: RedfishHardware[] = [];
-  // Each service hears its own pushed events; the receiver routes them by the endpoint's name.
-  const withPush = (service: RedfishHardware): RedfishHardware => {
-    push?.receiver.route(service.name, (payload) => void service.pushed(payload));
-    services.push(service);
-    return service;
-  };
-  if (emulator) {
-    const log = logTo(logger, { endpoint: 'emulator' });
-    withPush(
-      new RedfishHardware({
-        url: emulator.url,
-        ...emulator.credentials,
-        name: 'emulator',
-        timeoutMs: 3_000,
-        retries: 1,
-        log,
-        ...(push ? { push: push.optionsFor('emulator') } : {}),
-      }),
-    );
-  }
-  for (const [index, r] of config.redfish.entries()) {
-    const where = `redfish[${index}]`;
-    const name = r.name ?? new URL(r.url).host;
-    let ca: string | undefined;
-    if (r.tls?.caFile) {
-      try {
-        ca = await readFile(r.tls.caFile, 'utf8');
-      } catch {
-        throw new ConfigError(`${where}.tls.caFile: cannot read ${r.tls.caFile}`);
-      }
-    }
-    if (r.tls?.insecure)
-      logger.warn({ endpoint: name }, `${name}: TLS verification is off (tls.insecure): for a lab only`);
-    withPush(
-      new RedfishHardware({
-        url: r.url,
-        name,
-        username: secretOf(r, 'username', where),
-        password: secretOf(r, 'password', where),
-        auth: r.auth,
-        timeoutMs: r.timeoutMs,
-        retries: r.retries,
-        ...(r.taskMs === undefined ? {} : { taskMs: r.taskMs }),
-        ...(r.tls ? { tls: { ...(ca !== undefined ? { ca } : {}), insecure: r.tls.insecure } } : {}),
-        ...(push ? { push: push.optionsFor(name) } : {}),
-        log: logTo(logger, { endpoint: name }),
-      }),
-    );
-  }
-  return services;
 }
 
 /** What the hypervisor runs, and where: adopted on the first start, with the plan's priorities. */

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../adapters/fake/index.js';
 import type { AuditEvent } from '../ports/store.js';
-import { auditViolations } from './invariants.js';
+import { auditViolations } from './invariants-audit.js';
 
 const started = (w: string, b: string, at: number, how: 'initial' | 'restore' = 'restore'): HistoryEntry => ({
   at,

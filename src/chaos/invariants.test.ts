@@ -4,18 +4,10 @@ import { describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../adapters/fake/world-state.js';
 import { DEFAULT_POLICY } from '../core/model.js';
 import type { AuditEvent, BladeRecord, StepRecord, TransferRecord, WorkloadRecord } from '../ports/store.js';
-import {
-  auditViolations,
-  cascadesLeft,
-  checkRun,
-  committedCheckpoints,
-  counterViolations,
-  fenceOrder,
-  fenceRule,
-  placementViolations,
-  twoBladeRuns,
-  type RunRecords,
-} from './invariants.js';
+import { cascadesLeft, checkRun, placementViolations, twoBladeRuns, type RunRecords } from './invariants.js';
+import { auditViolations } from './invariants-audit.js';
+import { committedCheckpoints, counterViolations } from './invariants-counter.js';
+import { fenceOrder, fenceRule } from './invariants-fencing.js';
 
 const blade = (id: string, state: BladeRecord['state'], memoryGiB = 64): BladeRecord => ({
   id,

@@ -16,20 +16,18 @@ import {
   computerSystem,
   drive,
   enclosure,
-  eventService,
   processor,
   processorIds,
   redfishError,
   RESET_TYPES,
   ROOT,
   serviceRoot,
-  session,
-  sessionService,
   storage,
   storageIds,
   systemPath,
   type Json,
 } from './redfish-view.js';
+import { eventService, session, sessionService } from './redfish-service-view.js';
 import type { SessionTable } from './sessions.js';
 
 export interface RedfishServiceOptions {

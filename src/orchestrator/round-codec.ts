@@ -6,7 +6,9 @@ import type { Policy, Resources } from '../core/model.js';
 import type { RoundSnapshot, RoundWorkload } from '../core/round.js';
 import { VERDICTS } from '../core/verdict.js';
 import type { RoundRecord } from '../ports/store.js';
-import { fitSchema } from '../wire/fit.js';
+import { policyRecordSchema } from '../wire/policy-record.js';
+import { proposalSchema } from '../wire/proposal.js';
+import { BLADE_STATES, HEALTHS, POWER_STATES, WORKLOAD_STATES } from '../wire/states.js';
 
 /**
  * Compact: resources and requirements are listed once each in `shapes` (a data center has few shapes) and
@@ -75,29 +77,12 @@ export function roundRecord(snapshot: RoundSnapshot, policy: Policy, at: number)
   return { hash: createHash('sha256').update(body).digest('hex'), at, body };
 }
 
-const fit = fitSchema;
-const bladeTuple = z.tuple([
-  z.string(),
-  z.number().int(),
-  z.enum(['active', 'standby', 'failed', 'maintenance']),
-  z.enum(['ok', 'warning', 'critical', 'unreachable']).nullable(),
-]);
-const POWERS = ['on', 'off', 'unknown'] as const;
+const bladeTuple = z.tuple([z.string(), z.number().int(), z.enum(BLADE_STATES), z.enum(HEALTHS).nullable()]);
 const resources = z.record(z.string(), z.union([z.number(), z.string()]));
 const body = z.object({
   v: z.literal(1),
-  policy: z.object({
-    weights: z.record(z.string(), z.number()),
-    minImprovement: z.number(),
-    maxConcurrentTransfers: z.number(),
-    cooldownSeconds: z.number(),
-    replanSeconds: z.number(),
-    transferSeconds: z.number(),
-    requireApproval: z.boolean(),
-    hardKeys: z.array(z.string()).optional(),
-    repairBurnInSeconds: z.number().optional(),
-    cascadeWindows: z.array(z.string()).optional(),
-  }),
+  // A round's decision reads neither survivability nor admission, so the decoded policy leaves them out.
+  policy: policyRecordSchema.omit({ survivability: true, admission: true }),
   shapes: z.array(resources),
   blades: z.array(z.union([bladeTuple, bladeTuple.rest(z.string().nullable())])),
   workloads: z.array(
@@ -106,29 +91,13 @@ const body = z.object({
       z.number().int(),
       z.number(),
       z.string().nullable(),
-      z.enum(['running', 'pending', 'transferring', 'finished']),
+      z.enum(WORKLOAD_STATES),
       z.number().nullable(),
       z.enum(['declared', 'vm-metadata', 'measured', 'host']),
     ]),
   ),
   transfers: z.array(z.tuple([z.string(), z.string().nullable(), z.string()])),
-  proposals: z.array(
-    z.object({
-      id: z.number(),
-      workload: z.string(),
-      from: z.string(),
-      to: z.string(),
-      before: fit.nullable(),
-      after: fit.nullable(),
-      saving: z.number(),
-      proposedAt: z.number(),
-      status: z.enum(['proposed', 'approved', 'rejected', 'started', 'expired']),
-      decidedBy: z.string().nullable(),
-      decidedAt: z.number().nullable(),
-      transfer: z.string().nullable(),
-      reason: z.string().nullable(),
-    }),
-  ),
+  proposals: z.array(proposalSchema),
   rejected: z.array(z.object({ workload: z.string(), from: z.string(), to: z.string() })),
   rules: z
     .object({
@@ -158,7 +127,7 @@ export function decodeRound(text: string): { readonly snapshot: RoundSnapshot; r
     resources: shape(s),
     state,
     ...(health === null ? {} : { health }),
-    ...(power === undefined || power === null ? {} : { power: z.enum(POWERS).parse(power) }),
+    ...(power === undefined || power === null ? {} : { power: z.enum(POWER_STATES).parse(power) }),
     ...(verdict === undefined || verdict === null ? {} : { verdict: z.enum(VERDICTS).parse(verdict) }),
     ...(burnIn[id] === undefined ? {} : { burnInSince: burnIn[id] }),
     ...(states[id] === undefined ? {} : { systemState: states[id] }),

@@ -6,7 +6,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { RedfishHardware } from '../../adapters/redfish/redfish-hardware.js';
 import type { Discovery } from '../../adapters/redfish/redfish-inventory.js';
-import { redfishEndpoint, secretOf } from '../../app/config.js';
+import { secretOf } from '../../app/config.js';
+import { redfishEndpoint } from '../../app/config-sections.js';
 import type { Resources } from '../../core/model.js';
 import { CliError } from '../cli-error.js';
 

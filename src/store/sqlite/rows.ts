@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { Fit } from '../../core/fit.js';
 import { fitSchema } from '../../wire/fit.js';
+import { policyRecordSchema } from '../../wire/policy-record.js';
 import { VERDICTS } from '../../core/verdict.js';
 import { DEFAULT_POLICY, type Policy, type Resources } from '../../core/model.js';
 import type {
@@ -36,22 +37,7 @@ const resources: z.ZodType<Resources> = z.record(z.string(), z.union([z.number()
 const fit: z.ZodType<Fit> = fitSchema;
 
 /** Every field optional: a policy written by an older Cascade lacks newer fields, which take their defaults. */
-const policyBody = z.object({
-  weights: z.record(z.string(), z.number()).optional(),
-  minImprovement: z.number().optional(),
-  maxConcurrentTransfers: z.number().optional(),
-  cooldownSeconds: z.number().optional(),
-  replanSeconds: z.number().optional(),
-  transferSeconds: z.number().optional(),
-  requireApproval: z.boolean().optional(),
-  survivability: z.object({ k: z.number(), domains: z.array(z.string()) }).optional(),
-  admission: z
-    .object({ mode: z.enum(['off', 'warn', 'enforce']), k: z.number(), domains: z.array(z.string()) })
-    .optional(),
-  hardKeys: z.array(z.string()).optional(),
-  repairBurnInSeconds: z.number().optional(),
-  cascadeWindows: z.array(z.string()).optional(),
-});
+const policyBody = policyRecordSchema.partial();
 
 const bladeRow = z.object({
   id: z.string(),
