@@ -14,9 +14,7 @@ const MAX_LINES = 300;
  * Files still over the limit, each to be split along its ideas; the list only shrinks. A file not named here that
  * grows past the limit fails the test.
  */
-const LONG_FOR_NOW: ReadonlySet<string> = new Set([
-  'src/adapters/redfish/redfish-hardware.ts',
-]);
+const LONG_FOR_NOW: ReadonlySet<string> = new Set(['src/adapters/redfish/redfish-hardware.ts']);
 
 /** Comments that open a file for a tool, not for a reader. */
 const DIRECTIVE = /^(biome-ignore|@ts-|eslint|@vitest-environment|prettier-ignore|#region)/;

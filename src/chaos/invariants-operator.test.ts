@@ -1,3 +1,5 @@
+// The operator mix's invariant that no blade is failed for a workload's fault, in both directions: what a driver says
+// of a workload it does not know fails no blade; a blade whose BMC and workload both went silent is no such case.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../core/model.js';
 import type { AuditEvent } from '../ports/store.js';
