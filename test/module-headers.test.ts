@@ -10,11 +10,8 @@ import { describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '..');
 const MAX_LINES = 300;
 
-/**
- * Files still over the limit, each to be split along its ideas; the list only shrinks. A file not named here that
- * grows past the limit fails the test.
- */
-const LONG_FOR_NOW: ReadonlySet<string> = new Set(['src/adapters/redfish/redfish-hardware.ts']);
+/** Files allowed over the limit while they wait for a split: none now, and it must stay so. */
+const LONG_FOR_NOW: ReadonlySet<string> = new Set<string>([]);
 
 /** Comments that open a file for a tool, not for a reader. */
 const DIRECTIVE = /^(biome-ignore|@ts-|eslint|@vitest-environment|prettier-ignore|#region)/;

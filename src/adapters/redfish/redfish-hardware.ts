@@ -9,61 +9,24 @@ import type {
   Health,
   PowerState,
 } from '../../ports/hardware.js';
-import { RedfishClient, type RedfishEndpoint } from './redfish-client.js';
+import { RedfishClient } from './redfish-client.js';
 import { RedfishError } from './redfish-error.js';
 import { EnclosurePower } from './redfish-enclosure-power.js';
 import { EventFeed } from './redfish-events.js';
-import {
-  discover,
-  lastSegment,
-  members,
-  parseAs,
-  servicePaths,
-  type Discovery,
-  type ServicePaths,
-} from './redfish-inventory.js';
-import { eventServiceSchema, systemSchema, type RedfishSystem } from './redfish-schemas.js';
+import { discover, parseAs, type Discovery } from './redfish-inventory.js';
+import { eventServiceSchema } from './redfish-schemas.js';
 import { followTask } from './redfish-tasks.js';
-import { PushSubscription, type PushOptions, type PushState } from './redfish-push.js';
+import { PushSubscription } from './redfish-push.js';
+import type {
+  BladeCheck,
+  EndpointReadiness,
+  EventPaths,
+  RedfishHardwareOptions,
+  RedfishLogEntry,
+} from './redfish-hardware-types.js';
+import { SystemPaths } from './redfish-system-paths.js';
 
-/** How one endpoint is doing: `failing` makes /readyz answer 503 naming it; `warning` is shown, not fatal. */
-export interface EndpointReadiness {
-  readonly state: 'ok' | 'warning' | 'failing' | 'unknown';
-  readonly detail: string;
-}
-
-export interface RedfishLogEntry {
-  readonly level: 'info' | 'warn' | 'error';
-  readonly msg: string;
-  readonly [key: string]: unknown;
-}
-
-export interface RedfishHardwareOptions extends RedfishEndpoint {
-  /** Parallel requests during discovery; default 8. */
-  readonly concurrency?: number;
-  /** First wait before reconnecting the event stream; it doubles up to 30 s. Default 500 ms. */
-  readonly eventRetryMs?: number;
-  readonly log?: (entry: RedfishLogEntry) => void;
-  /** How long a Reset answered 202 may run, following its Task monitor; default 60 s. */
-  readonly taskMs?: number;
-  /** Subscribe to pushed events (an EventDestination) while anyone listens; the receiver calls pushed(). */
-  readonly push?: PushOptions;
-}
-
-export interface BladeCheck extends Omit<BladeStatus, 'state'> {
-  /** Status.State as the BMC says it (Enabled, Absent, StandbyOffline...). */
-  readonly state: string | null;
-  /** ResetType@Redfish.AllowableValues; null when the service does not say (every type is tried). */
-  readonly reset: readonly string[] | null;
-  readonly problem: string | null;
-}
-
-/** Which paths bring this endpoint's events: `drivers check` and the log say it. */
-export interface EventPaths {
-  readonly sse: string | null;
-  readonly push: PushState;
-  readonly summary: string;
-}
+export type { BladeCheck, EndpointReadiness, EventPaths, RedfishHardwareOptions, RedfishLogEntry };
 
 /** Redfish PowerState -> what the blade has now: a change in flight has not happened yet. */
 const POWER: Readonly<Record<string, PowerState>> = {
@@ -84,10 +47,7 @@ export class RedfishHardware implements HardwarePort {
   readonly #client: RedfishClient;
   readonly #events: EventFeed;
   readonly #log: (entry: RedfishLogEntry) => void;
-  /** blade id -> System @odata.id, and back. */
-  readonly #paths = new Map<string, string>();
-  readonly #blades = new Map<string, string>();
-  #service: Promise<ServicePaths> | null = null;
+  readonly #systems: SystemPaths;
   #readiness: EndpointReadiness = { state: 'unknown', detail: 'not inventoried yet' };
   readonly #push: PushSubscription | null;
   #listening = 0;
@@ -96,11 +56,12 @@ export class RedfishHardware implements HardwarePort {
 
   constructor(private readonly o: RedfishHardwareOptions) {
     this.#client = new RedfishClient(o);
+    this.#systems = new SystemPaths(this.#client);
     this.#enclosures = new EnclosurePower(this.#client);
     this.#log = o.log ?? (() => {});
     this.#events = new EventFeed(this.#client, {
       path: () => this.#eventPath(),
-      bladeOf: (origin) => this.#blades.get(origin) ?? (origin.startsWith(`${SYSTEMS}/`) ? lastSegment(origin) : null),
+      bladeOf: (origin) => this.#systems.bladeOf(origin),
       reread: async (blade) => {
         const status = await this.status(blade);
         return [
@@ -111,7 +72,7 @@ export class RedfishHardware implements HardwarePort {
       warn: (msg) => this.#log({ level: 'warn', msg, endpoint: this.#client.name }),
       ...(o.eventRetryMs === undefined ? {} : { retryMs: o.eventRetryMs }),
     });
-    const service = async (): Promise<string | null> => (await this.#servicePaths()).eventService;
+    const service = async (): Promise<string | null> => (await this.#systems.servicePaths()).eventService;
     const say = (level: 'info' | 'warn', msg: string): void => this.#log({ level, msg, endpoint: this.#client.name });
     this.#push = o.push ? new PushSubscription(this.#client, service, o.push, say) : null;
   }
@@ -122,8 +83,8 @@ export class RedfishHardware implements HardwarePort {
 
   /** Every system that could be read, and why the others could not. */
   async discover(known?: ReadonlySet<string>): Promise<Discovery> {
-    const found = await discover(this.#client, await this.#servicePaths(), this.o.concurrency ?? 8, known);
-    for (const blade of [...found.blades, ...found.skipped]) this.#remember(blade.id, blade.path);
+    const found = await discover(this.#client, await this.#systems.servicePaths(), this.o.concurrency ?? 8, known);
+    for (const blade of [...found.blades, ...found.skipped]) this.#systems.remember(blade.id, blade.path);
     return found;
   }
 
@@ -182,7 +143,7 @@ export class RedfishHardware implements HardwarePort {
    * why it could not be managed (no reset type that powers it off or on), or null.
    */
   async check(blade: string): Promise<BladeCheck> {
-    const system = await this.#system(blade);
+    const system = await this.#systems.system(blade);
     const status = await this.status(blade);
     const allowed = system.Actions?.['#ComputerSystem.Reset']?.['ResetType@Redfish.AllowableValues'] ?? null;
     const can = (power: PowerState): boolean => RESET[power].some((t) => !allowed || allowed.includes(t));
@@ -198,7 +159,7 @@ export class RedfishHardware implements HardwarePort {
 
   /** What the EventService offers (read-only): its SSE URI and whether it takes push subscriptions. */
   async eventCapabilities(): Promise<{ sse: string | null; subscriptions: boolean; enabled: boolean }> {
-    const service = (await this.#servicePaths()).eventService;
+    const service = (await this.#systems.servicePaths()).eventService;
     if (!service) return { sse: null, subscriptions: false, enabled: false };
     const body = parseAs(eventServiceSchema, await this.#client.get(service), service, this.#client.name);
     return {
@@ -214,11 +175,11 @@ export class RedfishHardware implements HardwarePort {
 
   /** The blade's System was in the last listing or inventory of this service. */
   knows(blade: string): boolean {
-    return this.#paths.has(blade);
+    return this.#systems.knows(blade);
   }
 
   async status(blade: string): Promise<BladeStatus> {
-    const system = await this.#system(blade);
+    const system = await this.#systems.system(blade);
     const health = system.Status?.Health ?? system.Status?.HealthRollup;
     const state = system.Status?.State;
     const chassisPower = await this.#enclosures.of(system, blade);
@@ -238,7 +199,7 @@ export class RedfishHardware implements HardwarePort {
       this.#events.ready(2_000),
       Promise.race([this.#pushStarted, new Promise((r) => setTimeout(r, 2_000).unref())]),
     ]);
-    const system = await this.#system(blade);
+    const system = await this.#systems.system(blade);
     if (system.PowerState === (power === 'on' ? 'On' : 'Off')) return;
     const action = system.Actions?.['#ComputerSystem.Reset'];
     const target = action?.target ?? `${system['@odata.id']}/Actions/ComputerSystem.Reset`;
@@ -315,68 +276,10 @@ export class RedfishHardware implements HardwarePort {
     });
   }
 
-  async #system(blade: string): Promise<RedfishSystem> {
-    const path = await this.#pathOf(blade);
-    let body: Awaited<ReturnType<RedfishClient['get']>>;
-    try {
-      body = await this.#client.get(path, { blade });
-    } catch (error) {
-      if (error instanceof RedfishError && error.status === 404) {
-        this.#forget(blade);
-        throw new RedfishError(
-          'unknown-blade',
-          `blade ${blade}: its System ${path} is gone from ${this.#client.name}`,
-          blade,
-          path,
-          404,
-        );
-      }
-      throw error;
-    }
-    return parseAs(systemSchema, body, path, this.#client.name, { blade });
-  }
-
-  async #pathOf(blade: string): Promise<string> {
-    const known = this.#paths.get(blade);
-    if (known) return known;
-    // Not discovered yet (added since, or status asked before inventory): look in the Systems collection.
-    for (const path of await members(this.#client, (await this.#servicePaths()).systems)) {
-      if (lastSegment(path) === blade) {
-        this.#remember(blade, path);
-        return path;
-      }
-    }
-    throw new RedfishError('unknown-blade', `blade ${blade}: unknown to ${this.#client.name}`, blade);
-  }
-
-  #remember(blade: string, path: string): void {
-    this.#paths.set(blade, path);
-    this.#blades.set(path, blade);
-  }
-
-  #forget(blade: string): void {
-    const path = this.#paths.get(blade);
-    this.#paths.delete(blade);
-    if (path) this.#blades.delete(path);
-  }
-
-  #servicePaths(): Promise<ServicePaths> {
-    if (!this.#service) {
-      const attempt = servicePaths(this.#client);
-      this.#service = attempt;
-      attempt.catch(() => {
-        if (this.#service === attempt) this.#service = null;
-      });
-    }
-    return this.#service;
-  }
-
   async #eventPath(): Promise<string | null> {
-    const service = (await this.#servicePaths()).eventService;
+    const service = (await this.#systems.servicePaths()).eventService;
     if (!service) return null;
     const body = parseAs(eventServiceSchema, await this.#client.get(service), service, this.#client.name);
     return body.ServerSentEventUri ?? null;
   }
 }
-
-const SYSTEMS = '/redfish/v1/Systems';
