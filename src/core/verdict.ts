@@ -33,6 +33,24 @@ export type BladeObservation =
       readonly message: string;
     };
 
+/**
+ * What a failed verdict rested on, kept with the blade so the failover need not guess from the reason text: whether
+ * the blade's BMC answered, and what the workload's own path said (`unknown`: not asked, as for a definitive signal).
+ */
+export interface FailureEvidence {
+  readonly bmc: 'answered' | 'silent';
+  readonly workload: 'alive' | 'lost' | 'unknown';
+}
+
+/** The evidence of the observation that failed a blade, and the liveness weighed with it. */
+export function failureEvidence(seen: BladeObservation, liveness: Liveness | null): FailureEvidence {
+  const silent = seen.kind === 'error' ? seen.code === 'path' : seen.health === 'unreachable';
+  return {
+    bmc: silent ? 'silent' : 'answered',
+    workload: liveness === null ? 'unknown' : liveness.alive ? 'alive' : 'lost',
+  };
+}
+
 export interface DetectionSettings {
   /** How long suspect and liveness lost must both last before a blade is failed (ms). */
   readonly failAfterMs: number;

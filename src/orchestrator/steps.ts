@@ -117,12 +117,14 @@ async function fence(
       reason: vouched.reason,
     };
   }
+  const source = await ports.store.blade(blade);
   const configured = ports.fencing?.(blade) ?? [];
   const levels = configured.length > 0 ? configured : [{ device: new BmcFence(ports.hardware), address: blade }];
   return fenceThroughLevels(blade, levels, {
     clock: ports.clock,
     timing: ports.timing,
     call,
+    bmcSilent: source?.verdict === 'failed' && source.failure?.bmc === 'silent' && source.health === 'unreachable',
     record: async (attempt) => {
       const data = { workload: t.workload, blade, ...attempt };
       await ports.store.commit({

@@ -1,5 +1,6 @@
-// What one blade observation adds to its record beyond power and health: the facts eligibility reads (Status.State,
-// the enclosure's power), the other blades of an enclosure whose power the read changed, and its workload's heartbeat.
+// One blade observation's reads and what they add to its record beyond power and health: the facts eligibility reads
+// (Status.State, the enclosure's power), the other blades of an enclosure whose power the read changed, and its
+// workload's heartbeat.
 import type { BladeObservation, Liveness } from '../../core/verdict.js';
 import type { ControllerContext } from '../controller-context.js';
 import { withDeadline } from '../deadline.js';
@@ -28,6 +29,24 @@ export function enclosurePeers(blade: BladeRecord, updated: BladeRecord, all: re
     .filter((b) => b.id !== blade.id && b.endpoint === blade.endpoint && b.location?.chassis === chassis)
     .filter((b) => b.chassisPower !== power)
     .map((b) => ({ ...b, chassisPower: power }));
+}
+
+/** The blade's status, or why there is none: refused credentials apart from every other management-path fault. */
+export async function statusOf(c: ControllerContext, id: string): Promise<BladeObservation> {
+  const { hardware, clock } = c.o;
+  try {
+    const s = await withDeadline(clock, hardware.status(id), c.timing.callMs, `status of ${id}`);
+    return {
+      kind: 'status',
+      power: s.power,
+      health: s.health,
+      ...(s.state === undefined ? {} : { state: s.state }),
+      ...(s.chassisPower === undefined ? {} : { chassisPower: s.chassisPower }),
+    };
+  } catch (error) {
+    const code = (error as { readonly code?: unknown } | null)?.code === 'auth' ? 'auth' : 'path';
+    return { kind: 'error', code, message: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 /**

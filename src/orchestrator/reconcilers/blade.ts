@@ -2,6 +2,7 @@
 // verdict with a reason (src/core/verdict.ts), and fails the blade over only on a `failed` verdict.
 import {
   DEFAULT_DETECTION,
+  failureEvidence,
   observe,
   verdictOf,
   type BladeObservation,
@@ -9,10 +10,9 @@ import {
 } from '../../core/verdict.js';
 import type { BladeRecord, NewAuditEvent, WorkloadRecord } from '../../ports/store.js';
 import { EVERY, type ControllerContext, type Reconciler } from '../controller-context.js';
-import { withDeadline } from '../deadline.js';
 import { fanOut } from '../fan-out.js';
 import { releasing } from '../transfer-machine.js';
-import { enclosurePeers, livenessOf, withFacts, type Heartbeat } from './blade-facts.js';
+import { enclosurePeers, livenessOf, statusOf, withFacts, type Heartbeat } from './blade-facts.js';
 import { DetectionAlarms } from './detection-alarms.js';
 import { WorkloadWatch, type RestartJob } from './workload-watch.js';
 
@@ -155,7 +155,9 @@ export class BladeReconciler implements Reconciler {
       events.push(c.event('controller', 'blade.verdict', id, { verdict, reason, previous: blade.verdict ?? null }));
       c.log({ level: verdict === 'healthy' ? 'info' : 'warn', msg: `blade ${id}: ${verdict} (${reason})` });
     }
-    const updated: BladeRecord = { ...withFacts(blade, seen), ...observed, verdict, verdictReason: reason };
+    // What a failure rested on is the failover's to read (steps.ts); it is written with the failure and lasts as long.
+    const failure = verdict !== 'failed' ? undefined : step.changed ? failureEvidence(seen, liveness) : blade.failure;
+    const updated: BladeRecord = { ...withFacts(blade, seen), ...observed, verdict, verdictReason: reason, failure };
     // The enclosure's power is every blade's in it: all of them leave (or rejoin) the pool with this read, so a
     // failover decided before the others are read again does not pick a blade in a chassis that has just gone dark.
     const peers = enclosurePeers(blade, updated, all);
@@ -223,24 +225,7 @@ export class BladeReconciler implements Reconciler {
 
   /** The blade's status, or why there is none: refused credentials apart from every other management-path fault. */
   private read(id: string): Promise<BladeObservation> {
-    return this.bounded(() => this.readNow(id));
-  }
-
-  private async readNow(id: string): Promise<BladeObservation> {
-    const { hardware, clock } = this.c.o;
-    try {
-      const s = await withDeadline(clock, hardware.status(id), this.c.timing.callMs, `status of ${id}`);
-      return {
-        kind: 'status',
-        power: s.power,
-        health: s.health,
-        ...(s.state === undefined ? {} : { state: s.state }),
-        ...(s.chassisPower === undefined ? {} : { chassisPower: s.chassisPower }),
-      };
-    } catch (error) {
-      const code = (error as { readonly code?: unknown } | null)?.code === 'auth' ? 'auth' : 'path';
-      return { kind: 'error', code, message: error instanceof Error ? error.message : String(error) };
-    }
+    return this.bounded(() => statusOf(this.c, id));
   }
 
   /**
