@@ -143,7 +143,12 @@ export class BladeReconciler implements Reconciler {
     const enclosureChanged =
       seen.kind === 'status' && seen.chassisPower !== undefined && seen.chassisPower !== blade.chassisPower;
     const all = silent || enclosureChanged ? await store.blades() : [];
-    const events = this.alarmsFor(blade, seen, step.alarm, verdict, reason, now, silent ? all : []);
+    const endpointOf = (b: BladeRecord): string => {
+      const named: unknown = c.o.hardware.endpointOf?.(b.id);
+      return typeof named === 'string' ? named : b.endpoint;
+    };
+    const said = { blade, seen, due: step.alarm, verdict, reason, now };
+    const events = this.#alarms.forObservation(said, silent ? all : [], endpointOf);
     const status =
       seen.kind === 'status'
         ? { power: seen.power, health: seen.health }
@@ -239,46 +244,5 @@ export class BladeReconciler implements Reconciler {
     if (!hosted) return null;
     const liveness = await this.bounded(() => livenessOf(this.c, hosted.id, id));
     return liveness ? { workload: hosted.id, liveness } : null;
-  }
-
-  private alarmsFor(
-    blade: BladeRecord,
-    seen: BladeObservation,
-    due: boolean,
-    verdict: string,
-    reason: string,
-    now: number,
-    all: readonly BladeRecord[],
-  ): NewAuditEvent[] {
-    const endpointOf = (b: BladeRecord): string => {
-      const named: unknown = this.c.o.hardware.endpointOf?.(b.id);
-      return typeof named === 'string' ? named : b.endpoint;
-    };
-    const endpoint = endpointOf(blade);
-    const path = seen.kind === 'status' ? 'answers' : seen.code === 'auth' ? 'refused' : 'silent';
-    const peers = all.filter((b) => endpointOf(b) === endpoint).map((b) => b.id);
-    const events = this.#alarms.path(
-      blade.id,
-      endpoint,
-      path,
-      peers,
-      now,
-      seen.kind === 'error' ? seen.message : 'answers',
-    );
-    // One alarm for a whole silent endpoint, not one per blade.
-    if (due && !this.#alarms.isRaised('endpoint.unreachable', endpoint)) {
-      events.push(
-        ...this.#alarms.raise(
-          'blade.suspect',
-          blade.id,
-          `blade ${blade.id} is suspect: ${reason}; its workload is left alone`,
-          'warning',
-          now,
-        ),
-      );
-    }
-    if (verdict !== 'suspect' && verdict !== 'failed')
-      events.push(...this.#alarms.clear('blade.suspect', blade.id, `blade ${blade.id}: ${verdict}`, now));
-    return events;
   }
 }
