@@ -174,3 +174,14 @@ export function observe(
   const alarm = next.verdict === 'suspect' && next.alarmed && prev?.alarmed !== true;
   return { state: next, changed, alarm };
 }
+
+/**
+ * When a suspect blade whose workload's liveness is lost is to be failed on the observations already made: once both
+ * have lasted failAfterMs, over `consecutive` observations. Null when it is not on that way. The caller looks again
+ * then, so that a verdict the evidence already supports does not wait for the next read to run out its deadline.
+ */
+export function failDueAt(state: DetectorState, settings: DetectionSettings): number | null {
+  if (state.verdict !== 'suspect' || state.pending !== 'suspect' || state.streak < settings.consecutive) return null;
+  if (state.suspectSince === null || state.livenessLostSince === null) return null;
+  return Math.max(state.suspectSince, state.livenessLostSince) + settings.failAfterMs;
+}

@@ -2,6 +2,7 @@
 // verdict with a reason (src/core/verdict.ts), and fails the blade over only on a `failed` verdict.
 import {
   DEFAULT_DETECTION,
+  failDueAt,
   failureEvidence,
   observe,
   verdictOf,
@@ -20,12 +21,24 @@ import { WorkloadWatch, type RestartJob } from './workload-watch.js';
 const READS_AT_ONCE = 4;
 /** A poll sweep's starts take this share of its period. */
 const SPREAD = 0.8;
+/** A timer may fire a millisecond or two before the wall clock reads its due time. */
+const TIMER_SLACK_MS = 2;
+
+/** What an observation saw of the records when it asked (a transfer's moves, the blade's state), and when. */
+interface Asked {
+  readonly moves: number;
+  readonly state: BladeRecord['state'];
+  readonly at: number;
+}
 
 export class BladeReconciler implements Reconciler {
   readonly #detector = new Map<string, DetectorState>();
   readonly #alarms = new DetectionAlarms();
   /** Blades being observed now -> when that observation settles. */
   readonly #busy = new Map<string, Promise<void>>();
+  /** Blades whose status read is in flight -> what that observation asked with; and each blade's last heartbeat. */
+  readonly #asking = new Map<string, Asked>();
+  readonly #heard = new Map<string, Heartbeat | null>();
   readonly #watch: WorkloadWatch;
   private reading = 0;
   private readonly waiting: (() => void)[] = [];
@@ -39,6 +52,7 @@ export class BladeReconciler implements Reconciler {
 
   async sync(id: string): Promise<number | null> {
     if (id !== EVERY) {
+      if (await this.#failWhenDue(id)) return null;
       // A sweep observing this blade right now goes first: what changed since is seen by this observation.
       for (let busy = this.#busy.get(id); busy; busy = this.#busy.get(id)) await busy;
       await this.#observing(id);
@@ -82,10 +96,33 @@ export class BladeReconciler implements Reconciler {
     const moves = this.c.moves.get(id) ?? 0;
     const before = await this.c.o.store.blade(id);
     if (!before) return;
-    const seen = await this.read(id);
+    const asked: Asked = { moves, state: before.state, at: this.c.o.clock.now() };
+    this.#asking.set(id, asked);
+    const seen = await this.read(id).finally(() => this.#asking.get(id) === asked && this.#asking.delete(id));
     const heartbeat = await this.heartbeat(id, seen);
-    const job = await this.c.serial(() => this.observe(id, seen, heartbeat, { moves, state: before.state }));
+    this.#heard.set(id, heartbeat);
+    const job = await this.c.serial(() => this.observe(id, seen, heartbeat, asked));
     if (job) await this.#watch.restart(job);
+  }
+
+  /**
+   * The detector's timer (failDueAt): at the due time, a status read still unanswered is not waited out to its
+   * deadline. The observations made already fail the blade, the read in flight standing for the same silence; one
+   * that answered meanwhile is weighed instead, as always. False when there is nothing to decide now.
+   */
+  async #failWhenDue(id: string): Promise<boolean> {
+    const prev = this.#detector.get(id);
+    const due = prev ? failDueAt(prev, this.c.o.detection ?? DEFAULT_DETECTION) : null;
+    const asking = this.#asking.get(id);
+    const now = this.c.o.clock.now();
+    if (due === null || asking === undefined || now + TIMER_SLACK_MS < due) return false;
+    const message = `status of ${id}: no answer in ${now - asking.at} ms, still asked`;
+    const seen: BladeObservation = { kind: 'error', code: 'path', message };
+    const job = await this.c.serial(async () =>
+      this.#asking.get(id) === asking ? this.observe(id, seen, this.#heard.get(id) ?? null, asking) : null,
+    );
+    if (job) await this.#watch.restart(job);
+    return true;
   }
 
   /** An operator's `blade clear`: the detector forgets what it concluded, and the next observation starts afresh. */
@@ -99,7 +136,7 @@ export class BladeReconciler implements Reconciler {
     id: string,
     seen: BladeObservation,
     heartbeat: Heartbeat | null,
-    asked: { readonly moves: number; readonly state: BladeRecord['state'] },
+    asked: Asked,
   ): Promise<RestartJob | null> {
     const { c } = this;
     const { store, clock } = c.o;
@@ -133,8 +170,13 @@ export class BladeReconciler implements Reconciler {
     // A repaired (or cleared) blade starts afresh: its old failure is over.
     let prev = this.#detector.get(id) ?? null;
     if (prev?.verdict === 'failed' && blade.state !== 'failed') prev = null;
-    const step = observe(prev, raw, liveness, now, c.o.detection ?? DEFAULT_DETECTION);
+    const settings = c.o.detection ?? DEFAULT_DETECTION;
+    const step = observe(prev, raw, liveness, now, settings);
     this.#detector.set(id, step.state);
+    // Suspect, its workload's liveness lost, and enough observations: failed when the period ends, not at whatever
+    // read ends after it.
+    const due = failDueAt(step.state, settings);
+    if (due !== null) c.queue.addAfter(`blade:${id}`, due - now);
     const { verdict, reason } = step.state;
     if (verdict === 'failed' && raw.verdict === 'healthy') hosted = await hostedOf();
     // Every blade's record only when it can matter: a silent path (is the whole endpoint silent?) or an enclosure
