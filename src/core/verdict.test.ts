@@ -81,6 +81,17 @@ describe('observe', () => {
     expect(steps.map((s) => s.state.verdict)).toEqual(['suspect', 'suspect', 'suspect', 'failed']);
   });
 
+  it('a silence counts from when the reads that met it were asked, not from when they gave up', () => {
+    // Asked at 0, the hung read gave up at 2 s: both signals have been lost since 0.
+    const first = observe(null, suspect, dead, 2_000, settings, 0);
+    expect(first.state).toMatchObject({ verdict: 'suspect', suspectSince: 0, livenessLostSince: 0 });
+    const second = observe(first.state, suspect, dead, 10_500, settings, 8_500);
+    expect(second.state.verdict).toBe('failed');
+    // Counted from the first answer's end instead, the period would not be over yet.
+    const late = observe(observe(null, suspect, dead, 2_000, settings).state, suspect, dead, 10_500, settings);
+    expect(late.state.verdict).toBe('suspect');
+  });
+
   it('one answer in a suspect run is not enough to be healthy again (flap damping)', () => {
     const steps = run([
       [0, suspect, alive],

@@ -139,10 +139,12 @@ export function observe(
   liveness: Liveness | null,
   now: number,
   settings: DetectionSettings,
+  /** When the observation's reads were asked (default now): a silence that began there counts from there. */
+  askedAt: number = now,
 ): Step {
-  const suspectSince = seen.verdict === 'suspect' ? (prev?.suspectSince ?? now) : null;
+  const suspectSince = seen.verdict === 'suspect' ? (prev?.suspectSince ?? askedAt) : null;
   const lost = liveness !== null && !liveness.alive;
-  const livenessLostSince = seen.verdict === 'suspect' && lost ? (prev?.livenessLostSince ?? now) : null;
+  const livenessLostSince = seen.verdict === 'suspect' && lost ? (prev?.livenessLostSince ?? askedAt) : null;
   const streak = prev && prev.pending === seen.verdict ? prev.streak + 1 : 1;
   const alarmed = suspectSince !== null && now - suspectSince >= settings.suspectAlarmMs;
   const base = {

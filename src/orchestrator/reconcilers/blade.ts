@@ -98,8 +98,11 @@ export class BladeReconciler implements Reconciler {
     if (!before) return;
     const asked: Asked = { moves, state: before.state, at: this.c.o.clock.now() };
     this.#asking.set(id, asked);
-    const seen = await this.read(id).finally(() => this.#asking.get(id) === asked && this.#asking.delete(id));
-    const heartbeat = await this.heartbeat(id, seen);
+    // Both asked at once, so that a silence of both counts from when they were asked, not from a hung read's deadline.
+    const reading = this.read(id).finally(() => this.#asking.get(id) === asked && this.#asking.delete(id));
+    const [seen, heard] = await Promise.all([reading, this.heartbeat(id)]);
+    const { verdict } = verdictOf(seen, true);
+    const heartbeat = verdict === 'failed' || verdict === 'credentials' ? null : heard;
     this.#heard.set(id, heartbeat);
     const job = await this.c.serial(() => this.observe(id, seen, heartbeat, asked));
     if (job) await this.#watch.restart(job);
@@ -171,7 +174,7 @@ export class BladeReconciler implements Reconciler {
     let prev = this.#detector.get(id) ?? null;
     if (prev?.verdict === 'failed' && blade.state !== 'failed') prev = null;
     const settings = c.o.detection ?? DEFAULT_DETECTION;
-    const step = observe(prev, raw, liveness, now, settings);
+    const step = observe(prev, raw, liveness, now, settings, asked.at);
     this.#detector.set(id, step.state);
     // Suspect, its workload's liveness lost, and enough observations: failed when the period ends, not at whatever
     // read ends after it.
@@ -277,11 +280,10 @@ export class BladeReconciler implements Reconciler {
 
   /**
    * The heartbeat of the workload the blade runs, if any: for a silent controller, the second signal; for one that
-   * answers well, whether the workload itself is still alive. A blade that is failing anyway is not asked.
+   * answers well, whether the workload itself is still alive. Asked beside the status read; for a blade that read
+   * fails (or whose login is refused) anyway, the answer is not weighed.
    */
-  private async heartbeat(id: string, seen: BladeObservation): Promise<Heartbeat | null> {
-    const { verdict } = verdictOf(seen, true);
-    if (verdict === 'failed' || verdict === 'credentials') return null;
+  private async heartbeat(id: string): Promise<Heartbeat | null> {
     const hosted = (await this.c.o.store.workloads()).find((w) => w.blade === id && w.state === 'running');
     if (!hosted) return null;
     const liveness = await this.bounded(() => livenessOf(this.c, hosted.id, id));
