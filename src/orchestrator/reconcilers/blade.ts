@@ -17,8 +17,13 @@ import { enclosurePeers, livenessOf, statusOf, withFacts, type Heartbeat } from 
 import { DetectionAlarms } from './detection-alarms.js';
 import { WorkloadWatch, type RestartJob } from './workload-watch.js';
 
-/** Status reads at once: enough that a few hung BMCs hold up no other blade, few enough not to flood the drivers. */
-const READS_AT_ONCE = 4;
+/** Blades a sweep observes at once: enough that a few hung BMCs hold up no other blade. */
+const SWEEP_WIDTH = 3;
+/**
+ * Reads at once (an observation asks its status and its heartbeat together): the sweep's, and one observation's
+ * more for a blade an event named, few enough not to flood the drivers.
+ */
+const READS_AT_ONCE = 2 * SWEEP_WIDTH + 2;
 /** A poll sweep's starts take this share of its period. */
 const SPREAD = 0.8;
 /** A timer may fire a millisecond or two before the wall clock reads its due time. */
@@ -66,7 +71,7 @@ export class BladeReconciler implements Reconciler {
     const swept = await fanOut(
       clock,
       ids,
-      { width: READS_AT_ONCE - 1, spreadMs: this.pollMs * SPREAD, going: () => this.c.running },
+      { width: SWEEP_WIDTH, spreadMs: this.pollMs * SPREAD, going: () => this.c.running },
       (blade) => (this.#busy.has(blade) ? Promise.resolve() : this.#observing(blade)),
     );
     if (swept.failed > 0)
