@@ -1,6 +1,6 @@
-// One blade observation's reads and what they add to its record beyond power and health: the facts eligibility reads
-// (Status.State, the enclosure's power), the other blades of an enclosure whose power the read changed, and its
-// workload's heartbeat.
+// One blade observation's reads (a few at once) and what they add to its record beyond power and health: the facts
+// eligibility reads (Status.State, the enclosure's power), the other blades of an enclosure whose power the read
+// changed, and its workload's heartbeat.
 import type { BladeObservation, Liveness } from '../../core/verdict.js';
 import type { ControllerContext } from '../controller-context.js';
 import { withDeadline } from '../deadline.js';
@@ -73,4 +73,23 @@ export async function livenessOf(c: ControllerContext, workload: string, blade: 
 export interface Heartbeat {
   readonly workload: string;
   readonly liveness: Liveness;
+}
+
+/** At most `max` reads at once; the others wait their turn, first come first served. */
+export class ReadLimit {
+  private reading = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly max: number) {}
+
+  async run<T>(read: () => Promise<T>): Promise<T> {
+    while (this.reading >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.reading++;
+    try {
+      return await read();
+    } finally {
+      this.reading--;
+      this.waiting.shift()?.();
+    }
+  }
 }

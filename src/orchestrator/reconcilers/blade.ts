@@ -13,7 +13,7 @@ import type { BladeRecord, NewAuditEvent, WorkloadRecord } from '../../ports/sto
 import { EVERY, type ControllerContext, type Reconciler } from '../controller-context.js';
 import { fanOut } from '../fan-out.js';
 import { releasing } from '../transfer-machine.js';
-import { enclosurePeers, livenessOf, statusOf, withFacts, type Heartbeat } from './blade-facts.js';
+import { enclosurePeers, livenessOf, ReadLimit, statusOf, withFacts, type Heartbeat } from './blade-facts.js';
 import { DetectionAlarms } from './detection-alarms.js';
 import { WorkloadWatch, type RestartJob } from './workload-watch.js';
 
@@ -45,8 +45,7 @@ export class BladeReconciler implements Reconciler {
   readonly #asking = new Map<string, Asked>();
   readonly #heard = new Map<string, Heartbeat | null>();
   readonly #watch: WorkloadWatch;
-  private reading = 0;
-  private readonly waiting: (() => void)[] = [];
+  readonly #reads = new ReadLimit(READS_AT_ONCE);
 
   constructor(
     private readonly c: ControllerContext,
@@ -101,14 +100,17 @@ export class BladeReconciler implements Reconciler {
     const moves = this.c.moves.get(id) ?? 0;
     const before = await this.c.o.store.blade(id);
     if (!before) return;
-    const asked: Asked = { moves, state: before.state, at: this.c.o.clock.now() };
-    this.#asking.set(id, asked);
-    // Both asked at once, so that a silence of both counts from when they were asked, not from a hung read's deadline.
-    const reading = this.read(id).finally(() => this.#asking.get(id) === asked && this.#asking.delete(id));
-    const [seen, heard] = await Promise.all([reading, this.heartbeat(id)]);
+    // Both asked at once, so that a silence of both counts from when they were asked (the later of the two, each
+    // once it had its turn), not from a hung read's deadline.
+    let at = 0;
+    const start = (): void => {
+      at = Math.max(at, this.c.o.clock.now());
+    };
+    const [seen, heard] = await Promise.all([this.read(id, moves, before.state, start), this.heartbeat(id, start)]);
     const { verdict } = verdictOf(seen, true);
     const heartbeat = verdict === 'failed' || verdict === 'credentials' ? null : heard;
     this.#heard.set(id, heartbeat);
+    const asked: Asked = { moves, state: before.state, at };
     const job = await this.c.serial(() => this.observe(id, seen, heartbeat, asked));
     if (job) await this.#watch.restart(job);
   }
@@ -266,21 +268,19 @@ export class BladeReconciler implements Reconciler {
     return null;
   }
 
-  /** Runs one read with at most READS_AT_ONCE others. */
-  private async bounded<T>(read: () => Promise<T>): Promise<T> {
-    while (this.reading >= READS_AT_ONCE) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.reading++;
-    try {
-      return await read();
-    } finally {
-      this.reading--;
-      this.waiting.shift()?.();
-    }
-  }
-
   /** The blade's status, or why there is none: refused credentials apart from every other management-path fault. */
-  private read(id: string): Promise<BladeObservation> {
-    return this.bounded(() => statusOf(this.c, id));
+  private read(id: string, moves: number, state: BladeRecord['state'], start: () => void): Promise<BladeObservation> {
+    let mine: Asked | null = null;
+    return this.#reads
+      .run(() => {
+        start();
+        mine = { moves, state, at: this.c.o.clock.now() };
+        this.#asking.set(id, mine);
+        return statusOf(this.c, id);
+      })
+      .finally(() => {
+        if (mine && this.#asking.get(id) === mine) this.#asking.delete(id);
+      });
   }
 
   /**
@@ -288,10 +288,13 @@ export class BladeReconciler implements Reconciler {
    * answers well, whether the workload itself is still alive. Asked beside the status read; for a blade that read
    * fails (or whose login is refused) anyway, the answer is not weighed.
    */
-  private async heartbeat(id: string): Promise<Heartbeat | null> {
+  private async heartbeat(id: string, start: () => void): Promise<Heartbeat | null> {
     const hosted = (await this.c.o.store.workloads()).find((w) => w.blade === id && w.state === 'running');
     if (!hosted) return null;
-    const liveness = await this.bounded(() => livenessOf(this.c, hosted.id, id));
+    const liveness = await this.#reads.run(() => {
+      start();
+      return livenessOf(this.c, hosted.id, id);
+    });
     return liveness ? { workload: hosted.id, liveness } : null;
   }
 }
