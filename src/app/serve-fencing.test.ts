@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mergeSteps } from '../api/views.js';
+import type { AuditEvent, TransferRecord } from '../ports/store.js';
 import { eventually } from '../ports/contract-support.js';
 import { parseConfig } from './config.js';
 import { createLogger } from './logging.js';
@@ -30,6 +31,8 @@ workloads:
   - { id: W1, requirements: { memoryGiB: 64 }, blade: A }
 `;
 
+const FAIL_AFTER_MS = 1_000;
+
 async function start(enclosureFault: 'none' | 'ignore'): Promise<ServeHandles> {
   dir = mkdtempSync(join(tmpdir(), 'cascade-fencing-'));
   writeFileSync(join(dir, 'site.yaml'), SCENARIO);
@@ -37,7 +40,7 @@ async function start(enclosureFault: 'none' | 'ignore'): Promise<ServeHandles> {
     {
       listen: { api: { port: 0 } },
       emulator: { scenario: join(dir, 'site.yaml'), powerDelayMs: 50, unreachableDelayMs: 50 },
-      detection: { failAfterMs: 1_000 },
+      detection: { failAfterMs: FAIL_AFTER_MS },
       controller: {
         pollMs: 100,
         callMs: 500,
@@ -67,6 +70,36 @@ async function start(enclosureFault: 'none' | 'ignore'): Promise<ServeHandles> {
   return s;
 }
 
+/**
+ * The failover's timeline from the fault, in ms, and the bound it should keep: failAfterMs, plus the confirming
+ * level's own time, plus the target's start (attach through verify). Printed as figures, never asserted.
+ */
+function timeline(fault: number, t: TransferRecord, events: readonly AuditEvent[]): string {
+  const rel = (at: number | null | undefined): string => (at === null || at === undefined ? '?' : `${at - fault}`);
+  const first = (type: string, verdict?: string) =>
+    events.find((e) => e.type === type && e.subject === 'A' && (!verdict || e.data['verdict'] === verdict))?.at;
+  const step = (name: string) => t.steps.filter((x) => x.name === name && x.status !== 'started').at(-1);
+  const span = (name: string) => `${name} ${rel(step(name)?.startedAt)}-${rel(step(name)?.endedAt)}`;
+  const attempts = events.filter((e) => e.type === 'transfer.fence.attempt' && e.subject === t.id);
+  const levels = attempts.map(
+    (e) => `${e.data['level']} ${rel(Number(e.data['at']))}-${rel(Number(e.data['endedAt']))}`,
+  );
+  const confirmed = attempts.find((e) => e.data['confirmed'] === true);
+  const confirmMs = confirmed ? Number(confirmed.data['endedAt']) - Number(confirmed.data['at']) : Number.NaN;
+  const startMs = (step('verify')?.endedAt ?? Number.NaN) - (step('attach')?.startedAt ?? Number.NaN);
+  const done = step('verify')?.endedAt;
+  return [
+    `suspect ${rel(first('blade.verdict', 'suspect'))}`,
+    `failed ${rel(first('blade.failed'))}`,
+    `transfer ${rel(t.createdAt)}`,
+    span('capture'),
+    `fence [${levels.join(', ')}]`,
+    ...['attach', 'start', 'restore', 'verify'].map(span),
+    `done ${rel(done)}`,
+    `bound ${FAIL_AFTER_MS} + ${confirmMs} + ${startMs} = ${FAIL_AFTER_MS + confirmMs + startMs}`,
+  ].join('; ');
+}
+
 describe('serve: fencing levels over the emulator', () => {
   for (const [fault, level] of [
     ['none', 'enclosure'],
@@ -75,6 +108,7 @@ describe('serve: fencing levels over the emulator', () => {
     it(`with A's BMC hung${fault === 'ignore' ? ' and its enclosure answering but doing nothing' : ''}, A is fenced by ${level} and W1 moves to B`, async () => {
       const s = await start(fault);
       // A's BMC hangs and W1 dies with A: the detector fails A only once W1's own heartbeat is gone too.
+      const injected = Date.now();
       s.emulator!.faults.inject('A', { kind: 'network-loss', hang: true });
       s.emulator!.faults.inject('A', { kind: 'workload-crash' });
       await eventually(
@@ -95,6 +129,13 @@ describe('serve: fencing levels over the emulator', () => {
         level === 'enclosure' ? /Chassis Blade-A PowerState Off/ : /in no connection/,
       );
       expect(attempts[0]?.data).toMatchObject({ level: 'bmc', confirmed: false });
+      console.info(`fencing by ${level}: ${timeline(injected, t!, await s.store.events(0, 100_000))}`);
+      // The record's order: A failed (its BMC silent and W1's heartbeat lost), then a level confirmed, then B
+      // started: the target never starts before the fence is confirmed.
+      const failed = (await s.store.events(0, 100_000)).find((e) => e.type === 'blade.failed' && e.subject === 'A');
+      const started = t!.steps.find((st) => st.name === 'start' && st.status === 'succeeded');
+      expect(Number(confirmed?.data['at'])).toBeGreaterThanOrEqual(failed!.at);
+      expect(started!.startedAt).toBeGreaterThanOrEqual(Number(confirmed?.data['endedAt']));
       // What `cascade transfers ID` and the API show: the fence step with its proof.
       const view = mergeSteps(t!.steps).find((v) => v.name === 'fence' && v.status === 'succeeded');
       expect(view?.fence).toMatchObject({ level, reading: confirmed?.data['reading'] });
@@ -104,12 +145,6 @@ describe('serve: fencing levels over the emulator', () => {
           /answered .* but its read shows Chassis Blade-A PowerState On/,
         );
         expect(s.emulator!.world.attachedTo('W1')).toBe('B');
-        // The record's order: A failed (its BMC silent and W1's heartbeat lost), then a level confirmed, then B
-        // started: the target never starts before the fence is confirmed.
-        const failed = (await s.store.events(0, 100_000)).find((e) => e.type === 'blade.failed' && e.subject === 'A');
-        const start = t!.steps.find((st) => st.name === 'start' && st.status === 'succeeded');
-        expect(Number(confirmed?.data['at'])).toBeGreaterThanOrEqual(failed!.at);
-        expect(start!.startedAt).toBeGreaterThanOrEqual(Number(confirmed?.data['endedAt']));
 
         // A never lost its power; the SAN fence took its boot LUN. Its BMC answers again: A reads On, and may run
         // W1's old copy from memory. It is powered off, and W1's record (its copy on B) stays as it is.

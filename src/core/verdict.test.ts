@@ -1,6 +1,8 @@
 // The failure detector's verdicts: what each observation says, and when suspect becomes failed.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  failDueAt,
   observe,
   verdictOf,
   type DetectionSettings,
@@ -79,6 +81,17 @@ describe('observe', () => {
     expect(steps.map((s) => s.state.verdict)).toEqual(['suspect', 'suspect', 'suspect', 'failed']);
   });
 
+  it('a silence counts from when the reads that met it were asked, not from when they gave up', () => {
+    // Asked at 0, the hung read gave up at 2 s: both signals have been lost since 0.
+    const first = observe(null, suspect, dead, 2_000, settings, 0);
+    expect(first.state).toMatchObject({ verdict: 'suspect', suspectSince: 0, livenessLostSince: 0 });
+    const second = observe(first.state, suspect, dead, 10_500, settings, 8_500);
+    expect(second.state.verdict).toBe('failed');
+    // Counted from the first answer's end instead, the period would not be over yet.
+    const late = observe(observe(null, suspect, dead, 2_000, settings).state, suspect, dead, 10_500, settings);
+    expect(late.state.verdict).toBe('suspect');
+  });
+
   it('one answer in a suspect run is not enough to be healthy again (flap damping)', () => {
     const steps = run([
       [0, suspect, alive],
@@ -104,5 +117,48 @@ describe('observe', () => {
   it('raises the suspect alarm once, after suspectAlarmMs', () => {
     const steps = run([0, 10_000, 30_000, 40_000, 50_000].map((t) => [t, suspect, alive] as const));
     expect(steps.map((s) => s.alarm)).toEqual([false, false, true, false, false]);
+  });
+});
+
+describe('failDueAt', () => {
+  const suspect = verdictOf(timeout, true);
+  const seen = fc.constantFrom(suspect, verdictOf(ok, true), verdictOf({ ...ok, health: 'warning' }, true));
+  const life = fc.constantFrom(alive, dead, null);
+  const history = fc.array(fc.tuple(fc.integer({ min: 1, max: 4_000 }), seen, life), { minLength: 1, maxLength: 12 });
+
+  it('names the moment one more silent observation would fail the blade, never earlier, never before enough of them', () => {
+    fc.assert(
+      fc.property(history, fc.integer({ min: 1, max: 3 }), (steps, consecutive) => {
+        const s: DetectionSettings = { failAfterMs: 5_000, suspectAlarmMs: 30_000, consecutive };
+        let state: DetectorState | null = null;
+        let at = 0;
+        for (const [gap, v, l] of steps) {
+          at += gap;
+          state = observe(state, v, l, at, s).state;
+          const due = failDueAt(state, s);
+          if (due === null) continue;
+          // Due only for a suspect blade that the observations made so far (enough of them) have not failed yet.
+          expect(state.verdict).toBe('suspect');
+          expect(state.streak).toBeGreaterThanOrEqual(consecutive);
+          expect(due).toBeGreaterThan(at);
+          // The same silence, seen at the due time, fails it; seen a moment before, it does not.
+          expect(observe(state, suspect, dead, due, s).state.verdict).toBe('failed');
+          expect(observe(state, suspect, dead, due - 1, s).state.verdict).toBe('suspect');
+        }
+      }),
+    );
+  });
+
+  it('is null while the workload answers, or once the blade failed', () => {
+    const s = settings;
+    const answering = run([0, 5_000, 20_000].map((t) => [t, suspect, alive] as const));
+    expect(answering.map((x) => failDueAt(x.state, s))).toEqual([null, null, null]);
+    const dying = run([
+      [0, suspect, dead],
+      [1_000, suspect, dead],
+      [20_000, suspect, dead],
+    ]);
+    expect(dying.map((x) => failDueAt(x.state, s))).toEqual([null, 10_000, null]);
+    expect(dying[2]!.state.verdict).toBe('failed');
   });
 });

@@ -33,6 +33,24 @@ export type BladeObservation =
       readonly message: string;
     };
 
+/**
+ * What a failed verdict rested on, kept with the blade so the failover need not guess from the reason text: whether
+ * the blade's BMC answered, and what the workload's own path said (`unknown`: not asked, as for a definitive signal).
+ */
+export interface FailureEvidence {
+  readonly bmc: 'answered' | 'silent';
+  readonly workload: 'alive' | 'lost' | 'unknown';
+}
+
+/** The evidence of the observation that failed a blade, and the liveness weighed with it. */
+export function failureEvidence(seen: BladeObservation, liveness: Liveness | null): FailureEvidence {
+  const silent = seen.kind === 'error' ? seen.code === 'path' : seen.health === 'unreachable';
+  return {
+    bmc: silent ? 'silent' : 'answered',
+    workload: liveness === null ? 'unknown' : liveness.alive ? 'alive' : 'lost',
+  };
+}
+
 export interface DetectionSettings {
   /** How long suspect and liveness lost must both last before a blade is failed (ms). */
   readonly failAfterMs: number;
@@ -121,10 +139,12 @@ export function observe(
   liveness: Liveness | null,
   now: number,
   settings: DetectionSettings,
+  /** When the observation's reads were asked (default now): a silence that began there counts from there. */
+  askedAt: number = now,
 ): Step {
-  const suspectSince = seen.verdict === 'suspect' ? (prev?.suspectSince ?? now) : null;
+  const suspectSince = seen.verdict === 'suspect' ? (prev?.suspectSince ?? askedAt) : null;
   const lost = liveness !== null && !liveness.alive;
-  const livenessLostSince = seen.verdict === 'suspect' && lost ? (prev?.livenessLostSince ?? now) : null;
+  const livenessLostSince = seen.verdict === 'suspect' && lost ? (prev?.livenessLostSince ?? askedAt) : null;
   const streak = prev && prev.pending === seen.verdict ? prev.streak + 1 : 1;
   const alarmed = suspectSince !== null && now - suspectSince >= settings.suspectAlarmMs;
   const base = {
@@ -155,4 +175,15 @@ export function observe(
   const changed = prev === null || next.verdict !== prev.verdict;
   const alarm = next.verdict === 'suspect' && next.alarmed && prev?.alarmed !== true;
   return { state: next, changed, alarm };
+}
+
+/**
+ * When a suspect blade whose workload's liveness is lost is to be failed on the observations already made: once both
+ * have lasted failAfterMs, over `consecutive` observations. Null when it is not on that way. The caller looks again
+ * then, so that a verdict the evidence already supports does not wait for the next read to run out its deadline.
+ */
+export function failDueAt(state: DetectorState, settings: DetectionSettings): number | null {
+  if (state.verdict !== 'suspect' || state.pending !== 'suspect' || state.streak < settings.consecutive) return null;
+  if (state.suspectSince === null || state.livenessLostSince === null) return null;
+  return Math.max(state.suspectSince, state.livenessLostSince) + settings.failAfterMs;
 }

@@ -49,7 +49,15 @@ export interface FenceRun {
   readonly call: <T>(promise: Promise<T>, what: string) => Promise<T>;
   /** Told of each attempt as it ends (the audit log keeps them, failed ones too). */
   readonly record?: (attempt: FenceAttempt) => Promise<void>;
+  /**
+   * The detector failed the blade with its BMC silent, and it was silent still at the last read: its bmc level can
+   * only run out its deadline, so it is skipped (and the skip recorded) when the blade has another level.
+   */
+  readonly bmcSilent?: boolean;
 }
+
+/** Why a bmc level was not tried: the proof still lists every level. */
+export const SKIPPED_SILENT_BMC = 'skipped: its BMC did not answer the detector';
 
 /** No level confirmed: the message names each level's last error, for the alarm. */
 export class FenceUnconfirmed extends Error {
@@ -73,8 +81,9 @@ export async function fenceThroughLevels(
 ): Promise<FenceProof> {
   if (levels.length === 0) throw new Error(`${blade} has no fencing level`);
   const attempts: FenceAttempt[] = [];
+  const skipBmc = run.bmcSilent === true && levels.some((l) => l.device.level !== 'bmc');
   for (const level of levels) {
-    const attempt = await tryLevel(level, run);
+    const attempt = skipBmc && level.device.level === 'bmc' ? skipped(level, run.clock) : await tryLevel(level, run);
     attempts.push(attempt);
     await run.record?.(attempt);
     if (attempt.confirmed) {
@@ -91,6 +100,22 @@ export async function fenceThroughLevels(
     }
   }
   throw new FenceUnconfirmed(blade, attempts);
+}
+
+function skipped({ device, address }: BladeFenceLevel, clock: Clock): FenceAttempt {
+  const at = clock.now();
+  const { level, name } = device;
+  return {
+    level,
+    device: name,
+    address,
+    answer: null,
+    reading: null,
+    confirmed: false,
+    error: SKIPPED_SILENT_BMC,
+    at,
+    endedAt: at,
+  };
 }
 
 async function tryLevel({ device, address }: BladeFenceLevel, run: FenceRun): Promise<FenceAttempt> {

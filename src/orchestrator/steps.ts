@@ -117,12 +117,14 @@ async function fence(
       reason: vouched.reason,
     };
   }
+  const source = await ports.store.blade(blade);
   const configured = ports.fencing?.(blade) ?? [];
   const levels = configured.length > 0 ? configured : [{ device: new BmcFence(ports.hardware), address: blade }];
   return fenceThroughLevels(blade, levels, {
     clock: ports.clock,
     timing: ports.timing,
     call,
+    bmcSilent: source?.verdict === 'failed' && source.failure?.bmc === 'silent' && source.health === 'unreachable',
     record: async (attempt) => {
       const data = { workload: t.workload, blade, ...attempt };
       await ports.store.commit({
@@ -149,7 +151,9 @@ async function capture(t: TransferRecord, ports: Ports, call: Call): Promise<Ste
     } catch {
       // No snapshot either: the stored checkpoint, as for a dead blade.
     }
-  } else if (t.from !== null) {
+  } else if (t.from !== null && !(source?.verdict === 'failed' && source.failure?.workload === 'lost')) {
+    // A workload whose own path said it is dead when its blade failed has no state to give: a capture could only
+    // run out its deadline before falling back to the stored checkpoint, so it goes there at once.
     try {
       return {
         checkpoint: await call(ports.workloads.capture(t.workload, t.from), `capture ${t.workload} on ${t.from}`),

@@ -3,7 +3,7 @@
 import type { Fit } from '../core/fit.js';
 import type { TransferKind } from '../core/decision.js';
 import type { Blade, Policy, Workload } from '../core/model.js';
-import type { Verdict } from '../core/verdict.js';
+import type { FailureEvidence, Verdict } from '../core/verdict.js';
 import type { Health, PowerState } from './hardware.js';
 import type { StepName } from '../wire/steps.js';
 import type { CommitOptions, LeaseStore } from './lease.js';
@@ -19,6 +19,8 @@ export interface BladeRecord extends Blade {
   /** The failure detector's verdict and its reason; absent until the blade was first observed. */
   readonly verdict?: Verdict;
   readonly verdictReason?: string;
+  /** While it is failed: what the failed verdict rested on (absent for a failure the detector did not decide). */
+  readonly failure?: FailureEvidence;
   /** When it was last repaired or added (ms since the epoch); policy.repairBurnInSeconds counts from here. */
   readonly burnInSince?: number | null;
   /** Redfish Status.State as last read; absent when the driver reads none. Eligibility wants Enabled/StandbyOffline. */

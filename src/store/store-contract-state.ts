@@ -57,6 +57,15 @@ export function stateContract(context: ContractContext): void {
       expect(await store.blade('S')).toStrictEqual(blade('S'));
     });
 
+    it("keep what a failed blade's verdict rested on, and clear it", async () => {
+      const store = context.store();
+      const failed = blade('F', { state: 'failed', failure: { bmc: 'silent', workload: 'lost' } });
+      await store.commit({ blades: [failed] });
+      expect(await store.blade('F')).toStrictEqual(failed);
+      await store.commit({ blades: [blade('F')] });
+      expect(await store.blade('F')).toStrictEqual(blade('F'));
+    });
+
     it('sort by id, byte-wise', async () => {
       const store = context.store();
       const ids = ['b', 'Ω', 'a-2', 'B', '🔥', 'a', 'a10', 'a9'];

@@ -1,5 +1,6 @@
-// What one blade observation adds to its record beyond power and health: the facts eligibility reads (Status.State,
-// the enclosure's power), the other blades of an enclosure whose power the read changed, and its workload's heartbeat.
+// One blade observation's reads (a few at once) and what they add to its record beyond power and health: the facts
+// eligibility reads (Status.State, the enclosure's power), the other blades of an enclosure whose power the read
+// changed, and its workload's heartbeat.
 import type { BladeObservation, Liveness } from '../../core/verdict.js';
 import type { ControllerContext } from '../controller-context.js';
 import { withDeadline } from '../deadline.js';
@@ -30,6 +31,24 @@ export function enclosurePeers(blade: BladeRecord, updated: BladeRecord, all: re
     .map((b) => ({ ...b, chassisPower: power }));
 }
 
+/** The blade's status, or why there is none: refused credentials apart from every other management-path fault. */
+export async function statusOf(c: ControllerContext, id: string): Promise<BladeObservation> {
+  const { hardware, clock } = c.o;
+  try {
+    const s = await withDeadline(clock, hardware.status(id), c.timing.callMs, `status of ${id}`);
+    return {
+      kind: 'status',
+      power: s.power,
+      health: s.health,
+      ...(s.state === undefined ? {} : { state: s.state }),
+      ...(s.chassisPower === undefined ? {} : { chassisPower: s.chassisPower }),
+    };
+  } catch (error) {
+    const code = (error as { readonly code?: unknown } | null)?.code === 'auth' ? 'auth' : 'path';
+    return { kind: 'error', code, message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 /**
  * The workload's own heartbeat; one that does not answer within the call deadline counts as lost. Null when this
  * process could not ask (out of file descriptors): a blade stays suspect on that, never failed.
@@ -54,4 +73,23 @@ export async function livenessOf(c: ControllerContext, workload: string, blade: 
 export interface Heartbeat {
   readonly workload: string;
   readonly liveness: Liveness;
+}
+
+/** At most `max` reads at once; the others wait their turn, first come first served. */
+export class ReadLimit {
+  private reading = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly max: number) {}
+
+  async run<T>(read: () => Promise<T>): Promise<T> {
+    while (this.reading >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.reading++;
+    try {
+      return await read();
+    } finally {
+      this.reading--;
+      this.waiting.shift()?.();
+    }
+  }
 }

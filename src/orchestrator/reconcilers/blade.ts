@@ -2,6 +2,8 @@
 // verdict with a reason (src/core/verdict.ts), and fails the blade over only on a `failed` verdict.
 import {
   DEFAULT_DETECTION,
+  failDueAt,
+  failureEvidence,
   observe,
   verdictOf,
   type BladeObservation,
@@ -9,26 +11,41 @@ import {
 } from '../../core/verdict.js';
 import type { BladeRecord, NewAuditEvent, WorkloadRecord } from '../../ports/store.js';
 import { EVERY, type ControllerContext, type Reconciler } from '../controller-context.js';
-import { withDeadline } from '../deadline.js';
 import { fanOut } from '../fan-out.js';
 import { releasing } from '../transfer-machine.js';
-import { enclosurePeers, livenessOf, withFacts, type Heartbeat } from './blade-facts.js';
+import { enclosurePeers, livenessOf, ReadLimit, statusOf, withFacts, type Heartbeat } from './blade-facts.js';
 import { DetectionAlarms } from './detection-alarms.js';
 import { WorkloadWatch, type RestartJob } from './workload-watch.js';
 
-/** Status reads at once: enough that a few hung BMCs hold up no other blade, few enough not to flood the drivers. */
-const READS_AT_ONCE = 4;
+/** Blades a sweep observes at once: enough that a few hung BMCs hold up no other blade. */
+const SWEEP_WIDTH = 3;
+/**
+ * Reads at once (an observation asks its status and its heartbeat together): the sweep's, and one observation's
+ * more for a blade an event named, few enough not to flood the drivers.
+ */
+const READS_AT_ONCE = 2 * SWEEP_WIDTH + 2;
 /** A poll sweep's starts take this share of its period. */
 const SPREAD = 0.8;
+/** A timer may fire a millisecond or two before the wall clock reads its due time. */
+const TIMER_SLACK_MS = 2;
+
+/** What an observation saw of the records when it asked (a transfer's moves, the blade's state), and when. */
+interface Asked {
+  readonly moves: number;
+  readonly state: BladeRecord['state'];
+  readonly at: number;
+}
 
 export class BladeReconciler implements Reconciler {
   readonly #detector = new Map<string, DetectorState>();
   readonly #alarms = new DetectionAlarms();
   /** Blades being observed now -> when that observation settles. */
   readonly #busy = new Map<string, Promise<void>>();
+  /** Blades whose status read is in flight -> what that observation asked with; and each blade's last heartbeat. */
+  readonly #asking = new Map<string, Asked>();
+  readonly #heard = new Map<string, Heartbeat | null>();
   readonly #watch: WorkloadWatch;
-  private reading = 0;
-  private readonly waiting: (() => void)[] = [];
+  readonly #reads = new ReadLimit(READS_AT_ONCE);
 
   constructor(
     private readonly c: ControllerContext,
@@ -39,6 +56,7 @@ export class BladeReconciler implements Reconciler {
 
   async sync(id: string): Promise<number | null> {
     if (id !== EVERY) {
+      if (await this.#failWhenDue(id)) return null;
       // A sweep observing this blade right now goes first: what changed since is seen by this observation.
       for (let busy = this.#busy.get(id); busy; busy = this.#busy.get(id)) await busy;
       await this.#observing(id);
@@ -52,7 +70,7 @@ export class BladeReconciler implements Reconciler {
     const swept = await fanOut(
       clock,
       ids,
-      { width: READS_AT_ONCE - 1, spreadMs: this.pollMs * SPREAD, going: () => this.c.running },
+      { width: SWEEP_WIDTH, spreadMs: this.pollMs * SPREAD, going: () => this.c.running },
       (blade) => (this.#busy.has(blade) ? Promise.resolve() : this.#observing(blade)),
     );
     if (swept.failed > 0)
@@ -82,10 +100,39 @@ export class BladeReconciler implements Reconciler {
     const moves = this.c.moves.get(id) ?? 0;
     const before = await this.c.o.store.blade(id);
     if (!before) return;
-    const seen = await this.read(id);
-    const heartbeat = await this.heartbeat(id, seen);
-    const job = await this.c.serial(() => this.observe(id, seen, heartbeat, { moves, state: before.state }));
+    // Both asked at once, so that a silence of both counts from when they were asked (the later of the two, each
+    // once it had its turn), not from a hung read's deadline.
+    let at = 0;
+    const start = (): void => {
+      at = Math.max(at, this.c.o.clock.now());
+    };
+    const [seen, heard] = await Promise.all([this.read(id, moves, before.state, start), this.heartbeat(id, start)]);
+    const { verdict } = verdictOf(seen, true);
+    const heartbeat = verdict === 'failed' || verdict === 'credentials' ? null : heard;
+    this.#heard.set(id, heartbeat);
+    const asked: Asked = { moves, state: before.state, at };
+    const job = await this.c.serial(() => this.observe(id, seen, heartbeat, asked));
     if (job) await this.#watch.restart(job);
+  }
+
+  /**
+   * The detector's timer (failDueAt): at the due time, a status read still unanswered is not waited out to its
+   * deadline. The observations made already fail the blade, the read in flight standing for the same silence; one
+   * that answered meanwhile is weighed instead, as always. False when there is nothing to decide now.
+   */
+  async #failWhenDue(id: string): Promise<boolean> {
+    const prev = this.#detector.get(id);
+    const due = prev ? failDueAt(prev, this.c.o.detection ?? DEFAULT_DETECTION) : null;
+    const asking = this.#asking.get(id);
+    const now = this.c.o.clock.now();
+    if (due === null || asking === undefined || now + TIMER_SLACK_MS < due) return false;
+    const message = `status of ${id}: no answer in ${now - asking.at} ms, still asked`;
+    const seen: BladeObservation = { kind: 'error', code: 'path', message };
+    const job = await this.c.serial(async () =>
+      this.#asking.get(id) === asking ? this.observe(id, seen, this.#heard.get(id) ?? null, asking) : null,
+    );
+    if (job) await this.#watch.restart(job);
+    return true;
   }
 
   /** An operator's `blade clear`: the detector forgets what it concluded, and the next observation starts afresh. */
@@ -99,7 +146,7 @@ export class BladeReconciler implements Reconciler {
     id: string,
     seen: BladeObservation,
     heartbeat: Heartbeat | null,
-    asked: { readonly moves: number; readonly state: BladeRecord['state'] },
+    asked: Asked,
   ): Promise<RestartJob | null> {
     const { c } = this;
     const { store, clock } = c.o;
@@ -133,8 +180,13 @@ export class BladeReconciler implements Reconciler {
     // A repaired (or cleared) blade starts afresh: its old failure is over.
     let prev = this.#detector.get(id) ?? null;
     if (prev?.verdict === 'failed' && blade.state !== 'failed') prev = null;
-    const step = observe(prev, raw, liveness, now, c.o.detection ?? DEFAULT_DETECTION);
+    const settings = c.o.detection ?? DEFAULT_DETECTION;
+    const step = observe(prev, raw, liveness, now, settings, asked.at);
     this.#detector.set(id, step.state);
+    // Suspect, its workload's liveness lost, and enough observations: failed when the period ends, not at whatever
+    // read ends after it.
+    const due = failDueAt(step.state, settings);
+    if (due !== null) c.queue.addAfter(`blade:${id}`, due - now);
     const { verdict, reason } = step.state;
     if (verdict === 'failed' && raw.verdict === 'healthy') hosted = await hostedOf();
     // Every blade's record only when it can matter: a silent path (is the whole endpoint silent?) or an enclosure
@@ -143,7 +195,12 @@ export class BladeReconciler implements Reconciler {
     const enclosureChanged =
       seen.kind === 'status' && seen.chassisPower !== undefined && seen.chassisPower !== blade.chassisPower;
     const all = silent || enclosureChanged ? await store.blades() : [];
-    const events = this.alarmsFor(blade, seen, step.alarm, verdict, reason, now, silent ? all : []);
+    const endpointOf = (b: BladeRecord): string => {
+      const named: unknown = c.o.hardware.endpointOf?.(b.id);
+      return typeof named === 'string' ? named : b.endpoint;
+    };
+    const said = { blade, seen, due: step.alarm, verdict, reason, now };
+    const events = this.#alarms.forObservation(said, silent ? all : [], endpointOf);
     const status =
       seen.kind === 'status'
         ? { power: seen.power, health: seen.health }
@@ -155,7 +212,9 @@ export class BladeReconciler implements Reconciler {
       events.push(c.event('controller', 'blade.verdict', id, { verdict, reason, previous: blade.verdict ?? null }));
       c.log({ level: verdict === 'healthy' ? 'info' : 'warn', msg: `blade ${id}: ${verdict} (${reason})` });
     }
-    const updated: BladeRecord = { ...withFacts(blade, seen), ...observed, verdict, verdictReason: reason };
+    // What a failure rested on is the failover's to read (steps.ts); it is written with the failure and lasts as long.
+    const failure = verdict !== 'failed' ? undefined : step.changed ? failureEvidence(seen, liveness) : blade.failure;
+    const updated: BladeRecord = { ...withFacts(blade, seen), ...observed, verdict, verdictReason: reason, failure };
     // The enclosure's power is every blade's in it: all of them leave (or rejoin) the pool with this read, so a
     // failover decided before the others are read again does not pick a blade in a chassis that has just gone dark.
     const peers = enclosurePeers(blade, updated, all);
@@ -209,91 +268,33 @@ export class BladeReconciler implements Reconciler {
     return null;
   }
 
-  /** Runs one read with at most READS_AT_ONCE others. */
-  private async bounded<T>(read: () => Promise<T>): Promise<T> {
-    while (this.reading >= READS_AT_ONCE) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.reading++;
-    try {
-      return await read();
-    } finally {
-      this.reading--;
-      this.waiting.shift()?.();
-    }
-  }
-
   /** The blade's status, or why there is none: refused credentials apart from every other management-path fault. */
-  private read(id: string): Promise<BladeObservation> {
-    return this.bounded(() => this.readNow(id));
-  }
-
-  private async readNow(id: string): Promise<BladeObservation> {
-    const { hardware, clock } = this.c.o;
-    try {
-      const s = await withDeadline(clock, hardware.status(id), this.c.timing.callMs, `status of ${id}`);
-      return {
-        kind: 'status',
-        power: s.power,
-        health: s.health,
-        ...(s.state === undefined ? {} : { state: s.state }),
-        ...(s.chassisPower === undefined ? {} : { chassisPower: s.chassisPower }),
-      };
-    } catch (error) {
-      const code = (error as { readonly code?: unknown } | null)?.code === 'auth' ? 'auth' : 'path';
-      return { kind: 'error', code, message: error instanceof Error ? error.message : String(error) };
-    }
+  private read(id: string, moves: number, state: BladeRecord['state'], start: () => void): Promise<BladeObservation> {
+    let mine: Asked | null = null;
+    return this.#reads
+      .run(() => {
+        start();
+        mine = { moves, state, at: this.c.o.clock.now() };
+        this.#asking.set(id, mine);
+        return statusOf(this.c, id);
+      })
+      .finally(() => {
+        if (mine && this.#asking.get(id) === mine) this.#asking.delete(id);
+      });
   }
 
   /**
    * The heartbeat of the workload the blade runs, if any: for a silent controller, the second signal; for one that
-   * answers well, whether the workload itself is still alive. A blade that is failing anyway is not asked.
+   * answers well, whether the workload itself is still alive. Asked beside the status read; for a blade that read
+   * fails (or whose login is refused) anyway, the answer is not weighed.
    */
-  private async heartbeat(id: string, seen: BladeObservation): Promise<Heartbeat | null> {
-    const { verdict } = verdictOf(seen, true);
-    if (verdict === 'failed' || verdict === 'credentials') return null;
+  private async heartbeat(id: string, start: () => void): Promise<Heartbeat | null> {
     const hosted = (await this.c.o.store.workloads()).find((w) => w.blade === id && w.state === 'running');
     if (!hosted) return null;
-    const liveness = await this.bounded(() => livenessOf(this.c, hosted.id, id));
+    const liveness = await this.#reads.run(() => {
+      start();
+      return livenessOf(this.c, hosted.id, id);
+    });
     return liveness ? { workload: hosted.id, liveness } : null;
-  }
-
-  private alarmsFor(
-    blade: BladeRecord,
-    seen: BladeObservation,
-    due: boolean,
-    verdict: string,
-    reason: string,
-    now: number,
-    all: readonly BladeRecord[],
-  ): NewAuditEvent[] {
-    const endpointOf = (b: BladeRecord): string => {
-      const named: unknown = this.c.o.hardware.endpointOf?.(b.id);
-      return typeof named === 'string' ? named : b.endpoint;
-    };
-    const endpoint = endpointOf(blade);
-    const path = seen.kind === 'status' ? 'answers' : seen.code === 'auth' ? 'refused' : 'silent';
-    const peers = all.filter((b) => endpointOf(b) === endpoint).map((b) => b.id);
-    const events = this.#alarms.path(
-      blade.id,
-      endpoint,
-      path,
-      peers,
-      now,
-      seen.kind === 'error' ? seen.message : 'answers',
-    );
-    // One alarm for a whole silent endpoint, not one per blade.
-    if (due && !this.#alarms.isRaised('endpoint.unreachable', endpoint)) {
-      events.push(
-        ...this.#alarms.raise(
-          'blade.suspect',
-          blade.id,
-          `blade ${blade.id} is suspect: ${reason}; its workload is left alone`,
-          'warning',
-          now,
-        ),
-      );
-    }
-    if (verdict !== 'suspect' && verdict !== 'failed')
-      events.push(...this.#alarms.clear('blade.suspect', blade.id, `blade ${blade.id}: ${verdict}`, now));
-    return events;
   }
 }

@@ -1,6 +1,7 @@
 // The alarms failure detection raises: a suspect blade, a whole endpoint that stopped answering, refused
 // credentials. Each is raised once when its condition begins and cleared once when it ends (src/wire/alarms.ts).
-import type { NewAuditEvent } from '../../ports/store.js';
+import type { BladeObservation } from '../../core/verdict.js';
+import type { BladeRecord, NewAuditEvent } from '../../ports/store.js';
 import { alarmEvent, alarmId, type AlarmKind, type AlarmSeverity } from '../../wire/alarms.js';
 
 /** What the last observation of a blade said about its management path. */
@@ -70,5 +71,38 @@ export class DetectionAlarms {
 
   forget(blade: string): void {
     this.#paths.delete(blade);
+  }
+
+  /**
+   * The alarms one observation of a blade starts or ends: its endpoint's (see path()), its own suspect alarm once
+   * `due` (never beside its whole endpoint's), and that alarm's clear once the blade is neither suspect nor failed.
+   * `all`: every blade the store knows when the path is silent (is the whole endpoint silent?), else none.
+   */
+  forObservation(
+    o: {
+      readonly blade: BladeRecord;
+      readonly seen: BladeObservation;
+      readonly due: boolean;
+      readonly verdict: string;
+      readonly reason: string;
+      readonly now: number;
+    },
+    all: readonly BladeRecord[],
+    endpointOf: (b: BladeRecord) => string,
+  ): NewAuditEvent[] {
+    const { blade, seen, verdict, reason, now } = o;
+    const endpoint = endpointOf(blade);
+    const path = seen.kind === 'status' ? 'answers' : seen.code === 'auth' ? 'refused' : 'silent';
+    const peers = all.filter((b) => endpointOf(b) === endpoint).map((b) => b.id);
+    const message = seen.kind === 'error' ? seen.message : 'answers';
+    const events = this.path(blade.id, endpoint, path, peers, now, message);
+    // One alarm for a whole silent endpoint, not one per blade.
+    if (o.due && !this.isRaised('endpoint.unreachable', endpoint)) {
+      const text = `blade ${blade.id} is suspect: ${reason}; its workload is left alone`;
+      events.push(...this.raise('blade.suspect', blade.id, text, 'warning', now));
+    }
+    if (verdict !== 'suspect' && verdict !== 'failed')
+      events.push(...this.clear('blade.suspect', blade.id, `blade ${blade.id}: ${verdict}`, now));
+    return events;
   }
 }

@@ -203,6 +203,13 @@ ALTER TABLE blades ADD COLUMN system_state text;
 ALTER TABLE blades ADD COLUMN chassis_power text CHECK (chassis_power IS NULL OR chassis_power IN ('on', 'off'));
 `;
 
+/** What a failed blade's verdict rested on: its BMC answered or not, its workload alive, lost or not asked. */
+const V10_FAILURE_EVIDENCE = `
+ALTER TABLE blades ADD COLUMN failure_bmc text CHECK (failure_bmc IS NULL OR failure_bmc IN ('answered', 'silent'));
+ALTER TABLE blades ADD COLUMN failure_workload text
+  CHECK (failure_workload IS NULL OR failure_workload IN ('alive', 'lost', 'unknown'));
+`;
+
 export const POSTGRES_MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'initial', sql: V1_INITIAL },
   { version: 2, name: 'leases', sql: V2_LEASES },
@@ -213,6 +220,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 7, name: 'policy rules', sql: V7_POLICY_RULES },
   { version: 8, name: 'alarms', sql: V8_ALARMS },
   { version: 9, name: 'target facts', sql: V9_TARGET_FACTS },
+  { version: 10, name: 'failure evidence', sql: V10_FAILURE_EVIDENCE },
 ]);
 
 export const POSTGRES_SCHEMA_VERSION: number = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;

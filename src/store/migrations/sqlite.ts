@@ -217,6 +217,13 @@ ALTER TABLE blades ADD COLUMN system_state TEXT;
 ALTER TABLE blades ADD COLUMN chassis_power TEXT CHECK (chassis_power IS NULL OR chassis_power IN ('on', 'off'));
 `;
 
+/** What a failed blade's verdict rested on: its BMC answered or not, its workload alive, lost or not asked. */
+const V10_FAILURE_EVIDENCE = `
+ALTER TABLE blades ADD COLUMN failure_bmc TEXT CHECK (failure_bmc IS NULL OR failure_bmc IN ('answered', 'silent'));
+ALTER TABLE blades ADD COLUMN failure_workload TEXT
+  CHECK (failure_workload IS NULL OR failure_workload IN ('alive', 'lost', 'unknown'));
+`;
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'initial', sql: V1_INITIAL },
   { version: 2, name: 'leases', sql: V2_LEASES },
@@ -227,6 +234,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 7, name: 'policy rules', sql: V7_POLICY_RULES },
   { version: 8, name: 'alarms', sql: V8_ALARMS },
   { version: 9, name: 'target facts', sql: V9_TARGET_FACTS },
+  { version: 10, name: 'failure evidence', sql: V10_FAILURE_EVIDENCE },
 ]);
 
 /** The schema version this code brings a database to. */

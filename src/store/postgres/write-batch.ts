@@ -17,13 +17,14 @@ const UPSERT_ALARM = upsertAlarmSql((n) => `$${n}`);
 
 const UPSERT_BLADE = `
 INSERT INTO blades (id, resources, state, power, health, endpoint, chassis, slot, name, slot_label,
-  verdict, verdict_reason, burn_in_since, system_state, chassis_power)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+  verdict, verdict_reason, burn_in_since, system_state, chassis_power, failure_bmc, failure_workload)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
 ON CONFLICT (id) DO UPDATE SET
   resources = excluded.resources, state = excluded.state, power = excluded.power, health = excluded.health,
   endpoint = excluded.endpoint, chassis = excluded.chassis, slot = excluded.slot, name = excluded.name,
   slot_label = excluded.slot_label, verdict = excluded.verdict, verdict_reason = excluded.verdict_reason,
-  burn_in_since = excluded.burn_in_since, system_state = excluded.system_state, chassis_power = excluded.chassis_power`;
+  burn_in_since = excluded.burn_in_since, system_state = excluded.system_state, chassis_power = excluded.chassis_power,
+  failure_bmc = excluded.failure_bmc, failure_workload = excluded.failure_workload`;
 
 const UPSERT_WORKLOAD = `
 INSERT INTO workloads (id, requirements, source, priority, blade, state, moved_at, pending_reason, minimum, pinned)
@@ -106,6 +107,8 @@ async function writeBlade(client: PoolClient, b: BladeRecord): Promise<void> {
     b.burnInSince ?? null,
     b.systemState ?? null,
     b.chassisPower ?? null,
+    b.failure?.bmc ?? null,
+    b.failure?.workload ?? null,
   ]);
 }
 

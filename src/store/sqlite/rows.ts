@@ -55,6 +55,8 @@ const bladeRow = z.object({
   burn_in_since: z.coerce.number().nullish(),
   system_state: z.string().nullish(),
   chassis_power: z.enum(['on', 'off']).nullish(),
+  failure_bmc: z.enum(['answered', 'silent']).nullish(),
+  failure_workload: z.enum(['alive', 'lost', 'unknown']).nullish(),
 });
 
 const workloadRow = z.object({
@@ -128,6 +130,7 @@ export function toBlade(row: unknown): BladeRecord {
     ...(r.burn_in_since === null || r.burn_in_since === undefined ? {} : { burnInSince: r.burn_in_since }),
     ...(r.system_state ? { systemState: r.system_state } : {}),
     ...(r.chassis_power ? { chassisPower: r.chassis_power } : {}),
+    ...(r.failure_bmc && r.failure_workload ? { failure: { bmc: r.failure_bmc, workload: r.failure_workload } } : {}),
   };
   // `location` is optional in the type: absent, not undefined, when the blade has none.
   if (r.chassis === null || r.slot === null) return blade;

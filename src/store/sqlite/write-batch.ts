@@ -19,13 +19,14 @@ export type Prepare = (sql: string) => Statement<unknown[]>;
 
 const UPSERT_BLADE = `
 INSERT INTO blades (id, resources, state, power, health, endpoint, chassis, slot, name, slot_label,
-  verdict, verdict_reason, burn_in_since, system_state, chassis_power)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  verdict, verdict_reason, burn_in_since, system_state, chassis_power, failure_bmc, failure_workload)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
   resources = excluded.resources, state = excluded.state, power = excluded.power, health = excluded.health,
   endpoint = excluded.endpoint, chassis = excluded.chassis, slot = excluded.slot, name = excluded.name,
   slot_label = excluded.slot_label, verdict = excluded.verdict, verdict_reason = excluded.verdict_reason,
-  burn_in_since = excluded.burn_in_since, system_state = excluded.system_state, chassis_power = excluded.chassis_power`;
+  burn_in_since = excluded.burn_in_since, system_state = excluded.system_state, chassis_power = excluded.chassis_power,
+  failure_bmc = excluded.failure_bmc, failure_workload = excluded.failure_workload`;
 
 const UPSERT_WORKLOAD = `
 INSERT INTO workloads (id, requirements, source, priority, blade, state, moved_at, pending_reason, minimum, pinned)
@@ -88,6 +89,8 @@ function writeBlade(prepare: Prepare, b: BladeRecord): void {
     b.burnInSince ?? null,
     b.systemState ?? null,
     b.chassisPower ?? null,
+    b.failure?.bmc ?? null,
+    b.failure?.workload ?? null,
   );
 }
 
