@@ -116,7 +116,7 @@ export async function runSchedule(schedule: Schedule, options: RunOptions = {}):
     const operatorMix = schedule.actions.some(isOperatorAction);
     const violations = [
       ...checkRun(records),
-      ...healthyDisrupted(records.history, store.transfers),
+      ...healthyDisrupted(records.history, store.transfers, store.events),
       ...(operatorMix ? [...answerViolations(player.desk.answers), ...healthyFailed(store)] : []),
     ];
     failed = violations.length > 0;
