@@ -11,6 +11,7 @@ import { answerViolations, healthyFailed } from './invariants-operator.js';
 import { isManagementAction, ManagementDesk } from './management-actions.js';
 import { isOperatorAction, OperatorDesk, type OperatorAnswer } from './operator-actions.js';
 import type { Action, ActionKind, Schedule } from './schedule.js';
+import { storeAgrees } from './quiet-agree.js';
 import { readStore, type ReplayCounts } from './run-store.js';
 import { startSite, type Site } from './site.js';
 
@@ -340,7 +341,7 @@ async function setupComplete(site: Site, controller: ControllerProcess, schedule
   }
 }
 
-/** Quiet: no open transfer, and nothing but checkpoints in the audit log for QUIET_MS. */
+/** Quiet: no open transfer, the store's running workloads running there, nothing but checkpoints logged for QUIET_MS. */
 /** Whether the system went quiet in time, and the last event seq seen by then. */
 async function waitQuiet(
   site: Site,
@@ -368,7 +369,7 @@ async function waitQuiet(
         seen = page.items.at(-1)?.seq ?? seen;
         if (!page.more) break;
       }
-      if (open.total > 0) lastChange = Date.now();
+      if (open.total > 0 || !(await storeAgrees(site.world, url, site.token))) lastChange = Date.now();
       else if (Date.now() - lastChange >= QUIET_MS) return { quiet: true, seen };
     } catch {
       lastChange = Date.now();
