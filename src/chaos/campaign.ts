@@ -6,7 +6,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import type { ChaosViolation } from './invariants.js';
 import type { ReplayCounts, RunResult } from './run.js';
-import { harnessWasLate, runIsolated, type IsolatedResult, type LoopDelay } from './run-isolated.js';
+import { judged, runIsolated, type LoopDelay } from './run-isolated.js';
 import { ACTION_KINDS, generateSchedule, type ActionKind, type Schedule } from './schedule.js';
 import { shrinkSchedule } from './shrink.js';
 import { SLOW_ANSWER_MS } from './invariants-operator.js';
@@ -213,27 +213,6 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
     runLoopDelayMs: runLate,
     lateRetries,
     runsPerMinute: Math.round((o.runs / Math.max(1, Date.now() - t0)) * 60_000 * 10) / 10,
-  };
-}
-
-/**
- * One run in its own process, and its verdict. A run that failed (or broke) while its harness was late (harnessWasLate: the
- * emulator itself answered past the controller's deadlines) is played again once; failing again with a late harness,
- * it is a harness error that quotes its violations (the campaign still fails, nothing is hidden); failing again with
- * a punctual harness, its violations stand.
- */
-async function judged(schedule: Schedule, retried: () => void): Promise<IsolatedResult> {
-  const first = await runIsolated(schedule, { keepFailed: true });
-  const passed = (r: IsolatedResult) => r.violations.length === 0 && r.error === null;
-  if (passed(first) || !harnessWasLate(first)) return first;
-  retried();
-  const again = await runIsolated(schedule, { keepFailed: true });
-  if (passed(again) || !harnessWasLate(again) || again.violations.length === 0) return again;
-  const seen = again.violations.map((v) => `${v.rule}: ${v.message}`).join('; ');
-  return {
-    ...again,
-    violations: [],
-    error: `the harness was late (its event loop stalled ${first.harnessLateMs.max} ms, then ${again.harnessLateMs.max} ms): not judged; violations seen: ${seen}`,
   };
 }
 

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { FakeWorld } from '../adapters/fake/world.js';
 import { ManualClock } from '../adapters/fake/manual-clock.js';
-import { disagreeing } from './quiet-agree.js';
+import { pageAfter } from '../api/views.js';
+import { disagreeing, runningPage } from './quiet-agree.js';
 
 const world = () =>
   new FakeWorld({
@@ -28,5 +29,16 @@ describe('disagreeing', () => {
     const w = world();
     w.crashWorkloads('A');
     expect(disagreeing(w, [{ id: 'W1', blade: 'A' }])).toEqual(['W1']);
+  });
+});
+
+describe('runningPage', () => {
+  it('reads the pages the API writes, cursor included', () => {
+    const items = [
+      { id: 'W1', blade: 'A' },
+      { id: 'W2', blade: 'B' },
+    ];
+    expect(runningPage.parse(pageAfter(items, (w) => w.id, undefined, 1))).toEqual({ items: [items[0]], next: 'W1' });
+    expect(runningPage.parse(pageAfter(items, (w) => w.id, 'W1', 1))).toEqual({ items: [items[1]], next: null });
   });
 });

@@ -5,9 +5,10 @@
 import { z } from 'zod';
 import type { FakeWorld } from '../adapters/fake/index.js';
 
-const runningPage = z.object({
+/** A page of GET /api/v1/workloads as the API writes it (api/views.ts, pageAfter): `next` is the cursor, or null. */
+export const runningPage = z.object({
   items: z.array(z.object({ id: z.string(), blade: z.string().nullable() })),
-  more: z.boolean(),
+  next: z.string().nullable(),
 });
 
 /** The workloads the store has running whose emulated run is elsewhere or nowhere: what the controller has yet to see. */
@@ -24,14 +25,12 @@ export function disagreeing(world: FakeWorld, running: readonly { id: string; bl
 export async function storeAgrees(world: FakeWorld, url: string, token: string): Promise<boolean> {
   const headers = { authorization: `Bearer ${token}` };
   const running: { id: string; blade: string | null }[] = [];
-  let after = '';
-  for (;;) {
-    const query = `state=running&limit=1000${after === '' ? '' : `&after=${encodeURIComponent(after)}`}`;
+  let after: string | null = null;
+  do {
+    const query = `state=running&limit=1000${after === null ? '' : `&after=${encodeURIComponent(after)}`}`;
     const page = runningPage.parse(await (await fetch(`${url}/api/v1/workloads?${query}`, { headers })).json());
     running.push(...page.items);
-    const last = page.items.at(-1);
-    if (!page.more || last === undefined) break;
-    after = last.id;
-  }
+    after = page.next;
+  } while (after !== null);
   return disagreeing(world, running).length === 0;
 }
