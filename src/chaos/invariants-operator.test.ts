@@ -1,3 +1,4 @@
+// The operator-mix invariant healthy-failed: a blade failed because of a workload's own fault is flagged, others not.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../core/model.js';
 import type { AuditEvent } from '../ports/store.js';
