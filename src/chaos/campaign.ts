@@ -2,9 +2,11 @@
 // for every failing run its seed, a shrunk schedule written to a replay file, and the command that replays it.
 import { writeFileSync } from 'node:fs';
 import { cpus, platform, release, totalmem } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import type { ChaosViolation } from './invariants.js';
-import { runSchedule, type ReplayCounts, type RunResult } from './run.js';
+import type { ReplayCounts, RunResult } from './run.js';
+import { judged, runIsolated, type LoopDelay } from './run-isolated.js';
 import { ACTION_KINDS, generateSchedule, type ActionKind, type Schedule } from './schedule.js';
 import { shrinkSchedule } from './shrink.js';
 import { SLOW_ANSWER_MS } from './invariants-operator.js';
@@ -83,11 +85,21 @@ export interface CampaignSummary {
     readonly node: string;
   };
   readonly startedAt: string;
+  /** The campaign process's event-loop delay (ms): it only starts runs and adds up their figures. */
+  readonly harnessLoopDelayMs: LoopDelay;
+  /** Each run's own harness (emulator, desk) lateness: the worst p99 and max over the runs (ms). */
+  readonly runLoopDelayMs: { readonly p99: number; readonly max: number };
+  /** Runs that failed while their harness was late, and were played again (the second verdict counts). */
+  readonly lateRetries: number;
+  /** Runs per minute of wall time. */
+  readonly runsPerMinute: number;
 }
 
 export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> {
   const startedAt = new Date();
   const t0 = Date.now();
+  const loop = monitorEventLoopDelay({ resolution: 20 });
+  loop.enable();
   const faults = Object.fromEntries(ACTION_KINDS.filter((k) => k !== 'kill').map((k) => [k, 0])) as Record<
     Exclude<ActionKind, 'kill'>,
     number
@@ -115,9 +127,13 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
       elapsedMs: Date.now() - t0,
     });
 
+  let lateRetries = 0;
+  const runLate = { p99: 0, max: 0 };
   const one = async (index: number): Promise<void> => {
     const schedule = o.replay ?? mixed(generateSchedule(o.seed + index), o);
-    const result = await runSchedule(schedule, { keepFailed: true });
+    const result = await judged(schedule, () => lateRetries++);
+    runLate.p99 = Math.max(runLate.p99, result.harnessLateMs.p99);
+    runLate.max = Math.max(runLate.max, result.harnessLateMs.max);
     for (const a of result.answers) answers.push(a);
     for (const [level, n] of Object.entries(result.fencedThrough)) fencedThrough[level as FencedThrough] += n;
     durations.push(result.durationMs);
@@ -158,6 +174,8 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
     }
   });
   await Promise.all(workers);
+  loop.disable();
+  const ms = (ns: number) => Math.round(ns / 1e6);
   const sorted = [...durations].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
   return {
@@ -191,6 +209,10 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
       node: process.version,
     },
     startedAt: startedAt.toISOString(),
+    harnessLoopDelayMs: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) },
+    runLoopDelayMs: runLate,
+    lateRetries,
+    runsPerMinute: Math.round((o.runs / Math.max(1, Date.now() - t0)) * 60_000 * 10) / 10,
   };
 }
 
@@ -215,7 +237,7 @@ async function report(schedule: Schedule, result: RunResult, replayDir: string |
   if (result.violations.length > 0) {
     const rules = new Set(result.violations.map((v) => v.rule));
     const shrunk = await shrinkSchedule(schedule, async (s) =>
-      (await runSchedule(s)).violations.some((v) => rules.has(v.rule)),
+      (await runIsolated(s)).violations.some((v) => rules.has(v.rule)),
     );
     minimal = shrunk.schedule;
   }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../adapters/fake/world-state.js';
 import type { StepRecord, TransferRecord } from '../ports/store.js';
 import { failoversByLevel } from './fencing-actions.js';
-import { FAULT_LOOKBACK_MS, healthyDisrupted } from './invariants-healthy.js';
+import { FAULT_LOOKBACK_MS, healthyDisrupted, type BladeEvent } from './invariants-healthy.js';
 
 const fit = { deficit: 0, surplus: 0, cost: 0, feasible: true, mismatches: [] };
 const transfer = (
@@ -85,6 +85,52 @@ describe('healthyDisrupted', () => {
     // A fault long before the failover does not excuse it.
     const late = 18_100 + FAULT_LOOKBACK_MS + 1;
     expect(healthyDisrupted([...flap, captured(late + 500)], [transfer('failover', late)])).toHaveLength(1);
+  });
+
+  it('looks back from when the controller failed the source, for a failover that waited for a standby', () => {
+    // A flap fails the blade at 10 s; the pool is empty, so the failover is created only at 16.5 s, long after the
+    // blade's health was ok again: the fault still explains it.
+    const flap: HistoryEntry[] = [
+      ...start,
+      { at: 9_500, kind: 'health', blade: 'A', health: 'critical' },
+      { at: 9_700, kind: 'health', blade: 'A', health: 'ok' },
+      captured(16_600),
+    ];
+    const failed: BladeEvent[] = [{ at: 10_000, type: 'blade.failed', subject: 'A' }];
+    expect(healthyDisrupted(flap, [transfer('failover', 16_500)])).toHaveLength(1);
+    expect(healthyDisrupted(flap, [transfer('failover', 16_500)], failed)).toEqual([]);
+    // Another blade's failure, or one after the failover, says nothing about A.
+    const elsewhere: BladeEvent[] = [
+      { at: 10_000, type: 'blade.failed', subject: 'B' },
+      { at: 16_550, type: 'blade.failed', subject: 'A' },
+    ];
+    expect(healthyDisrupted(flap, [transfer('failover', 16_500)], elsewhere)).toHaveLength(1);
+  });
+
+  it('still flags a failover whose source the controller failed while the emulator had it healthy', () => {
+    // The controller's word that the blade failed is when to look from, never proof that it was ill.
+    const healthy: HistoryEntry[] = [...start, captured(16_600)];
+    const failed: BladeEvent[] = [{ at: 10_000, type: 'blade.failed', subject: 'A' }];
+    expect(healthyDisrupted(healthy, [transfer('failover', 16_500)], failed)).toHaveLength(1);
+    // A fault older than the look-back before that failure does not excuse it either.
+    const old: HistoryEntry[] = [
+      ...start,
+      { at: 5_000, kind: 'health', blade: 'A', health: 'critical' },
+      { at: 5_100, kind: 'health', blade: 'A', health: 'ok' },
+      captured(16_600),
+    ];
+    expect(healthyDisrupted(old, [transfer('failover', 16_500)], failed)).toHaveLength(1);
+    // A failure the operator repaired (or cleared) before the failover no longer explains it.
+    const flap: HistoryEntry[] = [
+      ...start,
+      { at: 9_500, kind: 'health', blade: 'A', health: 'critical' },
+      { at: 9_700, kind: 'health', blade: 'A', health: 'ok' },
+      captured(16_600),
+    ];
+    for (const undo of ['blade.repaired', 'blade.cleared'])
+      expect(
+        healthyDisrupted(flap, [transfer('failover', 16_500)], [...failed, { at: 12_000, type: undo, subject: 'A' }]),
+      ).toHaveLength(1);
   });
 
   it('accepts a failover of a blade that failed, lost power, or stayed critical', () => {

@@ -2,12 +2,12 @@
 // failover while both its blade and the workload itself were healthy (blade powered, no hardware fault; workload
 // running). A lost BMC, a password change, an Absent that contradicts PowerState On: none of them is a reason.
 import type { HistoryEntry } from '../adapters/fake/world-state.js';
-import type { TransferRecord } from '../ports/store.js';
+import type { AuditEvent, TransferRecord } from '../ports/store.js';
 import type { ChaosViolation } from './invariants.js';
 
 /**
- * How far before a failover was created a hardware fault still explains it: the detector needs a few observations
- * of the fault (poll periods, flap damping, calls that time out) before it fails the blade.
+ * How far before the controller failed a failover's source a hardware fault still explains it: the detector needs a
+ * few observations of the fault (poll periods, flap damping, calls that time out) before it fails the blade.
  */
 export const FAULT_LOOKBACK_MS = 3_000;
 
@@ -97,14 +97,34 @@ function disruption(e: HistoryEntry, workload: string, blade: string): boolean {
   return e.kind === 'migrated' && e.workload === workload && e.from === blade;
 }
 
+/** The store's events the invariant reads: when the controller failed a blade, and when an operator undid that. */
+export type BladeEvent = Pick<AuditEvent, 'at' | 'type' | 'subject'>;
+
+/**
+ * When the controller failed `blade` for the failover created at `createdAt`: its latest `blade.failed` at or before
+ * then, unless a repair or a clear came after it; else the failover's creation. A failover waits for a standby
+ * (an empty pool) for as long as it takes, so its creation can be long after the fault that caused it.
+ */
+export function failedAt(events: readonly BladeEvent[], blade: string, createdAt: number): number {
+  let at: number | null = null;
+  for (const e of events) {
+    if (e.subject !== blade || e.at > createdAt) continue;
+    if (e.type === 'blade.failed') at = e.at;
+    else if ((e.type === 'blade.repaired' || e.type === 'blade.cleared') && at !== null && e.at >= at) at = null;
+  }
+  return at ?? createdAt;
+}
+
 /**
  * For every failover in the store, the emulator's first disruption of its workload on its source after the failover
- * was created; a violation when the source had no ill health from FAULT_LOOKBACK_MS before the failover until that
- * disruption (the workload ran there then, or it could not have been stopped). The controller's verdicts are not read.
+ * was created; a violation when the source had no ill health from FAULT_LOOKBACK_MS before the controller failed it
+ * (failedAt) until that disruption (the workload ran there then, or it could not have been stopped). The controller's
+ * events say only when it acted; whether the blade was ill is read from the emulator's history alone.
  */
 export function healthyDisrupted(
   history: readonly HistoryEntry[],
   transfers: readonly TransferRecord[],
+  events: readonly BladeEvent[] = [],
 ): ChaosViolation[] {
   const spans = illHealth(history);
   const found: ChaosViolation[] = [];
@@ -113,7 +133,7 @@ export function healthyDisrupted(
     const from = t.from;
     const hit = history.find((e) => e.at >= t.createdAt && disruption(e, t.workload, from));
     if (!hit) continue;
-    const windowFrom = t.createdAt - FAULT_LOOKBACK_MS;
+    const windowFrom = failedAt(events, from, t.createdAt) - FAULT_LOOKBACK_MS;
     const ill = (spans.get(from) ?? []).some((s) => s.from <= hit.at && s.to >= windowFrom);
     if (ill) continue;
     const what =

@@ -149,6 +149,7 @@ function textSummary(s: CampaignSummary): string {
     `failovers completed, by fencing level: ${Object.entries(s.fencedThrough)
       .map(([k, n]) => `${k} ${n}`)
       .join(', ')}`,
+    `pace: ${s.runsPerMinute} runs a minute; campaign event-loop delay p50 ${s.harnessLoopDelayMs.p50} ms, p99 ${s.harnessLoopDelayMs.p99} ms, max ${s.harnessLoopDelayMs.max} ms; each run's harness: worst p99 ${s.runLoopDelayMs.p99} ms, worst max ${s.runLoopDelayMs.max} ms; runs played again after failing with a late harness: ${s.lateRetries}`,
     `invariant violations: ${s.violations}${s.harnessErrors > 0 ? `; harness errors: ${s.harnessErrors}` : ''}`,
   ];
   for (const f of s.failed) {

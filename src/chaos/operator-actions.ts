@@ -117,6 +117,9 @@ const BAD_BODIES: readonly { path: string; method: string; body: string; type: s
   },
 ];
 
+/** The longest an operator call waits in all, the controller's restarts included. */
+const RESTART_WAIT_MS = 120_000;
+
 /** Answers the operator mix asked for in one run. */
 export class OperatorDesk {
   readonly answers: OperatorAnswer[] = [];
@@ -203,11 +206,16 @@ export class OperatorDesk {
     token = this.site.token,
     type = 'application/json',
   ): Promise<{ status: number; body: unknown } | null> {
-    const deadline = Date.now() + 30_000;
+    // 30 s of a running controller to answer: the time it is down (killed by the schedule, starting again on a loaded
+    // machine) is no time it could answer in, so it moves the deadline, up to RESTART_WAIT_MS in all.
+    let deadline = Date.now() + 30_000;
+    const patience = Date.now() + RESTART_WAIT_MS;
     while (Date.now() < deadline) {
       const url = this.apiUrl();
       if (url === null) {
+        const down = Date.now();
         await sleep(50);
+        deadline = Math.min(patience, deadline + Date.now() - down);
         continue;
       }
       const hungBmcs = this.site.world.bladeIds().filter((b) => this.site.world.blade(b)?.reachable === 'hang').length;
