@@ -1,5 +1,6 @@
 // Keeps the survivability report current off the request path: recomputed after commits (debounced, one at a
 // time), read by GET /api/v1/survivability and the metrics; an audit event when the verdict gets worse.
+import { isEligible } from '../core/eligibility.js';
 import { DEFAULT_POLICY, type Policy, type Workload } from '../core/model.js';
 import type { DomainLabels } from '../core/survivability-domains.js';
 import type { DataCenterState } from '../core/survivability-what-if.js';
@@ -37,11 +38,12 @@ export function liveState(
   policy: Policy,
   labels?: DomainLabels,
 ): DataCenterState {
-  // A standby blade the planner would not use (critical, unreachable) or one a transfer is moving onto is no spare.
+  // A standby blade the planner would not use, by the planner's own rule, or one a transfer is moving onto is no
+  // spare. The rule is asked without a clock: a burn-in ends on its own, and no commit would say when it has.
   const targets = new Set(snapshot.open.map((t) => t.to));
   const blades = snapshot.blades.map((b) => {
     if (b.state !== 'standby') return b;
-    if (b.health === 'critical' || b.health === 'unreachable') return { ...b, state: 'failed' as const };
+    if (!isEligible(b)) return { ...b, state: 'failed' as const };
     return targets.has(b.id) ? { ...b, state: 'active' as const } : b;
   });
   const workloads: Workload[] = snapshot.workloads.map((w) => (w.state === 'pending' ? { ...w, blade: null } : w));
