@@ -1,21 +1,19 @@
 // `npm run bench [-- --json] [--quick] [--report FILE]`: decision latency, cascade rounds, decision quality,
 // simulator throughput and the peers, with medians of repeated runs and ratios against baselines of the same run.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
-import { generateScenario } from '../src/sim/generate.js';
-import { scenarioToJson, scenarioToYaml } from '../src/sim/scenario-yaml.js';
-import { cliPlan, cliStart, cascadeProcess, type PlanRow, type StartRow } from './cli.js';
-import { dataCenter } from './instances.js';
+import { writeFile } from 'node:fs/promises';
+import { cpus, loadavg, totalmem } from 'node:os';
+import type { PlanRow, StartRow } from './cli.js';
 import { failoverLatency, type FailoverRow } from './failover.js';
-import { median, picks, Progress, sig } from './measure.js';
+import { Progress, sig } from './measure.js';
 import { PEERS, peerFailovers, type PeerName, type PeerRow } from './peers.js';
 import { cascadeQuality, failoverQuality, type QualityRow } from './quality.js';
 import { renderReport } from './report.js';
+import { targets } from './targets.js';
 import { formatText } from './text.js';
 import { ganetiN1, survivabilityAtScale, type GanetiN1Row, type SurvivabilityRow } from './survivability.js';
 import { liveStart, liveTargets, type LiveRow } from './live.js';
 import { cascadeRounds, simulatedYear, type CascadeRow, type SimulationRow } from './throughput.js';
+import { wholeProcessCli } from './whole-process.js';
 
 export interface BenchResults {
   readonly machine: {
@@ -278,144 +276,6 @@ function estimatePeerMs(measured: readonly PeerRow[], size: number): number {
       ? 2
       : Math.max(1, Math.log(last.peerMs! / before.peerMs!) / Math.log(last.blades / before.blades));
   return last.peerMs! * (size / last.blades) ** exponent;
-}
-
-/** `cascade --version`, then `plan` and `simulate` at the sizes given, from JSON and YAML files as generate writes them. */
-async function wholeProcessCli(
-  planSizes: readonly number[],
-  simulateSizes: readonly number[],
-  startRuns: number,
-  runs: number,
-  progress: Progress,
-): Promise<BenchResults['cli']> {
-  const start = await cliStart(startRuns);
-  const plans: PlanRow[] = [];
-  const simulations: PlanRow[] = [];
-  const dir = await mkdtemp(join(tmpdir(), 'cascade-bench-cli-'));
-  try {
-    for (const size of planSizes) {
-      progress.step(`whole-process CLI: cascade plan at ${size} blades, JSON and YAML, ${runs} runs each`);
-      const scenario = generateScenario({ blades: size, seed: 1, years: 0 });
-      const dc = dataCenter(size, 1);
-      const failing = picks(runs, dc.active.length, 77 + size).map((i) => dc.active[i]!.id);
-      for (const format of ['json', 'yaml'] as const) {
-        const file = join(dir, `plan-${size}.${format}`);
-        await writeFile(file, format === 'json' ? scenarioToJson(scenario) : scenarioToYaml(scenario));
-        plans.push(await cliPlan(file, size, format, failing));
-      }
-    }
-    for (const size of simulateSizes) {
-      progress.step(`whole-process CLI: cascade simulate of a year of ${size} blades, ${runs} runs`);
-      const file = join(dir, `year-${size}.json`);
-      await writeFile(file, scenarioToJson(generateScenario({ blades: size, seed: 1 })));
-      const ms: number[] = [];
-      let peak = 0;
-      for (let run = 0; run < runs; run++) {
-        const r = await cascadeProcess(['simulate', file, '--json']);
-        ms.push(r.ms);
-        peak = Math.max(peak, r.peakRssMiB ?? 0);
-      }
-      simulations.push({
-        blades: size,
-        format: 'json',
-        runs,
-        medianMs: sig(median(ms), 3),
-        peakRssMiB: peak === 0 ? null : peak,
-      });
-    }
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-  return { start, plans, simulations };
-}
-
-function targets(
-  failover: readonly FailoverRow[],
-  cascade: readonly CascadeRow[],
-  quality: readonly QualityRow[],
-  simulation: readonly SimulationRow[],
-  peers: readonly PeerRow[],
-  cli: BenchResults['cli'],
-): BenchResults['targets'] {
-  const out: { target: string; measured: string; met: boolean | null }[] = [];
-  const start = cli.start;
-  out.push({
-    target: 'cascade --version < 80 ms (whole process)',
-    measured: start ? `${start.versionMs} ms (node -e 0: ${start.nodeMs} ms)` : 'not run',
-    met: start ? start.versionMs < 80 : null,
-  });
-  for (const [size, limit, text] of [
-    [100, 2, 'within 2x of'],
-    [1000, 1, 'no slower than'],
-    [10_000, 0.01, 'at least 100x faster than'],
-  ] as const) {
-    const row = peers.find((r) => r.peer === 'ganeti' && r.blades === size && r.processRatio !== undefined);
-    out.push({
-      target: `cascade plan --fail --json ${text} hail at ${size.toLocaleString('en-US')} blades (both whole processes)`,
-      measured: row
-        ? `${row.cascadeProcessMs} ms against ${row.peerMs} ms (hail / cascade ${row.processRatio}x)`
-        : 'not run',
-      met: row ? row.cascadeProcessMs! <= limit * row.peerMs! : null,
-    });
-  }
-  for (const format of ['json', 'yaml'] as const) {
-    const row = cli.plans.find((r) => r.blades === 100_000 && r.format === format);
-    out.push({
-      target: `cascade plan at 100,000 blades (${format}) < 2 s and < 600 MiB`,
-      measured: row ? `${(row.medianMs / 1000).toFixed(2)} s, ${row.peakRssMiB ?? '?'} MiB` : 'not run',
-      met: row ? row.medianMs < 2000 && (row.peakRssMiB ?? 0) < 600 : null,
-    });
-  }
-  for (const standby of [2500, 10_000]) {
-    const row = cascade.find((r) => r.family === 'varied' && r.candidates === 10_000 && r.standby === standby);
-    out.push({
-      target: `cascade round on varied hardware, 10,000 x ${standby.toLocaleString('en-US')} < 1 s`,
-      measured: row ? `${row.medianMs} ms` : 'not run',
-      met: row ? row.medianMs < 1000 : null,
-    });
-  }
-  const wholeYear = cli.simulations.find((r) => r.blades === 100_000);
-  out.push({
-    target: 'cascade simulate of a year of 100,000 blades from a file < 20 s and < 1.5 GiB',
-    measured: wholeYear ? `${(wholeYear.medianMs / 1000).toFixed(1)} s, ${wholeYear.peakRssMiB ?? '?'} MiB` : 'not run',
-    met: wholeYear ? wholeYear.medianMs < 20_000 && (wholeYear.peakRssMiB ?? 0) < 1536 : null,
-  });
-  const single = failover.find((r) => r.blades === 100_000 && r.failing === 1);
-  out.push({
-    target: 'failover p99 < 1 ms at 100,000 blades (one failure)',
-    measured: single ? `${single.p99Ms} ms` : 'not run',
-    met: single ? single.p99Ms < 1 : null,
-  });
-  for (const [size, limit] of [
-    [1000, 100],
-    [10_000, 10_000],
-  ] as const) {
-    const row = cascade.find((r) => r.family === 'generated' && r.candidates === size);
-    out.push({
-      target: `cascade round ${size} x ${size} < ${limit} ms`,
-      measured: row ? `${row.medianMs} ms` : 'not run',
-      met: row ? row.medianMs < limit : null,
-    });
-  }
-  const gaps = quality.filter((q) => q.gapToOptimum !== null).map((q) => q.gapToOptimum!);
-  const placedOk = quality.every(
-    (q) => q.placed === undefined || q.placed.optimum === null || q.placed.cascade === q.placed.optimum,
-  );
-  out.push({
-    target: 'total cost equal to the optimum within 1e-6 on every instance',
-    measured:
-      gaps.length === 0
-        ? 'no optimum (HiGHS unavailable)'
-        : `max gap ${Math.max(...gaps).toExponential(2)} over ${gaps.length} instances`,
-    met: gaps.length === 0 ? null : Math.max(...gaps) <= 1e-6 && placedOk,
-  });
-  const year = simulation.find((s) => s.blades === 100_000);
-  out.push({
-    target: 'simulated year of 100,000 blades < 30 s and < 2 GiB',
-    measured: year ? `${(year.medianMs / 1000).toFixed(1)} s, ${year.peakRssMiB} MiB` : 'not run',
-    met: year ? year.medianMs < 30_000 && year.peakRssMiB < 2048 : null,
-  });
-  return out;
 }
 
 main().catch((error: unknown) => {
