@@ -6,7 +6,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import type { ChaosViolation } from './invariants.js';
 import type { ReplayCounts, RunResult } from './run.js';
-import { judged, runIsolated, type LoopDelay } from './run-isolated.js';
+import { judged, loopDelayOf, runIsolated, type LoopDelay } from './run-isolated.js';
 import { ACTION_KINDS, generateSchedule, type ActionKind, type Schedule } from './schedule.js';
 import { shrinkSchedule } from './shrink.js';
 import { SLOW_ANSWER_MS } from './invariants-operator.js';
@@ -175,7 +175,6 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
   });
   await Promise.all(workers);
   loop.disable();
-  const ms = (ns: number) => Math.round(ns / 1e6);
   const sorted = [...durations].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
   return {
@@ -209,7 +208,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
       node: process.version,
     },
     startedAt: startedAt.toISOString(),
-    harnessLoopDelayMs: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) },
+    harnessLoopDelayMs: loopDelayOf(loop),
     runLoopDelayMs: runLate,
     lateRetries,
     runsPerMinute: Math.round((o.runs / Math.max(1, Date.now() - t0)) * 60_000 * 10) / 10,

@@ -87,24 +87,26 @@ describe('healthyDisrupted', () => {
     expect(healthyDisrupted([...flap, captured(late + 500)], [transfer('failover', late)])).toHaveLength(1);
   });
 
+  // A flap at 9.5 s, and the workload captured at 16.6 s by a failover created at 16.5 s.
+  const waitedFlap: HistoryEntry[] = [
+    ...start,
+    { at: 9_500, kind: 'health', blade: 'A', health: 'critical' },
+    { at: 9_700, kind: 'health', blade: 'A', health: 'ok' },
+    captured(16_600),
+  ];
+
   it('looks back from when the controller failed the source, for a failover that waited for a standby', () => {
     // A flap fails the blade at 10 s; the pool is empty, so the failover is created only at 16.5 s, long after the
     // blade's health was ok again: the fault still explains it.
-    const flap: HistoryEntry[] = [
-      ...start,
-      { at: 9_500, kind: 'health', blade: 'A', health: 'critical' },
-      { at: 9_700, kind: 'health', blade: 'A', health: 'ok' },
-      captured(16_600),
-    ];
     const failed: BladeEvent[] = [{ at: 10_000, type: 'blade.failed', subject: 'A' }];
-    expect(healthyDisrupted(flap, [transfer('failover', 16_500)])).toHaveLength(1);
-    expect(healthyDisrupted(flap, [transfer('failover', 16_500)], failed)).toEqual([]);
+    expect(healthyDisrupted(waitedFlap, [transfer('failover', 16_500)])).toHaveLength(1);
+    expect(healthyDisrupted(waitedFlap, [transfer('failover', 16_500)], failed)).toEqual([]);
     // Another blade's failure, or one after the failover, says nothing about A.
     const elsewhere: BladeEvent[] = [
       { at: 10_000, type: 'blade.failed', subject: 'B' },
       { at: 16_550, type: 'blade.failed', subject: 'A' },
     ];
-    expect(healthyDisrupted(flap, [transfer('failover', 16_500)], elsewhere)).toHaveLength(1);
+    expect(healthyDisrupted(waitedFlap, [transfer('failover', 16_500)], elsewhere)).toHaveLength(1);
   });
 
   it('still flags a failover whose source the controller failed while the emulator had it healthy', () => {
@@ -121,15 +123,9 @@ describe('healthyDisrupted', () => {
     ];
     expect(healthyDisrupted(old, [transfer('failover', 16_500)], failed)).toHaveLength(1);
     // A failure the operator repaired (or cleared) before the failover no longer explains it.
-    const flap: HistoryEntry[] = [
-      ...start,
-      { at: 9_500, kind: 'health', blade: 'A', health: 'critical' },
-      { at: 9_700, kind: 'health', blade: 'A', health: 'ok' },
-      captured(16_600),
-    ];
     for (const undo of ['blade.repaired', 'blade.cleared'])
       expect(
-        healthyDisrupted(flap, [transfer('failover', 16_500)], [...failed, { at: 12_000, type: undo, subject: 'A' }]),
+        healthyDisrupted(waitedFlap, [transfer('failover', 16_500)], [...failed, { at: 12_000, type: undo, subject: 'A' }]),
       ).toHaveLength(1);
   });
 

@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { runSchedule } from './run.js';
+import { loopDelayOf } from './run-isolated.js';
 import { scheduleSchema } from './schedule.js';
 
 const [scheduleFile, resultFile, keep] = process.argv.slice(2);
@@ -21,8 +22,6 @@ const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
 const result = await runSchedule(parsed.data, { keepFailed: keep === 'keep' });
 loop.disable();
-const ms = (ns: number) => Math.round(ns / 1e6);
-const late = { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) };
-writeFileSync(resultFile, JSON.stringify({ ...result, harnessLateMs: late }));
+writeFileSync(resultFile, JSON.stringify({ ...result, harnessLateMs: loopDelayOf(loop) }));
 // The emulator's keep-alive sockets and the world's ticker would keep the process up: the run is over.
 process.exit(0);

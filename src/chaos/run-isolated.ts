@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './controller-process.js';
-import type { RunOptions, RunResult } from './run.js';
+import type { IntervalHistogram } from 'node:perf_hooks';
+import { brokenRun, type RunOptions, type RunResult } from './run.js';
 import type { Schedule } from './schedule.js';
 import { CHAOS_TIMING } from './site.js';
 
@@ -71,22 +72,13 @@ export async function runIsolated(schedule: Schedule, options: RunOptions = {}):
 }
 
 function failedChild(schedule: Schedule, started: number, error: string): IsolatedResult {
-  return {
-    seed: schedule.seed,
-    violations: [],
-    applied: {},
-    skipped: 0,
-    kills: 0,
-    durationMs: Date.now() - started,
-    error,
-    tail: [],
-    dir: null,
-    lateSetup: false,
-    replays: { identical: 0, different: 0, unavailable: 0 },
-    answers: [],
-    fencedThrough: {},
-    harnessLateMs: { p50: 0, p99: 0, max: 0 },
-  };
+  return { ...brokenRun(schedule.seed, started, error), harnessLateMs: { p50: 0, p99: 0, max: 0 } };
+}
+
+/** An event-loop delay histogram's figures in ms (it counts in ns). */
+export function loopDelayOf(h: IntervalHistogram): LoopDelay {
+  const ms = (ns: number) => Math.round(ns / 1e6);
+  return { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) };
 }
 
 /**

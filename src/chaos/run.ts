@@ -49,6 +49,24 @@ export interface RunResult {
 
 const NO_REPLAYS: ReplayCounts = { identical: 0, different: 0, unavailable: 0 };
 
+/** What the harness saw of a run before it broke; a run that broke before starting saw nothing. */
+type SeenBeforeBreaking = Pick<RunResult, 'applied' | 'skipped' | 'kills' | 'tail' | 'dir' | 'lateSetup'>;
+const NOTHING_SEEN: SeenBeforeBreaking = { applied: {}, skipped: 0, kills: 0, tail: [], dir: null, lateSetup: false };
+
+/** A run the harness could not finish: it proves nothing either way, so it carries no violations and no figures. */
+export function brokenRun(seed: number, started: number, error: string, seen = NOTHING_SEEN): RunResult {
+  return {
+    ...seen,
+    seed,
+    violations: [],
+    durationMs: Date.now() - started,
+    error,
+    replays: NO_REPLAYS,
+    answers: [],
+    fencedThrough: {},
+  };
+}
+
 /** How long nothing but checkpoints may happen before the system counts as quiet: above one replan period. */
 const QUIET_MS = 1_300;
 
@@ -143,21 +161,14 @@ export async function runSchedule(schedule: Schedule, options: RunOptions = {}):
   } catch (error) {
     failed = true;
     const message = error instanceof Error ? error.message : String(error);
-    return {
-      seed: schedule.seed,
-      violations: [],
+    return brokenRun(schedule.seed, started, message, {
       applied,
       skipped,
       kills: controller.kills,
-      durationMs: Date.now() - started,
-      error: message,
       tail: [...controller.tail],
       dir: options.keepFailed ? site.dir : null,
       lateSetup,
-      replays: NO_REPLAYS,
-      answers: [],
-      fencedThrough: {},
-    };
+    });
   } finally {
     await controller.stop().catch(() => undefined);
     await site.close(failed && options.keepFailed === true);
@@ -178,8 +189,10 @@ async function setupComplete(site: Site, controller: ControllerProcess, schedule
   }
 }
 
-/** Quiet: no open transfer, the store's running workloads running there, nothing but checkpoints logged for QUIET_MS. */
-/** Whether the system went quiet in time, and the last event seq seen by then. */
+/**
+ * Whether the system went quiet in time, and the last event seq seen by then. Quiet: no open transfer, the store's
+ * running workloads running there, nothing but checkpoints logged for QUIET_MS.
+ */
 async function waitQuiet(
   site: Site,
   controller: ControllerProcess,
