@@ -125,7 +125,11 @@ describe('healthyDisrupted', () => {
     // A failure the operator repaired (or cleared) before the failover no longer explains it.
     for (const undo of ['blade.repaired', 'blade.cleared'])
       expect(
-        healthyDisrupted(waitedFlap, [transfer('failover', 16_500)], [...failed, { at: 12_000, type: undo, subject: 'A' }]),
+        healthyDisrupted(
+          waitedFlap,
+          [transfer('failover', 16_500)],
+          [...failed, { at: 12_000, type: undo, subject: 'A' }],
+        ),
       ).toHaveLength(1);
   });
 
