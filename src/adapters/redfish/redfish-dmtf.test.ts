@@ -1,7 +1,6 @@
 // The Redfish driver against DMTF's published public-bladed mockup (an enclosure of four blade Systems, served by the
 // project's static mockup server), beside the emulator: the hardware contract with events pushed to a subscription
 // (the mockup has no SSE), and the discovery contract, over sessions found from the root's Links.Sessions.
-import { join } from 'node:path';
 import { FakeWorld } from '../fake/index.js';
 import { startEmulator } from '../../emulator/server.js';
 import { hardwareContract } from '../../ports/hardware.contract.js';
@@ -10,8 +9,9 @@ import { discoveryContract } from './redfish-discovery.contract.js';
 import { RedfishHardware, type RedfishLogEntry } from './redfish-hardware.js';
 import { startPushReceiver } from './redfish-push-receiver.js';
 import { serveMockup } from './testing/mockup-server.js';
+import { DMTF_PUBLIC_BLADED } from './testing/dmtf-mockup.js';
 
-const DMTF = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'redfish-mockups', 'public-bladed');
+const DMTF = DMTF_PUBLIC_BLADED;
 const CREDENTIALS = { username: 'Administrator', password: 'mockup-3b9d' };
 const SYSTEMS = ['529QB9450R6', '529QB9451R6', '529QB9452R6', '529QB9453R6'];
 
