@@ -10,5 +10,7 @@ export async function stateOf(h: Harness): Promise<unknown> {
     h.store.policy(),
     h.store.tokens(),
   ]);
-  return { blades, workloads, transfers, events, policy, tokens, proposals: h.controller.proposals() };
+  // Admission control audits each refusal it makes: that record is the refusal itself, not a change of state.
+  const changes = events.filter((e) => e.type !== 'admission.refused');
+  return { blades, workloads, transfers, events: changes, policy, tokens, proposals: h.controller.proposals() };
 }
