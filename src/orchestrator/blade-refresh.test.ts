@@ -7,14 +7,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakePorts, FakeWorld } from '../adapters/fake/index.js';
 import { RedfishHardware } from '../adapters/redfish/redfish-hardware.js';
 import { serveMockup, type MockupServer } from '../adapters/redfish/testing/mockup-server.js';
-import { DMTF_PUBLIC_BLADED } from '../adapters/redfish/testing/dmtf-mockup.js';
+import { DMTF_PUBLIC_BLADED as DMTF } from '../adapters/redfish/testing/dmtf-mockup.js';
 import { systemClock } from '../ports/clock.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { refreshBlades } from './blade-refresh.js';
 import { Controller } from './controller.js';
 import { TEST_TIMING } from './testing/harness.js';
 
-const DMTF = DMTF_PUBLIC_BLADED;
 const BLADE = '529QB9451R6';
 const CREDENTIALS = { username: 'root', password: 'refresh-4e1a' };
 

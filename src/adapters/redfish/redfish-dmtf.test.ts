@@ -9,9 +9,8 @@ import { discoveryContract } from './redfish-discovery.contract.js';
 import { RedfishHardware, type RedfishLogEntry } from './redfish-hardware.js';
 import { startPushReceiver } from './redfish-push-receiver.js';
 import { serveMockup } from './testing/mockup-server.js';
-import { DMTF_PUBLIC_BLADED } from './testing/dmtf-mockup.js';
+import { DMTF_PUBLIC_BLADED as DMTF } from './testing/dmtf-mockup.js';
 
-const DMTF = DMTF_PUBLIC_BLADED;
 const CREDENTIALS = { username: 'Administrator', password: 'mockup-3b9d' };
 const SYSTEMS = ['529QB9450R6', '529QB9451R6', '529QB9452R6', '529QB9453R6'];
 

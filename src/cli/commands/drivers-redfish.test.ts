@@ -7,10 +7,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { serveMockup, type MockupServer } from '../../adapters/redfish/testing/mockup-server.js';
-import { DMTF_PUBLIC_BLADED } from '../../adapters/redfish/testing/dmtf-mockup.js';
+import { DMTF_PUBLIC_BLADED as DMTF } from '../../adapters/redfish/testing/dmtf-mockup.js';
 import { runCli } from '../testing/run-cli.js';
 
-const DMTF = DMTF_PUBLIC_BLADED;
 const QUIRKS = join(import.meta.dirname, '..', '..', 'adapters', 'redfish', 'testing', 'quirks-mockup');
 const CREDENTIALS = { username: 'ops', password: 'check-6a1f' };
 
