@@ -58,6 +58,10 @@ describe('parseFlowYaml', () => {
       'name: 012\n',
       'blades:\n  - { id: A }\n   - { id: B }\n',
       '--- \nname: x\n',
+      'blades:\n  - 2e3\nnull: \n', // a null key: the full parser's '' key
+      'True: 1\n',
+      'policy: { null: 1 }\n',
+      'policy: { true: 1, NULL: 2 }\n',
       '',
     ]) {
       expect(parseFlowYaml(text), text).toBeNull();

@@ -35,7 +35,9 @@ function readDocument(text: string): Record<string, Value> {
     const trimmed = line.trimStart();
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     const top = TOP_KEY.exec(line);
-    if (top === null || top[1] === '__proto__' || Object.hasOwn(out, top[1]!)) throw new NotFlow();
+    // A key the core schema reads as null, a boolean or a number is not the string it looks like.
+    if (top === null || top[1] === '__proto__' || SPECIAL.test(top[1]!) || Object.hasOwn(out, top[1]!))
+      throw new NotFlow();
     const rest = top[2]?.trim() ?? '';
     if (rest !== '') {
       out[top[1]!] = readLineValue(rest);
@@ -188,7 +190,7 @@ class FlowReader {
     const text = s.slice(start, this.at).trim();
     if (text === '' || text.includes('#') || text.includes(': ') || INDICATOR.test(text)) throw new NotFlow();
     if (isKey) {
-      if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(text)) throw new NotFlow();
+      if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(text) || SPECIAL.test(text)) throw new NotFlow();
       return text;
     }
     if (text === 'true') return true;
