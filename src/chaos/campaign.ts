@@ -232,6 +232,12 @@ async function report(schedule: Schedule, result: RunResult, replayDir: string |
     tail: result.tail.slice(-40),
   };
   if (replayDir === null) return { ...base, replayFile: null, replayCommand: null, shrunkTo: null };
+  // Shrinking replays the run many times and a long campaign may be stopped before it ends: what the failing run
+  // saw is written first, so it is never lost with the summary.
+  writeFileSync(
+    join(replayDir, `cascade-chaos-seed-${schedule.seed}.failed.json`),
+    `${JSON.stringify({ ...base, schedule }, null, 2)}\n`,
+  );
   let minimal = schedule;
   if (result.violations.length > 0) {
     const rules = new Set(result.violations.map((v) => v.rule));
