@@ -36,11 +36,18 @@ const TARGETS = {
     tests: ['src/orchestrator/**/*.test.ts'],
   },
   schemas: {
-    // The request half of schemas.ts; the response half only describes answers for the OpenAPI document.
-    mutate: ['src/api/schemas.ts:1-124', 'src/sim/scenario-schema.ts'],
+    // What validates input: the API's field rules and requests, the one policy schema and the id rule they share,
+    // and the scenario file. The answers' schemas (view-schemas.ts) only describe replies for the OpenAPI document.
+    mutate: [
+      'src/api/field-schemas.ts',
+      'src/api/request-schemas.ts',
+      'src/wire/policy.ts',
+      'src/wire/ids.ts',
+      'src/sim/scenario-schema.ts',
+    ],
     // The schemas' own tests only: a static mutant (most of a zod schema) reruns every test listed, and the API's
     // and the loader's suites would make that an hour here.
-    tests: ['src/api/schemas.test.ts', 'src/sim/scenario-schema.test.ts'],
+    tests: ['src/api/schemas.test.ts', 'src/sim/scenario-schema.test.ts', 'src/wire/ids.test.ts'],
   },
   config: {
     mutate: ['src/app/config.ts'],
