@@ -154,9 +154,21 @@ export class RedfishClient {
     const url = new URL(path, this.#base);
     // A stream's timeout covers only the wait for its headers; a plain call's covers reading the body too.
     const timer = new AbortController();
-    const timeout = setTimeout(() => timer.abort(new DOMException('timeout', 'TimeoutError')), this.#timeoutMs);
-    // Left to fire after a body was read, where it changes nothing; it must not keep the process alive.
-    timeout.unref();
+    // A timer that fires more than half a timeout late says the process itself was not running (a long GC pause, a
+    // starved CPU), and the reply may already wait in the event loop behind it: the service gets its timeout once
+    // more, counted from when the process ran again, so the controller's own lateness never reads as its silence.
+    let waiting = true;
+    let timeout: NodeJS.Timeout | undefined;
+    const arm = (again: boolean): void => {
+      const due = Date.now() + this.#timeoutMs;
+      timeout = setTimeout(() => {
+        if (!again && Date.now() - due > this.#timeoutMs / 2) arm(true);
+        else if (waiting) timer.abort(new DOMException('timeout', 'TimeoutError'));
+      }, this.#timeoutMs);
+      // Left to fire after a body was read, where it changes nothing; it must not keep the process alive.
+      timeout.unref();
+    };
+    arm(false);
     const dispatcher = await this.#dispatcher.catch((error: unknown) => {
       throw new RedfishError('tls', `${this.name}: ${error instanceof Error ? error.message : String(error)}`);
     });
@@ -171,10 +183,14 @@ export class RedfishClient {
         ...(dispatcher ? { dispatcher } : {}),
       } as RequestInit);
     } catch (error) {
+      waiting = false;
       clearTimeout(timeout);
       throw failure(timer.signal.aborted ? timer.signal.reason : error, path, this.name, about, this.#timeoutMs);
     } finally {
-      if (headersOnly) clearTimeout(timeout);
+      if (headersOnly) {
+        waiting = false;
+        clearTimeout(timeout);
+      }
     }
   }
 }
