@@ -92,6 +92,25 @@ describe('observe', () => {
     expect(late.state.verdict).toBe('suspect');
   });
 
+  it('a sign of life by another path (a checkpoint taken on the blade) outweighs a liveness read that timed out', () => {
+    // The BMC silent and the liveness reads timing out for 12 s, while the hypervisor keeps taking checkpoints of the
+    // workload on this blade: it is alive, so the blade stays suspect.
+    let state: DetectorState | null = null;
+    for (const at of [0, 1_000, 4_000, 8_000, 12_000]) {
+      state = observe(state, suspect, dead, at + 600, settings, at, at + 300).state;
+      expect(state.verdict).toBe('suspect');
+    }
+    // A sign before the read was asked does not outweigh it, but the loss counts only from that sign on.
+    const a = observe(null, suspect, dead, 600, settings, 0).state;
+    const b = observe(a, suspect, dead, 5_600, settings, 5_000, 4_000).state;
+    expect(b.livenessLostSince).toBe(4_000);
+    expect(observe(b, suspect, dead, 13_900, settings, 13_300).state.verdict).toBe('suspect');
+    expect(observe(b, suspect, dead, 14_000, settings, 13_400).state.verdict).toBe('failed');
+    // An old sign (before the loss began) changes nothing.
+    const c = observe(a, suspect, dead, 5_600, settings, 5_000, -500).state;
+    expect(c.livenessLostSince).toBe(0);
+  });
+
   it('one answer in a suspect run is not enough to be healthy again (flap damping)', () => {
     const steps = run([
       [0, suspect, alive],

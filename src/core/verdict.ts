@@ -141,10 +141,19 @@ export function observe(
   settings: DetectionSettings,
   /** When the observation's reads were asked (default now): a silence that began there counts from there. */
   askedAt: number = now,
+  /**
+   * The latest sign of life the workload gave on this blade by another path (a checkpoint its hypervisor took), or
+   * null. A liveness read that timed out while the workload answered another call is the read's failure, not the
+   * workload's: a sign at or after the read was asked outweighs it, and an earlier one moves the loss's start past it.
+   */
+  lifeAt: number | null = null,
 ): Step {
   const suspectSince = seen.verdict === 'suspect' ? (prev?.suspectSince ?? askedAt) : null;
-  const lost = liveness !== null && !liveness.alive;
-  const livenessLostSince = seen.verdict === 'suspect' && lost ? (prev?.livenessLostSince ?? askedAt) : null;
+  const lost = liveness !== null && !liveness.alive && !(lifeAt !== null && lifeAt >= askedAt);
+  const livenessLostSince =
+    seen.verdict === 'suspect' && lost
+      ? Math.max(prev?.livenessLostSince ?? askedAt, lifeAt ?? Number.NEGATIVE_INFINITY)
+      : null;
   const streak = prev && prev.pending === seen.verdict ? prev.streak + 1 : 1;
   const alarmed = suspectSince !== null && now - suspectSince >= settings.suspectAlarmMs;
   const base = {

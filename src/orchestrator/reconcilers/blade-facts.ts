@@ -1,6 +1,6 @@
 // One blade observation's reads (a few at once) and what they add to its record beyond power and health: the facts
 // eligibility reads (Status.State, the enclosure's power), the other blades of an enclosure whose power the read
-// changed, and its workload's heartbeat.
+// changed, and its workload's heartbeat and other signs of life.
 import type { BladeObservation, Liveness } from '../../core/verdict.js';
 import type { ControllerContext } from '../controller-context.js';
 import { withDeadline } from '../deadline.js';
@@ -53,7 +53,7 @@ export async function statusOf(c: ControllerContext, id: string): Promise<BladeO
  * The workload's own heartbeat; one that does not answer within the call deadline counts as lost. Null when this
  * process could not ask (out of file descriptors): a blade stays suspect on that, never failed.
  */
-export async function livenessOf(c: ControllerContext, workload: string, blade: string): Promise<Liveness | null> {
+async function livenessOf(c: ControllerContext, workload: string, blade: string): Promise<Liveness | null> {
   const { workloads, clock } = c.o;
   try {
     const seen = await withDeadline(clock, workloads.liveness(workload), c.timing.callMs, `liveness of ${workload}`);
@@ -73,6 +73,19 @@ export async function livenessOf(c: ControllerContext, workload: string, blade: 
 export interface Heartbeat {
   readonly workload: string;
   readonly liveness: Liveness;
+  /**
+   * When it last gave a sign of life on this blade by another path, for a liveness that says it is not alive: the
+   * latest checkpoint its hypervisor took there (null: none). A liveness read that timed out does not undo it.
+   */
+  readonly lifeAt: number | null;
+}
+
+/** The workload's heartbeat on this blade: its liveness, and for one not alive, its latest other sign of life. */
+export async function heartbeatOf(c: ControllerContext, workload: string, blade: string): Promise<Heartbeat | null> {
+  const liveness = await livenessOf(c, workload, blade);
+  if (liveness === null) return null;
+  const snapshot = liveness.alive ? null : await c.o.store.latestCheckpoint(workload);
+  return { workload, liveness, lifeAt: snapshot?.blade === blade ? snapshot.takenAt : null };
 }
 
 /** At most `max` reads at once; the others wait their turn, first come first served. */

@@ -13,7 +13,7 @@ import type { BladeRecord, NewAuditEvent, WorkloadRecord } from '../../ports/sto
 import { EVERY, type ControllerContext, type Reconciler } from '../controller-context.js';
 import { fanOut } from '../fan-out.js';
 import { releasing } from '../transfer-machine.js';
-import { enclosurePeers, livenessOf, ReadLimit, statusOf, withFacts, type Heartbeat } from './blade-facts.js';
+import { enclosurePeers, heartbeatOf, ReadLimit, statusOf, withFacts, type Heartbeat } from './blade-facts.js';
 import { DetectionAlarms } from './detection-alarms.js';
 import { WorkloadWatch, type RestartJob } from './workload-watch.js';
 
@@ -181,7 +181,8 @@ export class BladeReconciler implements Reconciler {
     let prev = this.#detector.get(id) ?? null;
     if (prev?.verdict === 'failed' && blade.state !== 'failed') prev = null;
     const settings = c.o.detection ?? DEFAULT_DETECTION;
-    const step = observe(prev, raw, liveness, now, settings, asked.at);
+    const lifeAt = hosted && heartbeat?.workload === hosted.id ? heartbeat.lifeAt : null;
+    const step = observe(prev, raw, liveness, now, settings, asked.at, lifeAt);
     this.#detector.set(id, step.state);
     // Suspect, its workload's liveness lost, and enough observations: failed when the period ends, not at whatever
     // read ends after it.
@@ -291,10 +292,9 @@ export class BladeReconciler implements Reconciler {
   private async heartbeat(id: string, start: () => void): Promise<Heartbeat | null> {
     const hosted = (await this.c.o.store.workloads()).find((w) => w.blade === id && w.state === 'running');
     if (!hosted) return null;
-    const liveness = await this.#reads.run(() => {
+    return this.#reads.run(() => {
       start();
-      return livenessOf(this.c, hosted.id, id);
+      return heartbeatOf(this.c, hosted.id, id);
     });
-    return liveness ? { workload: hosted.id, liveness } : null;
   }
 }
