@@ -439,4 +439,39 @@ describe('chaos regressions', () => {
       sequence: (await h.store.latestCheckpoint('W1'))?.sequence ?? 0,
     });
   });
+
+  for (const checkpointing of [true, false])
+    it(`a silent BMC and liveness reads timing out ${checkpointing ? 'while the hypervisor checkpoints the workload on the blade: nothing moves' : 'with no other sign of life: the blade fails over'}`, async () => {
+      let silent = false;
+      h = await harness({
+        blades: [
+          { id: 'A', resources: { storageTB: 10 } },
+          { id: 'B', resources: { storageTB: 10 }, power: 'off' },
+        ],
+        workloads: [{ id: 'W1', requirements: { storageTB: 10 }, blade: 'A' }],
+        detection: { failAfterMs: 300, suspectAlarmMs: 10_000, consecutive: 2 },
+        // Once the fault begins, A's BMC and the liveness reads of W1 are lost on the way (they never settle); the
+        // hypervisor's other calls answer.
+        prepare: (_world, ports) => {
+          const status = ports.hardware.status.bind(ports.hardware);
+          ports.hardware.status = (id) => (silent && id === 'A' ? new Promise(() => {}) : status(id));
+          const liveness = ports.workloads.liveness.bind(ports.workloads);
+          ports.workloads.liveness = (w) => (silent && w === 'W1' ? new Promise(() => {}) : liveness(w));
+        },
+      });
+      silent = true;
+      const until = Date.now() + 2_000;
+      while (Date.now() < until && (await h.store.blade('A'))?.state !== 'failed') {
+        if (checkpointing) await h.controller.checkpoint('W1');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      if (checkpointing) {
+        expect((await h.store.blade('A'))?.state).toBe('active');
+        expect((await h.store.blade('A'))?.verdict).toBe('suspect');
+        expect(await h.store.transfers()).toEqual([]);
+        expect(h.world.runningOn('W1')).toEqual(['A']);
+      } else {
+        expect((await h.store.blade('A'))?.state).toBe('failed');
+      }
+    });
 });
