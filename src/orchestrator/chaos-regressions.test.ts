@@ -460,7 +460,8 @@ describe('chaos regressions', () => {
         },
       });
       silent = true;
-      const until = Date.now() + 2_000;
+      // Long enough for several failAfterMs periods; the blade that fails ends the wait at once.
+      const until = Date.now() + (checkpointing ? 3_000 : 8_000);
       while (Date.now() < until && (await h.store.blade('A'))?.state !== 'failed') {
         if (checkpointing) await h.controller.checkpoint('W1');
         await new Promise((resolve) => setTimeout(resolve, 50));
