@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../adapters/fake/manual-clock.js';
 import { systemClock } from '../ports/clock.js';
 import { DeadlineError, withDeadline } from './deadline.js';
+import { stall } from '../testing/stall.js';
 
 const closers: (() => void)[] = [];
 afterEach(() => {
@@ -26,14 +27,6 @@ async function pair(): Promise<{ server: Socket; client: Socket }> {
     listener.close();
   });
   return { server, client };
-}
-
-/** Blocks the event loop, as a long GC pause or a starved CPU does. */
-function stall(ms: number): void {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    // busy
-  }
 }
 
 describe('withDeadline', () => {

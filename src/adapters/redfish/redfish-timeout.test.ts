@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedfishClient } from './redfish-client.js';
+import { stall } from '../../testing/stall.js';
 
 let server: Server | null = null;
 afterEach(async () => {
@@ -12,14 +13,6 @@ afterEach(async () => {
   await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
   server = null;
 });
-
-/** Blocks the event loop, as a long GC pause or a starved CPU does. */
-function stall(ms: number): void {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    // busy
-  }
-}
 
 /** A service that answers every GET at once (and for blade A, then stalls the shared process for `stallMs`), or never. */
 async function service(answer: 'at once, then stall' | 'never', stallMs = 0): Promise<string> {
