@@ -14,13 +14,17 @@ const at = z.number().int().min(0).max(600_000);
 const forMs = z.number().int().min(1).max(120_000);
 
 export const fencingActionSchema = z.discriminatedUnion('kind', [
-  /** The BMC hangs and what ran on the blade dies with it: both signals lost, the blade must be fenced. */
-  z.object({ at, kind: z.literal('fence-hang-kill'), blade: id, forMs }),
+  /**
+   * The BMC hangs and what ran on the blade dies with it: both signals lost, the blade must be fenced. With `workload`,
+   * the blade is the one that workload runs on when the action is played (`blade` is where it started).
+   */
+  z.object({ at, kind: z.literal('fence-hang-kill'), blade: id, workload: id.optional(), forMs }),
   /** One fencing device fails for the blade (does not answer, or answers "done" and does nothing) until its BMC is back. */
   z.object({
     at,
     kind: z.literal('fence-level-fault'),
     blade: id,
+    workload: id.optional(),
     level: z.enum(FENCE_DEVICE_LEVELS),
     fault: z.enum(['unreachable', 'ignore']),
   }),
@@ -52,19 +56,23 @@ export const CHAOS_FAIL_AFTER_MS = 1_500;
 /** The same schedule with the fencing mix: its own random stream, and the world given every fencing level. */
 export function withFencingMix(schedule: Schedule, count = 2, durationMs = 2_000): Schedule {
   const r = createRandom(schedule.seed * 15_485_863 + 41);
-  const hosts = schedule.workloads.map((w) => w.blade);
   const added: FencingAction[] = [];
   for (let n = 0; n < count; n++) {
     const t = 200 + r.int(Math.max(1, durationMs - 200));
-    const blade = r.pick(hosts.length > 0 ? hosts : schedule.blades.map((b) => b.id));
-    added.push({ at: t, kind: 'fence-hang-kill', blade, forMs: 2 * CHAOS_FAIL_AFTER_MS + r.int(4_000) });
+    // A workload, not its first blade: the first plan's cascades move many workloads before the fault comes, and a
+    // hung BMC on a blade that no longer runs anything tests no fence.
+    const w = schedule.workloads.length > 0 ? r.pick(schedule.workloads) : null;
+    const target =
+      w !== null ? { blade: w.blade, workload: w.id } : { blade: r.pick(schedule.blades.map((b) => b.id)) };
+    const { blade } = target;
+    added.push({ at: t, kind: 'fence-hang-kill', ...target, forMs: 2 * CHAOS_FAIL_AFTER_MS + r.int(4_000) });
     // Some of the other levels fail too, while the BMC hangs: the next one must take over.
     const failing = FENCE_DEVICE_LEVELS.filter(() => r.next() < 0.45);
     for (const level of failing)
       added.push({
         at: t,
         kind: 'fence-level-fault',
-        blade,
+        ...target,
         level,
         fault: r.next() < 0.5 ? 'unreachable' : 'ignore',
       });
@@ -100,6 +108,9 @@ const HOLD_CAP_MS = 12_000;
  */
 export class FencingDesk {
   readonly #held: Promise<void>[] = [];
+  /** Where each fault of a given time and first blade was played (its workload's blade then), and each blade's latest. */
+  readonly #played = new Map<string, string>();
+  readonly #latest = new Map<string, string>();
 
   constructor(
     private readonly site: Site,
@@ -108,26 +119,45 @@ export class FencingDesk {
 
   async apply(a: FencingAction): Promise<boolean> {
     const { world, emulator } = this.site;
-    if (!world.blade(a.blade)) return false;
+    const blade = this.#bladeOf(a);
+    if (!world.blade(blade)) return false;
     switch (a.kind) {
       case 'fence-hang-kill':
-        world.setReachable(a.blade, false, { hang: true });
-        world.crashWorkloads(a.blade);
-        this.#held.push(this.#hold(a.blade, a.forMs));
+        world.setReachable(blade, false, { hang: true });
+        world.crashWorkloads(blade);
+        this.#held.push(this.#hold(blade, a.forMs));
         return true;
       case 'fence-level-fault':
-        emulator.fencing.set(a.level, a.blade, a.fault);
+        emulator.fencing.set(a.level, blade, a.fault);
         return true;
       case 'fence-confirm': {
-        if (!(await this.#failed(a.blade, Date.now() + HOLD_CAP_MS))) return false;
+        if (!(await this.#failed(blade, Date.now() + HOLD_CAP_MS))) return false;
         // The operator's word must be true: the blade's power is pulled before they vouch for it.
-        world.losePower(a.blade);
-        const answer = await this.#request('POST', `/api/v1/blades/${a.blade}/fence-confirm`, {
+        world.losePower(blade);
+        const answer = await this.#request('POST', `/api/v1/blades/${blade}/fence-confirm`, {
           reason: 'chaos: power pulled at the rack',
         });
         return answer !== null;
       }
     }
+  }
+
+  /**
+   * The blade an action plays on. A hang and the level faults that come with it share a time and a first blade, and
+   * whichever is played first decides for all of them (the player starts actions of one time in no fixed order), so
+   * the faults meet the hung blade. An operator's `fence confirm` follows its blade's latest hang.
+   */
+  #bladeOf(a: FencingAction): string {
+    if (a.kind === 'fence-confirm' || a.workload === undefined) return this.#latest.get(a.blade) ?? a.blade;
+    const key = `${a.at}/${a.blade}`;
+    let blade = this.#played.get(key);
+    if (blade === undefined) {
+      const w = this.site.world.workload(a.workload);
+      blade = w?.state === 'running' && w.blade !== null ? w.blade : a.blade;
+      this.#played.set(key, blade);
+      this.#latest.set(a.blade, blade);
+    }
+    return blade;
   }
 
   /** After the schedule: every hung BMC back (waited out: the fault under test), then every level's fault ended. */
