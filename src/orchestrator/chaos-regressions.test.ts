@@ -5,6 +5,7 @@ import { historyViolations } from '../adapters/fake/index.js';
 import { eventually, harness, type Harness } from './testing/harness.js';
 import { nextCommand, type StepName } from './transfer-machine.js';
 import type { StepRecord, TransferRecord } from '../ports/store.js';
+import { fenceRule } from '../chaos/invariants-fencing.js';
 
 let h: Harness | null = null;
 afterEach(async () => {
@@ -325,6 +326,45 @@ describe('chaos regressions', () => {
       how: 'restore',
       sequence: captured?.kind === 'stopped' ? captured.sequence : -1,
     });
+  });
+
+  it('a cascade by checkpoint whose workload died on a faulty target after an unrecorded restore powers the target off before it starts the workload on its source', async () => {
+    h = await harness({
+      blades: [
+        { id: 'B', resources: { storageTB: 500 } },
+        { id: 'C', resources: { storageTB: 300 }, power: 'off' },
+      ],
+      workloads: [{ id: 'W1', requirements: { storageTB: 200 }, blade: 'B' }],
+      prepare: (world, ports) => {
+        world.setMigratable('B', 'C', false);
+        // W1 starts on C, then dies there while C goes critical and stays on; C's hypervisor answers no more
+        // restores, so the step is never recorded as done.
+        const restore = ports.workloads.restore.bind(ports.workloads);
+        ports.workloads.restore = async (workload, blade, checkpoint) => {
+          if (blade === 'C' && world.blade('C')?.health !== 'ok') throw new Error('connection reset');
+          await restore(workload, blade, checkpoint);
+          if (blade === 'C') {
+            world.crashWorkloads('C');
+            world.setHealth('C', 'critical');
+            throw new Error('connection reset');
+          }
+        };
+      },
+    });
+    await eventually(
+      async () => (await h!.store.transfers()).some((t) => t.kind === 'cascade' && t.status === 'aborted'),
+      10_000,
+      'the cascade to give up',
+    );
+    expect(h.world.runningOn('W1')).toEqual(['B']);
+    const history = h.world.history();
+    const off = history.findIndex((e) => e.kind === 'power-effective' && e.blade === 'C' && e.power === 'off');
+    const back = Math.max(
+      ...history.map((e, i) => (e.kind === 'started' && e.workload === 'W1' && e.blade === 'B' ? i : -1)),
+    );
+    expect(off).toBeGreaterThanOrEqual(0);
+    expect(back).toBeGreaterThan(off);
+    expect(fenceRule(history)).toEqual([]);
   });
 
   it('a blade observation does not write back a blade state that changed during its status call (a finished cascade’s target went back to failed)', async () => {

@@ -247,7 +247,10 @@ async function restartOnSource(
   call: Call,
 ): Promise<void> {
   const from = t.from!;
-  // Fence the target, then restore the latest stored checkpoint on the source, as a failover would.
+  // The workload may have started on the target and died there (a restore cut short, not recorded), on a target that
+  // may be faulty and still on: it is fenced before the workload starts anywhere else, whichever state it continues
+  // from.
+  await power(t.to, 'off', ports, call);
   const fromLatest = async (): Promise<void> => {
     const stored = await storedCheckpoint(t, ports);
     await call(
@@ -258,18 +261,16 @@ async function restartOnSource(
   if (leftSource(t)) {
     // It had left its source and its state died with the target (which failed): nothing is left
     // to resume on the source, and resuming would be refused for ever.
-    await power(t.to, 'off', ports, call);
     await fromLatest();
   } else if (quiesced) {
-    // Moved by checkpoint, it may have been restored on the target (a step cut short, not
-    // recorded) and died there since: resuming on the source is refused then. The state captured at the quiesce
-    // point is the same state a resume would continue, wherever the workload stopped since.
+    // Moved by checkpoint, it may have been restored on the target and died there since: resuming on the source is
+    // refused then. The state captured at the quiesce point is the same state a resume would continue, wherever the
+    // workload stopped since.
     await call(ports.workloads.restore(t.workload, from, quiesced), `restore ${t.workload} on ${from}`);
   } else {
-    // A live move can finish on the hypervisor and go unrecorded (the controller killed in the
-    // step); if the target then died, the workload stopped there and cannot be resumed on the source. Fence the
-    // target, then resume; failing that, start from the latest checkpoint.
-    await power(t.to, 'off', ports, call);
+    // A live move can finish on the hypervisor and go unrecorded (the controller killed in the step); if the target
+    // then died, the workload stopped there and cannot be resumed on the source. Resume; failing that, start from
+    // the latest checkpoint.
     try {
       await call(ports.workloads.resume(t.workload, from), `resume ${t.workload} on ${from}`);
     } catch {
