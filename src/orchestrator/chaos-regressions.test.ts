@@ -1,7 +1,7 @@
 // Regressions found by the chaos campaign: each case is a schedule the chaos harness shrank to a few
 // faults, replayed here on fakes so it runs in milliseconds and fails the same way if the cause comes back.
 import { afterEach, describe, expect, it } from 'vitest';
-import { historyViolations } from '../adapters/fake/index.js';
+import { type FakeWorld, historyViolations } from '../adapters/fake/index.js';
 import { eventually, harness, type Harness } from './testing/harness.js';
 import { nextCommand, type StepName } from './transfer-machine.js';
 import type { StepRecord, TransferRecord } from '../ports/store.js';
@@ -290,30 +290,7 @@ describe('chaos regressions', () => {
   });
 
   it('a cascade by checkpoint whose target died right after an unrecorded restore rolls back from the quiesced state (resume was refused for ever)', async () => {
-    h = await harness({
-      blades: [
-        { id: 'B', resources: { storageTB: 500 } },
-        { id: 'C', resources: { storageTB: 300 }, power: 'off' },
-      ],
-      workloads: [{ id: 'W1', requirements: { storageTB: 200 }, blade: 'B' }],
-      prepare: (world, ports) => {
-        world.setMigratable('B', 'C', false);
-        // W1 starts on C, then C dies before the step could record it (as a controller killed at that moment would).
-        const restore = ports.workloads.restore.bind(ports.workloads);
-        ports.workloads.restore = async (workload, blade, checkpoint) => {
-          await restore(workload, blade, checkpoint);
-          if (blade === 'C' && world.blade('C')?.health === 'ok') {
-            world.failBlade('C');
-            throw new Error('connection reset');
-          }
-        };
-      },
-    });
-    await eventually(
-      async () => (await h!.store.transfers()).some((t) => t.kind === 'cascade' && t.status === 'aborted'),
-      10_000,
-      'the cascade to give up',
-    );
+    h = await cascadeWithUnrecordedRestore((world) => world.failBlade('C'));
     expect(await h.store.workload('W1')).toMatchObject({ state: 'running', blade: 'B' });
     expect(h.world.runningOn('W1')).toEqual(['B']);
     const captured = h.world.history().find((e) => e.kind === 'stopped' && e.workload === 'W1' && e.why === 'captured');
@@ -329,33 +306,11 @@ describe('chaos regressions', () => {
   });
 
   it('a cascade by checkpoint whose workload died on a faulty target after an unrecorded restore powers the target off before it starts the workload on its source', async () => {
-    h = await harness({
-      blades: [
-        { id: 'B', resources: { storageTB: 500 } },
-        { id: 'C', resources: { storageTB: 300 }, power: 'off' },
-      ],
-      workloads: [{ id: 'W1', requirements: { storageTB: 200 }, blade: 'B' }],
-      prepare: (world, ports) => {
-        world.setMigratable('B', 'C', false);
-        // W1 starts on C, then dies there while C goes critical and stays on; C's hypervisor answers no more
-        // restores, so the step is never recorded as done.
-        const restore = ports.workloads.restore.bind(ports.workloads);
-        ports.workloads.restore = async (workload, blade, checkpoint) => {
-          if (blade === 'C' && world.blade('C')?.health !== 'ok') throw new Error('connection reset');
-          await restore(workload, blade, checkpoint);
-          if (blade === 'C') {
-            world.crashWorkloads('C');
-            world.setHealth('C', 'critical');
-            throw new Error('connection reset');
-          }
-        };
-      },
+    // C stays on, critical, with W1 dead on it.
+    h = await cascadeWithUnrecordedRestore((world) => {
+      world.crashWorkloads('C');
+      world.setHealth('C', 'critical');
     });
-    await eventually(
-      async () => (await h!.store.transfers()).some((t) => t.kind === 'cascade' && t.status === 'aborted'),
-      10_000,
-      'the cascade to give up',
-    );
     expect(h.world.runningOn('W1')).toEqual(['B']);
     const history = h.world.history();
     const off = history.findIndex((e) => e.kind === 'power-effective' && e.blade === 'C' && e.power === 'off');
@@ -516,3 +471,39 @@ describe('chaos regressions', () => {
       }
     });
 });
+
+/**
+ * W1 cascades from B to C by checkpoint (no live move between them); right after it starts on C, `harm` befalls C
+ * and the restore's answer is lost (as a controller killed at that moment, or a hung hypervisor, would lose it), and
+ * C's hypervisor answers no restore after that. Returns once the cascade has given up.
+ */
+async function cascadeWithUnrecordedRestore(harm: (world: FakeWorld) => void): Promise<Harness> {
+  const started = await harness({
+    blades: [
+      { id: 'B', resources: { storageTB: 500 } },
+      { id: 'C', resources: { storageTB: 300 }, power: 'off' },
+    ],
+    workloads: [{ id: 'W1', requirements: { storageTB: 200 }, blade: 'B' }],
+    prepare: (world, ports) => {
+      world.setMigratable('B', 'C', false);
+      const restore = ports.workloads.restore.bind(ports.workloads);
+      let harmed = false;
+      ports.workloads.restore = async (workload, blade, checkpoint) => {
+        if (blade === 'C' && harmed) throw new Error('connection reset');
+        await restore(workload, blade, checkpoint);
+        if (blade === 'C') {
+          harmed = true;
+          harm(world);
+          throw new Error('connection reset');
+        }
+      };
+    },
+  });
+  h = started;
+  await eventually(
+    async () => (await started.store.transfers()).some((t) => t.kind === 'cascade' && t.status === 'aborted'),
+    10_000,
+    'the cascade to give up',
+  );
+  return started;
+}
