@@ -83,13 +83,39 @@ describe('observe', () => {
 
   it('a silence counts from when the reads that met it were asked, not from when they gave up', () => {
     // Asked at 0, the hung read gave up at 2 s: both signals have been lost since 0.
-    const first = observe(null, suspect, dead, 2_000, settings, 0);
+    const first = observe(null, suspect, dead, 2_000, settings, { askedAt: 0 });
     expect(first.state).toMatchObject({ verdict: 'suspect', suspectSince: 0, livenessLostSince: 0 });
-    const second = observe(first.state, suspect, dead, 10_500, settings, 8_500);
+    const second = observe(first.state, suspect, dead, 10_500, settings, { askedAt: 8_500 });
     expect(second.state.verdict).toBe('failed');
     // Counted from the first answer's end instead, the period would not be over yet.
     const late = observe(observe(null, suspect, dead, 2_000, settings).state, suspect, dead, 10_500, settings);
     expect(late.state.verdict).toBe('suspect');
+  });
+
+  it('a silence counts from when the blade was last heard, where the caller knows it', () => {
+    // Heard at 0; the next read, asked a poll later at 1 s, met the silence: it began after 0, not at 1 s.
+    const heard = observe(null, verdictOf(ok, true), alive, 0, settings).state;
+    const first = observe(heard, suspect, dead, 3_000, settings, { askedAt: 1_000, heardAt: 0 });
+    expect(first.state).toMatchObject({ suspectSince: 0, livenessLostSince: 0 });
+    expect(observe(first.state, suspect, dead, 10_000, settings, { askedAt: 9_000 }).state.verdict).toBe('failed');
+    // Without it, the period runs from the read's ask.
+    const asked = observe(heard, suspect, dead, 3_000, settings, { askedAt: 1_000 }).state;
+    expect(observe(asked, suspect, dead, 10_000, settings, { askedAt: 9_000 }).state.verdict).toBe('suspect');
+    expect(observe(asked, suspect, dead, 11_000, settings, { askedAt: 10_000 }).state.verdict).toBe('failed');
+  });
+
+  it('a read unanswered for several poll periods stands for that many observations in a row', () => {
+    const three: DetectionSettings = { ...settings, consecutive: 3 };
+    const heard = observe(null, verdictOf(ok, true), alive, 0, three).state;
+    // One read hung from 1 s to 11 s, missing five 2-second polls: enough observations, the period over.
+    const hung = observe(heard, suspect, dead, 11_000, three, { askedAt: 1_000, heardAt: 0, polls: 5 });
+    expect(hung.state).toMatchObject({ verdict: 'failed', streak: 5 });
+    // The same read counted once waits for two more.
+    const once = observe(heard, suspect, dead, 11_000, three, { askedAt: 1_000, heardAt: 0 });
+    expect(once.state).toMatchObject({ verdict: 'suspect', streak: 1 });
+    // An answer after it starts a run of its own, one observation long.
+    const answered = observe(once.state, verdictOf(ok, true), alive, 12_000, three);
+    expect(answered.state).toMatchObject({ pending: 'healthy', streak: 1 });
   });
 
   it('a sign of life by another path (a checkpoint taken on the blade) outweighs a liveness read that timed out', () => {
@@ -97,17 +123,17 @@ describe('observe', () => {
     // workload on this blade: it is alive, so the blade stays suspect.
     let state: DetectorState | null = null;
     for (const at of [0, 1_000, 4_000, 8_000, 12_000]) {
-      state = observe(state, suspect, dead, at + 600, settings, at, at + 300).state;
+      state = observe(state, suspect, dead, at + 600, settings, { askedAt: at, lifeAt: at + 300 }).state;
       expect(state.verdict).toBe('suspect');
     }
     // A sign before the read was asked does not outweigh it, but the loss counts only from that sign on.
-    const a = observe(null, suspect, dead, 600, settings, 0).state;
-    const b = observe(a, suspect, dead, 5_600, settings, 5_000, 4_000).state;
+    const a = observe(null, suspect, dead, 600, settings, { askedAt: 0 }).state;
+    const b = observe(a, suspect, dead, 5_600, settings, { askedAt: 5_000, lifeAt: 4_000 }).state;
     expect(b.livenessLostSince).toBe(4_000);
-    expect(observe(b, suspect, dead, 13_900, settings, 13_300).state.verdict).toBe('suspect');
-    expect(observe(b, suspect, dead, 14_000, settings, 13_400).state.verdict).toBe('failed');
+    expect(observe(b, suspect, dead, 13_900, settings, { askedAt: 13_300 }).state.verdict).toBe('suspect');
+    expect(observe(b, suspect, dead, 14_000, settings, { askedAt: 13_400 }).state.verdict).toBe('failed');
     // An old sign (before the loss began) changes nothing.
-    const c = observe(a, suspect, dead, 5_600, settings, 5_000, -500).state;
+    const c = observe(a, suspect, dead, 5_600, settings, { askedAt: 5_000, lifeAt: -500 }).state;
     expect(c.livenessLostSince).toBe(0);
   });
 

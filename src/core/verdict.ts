@@ -127,6 +127,29 @@ export interface Liveness {
   readonly reason: string;
 }
 
+/** When an observation's reads were asked, and what else the caller knows of the silence they met. */
+export interface ObservedAt {
+  /** When the observation's reads were asked (default: now). */
+  readonly askedAt?: number;
+  /**
+   * When the blade was last heard from (the observation before this one, which met no such silence), if the caller
+   * knows: a silence begins after it, not at the first read that met it, which the poll asks up to a period later.
+   * The caller bounds it (no earlier than a poll period before askedAt); default askedAt.
+   */
+  readonly heardAt?: number | null;
+  /**
+   * The latest sign of life the workload gave on this blade by another path (a checkpoint its hypervisor took), or
+   * null. A liveness read that timed out while the workload answered another call is the read's failure, not the
+   * workload's: a sign at or after the read was asked outweighs it, and an earlier one moves the loss's start past it.
+   */
+  readonly lifeAt?: number | null;
+  /**
+   * How many observations in a row this one stands for (default 1): a read that went unanswered for several poll
+   * periods missed that many polls, as a heartbeat missed for several intervals.
+   */
+  readonly polls?: number;
+}
+
 /**
  * Folds one observation into the detector's state. Definitive signals (failed, credentials) act at once;
  * suspect acts at once too, because it only takes the blade out of the pool. A suspect blade becomes failed
@@ -139,22 +162,19 @@ export function observe(
   liveness: Liveness | null,
   now: number,
   settings: DetectionSettings,
-  /** When the observation's reads were asked (default now): a silence that began there counts from there. */
-  askedAt: number = now,
-  /**
-   * The latest sign of life the workload gave on this blade by another path (a checkpoint its hypervisor took), or
-   * null. A liveness read that timed out while the workload answered another call is the read's failure, not the
-   * workload's: a sign at or after the read was asked outweighs it, and an earlier one moves the loss's start past it.
-   */
-  lifeAt: number | null = null,
+  at: ObservedAt = {},
 ): Step {
-  const suspectSince = seen.verdict === 'suspect' ? (prev?.suspectSince ?? askedAt) : null;
+  const askedAt = at.askedAt ?? now;
+  const lifeAt = at.lifeAt ?? null;
+  const from = at.heardAt ?? askedAt;
+  const polls = Math.max(1, Math.floor(at.polls ?? 1));
+  const suspectSince = seen.verdict === 'suspect' ? (prev?.suspectSince ?? from) : null;
   const lost = liveness !== null && !liveness.alive && !(lifeAt !== null && lifeAt >= askedAt);
   const livenessLostSince =
     seen.verdict === 'suspect' && lost
-      ? Math.max(prev?.livenessLostSince ?? askedAt, lifeAt ?? Number.NEGATIVE_INFINITY)
+      ? Math.max(prev?.livenessLostSince ?? from, lifeAt ?? Number.NEGATIVE_INFINITY)
       : null;
-  const streak = prev && prev.pending === seen.verdict ? prev.streak + 1 : 1;
+  const streak = prev && prev.pending === seen.verdict ? prev.streak + polls : polls;
   const alarmed = suspectSince !== null && now - suspectSince >= settings.suspectAlarmMs;
   const base = {
     suspectSince,

@@ -34,6 +34,8 @@ interface Asked {
   readonly moves: number;
   readonly state: BladeRecord['state'];
   readonly at: number;
+  /** When the reads had both answered (or given up); undefined while one is still in flight. */
+  readonly answeredAt?: number;
 }
 
 export class BladeReconciler implements Reconciler {
@@ -44,6 +46,8 @@ export class BladeReconciler implements Reconciler {
   /** Blades whose status read is in flight -> what that observation asked with; and each blade's last heartbeat. */
   readonly #asking = new Map<string, Asked>();
   readonly #heard = new Map<string, Heartbeat | null>();
+  /** Each blade's latest observation weighed: when its reads answered, and on which of its transfers' moves. */
+  readonly #weighed = new Map<string, { readonly at: number; readonly moves: number }>();
   readonly #watch: WorkloadWatch;
   readonly #reads = new ReadLimit(READS_AT_ONCE);
 
@@ -110,7 +114,7 @@ export class BladeReconciler implements Reconciler {
     const { verdict } = verdictOf(seen, true);
     const heartbeat = verdict === 'failed' || verdict === 'credentials' ? null : heard;
     this.#heard.set(id, heartbeat);
-    const asked: Asked = { moves, state: before.state, at };
+    const asked: Asked = { moves, state: before.state, at, answeredAt: this.c.o.clock.now() };
     const job = await this.c.serial(() => this.observe(id, seen, heartbeat, asked));
     if (job) await this.#watch.restart(job);
   }
@@ -138,6 +142,7 @@ export class BladeReconciler implements Reconciler {
   /** An operator's `blade clear`: the detector forgets what it concluded, and the next observation starts afresh. */
   forget(id: string): NewAuditEvent[] {
     this.#detector.delete(id);
+    this.#weighed.delete(id);
     this.#alarms.forget(id);
     return this.#alarms.clear('blade.suspect', id, `blade ${id}: cleared by an operator`, this.c.o.clock.now());
   }
@@ -182,8 +187,13 @@ export class BladeReconciler implements Reconciler {
     if (prev?.verdict === 'failed' && blade.state !== 'failed') prev = null;
     const settings = c.o.detection ?? DEFAULT_DETECTION;
     const lifeAt = hosted && heartbeat?.workload === hosted.id ? heartbeat.lifeAt : null;
-    const step = observe(prev, raw, liveness, now, settings, asked.at, lifeAt);
+    const step = observe(prev, raw, liveness, now, settings, {
+      askedAt: asked.at,
+      lifeAt,
+      ...this.#silence(id, seen, asked, now),
+    });
     this.#detector.set(id, step.state);
+    this.#weighed.set(id, { at: asked.answeredAt ?? now, moves: asked.moves });
     // Suspect, its workload's liveness lost, and enough observations: failed when the period ends, not at whatever
     // read ends after it.
     const due = failDueAt(step.state, settings);
@@ -267,6 +277,21 @@ export class BladeReconciler implements Reconciler {
     if (sourceOf) c.queue.add(`transfer:${sourceOf.id}`);
     c.queue.add('plan');
     return null;
+  }
+
+  /**
+   * What the detector may know of a silence this observation met beyond its own reads. It began after the previous
+   * observation (which heard the blade; a run already under way keeps its own start), though no earlier than a poll
+   * period before this read was asked: the poll would have asked then. And a read unanswered for several poll
+   * periods missed that many polls, so a BMC that hangs is failed when failAfterMs is over, not after `consecutive`
+   * reads have each run out their deadline (`controller.callMs`).
+   */
+  #silence(id: string, seen: BladeObservation, asked: Asked, now: number): { heardAt: number | null; polls: number } {
+    if (this.pollMs <= 0) return { heardAt: null, polls: 1 };
+    const last = this.#weighed.get(id);
+    const heardAt = last && last.moves === asked.moves ? Math.max(last.at, asked.at - this.pollMs) : null;
+    const silent = seen.kind === 'error' && seen.code === 'path';
+    return { heardAt, polls: silent ? Math.max(1, Math.floor((now - asked.at) / this.pollMs)) : 1 };
   }
 
   /** The blade's status, or why there is none: refused credentials apart from every other management-path fault. */
