@@ -26,7 +26,7 @@ import { TransferReconciler } from './reconcilers/transfer.js';
 export type { ControllerOptions, Discovered, LogEntry, RunningWorkload } from './controller-context.js';
 export { LIVE_POLICY } from './controller-start.js';
 
-type Kind = 'blade' | 'plan' | 'transfer' | 'discover' | 'checkpoint' | 'leftover';
+type Kind = 'blade' | 'due' | 'plan' | 'transfer' | 'discover' | 'checkpoint' | 'leftover';
 
 export class Controller {
   private readonly c: ControllerContext;
@@ -46,6 +46,13 @@ export class Controller {
     this.overrides = new Overrides(this.c, (blade) => blades.forget(blade));
     this.reconcilers = {
       blade: blades,
+      // The detector's timer: a suspect blade whose period is over fails on the observations made.
+      due: {
+        sync: async (id) => {
+          await blades.failWhenDue(id);
+          return null;
+        },
+      },
       plan: new PlanReconciler(this.c),
       transfer: new TransferReconciler(this.c),
       discover: this.discovery,

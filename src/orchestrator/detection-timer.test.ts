@@ -55,7 +55,7 @@ describe('detection timer', () => {
     expect(a).toMatchObject({ verdict: 'failed', failure: { bmc: 'silent', workload: 'lost' }, health: 'unreachable' });
     expect(a?.verdictReason).toMatch(/^management path: status of A: no answer in \d+ ms, still asked; and W1/);
   });
-  for (const events of [false])
+  for (const events of [false, true])
     it(`fails a BMC that hangs from its first read once failAfterMs is over, not after each read ran out its deadline${events ? ', events for it arriving all along' : ''}`, async () => {
       // Every read of A hangs until its 300 ms deadline; consecutive 3. Counted one per read, the third read's end
       // (900 ms on) would decide, on its own timeout. Each read misses a poll every 5 ms, so the first one alone is

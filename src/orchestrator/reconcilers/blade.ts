@@ -60,7 +60,7 @@ export class BladeReconciler implements Reconciler {
 
   async sync(id: string): Promise<number | null> {
     if (id !== EVERY) {
-      if (await this.#failWhenDue(id)) return null;
+      if (await this.failWhenDue(id)) return null;
       // A sweep observing this blade right now goes first: what changed since is seen by this observation.
       for (let busy = this.#busy.get(id); busy; busy = this.#busy.get(id)) await busy;
       await this.#observing(id);
@@ -124,7 +124,7 @@ export class BladeReconciler implements Reconciler {
    * deadline. The observations made already fail the blade, the read in flight standing for the same silence; one
    * that answered meanwhile is weighed instead, as always. False when there is nothing to decide now.
    */
-  async #failWhenDue(id: string): Promise<boolean> {
+  async failWhenDue(id: string): Promise<boolean> {
     const prev = this.#detector.get(id);
     const due = prev ? failDueAt(prev, this.c.o.detection ?? DEFAULT_DETECTION) : null;
     const asking = this.#asking.get(id);
@@ -195,9 +195,10 @@ export class BladeReconciler implements Reconciler {
     this.#detector.set(id, step.state);
     this.#weighed.set(id, { at: asked.answeredAt ?? now, moves: asked.moves });
     // Suspect, its workload's liveness lost, and enough observations: failed when the period ends, not at whatever
-    // read ends after it.
+    // read ends after it. Its own key: a sync of `blade:ID` waiting for a hung read (an event for the blade) must
+    // not hold the timer back until that read gives up.
     const due = failDueAt(step.state, settings);
-    if (due !== null) c.queue.addAfter(`blade:${id}`, due - now);
+    if (due !== null) c.queue.addAfter(`due:${id}`, due - now);
     const { verdict, reason } = step.state;
     if (verdict === 'failed' && raw.verdict === 'healthy') hosted = await hostedOf();
     // Every blade's record only when it can matter: a silent path (is the whole endpoint silent?) or an enclosure
