@@ -190,7 +190,7 @@ export class BladeReconciler implements Reconciler {
     const step = observe(prev, raw, liveness, now, settings, {
       askedAt: asked.at,
       lifeAt,
-      ...this.#silence(id, seen, asked, now),
+      ...this.#silence(id, seen, asked, now, prev !== null),
     });
     this.#detector.set(id, step.state);
     this.#weighed.set(id, { at: asked.answeredAt ?? now, moves: asked.moves });
@@ -287,9 +287,16 @@ export class BladeReconciler implements Reconciler {
    * periods missed that many polls, so a BMC that hangs is failed when failAfterMs is over, not after `consecutive`
    * reads have each run out their deadline (`controller.callMs`).
    */
-  #silence(id: string, seen: BladeObservation, asked: Asked, now: number): { heardAt: number | null; polls: number } {
+  #silence(
+    id: string,
+    seen: BladeObservation,
+    asked: Asked,
+    now: number,
+    /** The detector goes on from earlier observations (not the first one, nor the first after a repair or clear). */
+    goesOn: boolean,
+  ): { heardAt: number | null; polls: number } {
     if (this.pollMs <= 0) return { heardAt: null, polls: 1 };
-    const last = this.#weighed.get(id);
+    const last = goesOn ? this.#weighed.get(id) : undefined;
     const heardAt = last && last.moves === asked.moves ? Math.max(last.at, asked.at - this.pollMs) : null;
     const silent = seen.kind === 'error' && seen.code === 'path';
     return { heardAt, polls: silent ? Math.max(1, Math.floor((now - asked.at) / this.pollMs)) : 1 };
