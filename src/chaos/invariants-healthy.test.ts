@@ -156,6 +156,29 @@ describe('healthyDisrupted', () => {
     ];
     expect(healthyDisrupted(crashed, [transfer('failover', 19_000)])).toEqual([]);
   });
+
+  it("leaves a later transfer's disruption of the same workload on the same blade to that transfer", () => {
+    // W1 died with A's hung BMC and failed over to B (nothing to disrupt); A was repaired, a cascade brought W1
+    // back to A at 30 s, and another moved it away at 40 s, capturing it there: that capture is the cascade's.
+    const back: HistoryEntry[] = [
+      ...start,
+      { at: 18_000, kind: 'stopped', workload: 'W1', blade: 'A', sequence: 4, why: 'blade-failed', stateKept: false },
+      { at: 30_500, kind: 'started', workload: 'W1', blade: 'A', sequence: 9, how: 'restore', checkpoint: 'cp-1' },
+      captured(40_100),
+    ];
+    const later = (kind: TransferRecord['kind'], createdAt: number) => ({
+      ...transfer(kind, createdAt),
+      id: `${kind}-${createdAt}`,
+    });
+    const failover = transfer('failover', 19_000);
+    expect(healthyDisrupted(back, [failover, later('cascade', 30_000), later('cascade', 40_000)])).toEqual([]);
+    // Without a later transfer to account for it, the capture is the failover's, as before.
+    expect(healthyDisrupted(back, [failover])).toHaveLength(1);
+    // A later failover of it judges its own disruption: this one captured W1 on a healthy A.
+    expect(healthyDisrupted(back, [failover, later('failover', 40_000)]).map((v) => v.message)).toEqual([
+      expect.stringContaining('failover failover-40000: W1 was stopped (captured) on A at 40100'),
+    ]);
+  });
 });
 
 describe('failoversByLevel', () => {

@@ -117,7 +117,8 @@ export function failedAt(events: readonly BladeEvent[], blade: string, createdAt
 
 /**
  * For every failover in the store, the emulator's first disruption of its workload on its source after the failover
- * was created; a violation when the source had no ill health from FAULT_LOOKBACK_MS before the controller failed it
+ * was created and before the workload's next transfer (a failover that found its workload dead disrupts nothing, and
+ * a later cascade that brought it back to the same blade and moved it away again is that cascade's doing); a violation when the source had no ill health from FAULT_LOOKBACK_MS before the controller failed it
  * (failedAt) until that disruption (the workload ran there then, or it could not have been stopped). The controller's
  * events say only when it acted; whether the blade was ill is read from the emulator's history alone.
  */
@@ -131,7 +132,10 @@ export function healthyDisrupted(
   for (const t of transfers) {
     if (t.kind !== 'failover' || t.from === null) continue;
     const from = t.from;
-    const hit = history.find((e) => e.at >= t.createdAt && disruption(e, t.workload, from));
+    const next = Math.min(
+      ...transfers.filter((u) => u.workload === t.workload && u.createdAt > t.createdAt).map((u) => u.createdAt),
+    );
+    const hit = history.find((e) => e.at >= t.createdAt && e.at < next && disruption(e, t.workload, from));
     if (!hit) continue;
     const windowFrom = failedAt(events, from, t.createdAt) - FAULT_LOOKBACK_MS;
     const ill = (spans.get(from) ?? []).some((s) => s.from <= hit.at && s.to >= windowFrom);
