@@ -106,3 +106,44 @@ export class ReadLimit {
     }
   }
 }
+
+/**
+ * What the detector may know of a silence an observation met beyond its own reads. It began after the previous
+ * observation (`last`: which heard the blade; a run already under way keeps its own start; undefined for a detector
+ * that starts afresh), though no earlier than a poll period before this read was asked: the poll would have asked
+ * then. And a read unanswered for several poll periods missed that many polls, so a BMC that hangs is failed when
+ * failAfterMs is over, not after `consecutive` reads have each run out their deadline (`controller.callMs`).
+ */
+export function silenceOf(
+  last: { readonly at: number; readonly moves: number } | undefined,
+  seen: BladeObservation,
+  asked: { readonly at: number; readonly moves: number },
+  now: number,
+  pollMs: number,
+): { heardAt: number | null; polls: number } {
+  if (pollMs <= 0) return { heardAt: null, polls: 1 };
+  const heardAt = last && last.moves === asked.moves ? Math.max(last.at, asked.at - pollMs) : null;
+  const silent = seen.kind === 'error' && seen.code === 'path';
+  return { heardAt, polls: silent ? Math.max(1, Math.floor((now - asked.at) / pollMs)) : 1 };
+}
+
+/** Blades a sweep observes at once: enough that a few hung BMCs hold up no other blade. */
+export const SWEEP_WIDTH = 3;
+/**
+ * Reads at once (an observation asks its status and its heartbeat together): the sweep's, and one observation's
+ * more for a blade an event named, few enough not to flood the drivers.
+ */
+export const READS_AT_ONCE = 2 * SWEEP_WIDTH + 2;
+/** A poll sweep's starts take this share of its period. */
+export const SPREAD = 0.8;
+/** A timer may fire a millisecond or two before the wall clock reads its due time. */
+export const TIMER_SLACK_MS = 2;
+
+/** What an observation saw of the records when it asked (a transfer's moves, the blade's state), and when. */
+export interface Asked {
+  readonly moves: number;
+  readonly state: BladeRecord['state'];
+  readonly at: number;
+  /** When the reads had both answered (or given up); undefined while one is still in flight. */
+  readonly answeredAt?: number;
+}

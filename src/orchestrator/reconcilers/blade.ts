@@ -13,30 +13,22 @@ import type { BladeRecord, NewAuditEvent, WorkloadRecord } from '../../ports/sto
 import { EVERY, type ControllerContext, type Reconciler } from '../controller-context.js';
 import { fanOut } from '../fan-out.js';
 import { releasing } from '../transfer-machine.js';
-import { enclosurePeers, heartbeatOf, ReadLimit, statusOf, withFacts, type Heartbeat } from './blade-facts.js';
+import {
+  enclosurePeers,
+  heartbeatOf,
+  ReadLimit,
+  READS_AT_ONCE,
+  silenceOf,
+  SPREAD,
+  SWEEP_WIDTH,
+  TIMER_SLACK_MS,
+  type Asked,
+  statusOf,
+  withFacts,
+  type Heartbeat,
+} from './blade-facts.js';
 import { DetectionAlarms } from './detection-alarms.js';
 import { WorkloadWatch, type RestartJob } from './workload-watch.js';
-
-/** Blades a sweep observes at once: enough that a few hung BMCs hold up no other blade. */
-const SWEEP_WIDTH = 3;
-/**
- * Reads at once (an observation asks its status and its heartbeat together): the sweep's, and one observation's
- * more for a blade an event named, few enough not to flood the drivers.
- */
-const READS_AT_ONCE = 2 * SWEEP_WIDTH + 2;
-/** A poll sweep's starts take this share of its period. */
-const SPREAD = 0.8;
-/** A timer may fire a millisecond or two before the wall clock reads its due time. */
-const TIMER_SLACK_MS = 2;
-
-/** What an observation saw of the records when it asked (a transfer's moves, the blade's state), and when. */
-interface Asked {
-  readonly moves: number;
-  readonly state: BladeRecord['state'];
-  readonly at: number;
-  /** When the reads had both answered (or given up); undefined while one is still in flight. */
-  readonly answeredAt?: number;
-}
 
 export class BladeReconciler implements Reconciler {
   readonly #detector = new Map<string, DetectorState>();
@@ -46,7 +38,7 @@ export class BladeReconciler implements Reconciler {
   /** Blades whose status read is in flight -> what that observation asked with; and each blade's last heartbeat. */
   readonly #asking = new Map<string, Asked>();
   readonly #heard = new Map<string, Heartbeat | null>();
-  /** Each blade's latest observation weighed: when its reads answered, and on which of its transfers' moves. */
+  /** Each blade's latest observation weighed: when its reads answered, on which moves. */
   readonly #weighed = new Map<string, { readonly at: number; readonly moves: number }>();
   readonly #watch: WorkloadWatch;
   readonly #reads = new ReadLimit(READS_AT_ONCE);
@@ -190,13 +182,11 @@ export class BladeReconciler implements Reconciler {
     const step = observe(prev, raw, liveness, now, settings, {
       askedAt: asked.at,
       lifeAt,
-      ...this.#silence(id, seen, asked, now, prev !== null),
+      ...silenceOf(prev !== null ? this.#weighed.get(id) : undefined, seen, asked, now, this.pollMs),
     });
     this.#detector.set(id, step.state);
     this.#weighed.set(id, { at: asked.answeredAt ?? now, moves: asked.moves });
-    // Suspect, its workload's liveness lost, and enough observations: failed when the period ends, not at whatever
-    // read ends after it. Its own key: a sync of `blade:ID` waiting for a hung read (an event for the blade) must
-    // not hold the timer back until that read gives up.
+    // Failed when the period ends, not at a read's end; its own key, as a sync of `blade:ID` may wait for a hung read.
     const due = failDueAt(step.state, settings);
     if (due !== null) c.queue.addAfter(`due:${id}`, due - now);
     const { verdict, reason } = step.state;
@@ -280,28 +270,6 @@ export class BladeReconciler implements Reconciler {
     return null;
   }
 
-  /**
-   * What the detector may know of a silence this observation met beyond its own reads. It began after the previous
-   * observation (which heard the blade; a run already under way keeps its own start), though no earlier than a poll
-   * period before this read was asked: the poll would have asked then. And a read unanswered for several poll
-   * periods missed that many polls, so a BMC that hangs is failed when failAfterMs is over, not after `consecutive`
-   * reads have each run out their deadline (`controller.callMs`).
-   */
-  #silence(
-    id: string,
-    seen: BladeObservation,
-    asked: Asked,
-    now: number,
-    /** The detector goes on from earlier observations (not the first one, nor the first after a repair or clear). */
-    goesOn: boolean,
-  ): { heardAt: number | null; polls: number } {
-    if (this.pollMs <= 0) return { heardAt: null, polls: 1 };
-    const last = goesOn ? this.#weighed.get(id) : undefined;
-    const heardAt = last && last.moves === asked.moves ? Math.max(last.at, asked.at - this.pollMs) : null;
-    const silent = seen.kind === 'error' && seen.code === 'path';
-    return { heardAt, polls: silent ? Math.max(1, Math.floor((now - asked.at) / this.pollMs)) : 1 };
-  }
-
   /** The blade's status, or why there is none: refused credentials apart from every other management-path fault. */
   private read(id: string, moves: number, state: BladeRecord['state'], start: () => void): Promise<BladeObservation> {
     let mine: Asked | null = null;
@@ -318,9 +286,8 @@ export class BladeReconciler implements Reconciler {
   }
 
   /**
-   * The heartbeat of the workload the blade runs, if any: for a silent controller, the second signal; for one that
-   * answers well, whether the workload itself is still alive. Asked beside the status read; for a blade that read
-   * fails (or whose login is refused) anyway, the answer is not weighed.
+   * The heartbeat of the workload the blade runs, if any: for a silent controller the second signal, for one that
+   * answers well whether the workload is alive. Not weighed when the status read fails (or its login is refused).
    */
   private async heartbeat(id: string, start: () => void): Promise<Heartbeat | null> {
     const hosted = (await this.c.o.store.workloads()).find((w) => w.blade === id && w.state === 'running');
