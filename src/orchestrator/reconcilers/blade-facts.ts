@@ -107,6 +107,12 @@ export class ReadLimit {
   }
 }
 
+/** An observation weighed: when its reads answered, and on which of the blade's transfer moves. */
+export interface Weighed {
+  readonly at: number;
+  readonly moves: number;
+}
+
 /**
  * What the detector may know of a silence an observation met beyond its own reads. It began after the previous
  * observation (`last`: which heard the blade; a run already under way keeps its own start; undefined for a detector
@@ -115,9 +121,9 @@ export class ReadLimit {
  * failAfterMs is over, not after `consecutive` reads have each run out their deadline (`controller.callMs`).
  */
 export function silenceOf(
-  last: { readonly at: number; readonly moves: number } | undefined,
+  last: Weighed | undefined,
   seen: BladeObservation,
-  asked: { readonly at: number; readonly moves: number },
+  asked: Pick<Asked, 'at' | 'moves'>,
   now: number,
   pollMs: number,
 ): { heardAt: number | null; polls: number } {

@@ -26,6 +26,7 @@ import {
   statusOf,
   withFacts,
   type Heartbeat,
+  type Weighed,
 } from './blade-facts.js';
 import { DetectionAlarms } from './detection-alarms.js';
 import { WorkloadWatch, type RestartJob } from './workload-watch.js';
@@ -39,7 +40,7 @@ export class BladeReconciler implements Reconciler {
   readonly #asking = new Map<string, Asked>();
   readonly #heard = new Map<string, Heartbeat | null>();
   /** Each blade's latest observation weighed: when its reads answered, on which moves. */
-  readonly #weighed = new Map<string, { readonly at: number; readonly moves: number }>();
+  readonly #weighed = new Map<string, Weighed>();
   readonly #watch: WorkloadWatch;
   readonly #reads = new ReadLimit(READS_AT_ONCE);
 
@@ -134,7 +135,6 @@ export class BladeReconciler implements Reconciler {
   /** An operator's `blade clear`: the detector forgets what it concluded, and the next observation starts afresh. */
   forget(id: string): NewAuditEvent[] {
     this.#detector.delete(id);
-    this.#weighed.delete(id);
     this.#alarms.forget(id);
     return this.#alarms.clear('blade.suspect', id, `blade ${id}: cleared by an operator`, this.c.o.clock.now());
   }
