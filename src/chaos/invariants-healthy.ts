@@ -118,7 +118,8 @@ export function failedAt(events: readonly BladeEvent[], blade: string, createdAt
 /**
  * For every failover in the store, the emulator's first disruption of its workload on its source after the failover
  * was created and before the workload's next transfer (a failover that found its workload dead disrupts nothing, and
- * a later cascade that brought it back to the same blade and moved it away again is that cascade's doing); a violation when the source had no ill health from FAULT_LOOKBACK_MS before the controller failed it
+ * a later cascade that brought it back to the same blade and moved it away again is that cascade's doing); a
+ * violation when the source had no ill health from FAULT_LOOKBACK_MS before the controller failed it
  * (failedAt) until that disruption (the workload ran there then, or it could not have been stopped). The controller's
  * events say only when it acted; whether the blade was ill is read from the emulator's history alone.
  */
