@@ -16,6 +16,8 @@ export class LogTail {
   private timer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
   private polling = false;
+  /** A poll was asked for while one ran: it runs again, since the one under way may have read too early. */
+  private again = false;
   private readonly listeners = new Set<EventListener>();
 
   /** Poll every `pollMs` as a fallback: 200 ms without a feed, 1 s with one. */
@@ -29,8 +31,17 @@ export class LogTail {
     this.latest = await lastSeq(this.store);
     this.unsubscribe =
       this.feed?.onCommit((events) => {
+        const first = events[0];
+        if (!first) return;
+        // Another process's events between the head and this commit's (the CLI's, a second controller's) would be
+        // jumped over and never told: a notice moves the head only when it follows on from it, else the poll reads
+        // the gap and this commit's events with it.
+        if (first.seq > this.latest + 1) {
+          void this.poll();
+          return;
+        }
         const fresh = events.filter((e) => e.seq > this.latest);
-        this.advance(events.at(-1)?.seq ?? 0);
+        this.advance(events.at(-1)!.seq);
         this.tell(fresh, false);
       }) ?? null;
     this.timer = setInterval(() => void this.poll(), this.pollMs);
@@ -85,20 +96,31 @@ export class LogTail {
   }
 
   private async poll(): Promise<void> {
-    if (this.polling) return;
+    if (this.polling) {
+      this.again = true;
+      return;
+    }
     this.polling = true;
     try {
       // One indexed read (a batch when someone listens): is there anything after the head we know?
       const before = this.latest;
-      const batch = await this.store.events(before, this.listeners.size > 0 ? LISTENED_BATCH : 1);
-      const [next] = batch;
-      if (!next) return;
-      this.advance(await lastSeq(this.store, batch.at(-1)!.seq));
-      if (this.listeners.size > 0) this.tell(batch, batch.length === LISTENED_BATCH && batch.at(-1)!.seq < this.latest);
+      const listened = this.listeners.size > 0;
+      const batch = await this.store.events(before, listened ? LISTENED_BATCH : 1);
+      const last = batch.at(-1);
+      if (!last) return;
+      // A batch that was not full is the log up to its last event: the head moves there, so an event committed
+      // since is read by the next poll rather than jumped over untold.
+      const full = batch.length === (listened ? LISTENED_BATCH : 1);
+      this.advance(full ? await lastSeq(this.store, last.seq) : last.seq);
+      if (listened) this.tell(batch, full && last.seq < this.latest);
     } catch {
       /* the store is briefly unavailable: the next poll tries again */
     } finally {
       this.polling = false;
+      if (this.again) {
+        this.again = false;
+        void this.poll();
+      }
     }
   }
 }
